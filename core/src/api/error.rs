@@ -1,0 +1,81 @@
+//! The one error the apps see. Each variant is something an app can act on; internal errors
+//! are mapped here, in one place.
+
+use crate::error::Error;
+
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum CoreError {
+    /// Input was refused; `field` names it as the API does (snake_case), `reason` says why.
+    #[error("{field}: {reason}")]
+    InvalidInput { field: String, reason: String },
+
+    #[error("no {what} {id}")]
+    NotFound { what: String, id: String },
+
+    /// Sign an officer in first: every event names its actor.
+    #[error("no officer is signed in on this device")]
+    NotSignedIn,
+
+    /// The directory cannot be created, read or written.
+    #[error("the store at {path} cannot be used: {reason}")]
+    StoreUnavailable { path: String, reason: String },
+
+    /// The store file is not a Redshield database; it was left untouched.
+    #[error("{path} is not a Redshield store: {reason}")]
+    NotAStore { path: String, reason: String },
+
+    /// The store was written by a newer app; it was left untouched. Update the app.
+    #[error(
+        "the store has schema version {found}; this app supports up to {supported}: update the app"
+    )]
+    StoreTooNew { found: u64, supported: u64 },
+
+    /// Stored events cannot be read back as they were signed.
+    #[error("event log damaged at seq {seq}: {reason}")]
+    CorruptLog { seq: u64, reason: String },
+
+    /// The app's `Platform` (keystore, clock) failed.
+    #[error("platform: {message}")]
+    Platform { message: String },
+
+    /// SQLite failed (disk full, I/O error).
+    #[error("storage: {message}")]
+    Storage { message: String },
+
+    /// A bug in the core. Please report it with the log.
+    #[error("internal: {message}")]
+    Internal { message: String },
+}
+
+impl From<Error> for CoreError {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Invalid { field, reason } => CoreError::InvalidInput { field, reason },
+            Error::NotFound { what, id } => CoreError::NotFound {
+                what: what.to_string(),
+                id,
+            },
+            Error::NotSignedIn => CoreError::NotSignedIn,
+            Error::StoreUnavailable { path, reason } => CoreError::StoreUnavailable {
+                path: path.display().to_string(),
+                reason,
+            },
+            Error::NotAStore { path, reason } => CoreError::NotAStore {
+                path: path.display().to_string(),
+                reason,
+            },
+            Error::StoreTooNew { found, supported } => CoreError::StoreTooNew {
+                found: found as u64,
+                supported: supported as u64,
+            },
+            Error::Corrupt { seq, reason } => CoreError::CorruptLog { seq, reason },
+            Error::Platform(message) => CoreError::Platform { message },
+            e @ (Error::Sqlite(_) | Error::Migration(_)) => CoreError::Storage {
+                message: e.to_string(),
+            },
+            e @ Error::Encoding(_) => CoreError::Internal {
+                message: e.to_string(),
+            },
+        }
+    }
+}

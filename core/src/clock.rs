@@ -1,0 +1,60 @@
+//! Time as events record it. Dates and day boundaries are Beijing time, a fixed UTC+08:00 with
+//! no daylight saving, whatever zone the phone is set to.
+//!
+//! Every event keeps the phone's wall time and the trusted time. Until the clocks work lands
+//! (server offset measured at sync, GNSS time), trusted time is wall time with an offset of 0.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::platform::Platform;
+
+pub const BEIJING: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
+    Some(offset) => offset,
+    None => panic!("UTC+08:00 is a valid offset"),
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventTime {
+    /// The phone's wall clock, ms since the Unix epoch (UTC).
+    pub wall_ms: i64,
+    /// Best estimate of true time: `wall_ms + offset_ms`.
+    pub trusted_ms: i64,
+    pub offset_ms: i64,
+    /// `Platform::monotonic_ms` when the event was made: detects wall-clock jumps between events.
+    pub monotonic_ms: u64,
+}
+
+impl EventTime {
+    pub fn now(platform: &dyn Platform) -> Self {
+        let wall_ms = chrono::Utc::now().timestamp_millis();
+        let offset_ms = 0;
+        EventTime {
+            wall_ms,
+            trusted_ms: wall_ms + offset_ms,
+            offset_ms,
+            monotonic_ms: platform.monotonic_ms(),
+        }
+    }
+}
+
+/// The Beijing calendar date of an instant given in ms since the epoch.
+pub fn beijing_date(ms: i64) -> Result<NaiveDate> {
+    DateTime::from_timestamp_millis(ms)
+        .map(|t| t.with_timezone(&BEIJING).date_naive())
+        .ok_or_else(|| Error::invalid("time", format!("{ms} ms is outside the calendar")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_beijing_day_starts_at_16_00_utc() {
+        // 2026-11-27T15:59:59.999Z is still the 27th in Beijing; one ms later it is the 28th.
+        let before = 1_795_795_199_999;
+        assert_eq!(beijing_date(before).unwrap().to_string(), "2026-11-27");
+        assert_eq!(beijing_date(before + 1).unwrap().to_string(), "2026-11-28");
+    }
+}

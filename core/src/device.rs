@@ -1,0 +1,165 @@
+//! `Device`: one store directory, its identity and its log — the core's plain-Rust facade.
+//! The UniFFI facade (`api`), the CLI and the benchmarks all go through it.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use uuid::Uuid;
+
+use crate::cases::{self, Case, CaseFilter, CasePage, NewCase};
+use crate::clock::EventTime;
+use crate::error::{Error, Result};
+use crate::events::log::{Head, Writer};
+use crate::events::verify::{self, ChainReport};
+use crate::identity::Identity;
+use crate::officer::{self, Officer, OfficerSignedIn, OfficerSignedOut};
+use crate::platform::Platform;
+use crate::store::{Store, schema};
+use crate::vault::{self, PersonalDataPurged};
+use crate::{logging, projection};
+
+pub struct Device {
+    store: Store,
+    identity: Identity,
+    head: Head,
+    officer: Option<Officer>,
+    platform: Arc<dyn Platform>,
+}
+
+impl Device {
+    /// Opens the store in `dir`, creating it (and the device identity) on first use. Reads only
+    /// the identity, the chain head and the signed-in officer: the log is not replayed, except
+    /// once after an upgrade that changed projection tables.
+    pub fn open(dir: &Path, platform: Arc<dyn Platform>) -> Result<Device> {
+        logging::route_to(platform.clone());
+        let mut store = Store::open(dir)?;
+        let identity = Identity::load_or_create(&store.conn, &platform)?;
+        if schema::upgrade_needs_replay(store.upgraded_from) {
+            let replayed = store.write(|tx| projection::rebuild(tx))?;
+            tracing::info!(replayed, "projections rebuilt after a schema upgrade");
+        }
+        let head = Head::read(&store.conn)?;
+        let officer = officer::current(&store.conn)?;
+        Ok(Device {
+            store,
+            identity,
+            head,
+            officer,
+            platform,
+        })
+    }
+
+    pub fn device_id(&self) -> Uuid {
+        self.identity.device_id
+    }
+
+    pub fn device_prefix(&self) -> &str {
+        &self.identity.prefix
+    }
+
+    pub fn public_key(&self) -> [u8; 32] {
+        self.identity.verifying_key().to_bytes()
+    }
+
+    pub fn head(&self) -> Head {
+        self.head
+    }
+
+    pub fn officer(&self) -> Option<&Officer> {
+        self.officer.as_ref()
+    }
+
+    /// Appends the events `f` makes in one transaction, in the name of the signed-in officer.
+    /// They share one timestamp: they record one act.
+    pub fn record<T>(&mut self, f: impl FnOnce(&mut Writer) -> Result<T>) -> Result<T> {
+        let actor = self.officer.clone().ok_or(Error::NotSignedIn)?;
+        self.record_as(actor, f)
+    }
+
+    fn record_as<T>(
+        &mut self,
+        actor: Officer,
+        f: impl FnOnce(&mut Writer) -> Result<T>,
+    ) -> Result<T> {
+        let time = EventTime::now(&*self.platform);
+        let (identity, head) = (&self.identity, self.head);
+        let (value, head) = self.store.write(|tx| {
+            let mut writer = Writer::new(tx, identity, head, actor, time);
+            let value = f(&mut writer)?;
+            Ok((value, writer.head))
+        })?;
+        self.head = head;
+        Ok(value)
+    }
+
+    /// Signs `officer` in; whoever was signed in is signed out first.
+    pub fn sign_in(&mut self, officer: Officer) -> Result<()> {
+        if self.officer.as_ref() == Some(&officer) {
+            return Ok(());
+        }
+        if self.officer.is_some() {
+            self.sign_out()?;
+        }
+        self.record_as(officer.clone(), |w| w.append(OfficerSignedIn {}))?;
+        self.officer = Some(officer);
+        Ok(())
+    }
+
+    pub fn sign_out(&mut self) -> Result<()> {
+        self.record(|w| w.append(OfficerSignedOut {}))?;
+        self.officer = None;
+        Ok(())
+    }
+
+    pub fn open_case(&mut self, new: &NewCase) -> Result<Case> {
+        let id = self.record(|w| cases::open(w, new))?;
+        self.case(&id.to_string())
+    }
+
+    pub fn case(&self, id_or_number: &str) -> Result<Case> {
+        cases::get(&self.store.conn, id_or_number)
+    }
+
+    pub fn cases(&self, filter: &CaseFilter, limit: u32, after: Option<&str>) -> Result<CasePage> {
+        cases::list(&self.store.conn, filter, limit, after)
+    }
+
+    /// Deletes the case's personal data from the vault and records that it did. Returns how
+    /// many values were deleted (0 if none were left, and then nothing is recorded).
+    pub fn purge_personal_data(&mut self, case: &str) -> Result<usize> {
+        let case_id = self.case(case)?.id;
+        self.record(|w| {
+            let commitments = vault::rows_of_case(w.conn(), case_id)?;
+            if commitments.is_empty() {
+                return Ok(0);
+            }
+            vault::delete(w.conn(), &commitments)?;
+            let count = commitments.len();
+            w.append(PersonalDataPurged {
+                case_id,
+                commitments,
+            })?;
+            Ok(count)
+        })
+    }
+
+    pub fn verify_chain(&self) -> Result<ChainReport> {
+        verify::verify_chain(
+            &self.store.conn,
+            self.identity.device_id,
+            &self.identity.verifying_key(),
+        )
+    }
+
+    /// Empties the projections and replays the log into them; returns the events replayed.
+    pub fn rebuild_projections(&mut self) -> Result<u64> {
+        let replayed = self.store.write(|tx| projection::rebuild(tx))?;
+        self.officer = officer::current(&self.store.conn)?;
+        Ok(replayed)
+    }
+
+    /// The database connection, for tests and tools that inspect the store.
+    pub fn connection(&self) -> &rusqlite::Connection {
+        &self.store.conn
+    }
+}

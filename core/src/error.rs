@@ -1,0 +1,55 @@
+//! The core's internal error. Domain modules return it; `api::CoreError` maps it, in one place,
+//! to the small set of cases an app can act on.
+
+use std::path::PathBuf;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input the officer or the app gave is not acceptable. `field` names it as the API does.
+    #[error("{field}: {reason}")]
+    Invalid { field: String, reason: String },
+
+    #[error("no {what} with id {id}")]
+    NotFound { what: &'static str, id: String },
+
+    #[error("no officer is signed in on this device")]
+    NotSignedIn,
+
+    #[error("the store at {path} cannot be used: {reason}")]
+    StoreUnavailable { path: PathBuf, reason: String },
+
+    #[error("{path} is not a Redshield store: {reason}")]
+    NotAStore { path: PathBuf, reason: String },
+
+    #[error(
+        "the store has schema version {found}, newer than this app supports ({supported}); update the app"
+    )]
+    StoreTooNew { found: usize, supported: usize },
+
+    /// A stored event or row that cannot be read back as written: the log is damaged.
+    #[error("event log damaged at seq {seq}: {reason}")]
+    Corrupt { seq: u64, reason: String },
+
+    #[error("platform: {0}")]
+    Platform(String),
+
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+
+    #[error("schema migration: {0}")]
+    Migration(String),
+
+    #[error("encoding: {0}")]
+    Encoding(String),
+}
+
+impl Error {
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::Invalid {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+}

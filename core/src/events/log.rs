@@ -1,0 +1,196 @@
+//! Appending: seal the next event on the chain, store its exact bytes and project it, all in
+//! the caller's transaction. The in-memory head advances only when that transaction commits.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use uuid::Uuid;
+
+use crate::clock::EventTime;
+use crate::error::{Error, Result};
+use crate::events::{Body, Digest, ENVELOPE_FORMAT, Envelope, SealedEvent};
+use crate::identity::Identity;
+use crate::officer::Officer;
+use crate::position::GeoPoint;
+use crate::projection;
+
+/// The newest event on the chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Head {
+    pub seq: u64,
+    pub hash: Digest,
+}
+
+impl Head {
+    /// Reads the head from the newest row: one index lookup, whatever the log's length.
+    pub fn read(conn: &Connection) -> Result<Head> {
+        let row = conn
+            .query_row(
+                "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)),
+            )
+            .optional()?;
+        match row {
+            None => Ok(Head {
+                seq: 0,
+                hash: Digest::ZERO,
+            }),
+            Some((seq, hash)) => {
+                let seq = seq as u64;
+                let hash = Digest::from_slice(&hash).ok_or_else(|| Error::Corrupt {
+                    seq,
+                    reason: "stored hash is not 32 bytes".into(),
+                })?;
+                Ok(Head { seq, hash })
+            }
+        }
+    }
+}
+
+/// The context shared by the events of one write: one act, one officer, one moment.
+pub struct Writer<'a> {
+    conn: &'a Connection,
+    identity: &'a Identity,
+    pub head: Head,
+    pub actor: Officer,
+    pub time: EventTime,
+    pub position: Option<GeoPoint>,
+}
+
+impl<'a> Writer<'a> {
+    pub fn new(
+        conn: &'a Connection,
+        identity: &'a Identity,
+        head: Head,
+        actor: Officer,
+        time: EventTime,
+    ) -> Writer<'a> {
+        Writer {
+            conn,
+            identity,
+            head,
+            actor,
+            time,
+            position: None,
+        }
+    }
+
+    pub fn conn(&self) -> &Connection {
+        self.conn
+    }
+
+    pub fn device_prefix(&self) -> &str {
+        &self.identity.prefix
+    }
+
+    /// Puts a personal value into the vault; the body carries the returned commitment.
+    pub fn seal_personal(&self, case_id: Option<Uuid>, field: &str, value: &str) -> Result<Digest> {
+        crate::vault::seal(self.conn, case_id, field, value)
+    }
+
+    /// Appends `body` as the next event and projects it.
+    pub fn append(&mut self, body: impl Into<Body>) -> Result<Envelope> {
+        let body = body.into();
+        let value = body.to_value().map_err(Error::Encoding)?;
+        self.seal_and_store(body.event_type(), body.version(), value, &body)
+    }
+
+    /// Appends a body given in its stored form, possibly an older version of its type (an
+    /// import, a test of upcasting). It must decode, as any stored body must.
+    pub fn append_stored(
+        &mut self,
+        event_type: &str,
+        body_version: u32,
+        value: serde_json::Value,
+    ) -> Result<Envelope> {
+        let body = Body::decode(event_type, body_version, value.clone())
+            .map_err(|reason| Error::invalid("body", reason))?;
+        self.seal_and_store(event_type, body_version, value, &body)
+    }
+
+    /// `value` is what is signed; `body` is its decoded (current) form, which is projected.
+    fn seal_and_store(
+        &mut self,
+        event_type: &str,
+        body_version: u32,
+        value: serde_json::Value,
+        body: &Body,
+    ) -> Result<Envelope> {
+        let envelope = Envelope {
+            format: ENVELOPE_FORMAT,
+            id: Uuid::now_v7(),
+            device: self.identity.device_id,
+            seq: self.head.seq + 1,
+            prev_hash: self.head.hash,
+            event_type: event_type.to_string(),
+            body_version,
+            time: self.time,
+            position: self.position,
+            actor: self.actor.clone(),
+            body: value,
+        };
+        let sealed = SealedEvent::seal(envelope, self.identity.signer())?;
+        insert(self.conn, &sealed, body.case_id())?;
+        projection::apply(self.conn, &sealed.envelope, body)?;
+        self.head = Head {
+            seq: sealed.envelope.seq,
+            hash: sealed.hash,
+        };
+        Ok(sealed.envelope)
+    }
+}
+
+fn insert(conn: &Connection, event: &SealedEvent, case_id: Option<Uuid>) -> Result<()> {
+    let e = &event.envelope;
+    conn.prepare_cached(
+        "INSERT INTO events (seq, id, type, body_version, case_id, canonical, hash, signature)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        e.seq as i64,
+        e.id.to_string(),
+        e.event_type,
+        e.body_version,
+        case_id.map(|id| id.to_string()),
+        event.canonical,
+        event.hash.0.as_slice(),
+        event.signature.to_bytes().as_slice(),
+    ])?;
+    Ok(())
+}
+
+/// A stored event row, as the verifier and the replay read it.
+pub struct StoredRow {
+    pub seq: u64,
+    pub id: String,
+    pub event_type: String,
+    pub body_version: u32,
+    pub case_id: Option<String>,
+    pub canonical: Vec<u8>,
+    pub hash: Vec<u8>,
+    pub signature: Vec<u8>,
+}
+
+/// Visits every stored event in seq order without holding them all in memory.
+pub fn for_each_row(
+    conn: &Connection,
+    mut visit: impl FnMut(StoredRow) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, id, type, body_version, case_id, canonical, hash, signature
+         FROM events ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        visit(StoredRow {
+            seq: r.get::<_, i64>(0)? as u64,
+            id: r.get(1)?,
+            event_type: r.get(2)?,
+            body_version: r.get(3)?,
+            case_id: r.get(4)?,
+            canonical: r.get(5)?,
+            hash: r.get(6)?,
+            signature: r.get(7)?,
+        })?;
+    }
+    Ok(())
+}

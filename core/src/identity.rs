@@ -1,0 +1,115 @@
+//! The device's identity: a UUIDv7 and an Ed25519 signing key, made on first open. The secret
+//! is stored only wrapped by the platform's keystore and never leaves the core.
+
+use std::sync::Arc;
+
+use ed25519_dalek::{SigningKey, VerifyingKey};
+use rusqlite::{Connection, OptionalExtension, params};
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::platform::Platform;
+
+pub struct Identity {
+    pub device_id: Uuid,
+    /// Starts every human-readable case number made on this device.
+    pub prefix: String,
+    key: SigningKey,
+}
+
+impl Identity {
+    /// Loads the identity, or makes one if the store is new.
+    pub fn load_or_create(conn: &Connection, platform: &Arc<dyn Platform>) -> Result<Identity> {
+        match Self::load(conn, platform)? {
+            Some(identity) => Ok(identity),
+            None => Self::create(conn, platform),
+        }
+    }
+
+    fn load(conn: &Connection, platform: &Arc<dyn Platform>) -> Result<Option<Identity>> {
+        let row = conn
+            .query_row(
+                "SELECT id, prefix, public_key, wrapped_secret FROM device",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Vec<u8>>(2)?,
+                        r.get::<_, Vec<u8>>(3)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((id, prefix, public_key, wrapped)) = row else {
+            return Ok(None);
+        };
+        let device_id = Uuid::parse_str(&id).map_err(|e| Error::Corrupt {
+            seq: 0,
+            reason: format!("device id {id:?}: {e}"),
+        })?;
+        let secret = platform
+            .unwrap_secret(wrapped)
+            .map_err(|e| Error::Platform(format!("cannot unwrap the device key: {e}")))?;
+        let secret: [u8; 32] = secret
+            .try_into()
+            .map_err(|_| Error::Platform("the unwrapped device key is not 32 bytes".into()))?;
+        let key = SigningKey::from_bytes(&secret);
+        if key.verifying_key().as_bytes().as_slice() != public_key.as_slice() {
+            return Err(Error::Platform(
+                "the keystore returned a key that is not this device's (was the store copied?)"
+                    .into(),
+            ));
+        }
+        Ok(Some(Identity {
+            device_id,
+            prefix,
+            key,
+        }))
+    }
+
+    fn create(conn: &Connection, platform: &Arc<dyn Platform>) -> Result<Identity> {
+        let mut secret = [0u8; 32];
+        getrandom::fill(&mut secret)
+            .map_err(|e| Error::Platform(format!("no secure random numbers: {e}")))?;
+        let key = SigningKey::from_bytes(&secret);
+        let wrapped = platform
+            .wrap_secret(secret.to_vec())
+            .map_err(|e| Error::Platform(format!("cannot wrap the device key: {e}")))?;
+        let device_id = Uuid::now_v7();
+        let prefix = prefix_of(&device_id);
+        conn.execute(
+            "INSERT INTO device (singleton, id, prefix, public_key, wrapped_secret, created_ms)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+            params![
+                device_id.to_string(),
+                prefix,
+                key.verifying_key().as_bytes().as_slice(),
+                wrapped,
+                chrono::Utc::now().timestamp_millis()
+            ],
+        )?;
+        tracing::info!(device = %device_id, "created the device identity");
+        Ok(Identity {
+            device_id,
+            prefix,
+            key,
+        })
+    }
+
+    pub fn verifying_key(&self) -> VerifyingKey {
+        self.key.verifying_key()
+    }
+
+    /// Signs events. Crate-private: the key never leaves the core.
+    pub(crate) fn signer(&self) -> &SigningKey {
+        &self.key
+    }
+}
+
+/// Six hex digits from the random tail of the id: a UUIDv7 begins with its timestamp, so two
+/// devices made the same day would share a prefix taken from the front.
+fn prefix_of(id: &Uuid) -> String {
+    let hex = id.simple().to_string().to_uppercase();
+    hex[hex.len() - 6..].to_string()
+}

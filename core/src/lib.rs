@@ -1,0 +1,26 @@
+//! Redshield's core: the field logic shared by the Android and iOS apps, the CLI and the server.
+//!
+//! Plain-Rust modules do the work (`device` ties them together); `api` is the thin UniFFI
+//! facade the phones see.
+
+uniffi::setup_scaffolding!();
+
+pub mod api;
+pub mod cases;
+pub mod clock;
+pub mod device;
+pub mod error;
+pub mod events;
+pub mod identity;
+mod logging;
+pub mod officer;
+pub mod platform;
+pub mod position;
+pub mod projection;
+pub mod store;
+pub mod validate;
+pub mod vault;
+mod wire;
+
+pub use device::Device;
+pub use error::{Error, Result};

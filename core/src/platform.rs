@@ -1,0 +1,42 @@
+//! What the core asks of the phone it runs on. The app implements `Platform` (Kotlin, Swift; the
+//! CLI in Rust) and passes it to `FieldCore::open`. The core never reads sensors or the UI itself.
+
+/// A failure inside the app's implementation of `Platform`.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum PlatformError {
+    #[error("{message}")]
+    Failed { message: String },
+}
+
+impl From<uniffi::UnexpectedUniFFICallbackError> for PlatformError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        PlatformError::Failed { message: e.reason }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum LogLevel {
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Trace,
+}
+
+#[uniffi::export(foreign)]
+pub trait Platform: Send + Sync {
+    /// Milliseconds on a clock that never jumps and keeps counting in deep sleep
+    /// (Android `SystemClock.elapsedRealtime`, iOS `mach_continuous_time`). Its origin is
+    /// arbitrary; only differences matter.
+    fn monotonic_ms(&self) -> u64;
+
+    /// Encrypts a secret under a key the platform holds and never exports (Android Keystore,
+    /// iOS Keychain). The result is stored in the core's database.
+    fn wrap_secret(&self, secret: Vec<u8>) -> Result<Vec<u8>, PlatformError>;
+
+    /// The inverse of `wrap_secret`.
+    fn unwrap_secret(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, PlatformError>;
+
+    /// Receives the core's log lines (logcat, os_log, stderr).
+    fn log(&self, level: LogLevel, target: String, message: String);
+}

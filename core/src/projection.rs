@@ -1,0 +1,45 @@
+//! Projections: the tables the UI reads, derived from events. `apply` runs in the append's
+//! transaction; `rebuild` empties them and replays the log, giving the same state.
+
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+use crate::events::log::for_each_row;
+use crate::events::{Body, Envelope, decode};
+use crate::store::schema;
+use crate::{cases, officer};
+
+pub fn apply(conn: &Connection, event: &Envelope, body: &Body) -> Result<()> {
+    match body {
+        Body::OfficerSignedIn(_) => officer::project_signed_in(conn, event),
+        Body::OfficerSignedOut(_) => officer::project_signed_out(conn),
+        Body::CaseOpened(opened) => cases::projection::opened(conn, event, opened),
+        Body::PersonalDataPurged(purged) => cases::projection::purged(conn, event, purged),
+    }
+}
+
+/// Empties every projection and replays the whole log into them. Call inside a transaction:
+/// if an event cannot be read, nothing changes.
+pub fn rebuild(conn: &Connection) -> Result<u64> {
+    for table in schema::PROJECTIONS {
+        conn.execute(&format!("DELETE FROM {table}"), [])?;
+    }
+    let mut replayed = 0;
+    for_each_row(conn, |row| {
+        let corrupt = |reason: String| Error::Corrupt {
+            seq: row.seq,
+            reason,
+        };
+        let envelope = decode(&row.canonical).map_err(corrupt)?;
+        let body = Body::decode(
+            &envelope.event_type,
+            envelope.body_version,
+            envelope.body.clone(),
+        )
+        .map_err(corrupt)?;
+        apply(conn, &envelope, &body)?;
+        replayed += 1;
+        Ok(())
+    })?;
+    Ok(replayed)
+}

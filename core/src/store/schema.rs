@@ -1,0 +1,143 @@
+//! The schema, one migration per version (`PRAGMA user_version`). Append new steps; never edit
+//! a released one. Projection tables can also be changed by dropping and replaying the log
+//! (`Device::rebuild_projections`).
+
+use rusqlite_migration::{M, Migrations};
+
+const STEPS: &[M<'static>] = &[
+    // 1: identity, the event log and the personal-data vault: what must never be lost.
+    M::up(
+        "CREATE TABLE device (
+            singleton      INTEGER PRIMARY KEY CHECK (singleton = 1),
+            id             TEXT NOT NULL,
+            prefix         TEXT NOT NULL,
+            public_key     BLOB NOT NULL,
+            wrapped_secret BLOB NOT NULL,
+            created_ms     INTEGER NOT NULL
+        );
+        -- seq is the rowid: gapless per device, starting at 1.
+        CREATE TABLE events (
+            seq          INTEGER PRIMARY KEY,
+            id           TEXT NOT NULL UNIQUE,
+            type         TEXT NOT NULL,
+            body_version INTEGER NOT NULL,
+            case_id      TEXT,
+            canonical    BLOB NOT NULL,
+            hash         BLOB NOT NULL,
+            signature    BLOB NOT NULL
+        );
+        CREATE INDEX events_by_case ON events (case_id, seq) WHERE case_id IS NOT NULL;
+        -- One row per personal value; `commitment` = hex SHA-256(salt || value) is what events carry.
+        CREATE TABLE vault (
+            commitment TEXT PRIMARY KEY,
+            case_id    TEXT,
+            field      TEXT NOT NULL,
+            salt       BLOB NOT NULL,
+            value      TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX vault_by_case ON vault (case_id);",
+    ),
+    // 2: projections, rebuilt from the log at will.
+    M::up(
+        "CREATE TABLE officer_session (
+            singleton      INTEGER PRIMARY KEY CHECK (singleton = 1),
+            name           TEXT NOT NULL,
+            enforcement_id TEXT NOT NULL,
+            since_ms       INTEGER NOT NULL
+        );
+        -- Personal fields hold vault commitments; reads join the vault.
+        CREATE TABLE cases (
+            id                 TEXT PRIMARY KEY,
+            number             TEXT NOT NULL UNIQUE,
+            kind               TEXT NOT NULL,
+            state              TEXT NOT NULL,
+            channel            TEXT NOT NULL,
+            opened_at_ms       INTEGER NOT NULL,
+            opened_by_name     TEXT NOT NULL,
+            opened_by_id       TEXT NOT NULL,
+            complainant_name   TEXT,
+            complainant_phone  TEXT,
+            respondent_name    TEXT,
+            respondent_address TEXT,
+            facts              TEXT,
+            demands            TEXT,
+            place_lat_e7       INTEGER,
+            place_lon_e7       INTEGER,
+            place_accuracy_cm  INTEGER,
+            purged_at_ms       INTEGER,
+            last_seq           INTEGER NOT NULL
+        );
+        CREATE INDEX cases_newest ON cases (opened_at_ms DESC, id DESC);
+        CREATE INDEX cases_by_state ON cases (state, opened_at_ms DESC, id DESC);",
+    )
+    .down("DROP TABLE cases; DROP TABLE officer_session;"),
+];
+
+/// Steps that create or change projection tables: a store upgraded across one of them replays
+/// its log once, so the new projections hold what the log says.
+const PROJECTION_STEPS: &[usize] = &[2];
+
+/// Whether upgrading a store from schema version `from` must replay the log.
+pub fn upgrade_needs_replay(from: usize) -> bool {
+    from > 0 && PROJECTION_STEPS.iter().any(|&step| step > from)
+}
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::from_slice(STEPS)
+}
+
+/// The schema version this code writes.
+pub const LATEST: usize = STEPS.len();
+
+/// Tables that hold projections, in the order they can be emptied.
+pub const PROJECTIONS: &[&str] = &["officer_session", "cases"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::Connection;
+
+    #[test]
+    fn the_migrations_are_valid() {
+        migrations().validate().unwrap();
+    }
+
+    #[test]
+    fn only_upgrades_across_a_projection_step_replay() {
+        assert!(
+            !upgrade_needs_replay(0),
+            "a new store has nothing to replay"
+        );
+        assert!(upgrade_needs_replay(1));
+        assert!(!upgrade_needs_replay(LATEST));
+    }
+
+    /// Every older schema, upgraded step by step, must equal a fresh one. (With data in it:
+    /// `tests/store.rs`.)
+    #[test]
+    fn every_older_schema_upgrades_to_the_fresh_one() {
+        let mut fresh = Connection::open_in_memory().unwrap();
+        migrations().to_latest(&mut fresh).unwrap();
+        let expected = schema_of(&fresh);
+        for version in 0..LATEST {
+            let mut old = Connection::open_in_memory().unwrap();
+            migrations().to_version(&mut old, version).unwrap();
+            migrations().to_latest(&mut old).unwrap();
+            assert_eq!(
+                schema_of(&old),
+                expected,
+                "upgrading from version {version}"
+            );
+        }
+    }
+
+    pub fn schema_of(conn: &Connection) -> Vec<(String, String, Option<String>)> {
+        let mut stmt = conn
+            .prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY type, name")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+}
