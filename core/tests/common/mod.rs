@@ -1,0 +1,116 @@
+//! What the integration tests share: a `Platform` standing in for the phone's keystore and
+//! clock (the app's part, not ours), and a store with an officer signed in.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use redshield_core::Device;
+use redshield_core::cases::{CaseKind, Channel, NewCase};
+use redshield_core::officer::Officer;
+use redshield_core::platform::{LogLevel, Platform, PlatformError};
+
+/// Wraps secrets by XOR with a fixed key behind a tag; can be made to fail like a keystore
+/// that lost its key.
+pub struct TestPlatform {
+    started: Instant,
+    pub broken_keystore: AtomicBool,
+    pub lines: Mutex<Vec<(LogLevel, String)>>,
+}
+
+const TAG: &[u8] = b"test-wrap:";
+
+impl TestPlatform {
+    pub fn new() -> Arc<TestPlatform> {
+        Arc::new(TestPlatform {
+            started: Instant::now(),
+            broken_keystore: AtomicBool::new(false),
+            lines: Mutex::new(Vec::new()),
+        })
+    }
+
+    fn xor(bytes: &[u8]) -> Vec<u8> {
+        bytes
+            .iter()
+            .enumerate()
+            .map(|(i, b)| b ^ (0x5a + i as u8))
+            .collect()
+    }
+}
+
+impl Platform for TestPlatform {
+    fn monotonic_ms(&self) -> u64 {
+        self.started.elapsed().as_millis() as u64
+    }
+
+    fn wrap_secret(&self, secret: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        Ok([TAG, &Self::xor(&secret)].concat())
+    }
+
+    fn unwrap_secret(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        if self.broken_keystore.load(Ordering::SeqCst) {
+            return Err(PlatformError::Failed {
+                message: "key permanently invalidated".into(),
+            });
+        }
+        let body = wrapped.strip_prefix(TAG).ok_or(PlatformError::Failed {
+            message: "not wrapped by this keystore".into(),
+        })?;
+        Ok(Self::xor(body))
+    }
+
+    fn log(&self, level: LogLevel, _target: String, message: String) {
+        self.lines.lock().unwrap().push((level, message));
+    }
+}
+
+pub fn officer() -> Officer {
+    Officer::new("李明", "HN-12315-0042").unwrap()
+}
+
+/// A store in `dir` with an officer signed in.
+pub fn device_in(dir: &Path) -> Device {
+    let mut device = Device::open(dir, TestPlatform::new()).unwrap();
+    device.sign_in(officer()).unwrap();
+    device
+}
+
+pub fn complaint(n: usize) -> NewCase {
+    NewCase {
+        kind: CaseKind::Complaint,
+        channel: Channel::VehicleWalkIn,
+        complainant_name: format!("王芳{n}"),
+        complainant_phone: "138 1234 5678".into(),
+        respondent_name: Some("长沙市某某超市".into()),
+        respondent_address: Some("长沙市芙蓉区五一大道 1 号".into()),
+        facts: format!("购买的牛奶已过保质期（第 {n} 件）"),
+        demands: Some("退货退款，并按规定赔偿".into()),
+        place: None,
+    }
+}
+
+/// Every projection row, for comparing states.
+pub fn projections(device: &Device) -> Vec<String> {
+    let conn = device.connection();
+    let mut out = Vec::new();
+    for table in redshield_core::store::schema::PROJECTIONS {
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))
+            .unwrap();
+        let columns = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                let mut line = format!("{table}:");
+                for i in 0..columns {
+                    let v: rusqlite::types::Value = r.get(i)?;
+                    line.push_str(&format!(" {v:?}"));
+                }
+                Ok(line)
+            })
+            .unwrap();
+        out.extend(rows.map(Result::unwrap));
+    }
+    out
+}
