@@ -76,7 +76,7 @@ fn create_key(path: &PathBuf) -> Result<Vec<u8>, String> {
 
 fn failed(message: impl Into<String>) -> PlatformError {
     PlatformError::Failed {
-        message: message.into(),
+        reason: message.into(),
     }
 }
 

@@ -4,13 +4,14 @@
 /// A failure inside the app's implementation of `Platform`.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum PlatformError {
-    #[error("{message}")]
-    Failed { message: String },
+    // Not `message`: in Kotlin that would clash with `Throwable.message`.
+    #[error("{reason}")]
+    Failed { reason: String },
 }
 
 impl From<uniffi::UnexpectedUniFFICallbackError> for PlatformError {
     fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
-        PlatformError::Failed { message: e.reason }
+        PlatformError::Failed { reason: e.reason }
     }
 }
 

@@ -1,5 +1,6 @@
 //! The one error the apps see. Each variant is something an app can act on; internal errors
-//! are mapped here, in one place.
+//! are mapped here, in one place. No field is called `message`: in Kotlin it would clash with
+//! `Throwable.message`.
 
 use crate::error::Error;
 
@@ -35,16 +36,16 @@ pub enum CoreError {
     CorruptLog { seq: u64, reason: String },
 
     /// The app's `Platform` (keystore, clock) failed.
-    #[error("platform: {message}")]
-    Platform { message: String },
+    #[error("platform: {reason}")]
+    Platform { reason: String },
 
     /// SQLite failed (disk full, I/O error).
-    #[error("storage: {message}")]
-    Storage { message: String },
+    #[error("storage: {reason}")]
+    Storage { reason: String },
 
     /// A bug in the core. Please report it with the log.
-    #[error("internal: {message}")]
-    Internal { message: String },
+    #[error("internal: {reason}")]
+    Internal { reason: String },
 }
 
 impl From<Error> for CoreError {
@@ -69,12 +70,12 @@ impl From<Error> for CoreError {
                 supported: supported as u64,
             },
             Error::Corrupt { seq, reason } => CoreError::CorruptLog { seq, reason },
-            Error::Platform(message) => CoreError::Platform { message },
+            Error::Platform(reason) => CoreError::Platform { reason },
             e @ (Error::Sqlite(_) | Error::Migration(_)) => CoreError::Storage {
-                message: e.to_string(),
+                reason: e.to_string(),
             },
             e @ Error::Encoding(_) => CoreError::Internal {
-                message: e.to_string(),
+                reason: e.to_string(),
             },
         }
     }

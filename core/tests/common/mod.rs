@@ -52,11 +52,11 @@ impl Platform for TestPlatform {
     fn unwrap_secret(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
         if self.broken_keystore.load(Ordering::SeqCst) {
             return Err(PlatformError::Failed {
-                message: "key permanently invalidated".into(),
+                reason: "key permanently invalidated".into(),
             });
         }
         let body = wrapped.strip_prefix(TAG).ok_or(PlatformError::Failed {
-            message: "not wrapped by this keystore".into(),
+            reason: "not wrapped by this keystore".into(),
         })?;
         Ok(Self::xor(body))
     }
