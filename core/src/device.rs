@@ -129,16 +129,13 @@ impl Device {
     pub fn purge_personal_data(&mut self, case: &str) -> Result<usize> {
         let case_id = self.case(case)?.id;
         self.record(|w| {
-            let commitments = vault::rows_of_case(w.conn(), case_id)?;
-            if commitments.is_empty() {
+            let vault_ids = vault::rows_of_case(w.conn(), case_id)?;
+            if vault_ids.is_empty() {
                 return Ok(0);
             }
-            vault::delete(w.conn(), &commitments)?;
-            let count = commitments.len();
-            w.append(PersonalDataPurged {
-                case_id,
-                commitments,
-            })?;
+            vault::delete(w.conn(), &vault_ids)?;
+            let count = vault_ids.len();
+            w.append(PersonalDataPurged { case_id, vault_ids })?;
             Ok(count)
         })
     }

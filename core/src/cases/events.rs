@@ -1,12 +1,13 @@
-//! Case events. Bodies hold vault commitments in place of personal values.
+//! Case events. Bodies hold vault references (`Sealed`) in place of personal values.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
 use crate::cases::model::{CaseKind, Channel};
-use crate::events::{Digest, EventBody};
+use crate::events::EventBody;
 use crate::position::GeoPoint;
+use crate::vault::Sealed;
 
 /// v2: the channel the matter came through.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -20,9 +21,9 @@ pub struct CaseOpened {
     pub complainant: Party,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub respondent: Option<Respondent>,
-    pub facts: Digest,
+    pub facts: Sealed,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub demands: Option<Digest>,
+    pub demands: Option<Sealed>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place: Option<GeoPoint>,
 }
@@ -30,16 +31,16 @@ pub struct CaseOpened {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Party {
-    pub name: Digest,
-    pub phone: Digest,
+    pub name: Sealed,
+    pub phone: Sealed,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Respondent {
-    pub name: Digest,
+    pub name: Sealed,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<Digest>,
+    pub address: Option<Sealed>,
 }
 
 /// v1 had no channel: the first builds were used only at the vehicle window.
@@ -52,9 +53,9 @@ pub struct CaseOpenedV1 {
     pub complainant: Party,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub respondent: Option<Respondent>,
-    pub facts: Digest,
+    pub facts: Sealed,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub demands: Option<Digest>,
+    pub demands: Option<Sealed>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place: Option<GeoPoint>,
 }
@@ -92,7 +93,7 @@ impl EventBody for CaseOpened {
         Some(self.case_id)
     }
 
-    fn personal_data(&self) -> Vec<Digest> {
+    fn personal_data(&self) -> Vec<Sealed> {
         let mut sealed = vec![self.complainant.name, self.complainant.phone, self.facts];
         if let Some(r) = &self.respondent {
             sealed.push(r.name);

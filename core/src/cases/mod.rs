@@ -120,13 +120,11 @@ impl Checked {
 /// this device plus one.
 fn next_number(conn: &Connection, prefix: &str, at_ms: i64) -> Result<String> {
     let stem = format!("{prefix}-{}-", beijing_date(at_ms)?.format("%Y%m%d"));
-    let highest: Option<i64> = conn
-        .prepare_cached(
-            "SELECT max(CAST(substr(number, length(?1) + 1) AS INTEGER)) FROM cases
-             WHERE substr(number, 1, length(?1)) = ?1",
-        )?
-        .query_row([&stem], |r| r.get(0))?;
-    Ok(format!("{stem}{:03}", highest.unwrap_or(0) + 1))
+    let last: Option<i64> = conn
+        .prepare_cached("SELECT last FROM case_counters WHERE stem = ?1")?
+        .query_row([&stem], |r| r.get(0))
+        .optional()?;
+    Ok(format!("{stem}{:03}", last.unwrap_or(0) + 1))
 }
 
 const SELECT_CASE: &str = "
@@ -134,12 +132,12 @@ const SELECT_CASE: &str = "
            c.opened_by_id, cn.value, cp.value, rn.value, ra.value, f.value, d.value,
            c.place_lat_e7, c.place_lon_e7, c.place_accuracy_cm, c.purged_at_ms
     FROM cases c
-    LEFT JOIN vault cn ON cn.commitment = c.complainant_name
-    LEFT JOIN vault cp ON cp.commitment = c.complainant_phone
-    LEFT JOIN vault rn ON rn.commitment = c.respondent_name
-    LEFT JOIN vault ra ON ra.commitment = c.respondent_address
-    LEFT JOIN vault f ON f.commitment = c.facts
-    LEFT JOIN vault d ON d.commitment = c.demands";
+    LEFT JOIN vault cn ON cn.id = c.complainant_name
+    LEFT JOIN vault cp ON cp.id = c.complainant_phone
+    LEFT JOIN vault rn ON rn.id = c.respondent_name
+    LEFT JOIN vault ra ON ra.id = c.respondent_address
+    LEFT JOIN vault f ON f.id = c.facts
+    LEFT JOIN vault d ON d.id = c.demands";
 
 /// A case by its id or its human-readable number.
 pub fn get(conn: &Connection, id_or_number: &str) -> Result<Case> {

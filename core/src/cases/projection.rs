@@ -5,11 +5,10 @@ use rusqlite::{Connection, params};
 use crate::cases::events::CaseOpened;
 use crate::cases::model::CaseState;
 use crate::error::Result;
-use crate::events::{Digest, Envelope};
+use crate::events::Envelope;
 use crate::vault::PersonalDataPurged;
 
 pub fn opened(conn: &Connection, event: &Envelope, body: &CaseOpened) -> Result<()> {
-    let hex = |d: &Digest| d.to_hex();
     let respondent = body.respondent.as_ref();
     conn.prepare_cached(
         "INSERT INTO cases (id, number, kind, state, channel, opened_at_ms, opened_by_name,
@@ -27,17 +26,34 @@ pub fn opened(conn: &Connection, event: &Envelope, body: &CaseOpened) -> Result<
         event.time.trusted_ms,
         event.actor.name,
         event.actor.enforcement_id,
-        hex(&body.complainant.name),
-        hex(&body.complainant.phone),
-        respondent.map(|r| hex(&r.name)),
-        respondent.and_then(|r| r.address.as_ref()).map(hex),
-        hex(&body.facts),
-        body.demands.as_ref().map(hex),
+        body.complainant.name.id,
+        body.complainant.phone.id,
+        respondent.map(|r| r.name.id),
+        respondent.and_then(|r| r.address).map(|a| a.id),
+        body.facts.id,
+        body.demands.map(|d| d.id),
         body.place.map(|p| p.lat_e7),
         body.place.map(|p| p.lon_e7),
         body.place.and_then(|p| p.accuracy_cm),
         event.seq as i64,
     ])?;
+    count_number(conn, &body.number)
+}
+
+/// Keeps `case_counters` at the highest counter seen for the number's stem. Numbers made by
+/// other programs (imports) that do not end in a counter are not counted.
+fn count_number(conn: &Connection, number: &str) -> Result<()> {
+    let Some((stem, counter)) = number.rsplit_once('-') else {
+        return Ok(());
+    };
+    let Ok(counter) = counter.parse::<i64>() else {
+        return Ok(());
+    };
+    conn.prepare_cached(
+        "INSERT INTO case_counters (stem, last) VALUES (?1, ?2)
+         ON CONFLICT (stem) DO UPDATE SET last = max(last, excluded.last)",
+    )?
+    .execute(params![format!("{stem}-"), counter])?;
     Ok(())
 }
 

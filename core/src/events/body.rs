@@ -7,9 +7,8 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::cases::events::CaseOpened;
-use crate::events::Digest;
 use crate::officer::{OfficerSignedIn, OfficerSignedOut};
-use crate::vault::PersonalDataPurged;
+use crate::vault::{PersonalDataPurged, Sealed};
 
 pub trait EventBody: Serialize + DeserializeOwned {
     /// The `type` written in the envelope. Never renamed once released.
@@ -27,8 +26,8 @@ pub trait EventBody: Serialize + DeserializeOwned {
         None
     }
 
-    /// Vault commitments the body refers to.
-    fn personal_data(&self) -> Vec<Digest> {
+    /// Vault rows the body refers to.
+    fn personal_data(&self) -> Vec<Sealed> {
         Vec::new()
     }
 }
@@ -56,7 +55,7 @@ macro_rules! bodies {
                 match self { $(Body::$name(b) => b.case_id()),+ }
             }
 
-            pub fn personal_data(&self) -> Vec<Digest> {
+            pub fn personal_data(&self) -> Vec<Sealed> {
                 match self { $(Body::$name(b) => b.personal_data()),+ }
             }
 

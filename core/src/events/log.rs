@@ -11,6 +11,7 @@ use crate::identity::Identity;
 use crate::officer::Officer;
 use crate::position::GeoPoint;
 use crate::projection;
+use crate::vault::{self, Sealed};
 
 /// The newest event on the chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,9 +83,9 @@ impl<'a> Writer<'a> {
         &self.identity.prefix
     }
 
-    /// Puts a personal value into the vault; the body carries the returned commitment.
-    pub fn seal_personal(&self, case_id: Option<Uuid>, field: &str, value: &str) -> Result<Digest> {
-        crate::vault::seal(self.conn, case_id, field, value)
+    /// Puts a personal value into the vault; the body carries the returned reference.
+    pub fn seal_personal(&self, case_id: Option<Uuid>, field: &str, value: &str) -> Result<Sealed> {
+        vault::seal(self.conn, case_id, field, value)
     }
 
     /// Appends `body` as the next event and projects it.

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::error::Result;
 use crate::events::log::{StoredRow, for_each_row};
 use crate::events::{Body, Digest, decode};
-use crate::vault::{self, Lookup, Purged};
+use crate::vault::{self, Lookup, Purged, Sealed};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainReport {
@@ -38,7 +38,7 @@ pub fn verify_chain(conn: &Connection, device: Uuid, key: &VerifyingKey) -> Resu
     let mut expected = 1u64;
     let mut prev = Digest::ZERO;
     let mut purged = Purged::default();
-    let mut sealed: Vec<(u64, Digest)> = Vec::new();
+    let mut sealed: Vec<(u64, Sealed)> = Vec::new();
     let mut first_break: Option<Break> = None;
 
     for_each_row(conn, |row| {
@@ -69,10 +69,10 @@ pub fn verify_chain(conn: &Connection, device: Uuid, key: &VerifyingKey) -> Resu
     // Vault rows are checked after the whole log is read: a purge comes after the values it
     // releases.
     let mut vault_break: Option<Break> = None;
-    for (seq, commitment) in sealed {
-        match vault::check(conn, &commitment)? {
+    for (seq, reference) in sealed {
+        match vault::check(conn, &reference)? {
             Lookup::Intact => report.personal_values += 1,
-            Lookup::Missing if purged.contains(&commitment) => report.purged_values += 1,
+            Lookup::Missing if purged.contains(reference.id) => report.purged_values += 1,
             problem => {
                 if vault_break.is_none() {
                     let what = if problem == Lookup::Altered {
@@ -82,7 +82,7 @@ pub fn verify_chain(conn: &Connection, device: Uuid, key: &VerifyingKey) -> Resu
                     };
                     vault_break = Some(Break {
                         seq,
-                        reason: format!("personal-data value {commitment} is {what}"),
+                        reason: format!("personal-data value {} is {what}", reference.id),
                     });
                 }
             }

@@ -27,14 +27,15 @@ const STEPS: &[M<'static>] = &[
             signature    BLOB NOT NULL
         );
         CREATE INDEX events_by_case ON events (case_id, seq) WHERE case_id IS NOT NULL;
-        -- One row per personal value; `commitment` = hex SHA-256(salt || value) is what events carry.
+        -- One row per personal value. Events carry the id and SHA-256(salt || value).
+        -- AUTOINCREMENT: an id is never reused, even after the newest row is purged.
         CREATE TABLE vault (
-            commitment TEXT PRIMARY KEY,
-            case_id    TEXT,
-            field      TEXT NOT NULL,
-            salt       BLOB NOT NULL,
-            value      TEXT NOT NULL
-        ) WITHOUT ROWID;
+            id      INTEGER PRIMARY KEY AUTOINCREMENT,
+            case_id TEXT,
+            field   TEXT NOT NULL,
+            salt    BLOB NOT NULL,
+            value   TEXT NOT NULL
+        );
         CREATE INDEX vault_by_case ON vault (case_id);",
     ),
     // 2: projections, rebuilt from the log at will.
@@ -45,7 +46,7 @@ const STEPS: &[M<'static>] = &[
             enforcement_id TEXT NOT NULL,
             since_ms       INTEGER NOT NULL
         );
-        -- Personal fields hold vault commitments; reads join the vault.
+        -- Personal fields hold vault ids; reads join the vault.
         CREATE TABLE cases (
             id                 TEXT PRIMARY KEY,
             number             TEXT NOT NULL UNIQUE,
@@ -55,12 +56,12 @@ const STEPS: &[M<'static>] = &[
             opened_at_ms       INTEGER NOT NULL,
             opened_by_name     TEXT NOT NULL,
             opened_by_id       TEXT NOT NULL,
-            complainant_name   TEXT,
-            complainant_phone  TEXT,
-            respondent_name    TEXT,
-            respondent_address TEXT,
-            facts              TEXT,
-            demands            TEXT,
+            complainant_name   INTEGER,
+            complainant_phone  INTEGER,
+            respondent_name    INTEGER,
+            respondent_address INTEGER,
+            facts              INTEGER,
+            demands            INTEGER,
             place_lat_e7       INTEGER,
             place_lon_e7       INTEGER,
             place_accuracy_cm  INTEGER,
@@ -68,9 +69,14 @@ const STEPS: &[M<'static>] = &[
             last_seq           INTEGER NOT NULL
         );
         CREATE INDEX cases_newest ON cases (opened_at_ms DESC, id DESC);
-        CREATE INDEX cases_by_state ON cases (state, opened_at_ms DESC, id DESC);",
+        CREATE INDEX cases_by_state ON cases (state, opened_at_ms DESC, id DESC);
+        -- The highest case counter per `<prefix>-<yyyymmdd>-`, so numbering is one lookup.
+        CREATE TABLE case_counters (
+            stem TEXT PRIMARY KEY,
+            last INTEGER NOT NULL
+        ) WITHOUT ROWID;",
     )
-    .down("DROP TABLE cases; DROP TABLE officer_session;"),
+    .down("DROP TABLE case_counters; DROP TABLE cases; DROP TABLE officer_session;"),
 ];
 
 /// Steps that create or change projection tables: a store upgraded across one of them replays
@@ -90,7 +96,7 @@ pub fn migrations() -> Migrations<'static> {
 pub const LATEST: usize = STEPS.len();
 
 /// Tables that hold projections, in the order they can be emptied.
-pub const PROJECTIONS: &[&str] = &["officer_session", "cases"];
+pub const PROJECTIONS: &[&str] = &["officer_session", "cases", "case_counters"];
 
 #[cfg(test)]
 mod tests {
