@@ -4,13 +4,16 @@
 mod output;
 mod platform;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use redshield_core::api::{CaseQuery, CoreError, FieldCore, GeoPosition, NewCase};
-use redshield_core::cases::{CaseKind, CaseState, Channel};
+use redshield_core::api::{
+    Business, CaseKind, CaseQuery, CaseState, Channel, CodeKind, CoreError, DeclineReason,
+    DemandKind, FieldCore, GeoPosition, IdDocument, IdKind, NewCase, NewMatter, Outcome, Person,
+    SatisfactionWord, Step, check_code,
+};
 
 use output::Output;
 use platform::KeyFilePlatform;
@@ -42,6 +45,19 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check a code: exit 0 if valid, 1 if not (with --json the verdict is printed either way).
+    Check {
+        #[arg(value_enum)]
+        what: CodeArg,
+        value: String,
+    },
+    #[command(flatten)]
+    Store(StoreCommand),
+}
+
+/// The commands that work on a store.
+#[derive(Subcommand)]
+enum StoreCommand {
     /// Create the store (and the device identity) if needed, and sign an officer in.
     Init(SignIn),
     /// Sign officers in and out.
@@ -50,6 +66,8 @@ enum Command {
     /// Consultations, complaints and reports.
     #[command(subcommand)]
     Case(CaseCommand),
+    /// The departments directory cases are referred to.
+    Departments,
     /// The signed event log.
     #[command(subcommand)]
     Log(LogCommand),
@@ -74,8 +92,8 @@ enum OfficerCommand {
 
 #[derive(Subcommand)]
 enum CaseCommand {
-    /// Take a consultation, complaint or report.
-    Open(OpenCase),
+    /// Take a consultation, complaint or report (from flags, or a NewCase JSON file).
+    Open(Box<OpenCase>),
     /// Cases, newest first.
     List {
         #[arg(long, value_enum)]
@@ -87,32 +105,94 @@ enum CaseCommand {
         /// The `next` cursor of the previous page.
         #[arg(long)]
         after: Option<String>,
+        /// Words to find (Chinese matches inside longer words).
+        #[arg(long)]
+        text: Option<String>,
+        /// A mobile number the cases were given with.
+        #[arg(long)]
+        phone: Option<String>,
     },
-    /// One case, by id or number.
+    /// One case, by id or number, with its history.
     Show { id: String },
+    /// 受理 a complaint.
+    Accept(StepArgs),
+    /// 不予受理, with the Art. 16 reason.
+    Decline {
+        #[command(flatten)]
+        at: StepArgs,
+        #[arg(long, value_enum)]
+        reason: DeclineArg,
+    },
+    /// Forward to the competent market-regulation office (--note says why).
+    Forward {
+        #[command(flatten)]
+        at: StepArgs,
+        #[arg(long)]
+        office: String,
+    },
+    /// Refer to another department, by its code (`redshield departments`; --note says why).
+    Refer {
+        #[command(flatten)]
+        at: StepArgs,
+        #[arg(long)]
+        department: String,
+    },
+    /// Start mediating an accepted complaint.
+    StartMediation(StepArgs),
+    /// Record how mediation ended.
+    EndMediation {
+        #[command(flatten)]
+        at: StepArgs,
+        #[arg(long, action = clap::ArgAction::Set)]
+        agreement: bool,
+    },
+    /// Start checking a report's lead (核查).
+    Verify(StepArgs),
+    /// 立案 or 不予立案 on a report.
+    Decide {
+        #[command(flatten)]
+        at: StepArgs,
+        #[arg(long, action = clap::ArgAction::Set)]
+        file_case: bool,
+    },
+    /// 办结.
+    Close {
+        #[command(flatten)]
+        at: StepArgs,
+        #[arg(long, value_enum)]
+        outcome: OutcomeArg,
+    },
+    /// 回访: a score of 1 to 5 and/or a word on the four-word scale.
+    FollowUp {
+        #[command(flatten)]
+        at: StepArgs,
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+        score: Option<u8>,
+        #[arg(long, value_enum)]
+        word: Option<WordArg>,
+    },
     /// Delete a case's personal data (the log stays verifiable).
     Purge { id: String },
+    /// Signs that a complaint may not be genuine consumption (Art. 17), each with its reason.
+    Flags { id: String },
+    /// What the business may see of a complaint (Art. 37).
+    MerchantView { id: String },
+}
+
+/// What every workflow step takes: the case, a note, where the officer stands.
+#[derive(Args)]
+struct StepArgs {
+    /// The case's id or number.
+    id: String,
+    #[arg(long)]
+    note: Option<String>,
+    #[command(flatten)]
+    place: PlaceArgs,
 }
 
 #[derive(Args)]
-struct OpenCase {
-    #[arg(long, value_enum)]
-    kind: KindArg,
-    #[arg(long, value_enum, default_value = "vehicle-walk-in")]
-    channel: ChannelArg,
-    #[arg(long)]
-    complainant_name: String,
-    #[arg(long)]
-    complainant_phone: String,
-    #[arg(long)]
-    respondent_name: Option<String>,
-    #[arg(long)]
-    respondent_address: Option<String>,
-    #[arg(long)]
-    facts: String,
-    #[arg(long)]
-    demands: Option<String>,
-    /// Where the matter happened, WGS-84 degrees.
+struct PlaceArgs {
+    /// WGS-84 degrees.
     #[arg(long, requires = "lon", allow_hyphen_values = true)]
     lat: Option<f64>,
     #[arg(long, requires = "lat", allow_hyphen_values = true)]
@@ -120,6 +200,74 @@ struct OpenCase {
     /// Accuracy of --lat/--lon in metres.
     #[arg(long, requires = "lat")]
     accuracy: Option<f64>,
+}
+
+impl PlaceArgs {
+    fn position(&self) -> Option<GeoPosition> {
+        self.lat
+            .zip(self.lon)
+            .map(|(latitude, longitude)| GeoPosition {
+                latitude,
+                longitude,
+                accuracy_m: self.accuracy,
+            })
+    }
+}
+
+#[derive(Args)]
+struct OpenCase {
+    /// A JSON file holding the whole NewCase (as the apps send it); no other flag is read.
+    #[arg(long, conflicts_with_all = ["kind", "facts"])]
+    file: Option<PathBuf>,
+    #[arg(long, value_enum, required_unless_present = "file")]
+    kind: Option<KindArg>,
+    #[arg(long, value_enum, default_value = "vehicle_walk_in")]
+    channel: ChannelArg,
+    /// When it was received, RFC 3339 (default: now).
+    #[arg(long)]
+    received_at: Option<String>,
+    /// The national 12315 platform's ticket number.
+    #[arg(long)]
+    ticket: Option<String>,
+    /// Omit for an anonymous report.
+    #[arg(long, requires = "complainant_phone")]
+    complainant_name: Option<String>,
+    #[arg(long)]
+    complainant_phone: Option<String>,
+    #[arg(long)]
+    complainant_address: Option<String>,
+    /// The complainant's resident ID number (居民身份证号).
+    #[arg(long)]
+    complainant_id: Option<String>,
+    #[arg(long)]
+    respondent_name: Option<String>,
+    #[arg(long)]
+    respondent_address: Option<String>,
+    /// The business's unified social credit code.
+    #[arg(long)]
+    credit_code: Option<String>,
+    #[arg(long)]
+    goods: Option<String>,
+    /// Amount paid in yuan, e.g. 59.80.
+    #[arg(long)]
+    amount: Option<String>,
+    #[arg(long)]
+    quantity: Option<u32>,
+    /// YYYY-MM-DD.
+    #[arg(long)]
+    occurred_on: Option<String>,
+    #[arg(long, required_unless_present = "file")]
+    facts: Option<String>,
+    /// Repeat for several.
+    #[arg(long, value_enum)]
+    demand: Vec<DemandArg>,
+    #[arg(long)]
+    demands_text: Option<String>,
+    /// A complaint that also reports: the report's leads (a second, linked case).
+    #[arg(long)]
+    also_report: Option<String>,
+    #[command(flatten)]
+    place: PlaceArgs,
 }
 
 #[derive(Subcommand)]
@@ -133,7 +281,9 @@ enum LogCommand {
 /// CLI spellings of the core's enums.
 macro_rules! arg_enum {
     ($name:ident => $core:ident { $($variant:ident),+ $(,)? }) => {
+        /// Spelled as the core spells it (the JSON output's values).
         #[derive(Clone, Copy, ValueEnum)]
+        #[value(rename_all = "snake_case")]
         enum $name { $($variant),+ }
 
         impl From<$name> for $core {
@@ -145,8 +295,23 @@ macro_rules! arg_enum {
 }
 
 arg_enum!(KindArg => CaseKind { Consultation, Complaint, Report });
-arg_enum!(StateArg => CaseState { Received });
+arg_enum!(StateArg => CaseState {
+    Received, Accepted, Declined, Forwarded, Referred, Mediating, Agreed, NotAgreed, Verifying,
+    Filed, NotFiled, Closed, FollowedUp,
+});
 arg_enum!(ChannelArg => Channel { VehicleWalkIn, Hotline, NationalPlatform, ServiceStation, Letter });
+arg_enum!(DemandArg => DemandKind {
+    Repair, Redo, Replace, Return, MakeUpQuantity, Refund, Compensation, Other,
+});
+arg_enum!(DeclineArg => DeclineReason {
+    OutsideRemit, HandledElsewhere, NotConsumerDispute, TimeBarred, MaterialsMissing,
+    IdentityNotVerified, OtherLegalGround,
+});
+arg_enum!(OutcomeArg => Outcome {
+    Answered, Agreement, NoAgreement, Withdrawn, SettledByParties, CaseFiled, NoCaseFiled,
+});
+arg_enum!(CodeArg => CodeKind { CreditCode, ResidentId, MobilePhone });
+arg_enum!(WordArg => SatisfactionWord { VerySatisfied, Satisfied, FairlySatisfied, Dissatisfied });
 
 /// Exit codes: 0 done, 1 failure, 2 bad input (clap's too), 3 the log failed verification,
 /// 4 not found.
@@ -171,80 +336,218 @@ impl From<CoreError> for Failure {
     }
 }
 
-fn open(cli: &Cli) -> Result<Arc<FieldCore>, Failure> {
-    let platform = KeyFilePlatform::for_store(&cli.store, cli.verbose).map_err(Failure::Setup)?;
-    let dir = cli.store.to_string_lossy().into_owned();
+fn open(store: &Path, verbose: bool) -> Result<Arc<FieldCore>, Failure> {
+    let platform = KeyFilePlatform::for_store(store, verbose).map_err(Failure::Setup)?;
+    let dir = store.to_string_lossy().into_owned();
     Ok(FieldCore::open(dir, Arc::new(platform))?)
 }
 
 fn run(cli: Cli, out: &Output) -> Result<ExitCode, Failure> {
-    let core = open(&cli)?;
-    match cli.command {
-        Command::Init(who) | Command::Officer(OfficerCommand::SignIn(who)) => {
+    let command = match cli.command {
+        Command::Check { what, value } => return Ok(check(what.into(), value, out)),
+        Command::Store(command) => command,
+    };
+    let core = open(&cli.store, cli.verbose)?;
+    match command {
+        StoreCommand::Init(who) | StoreCommand::Officer(OfficerCommand::SignIn(who)) => {
             let officer = core.sign_in(who.officer_name, who.officer_id)?;
             out.device(&core, Some(&officer));
         }
-        Command::Officer(OfficerCommand::SignOut) => {
+        StoreCommand::Officer(OfficerCommand::SignOut) => {
             core.sign_out()?;
             out.device(&core, None);
         }
-        Command::Officer(OfficerCommand::Show) => {
+        StoreCommand::Officer(OfficerCommand::Show) => {
             out.device(&core, core.current_officer().as_ref())
         }
-        Command::Case(command) => case(&core, command, out)?,
-        Command::Log(LogCommand::Verify) => {
+        StoreCommand::Case(command) => case(&core, command, out)?,
+        StoreCommand::Departments => out.departments(&core.departments()?),
+        StoreCommand::Log(LogCommand::Verify) => {
             let report = core.verify_chain()?;
             out.chain_report(&report);
             if !report.intact {
                 return Ok(ExitCode::from(3));
             }
         }
-        Command::Log(LogCommand::Rebuild) => {
+        StoreCommand::Log(LogCommand::Rebuild) => {
             out.count("events replayed", core.rebuild_projections()?)
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// An invalid code is a verdict, printed like a valid one, with exit code 1.
+fn check(kind: CodeKind, value: String, out: &Output) -> ExitCode {
+    let verdict = check_code(kind, value);
+    out.verdict(&verdict);
+    if verdict.valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
 fn case(core: &FieldCore, command: CaseCommand, out: &Output) -> Result<(), Failure> {
-    match command {
+    let (at, step) = match command {
         CaseCommand::Open(c) => {
-            let place = c.lat.zip(c.lon).map(|(latitude, longitude)| GeoPosition {
-                latitude,
-                longitude,
-                accuracy_m: c.accuracy,
-            });
-            let case = core.open_case(NewCase {
-                kind: c.kind.into(),
-                channel: Some(c.channel.into()),
-                complainant_name: c.complainant_name,
-                complainant_phone: c.complainant_phone,
-                respondent_name: c.respondent_name,
-                respondent_address: c.respondent_address,
-                facts: c.facts,
-                demands: c.demands,
-                place,
-            })?;
-            out.case(&case);
+            out.case(&core.open_case(new_case(*c)?)?);
+            return Ok(());
         }
         CaseCommand::List {
             state,
             kind,
             limit,
             after,
+            text,
+            phone,
         } => {
             let page = core.list_cases(CaseQuery {
                 state: state.map(Into::into),
                 kind: kind.map(Into::into),
+                text,
+                phone,
                 limit: Some(limit),
                 after,
             })?;
             out.case_page(&page);
+            return Ok(());
         }
-        CaseCommand::Show { id } => out.case(&core.get_case(id)?),
+        CaseCommand::Show { id } => {
+            out.case(&core.get_case(id)?);
+            return Ok(());
+        }
         CaseCommand::Purge { id } => {
-            out.count("personal values deleted", core.purge_personal_data(id)?)
+            out.count("personal values deleted", core.purge_personal_data(id)?);
+            return Ok(());
         }
-    }
+        CaseCommand::Flags { id } => {
+            out.flags(&core.abuse_flags(id)?);
+            return Ok(());
+        }
+        CaseCommand::MerchantView { id } => {
+            out.merchant_view(&core.merchant_view(id)?);
+            return Ok(());
+        }
+        CaseCommand::Accept(at) => (at, Step::Accept),
+        CaseCommand::Decline { at, reason } => (
+            at,
+            Step::Decline {
+                reason: reason.into(),
+            },
+        ),
+        CaseCommand::Forward { at, office } => (at, Step::Forward { office }),
+        CaseCommand::Refer { at, department } => (at, Step::Refer { department }),
+        CaseCommand::StartMediation(at) => (at, Step::StartMediation),
+        CaseCommand::EndMediation { at, agreement } => (at, Step::EndMediation { agreement }),
+        CaseCommand::Verify(at) => (at, Step::StartVerification),
+        CaseCommand::Decide { at, file_case } => (at, Step::DecideReport { file_case }),
+        CaseCommand::Close { at, outcome } => (
+            at,
+            Step::Close {
+                outcome: outcome.into(),
+            },
+        ),
+        CaseCommand::FollowUp { at, score, word } => (
+            at,
+            Step::FollowUp {
+                score,
+                word: word.map(Into::into),
+            },
+        ),
+    };
+    let place = at.place.position();
+    out.case(&core.take_step(at.id, step, at.note, place)?);
     Ok(())
+}
+
+/// The NewCase the flags (or the file) describe.
+fn new_case(c: OpenCase) -> Result<NewCase, Failure> {
+    if let Some(path) = &c.file {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Failure::Setup(format!("{}: {e}", path.display())))?;
+        return serde_json::from_str(&text).map_err(|e| invalid("file", e.to_string()));
+    }
+    let kind = c
+        .kind
+        .map(CaseKind::from)
+        .ok_or_else(|| invalid("kind", "is required"))?;
+    let complainants = match (c.complainant_name, c.complainant_phone) {
+        (Some(name), Some(phone)) => vec![Person {
+            name,
+            phone,
+            address: c.complainant_address,
+            id_document: c.complainant_id.map(|number| IdDocument {
+                kind: IdKind::ResidentId,
+                number,
+            }),
+            agent: None,
+        }],
+        _ => Vec::new(),
+    };
+    let respondent = c.respondent_name.map(|name| Business {
+        name,
+        address: c.respondent_address,
+        credit_code: c.credit_code,
+        legal_representative: None,
+        premises: None,
+        online: None,
+    });
+    Ok(NewCase {
+        kind,
+        channel: Some(c.channel.into()),
+        received_at_ms: c.received_at.as_deref().map(parse_time).transpose()?,
+        platform_ticket: c.ticket,
+        complainants,
+        joint_complainants: None,
+        respondent,
+        matter: NewMatter {
+            occurred_on: c.occurred_on,
+            place_text: None,
+            place: c.place.position(),
+            goods: c.goods,
+            amount_paid_fen: c.amount.as_deref().map(yuan_to_fen).transpose()?,
+            quantity: c.quantity,
+            facts: c.facts.unwrap_or_default(),
+            demands: c.demand.into_iter().map(Into::into).collect(),
+            demands_text: c.demands_text,
+            evidence: Vec::new(),
+        },
+        also_report: c.also_report,
+    })
+}
+
+fn invalid(field: &str, reason: impl Into<String>) -> Failure {
+    Failure::Core(CoreError::InvalidInput {
+        field: field.into(),
+        reason: reason.into(),
+    })
+}
+
+fn parse_time(text: &str) -> Result<i64, Failure> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.timestamp_millis())
+        .map_err(|_| invalid("received_at", format!("{text:?} is not an RFC 3339 time")))
+}
+
+/// "59.8" yuan → 5980 fen, exactly: money never passes through floating point.
+fn yuan_to_fen(text: &str) -> Result<i64, Failure> {
+    let bad = || {
+        invalid(
+            "amount",
+            format!("{text:?} is not an amount in yuan (e.g. 59.80)"),
+        )
+    };
+    let (whole, cents) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
+    if whole.is_empty()
+        || cents.len() > 2
+        || !(whole.chars().chain(cents.chars())).all(|c| c.is_ascii_digit())
+    {
+        return Err(bad());
+    }
+    let whole: i64 = whole.parse().map_err(|_| bad())?;
+    let cents: i64 = format!("{cents:0<2}").parse().map_err(|_| bad())?;
+    whole
+        .checked_mul(100)
+        .and_then(|f| f.checked_add(cents))
+        .ok_or_else(bad)
 }

@@ -4,7 +4,11 @@
 use std::process::ExitCode;
 
 use chrono::DateTime;
-use redshield_core::api::{Case, CasePage, ChainReport, CoreError, FieldCore, Officer};
+use redshield_core::api::{
+    AbuseFlag, Case, CasePage, CaseSummary, ChainReport, CodeVerdict, CoreError, Department,
+    FieldCore, MerchantView, Officer,
+};
+use redshield_core::cases::workflow::step_name;
 use redshield_core::clock::BEIJING;
 use serde_json::{Value, json};
 
@@ -26,27 +30,18 @@ fn officer_json(o: &Officer) -> Value {
     json!({ "name": o.name, "enforcement_id": o.enforcement_id })
 }
 
+/// A case as the core returns it, plus its times in Beijing time for people.
 pub fn case_json(c: &Case) -> Value {
-    json!({
-        "id": c.id,
-        "number": c.number,
-        "kind": c.kind.as_str(),
-        "state": c.state.as_str(),
-        "channel": c.channel.as_str(),
-        "opened_at": beijing(c.opened_at_ms),
-        "opened_at_ms": c.opened_at_ms,
-        "opened_by": officer_json(&c.opened_by),
-        "complainant_name": c.complainant_name,
-        "complainant_phone": c.complainant_phone,
-        "respondent_name": c.respondent_name,
-        "respondent_address": c.respondent_address,
-        "facts": c.facts,
-        "demands": c.demands,
-        "place": c.place.as_ref().map(|p| json!({
-            "latitude": p.latitude, "longitude": p.longitude, "accuracy_m": p.accuracy_m,
-        })),
-        "personal_data_purged": c.personal_data_purged,
-    })
+    let mut value = serde_json::to_value(c).unwrap_or(Value::Null);
+    value["opened_at"] = beijing(c.opened_at_ms).into();
+    value["received_at"] = beijing(c.received_at_ms).into();
+    value
+}
+
+fn summary_json(c: &CaseSummary) -> Value {
+    let mut value = serde_json::to_value(c).unwrap_or(Value::Null);
+    value["opened_at"] = beijing(c.opened_at_ms).into();
+    value
 }
 
 impl Output {
@@ -82,7 +77,7 @@ impl Output {
 
     pub fn case_page(&self, page: &CasePage) {
         let value = json!({
-            "cases": page.cases.iter().map(case_json).collect::<Vec<_>>(),
+            "cases": page.cases.iter().map(summary_json).collect::<Vec<_>>(),
             "next": page.next,
         });
         self.print(value, || {
@@ -91,12 +86,13 @@ impl Output {
                 .iter()
                 .map(|c| {
                     format!(
-                        "{}  {:<12} {:<8} {}  {}",
+                        "{}  {:<12} {:<11} {}  {}  {}",
                         c.number,
                         c.kind.as_str(),
                         c.state.as_str(),
                         beijing(c.opened_at_ms),
-                        c.complainant_name.as_deref().unwrap_or("(purged)")
+                        c.complainant_name.as_deref().unwrap_or("—"),
+                        c.respondent_name.as_deref().unwrap_or("—")
                     )
                 })
                 .collect();
@@ -107,6 +103,53 @@ impl Output {
                 lines.push(format!("more: --after {next}"));
             }
             lines.join("\n")
+        });
+    }
+
+    pub fn departments(&self, list: &[Department]) {
+        let value = serde_json::to_value(list).unwrap_or(Value::Null);
+        self.print(json!({ "departments": value }), || {
+            list.iter()
+                .map(|d| format!("{:<22}{}", d.code, d.name))
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+    }
+
+    pub fn verdict(&self, v: &CodeVerdict) {
+        let value = serde_json::to_value(v).unwrap_or(Value::Null);
+        self.print(value, || match (&v.normalized, &v.error) {
+            (Some(code), _) => format!("valid: {code}"),
+            (None, Some(error)) => format!("invalid: {error}"),
+            (None, None) => "invalid".into(),
+        });
+    }
+
+    pub fn flags(&self, flags: &[AbuseFlag]) {
+        let value = serde_json::to_value(flags).unwrap_or(Value::Null);
+        self.print(json!({ "flags": value }), || {
+            if flags.is_empty() {
+                return "no flags".into();
+            }
+            flags
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{}: {} ({})",
+                        f.kind.as_str(),
+                        f.reason,
+                        f.related_cases.join(", ")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+    }
+
+    pub fn merchant_view(&self, view: &MerchantView) {
+        let value = serde_json::to_value(view).unwrap_or(Value::Null);
+        self.print(value.clone(), || {
+            serde_json::to_string_pretty(&value).unwrap_or_default()
         });
     }
 
@@ -138,6 +181,7 @@ impl Output {
             CoreError::InvalidInput { field, .. } => ("invalid_input", 2, Some(field.as_str())),
             CoreError::NotFound { .. } => ("not_found", 4, None),
             CoreError::NotSignedIn => ("not_signed_in", 1, None),
+            CoreError::WrongState { .. } => ("wrong_state", 1, None),
             CoreError::StoreUnavailable { .. } => ("store_unavailable", 1, None),
             CoreError::NotAStore { .. } => ("not_a_store", 1, None),
             CoreError::StoreTooNew { .. } => ("store_too_new", 1, None),
@@ -168,39 +212,60 @@ impl Output {
 }
 
 fn case_text(c: &Case) -> String {
-    let field = |label: &str, value: &Option<String>| {
-        let shown = match (value, c.personal_data_purged) {
-            (Some(v), _) => v.clone(),
-            (None, true) => "(purged)".into(),
-            (None, false) => "—".into(),
-        };
-        format!("{label:<20}{shown}")
+    let row = |label: &str, value: String| format!("{label:<14}{value}");
+    let text = |value: &Option<String>| match (value, c.personal_data_purged) {
+        (Some(v), _) => v.clone(),
+        (None, true) => "(purged)".into(),
+        (None, false) => "—".into(),
     };
-    let place = c.place.as_ref().map_or("—".to_string(), |p| {
-        format!("{:.7}, {:.7}", p.latitude, p.longitude)
-    });
-    [
-        format!("{:<20}{}", "number", c.number),
-        format!("{:<20}{}", "id", c.id),
-        format!(
-            "{:<20}{} / {} / {}",
-            "kind/state/channel",
-            c.kind.as_str(),
-            c.state.as_str(),
-            c.channel.as_str()
+    let mut lines = vec![
+        row("number", c.number.clone()),
+        row("id", c.id.clone()),
+        row(
+            "kind / state",
+            format!("{} / {}", c.kind.as_str(), c.state.as_str()),
         ),
-        format!("{:<20}{}", "opened", beijing(c.opened_at_ms)),
-        format!(
-            "{:<20}{} ({})",
-            "opened by", c.opened_by.name, c.opened_by.enforcement_id
+        row(
+            "received",
+            format!(
+                "{} via {} ({})",
+                beijing(c.received_at_ms),
+                c.channel.as_str(),
+                c.rule_set.as_str()
+            ),
         ),
-        field("complainant", &c.complainant_name),
-        field("phone", &c.complainant_phone),
-        field("respondent", &c.respondent_name),
-        field("address", &c.respondent_address),
-        field("facts", &c.facts),
-        field("demands", &c.demands),
-        format!("{:<20}{place}", "place"),
-    ]
-    .join("\n")
+        row(
+            "opened by",
+            format!("{} ({})", c.opened_by.name, c.opened_by.enforcement_id),
+        ),
+    ];
+    for p in &c.complainants {
+        lines.push(row("complainant", format!("{} {}", p.name, p.phone)));
+    }
+    if c.complainants.is_empty() {
+        lines.push(row("complainant", text(&None)));
+    }
+    let business = c.respondent.as_ref();
+    lines.push(row("respondent", text(&business.map(|b| b.name.clone()))));
+    lines.push(row("goods", text(&c.matter.goods)));
+    lines.push(row("facts", text(&c.matter.facts)));
+    let demands: Vec<&str> = c.matter.demands.iter().map(|d| d.as_str()).collect();
+    lines.push(row("demands", demands.join(", ")));
+    if let Some(linked) = &c.linked_case {
+        lines.push(row("linked case", linked.clone()));
+    }
+    for s in &c.history {
+        lines.push(row(
+            "step",
+            format!(
+                "{} → {} by {} at {}{}",
+                step_name(&s.step),
+                s.state_after.as_str(),
+                s.by.name,
+                beijing(s.at_ms),
+                s.note.as_ref().map_or(String::new(), |n| format!(": {n}"))
+            ),
+        ));
+    }
+    lines.join("\n")
 }

@@ -37,14 +37,16 @@ fn open_complaint(store: &Path, name: &str) -> Value {
             name,
             "--complainant-phone",
             "+86 139-0731-0000",
+            "--complainant-address",
+            "长沙市天心区书院路 9 号",
             "--respondent-name",
             "某某电器商行",
             "--respondent-address",
             "长沙市雨花区劳动路 8 号",
             "--facts",
             "新买的电饭煲第三天不能加热",
-            "--demands",
-            "更换",
+            "--demand",
+            "replace",
             "--lat",
             "28.1",
             "--lon",
@@ -80,7 +82,8 @@ fn init_open_list_show_verify() {
     }
     assert_eq!(case["kind"], "complaint");
     assert_eq!(case["state"], "received");
-    assert_eq!(case["complainant_phone"], "13907310000");
+    assert_eq!(case["complainants"][0]["phone"], "13907310000");
+    assert_eq!(case["matter"]["demands"], serde_json::json!(["replace"]));
     let prefix = device["device_prefix"].as_str().unwrap();
     assert!(
         case["number"]
@@ -163,7 +166,7 @@ fn bad_input_is_an_error_on_stderr_with_a_non_zero_exit() {
     assert!(out.stdout.is_empty());
     let err: Value = serde_json::from_slice(&out.stderr).unwrap();
     assert_eq!(err["error"]["kind"], "invalid_input");
-    assert_eq!(err["error"]["field"], "complainant_phone");
+    assert_eq!(err["error"]["field"], "complainants[0].phone");
     assert!(
         err["error"]["message"]
             .as_str()
@@ -187,7 +190,9 @@ fn bad_input_is_an_error_on_stderr_with_a_non_zero_exit() {
         ],
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("complainant_name: must not be empty"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("complainants[0].name: must not be empty")
+    );
 
     let out = redshield(
         dir.path(),
@@ -213,7 +218,7 @@ fn bad_input_is_an_error_on_stderr_with_a_non_zero_exit() {
     // Nothing was lost along the way.
     let list = json(dir.path(), &["case", "list"]);
     assert_eq!(list["cases"].as_array().unwrap().len(), 1);
-    assert_eq!(list["cases"][0], kept);
+    assert_eq!(list["cases"][0]["id"], kept["id"]);
     assert_eq!(json(dir.path(), &["log", "verify"])["intact"], true);
 }
 
@@ -249,7 +254,7 @@ fn purge_then_show_and_verify() {
     );
     let shown = json(dir.path(), &["case", "show", id]);
     assert_eq!(shown["personal_data_purged"], true);
-    assert_eq!(shown["complainant_name"], Value::Null);
+    assert_eq!(shown["complainants"], serde_json::json!([]));
     let report = json(dir.path(), &["log", "verify"]);
     assert_eq!(
         (report["intact"].clone(), report["purged_values"].clone()),
@@ -288,4 +293,182 @@ fn commands_before_sign_in_and_on_a_foreign_file_fail_clearly() {
     assert_eq!(out.status.code(), Some(1));
     let err: Value = serde_json::from_slice(&out.stderr).unwrap();
     assert_eq!(err["error"]["kind"], "not_a_store");
+}
+
+fn step(store: &Path, args: &[&str]) -> Value {
+    json(store, &[&["case"], args].concat())
+}
+
+#[test]
+fn a_case_moves_through_the_workflow_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path();
+    init(store);
+    let case = open_complaint(store, "王芳");
+    let id = case["id"].as_str().unwrap();
+
+    let accepted = step(
+        store,
+        &[
+            "accept",
+            id,
+            "--note",
+            "材料齐全",
+            "--lat",
+            "28.1",
+            "--lon",
+            "113.0",
+        ],
+    );
+    assert_eq!(accepted["state"], "accepted");
+    assert_eq!(accepted["history"][0]["note"], "材料齐全");
+    assert_eq!(accepted["history"][0]["step"]["action"], "accept");
+    step(store, &["start-mediation", id]);
+    step(store, &["end-mediation", id, "--agreement", "true"]);
+    step(store, &["close", id, "--outcome", "agreement"]);
+    let done = step(
+        store,
+        &["follow-up", id, "--score", "5", "--word", "very_satisfied"],
+    );
+    assert_eq!(done["state"], "followed_up");
+
+    // The `state` of the JSON and the `--state` flag use the same names.
+    let listed = json(store, &["case", "list", "--state", "followed_up"]);
+    assert_eq!(listed["cases"][0]["id"], id);
+
+    // A wrong step names the state, exits 1, and records nothing.
+    let out = redshield(store, &["--json", "case", "accept", id]);
+    assert_eq!(out.status.code(), Some(1));
+    let err: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["error"]["kind"], "wrong_state");
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("followed_up")
+    );
+    assert_eq!(json(store, &["log", "verify"])["events"], 7);
+
+    let other = open_complaint(store, "张伟");
+    let other = other["number"].as_str().unwrap();
+    let declined = step(store, &["decline", other, "--reason", "time_barred"]);
+    assert_eq!(declined["history"][0]["step"]["reason"], "time_barred");
+
+    let third = open_complaint(store, "赵六");
+    let third = third["id"].as_str().unwrap();
+    let referred = step(
+        store,
+        &[
+            "refer",
+            third,
+            "--department",
+            "tobacco",
+            "--note",
+            "涉及卷烟",
+        ],
+    );
+    assert_eq!(referred["state"], "referred");
+    let departments = json(store, &["departments"]);
+    assert!(
+        departments["departments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "tobacco")
+    );
+}
+
+#[test]
+fn a_report_from_a_file_is_verified_and_filed() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path();
+    init(store);
+    let file = store.join("report.json");
+    let new = serde_json::json!({
+        "kind": "report",
+        "complainants": [],
+        "respondent": {"name": "某某药店", "credit_code": "914403001922038216"},
+        "matter": {"facts": "无证销售处方药", "goods": "处方药", "amount_paid_fen": 12000}
+    });
+    std::fs::write(&file, new.to_string()).unwrap();
+    let report = json(store, &["case", "open", "--file", file.to_str().unwrap()]);
+    assert_eq!(report["kind"], "report");
+    assert_eq!(report["complainants"], serde_json::json!([]), "anonymous");
+    let id = report["id"].as_str().unwrap();
+    step(store, &["verify", id]);
+    assert_eq!(
+        step(store, &["decide", id, "--file-case", "true"])["state"],
+        "filed"
+    );
+    assert_eq!(
+        step(store, &["close", id, "--outcome", "case_filed"])["state"],
+        "closed"
+    );
+
+    std::fs::write(&file, "{\"kind\": \"report\"").unwrap();
+    let out = redshield(store, &["case", "open", "--file", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "a truncated file is bad input");
+}
+
+#[test]
+fn check_gives_a_verdict_and_an_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let verdict = |args: &[&str]| {
+        let out = redshield(dir.path(), &[&["--json", "check"], args].concat());
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), v)
+    };
+    let (code, v) = verdict(&["credit_code", "9144030071526726xg"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["normalized"], "9144030071526726XG");
+    assert_eq!(v["error"], Value::Null);
+
+    let (code, v) = verdict(&["resident_id", "110105194912310021"]);
+    assert_eq!(
+        code,
+        Some(1),
+        "an invalid code is exit 1, not a usage error"
+    );
+    assert_eq!(v["valid"], false);
+    assert!(v["error"].as_str().unwrap().contains("should be X"), "{v}");
+
+    let (code, v) = verdict(&["mobile_phone", "+86 １３８ 0731 2233"]);
+    assert_eq!(
+        (code, v["normalized"].clone()),
+        (Some(0), "13807312233".into())
+    );
+    assert!(
+        !dir.path().join("redshield.sqlite").exists(),
+        "checking needs no store"
+    );
+
+    let out = redshield(dir.path(), &["check", "resident_id", "11010519491231002X"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "valid: 11010519491231002X"
+    );
+}
+
+#[test]
+fn flags_merchant_view_and_search_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path();
+    init(store);
+    let a = open_complaint(store, "王芳");
+    let b = open_complaint(store, "张伟");
+    let flags = json(store, &["case", "flags", a["number"].as_str().unwrap()]);
+    assert_eq!(flags["flags"][0]["kind"], "shared_phone");
+    assert_eq!(flags["flags"][0]["related_cases"][0], b["number"]);
+
+    let view = json(store, &["case", "merchant-view", a["id"].as_str().unwrap()]);
+    assert_eq!(view["complainants"][0]["name"], "王芳");
+    assert!(view.get("id").is_none() && view.get("linked_case").is_none());
+
+    let found = json(store, &["case", "list", "--text", "电饭"]);
+    assert_eq!(found["cases"].as_array().unwrap().len(), 2);
+    let found = json(store, &["case", "list", "--text", "张伟"]);
+    assert_eq!(found["cases"][0]["id"], b["id"]);
+    let found = json(store, &["case", "list", "--phone", "13907310000"]);
+    assert_eq!(found["cases"].as_array().unwrap().len(), 2);
 }

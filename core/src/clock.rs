@@ -46,6 +46,11 @@ pub fn beijing_date(ms: i64) -> Result<NaiveDate> {
         .ok_or_else(|| Error::invalid("time", format!("{ms} ms is outside the calendar")))
 }
 
+/// Today in Beijing, by the system clock.
+pub fn beijing_today() -> NaiveDate {
+    chrono::Utc::now().with_timezone(&BEIJING).date_naive()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,10 @@ use std::sync::Arc;
 
 use uuid::Uuid;
 
-use crate::cases::{self, Case, CaseFilter, CasePage, NewCase};
+use crate::cases::departments::{self, Department};
+use crate::cases::{
+    self, AbuseFlag, Case, CasePage, CaseQuery, CaseState, MerchantView, NewCase, Step,
+};
 use crate::clock::EventTime;
 use crate::error::{Error, Result};
 use crate::events::log::{Head, Writer};
@@ -14,9 +17,10 @@ use crate::events::verify::{self, ChainReport};
 use crate::identity::Identity;
 use crate::officer::{self, Officer, OfficerSignedIn, OfficerSignedOut};
 use crate::platform::Platform;
+use crate::position::GeoPoint;
 use crate::store::{Store, schema};
 use crate::vault::{self, PersonalDataPurged};
-use crate::{logging, projection};
+use crate::{blind, logging, projection};
 
 pub struct Device {
     store: Store,
@@ -35,7 +39,7 @@ impl Device {
         let mut store = Store::open(dir)?;
         let identity = Identity::load_or_create(&store.conn, &platform)?;
         if schema::upgrade_needs_replay(store.upgraded_from) {
-            let replayed = store.write(|tx| projection::rebuild(tx))?;
+            let replayed = replay(&mut store, &identity)?;
             tracing::info!(replayed, "projections rebuilt after a schema upgrade");
         }
         let head = Head::read(&store.conn)?;
@@ -120,20 +124,65 @@ impl Device {
         cases::get(&self.store.conn, id_or_number)
     }
 
-    pub fn cases(&self, filter: &CaseFilter, limit: u32, after: Option<&str>) -> Result<CasePage> {
-        cases::list(&self.store.conn, filter, limit, after)
+    pub fn cases(&self, query: &CaseQuery) -> Result<CasePage> {
+        cases::list(&self.store.conn, self.identity.blind_key(), query)
+    }
+
+    /// Takes a workflow step on a case, where the officer stands (`place`), with a note.
+    pub fn take_step(
+        &mut self,
+        case: &str,
+        step: &Step,
+        note: Option<&str>,
+        place: Option<GeoPoint>,
+    ) -> Result<CaseState> {
+        let case_id = cases::id_of(&self.store.conn, case)?;
+        self.record(|w| {
+            w.position = place;
+            cases::take_step(w, case_id, step, note)
+        })
+    }
+
+    /// The Art. 17 signs on a case, among this device's complaints.
+    pub fn abuse_flags(&self, case: &str) -> Result<Vec<AbuseFlag>> {
+        let case_id = cases::id_of(&self.store.conn, case)?;
+        cases::flags::for_case(&self.store.conn, &case_id.to_string())
+    }
+
+    /// What the business may see of a complaint (Art. 37). Reports, and cases that do not
+    /// exist, are the same "no complaint" error.
+    pub fn merchant_view(&self, case: &str) -> Result<MerchantView> {
+        let not_found = || Error::NotFound {
+            what: "complaint",
+            id: case.trim().to_string(),
+        };
+        match self.case(case) {
+            Ok(found) => cases::merchant::view(&found).map_err(|_| not_found()),
+            Err(Error::NotFound { .. }) => Err(not_found()),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub fn departments(&self) -> Result<Vec<Department>> {
+        departments::directory(&self.store.conn)
+    }
+
+    /// Replaces the departments directory (reference data from the centre).
+    pub fn load_departments(&mut self, directory: &[Department]) -> Result<()> {
+        self.store.write(|tx| departments::load(tx, directory))
     }
 
     /// Deletes the case's personal data from the vault and records that it did. Returns how
     /// many values were deleted (0 if none were left, and then nothing is recorded).
     pub fn purge_personal_data(&mut self, case: &str) -> Result<usize> {
-        let case_id = self.case(case)?.id;
+        let case_id = cases::id_of(&self.store.conn, case)?;
         self.record(|w| {
             let vault_ids = vault::rows_of_case(w.conn(), case_id)?;
             if vault_ids.is_empty() {
                 return Ok(0);
             }
             vault::delete(w.conn(), &vault_ids)?;
+            blind::forget_case(w.conn(), case_id)?;
             let count = vault_ids.len();
             w.append(PersonalDataPurged { case_id, vault_ids })?;
             Ok(count)
@@ -150,7 +199,7 @@ impl Device {
 
     /// Empties the projections and replays the log into them; returns the events replayed.
     pub fn rebuild_projections(&mut self) -> Result<u64> {
-        let replayed = self.store.write(|tx| projection::rebuild(tx))?;
+        let replayed = replay(&mut self.store, &self.identity)?;
         self.officer = officer::current(&self.store.conn)?;
         Ok(replayed)
     }
@@ -159,4 +208,13 @@ impl Device {
     pub fn connection(&self) -> &rusqlite::Connection {
         &self.store.conn
     }
+}
+
+/// Replays the log into the projections and recomputes the blind index, in one transaction.
+fn replay(store: &mut Store, identity: &Identity) -> Result<u64> {
+    store.write(|tx| {
+        let replayed = projection::rebuild(tx)?;
+        blind::reindex(tx, identity.blind_key())?;
+        Ok(replayed)
+    })
 }

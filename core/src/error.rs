@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use crate::cases::{CaseKind, CaseState};
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +18,14 @@ pub enum Error {
 
     #[error("no officer is signed in on this device")]
     NotSignedIn,
+
+    /// A workflow step the case's state does not allow.
+    #[error("a {kind} in state {state} cannot take the step {step}")]
+    WrongState {
+        kind: CaseKind,
+        state: CaseState,
+        step: &'static str,
+    },
 
     #[error("the store at {path} cannot be used: {reason}")]
     StoreUnavailable { path: PathBuf, reason: String },

@@ -1,5 +1,6 @@
-//! The device's identity: a UUIDv7 and an Ed25519 signing key, made on first open. The secret
-//! is stored only wrapped by the platform's keystore and never leaves the core.
+//! The device's identity: a UUIDv7 and an Ed25519 signing key, made on first open, and the
+//! blind-index key. Secrets are stored only wrapped by the platform's keystore and never leave
+//! the core.
 
 use std::sync::Arc;
 
@@ -7,6 +8,7 @@ use ed25519_dalek::{SigningKey, VerifyingKey};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
+use crate::blind::BlindKey;
 use crate::error::{Error, Result};
 use crate::platform::Platform;
 
@@ -15,18 +17,26 @@ pub struct Identity {
     /// Starts every human-readable case number made on this device.
     pub prefix: String,
     key: SigningKey,
+    blind: BlindKey,
 }
 
 impl Identity {
     /// Loads the identity, or makes one if the store is new.
     pub fn load_or_create(conn: &Connection, platform: &Arc<dyn Platform>) -> Result<Identity> {
-        match Self::load(conn, platform)? {
-            Some(identity) => Ok(identity),
-            None => Self::create(conn, platform),
-        }
+        let (device_id, prefix, key) = match Self::load(conn, platform)? {
+            Some(found) => found,
+            None => Self::create(conn, platform)?,
+        };
+        let blind = blind_key(conn, platform)?;
+        Ok(Identity {
+            device_id,
+            prefix,
+            key,
+            blind,
+        })
     }
 
-    fn load(conn: &Connection, platform: &Arc<dyn Platform>) -> Result<Option<Identity>> {
+    fn load(conn: &Connection, platform: &Arc<dyn Platform>) -> Result<Option<Parts>> {
         let row = conn
             .query_row(
                 "SELECT id, prefix, public_key, wrapped_secret FROM device",
@@ -48,10 +58,7 @@ impl Identity {
             seq: 0,
             reason: format!("device id {id:?}: {e}"),
         })?;
-        let secret = platform
-            .unwrap_secret(wrapped)
-            .map_err(|e| Error::Platform(format!("cannot unwrap the device key: {e}")))?;
-        let secret: [u8; 32] = secret
+        let secret: [u8; 32] = unwrap(platform, wrapped, "device key")?
             .try_into()
             .map_err(|_| Error::Platform("the unwrapped device key is not 32 bytes".into()))?;
         let key = SigningKey::from_bytes(&secret);
@@ -61,14 +68,10 @@ impl Identity {
                     .into(),
             ));
         }
-        Ok(Some(Identity {
-            device_id,
-            prefix,
-            key,
-        }))
+        Ok(Some((device_id, prefix, key)))
     }
 
-    fn create(conn: &Connection, platform: &Arc<dyn Platform>) -> Result<Identity> {
+    fn create(conn: &Connection, platform: &Arc<dyn Platform>) -> Result<Parts> {
         let mut secret = [0u8; 32];
         getrandom::fill(&mut secret)
             .map_err(|e| Error::Platform(format!("no secure random numbers: {e}")))?;
@@ -90,11 +93,7 @@ impl Identity {
             ],
         )?;
         tracing::info!(device = %device_id, "created the device identity");
-        Ok(Identity {
-            device_id,
-            prefix,
-            key,
-        })
+        Ok((device_id, prefix, key))
     }
 
     pub fn verifying_key(&self) -> VerifyingKey {
@@ -105,6 +104,34 @@ impl Identity {
     pub(crate) fn signer(&self) -> &SigningKey {
         &self.key
     }
+
+    pub(crate) fn blind_key(&self) -> &BlindKey {
+        &self.blind
+    }
+}
+
+/// What `load` and `create` give: the device id, its prefix, its signing key.
+type Parts = (Uuid, String, SigningKey);
+
+fn unwrap(platform: &Arc<dyn Platform>, wrapped: Vec<u8>, what: &str) -> Result<Vec<u8>> {
+    platform
+        .unwrap_secret(wrapped)
+        .map_err(|e| Error::Platform(format!("cannot unwrap the {what}: {e}")))
+}
+
+/// The blind-index key; made on first need (stores from before it existed get one then).
+fn blind_key(conn: &Connection, platform: &Arc<dyn Platform>) -> Result<BlindKey> {
+    let wrapped: Option<Vec<u8>> =
+        conn.query_row("SELECT wrapped_blind_key FROM device", [], |r| r.get(0))?;
+    if let Some(wrapped) = wrapped {
+        return BlindKey::from_bytes(&unwrap(platform, wrapped, "blind-index key")?);
+    }
+    let key = BlindKey::generate()?;
+    let wrapped = platform
+        .wrap_secret(key.bytes().to_vec())
+        .map_err(|e| Error::Platform(format!("cannot wrap the blind-index key: {e}")))?;
+    conn.execute("UPDATE device SET wrapped_blind_key = ?1", [wrapped])?;
+    Ok(key)
 }
 
 /// Six hex digits from the random tail of the id: a UUIDv7 begins with its timestamp, so two

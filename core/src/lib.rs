@@ -6,6 +6,7 @@
 uniffi::setup_scaffolding!();
 
 pub mod api;
+pub mod blind;
 pub mod cases;
 pub mod clock;
 pub mod device;

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::events::{Envelope, EventBody};
 use crate::validate;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
 #[serde(deny_unknown_fields)]
 pub struct Officer {
     pub name: String,

@@ -17,6 +17,32 @@ pub struct GeoPoint {
 /// Accuracy worse than this is not a position, whatever the receiver says.
 const MAX_ACCURACY_M: f64 = 100_000.0;
 
+/// A position as the apps give and show it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct GeoPosition {
+    /// WGS-84 degrees, as GNSS gives them.
+    pub latitude: f64,
+    pub longitude: f64,
+    #[uniffi(default)]
+    pub accuracy_m: Option<f64>,
+}
+
+impl GeoPosition {
+    pub fn to_point(&self, field: &str) -> Result<GeoPoint> {
+        GeoPoint::from_degrees(field, self.latitude, self.longitude, self.accuracy_m)
+    }
+}
+
+impl From<GeoPoint> for GeoPosition {
+    fn from(p: GeoPoint) -> Self {
+        GeoPosition {
+            latitude: p.latitude(),
+            longitude: p.longitude(),
+            accuracy_m: p.accuracy_m(),
+        }
+    }
+}
+
 impl GeoPoint {
     /// Checks and converts a position given in degrees. `field` names it in errors.
     pub fn from_degrees(field: &str, lat: f64, lon: f64, accuracy_m: Option<f64>) -> Result<Self> {

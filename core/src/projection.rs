@@ -14,6 +14,7 @@ pub fn apply(conn: &Connection, event: &Envelope, body: &Body) -> Result<()> {
         Body::OfficerSignedIn(_) => officer::project_signed_in(conn, event),
         Body::OfficerSignedOut(_) => officer::project_signed_out(conn),
         Body::CaseOpened(opened) => cases::projection::opened(conn, event, opened),
+        Body::CaseStepTaken(step) => cases::projection::step_taken(conn, event, step),
         Body::PersonalDataPurged(purged) => cases::projection::purged(conn, event, purged),
     }
 }

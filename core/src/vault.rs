@@ -50,6 +50,14 @@ pub fn commit(salt: &[u8], value: &str) -> Digest {
     Digest::of(&[salt, value.as_bytes()])
 }
 
+/// The value of vault row `id`; `None` once purged.
+pub fn value(conn: &Connection, id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM vault WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?)
+}
+
 /// What the vault holds for a reference.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Lookup {

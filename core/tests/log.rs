@@ -90,7 +90,7 @@ fn an_untouched_log_verifies() {
     let report = busy_device(dir.path()).verify_chain().unwrap();
     assert_eq!(report.first_break, None);
     assert_eq!(report.events, 5);
-    assert_eq!(report.personal_values, 4 * 6);
+    assert_eq!(report.personal_values, 4 * 7);
 }
 
 #[test]
@@ -236,7 +236,7 @@ fn tampering_loses_no_data_and_appending_continues_the_chain() {
 fn rebuilding_the_projections_gives_identical_state() {
     let dir = tempfile::tempdir().unwrap();
     let mut device = busy_device(dir.path());
-    let case = device.cases(&Default::default(), 10, None).unwrap().cases[1].clone();
+    let case = device.cases(&Default::default()).unwrap().cases[1].clone();
     device.purge_personal_data(&case.number).unwrap();
     let before = projections(&device);
     assert!(before.len() >= 5);
@@ -263,17 +263,16 @@ fn a_rebuild_that_meets_a_damaged_event_changes_nothing() {
 fn purging_deletes_the_values_keeps_the_chain_and_shows_the_case_as_purged() {
     let dir = tempfile::tempdir().unwrap();
     let mut device = busy_device(dir.path());
-    let number = device.cases(&Default::default(), 10, None).unwrap().cases[0]
+    let number = device.cases(&Default::default()).unwrap().cases[0]
         .number
         .clone();
-    assert_eq!(device.purge_personal_data(&number).unwrap(), 6);
+    assert_eq!(device.purge_personal_data(&number).unwrap(), 7);
 
     let case = device.case(&number).unwrap();
     assert!(case.personal_data_purged);
-    assert_eq!(
-        (case.complainant_name, case.facts, case.demands),
-        (None, None, None)
-    );
+    assert!(case.complainants.is_empty() && case.respondent.is_none());
+    assert_eq!((case.matter.facts, case.matter.demands_text), (None, None));
+    assert_eq!(case.matter.goods.as_deref(), Some("纯牛奶"));
     assert_eq!(
         case.kind.as_str(),
         "complaint",
@@ -282,7 +281,7 @@ fn purging_deletes_the_values_keeps_the_chain_and_shows_the_case_as_purged() {
 
     let report = device.verify_chain().unwrap();
     assert_eq!(report.first_break, None);
-    assert_eq!((report.purged_values, report.personal_values), (6, 18));
+    assert_eq!((report.purged_values, report.personal_values), (7, 21));
     assert_eq!(
         device.purge_personal_data(&number).unwrap(),
         0,
@@ -327,7 +326,12 @@ fn an_old_body_version_is_upcast_when_read() {
             "vehicle_walk_in",
             "v1 cases came from the vehicle"
         );
-        assert_eq!(case.facts.as_deref(), Some("咨询预付卡退卡规定"));
+        assert_eq!(case.matter.facts.as_deref(), Some("咨询预付卡退卡规定"));
+        assert_eq!(case.complainants[0].name, "赵六");
+        assert_eq!(
+            case.received_at_ms, case.opened_at_ms,
+            "v1 did not record it"
+        );
     };
     check(&device);
     device.rebuild_projections().unwrap();
@@ -342,6 +346,7 @@ fn a_body_that_does_not_decode_is_refused_before_it_is_signed() {
     for (version, body) in [
         (1, json!({"kind": "complaint"})),
         (3, json!({})),
+        (4, json!({})),
         (0, json!({})),
     ] {
         let err = device

@@ -27,10 +27,7 @@ fn reopening_keeps_the_identity_the_key_and_the_data() {
         "李明",
         "the signed-in officer is remembered"
     );
-    assert_eq!(
-        device.case(&number).unwrap().complainant_name.as_deref(),
-        Some("王芳1")
-    );
+    assert_eq!(device.case(&number).unwrap().complainants[0].name, "王芳1");
     assert!(device.verify_chain().unwrap().is_intact());
     assert_eq!(device.head().seq, 2);
 }

@@ -17,6 +17,15 @@ pub enum CoreError {
     #[error("no officer is signed in on this device")]
     NotSignedIn,
 
+    /// The case's state does not allow the step; `state` is its current state (as
+    /// `CaseState` spells it), `step` the refused step.
+    #[error("{reason}")]
+    WrongState {
+        state: String,
+        step: String,
+        reason: String,
+    },
+
     /// The directory cannot be created, read or written.
     #[error("the store at {path} cannot be used: {reason}")]
     StoreUnavailable { path: String, reason: String },
@@ -57,6 +66,11 @@ impl From<Error> for CoreError {
                 id,
             },
             Error::NotSignedIn => CoreError::NotSignedIn,
+            e @ Error::WrongState { state, step, .. } => CoreError::WrongState {
+                state: state.to_string(),
+                step: step.to_string(),
+                reason: e.to_string(),
+            },
             Error::StoreUnavailable { path, reason } => CoreError::StoreUnavailable {
                 path: path.display().to_string(),
                 reason,

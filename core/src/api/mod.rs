@@ -9,17 +9,17 @@ mod records;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+pub use crate::cases::departments::Department;
+pub use crate::cases::*;
+pub use crate::officer::Officer;
+pub use crate::position::GeoPosition;
 pub use error::CoreError;
-pub use records::{Case, CasePage, CaseQuery, ChainReport, GeoPosition, NewCase, Officer};
+pub use records::ChainReport;
 
-use crate::cases::CaseFilter;
 use crate::device::Device;
-use crate::officer;
 use crate::platform::Platform;
 
 pub type ApiResult<T> = Result<T, CoreError>;
-
-const DEFAULT_PAGE: u32 = 50;
 
 /// One device store, opened on a directory the app owns (excluded from backups).
 #[derive(uniffi::Object)]
@@ -49,9 +49,9 @@ impl FieldCore {
 
     /// Signs an officer in (name, enforcement ID number); every later event names them.
     pub fn sign_in(&self, name: String, enforcement_id: String) -> ApiResult<Officer> {
-        let officer = officer::Officer::new(&name, &enforcement_id)?;
+        let officer = Officer::new(&name, &enforcement_id)?;
         self.device().sign_in(officer.clone())?;
-        Ok(officer.into())
+        Ok(officer)
     }
 
     pub fn sign_out(&self) -> ApiResult<()> {
@@ -59,30 +59,68 @@ impl FieldCore {
     }
 
     pub fn current_officer(&self) -> Option<Officer> {
-        self.device().officer().cloned().map(Officer::from)
+        self.device().officer().cloned()
     }
 
+    /// Opens a case; a complaint with `also_report` opens a linked report too (Art. 9).
     pub fn open_case(&self, case: NewCase) -> ApiResult<Case> {
-        let new = case.to_domain()?;
-        Ok(self.device().open_case(&new)?.into())
+        Ok(self.device().open_case(&case)?)
     }
 
     /// A case by its id or its human-readable number.
     pub fn get_case(&self, id: String) -> ApiResult<Case> {
-        Ok(self.device().case(&id)?.into())
+        Ok(self.device().case(&id)?)
     }
 
     /// Cases newest first, a page at a time.
     pub fn list_cases(&self, query: CaseQuery) -> ApiResult<CasePage> {
-        let filter = CaseFilter {
-            state: query.state,
-            kind: query.kind,
-        };
-        let limit = query.limit.unwrap_or(DEFAULT_PAGE);
-        Ok(self
-            .device()
-            .cases(&filter, limit, query.after.as_deref())?
-            .into())
+        Ok(self.device().cases(&query)?)
+    }
+
+    /// Takes a workflow step (accept, decline, forward, …) on the case, where the officer
+    /// stands. A step the case's state does not allow is `CoreError::WrongState`.
+    pub fn take_step(
+        &self,
+        case_id: String,
+        step: Step,
+        note: Option<String>,
+        place: Option<GeoPosition>,
+    ) -> ApiResult<Case> {
+        let place = place.map(|p| p.to_point("place")).transpose()?;
+        let mut device = self.device();
+        device.take_step(&case_id, &step, note.as_deref(), place)?;
+        Ok(device.case(&case_id)?)
+    }
+
+    /// The steps the case can take now, by name (`accept`, `decline`, …): the app's buttons.
+    pub fn steps_allowed(&self, case_id: String) -> ApiResult<Vec<String>> {
+        let case = self.device().case(&case_id)?;
+        Ok(workflow::steps_allowed(case.kind, case.state)
+            .into_iter()
+            .map(String::from)
+            .collect())
+    }
+
+    /// Signs that a complaint may not be genuine consumption (Art. 17), each saying why. Shown
+    /// to the officer; nothing is decided on them.
+    pub fn abuse_flags(&self, case_id: String) -> ApiResult<Vec<AbuseFlag>> {
+        Ok(self.device().abuse_flags(&case_id)?)
+    }
+
+    /// What the business may see of a complaint: every document or export meant for the
+    /// merchant is built from this (Art. 37). A report is "not found".
+    pub fn merchant_view(&self, case_id: String) -> ApiResult<MerchantView> {
+        Ok(self.device().merchant_view(&case_id)?)
+    }
+
+    /// The departments directory for referrals.
+    pub fn departments(&self) -> ApiResult<Vec<Department>> {
+        Ok(self.device().departments()?)
+    }
+
+    /// Replaces the departments directory (reference data from the centre), checked first.
+    pub fn load_departments(&self, directory: Vec<Department>) -> ApiResult<()> {
+        Ok(self.device().load_departments(&directory)?)
     }
 
     /// Re-hashes every stored event, checks signatures, links and vault rows. A damaged log is
@@ -109,5 +147,54 @@ impl FieldCore {
         self.device
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// The identity codes an officer types, checked as the form is filled in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum CodeKind {
+    /// 统一社会信用代码 (GB 32100-2015).
+    CreditCode,
+    /// 居民身份证号码 (GB 11643-1999).
+    ResidentId,
+    /// A mainland mobile number.
+    MobilePhone,
+}
+
+/// A verdict on a code: an invalid code is an answer, not an error.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, uniffi::Record)]
+pub struct CodeVerdict {
+    pub valid: bool,
+    /// The code as it is stored (upper case, ASCII, no spaces), when valid.
+    pub normalized: Option<String>,
+    /// What is wrong, when invalid: "check character should be 7, not 8".
+    pub error: Option<String>,
+}
+
+/// Checks a credit code, resident ID or mobile number the way intake does.
+#[uniffi::export]
+pub fn check_code(kind: CodeKind, value: String) -> CodeVerdict {
+    let today = crate::clock::beijing_today();
+    let checked = match kind {
+        CodeKind::CreditCode => crate::validate::uscc("value", &value),
+        CodeKind::ResidentId => crate::validate::resident_id("value", &value, today),
+        CodeKind::MobilePhone => crate::validate::mobile_phone("value", &value),
+    };
+    match checked {
+        Ok(normalized) => CodeVerdict {
+            valid: true,
+            normalized: Some(normalized),
+            error: None,
+        },
+        Err(crate::Error::Invalid { reason, .. }) => CodeVerdict {
+            valid: false,
+            normalized: None,
+            error: Some(reason),
+        },
+        Err(other) => CodeVerdict {
+            valid: false,
+            normalized: None,
+            error: Some(other.to_string()),
+        },
     }
 }

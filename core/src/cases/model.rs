@@ -1,9 +1,11 @@
-//! What a case is, as officers and the centre speak of it.
+//! What a case is, as officers and the centre speak of it. These records are what the apps
+//! exchange with the core (they derive the UniFFI traits) and what the domain works on: plain
+//! data, no FFI handles. Positions are in degrees here; events store 1e-7 degrees.
 
-use uuid::Uuid;
+use serde::{Deserialize, Serialize};
 
 use crate::officer::Officer;
-use crate::position::GeoPoint;
+use crate::position::GeoPosition;
 use crate::wire::wire_enum;
 
 wire_enum! {
@@ -17,11 +19,35 @@ wire_enum! {
 }
 
 wire_enum! {
-    /// Where the case is in its workflow. The cases issue adds the later states.
+    /// Where the case is in its workflow (`cases::workflow` says which step leads where).
     #[derive(uniffi::Enum)]
     pub enum CaseState {
-        /// 登记: taken, not yet accepted or declined.
+        /// 登记: taken, not yet accepted, declined, forwarded or referred.
         Received = "received",
+        /// 受理 (complaint).
+        Accepted = "accepted",
+        /// 不予受理 with an Art. 16 reason (complaint). Final.
+        Declined = "declined",
+        /// Sent to the competent market-regulation office. Final here.
+        Forwarded = "forwarded",
+        /// Referred to another department (质监, 药监, …). Final here.
+        Referred = "referred",
+        /// 调解中 (complaint).
+        Mediating = "mediating",
+        /// Mediation reached an agreement (complaint).
+        Agreed = "agreed",
+        /// Mediation ended without agreement, Art. 23 (complaint).
+        NotAgreed = "not_agreed",
+        /// 核查: the lead of a report is being checked.
+        Verifying = "verifying",
+        /// 立案: a case was opened on the report.
+        Filed = "filed",
+        /// 不予立案.
+        NotFiled = "not_filed",
+        /// 办结.
+        Closed = "closed",
+        /// 回访 done after closing.
+        FollowedUp = "followed_up",
     }
 }
 
@@ -38,59 +64,410 @@ wire_enum! {
     }
 }
 
+wire_enum! {
+    /// The rules a case is handled under, chosen once by its date of receipt.
+    #[derive(uniffi::Enum)]
+    pub enum RuleSet {
+        /// SAMR Order No. 20 (2019 Interim Measures): cases received before 2026-04-15.
+        SamrOrder20 = "samr_order_20",
+        /// SAMR Order No. 121: cases received from 2026-04-15.
+        SamrOrder121 = "samr_order_121",
+    }
+}
+
+wire_enum! {
+    #[derive(uniffi::Enum)]
+    pub enum IdKind {
+        /// 居民身份证: checked (GB 11643).
+        ResidentId = "resident_id",
+        Passport = "passport",
+        /// 港澳居民来往内地通行证
+        HongKongMacaoPermit = "hong_kong_macao_permit",
+        /// 台湾居民来往大陆通行证
+        TaiwanPermit = "taiwan_permit",
+        /// 外国人永久居留身份证
+        ForeignPermanentResident = "foreign_permanent_resident",
+        Other = "other",
+    }
+}
+
+wire_enum! {
+    /// What the consumer asks for (Art. 10).
+    #[derive(uniffi::Enum)]
+    pub enum DemandKind {
+        Repair = "repair",
+        Redo = "redo",
+        Replace = "replace",
+        Return = "return",
+        MakeUpQuantity = "make_up_quantity",
+        Refund = "refund",
+        Compensation = "compensation",
+        /// Described in `demands_text`.
+        Other = "other",
+    }
+}
+
+wire_enum! {
+    /// Grounds for not accepting a complaint, Art. 16 (1)–(7).
+    #[derive(uniffi::Enum)]
+    pub enum DeclineReason {
+        /// (1) outside market regulation's remit, or this agency has no jurisdiction.
+        OutsideRemit = "outside_remit",
+        /// (2) already accepted or handled by a court, arbitrator, agency or consumer association.
+        HandledElsewhere = "handled_elsewhere",
+        /// (3) not daily-life consumption, or no consumer dispute shown.
+        NotConsumerDispute = "not_consumer_dispute",
+        /// (4) more than 3 years since the consumer knew of the harm.
+        TimeBarred = "time_barred",
+        /// (5) required materials missing or false.
+        MaterialsMissing = "materials_missing",
+        /// (6) someone else's identity used, or identity verification refused.
+        IdentityNotVerified = "identity_not_verified",
+        /// (7) another legal ground: the note says which.
+        OtherLegalGround = "other_legal_ground",
+    }
+}
+
+wire_enum! {
+    /// How a case ended, given when it is closed.
+    #[derive(uniffi::Enum)]
+    pub enum Outcome {
+        /// A consultation answered.
+        Answered = "answered",
+        /// Closed after a mediation agreement.
+        Agreement = "agreement",
+        /// Closed after mediation ended without agreement.
+        NoAgreement = "no_agreement",
+        /// The complainant withdrew.
+        Withdrawn = "withdrawn",
+        /// The parties settled between themselves after acceptance.
+        SettledByParties = "settled_by_parties",
+        /// A report on which a case was opened.
+        CaseFiled = "case_filed",
+        /// A report on which no case was opened.
+        NoCaseFiled = "no_case_filed",
+    }
+}
+
+wire_enum! {
+    /// The four-word satisfaction scale of 回访.
+    #[derive(uniffi::Enum)]
+    pub enum SatisfactionWord {
+        /// 非常满意
+        VerySatisfied = "very_satisfied",
+        /// 满意
+        Satisfied = "satisfied",
+        /// 基本满意
+        FairlySatisfied = "fairly_satisfied",
+        /// 不满意
+        Dissatisfied = "dissatisfied",
+    }
+}
+
+/// A step in a case's workflow. `cases::workflow` decides which steps a state allows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Enum)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Step {
+    /// 受理 a complaint.
+    Accept,
+    /// 不予受理; a note is required for `OtherLegalGround`.
+    Decline {
+        reason: DeclineReason,
+    },
+    /// To the competent market-regulation office (its name); the note gives the reason.
+    Forward {
+        office: String,
+    },
+    /// To another department, by its code in the departments directory; the note gives the
+    /// reason.
+    Refer {
+        department: String,
+    },
+    StartMediation,
+    /// The mediation issue records the session; this is its result.
+    EndMediation {
+        agreement: bool,
+    },
+    /// Start checking a report's lead (核查).
+    StartVerification,
+    /// 立案 or 不予立案 on a report.
+    DecideReport {
+        file_case: bool,
+    },
+    Close {
+        outcome: Outcome,
+    },
+    /// 回访: the 5-point score (1–5) and/or the four-word scale; at least one.
+    FollowUp {
+        score: Option<u8>,
+        word: Option<SatisfactionWord>,
+    },
+}
+
+/// An identity document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+pub struct IdDocument {
+    pub kind: IdKind,
+    pub number: String,
+}
+
+/// Someone acting for a complainant (Art. 11).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+pub struct Agent {
+    pub name: String,
+    pub id_document: IdDocument,
+    /// A signed power of attorney was shown.
+    pub power_of_attorney: bool,
+}
+
+/// A complainant, a reporter, a consultation's enquirer, or a joint complaint's representative.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+pub struct Person {
+    /// The real name (Art. 10).
+    pub name: String,
+    /// A mainland mobile number; stored as its 11 digits.
+    pub phone: String,
+    /// Mailing address: required for complaints (Art. 10).
+    #[uniffi(default)]
+    #[serde(default)]
+    pub address: Option<String>,
+    #[uniffi(default)]
+    #[serde(default)]
+    pub id_document: Option<IdDocument>,
+    #[uniffi(default)]
+    #[serde(default)]
+    pub agent: Option<Agent>,
+}
+
+/// A seller's shop on an online platform (Art. 13).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+pub struct OnlineShop {
+    /// The platform, e.g. 淘宝, 拼多多, 抖音.
+    pub platform: String,
+    #[uniffi(default)]
+    #[serde(default)]
+    pub shop_name: Option<String>,
+    /// The business address the shop shows on the platform.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub shop_address: Option<String>,
+}
+
+/// The business complained about or reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+pub struct Business {
+    pub name: String,
+    /// Required for complaints (Art. 10).
+    #[uniffi(default)]
+    #[serde(default)]
+    pub address: Option<String>,
+    /// 统一社会信用代码, checked (GB 32100-2015) and stored upper-case.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub credit_code: Option<String>,
+    #[uniffi(default)]
+    #[serde(default)]
+    pub legal_representative: Option<String>,
+    /// 经营场所, where it differs from the address.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub premises: Option<String>,
+    #[uniffi(default)]
+    #[serde(default)]
+    pub online: Option<OnlineShop>,
+}
+
+/// The matter as the officer takes it down.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct NewMatter {
+    /// The day it happened, `YYYY-MM-DD`.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub occurred_on: Option<String>,
+    /// Where it happened, in words.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub place_text: Option<String>,
+    #[uniffi(default)]
+    #[serde(default)]
+    pub place: Option<GeoPosition>,
+    /// The goods or service.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub goods: Option<String>,
+    /// Amount paid, in fen (分).
+    #[uniffi(default)]
+    #[serde(default)]
+    pub amount_paid_fen: Option<i64>,
+    /// How many were bought (for the Art. 17 flag on abnormal quantities).
+    #[uniffi(default)]
+    #[serde(default)]
+    pub quantity: Option<u32>,
+    pub facts: String,
+    /// Required for complaints: at least one.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub demands: Vec<DemandKind>,
+    /// The demands in the consumer's words; required with `DemandKind::Other`.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub demands_text: Option<String>,
+    /// References to evidence: receipt numbers, evidence ids.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub evidence: Vec<String>,
+}
+
+/// What an officer enters to open a case. Checked by `cases::intake`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct NewCase {
+    pub kind: CaseKind,
+    /// The vehicle window if not given.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub channel: Option<Channel>,
+    /// When the centre received it (ms, UTC); now if not given. Chooses the rule set.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub received_at_ms: Option<i64>,
+    /// The national 12315 platform's ticket number, when it came from there.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub platform_ticket: Option<String>,
+    /// One person; a joint complaint's one or two representatives (Art. 12); none for an
+    /// anonymous report.
+    pub complainants: Vec<Person>,
+    /// How many consumers a joint complaint stands for (2 or more).
+    #[uniffi(default)]
+    #[serde(default)]
+    pub joint_complainants: Option<u32>,
+    /// Required for complaints and reports.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub respondent: Option<Business>,
+    pub matter: NewMatter,
+    /// A complaint that also reports a violation: the report's leads. It becomes a second
+    /// case, a report linked to the complaint (Art. 9).
+    #[uniffi(default)]
+    #[serde(default)]
+    pub also_report: Option<String>,
+}
+
+/// The matter as stored. Text is `None` when not given or purged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct Matter {
+    pub occurred_on: Option<String>,
+    pub place_text: Option<String>,
+    pub place: Option<GeoPosition>,
+    pub goods: Option<String>,
+    pub amount_paid_fen: Option<i64>,
+    pub quantity: Option<u32>,
+    pub facts: Option<String>,
+    pub demands: Vec<DemandKind>,
+    pub demands_text: Option<String>,
+    pub evidence: Vec<String>,
+}
+
+/// One step taken on a case, as its history shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct StepRecord {
+    pub step: Step,
+    pub state_after: CaseState,
+    /// Trusted time, ms.
+    pub at_ms: i64,
+    pub by: Officer,
+    pub place: Option<GeoPosition>,
+    /// `None` when not given or purged.
+    pub note: Option<String>,
+}
+
+/// A case as the device holds it. Personal data is absent once purged
+/// (`personal_data_purged`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct Case {
+    pub id: String,
+    /// `<device prefix>-<yyyymmdd>-<counter>`, Beijing date of opening.
+    pub number: String,
+    pub kind: CaseKind,
+    pub state: CaseState,
+    pub channel: Channel,
+    pub rule_set: RuleSet,
+    pub received_at_ms: i64,
+    /// Trusted time of the `CaseOpened` event.
+    pub opened_at_ms: i64,
+    pub opened_by: Officer,
+    pub platform_ticket: Option<String>,
+    pub complainants: Vec<Person>,
+    pub joint_complainants: Option<u32>,
+    pub respondent: Option<Business>,
+    pub matter: Matter,
+    /// The other half of a split submission (Art. 9): its id.
+    pub linked_case: Option<String>,
+    /// Oldest first.
+    pub history: Vec<StepRecord>,
+    pub personal_data_purged: bool,
+}
+
+/// A case as lists show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct CaseSummary {
+    pub id: String,
+    pub number: String,
+    pub kind: CaseKind,
+    pub state: CaseState,
+    pub received_at_ms: i64,
+    pub opened_at_ms: i64,
+    /// The first complainant's name; `None` for anonymous reports and once purged.
+    pub complainant_name: Option<String>,
+    pub respondent_name: Option<String>,
+    pub goods: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct CaseQuery {
+    #[uniffi(default)]
+    #[serde(default)]
+    pub state: Option<CaseState>,
+    #[uniffi(default)]
+    #[serde(default)]
+    pub kind: Option<CaseKind>,
+    /// Words to find in names, addresses, the business, goods, facts, the number. Chinese
+    /// is matched character by character: "牛奶" finds 纯牛奶.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub text: Option<String>,
+    /// A mobile number: the cases it was given in (matched by keyed digest).
+    #[uniffi(default)]
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// 1 to 500; 50 if not given.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// The `next` of the previous page.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub after: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct CasePage {
+    /// Newest first.
+    pub cases: Vec<CaseSummary>,
+    /// Pass back as `after` for the next (older) page; `None` on the last page.
+    pub next: Option<String>,
+}
+
 /// Limits, in characters, of what an officer types for a case.
 pub mod limits {
     pub const NAME: usize = 64;
     pub const ADDRESS: usize = 200;
     pub const FACTS: usize = 4000;
     pub const DEMANDS: usize = 2000;
-}
-
-/// What an officer enters to open a case. Checked by `cases::open`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewCase {
-    pub kind: CaseKind,
-    pub channel: Channel,
-    pub complainant_name: String,
-    pub complainant_phone: String,
-    pub respondent_name: Option<String>,
-    pub respondent_address: Option<String>,
-    pub facts: String,
-    pub demands: Option<String>,
-    /// Where the matter happened.
-    pub place: Option<GeoPoint>,
-}
-
-/// A case as the projection holds it. Personal fields are `None` when not given or purged;
-/// `personal_data_purged` tells which.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Case {
-    pub id: Uuid,
-    pub number: String,
-    pub kind: CaseKind,
-    pub state: CaseState,
-    pub channel: Channel,
-    pub opened_at_ms: i64,
-    pub opened_by: Officer,
-    pub complainant_name: Option<String>,
-    pub complainant_phone: Option<String>,
-    pub respondent_name: Option<String>,
-    pub respondent_address: Option<String>,
-    pub facts: Option<String>,
-    pub demands: Option<String>,
-    pub place: Option<GeoPoint>,
-    pub personal_data_purged: bool,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct CaseFilter {
-    pub state: Option<CaseState>,
-    pub kind: Option<CaseKind>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct CasePage {
-    pub cases: Vec<Case>,
-    /// Pass back to get the next (older) page; `None` on the last page.
-    pub next: Option<String>,
+    pub const NOTE: usize = 2000;
+    pub const GOODS: usize = 200;
+    pub const REFERENCE: usize = 128;
+    pub const EVIDENCE_ITEMS: usize = 100;
+    /// Art. 12: a joint complaint names up to two representatives.
+    pub const REPRESENTATIVES: usize = 2;
 }

@@ -1,21 +1,30 @@
-//! The `cases` table, projected from case events.
+//! The `cases` and `case_steps` tables, projected from case events. The intake is kept as the
+//! event body (vault references, no values); reads resolve the references.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::cases::events::CaseOpened;
-use crate::cases::model::CaseState;
-use crate::error::Result;
+use crate::cases::events::{CaseOpened, CaseStepTaken};
+use crate::cases::intake::rule_set_for;
+use crate::cases::model::{CaseKind, CaseState};
+use crate::cases::{number, search, workflow};
+use crate::clock::beijing_date;
+use crate::error::{Error, Result};
 use crate::events::Envelope;
 use crate::vault::PersonalDataPurged;
+use crate::wire::to_json;
 
 pub fn opened(conn: &Connection, event: &Envelope, body: &CaseOpened) -> Result<()> {
+    let received_at_ms = body.received_at_ms.unwrap_or(event.time.trusted_ms);
+    let rule_set = match body.rule_set {
+        Some(rule_set) => rule_set,
+        None => rule_set_for(beijing_date(received_at_ms)?),
+    };
     let respondent = body.respondent.as_ref();
     conn.prepare_cached(
-        "INSERT INTO cases (id, number, kind, state, channel, opened_at_ms, opened_by_name,
-             opened_by_id, complainant_name, complainant_phone, respondent_name,
-             respondent_address, facts, demands, place_lat_e7, place_lon_e7, place_accuracy_cm,
-             last_seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+        "INSERT INTO cases (id, number, kind, state, channel, rule_set, received_at_ms,
+             opened_at_ms, opened_by_name, opened_by_id, complainant_name, respondent_name,
+             credit_code, goods, linked_case, intake, updated_at_ms, last_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?8, ?17)",
     )?
     .execute(params![
         body.case_id.to_string(),
@@ -23,41 +32,99 @@ pub fn opened(conn: &Connection, event: &Envelope, body: &CaseOpened) -> Result<
         body.kind.as_str(),
         CaseState::Received.as_str(),
         body.channel.as_str(),
+        rule_set.as_str(),
+        received_at_ms,
         event.time.trusted_ms,
         event.actor.name,
         event.actor.enforcement_id,
-        body.complainant.name.id,
-        body.complainant.phone.id,
+        body.complainants.first().map(|p| p.name.id),
         respondent.map(|r| r.name.id),
-        respondent.and_then(|r| r.address).map(|a| a.id),
-        body.facts.id,
-        body.demands.map(|d| d.id),
-        body.place.map(|p| p.lat_e7),
-        body.place.map(|p| p.lon_e7),
-        body.place.and_then(|p| p.accuracy_cm),
+        respondent.and_then(|r| r.credit_code.as_deref()),
+        body.matter.goods,
+        body.linked_case.map(|id| id.to_string()),
+        to_json(body)?,
         event.seq as i64,
     ])?;
-    count_number(conn, &body.number)
+    search::index(conn, body.case_id, body)?;
+    number::count(conn, &body.number)
 }
 
-/// Keeps `case_counters` at the highest counter seen for the number's stem. Numbers made by
-/// other programs (imports) that do not end in a counter are not counted.
-fn count_number(conn: &Connection, number: &str) -> Result<()> {
-    let Some((stem, counter)) = number.rsplit_once('-') else {
-        return Ok(());
-    };
-    let Ok(counter) = counter.parse::<i64>() else {
-        return Ok(());
-    };
+/// Moves the case to the step's state. The workflow was checked when the step was taken; a
+/// stored step the workflow refuses means the log does not match this code, which replay
+/// must report rather than paper over.
+pub fn step_taken(conn: &Connection, event: &Envelope, body: &CaseStepTaken) -> Result<()> {
+    let case_id = body.case_id.to_string();
+    let (kind, state) = kind_and_state(conn, &case_id)?.ok_or_else(|| Error::Corrupt {
+        seq: event.seq,
+        reason: format!("a step for case {case_id}, which was never opened"),
+    })?;
+    let after = workflow::next(kind, state, &body.step).map_err(|e| Error::Corrupt {
+        seq: event.seq,
+        reason: e.to_string(),
+    })?;
+    let place = event.position;
     conn.prepare_cached(
-        "INSERT INTO case_counters (stem, last) VALUES (?1, ?2)
-         ON CONFLICT (stem) DO UPDATE SET last = max(last, excluded.last)",
+        "INSERT INTO case_steps (case_id, seq, step, state_after, at_ms, officer_name,
+             officer_id, place_lat_e7, place_lon_e7, place_accuracy_cm, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
-    .execute(params![format!("{stem}-"), counter])?;
+    .execute(params![
+        case_id,
+        event.seq as i64,
+        to_json(&body.step)?,
+        after.as_str(),
+        event.time.trusted_ms,
+        event.actor.name,
+        event.actor.enforcement_id,
+        place.map(|p| p.lat_e7),
+        place.map(|p| p.lon_e7),
+        place.and_then(|p| p.accuracy_cm),
+        body.note.map(|n| n.id),
+    ])?;
+    conn.prepare_cached(
+        "UPDATE cases SET state = ?2, updated_at_ms = ?3, last_seq = ?4 WHERE id = ?1",
+    )?
+    .execute(params![
+        case_id,
+        after.as_str(),
+        event.time.trusted_ms,
+        event.seq as i64
+    ])?;
     Ok(())
 }
 
+/// The case's kind and state as projected, if it exists.
+pub fn kind_and_state(conn: &Connection, case_id: &str) -> Result<Option<(CaseKind, CaseState)>> {
+    let row: Option<(String, String)> = conn
+        .prepare_cached("SELECT kind, state FROM cases WHERE id = ?1")?
+        .query_row([case_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    row.map(|(kind, state)| {
+        let unknown = |what: &str, v: &str| Error::Corrupt {
+            seq: 0,
+            reason: format!("case {case_id}: {what} {v:?} is not known"),
+        };
+        Ok((
+            CaseKind::parse(&kind).ok_or_else(|| unknown("kind", &kind))?,
+            CaseState::parse(&state).ok_or_else(|| unknown("state", &state))?,
+        ))
+    })
+    .transpose()
+}
+
+/// The case keeps its non-personal words in the search index, and nothing else.
 pub fn purged(conn: &Connection, event: &Envelope, body: &PersonalDataPurged) -> Result<()> {
+    let intake: Option<String> = conn
+        .prepare_cached("SELECT intake FROM cases WHERE id = ?1")?
+        .query_row([body.case_id.to_string()], |r| r.get(0))
+        .optional()?;
+    if let Some(intake) = intake {
+        let opened: CaseOpened = serde_json::from_str(&intake).map_err(|e| Error::Corrupt {
+            seq: event.seq,
+            reason: format!("case {}: intake: {e}", body.case_id),
+        })?;
+        search::index(conn, body.case_id, &opened)?;
+    }
     conn.execute(
         "UPDATE cases SET purged_at_ms = ?2, last_seq = ?3 WHERE id = ?1",
         params![

@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::cases::events::CaseOpened;
+use crate::cases::events::{CaseOpened, CaseStepTaken};
 use crate::officer::{OfficerSignedIn, OfficerSignedOut};
 use crate::vault::{PersonalDataPurged, Sealed};
 
@@ -85,6 +85,7 @@ bodies!(
     OfficerSignedIn,
     OfficerSignedOut,
     CaseOpened,
+    CaseStepTaken,
     PersonalDataPurged,
 );
 

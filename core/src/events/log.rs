@@ -4,6 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
+use crate::blind::BlindKey;
 use crate::clock::EventTime;
 use crate::error::{Error, Result};
 use crate::events::{Body, Digest, ENVELOPE_FORMAT, Envelope, SealedEvent};
@@ -81,6 +82,10 @@ impl<'a> Writer<'a> {
 
     pub fn device_prefix(&self) -> &str {
         &self.identity.prefix
+    }
+
+    pub fn blind_key(&self) -> &BlindKey {
+        self.identity.blind_key()
     }
 
     /// Puts a personal value into the vault; the body carries the returned reference.

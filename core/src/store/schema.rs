@@ -4,6 +4,37 @@
 
 use rusqlite_migration::{M, Migrations};
 
+/// The `cases` projection of schema 2, also restored by step 3's down migration.
+macro_rules! cases_v2 {
+    () => {
+        "
+        -- Personal fields hold vault ids; reads join the vault.
+        CREATE TABLE cases (
+            id                 TEXT PRIMARY KEY,
+            number             TEXT NOT NULL UNIQUE,
+            kind               TEXT NOT NULL,
+            state              TEXT NOT NULL,
+            channel            TEXT NOT NULL,
+            opened_at_ms       INTEGER NOT NULL,
+            opened_by_name     TEXT NOT NULL,
+            opened_by_id       TEXT NOT NULL,
+            complainant_name   INTEGER,
+            complainant_phone  INTEGER,
+            respondent_name    INTEGER,
+            respondent_address INTEGER,
+            facts              INTEGER,
+            demands            INTEGER,
+            place_lat_e7       INTEGER,
+            place_lon_e7       INTEGER,
+            place_accuracy_cm  INTEGER,
+            purged_at_ms       INTEGER,
+            last_seq           INTEGER NOT NULL
+        );
+        CREATE INDEX cases_newest ON cases (opened_at_ms DESC, id DESC);
+        CREATE INDEX cases_by_state ON cases (state, opened_at_ms DESC, id DESC);"
+    };
+}
+
 const STEPS: &[M<'static>] = &[
     // 1: identity, the event log and the personal-data vault: what must never be lost.
     M::up(
@@ -39,49 +70,99 @@ const STEPS: &[M<'static>] = &[
         CREATE INDEX vault_by_case ON vault (case_id);",
     ),
     // 2: projections, rebuilt from the log at will.
-    M::up(
+    M::up(concat!(
         "CREATE TABLE officer_session (
             singleton      INTEGER PRIMARY KEY CHECK (singleton = 1),
             name           TEXT NOT NULL,
             enforcement_id TEXT NOT NULL,
             since_ms       INTEGER NOT NULL
-        );
-        -- Personal fields hold vault ids; reads join the vault.
-        CREATE TABLE cases (
-            id                 TEXT PRIMARY KEY,
-            number             TEXT NOT NULL UNIQUE,
-            kind               TEXT NOT NULL,
-            state              TEXT NOT NULL,
-            channel            TEXT NOT NULL,
-            opened_at_ms       INTEGER NOT NULL,
-            opened_by_name     TEXT NOT NULL,
-            opened_by_id       TEXT NOT NULL,
-            complainant_name   INTEGER,
-            complainant_phone  INTEGER,
-            respondent_name    INTEGER,
-            respondent_address INTEGER,
-            facts              INTEGER,
-            demands            INTEGER,
-            place_lat_e7       INTEGER,
-            place_lon_e7       INTEGER,
-            place_accuracy_cm  INTEGER,
-            purged_at_ms       INTEGER,
-            last_seq           INTEGER NOT NULL
-        );
-        CREATE INDEX cases_newest ON cases (opened_at_ms DESC, id DESC);
-        CREATE INDEX cases_by_state ON cases (state, opened_at_ms DESC, id DESC);
+        );",
+        cases_v2!(),
+        "
         -- The highest case counter per `<prefix>-<yyyymmdd>-`, so numbering is one lookup.
         CREATE TABLE case_counters (
             stem TEXT PRIMARY KEY,
             last INTEGER NOT NULL
         ) WITHOUT ROWID;",
-    )
+    ))
     .down("DROP TABLE case_counters; DROP TABLE cases; DROP TABLE officer_session;"),
+    // 3: the full case (intake as the event's body, the workflow's steps); departments.
+    M::up(
+        "DROP TABLE cases;
+        CREATE TABLE cases (
+            -- A stable integer key: the search index's rowid (VACUUM keeps declared keys).
+            row              INTEGER PRIMARY KEY,
+            id               TEXT NOT NULL UNIQUE,
+            number           TEXT NOT NULL UNIQUE,
+            kind             TEXT NOT NULL,
+            state            TEXT NOT NULL,
+            channel          TEXT NOT NULL,
+            rule_set         TEXT NOT NULL,
+            received_at_ms   INTEGER NOT NULL,
+            opened_at_ms     INTEGER NOT NULL,
+            opened_by_name   TEXT NOT NULL,
+            opened_by_id     TEXT NOT NULL,
+            -- Vault ids, for lists: the first complainant's name, the business's name.
+            complainant_name INTEGER,
+            respondent_name  INTEGER,
+            credit_code      TEXT,
+            goods            TEXT,
+            linked_case      TEXT,
+            -- The CaseOpened body (current version) as JSON: vault references, no values.
+            intake           TEXT NOT NULL,
+            purged_at_ms     INTEGER,
+            updated_at_ms    INTEGER NOT NULL,
+            last_seq         INTEGER NOT NULL
+        );
+        CREATE INDEX cases_newest ON cases (opened_at_ms DESC, id DESC);
+        CREATE INDEX cases_by_state ON cases (state, opened_at_ms DESC, id DESC);
+        CREATE INDEX cases_by_kind ON cases (kind, opened_at_ms DESC, id DESC);
+        CREATE TABLE case_steps (
+            case_id           TEXT NOT NULL,
+            seq               INTEGER NOT NULL,
+            step              TEXT NOT NULL,
+            state_after       TEXT NOT NULL,
+            at_ms             INTEGER NOT NULL,
+            officer_name      TEXT NOT NULL,
+            officer_id        TEXT NOT NULL,
+            place_lat_e7      INTEGER,
+            place_lon_e7      INTEGER,
+            place_accuracy_cm INTEGER,
+            note              INTEGER,
+            PRIMARY KEY (case_id, seq)
+        ) WITHOUT ROWID;
+        -- Full-text search over cases (cases/search.rs); personal text, so a projection. Its
+        -- rowid is cases.row.
+        CREATE VIRTUAL TABLE case_search USING fts5 (text);
+        -- The blind-index key, wrapped by the platform like the signing key.
+        ALTER TABLE device ADD COLUMN wrapped_blind_key BLOB;
+        -- Keyed digests of people's phones, names, addresses and of business names (blind.rs).
+        CREATE TABLE blind_index (
+            digest  BLOB NOT NULL,
+            field   TEXT NOT NULL,
+            case_id TEXT NOT NULL,
+            person  INTEGER NOT NULL
+        );
+        CREATE INDEX blind_by_digest ON blind_index (digest);
+        CREATE INDEX blind_by_case ON blind_index (case_id);
+        -- Reference data: the departments cases are referred to. Empty: the built-in list.
+        CREATE TABLE departments (
+            position INTEGER PRIMARY KEY,
+            code     TEXT NOT NULL UNIQUE,
+            name     TEXT NOT NULL
+        );",
+    )
+    .down(concat!(
+        "DROP TABLE departments; DROP TABLE blind_index; DROP TABLE case_search;
+        DROP TABLE case_steps; DROP TABLE cases;
+        ALTER TABLE device DROP COLUMN wrapped_blind_key;",
+        cases_v2!()
+    )),
 ];
 
 /// Steps that create or change projection tables: a store upgraded across one of them replays
 /// its log once, so the new projections hold what the log says.
-const PROJECTION_STEPS: &[usize] = &[2];
+const PROJECTION_STEPS: &[usize] = &[2, 3];
 
 /// Whether upgrading a store from schema version `from` must replay the log.
 pub fn upgrade_needs_replay(from: usize) -> bool {
@@ -96,7 +177,13 @@ pub fn migrations() -> Migrations<'static> {
 pub const LATEST: usize = STEPS.len();
 
 /// Tables that hold projections, in the order they can be emptied.
-pub const PROJECTIONS: &[&str] = &["officer_session", "cases", "case_counters"];
+pub const PROJECTIONS: &[&str] = &[
+    "officer_session",
+    "case_search",
+    "case_steps",
+    "cases",
+    "case_counters",
+];
 
 #[cfg(test)]
 mod tests {

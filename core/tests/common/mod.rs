@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use redshield_core::Device;
-use redshield_core::cases::{CaseKind, Channel, NewCase};
+use redshield_core::cases::{Business, CaseKind, DemandKind, NewCase, NewMatter, Person};
 use redshield_core::officer::Officer;
 use redshield_core::platform::{LogLevel, Platform, PlatformError};
 
@@ -77,17 +77,53 @@ pub fn device_in(dir: &Path) -> Device {
     device
 }
 
+pub fn person(name: &str) -> Person {
+    Person {
+        name: name.into(),
+        phone: "138 1234 5678".into(),
+        address: Some("长沙市天心区书院路 9 号".into()),
+        id_document: None,
+        agent: None,
+    }
+}
+
+pub fn shop() -> Business {
+    Business {
+        name: "长沙市某某超市".into(),
+        address: Some("长沙市芙蓉区五一大道 1 号".into()),
+        credit_code: None,
+        legal_representative: None,
+        premises: None,
+        online: None,
+    }
+}
+
+pub fn matter(facts: &str) -> NewMatter {
+    NewMatter {
+        occurred_on: None,
+        place_text: None,
+        place: None,
+        goods: Some("纯牛奶".into()),
+        amount_paid_fen: Some(5980),
+        quantity: Some(2),
+        facts: facts.into(),
+        demands: vec![DemandKind::Refund, DemandKind::Compensation],
+        demands_text: Some("退货退款，并按规定赔偿".into()),
+        evidence: Vec::new(),
+    }
+}
+
 pub fn complaint(n: usize) -> NewCase {
     NewCase {
         kind: CaseKind::Complaint,
-        channel: Channel::VehicleWalkIn,
-        complainant_name: format!("王芳{n}"),
-        complainant_phone: "138 1234 5678".into(),
-        respondent_name: Some("长沙市某某超市".into()),
-        respondent_address: Some("长沙市芙蓉区五一大道 1 号".into()),
-        facts: format!("购买的牛奶已过保质期（第 {n} 件）"),
-        demands: Some("退货退款，并按规定赔偿".into()),
-        place: None,
+        channel: None,
+        received_at_ms: None,
+        platform_ticket: None,
+        complainants: vec![person(&format!("王芳{n}"))],
+        joint_complainants: None,
+        respondent: Some(shop()),
+        matter: matter(&format!("购买的牛奶已过保质期（第 {n} 件）")),
+        also_report: None,
     }
 }
 

@@ -63,17 +63,39 @@ final class FieldCoreTests: XCTestCase {
         try? FileManager.default.removeItem(at: dir.deletingLastPathComponent())
     }
 
+    private func person(_ name: String) -> Person {
+        Person(name: name, phone: "+86 138-0731-2233", address: "长沙市天心区书院路 9 号")
+    }
+
+    private let shop = Business(name: "长沙市某某超市", address: "芙蓉区五一大道 1 号")
+
     private func complaint(_ name: String) -> NewCase {
         NewCase(
             kind: .complaint,
-            complainantName: name,
-            complainantPhone: "+86 138-0731-2233",
-            respondentName: "长沙市某某超市",
-            respondentAddress: "芙蓉区五一大道 1 号",
-            facts: "购买的酸奶已过保质期",
-            demands: "退一赔十",
-            place: GeoPosition(latitude: 28.1942, longitude: 112.9823, accuracyM: 6.5)
+            complainants: [person(name)],
+            respondent: shop,
+            matter: NewMatter(
+                place: GeoPosition(latitude: 28.1942, longitude: 112.9823, accuracyM: 6.5),
+                goods: "酸奶",
+                amountPaidFen: 1280,
+                facts: "购买的酸奶已过保质期",
+                demands: [.refund, .compensation],
+                demandsText: "退一赔十"
+            )
         )
+    }
+
+    private func signedIn() throws -> FieldCore {
+        let core = try FieldCore.open(dir: dir.path, platform: KeychainPlatform())
+        _ = try core.signIn(name: "李明", enforcementId: "HN-12315-0042")
+        return core
+    }
+
+    private func assertField(_ expected: String, _ body: () throws -> Void) {
+        XCTAssertThrowsError(try body()) { error in
+            guard case let CoreError.InvalidInput(field, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(field, expected)
+        }
     }
 
     func testACaseSurvivesReopeningTheStore() throws {
@@ -87,9 +109,10 @@ final class FieldCoreTests: XCTestCase {
             XCTAssertEqual(opened.kind, .complaint)
             XCTAssertEqual(opened.state, .received)
             XCTAssertEqual(opened.channel, .vehicleWalkIn)
-            XCTAssertEqual(opened.complainantPhone, "13807312233")
+            XCTAssertEqual(opened.ruleSet, .samrOrder121)
+            XCTAssertEqual(opened.complainants.first?.phone, "13807312233")
             XCTAssertTrue(opened.number.hasPrefix(core.devicePrefix() + "-"))
-            XCTAssertEqual(try core.listCases(query: CaseQuery()).cases, [opened])
+            XCTAssertEqual(try core.listCases(query: CaseQuery()).cases.map(\.id), [opened.id])
         }
         let core = try FieldCore.open(dir: dir.path, platform: platform)
         XCTAssertEqual(core.currentOfficer()?.name, "李明")
@@ -108,26 +131,25 @@ final class FieldCoreTests: XCTestCase {
     }
 
     func testInvalidInputNamesTheFieldAndRecordsNothing() throws {
-        let core = try FieldCore.open(dir: dir.path, platform: KeychainPlatform())
-        _ = try core.signIn(name: "李明", enforcementId: "HN-12315-0042")
+        let core = try signedIn()
         var badPhone = complaint("王芳")
-        badPhone.complainantPhone = "1380731223"
+        badPhone.complainants[0].phone = "1380731223"
         var noAddress = complaint("王芳")
-        noAddress.respondentAddress = nil
+        noAddress.respondent?.address = nil
         var badPlace = complaint("王芳")
-        badPlace.place = GeoPosition(latitude: 91, longitude: 112, accuracyM: nil)
+        badPlace.matter.place = GeoPosition(latitude: 91, longitude: 112, accuracyM: nil)
+        var badCode = complaint("王芳")
+        badCode.respondent?.creditCode = "91440300715267260G"
         let cases: [(NewCase, String)] = [
-            (badPhone, "complainant_phone"),
-            (complaint(""), "complainant_name"),
-            (complaint(String(repeating: "名", count: 65)), "complainant_name"),
-            (noAddress, "respondent_address"),
-            (badPlace, "place"),
+            (badPhone, "complainants[0].phone"),
+            (complaint(""), "complainants[0].name"),
+            (complaint(String(repeating: "名", count: 65)), "complainants[0].name"),
+            (noAddress, "respondent.address"),
+            (badPlace, "matter.place"),
+            (badCode, "respondent.credit_code"),
         ]
         for (input, expected) in cases {
-            XCTAssertThrowsError(try core.openCase(case: input)) { error in
-                guard case let CoreError.InvalidInput(field, _) = error else { return XCTFail("\(error)") }
-                XCTAssertEqual(field, expected)
-            }
+            assertField(expected) { _ = try core.openCase(case: input) }
         }
         XCTAssertEqual(try core.listCases(query: CaseQuery()).cases, [])
         XCTAssertEqual(try core.verifyChain().events, 1)
@@ -153,19 +175,60 @@ final class FieldCoreTests: XCTestCase {
     }
 
     func testVerifyPurgeAndRebuild() throws {
-        let core = try FieldCore.open(dir: dir.path, platform: KeychainPlatform())
-        _ = try core.signIn(name: "李明", enforcementId: "HN-12315-0042")
+        let core = try signedIn()
         let a = try core.openCase(case: complaint("王芳"))
         _ = try core.openCase(case: complaint("张伟"))
         XCTAssertTrue(try core.verifyChain().intact)
-        XCTAssertEqual(try core.purgePersonalData(caseId: a.id), 6)
+        XCTAssertEqual(try core.purgePersonalData(caseId: a.id), 7)
         let purged = try core.getCase(id: a.id)
         XCTAssertTrue(purged.personalDataPurged)
-        XCTAssertNil(purged.complainantName)
+        XCTAssertEqual(purged.complainants, [])
+        XCTAssertNil(purged.matter.facts)
         let report = try core.verifyChain()
         XCTAssertTrue(report.intact)
-        XCTAssertEqual(report.purgedValues, 6)
+        XCTAssertEqual(report.purgedValues, 7)
         XCTAssertEqual(try core.rebuildProjections(), 4)
         XCTAssertEqual(try core.getCase(id: a.id), purged)
+    }
+
+    func testAComplaintIsAcceptedThenForwarded() throws {
+        let core = try signedIn()
+        let id = try core.openCase(case: complaint("王芳")).id
+        XCTAssertEqual(try core.stepsAllowed(caseId: id), ["accept", "decline", "forward", "refer"])
+        let here = GeoPosition(latitude: 28.19, longitude: 112.98, accuracyM: 8)
+        let accepted = try core.takeStep(caseId: id, step: .accept, note: "材料齐全", place: here)
+        XCTAssertEqual(accepted.state, .accepted)
+        let forwarded = try core.takeStep(
+            caseId: id, step: .forward(office: "岳麓区市场监督管理局"), note: "经营者住所地在岳麓区", place: nil)
+        XCTAssertEqual(forwarded.history.map(\.stateAfter), [.accepted, .forwarded])
+        XCTAssertEqual(forwarded.history.first?.note, "材料齐全")
+        XCTAssertEqual(try core.stepsAllowed(caseId: id), [])
+    }
+
+    func testADeclineNeedsItsReasonAndAWrongStepNamesTheState() throws {
+        let core = try signedIn()
+        let id = try core.openCase(case: complaint("王芳")).id
+        assertField("note") {
+            _ = try core.takeStep(caseId: id, step: .decline(reason: .otherLegalGround), note: nil, place: nil)
+        }
+        let declined = try core.takeStep(caseId: id, step: .decline(reason: .timeBarred), note: nil, place: nil)
+        XCTAssertEqual(declined.state, .declined)
+        XCTAssertThrowsError(try core.takeStep(caseId: id, step: .accept, note: nil, place: nil)) { error in
+            guard case let CoreError.WrongState(state, step, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(state, "declined")
+            XCTAssertEqual(step, "accept")
+        }
+        XCTAssertEqual(try core.verifyChain().events, 3)
+    }
+
+    func testAReportIsVerifiedAndACaseFiled() throws {
+        let core = try signedIn()
+        var report = complaint("王芳")
+        report.kind = .report
+        report.complainants = []
+        let id = try core.openCase(case: report).id
+        XCTAssertEqual(try core.takeStep(caseId: id, step: .startVerification, note: nil, place: nil).state, .verifying)
+        XCTAssertEqual(try core.takeStep(caseId: id, step: .decideReport(fileCase: true), note: nil, place: nil).state, .filed)
+        XCTAssertEqual(try core.takeStep(caseId: id, step: .close(outcome: .caseFiled), note: nil, place: nil).state, .closed)
     }
 }

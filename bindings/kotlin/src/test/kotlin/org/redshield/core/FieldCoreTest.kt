@@ -19,16 +19,29 @@ class FieldCoreTest {
 
     private val store get() = dir.resolve("store").toString()
 
+    private fun person(name: String) = Person(
+        name = name,
+        phone = "+86 138-0731-2233",
+        address = "长沙市天心区书院路 9 号",
+    )
+
+    private val shop = Business(name = "长沙市某某超市", address = "芙蓉区五一大道 1 号")
+
     private fun complaint(name: String) = NewCase(
         kind = CaseKind.COMPLAINT,
-        complainantName = name,
-        complainantPhone = "+86 138-0731-2233",
-        respondentName = "长沙市某某超市",
-        respondentAddress = "芙蓉区五一大道 1 号",
-        facts = "购买的酸奶已过保质期",
-        demands = "退一赔十",
-        place = GeoPosition(latitude = 28.1942, longitude = 112.9823, accuracyM = 6.5),
+        complainants = listOf(person(name)),
+        respondent = shop,
+        matter = NewMatter(
+            facts = "购买的酸奶已过保质期",
+            goods = "酸奶",
+            amountPaidFen = 1280L,
+            demands = listOf(DemandKind.REFUND, DemandKind.COMPENSATION),
+            demandsText = "退一赔十",
+            place = GeoPosition(latitude = 28.1942, longitude = 112.9823, accuracyM = 6.5),
+        ),
     )
+
+    private fun FieldCore.signedIn() = apply { signIn("李明", "HN-12315-0042") }
 
     @Test
     fun `a case survives closing and reopening the store`() {
@@ -40,17 +53,20 @@ class FieldCoreTest {
             assertEquals(CaseKind.COMPLAINT, case.kind)
             assertEquals(CaseState.RECEIVED, case.state)
             assertEquals(Channel.VEHICLE_WALK_IN, case.channel)
-            assertEquals("13807312233", case.complainantPhone)
+            assertEquals("13807312233", case.complainants.single().phone)
+            assertEquals(RuleSet.SAMR_ORDER121, case.ruleSet)
+            assertEquals(1280L, case.matter.amountPaidFen)
             assertTrue(case.number.startsWith(core.devicePrefix() + "-"), case.number)
-            assertEquals(28.1942, case.place!!.latitude, 1e-7)
-            assertEquals(listOf(case), core.listCases(CaseQuery()).cases)
+            assertEquals(28.1942, case.matter.place!!.latitude, 1e-7)
+            assertEquals(listOf(case.id), core.listCases(CaseQuery()).cases.map { it.id })
             case
         }
         FieldCore.open(store, platform).use { core ->
             assertEquals("李明", core.currentOfficer()?.name)
             assertEquals(opened, core.getCase(opened.number))
             assertEquals(opened, core.getCase(opened.id))
-            assertEquals(listOf(opened), core.listCases(CaseQuery(kind = CaseKind.COMPLAINT)).cases)
+            val complaints = core.listCases(CaseQuery(kind = CaseKind.COMPLAINT)).cases
+            assertEquals(listOf("王芳"), complaints.map { it.complainantName })
             assertTrue(core.listCases(CaseQuery(kind = CaseKind.REPORT)).cases.isEmpty())
         }
         assertTrue(platform.lines.any { it.contains("created the device identity") }, platform.lines.toString())
@@ -69,12 +85,15 @@ class FieldCoreTest {
     fun `invalid input raises InvalidInput naming the field and records nothing`() {
         FieldCore.open(store, KeystorePlatform()).use { core ->
             core.signIn("李明", "HN-12315-0042")
+            val ok = complaint("王芳")
             val bad = listOf(
-                complaint("王芳").copy(complainantPhone = "1380731223") to "complainant_phone",
-                complaint("").copy() to "complainant_name",
-                complaint("名".repeat(65)) to "complainant_name",
-                complaint("王芳").copy(respondentAddress = null) to "respondent_address",
-                complaint("王芳").copy(place = GeoPosition(91.0, 112.0, null)) to "place",
+                ok.copy(complainants = listOf(person("王芳").copy(phone = "1380731223"))) to "complainants[0].phone",
+                complaint("") to "complainants[0].name",
+                complaint("名".repeat(65)) to "complainants[0].name",
+                ok.copy(respondent = shop.copy(address = null)) to "respondent.address",
+                ok.copy(matter = ok.matter.copy(place = GeoPosition(91.0, 112.0, null))) to "matter.place",
+                ok.copy(matter = ok.matter.copy(demands = emptyList())) to "matter.demands",
+                ok.copy(respondent = shop.copy(creditCode = "91440300715267260G")) to "respondent.credit_code",
             )
             for ((case, field) in bad) {
                 val e = assertThrows<CoreException.InvalidInput> { core.openCase(case) }
@@ -123,18 +142,111 @@ class FieldCoreTest {
             assertEquals(3UL, intact.events)
             assertNull(intact.firstBrokenSeq)
 
-            assertEquals(6UL, core.purgePersonalData(a.id))
+            assertEquals(7UL, core.purgePersonalData(a.id))
             val purged = core.getCase(a.id)
             assertTrue(purged.personalDataPurged)
-            assertNull(purged.complainantName)
+            assertTrue(purged.complainants.isEmpty())
+            assertNull(purged.matter.facts)
+            assertEquals("酸奶", purged.matter.goods)
             assertNotNull(core.listCases(CaseQuery()).cases.first().complainantName)
 
             val after = core.verifyChain()
             assertTrue(after.intact, after.problem)
-            assertEquals(6UL, after.purgedValues)
+            assertEquals(7UL, after.purgedValues)
             assertEquals(4UL, core.rebuildProjections())
             assertEquals(purged, core.getCase(a.id))
             assertFalse(core.listCases(CaseQuery(limit = 1u)).next.isNullOrEmpty())
+        }
+    }
+
+    @Test
+    fun `a complaint is accepted, then forwarded, and the history says who and where`() {
+        FieldCore.open(store, KeystorePlatform()).use { core ->
+            val id = core.signedIn().openCase(complaint("王芳")).id
+            assertEquals(listOf("accept", "decline", "forward", "refer"), core.stepsAllowed(id))
+            val here = GeoPosition(28.19, 112.98, 8.0)
+            val accepted = core.takeStep(id, Step.Accept, "材料齐全", here)
+            assertEquals(CaseState.ACCEPTED, accepted.state)
+            val forwarded = core.takeStep(id, Step.Forward("岳麓区市场监督管理局"), "经营者住所地在岳麓区", null)
+            assertEquals(CaseState.FORWARDED, forwarded.state)
+            assertEquals(listOf(CaseState.ACCEPTED, CaseState.FORWARDED), forwarded.history.map { it.stateAfter })
+            assertEquals("HN-12315-0042", forwarded.history.first().by.enforcementId)
+            assertEquals(28.19, forwarded.history.first().place!!.latitude, 1e-7)
+            assertEquals("材料齐全", forwarded.history.first().note)
+            assertTrue(core.stepsAllowed(id).isEmpty())
+        }
+    }
+
+    @Test
+    fun `a complaint is declined with an Art 16 reason, and a wrong step names the state`() {
+        FieldCore.open(store, KeystorePlatform()).use { core ->
+            val id = core.signedIn().openCase(complaint("王芳")).id
+            val missingNote = assertThrows<CoreException.InvalidInput> {
+                core.takeStep(id, Step.Decline(DeclineReason.OTHER_LEGAL_GROUND), null, null)
+            }
+            assertEquals("note", missingNote.field)
+            val declined = core.takeStep(id, Step.Decline(DeclineReason.TIME_BARRED), null, null)
+            assertEquals(CaseState.DECLINED, declined.state)
+            assertEquals(Step.Decline(DeclineReason.TIME_BARRED), declined.history.single().step)
+            val wrong = assertThrows<CoreException.WrongState> { core.takeStep(id, Step.Accept, null, null) }
+            assertEquals("declined", wrong.state)
+            assertEquals("accept", wrong.step)
+            assertEquals(3UL, core.verifyChain().events, "the refused step recorded nothing")
+        }
+    }
+
+    @Test
+    fun `a report is verified and a case is filed (立案)`() {
+        FieldCore.open(store, KeystorePlatform()).use { core ->
+            val report = complaint("王芳").copy(kind = CaseKind.REPORT, complainants = emptyList())
+            val id = core.signedIn().openCase(report).id
+            assertEquals(CaseState.VERIFYING, core.takeStep(id, Step.StartVerification, null, null).state)
+            assertEquals(CaseState.FILED, core.takeStep(id, Step.DecideReport(true), "证据确凿", null).state)
+            assertThrows<CoreException.WrongState> {
+                core.takeStep(id, Step.Close(Outcome.NO_CASE_FILED), null, null)
+            }
+            assertEquals(CaseState.CLOSED, core.takeStep(id, Step.Close(Outcome.CASE_FILED), null, null).state)
+        }
+    }
+
+    @Test
+    fun `a complaint that also reports opens two linked cases`() {
+        FieldCore.open(store, KeystorePlatform()).use { core ->
+            val case = core.signedIn().openCase(complaint("王芳").copy(alsoReport = "长期销售过期食品"))
+            val report = core.getCase(case.linkedCase!!)
+            assertEquals(CaseKind.REPORT, report.kind)
+            assertEquals(case.id, report.linkedCase)
+            assertTrue(core.departments().any { it.code == "tobacco" })
+        }
+    }
+
+    @Test
+    fun `codes are checked as the form is filled in`() {
+        val ok = checkCode(CodeKind.CREDIT_CODE, "9144030071526726xg")
+        assertTrue(ok.valid)
+        assertEquals("9144030071526726XG", ok.normalized)
+        val bad = checkCode(CodeKind.RESIDENT_ID, "110105194912310021")
+        assertFalse(bad.valid)
+        assertEquals("check character should be X, not 1", bad.error)
+        assertEquals("13807312233", checkCode(CodeKind.MOBILE_PHONE, "+86 １３８ 0731 2233").normalized)
+    }
+
+    @Test
+    fun `flags say why, and the merchant never sees the report`() {
+        FieldCore.open(store, KeystorePlatform()).use { core ->
+            val a = core.signedIn().openCase(complaint("王芳").copy(alsoReport = "长期销售过期食品"))
+            val b = core.openCase(complaint("张伟"))
+            val flags = core.abuseFlags(b.id)
+            assertEquals(setOf(FlagKind.SHARED_PHONE, FlagKind.SHARED_ADDRESS), flags.map { it.kind }.toSet())
+            assertEquals(listOf(a.number), flags.first().relatedCases)
+
+            val view = core.merchantView(a.id)
+            assertEquals("王芳", view.complainants.single().name)
+            assertFalse(view.toString().contains("长期销售过期食品"))
+            assertThrows<CoreException.NotFound> { core.merchantView(a.linkedCase!!) }
+
+            val found = core.listCases(CaseQuery(text = "酸奶", phone = "13807312233")).cases
+            assertEquals(setOf(a.id, a.linkedCase, b.id), found.map { it.id }.toSet())
         }
     }
 }

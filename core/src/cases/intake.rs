@@ -1,0 +1,458 @@
+//! Taking a case: check what the officer entered against the rules for its kind (Arts. 9–13),
+//! then seal the personal values into the vault and append `CaseOpened`. A check that fails
+//! stores nothing: the whole write is one transaction.
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use crate::blind;
+use crate::cases::events::{
+    AgentBody, CaseOpened, MatterBody, OnlineShopBody, Party, Respondent, SealedId,
+};
+use crate::cases::model::{
+    Agent, Business, CaseKind, Channel, DemandKind, IdDocument, IdKind, NewCase, NewMatter,
+    OnlineShop, Person, RuleSet, limits,
+};
+use crate::clock::beijing_date;
+use crate::error::{Error, Result};
+use crate::events::log::Writer;
+use crate::position::GeoPoint;
+use crate::validate::{mobile_phone, multi_line, one_line, optional, resident_id, uscc};
+use crate::vault::Sealed;
+
+/// Order No. 121 applies to cases received from this Beijing date; Order No. 20 before it.
+pub const ORDER_121_FROM: (i32, u32, u32) = (2026, 4, 15);
+
+/// How far ahead of the trusted clock a time of receipt may be (clock skew between devices).
+const FUTURE_TOLERANCE_MS: i64 = 5 * 60 * 1000;
+
+/// Checks `new` and appends its `CaseOpened` (two linked cases for a complaint that also
+/// reports, Art. 9). Returns the id of the case as entered (the complaint).
+pub fn open(w: &mut Writer, new: &NewCase) -> Result<Uuid> {
+    let checked = check(new, w.time.trusted_ms)?;
+    let case_id = Uuid::now_v7();
+    let report = checked.also_report.as_ref().map(|leads| {
+        let mut report = checked.clone();
+        report.case.kind = CaseKind::Report;
+        // The complainant reports in their own name; a joint complaint's first representative.
+        report.case.complainants.truncate(1);
+        report.case.joint_complainants = None;
+        report.case.matter.facts = leads.clone();
+        report.case.matter.demands.clear();
+        report.case.matter.demands_text = None;
+        (Uuid::now_v7(), report)
+    });
+    let report_id = report.as_ref().map(|(id, _)| *id);
+    append_opened(w, case_id, &checked, report_id)?;
+    if let Some((id, report)) = report {
+        append_opened(w, id, &report, Some(case_id))?;
+    }
+    Ok(case_id)
+}
+
+fn append_opened(
+    w: &mut Writer,
+    case_id: Uuid,
+    checked: &Checked,
+    linked_case: Option<Uuid>,
+) -> Result<()> {
+    let number = super::number::next(w.conn(), w.device_prefix(), w.time.trusted_ms)?;
+    let body = Sealer { w, case_id }.case(checked, number, linked_case)?;
+    blind::index_case(w.conn(), w.blind_key(), case_id, &body)?;
+    w.append(body)?;
+    Ok(())
+}
+
+/// `NewCase` with every value trimmed, normalised and checked.
+#[derive(Clone)]
+struct Checked {
+    case: NewCase,
+    channel: Channel,
+    received_at_ms: i64,
+    rule_set: RuleSet,
+    place: Option<GeoPoint>,
+    also_report: Option<String>,
+}
+
+fn check(new: &NewCase, now_ms: i64) -> Result<Checked> {
+    let kind = new.kind;
+    let received_at_ms = new.received_at_ms.unwrap_or(now_ms);
+    if received_at_ms > now_ms + FUTURE_TOLERANCE_MS {
+        return Err(Error::invalid("received_at_ms", "is in the future"));
+    }
+    let today = beijing_date(now_ms)?;
+    let received_on = beijing_date(received_at_ms)?;
+    check_complainants(new)?;
+    let complainants = new
+        .complainants
+        .iter()
+        .enumerate()
+        .map(|(i, p)| person(&format!("complainants[{i}]"), p, kind, today))
+        .collect::<Result<Vec<_>>>()?;
+    let respondent = match (&new.respondent, kind) {
+        (Some(b), _) => Some(business(b, kind)?),
+        (None, CaseKind::Consultation) => None,
+        (None, _) => return Err(required("respondent", kind)),
+    };
+    let also_report = match (&new.also_report, kind) {
+        (None, _) => None,
+        (Some(leads), CaseKind::Complaint) => {
+            optional(Some(leads), |v| multi_line("also_report", v, limits::FACTS))?
+        }
+        (Some(_), _) => {
+            return Err(Error::invalid(
+                "also_report",
+                "only a complaint can carry a report",
+            ));
+        }
+    };
+    let case = NewCase {
+        kind,
+        channel: None,
+        received_at_ms: None,
+        platform_ticket: optional(new.platform_ticket.as_deref(), |v| {
+            one_line("platform_ticket", v, limits::REFERENCE)
+        })?,
+        complainants,
+        joint_complainants: new.joint_complainants,
+        respondent,
+        matter: matter(&new.matter, kind, today)?,
+        also_report: None,
+    };
+    Ok(Checked {
+        channel: new.channel.unwrap_or(Channel::VehicleWalkIn),
+        received_at_ms,
+        rule_set: rule_set_for(received_on),
+        place: new
+            .matter
+            .place
+            .map(|p| p.to_point("matter.place"))
+            .transpose()?,
+        case,
+        also_report,
+    })
+}
+
+/// The rule set for a case received on `date` (Beijing).
+pub fn rule_set_for(date: NaiveDate) -> RuleSet {
+    let (y, m, d) = ORDER_121_FROM;
+    match NaiveDate::from_ymd_opt(y, m, d) {
+        Some(from) if date < from => RuleSet::SamrOrder20,
+        _ => RuleSet::SamrOrder121,
+    }
+}
+
+/// Who may stand for a case of each kind: one person; a joint complaint's one or two
+/// representatives (Art. 12); a report may be anonymous (Art. 28).
+fn check_complainants(new: &NewCase) -> Result<()> {
+    let n = new.complainants.len();
+    let field = "complainants";
+    match (new.kind, new.joint_complainants) {
+        (CaseKind::Complaint, Some(total)) => {
+            if total < 2 {
+                return Err(Error::invalid(
+                    "joint_complainants",
+                    "a joint complaint stands for 2 or more consumers",
+                ));
+            }
+            if !(1..=limits::REPRESENTATIVES).contains(&n) {
+                return Err(Error::invalid(
+                    field,
+                    "a joint complaint names one or two representatives (Art. 12)",
+                ));
+            }
+        }
+        (_, Some(_)) => {
+            return Err(Error::invalid(
+                "joint_complainants",
+                "only a complaint can be joint",
+            ));
+        }
+        (CaseKind::Report, None) if n > 1 => {
+            return Err(Error::invalid(
+                field,
+                "a report names one reporter, or none",
+            ));
+        }
+        (CaseKind::Report, None) => {}
+        (_, None) if n != 1 => {
+            return Err(Error::invalid(
+                field,
+                format!(
+                    "a {} names exactly one person (a joint complaint up to two representatives)",
+                    new.kind
+                ),
+            ));
+        }
+        (_, None) => {}
+    }
+    Ok(())
+}
+
+fn person(field: &str, p: &Person, kind: CaseKind, today: NaiveDate) -> Result<Person> {
+    let at = |name: &str| format!("{field}.{name}");
+    let name = one_line(&at("name"), &p.name, limits::NAME)?;
+    let phone = mobile_phone(&at("phone"), &p.phone)?;
+    let address = optional(p.address.as_deref(), |v| {
+        one_line(&at("address"), v, limits::ADDRESS)
+    })?;
+    if kind == CaseKind::Complaint && address.is_none() {
+        return Err(required(&at("address"), kind));
+    }
+    Ok(Person {
+        name,
+        phone,
+        address,
+        id_document: p
+            .id_document
+            .as_ref()
+            .map(|d| id_document(&at("id_document"), d, today))
+            .transpose()?,
+        agent: p
+            .agent
+            .as_ref()
+            .map(|a| agent(&at("agent"), a, today))
+            .transpose()?,
+    })
+}
+
+fn agent(field: &str, a: &Agent, today: NaiveDate) -> Result<Agent> {
+    Ok(Agent {
+        name: one_line(&format!("{field}.name"), &a.name, limits::NAME)?,
+        id_document: id_document(&format!("{field}.id_document"), &a.id_document, today)?,
+        power_of_attorney: a.power_of_attorney,
+    })
+}
+
+/// A resident ID is checked digit by digit; other documents are kept as given.
+fn id_document(field: &str, d: &IdDocument, today: NaiveDate) -> Result<IdDocument> {
+    let field = format!("{field}.number");
+    let number = match d.kind {
+        IdKind::ResidentId => resident_id(&field, &d.number, today)?,
+        _ => one_line(&field, &d.number, limits::REFERENCE)?,
+    };
+    Ok(IdDocument {
+        kind: d.kind,
+        number,
+    })
+}
+
+fn business(b: &Business, kind: CaseKind) -> Result<Business> {
+    let address = optional(b.address.as_deref(), |v| {
+        one_line("respondent.address", v, limits::ADDRESS)
+    })?;
+    if kind == CaseKind::Complaint && address.is_none() {
+        return Err(required("respondent.address", kind));
+    }
+    Ok(Business {
+        name: one_line("respondent.name", &b.name, limits::NAME)?,
+        address,
+        credit_code: optional(b.credit_code.as_deref(), |v| {
+            uscc("respondent.credit_code", v)
+        })?,
+        legal_representative: optional(b.legal_representative.as_deref(), |v| {
+            one_line("respondent.legal_representative", v, limits::NAME)
+        })?,
+        premises: optional(b.premises.as_deref(), |v| {
+            one_line("respondent.premises", v, limits::ADDRESS)
+        })?,
+        online: b.online.as_ref().map(online_shop).transpose()?,
+    })
+}
+
+fn online_shop(o: &OnlineShop) -> Result<OnlineShop> {
+    Ok(OnlineShop {
+        platform: one_line("respondent.online.platform", &o.platform, limits::NAME)?,
+        shop_name: optional(o.shop_name.as_deref(), |v| {
+            one_line("respondent.online.shop_name", v, limits::NAME)
+        })?,
+        shop_address: optional(o.shop_address.as_deref(), |v| {
+            one_line("respondent.online.shop_address", v, limits::ADDRESS)
+        })?,
+    })
+}
+
+fn matter(m: &NewMatter, kind: CaseKind, today: NaiveDate) -> Result<NewMatter> {
+    let mut demands = m.demands.clone();
+    demands.sort_by_key(|d| DemandKind::ALL.iter().position(|x| x == d));
+    demands.dedup();
+    let demands_text = optional(m.demands_text.as_deref(), |v| {
+        multi_line("matter.demands_text", v, limits::DEMANDS)
+    })?;
+    if kind == CaseKind::Complaint && demands.is_empty() {
+        return Err(required("matter.demands", kind));
+    }
+    if demands.contains(&DemandKind::Other) && demands_text.is_none() {
+        return Err(Error::invalid(
+            "matter.demands_text",
+            "must say what the consumer asks for when the demand is \"other\"",
+        ));
+    }
+    if let Some(fen) = m.amount_paid_fen
+        && !(0..=MAX_AMOUNT_FEN).contains(&fen)
+    {
+        return Err(Error::invalid(
+            "matter.amount_paid_fen",
+            format!("must be 0 to {MAX_AMOUNT_FEN} fen"),
+        ));
+    }
+    if m.quantity == Some(0) {
+        return Err(Error::invalid("matter.quantity", "must be at least 1"));
+    }
+    if m.evidence.len() > limits::EVIDENCE_ITEMS {
+        return Err(Error::invalid(
+            "matter.evidence",
+            format!("at most {} references", limits::EVIDENCE_ITEMS),
+        ));
+    }
+    Ok(NewMatter {
+        occurred_on: optional(m.occurred_on.as_deref(), |v| occurred_on(v, today))?,
+        place_text: optional(m.place_text.as_deref(), |v| {
+            one_line("matter.place_text", v, limits::ADDRESS)
+        })?,
+        place: m.place,
+        goods: optional(m.goods.as_deref(), |v| {
+            one_line("matter.goods", v, limits::GOODS)
+        })?,
+        amount_paid_fen: m.amount_paid_fen,
+        quantity: m.quantity,
+        facts: multi_line("matter.facts", &m.facts, limits::FACTS)?,
+        demands,
+        demands_text,
+        evidence: m
+            .evidence
+            .iter()
+            .enumerate()
+            .map(|(i, e)| one_line(&format!("matter.evidence[{i}]"), e, limits::REFERENCE))
+            .collect::<Result<_>>()?,
+    })
+}
+
+/// Ten billion yuan: beyond any consumer purchase, well inside i64.
+const MAX_AMOUNT_FEN: i64 = 1_000_000_000_000;
+
+fn occurred_on(value: &str, today: NaiveDate) -> Result<String> {
+    let field = "matter.occurred_on";
+    let date = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
+        .map_err(|_| Error::invalid(field, format!("{value:?} is not a date (YYYY-MM-DD)")))?;
+    if date > today {
+        return Err(Error::invalid(field, format!("{date} is in the future")));
+    }
+    Ok(date.to_string())
+}
+
+fn required(field: &str, kind: CaseKind) -> Error {
+    Error::invalid(field, format!("is required for a {kind}"))
+}
+
+/// Seals one case's personal values under its id, so that purging one case leaves the other
+/// half of a split submission intact.
+struct Sealer<'w, 'c> {
+    w: &'w Writer<'c>,
+    case_id: Uuid,
+}
+
+impl Sealer<'_, '_> {
+    fn seal(&self, field: &str, value: &str) -> Result<Sealed> {
+        self.w.seal_personal(Some(self.case_id), field, value)
+    }
+
+    fn seal_opt(&self, field: &str, value: &Option<String>) -> Result<Option<Sealed>> {
+        value.as_deref().map(|v| self.seal(field, v)).transpose()
+    }
+
+    fn case(&self, c: &Checked, number: String, linked_case: Option<Uuid>) -> Result<CaseOpened> {
+        let new = &c.case;
+        Ok(CaseOpened {
+            case_id: self.case_id,
+            number,
+            kind: new.kind,
+            channel: c.channel,
+            received_at_ms: Some(c.received_at_ms),
+            rule_set: Some(c.rule_set),
+            platform_ticket: new.platform_ticket.clone(),
+            complainants: new
+                .complainants
+                .iter()
+                .map(|p| self.party(p))
+                .collect::<Result<_>>()?,
+            joint_complainants: new.joint_complainants,
+            respondent: new
+                .respondent
+                .as_ref()
+                .map(|b| self.respondent(b))
+                .transpose()?,
+            matter: self.matter(&new.matter, c.place)?,
+            linked_case,
+        })
+    }
+
+    fn party(&self, p: &Person) -> Result<Party> {
+        Ok(Party {
+            name: self.seal("complainant.name", &p.name)?,
+            phone: self.seal("complainant.phone", &p.phone)?,
+            address: self.seal_opt("complainant.address", &p.address)?,
+            id_document: p.id_document.as_ref().map(|d| self.id(d)).transpose()?,
+            agent: p.agent.as_ref().map(|a| self.agent(a)).transpose()?,
+        })
+    }
+
+    fn agent(&self, a: &Agent) -> Result<AgentBody> {
+        Ok(AgentBody {
+            name: self.seal("agent.name", &a.name)?,
+            id_document: self.id(&a.id_document)?,
+            power_of_attorney: a.power_of_attorney,
+        })
+    }
+
+    fn id(&self, d: &IdDocument) -> Result<SealedId> {
+        Ok(SealedId {
+            kind: d.kind,
+            number: self.seal("id_number", &d.number)?,
+        })
+    }
+
+    fn respondent(&self, b: &Business) -> Result<Respondent> {
+        Ok(Respondent {
+            name: self.seal("respondent.name", &b.name)?,
+            address: self.seal_opt("respondent.address", &b.address)?,
+            credit_code: b.credit_code.clone(),
+            legal_representative: self
+                .seal_opt("respondent.legal_representative", &b.legal_representative)?,
+            premises: self.seal_opt("respondent.premises", &b.premises)?,
+            online: b.online.as_ref().map(|o| OnlineShopBody {
+                platform: o.platform.clone(),
+                shop_name: o.shop_name.clone(),
+                shop_address: o.shop_address.clone(),
+            }),
+        })
+    }
+
+    fn matter(&self, m: &NewMatter, place: Option<GeoPoint>) -> Result<MatterBody> {
+        Ok(MatterBody {
+            occurred_on: m.occurred_on.clone(),
+            place_text: self.seal_opt("matter.place_text", &m.place_text)?,
+            place,
+            goods: m.goods.clone(),
+            amount_paid_fen: m.amount_paid_fen,
+            quantity: m.quantity,
+            facts: self.seal("matter.facts", &m.facts)?,
+            demands: m.demands.clone(),
+            demands_text: self.seal_opt("matter.demands_text", &m.demands_text)?,
+            evidence: m.evidence.clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rule_set_changes_on_15_april_2026() {
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        assert_eq!(rule_set_for(day(4, 14)), RuleSet::SamrOrder20);
+        assert_eq!(rule_set_for(day(4, 15)), RuleSet::SamrOrder121);
+        assert_eq!(rule_set_for(day(11, 28)), RuleSet::SamrOrder121);
+    }
+}

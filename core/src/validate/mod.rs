@@ -1,0 +1,113 @@
+//! Checks for what officers type: text with documented limits, and the identity codes with
+//! their check characters (`uscc`, `resident_id`, `phone`). One rule per kind of field; an
+//! error names the field and says what is wrong.
+
+mod phone;
+mod resident_id;
+mod uscc;
+
+pub use phone::mobile_phone;
+pub use resident_id::{resident_id, resident_id_check_char};
+pub use uscc::{uscc, uscc_check_char};
+
+use crate::error::{Error, Result};
+
+/// A single-line field (names, addresses): trimmed, not empty, at most `max` characters, no
+/// control characters.
+pub fn one_line(field: &str, value: &str, max: usize) -> Result<String> {
+    text(field, value, max, false)
+}
+
+/// A free-text field (facts, demands, notes): as `one_line`, but line breaks and tabs are kept.
+pub fn multi_line(field: &str, value: &str, max: usize) -> Result<String> {
+    text(field, value, max, true)
+}
+
+fn text(field: &str, value: &str, max: usize, lines: bool) -> Result<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(Error::invalid(field, "must not be empty"));
+    }
+    let chars = value.chars().count();
+    if chars > max {
+        return Err(Error::invalid(
+            field,
+            format!("is {chars} characters long; at most {max} are allowed"),
+        ));
+    }
+    let allowed = |c: char| !c.is_control() || (lines && matches!(c, '\n' | '\r' | '\t'));
+    if let Some(c) = value.chars().find(|&c| !allowed(c)) {
+        return Err(Error::invalid(
+            field,
+            format!("contains the control character U+{:04X}", u32::from(c)),
+        ));
+    }
+    Ok(value.to_string())
+}
+
+/// Full-width forms that Chinese input methods produce (ＡＢＣ, １２３, ＋, the ideographic
+/// space) folded to ASCII, so that codes typed either way are the same code.
+pub fn ascii_form(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| match u32::from(c) {
+            0x3000 => ' ',
+            wide @ 0xFF01..=0xFF5E => char::from_u32(wide - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// A code as typed, ready to check: ASCII, without spaces or dashes.
+fn compact_code(value: &str) -> String {
+    ascii_form(value)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect()
+}
+
+/// An optional field: absent and blank are the same.
+pub fn optional(
+    value: Option<&str>,
+    check: impl FnOnce(&str) -> Result<String>,
+) -> Result<Option<String>> {
+    match value {
+        Some(v) if !v.trim().is_empty() => check(v).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// The reason of the invalid-input error a check gave, for the tests of every check.
+#[cfg(test)]
+fn reason(r: Result<String>) -> String {
+    match r {
+        Err(Error::Invalid { reason, .. }) => reason,
+        other => panic!("expected an invalid-input error, got {other:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_trimmed_and_limited_in_characters_not_bytes() {
+        assert_eq!(one_line("name", "  张三 ", 2).unwrap(), "张三");
+        assert!(reason(one_line("name", "张三丰", 2)).contains("3 characters"));
+        assert!(reason(one_line("name", " \t ", 2)).contains("empty"));
+    }
+
+    #[test]
+    fn line_breaks_only_in_free_text() {
+        assert!(multi_line("facts", "第一行\n第二行", 100).is_ok());
+        assert!(reason(one_line("name", "张\n三", 100)).contains("U+000A"));
+        assert!(reason(multi_line("facts", "a\0b", 100)).contains("U+0000"));
+    }
+
+    #[test]
+    fn full_width_forms_fold_to_ascii() {
+        assert_eq!(ascii_form("ＡＢＣ１２３＋\u{3000}ｘ"), "ABC123+ x");
+        assert_eq!(ascii_form("牛奶（两盒）"), "牛奶(两盒)");
+        assert_eq!(compact_code(" 9144-0300 ｘｇ "), "91440300xg");
+    }
+}
