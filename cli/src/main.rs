@@ -310,8 +310,28 @@ arg_enum!(DeclineArg => DeclineReason {
 arg_enum!(OutcomeArg => Outcome {
     Answered, Agreement, NoAgreement, Withdrawn, SettledByParties, CaseFiled, NoCaseFiled,
 });
-arg_enum!(CodeArg => CodeKind { CreditCode, ResidentId, MobilePhone });
 arg_enum!(WordArg => SatisfactionWord { VerySatisfied, Satisfied, FairlySatisfied, Dissatisfied });
+
+/// The codes `check` knows, by their short names.
+#[derive(Clone, Copy, ValueEnum)]
+enum CodeArg {
+    /// Unified social credit code.
+    Uscc,
+    /// Resident ID number.
+    Id,
+    /// Mainland mobile number.
+    Phone,
+}
+
+impl From<CodeArg> for CodeKind {
+    fn from(arg: CodeArg) -> CodeKind {
+        match arg {
+            CodeArg::Uscc => CodeKind::CreditCode,
+            CodeArg::Id => CodeKind::ResidentId,
+            CodeArg::Phone => CodeKind::MobilePhone,
+        }
+    }
+}
 
 /// Exit codes: 0 done, 1 failure, 2 bad input (clap's too), 3 the log failed verification,
 /// 4 not found.
@@ -550,4 +570,32 @@ fn yuan_to_fen(text: &str) -> Result<i64, Failure> {
         .checked_mul(100)
         .and_then(|f| f.checked_add(cents))
         .ok_or_else(bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yuan_become_fen_exactly() {
+        let fen = |t: &str| yuan_to_fen(t).ok();
+        assert_eq!(fen("59.80"), Some(5980));
+        assert_eq!(fen("59.8"), Some(5980));
+        assert_eq!(fen(" 12 "), Some(1200));
+        assert_eq!(fen("0.07"), Some(7));
+        // 0.1 + 0.2 in floating point is 0.30000000000000004; here it is 30 fen.
+        assert_eq!(fen("0.3"), Some(30));
+        for bad in [
+            "",
+            ".5",
+            "1.234",
+            "-1",
+            "1,5",
+            "¥12",
+            "1e3",
+            "99999999999999999999",
+        ] {
+            assert_eq!(fen(bad), None, "{bad:?}");
+        }
+    }
 }

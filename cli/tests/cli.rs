@@ -418,13 +418,13 @@ fn check_gives_a_verdict_and_an_exit_code() {
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         (out.status.code(), v)
     };
-    let (code, v) = verdict(&["credit_code", "9144030071526726xg"]);
+    let (code, v) = verdict(&["uscc", "9144030071526726xg"]);
     assert_eq!(code, Some(0));
     assert_eq!(v["valid"], true);
     assert_eq!(v["normalized"], "9144030071526726XG");
     assert_eq!(v["error"], Value::Null);
 
-    let (code, v) = verdict(&["resident_id", "110105194912310021"]);
+    let (code, v) = verdict(&["id", "110105194912310021"]);
     assert_eq!(
         code,
         Some(1),
@@ -433,7 +433,7 @@ fn check_gives_a_verdict_and_an_exit_code() {
     assert_eq!(v["valid"], false);
     assert!(v["error"].as_str().unwrap().contains("should be X"), "{v}");
 
-    let (code, v) = verdict(&["mobile_phone", "+86 １３８ 0731 2233"]);
+    let (code, v) = verdict(&["phone", "+86 １３８ 0731 2233"]);
     assert_eq!(
         (code, v["normalized"].clone()),
         (Some(0), "13807312233".into())
@@ -443,7 +443,7 @@ fn check_gives_a_verdict_and_an_exit_code() {
         "checking needs no store"
     );
 
-    let out = redshield(dir.path(), &["check", "resident_id", "11010519491231002X"]);
+    let out = redshield(dir.path(), &["check", "id", "11010519491231002X"]);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
         "valid: 11010519491231002X"

@@ -12,6 +12,7 @@ use sha2::Sha256;
 use uuid::Uuid;
 
 use crate::cases::events::CaseOpened;
+use crate::cases::read;
 use crate::error::{Error, Result};
 use crate::events::Digest;
 use crate::validate::ascii_form;
@@ -123,14 +124,8 @@ pub fn reindex(conn: &Connection, key: &BlindKey) -> Result<u64> {
     while let Some(r) = rows.next()? {
         let id: String = r.get(0)?;
         let intake: String = r.get(1)?;
-        let damaged = |reason: String| Error::Corrupt {
-            seq: 0,
-            reason: format!("case {id}: {reason}"),
-        };
-        let case_id = Uuid::parse_str(&id).map_err(|e| damaged(e.to_string()))?;
-        let body: CaseOpened =
-            serde_json::from_str(&intake).map_err(|e| damaged(format!("intake: {e}")))?;
-        index_case(conn, key, case_id, &body)?;
+        let case_id = Uuid::parse_str(&id).map_err(|e| read::damaged(&id, e.to_string()))?;
+        index_case(conn, key, case_id, &read::parse_intake(&id, &intake)?)?;
         indexed += 1;
     }
     Ok(indexed)

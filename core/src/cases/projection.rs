@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::cases::events::{CaseOpened, CaseStepTaken};
 use crate::cases::intake::rule_set_for;
 use crate::cases::model::{CaseKind, CaseState};
-use crate::cases::{number, search, workflow};
+use crate::cases::{number, read, search, workflow};
 use crate::clock::beijing_date;
 use crate::error::{Error, Result};
 use crate::events::Envelope;
@@ -100,13 +100,9 @@ pub fn kind_and_state(conn: &Connection, case_id: &str) -> Result<Option<(CaseKi
         .query_row([case_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     row.map(|(kind, state)| {
-        let unknown = |what: &str, v: &str| Error::Corrupt {
-            seq: 0,
-            reason: format!("case {case_id}: {what} {v:?} is not known"),
-        };
         Ok((
-            CaseKind::parse(&kind).ok_or_else(|| unknown("kind", &kind))?,
-            CaseState::parse(&state).ok_or_else(|| unknown("state", &state))?,
+            read::parse(case_id, "kind", &kind, CaseKind::parse)?,
+            read::parse(case_id, "state", &state, CaseState::parse)?,
         ))
     })
     .transpose()
@@ -119,10 +115,7 @@ pub fn purged(conn: &Connection, event: &Envelope, body: &PersonalDataPurged) ->
         .query_row([body.case_id.to_string()], |r| r.get(0))
         .optional()?;
     if let Some(intake) = intake {
-        let opened: CaseOpened = serde_json::from_str(&intake).map_err(|e| Error::Corrupt {
-            seq: event.seq,
-            reason: format!("case {}: intake: {e}", body.case_id),
-        })?;
+        let opened = read::parse_intake(&body.case_id.to_string(), &intake)?;
         search::index(conn, body.case_id, &opened)?;
     }
     conn.execute(

@@ -91,8 +91,7 @@ impl CaseRow {
 
     /// Text that does not parse back is reported as damage, not guessed.
     fn into_case(self, conn: &Connection) -> Result<Case> {
-        let intake: CaseOpened = serde_json::from_str(&self.intake)
-            .map_err(|e| damaged(&self.id, format!("intake: {e}")))?;
+        let intake = parse_intake(&self.id, &self.intake)?;
         let steps = steps(conn, &self.id)?;
         let referenced = intake.personal_data().into_iter().map(|s| s.id);
         let notes = steps.iter().filter_map(|(_, note)| *note);
@@ -130,15 +129,27 @@ impl CaseRow {
     }
 }
 
-fn damaged(case_id: &str, reason: String) -> Error {
+/// A projected case row that does not read back as written.
+pub(crate) fn damaged(case_id: &str, reason: String) -> Error {
     Error::Corrupt {
         seq: 0,
         reason: format!("case {case_id}: {reason}"),
     }
 }
 
-fn parse<T>(case_id: &str, what: &str, text: &str, f: fn(&str) -> Option<T>) -> Result<T> {
+/// A wire-spelled column (kind, state, …) read back; unknown text is damage, not a guess.
+pub(crate) fn parse<T>(
+    case_id: &str,
+    what: &str,
+    text: &str,
+    f: fn(&str) -> Option<T>,
+) -> Result<T> {
     f(text).ok_or_else(|| damaged(case_id, format!("{what} {text:?} is not known")))
+}
+
+/// The `intake` column: the case's `CaseOpened` body.
+pub(crate) fn parse_intake(case_id: &str, json: &str) -> Result<CaseOpened> {
+    serde_json::from_str(json).map_err(|e| damaged(case_id, format!("intake: {e}")))
 }
 
 /// The vault rows a case refers to, read once: references resolve to values, or to `None`

@@ -89,6 +89,7 @@ fn reason(r: Result<String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn text_is_trimmed_and_limited_in_characters_not_bytes() {
@@ -109,5 +110,21 @@ mod tests {
         assert_eq!(ascii_form("ＡＢＣ１２３＋\u{3000}ｘ"), "ABC123+ x");
         assert_eq!(ascii_form("牛奶（两盒）"), "牛奶(两盒)");
         assert_eq!(compact_code(" 9144-0300 ｘｇ "), "91440300xg");
+    }
+
+    proptest! {
+        /// These run behind the FFI: any text at all gets an answer, never a panic.
+        #[test]
+        fn no_input_makes_a_check_panic(value in "\\PC{0,40}", ascii in "[ -~]{0,40}") {
+            let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+            for v in [&value, &ascii] {
+                let _ = uscc("v", v);
+                let _ = resident_id("v", v, today);
+                let _ = mobile_phone("v", v);
+                let _ = one_line("v", v, 10);
+                let _ = uscc_check_char(v);
+                let _ = resident_id_check_char(v);
+            }
+        }
     }
 }

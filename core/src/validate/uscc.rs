@@ -77,11 +77,15 @@ mod tests {
     use crate::validate::reason;
     use proptest::prelude::*;
 
-    /// Published codes, from the companies' business licences as shown in public records.
+    /// Codes as published for well-known companies (public registration records; the
+    /// algorithm was checked against them independently, in Python).
     const PUBLISHED: &[(&str, &str)] = &[
         ("914403001922038216", "华为技术有限公司"),
-        ("9144030071526726XG", "深圳市腾讯计算机系统有限公司"),
-        ("91330100799655058B", "阿里巴巴(中国)有限公司"),
+        ("91440300708461136T", "深圳市腾讯计算机系统有限公司"),
+        ("9144030071526726XG", "腾讯科技（深圳）有限公司"),
+        ("911100007109250324", "中国移动通信集团有限公司"),
+        ("91110108551385082Q", "小米科技有限责任公司"),
+        ("9144030010001686XA", "招商银行股份有限公司"),
     ];
 
     #[test]
