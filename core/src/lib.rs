@@ -19,6 +19,7 @@ pub mod platform;
 pub mod position;
 pub mod projection;
 pub mod store;
+pub mod trips;
 pub mod validate;
 pub mod vault;
 mod wire;
