@@ -19,6 +19,7 @@ use crate::officer::{self, Officer, OfficerSignedIn, OfficerSignedOut};
 use crate::platform::Platform;
 use crate::position::GeoPoint;
 use crate::store::{Store, schema};
+use crate::trips::{self, Fix, NewTrip, TrackReport, Trip};
 use crate::vault::{self, PersonalDataPurged};
 use crate::{blind, logging, projection};
 
@@ -163,6 +164,31 @@ impl Device {
         }
     }
 
+    /// Starts a trip of a vehicle; returns it.
+    pub fn start_trip(&mut self, new: &NewTrip) -> Result<Trip> {
+        let id = self.record(|w| trips::start(w, new))?;
+        self.trip(&id.to_string())
+    }
+
+    /// Records fixes on an open trip; returns the track as measured now.
+    pub fn record_fixes(&mut self, trip: &str, fixes: &[Fix]) -> Result<TrackReport> {
+        let id = trip_id(trip)?;
+        self.record(|w| trips::record(w, id, fixes))?;
+        Ok(self.trip(trip)?.track)
+    }
+
+    pub fn end_trip(&mut self, trip: &str, odometer_km: Option<f64>) -> Result<Trip> {
+        let id = trip_id(trip)?;
+        self.record(|w| trips::end(w, id, odometer_km))?;
+        self.trip(trip)
+    }
+
+    /// A trip with its measured track (an open one as of now).
+    pub fn trip(&self, trip: &str) -> Result<Trip> {
+        let now = EventTime::now(&*self.platform).trusted_ms;
+        trips::projection::get(&self.store.conn, trip_id(trip)?, now)
+    }
+
     pub fn departments(&self) -> Result<Vec<Department>> {
         departments::directory(&self.store.conn)
     }
@@ -217,4 +243,8 @@ fn replay(store: &mut Store, identity: &Identity) -> Result<u64> {
         blind::reindex(tx, identity.blind_key())?;
         Ok(replayed)
     })
+}
+
+fn trip_id(text: &str) -> Result<Uuid> {
+    Uuid::parse_str(text.trim()).map_err(|_| Error::invalid("trip_id", "is not a trip id"))
 }

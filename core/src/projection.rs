@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::events::log::for_each_row;
 use crate::events::{Body, Envelope, decode};
 use crate::store::schema;
-use crate::{cases, officer};
+use crate::{cases, officer, trips};
 
 pub fn apply(conn: &Connection, event: &Envelope, body: &Body) -> Result<()> {
     match body {
@@ -16,6 +16,9 @@ pub fn apply(conn: &Connection, event: &Envelope, body: &Body) -> Result<()> {
         Body::CaseOpened(opened) => cases::projection::opened(conn, event, opened),
         Body::CaseStepTaken(step) => cases::projection::step_taken(conn, event, step),
         Body::PersonalDataPurged(purged) => cases::projection::purged(conn, event, purged),
+        Body::TripStarted(started) => trips::projection::started(conn, event, started),
+        Body::FixesRecorded(fixes) => trips::projection::fixes(conn, event, fixes),
+        Body::TripEnded(ended) => trips::projection::ended(conn, event, ended),
     }
 }
 

@@ -13,6 +13,8 @@ pub use crate::cases::departments::Department;
 pub use crate::cases::*;
 pub use crate::officer::Officer;
 pub use crate::position::GeoPosition;
+pub use crate::trips::track::{DropCount, Gap, Stop};
+pub use crate::trips::{DropReason, Fix, NewTrip, Purpose, TrackReport, Trip};
 pub use error::CoreError;
 pub use records::ChainReport;
 
@@ -111,6 +113,25 @@ impl FieldCore {
     /// merchant is built from this (Art. 37). A report is "not found".
     pub fn merchant_view(&self, case_id: String) -> ApiResult<MerchantView> {
         Ok(self.device().merchant_view(&case_id)?)
+    }
+
+    /// Starts a trip of a vehicle (one open trip per vehicle).
+    pub fn start_trip(&self, trip: NewTrip) -> ApiResult<Trip> {
+        Ok(self.device().start_trip(&trip)?)
+    }
+
+    /// Records a batch of fixes (up to 10 000) on an open trip; returns the track so far.
+    pub fn record_fixes(&self, trip_id: String, fixes: Vec<Fix>) -> ApiResult<TrackReport> {
+        Ok(self.device().record_fixes(&trip_id, &fixes)?)
+    }
+
+    /// Ends an open trip with the odometer reading, if taken.
+    pub fn end_trip(&self, trip_id: String, odometer_km: Option<f64>) -> ApiResult<Trip> {
+        Ok(self.device().end_trip(&trip_id, odometer_km)?)
+    }
+
+    pub fn get_trip(&self, trip_id: String) -> ApiResult<Trip> {
+        Ok(self.device().trip(&trip_id)?)
     }
 
     /// The departments directory for referrals.

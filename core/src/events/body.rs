@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::cases::events::{CaseOpened, CaseStepTaken};
 use crate::officer::{OfficerSignedIn, OfficerSignedOut};
+use crate::trips::events::{FixesRecorded, TripEnded, TripStarted};
 use crate::vault::{PersonalDataPurged, Sealed};
 
 pub trait EventBody: Serialize + DeserializeOwned {
@@ -87,6 +88,9 @@ bodies!(
     CaseOpened,
     CaseStepTaken,
     PersonalDataPurged,
+    TripStarted,
+    FixesRecorded,
+    TripEnded,
 );
 
 fn decode_as<T: EventBody>(version: u32, body: Value) -> Result<T, String> {

@@ -158,11 +158,43 @@ const STEPS: &[M<'static>] = &[
         ALTER TABLE device DROP COLUMN wrapped_blind_key;",
         cases_v2!()
     )),
+    // 4: vehicle trips and their fixes (projections).
+    M::up(
+        "CREATE TABLE trips (
+            id               TEXT PRIMARY KEY,
+            vehicle          TEXT NOT NULL,
+            crew             TEXT NOT NULL,
+            crew_count       INTEGER NOT NULL,
+            purpose          TEXT NOT NULL,
+            case_id          TEXT,
+            started_at_ms    INTEGER NOT NULL,
+            started_by_name  TEXT NOT NULL,
+            started_by_id    TEXT NOT NULL,
+            start_odometer_m INTEGER,
+            odometer_photo   TEXT,
+            ended_at_ms      INTEGER,
+            end_odometer_m   INTEGER,
+            -- The measured track (TrackReport as JSON), kept when the trip ends.
+            report           TEXT,
+            last_seq         INTEGER NOT NULL
+        );
+        CREATE INDEX trips_by_start ON trips (started_at_ms);
+        CREATE INDEX trips_open ON trips (vehicle) WHERE ended_at_ms IS NULL;
+        -- One row per fix, as stored in its FixesRecorded event.
+        CREATE TABLE trip_fixes (
+            trip_id TEXT NOT NULL,
+            seq     INTEGER NOT NULL,
+            idx     INTEGER NOT NULL,
+            fix     TEXT NOT NULL,
+            PRIMARY KEY (trip_id, seq, idx)
+        ) WITHOUT ROWID;",
+    )
+    .down("DROP TABLE trip_fixes; DROP TABLE trips;"),
 ];
 
 /// Steps that create or change projection tables: a store upgraded across one of them replays
 /// its log once, so the new projections hold what the log says.
-const PROJECTION_STEPS: &[usize] = &[2, 3];
+const PROJECTION_STEPS: &[usize] = &[2, 3, 4];
 
 /// Whether upgrading a store from schema version `from` must replay the log.
 pub fn upgrade_needs_replay(from: usize) -> bool {
@@ -183,6 +215,8 @@ pub const PROJECTIONS: &[&str] = &[
     "case_steps",
     "cases",
     "case_counters",
+    "trip_fixes",
+    "trips",
 ];
 
 #[cfg(test)]

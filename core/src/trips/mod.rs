@@ -1,11 +1,158 @@
-//! Vehicle trips and mileage: GNSS fixes in, filtered, measured on the WGS-84 ellipsoid.
+//! Vehicle trips and mileage: a trip is started, fed GNSS fixes in batches, and ended; its
+//! track is filtered and measured on the WGS-84 ellipsoid (`track`), and its GPS kilometres
+//! are set against the odometer's.
 
+pub mod events;
 pub mod filter;
 pub mod fix;
 pub mod geodesy;
+pub mod model;
+pub mod projection;
 pub mod simplify;
 pub mod track;
 
+use rusqlite::{Connection, OptionalExtension};
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::events::log::Writer;
+use crate::validate::{one_line, optional};
+
+use events::{FixesRecorded, StoredFix, TripEnded, TripStarted};
 pub use filter::{DropReason, FilterConfig};
 pub use fix::Fix;
+pub use model::{NewTrip, Purpose, Trip, limits};
 pub use track::{TrackConfig, TrackReport, measure};
+
+/// Starts a trip; a vehicle has at most one open trip.
+pub fn start(w: &mut Writer, new: &NewTrip) -> Result<Uuid> {
+    let vehicle = one_line("vehicle", &new.vehicle, limits::VEHICLE)?;
+    if projection::open_trip_of(w.conn(), &vehicle)?.is_some() {
+        return Err(Error::invalid(
+            "vehicle",
+            format!("{vehicle} is already out on a trip; end it first"),
+        ));
+    }
+    if new.crew.len() > limits::CREW {
+        return Err(Error::invalid(
+            "crew",
+            format!("at most {} names", limits::CREW),
+        ));
+    }
+    let crew = new
+        .crew
+        .iter()
+        .enumerate()
+        .map(|(i, name)| one_line(&format!("crew[{i}]"), name, limits::NAME))
+        .collect::<Result<Vec<_>>>()?;
+    let crew_count = new.crew_count.unwrap_or(crew.len() as u32);
+    if crew_count == 0 || (crew_count as usize) < crew.len() || crew_count > 50 {
+        return Err(Error::invalid(
+            "crew_count",
+            "is 1 to 50 and at least the number of crew named",
+        ));
+    }
+    let case_id = match (new.purpose, new.case_id.as_deref()) {
+        (Purpose::Dispatch, Some(case)) => Some(crate::cases::id_of(w.conn(), case)?),
+        (Purpose::Dispatch, None) => {
+            return Err(Error::invalid("case_id", "a dispatch names its case"));
+        }
+        (_, _) => None,
+    };
+    let trip_id = Uuid::now_v7();
+    w.append(TripStarted {
+        trip_id,
+        vehicle,
+        crew,
+        crew_count,
+        purpose: new.purpose,
+        case_id,
+        odometer_m: new
+            .odometer_km
+            .map(|km| odometer_m("odometer_km", km))
+            .transpose()?,
+        odometer_photo: optional(new.odometer_photo.as_deref(), |v| {
+            one_line("odometer_photo", v, limits::PHOTO)
+        })?,
+    })?;
+    Ok(trip_id)
+}
+
+/// Records a batch of fixes (up to `limits::FIXES_PER_CALL`) on an open trip, as events of at
+/// most `limits::FIXES_PER_EVENT` fixes, in one transaction. Bad fixes are stored too: the
+/// filters drop them when the track is measured, and count them by reason.
+pub fn record(w: &mut Writer, trip_id: Uuid, fixes: &[Fix]) -> Result<()> {
+    if fixes.len() > limits::FIXES_PER_CALL {
+        return Err(Error::invalid(
+            "fixes",
+            format!(
+                "{} in one call; send at most {} at a time",
+                fixes.len(),
+                limits::FIXES_PER_CALL
+            ),
+        ));
+    }
+    require_open(w.conn(), trip_id)?;
+    for batch in fixes.chunks(limits::FIXES_PER_EVENT) {
+        w.append(FixesRecorded {
+            trip_id,
+            fixes: batch.iter().map(StoredFix::from).collect(),
+        })?;
+    }
+    Ok(())
+}
+
+/// Ends an open trip with the odometer reading, if taken.
+pub fn end(w: &mut Writer, trip_id: Uuid, odometer_km: Option<f64>) -> Result<()> {
+    let start = require_open(w.conn(), trip_id)?;
+    let end = odometer_km
+        .map(|km| odometer_m("odometer_km", km))
+        .transpose()?;
+    if let (Some(start), Some(end)) = (start, end)
+        && end < start
+    {
+        return Err(Error::invalid(
+            "odometer_km",
+            format!(
+                "{} km is below the reading at the start, {} km",
+                end as f64 / 1000.0,
+                start as f64 / 1000.0
+            ),
+        ));
+    }
+    w.append(TripEnded {
+        trip_id,
+        odometer_m: end,
+    })?;
+    Ok(())
+}
+
+/// The trip's start odometer reading, if the trip exists and is open; an error otherwise.
+fn require_open(conn: &Connection, trip_id: Uuid) -> Result<Option<i64>> {
+    let row: Option<(Option<i64>, Option<i64>)> = conn
+        .prepare_cached("SELECT ended_at_ms, start_odometer_m FROM trips WHERE id = ?1")?
+        .query_row([trip_id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    match row {
+        None => Err(Error::NotFound {
+            what: "trip",
+            id: trip_id.to_string(),
+        }),
+        Some((Some(_), _)) => Err(Error::invalid("trip_id", "the trip has ended")),
+        Some((None, start)) => Ok(start),
+    }
+}
+
+/// An odometer reading in km, as whole metres.
+fn odometer_m(field: &str, km: f64) -> Result<i64> {
+    if !(km.is_finite() && (0.0..=limits::ODOMETER_KM).contains(&km)) {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "{km} is not an odometer reading (0 to {} km)",
+                limits::ODOMETER_KM
+            ),
+        ));
+    }
+    Ok((km * 1000.0).round() as i64)
+}

@@ -249,4 +249,33 @@ class FieldCoreTest {
             assertEquals(setOf(a.id, a.linkedCase, b.id), found.map { it.id }.toSet())
         }
     }
+
+    @Test
+    fun `a trip takes its fixes in batches and measures the track`() {
+        FieldCore.open(store, KeystorePlatform()).use { core ->
+            core.signedIn()
+            val trip = core.startTrip(
+                NewTrip(vehicle = "湘A·12315", crew = listOf("李明", "张强"), purpose = Purpose.PATROL, odometerKm = 12345.6),
+            )
+            val t0 = 1_795_000_000_000L
+            // 3 000 fixes, about 11 m east each second, sent 1 000 at a time as the app would.
+            for (batch in 0 until 3) {
+                val fixes = (0 until 1000).map { i ->
+                    val s = batch * 1000 + i
+                    Fix(latitude = 28.2, longitude = 112.9 + 0.0001 * s, accuracyM = 5.0, timeMs = t0 + s * 1000L)
+                }
+                assertEquals((batch + 1) * 1000UL, core.recordFixes(trip.id, fixes).fixesTotal)
+            }
+            val parked = Fix(latitude = 0.0, longitude = 0.0, timeMs = t0 + 3_000_000L)
+            core.recordFixes(trip.id, listOf(parked))
+            val ended = core.endTrip(trip.id, 12378.5)
+            assertEquals(3001UL, ended.track.fixesTotal)
+            assertEquals(DropReason.INVALID_COORDINATES, ended.track.dropped.single().reason)
+            assertEquals(29_420.0, ended.track.distanceM, 100.0)
+            assertEquals(32.9, ended.odometerDistanceKm!!, 1e-9)
+            assertTrue(ended.odometerMismatch)
+            val e = assertThrows<CoreException.InvalidInput> { core.endTrip(trip.id, null) }
+            assertEquals("trip_id", e.field)
+        }
+    }
 }

@@ -1,0 +1,195 @@
+//! The `trips` and `trip_fixes` tables, projected from trip events, and reading a trip back.
+//! An ended trip keeps its measured track; an open one is measured when read.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::events::Envelope;
+use crate::officer::Officer;
+use crate::trips::Fix;
+use crate::trips::events::{FixesRecorded, StoredFix, TripEnded, TripStarted};
+use crate::trips::model::{ODOMETER_TOLERANCE, Purpose, Trip};
+use crate::trips::track::{TrackConfig, TrackReport, measure};
+use crate::wire::to_json;
+
+pub fn started(conn: &Connection, event: &Envelope, body: &TripStarted) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO trips (id, vehicle, crew, crew_count, purpose, case_id, started_at_ms,
+             started_by_name, started_by_id, start_odometer_m, odometer_photo, last_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        body.trip_id.to_string(),
+        body.vehicle,
+        to_json(&body.crew)?,
+        body.crew_count,
+        body.purpose.as_str(),
+        body.case_id.map(|id| id.to_string()),
+        event.time.trusted_ms,
+        event.actor.name,
+        event.actor.enforcement_id,
+        body.odometer_m,
+        body.odometer_photo,
+        event.seq as i64,
+    ])?;
+    Ok(())
+}
+
+pub fn fixes(conn: &Connection, event: &Envelope, body: &FixesRecorded) -> Result<()> {
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO trip_fixes (trip_id, seq, idx, fix) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    let trip_id = body.trip_id.to_string();
+    for (idx, fix) in body.fixes.iter().enumerate() {
+        insert.execute(params![
+            trip_id,
+            event.seq as i64,
+            idx as i64,
+            to_json(fix)?
+        ])?;
+    }
+    Ok(())
+}
+
+/// Measures the track once, at the trip's end, and keeps the report.
+pub fn ended(conn: &Connection, event: &Envelope, body: &TripEnded) -> Result<()> {
+    let trip_id = body.trip_id.to_string();
+    let report = measure(
+        &fixes_of(conn, &trip_id)?,
+        &TrackConfig::default(),
+        event.time.trusted_ms,
+    );
+    conn.prepare_cached(
+        "UPDATE trips SET ended_at_ms = ?2, end_odometer_m = ?3, report = ?4, last_seq = ?5
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        trip_id,
+        event.time.trusted_ms,
+        body.odometer_m,
+        to_json(&report)?,
+        event.seq as i64
+    ])?;
+    Ok(())
+}
+
+/// The open trip of a vehicle, if any.
+pub fn open_trip_of(conn: &Connection, vehicle: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM trips WHERE vehicle = ?1 AND ended_at_ms IS NULL")?
+        .query_row([vehicle], |r| r.get(0))
+        .optional()?)
+}
+
+/// A trip's fixes in the order recorded.
+pub fn fixes_of(conn: &Connection, trip_id: &str) -> Result<Vec<Fix>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT fix FROM trip_fixes WHERE trip_id = ?1 ORDER BY seq, idx")?;
+    let mut rows = stmt.query([trip_id])?;
+    let mut fixes = Vec::new();
+    while let Some(r) = rows.next()? {
+        let json: String = r.get(0)?;
+        let stored: StoredFix = serde_json::from_str(&json).map_err(|e| damaged(trip_id, e))?;
+        fixes.push(Fix::from(&stored));
+    }
+    Ok(fixes)
+}
+
+fn damaged(trip_id: &str, e: impl std::fmt::Display) -> Error {
+    Error::Corrupt {
+        seq: 0,
+        reason: format!("trip {trip_id}: {e}"),
+    }
+}
+
+/// A trip; an open one is measured as of `now_ms`.
+pub fn get(conn: &Connection, trip_id: Uuid, now_ms: i64) -> Result<Trip> {
+    let id = trip_id.to_string();
+    let row = conn
+        .prepare_cached(
+            "SELECT vehicle, crew, crew_count, purpose, case_id, started_at_ms, started_by_name,
+                    started_by_id, ended_at_ms, start_odometer_m, end_odometer_m, odometer_photo,
+                    report
+             FROM trips WHERE id = ?1",
+        )?
+        .query_row([&id], TripRow::read)
+        .optional()?
+        .ok_or_else(|| Error::NotFound {
+            what: "trip",
+            id: id.clone(),
+        })?;
+    let track: TrackReport = match &row.report {
+        Some(json) => serde_json::from_str(json).map_err(|e| damaged(&id, e))?,
+        None => measure(&fixes_of(conn, &id)?, &TrackConfig::default(), now_ms),
+    };
+    let km = |m: Option<i64>| m.map(|m| m as f64 / 1000.0);
+    let odometer_distance_km = match (row.start_odometer_m, row.end_odometer_m) {
+        (Some(a), Some(b)) => Some((b - a) as f64 / 1000.0),
+        _ => None,
+    };
+    Ok(Trip {
+        odometer_mismatch: mismatch(odometer_distance_km, track.distance_m / 1000.0),
+        crew: serde_json::from_str(&row.crew).map_err(|e| damaged(&id, e))?,
+        purpose: Purpose::parse(&row.purpose)
+            .ok_or_else(|| damaged(&id, format!("purpose {:?}", row.purpose)))?,
+        id,
+        vehicle: row.vehicle,
+        crew_count: row.crew_count,
+        case_id: row.case_id,
+        started_at_ms: row.started_at_ms,
+        started_by: row.started_by,
+        ended_at_ms: row.ended_at_ms,
+        start_odometer_km: km(row.start_odometer_m),
+        end_odometer_km: km(row.end_odometer_m),
+        odometer_photo: row.odometer_photo,
+        odometer_distance_km,
+        track,
+    })
+}
+
+/// A row of `trips` as SQLite holds it.
+struct TripRow {
+    vehicle: String,
+    crew: String,
+    crew_count: u32,
+    purpose: String,
+    case_id: Option<String>,
+    started_at_ms: i64,
+    started_by: Officer,
+    ended_at_ms: Option<i64>,
+    start_odometer_m: Option<i64>,
+    end_odometer_m: Option<i64>,
+    odometer_photo: Option<String>,
+    report: Option<String>,
+}
+
+impl TripRow {
+    fn read(r: &rusqlite::Row) -> rusqlite::Result<TripRow> {
+        Ok(TripRow {
+            vehicle: r.get(0)?,
+            crew: r.get(1)?,
+            crew_count: r.get(2)?,
+            purpose: r.get(3)?,
+            case_id: r.get(4)?,
+            started_at_ms: r.get(5)?,
+            started_by: Officer {
+                name: r.get(6)?,
+                enforcement_id: r.get(7)?,
+            },
+            ended_at_ms: r.get(8)?,
+            start_odometer_m: r.get(9)?,
+            end_odometer_m: r.get(10)?,
+            odometer_photo: r.get(11)?,
+            report: r.get(12)?,
+        })
+    }
+}
+
+/// GPS and odometer disagree by more than the tolerance (of the larger of the two).
+pub fn mismatch(odometer_km: Option<f64>, gps_km: f64) -> bool {
+    odometer_km.is_some_and(|odo| {
+        let larger = odo.max(gps_km);
+        larger > 0.0 && (odo - gps_km).abs() / larger > ODOMETER_TOLERANCE
+    })
+}
