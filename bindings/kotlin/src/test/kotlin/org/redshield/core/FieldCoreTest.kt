@@ -264,7 +264,7 @@ class FieldCoreTest {
                     val s = batch * 1000 + i
                     Fix(latitude = 28.2, longitude = 112.9 + 0.0001 * s, accuracyM = 5.0, timeMs = t0 + s * 1000L)
                 }
-                assertEquals((batch + 1) * 1000UL, core.recordFixes(trip.id, fixes).fixesTotal)
+                assertEquals(((batch + 1) * 1000).toULong(), core.recordFixes(trip.id, fixes).fixesTotal)
             }
             val parked = Fix(latitude = 0.0, longitude = 0.0, timeMs = t0 + 3_000_000L)
             core.recordFixes(trip.id, listOf(parked))
