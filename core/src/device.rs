@@ -19,6 +19,7 @@ use crate::officer::{self, Officer, OfficerSignedIn, OfficerSignedOut};
 use crate::platform::Platform;
 use crate::position::GeoPoint;
 use crate::store::{Store, schema};
+use crate::trips::summary::MonthlyMileage;
 use crate::trips::{self, Fix, NewTrip, TrackReport, Trip};
 use crate::vault::{self, PersonalDataPurged};
 use crate::{blind, logging, projection};
@@ -187,6 +188,12 @@ impl Device {
     pub fn trip(&self, trip: &str) -> Result<Trip> {
         let now = EventTime::now(&*self.platform).trusted_ms;
         trips::projection::get(&self.store.conn, trip_id(trip)?, now)
+    }
+
+    /// The month's mileage (`YYYY-MM`, Beijing), of one vehicle or all.
+    pub fn monthly_mileage(&self, month: &str, vehicle: Option<&str>) -> Result<MonthlyMileage> {
+        let now = EventTime::now(&*self.platform).trusted_ms;
+        trips::summary::month(&self.store.conn, month, vehicle, now)
     }
 
     pub fn departments(&self) -> Result<Vec<Department>> {

@@ -155,3 +155,81 @@ fn a_dispatch_names_its_case_and_the_crew_adds_up() {
     short.crew_count = None;
     assert_eq!(device.start_trip(&short).unwrap().crew_count, 2);
 }
+
+/// The seed reports' figures: 出动维权车辆 N 次, 维权人员 N 人次, 行程 N 公里 — two vehicles,
+/// two staff on each, as the seed's county centre ran them.
+#[test]
+fn the_month_gives_outings_staff_trips_and_kilometres() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut device = device_in(dir.path());
+    let case = device.open_case(&complaint(1)).unwrap();
+    let mut trip =
+        |vehicle: &str, crew: [&str; 2], purpose: Purpose, steps: i64, odo: (f64, f64)| {
+            let new = NewTrip {
+                vehicle: vehicle.into(),
+                crew: crew.iter().map(|c| c.to_string()).collect(),
+                crew_count: None,
+                purpose,
+                case_id: (purpose == Purpose::Dispatch).then(|| case.number.clone()),
+                odometer_km: Some(odo.0),
+                odometer_photo: None,
+            };
+            let t = device.start_trip(&new).unwrap();
+            device.record_fixes(&t.id, &driving(0, steps)).unwrap();
+            device.end_trip(&t.id, Some(odo.1)).unwrap()
+        };
+    // 1 001 fixes ≈ 9.81 km; 2 001 ≈ 19.62 km.
+    let a1 = trip(
+        "湘A·1",
+        ["李明", "张强"],
+        Purpose::Patrol,
+        1001,
+        (100.0, 109.9),
+    );
+    let a2 = trip(
+        "湘A·1",
+        ["李明", "王伟"],
+        Purpose::Dispatch,
+        2001,
+        (109.9, 129.5),
+    );
+    let b1 = trip(
+        "湘A·2",
+        ["赵敏", "张强"],
+        Purpose::Patrol,
+        1001,
+        (500.0, 530.0),
+    );
+
+    let month = redshield_core::clock::beijing_date(a1.started_at_ms)
+        .unwrap()
+        .format("%Y-%m")
+        .to_string();
+    let m = device.monthly_mileage(&month, None).unwrap();
+    let t = &m.total;
+    assert_eq!((t.trips, t.dispatch_trips, t.staff_trips), (3, 1, 6));
+    let gps = (a1.track.distance_m + a2.track.distance_m + b1.track.distance_m) / 1000.0;
+    assert!((t.gps_km - gps).abs() < 1e-9);
+    assert!((t.gps_km - 39.24).abs() < 0.1, "{}", t.gps_km);
+    assert!((t.odometer_km - (9.9 + 19.6 + 30.0)).abs() < 1e-9);
+    assert_eq!(
+        (t.odometer_trips, t.mismatched_trips),
+        (3, 1),
+        "湘A·2 read 30 km for 9.8"
+    );
+
+    let vehicles: Vec<(&str, u64, u64)> = m
+        .by_vehicle
+        .iter()
+        .map(|v| (v.key.as_str(), v.trips, v.staff_trips))
+        .collect();
+    assert_eq!(vehicles, [("湘A·1", 2, 4), ("湘A·2", 1, 2)]);
+    let zhang = m.by_crew_member.iter().find(|c| c.key == "张强").unwrap();
+    assert_eq!((zhang.trips, zhang.dispatch_trips), (2, 0));
+    assert_eq!(m.by_day.len(), 1);
+    assert_eq!(m.by_day[0].trips, 3);
+
+    let one = device.monthly_mileage(&month, Some("湘A·2")).unwrap();
+    assert_eq!(one.total.trips, 1);
+    assert!(device.monthly_mileage("2026-13", None).is_err());
+}

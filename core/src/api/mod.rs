@@ -13,6 +13,7 @@ pub use crate::cases::departments::Department;
 pub use crate::cases::*;
 pub use crate::officer::Officer;
 pub use crate::position::GeoPosition;
+pub use crate::trips::summary::{Mileage, MonthlyMileage};
 pub use crate::trips::track::{DropCount, Gap, Stop};
 pub use crate::trips::{DropReason, Fix, NewTrip, Purpose, TrackReport, Trip};
 pub use error::CoreError;
@@ -132,6 +133,16 @@ impl FieldCore {
 
     pub fn get_trip(&self, trip_id: String) -> ApiResult<Trip> {
         Ok(self.device().trip(&trip_id)?)
+    }
+
+    /// The month's mileage (`YYYY-MM`, Beijing): trips, dispatches, staff trips (人次), km by
+    /// GPS and odometer — in total, per vehicle, per crew member, per day.
+    pub fn monthly_mileage(
+        &self,
+        month: String,
+        vehicle: Option<String>,
+    ) -> ApiResult<MonthlyMileage> {
+        Ok(self.device().monthly_mileage(&month, vehicle.as_deref())?)
     }
 
     /// The departments directory for referrals.

@@ -9,6 +9,7 @@ pub mod geodesy;
 pub mod model;
 pub mod projection;
 pub mod simplify;
+pub mod summary;
 pub mod track;
 
 use rusqlite::{Connection, OptionalExtension};

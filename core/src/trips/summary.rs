@@ -1,0 +1,143 @@
+//! The month's mileage as the centre reports it (regulations.md, statistics): vehicle outings
+//! (trips started in the month, by Beijing date), dispatch trips on their own, staff trips
+//! (人次, the sum of crew counts), kilometres by GPS, and by odometer where both readings exist
+//! — in total, per vehicle, per crew member and per day.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::clock::{BEIJING, beijing_date};
+use crate::error::{Error, Result};
+use crate::trips::model::{Purpose, Trip};
+use crate::trips::projection;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct Mileage {
+    /// What the row sums: a vehicle, a crew member, a day (`YYYY-MM-DD`), or "total".
+    pub key: String,
+    /// 出动维权车辆 (vehicle outings).
+    pub trips: u64,
+    pub dispatch_trips: u64,
+    /// 维权人员人次: the sum of crew counts.
+    pub staff_trips: u64,
+    pub gps_km: f64,
+    /// Over the trips with both readings only (`odometer_trips`).
+    pub odometer_km: f64,
+    pub odometer_trips: u64,
+    /// Trips whose GPS and odometer kilometres differ by more than 10 %.
+    pub mismatched_trips: u64,
+    /// Trips still open: their GPS kilometres are counted as far as recorded.
+    pub open_trips: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct MonthlyMileage {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub total: Mileage,
+    pub by_vehicle: Vec<Mileage>,
+    pub by_crew_member: Vec<Mileage>,
+    pub by_day: Vec<Mileage>,
+}
+
+/// The month's mileage (`YYYY-MM`, Beijing), of one vehicle or all.
+pub fn month(
+    conn: &Connection,
+    month: &str,
+    vehicle: Option<&str>,
+    now_ms: i64,
+) -> Result<MonthlyMileage> {
+    let (from_ms, to_ms) = month_range(month)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM trips WHERE started_at_ms >= ?1 AND started_at_ms < ?2
+           AND (?3 IS NULL OR vehicle = ?3)
+         ORDER BY started_at_ms",
+    )?;
+    let ids: Vec<String> = stmt
+        .query_map(rusqlite::params![from_ms, to_ms, vehicle], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut total = Mileage::default();
+    let mut by_vehicle = BTreeMap::new();
+    let mut by_member = BTreeMap::new();
+    let mut by_day = BTreeMap::new();
+    for id in ids {
+        let trip_id = Uuid::parse_str(&id).map_err(|_| Error::Corrupt {
+            seq: 0,
+            reason: format!("trip id {id:?}"),
+        })?;
+        let trip = projection::get(conn, trip_id, now_ms)?;
+        add(&mut total, &trip);
+        add(row(&mut by_vehicle, &trip.vehicle), &trip);
+        for member in &trip.crew {
+            add(row(&mut by_member, member), &trip);
+        }
+        let day = beijing_date(trip.started_at_ms)?.to_string();
+        add(row(&mut by_day, &day), &trip);
+    }
+    total.key = "total".into();
+    Ok(MonthlyMileage {
+        month: month.to_string(),
+        total,
+        by_vehicle: by_vehicle.into_values().collect(),
+        by_crew_member: by_member.into_values().collect(),
+        by_day: by_day.into_values().collect(),
+    })
+}
+
+fn row<'a>(rows: &'a mut BTreeMap<String, Mileage>, key: &str) -> &'a mut Mileage {
+    rows.entry(key.to_string()).or_insert_with(|| Mileage {
+        key: key.to_string(),
+        ..Mileage::default()
+    })
+}
+
+fn add(m: &mut Mileage, trip: &Trip) {
+    m.trips += 1;
+    m.dispatch_trips += u64::from(trip.purpose == Purpose::Dispatch);
+    m.staff_trips += u64::from(trip.crew_count);
+    m.gps_km += trip.track.distance_m / 1000.0;
+    if let Some(km) = trip.odometer_distance_km {
+        m.odometer_km += km;
+        m.odometer_trips += 1;
+    }
+    m.mismatched_trips += u64::from(trip.odometer_mismatch);
+    m.open_trips += u64::from(trip.ended_at_ms.is_none());
+}
+
+/// The month's first and next month's first instant in Beijing, ms.
+fn month_range(month: &str) -> Result<(i64, i64)> {
+    let bad = || Error::invalid("month", format!("{month:?} is not a month (YYYY-MM)"));
+    let first = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d")
+        .map_err(|_| bad())?;
+    let next = if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+    }
+    .ok_or_else(bad)?;
+    let ms = |d: NaiveDate| {
+        d.and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(BEIJING).single())
+            .map(|t| t.timestamp_millis())
+            .ok_or_else(bad)
+    };
+    Ok((ms(first)?, ms(next)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_month_runs_from_midnight_to_midnight_in_beijing() {
+        let (from, to) = month_range("2026-12").unwrap();
+        // 2026-11-30T16:00Z and 2026-12-31T16:00Z.
+        assert_eq!((from, to), (1_796_054_400_000, 1_798_732_800_000));
+        assert!(month_range("2026-13").is_err());
+        assert!(month_range("December").is_err());
+    }
+}
