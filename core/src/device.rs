@@ -180,8 +180,21 @@ impl Device {
 
     pub fn end_trip(&mut self, trip: &str, odometer_km: Option<f64>) -> Result<Trip> {
         let id = trip_id(trip)?;
-        self.record(|w| trips::end(w, id, odometer_km))?;
+        self.record(|w| trips::end(w, id, odometer_km, None))?;
         self.trip(trip)
+    }
+
+    /// Enters a whole recorded trip (a GPX file's track) in one go.
+    pub fn import_trip(&mut self, new: &NewTrip, fixes: &[Fix]) -> Result<Trip> {
+        let id = self.record(|w| trips::import(w, new, fixes))?;
+        self.trip(&id.to_string())
+    }
+
+    /// A trip's fixes, as recorded.
+    pub fn trip_fixes(&self, trip: &str) -> Result<Vec<Fix>> {
+        let id = trip_id(trip)?;
+        self.trip(trip)?;
+        trips::projection::fixes_of(&self.store.conn, &id.to_string())
     }
 
     /// A trip with its measured track (an open one as of now).

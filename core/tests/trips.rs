@@ -17,6 +17,7 @@ fn patrol(vehicle: &str) -> NewTrip {
         case_id: None,
         odometer_km: Some(12_345.6),
         odometer_photo: None,
+        started_at_ms: None,
     }
 }
 
@@ -173,6 +174,7 @@ fn the_month_gives_outings_staff_trips_and_kilometres() {
                 case_id: (purpose == Purpose::Dispatch).then(|| case.number.clone()),
                 odometer_km: Some(odo.0),
                 odometer_photo: None,
+                started_at_ms: None,
             };
             let t = device.start_trip(&new).unwrap();
             device.record_fixes(&t.id, &driving(0, steps)).unwrap();
@@ -232,4 +234,27 @@ fn the_month_gives_outings_staff_trips_and_kilometres() {
     let one = device.monthly_mileage(&month, Some("湘A·2")).unwrap();
     assert_eq!(one.total.trips, 1);
     assert!(device.monthly_mileage("2026-13", None).is_err());
+}
+
+#[test]
+fn a_recorded_trip_is_entered_whole_at_its_own_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut device = device_in(dir.path());
+    let fixes = driving(0, 12_000);
+    let mut new = patrol("湘A·12315");
+    new.odometer_km = None;
+    let trip = device.import_trip(&new, &fixes).unwrap();
+    assert_eq!(trip.started_at_ms, T0);
+    assert_eq!(trip.ended_at_ms, Some(T0 + 11_999_000));
+    assert_eq!(trip.track.fixes_kept, 12_000);
+    assert_eq!(device.trip_fixes(&trip.id).unwrap().len(), 12_000);
+    // A failed import leaves nothing behind.
+    let mut bad = patrol("湘A·12315");
+    bad.crew_count = Some(0);
+    assert!(device.import_trip(&bad, &fixes).is_err());
+    let trips: i64 = device
+        .connection()
+        .query_row("SELECT count(*) FROM trips", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(trips, 1);
 }

@@ -23,6 +23,9 @@ pub struct TripStarted {
     pub odometer_m: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub odometer_photo: Option<String>,
+    /// Given for a trip entered afterwards; otherwise the event's time is the start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at_ms: Option<i64>,
 }
 
 impl EventBody for TripStarted {
@@ -48,6 +51,9 @@ pub struct TripEnded {
     pub trip_id: Uuid,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub odometer_m: Option<i64>,
+    /// Given for a trip entered afterwards; otherwise the event's time is the end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at_ms: Option<i64>,
 }
 
 impl EventBody for TripEnded {

@@ -60,6 +60,10 @@ pub fn start(w: &mut Writer, new: &NewTrip) -> Result<Uuid> {
         }
         (_, _) => None,
     };
+    let now = w.time.trusted_ms;
+    if new.started_at_ms.is_some_and(|t| t > now) {
+        return Err(Error::invalid("started_at_ms", "is in the future"));
+    }
     let trip_id = Uuid::now_v7();
     w.append(TripStarted {
         trip_id,
@@ -75,6 +79,7 @@ pub fn start(w: &mut Writer, new: &NewTrip) -> Result<Uuid> {
         odometer_photo: optional(new.odometer_photo.as_deref(), |v| {
             one_line("odometer_photo", v, limits::PHOTO)
         })?,
+        started_at_ms: new.started_at_ms,
     })?;
     Ok(trip_id)
 }
@@ -103,8 +108,14 @@ pub fn record(w: &mut Writer, trip_id: Uuid, fixes: &[Fix]) -> Result<()> {
     Ok(())
 }
 
-/// Ends an open trip with the odometer reading, if taken.
-pub fn end(w: &mut Writer, trip_id: Uuid, odometer_km: Option<f64>) -> Result<()> {
+/// Ends an open trip with the odometer reading, if taken; `ended_at_ms` for a trip entered
+/// afterwards.
+pub fn end(
+    w: &mut Writer,
+    trip_id: Uuid,
+    odometer_km: Option<f64>,
+    ended_at_ms: Option<i64>,
+) -> Result<()> {
     let start = require_open(w.conn(), trip_id)?;
     let end = odometer_km
         .map(|km| odometer_m("odometer_km", km))
@@ -124,8 +135,26 @@ pub fn end(w: &mut Writer, trip_id: Uuid, odometer_km: Option<f64>) -> Result<()
     w.append(TripEnded {
         trip_id,
         odometer_m: end,
+        ended_at_ms,
     })?;
     Ok(())
+}
+
+/// A whole trip entered afterwards (a GPX file): started at its first fix, its fixes in as
+/// many batches as needed, ended at its last fix — one transaction.
+pub fn import(w: &mut Writer, new: &NewTrip, fixes: &[Fix]) -> Result<Uuid> {
+    let first = fixes.iter().map(|f| f.time_ms).min();
+    let last = fixes.iter().map(|f| f.time_ms).max();
+    let new = NewTrip {
+        started_at_ms: new.started_at_ms.or(first),
+        ..new.clone()
+    };
+    let trip_id = start(w, &new)?;
+    for batch in fixes.chunks(limits::FIXES_PER_CALL) {
+        record(w, trip_id, batch)?;
+    }
+    end(w, trip_id, None, last)?;
+    Ok(trip_id)
 }
 
 /// The trip's start odometer reading, if the trip exists and is open; an error otherwise.

@@ -46,6 +46,11 @@ pub struct NewTrip {
     #[uniffi(default)]
     #[serde(default)]
     pub odometer_photo: Option<String>,
+    /// When it started (ms, UTC), for a trip entered afterwards (a GPX import); now if not
+    /// given.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub started_at_ms: Option<i64>,
 }
 
 /// A trip as the device holds it, with its measured track.

@@ -26,7 +26,7 @@ pub fn started(conn: &Connection, event: &Envelope, body: &TripStarted) -> Resul
         body.crew_count,
         body.purpose.as_str(),
         body.case_id.map(|id| id.to_string()),
-        event.time.trusted_ms,
+        body.started_at_ms.unwrap_or(event.time.trusted_ms),
         event.actor.name,
         event.actor.enforcement_id,
         body.odometer_m,
@@ -55,6 +55,8 @@ pub fn fixes(conn: &Connection, event: &Envelope, body: &FixesRecorded) -> Resul
 /// Measures the track once, at the trip's end, and keeps the report.
 pub fn ended(conn: &Connection, event: &Envelope, body: &TripEnded) -> Result<()> {
     let trip_id = body.trip_id.to_string();
+    let ended_at_ms = body.ended_at_ms.unwrap_or(event.time.trusted_ms);
+    // "The future" is judged against when the trip was recorded, not when it ended.
     let report = measure(
         &fixes_of(conn, &trip_id)?,
         &TrackConfig::default(),
@@ -66,7 +68,7 @@ pub fn ended(conn: &Connection, event: &Envelope, body: &TripEnded) -> Result<()
     )?
     .execute(params![
         trip_id,
-        event.time.trusted_ms,
+        ended_at_ms,
         body.odometer_m,
         to_json(&report)?,
         event.seq as i64
