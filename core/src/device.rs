@@ -197,16 +197,14 @@ impl Device {
         trips::projection::fixes_of(&self.store.conn, &id.to_string())
     }
 
-    /// A trip with its measured track (an open one as of now).
+    /// A trip with its track as measured so far.
     pub fn trip(&self, trip: &str) -> Result<Trip> {
-        let now = EventTime::now(&*self.platform).trusted_ms;
-        trips::projection::get(&self.store.conn, trip_id(trip)?, now)
+        trips::projection::get(&self.store.conn, trip_id(trip)?)
     }
 
     /// The month's mileage (`YYYY-MM`, Beijing), of one vehicle or all.
     pub fn monthly_mileage(&self, month: &str, vehicle: Option<&str>) -> Result<MonthlyMileage> {
-        let now = EventTime::now(&*self.platform).trusted_ms;
-        trips::summary::month(&self.store.conn, month, vehicle, now)
+        trips::summary::month(&self.store.conn, month, vehicle)
     }
 
     pub fn departments(&self) -> Result<Vec<Department>> {

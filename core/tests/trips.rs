@@ -258,3 +258,38 @@ fn a_recorded_trip_is_entered_whole_at_its_own_times() {
         .unwrap();
     assert_eq!(trips, 1);
 }
+
+/// Fed in batches of any size, the tracker measures what one pass over the whole track does.
+#[test]
+fn batches_of_any_size_measure_the_same_track() {
+    let mut fixes = driving(0, 3000);
+    // A jump, a 0/0 fix, a stop of ten minutes and a duplicate, to cross batch edges.
+    fixes[700].latitude += 0.05;
+    fixes[1200].latitude = 0.0;
+    fixes[1200].longitude = 0.0;
+    for (i, f) in fixes[1500..2100].iter_mut().enumerate() {
+        f.longitude = 112.9 + 0.0001 * 1500.0 + 0.000_01 * (i % 3) as f64;
+    }
+    fixes[2500].time_ms = fixes[2499].time_ms;
+    // As stored: degrees in 1e-7 steps.
+    let stored: Vec<Fix> = fixes
+        .iter()
+        .map(|f| Fix::from(&redshield_core::trips::events::StoredFix::from(f)))
+        .collect();
+    let whole = redshield_core::trips::measure(
+        &stored,
+        &redshield_core::trips::TrackConfig::default(),
+        T0 + 10_000_000,
+    );
+    assert_eq!(whole.stops.len(), 1);
+    for batch in [1, 7, 333, 1000, 3000] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut device = device_in(dir.path());
+        let trip = device.start_trip(&patrol("湘A·12315")).unwrap();
+        for chunk in fixes.chunks(batch) {
+            device.record_fixes(&trip.id, chunk).unwrap();
+        }
+        let ended = device.end_trip(&trip.id, None).unwrap();
+        assert_eq!(ended.track, whole, "batches of {batch}");
+    }
+}

@@ -182,6 +182,13 @@ impl FieldCore {
     }
 }
 
+/// Files a track can be written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum TrackFormat {
+    Gpx,
+    Geojson,
+}
+
 /// The identity codes an officer types, checked as the form is filled in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum CodeKind {

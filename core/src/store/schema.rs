@@ -174,8 +174,10 @@ const STEPS: &[M<'static>] = &[
             odometer_photo   TEXT,
             ended_at_ms      INTEGER,
             end_odometer_m   INTEGER,
-            -- The measured track (TrackReport as JSON), kept when the trip ends.
-            report           TEXT,
+            -- The track as measured so far (TrackReport as JSON), and, while the trip is open,
+            -- the filters' state (Tracker as JSON), so a batch costs its own length.
+            report           TEXT NOT NULL,
+            tracker          TEXT,
             last_seq         INTEGER NOT NULL
         );
         CREATE INDEX trips_by_start ON trips (started_at_ms);

@@ -65,7 +65,8 @@ impl Default for FilterConfig {
 }
 
 impl FilterConfig {
-    fn accuracy(&self, fix: &Fix) -> f64 {
+    /// The fix's accuracy, or the one assumed when it reports none.
+    pub fn accuracy_of(&self, fix: &Fix) -> f64 {
         fix.accuracy_m.unwrap_or(self.assumed_accuracy_m)
     }
 
@@ -96,15 +97,187 @@ impl Verdict {
     }
 }
 
-/// Judges every fix of a track, in the order given, at time `now_ms`.
+/// A fix on its way through the filters, numbered in the order it was pushed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    pub n: u64,
+    pub fix: Fix,
+}
+
+/// The filters as a stream: fixes go in one at a time, in the order recorded, and come out
+/// with their verdicts. A fix whose fate depends on the next one (a first anchor, a jump from
+/// it) waits for it, so verdicts may come out later than their fixes went in — but kept fixes
+/// always come out in order. The state is small and serialisable: a trip keeps it between
+/// batches, so a batch costs its own length, not the trip's.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Filter {
+    pushed: u64,
+    /// The last fix that passed the time checks.
+    last_accepted: Option<Fix>,
+    /// The jump filter's anchor; `held` while it waits for a fix to confirm it.
+    anchor: Option<Item>,
+    held: bool,
+    confirmed: bool,
+    /// A fix that jumped from an unconfirmed anchor: the next fix decides.
+    suspect: Option<Item>,
+    /// The drift filter's anchor and the fix before the current one.
+    drift_anchor: Option<Fix>,
+    drift_previous: Option<Fix>,
+}
+
+impl Filter {
+    /// Judges `fix` at time `now_ms`; verdicts decided now are appended to `out`.
+    pub fn push(
+        &mut self,
+        fix: Fix,
+        config: &FilterConfig,
+        now_ms: i64,
+        out: &mut Vec<(Item, Verdict)>,
+    ) {
+        let item = Item {
+            n: self.pushed,
+            fix,
+        };
+        self.pushed += 1;
+        let verdict = basic_check(&item.fix, config, now_ms);
+        if verdict != Verdict::Kept {
+            out.push((item, verdict));
+            return;
+        }
+        if let Some(reason) = self.out_of_sequence(&item.fix) {
+            out.push((item, Verdict::Dropped(reason)));
+            return;
+        }
+        self.last_accepted = Some(item.fix.clone());
+        let start = out.len();
+        self.jump(item, config, out);
+        for (item, verdict) in &mut out[start..] {
+            if verdict.is_kept() {
+                *verdict = self.drift(&item.fix, config);
+            }
+        }
+    }
+
+    /// The track is complete: decides what still waits.
+    pub fn finish(&mut self, config: &FilterConfig, out: &mut Vec<(Item, Verdict)>) {
+        let start = out.len();
+        self.release_anchor(out);
+        if let Some(s) = self.suspect.take() {
+            // A suspect at the very end has nobody to vouch for it.
+            out.push((s, Verdict::Dropped(DropReason::Jump)));
+        }
+        for (item, verdict) in &mut out[start..] {
+            if verdict.is_kept() {
+                *verdict = self.drift(&item.fix, config);
+            }
+        }
+    }
+
+    /// Times must increase; a position repeated exactly is a phone repeating its last fix.
+    fn out_of_sequence(&self, f: &Fix) -> Option<DropReason> {
+        let prev = self.last_accepted.as_ref()?;
+        if f.time_ms == prev.time_ms {
+            Some(DropReason::DuplicateTime)
+        } else if f.time_ms < prev.time_ms {
+            Some(DropReason::OutOfOrder)
+        } else if f.latitude == prev.latitude && f.longitude == prev.longitude {
+            Some(DropReason::RepeatedPosition)
+        } else {
+            None
+        }
+    }
+
+    /// Drops fixes that could only be reached faster than the limit. The first anchor is
+    /// trusted only once the fix after it agrees with it: when the fix after it jumps, the one
+    /// after that decides which of the two was the outlier — so a track that starts with a
+    /// jump loses the jump, not the track.
+    fn jump(&mut self, item: Item, config: &FilterConfig, out: &mut Vec<(Item, Verdict)>) {
+        let plausible = |a: &Fix, b: &Fix| {
+            let seconds = (b.time_ms - a.time_ms) as f64 / 1000.0;
+            metres(a, b) <= config.max_speed_mps() * seconds
+        };
+        let Some(anchor) = self.anchor.clone() else {
+            self.anchor = Some(item);
+            self.held = true;
+            return;
+        };
+        if let Some(suspect) = self.suspect.take() {
+            if plausible(&anchor.fix, &item.fix) {
+                self.release_anchor(out);
+                out.push((suspect, Verdict::Dropped(DropReason::Jump)));
+                self.confirm(item, out);
+            } else if plausible(&suspect.fix, &item.fix) {
+                self.held = false;
+                out.push((anchor, Verdict::Dropped(DropReason::Jump)));
+                out.push((suspect, Verdict::Kept));
+                self.confirm(item, out);
+            } else {
+                // Three fixes, none agreeing: keep the earliest, judge the next afresh.
+                out.push((suspect, Verdict::Dropped(DropReason::Jump)));
+                out.push((item, Verdict::Dropped(DropReason::Jump)));
+            }
+        } else if plausible(&anchor.fix, &item.fix) {
+            self.release_anchor(out);
+            self.confirm(item, out);
+        } else if self.confirmed {
+            out.push((item, Verdict::Dropped(DropReason::Jump)));
+        } else {
+            self.suspect = Some(item);
+        }
+    }
+
+    fn release_anchor(&mut self, out: &mut Vec<(Item, Verdict)>) {
+        if self.held
+            && let Some(anchor) = &self.anchor
+        {
+            out.push((anchor.clone(), Verdict::Kept));
+        }
+        self.held = false;
+    }
+
+    fn confirm(&mut self, item: Item, out: &mut Vec<(Item, Verdict)>) {
+        out.push((item.clone(), Verdict::Kept));
+        self.anchor = Some(item);
+        self.confirmed = true;
+    }
+
+    /// Drops a fix that stays inside the accuracy circle of the last kept fix while the
+    /// vehicle is standing: by the speed the receiver reports, or, without one, by the speed
+    /// from the fix before. The anchor does not move with the drift, so a parked vehicle
+    /// accrues nothing.
+    fn drift(&mut self, f: &Fix, config: &FilterConfig) -> Verdict {
+        if let (Some(a), Some(p)) = (&self.drift_anchor, &self.drift_previous) {
+            let circle = config.accuracy_of(a).max(config.accuracy_of(f));
+            let speed = f.speed_mps.unwrap_or_else(|| {
+                let seconds = (f.time_ms - p.time_ms) as f64 / 1000.0;
+                metres(p, f) / seconds.max(0.001)
+            });
+            if metres(a, f) < circle && speed < config.stationary_mps {
+                self.drift_previous = Some(f.clone());
+                return Verdict::Dropped(DropReason::StationaryDrift);
+            }
+        }
+        self.drift_anchor = Some(f.clone());
+        self.drift_previous = Some(f.clone());
+        Verdict::Kept
+    }
+}
+
+/// Judges every fix of a track, in the order given, at time `now_ms`: the verdicts in the
+/// fixes' order.
 pub fn judge(fixes: &[Fix], config: &FilterConfig, now_ms: i64) -> Vec<Verdict> {
-    let mut verdicts: Vec<Verdict> = fixes
-        .iter()
-        .map(|f| basic_check(f, config, now_ms))
-        .collect();
-    order_and_repeats(fixes, &mut verdicts);
-    jumps(fixes, &mut verdicts, config);
-    drift(fixes, &mut verdicts, config);
+    let mut filter = Filter::default();
+    let mut out = Vec::with_capacity(fixes.len());
+    for f in fixes {
+        filter.push(f.clone(), config, now_ms, &mut out);
+    }
+    filter.finish(config, &mut out);
+    let mut verdicts = vec![Verdict::Kept; fixes.len()];
+    for (item, verdict) in out {
+        if let Some(v) = verdicts.get_mut(item.n as usize) {
+            *v = verdict;
+        }
+    }
     verdicts
 }
 
@@ -121,118 +294,11 @@ fn basic_check(f: &Fix, config: &FilterConfig, now_ms: i64) -> Verdict {
     if f.time_ms > now_ms.saturating_add(config.future_ms) {
         return Verdict::Dropped(DropReason::Future);
     }
-    let accuracy = config.accuracy(f);
+    let accuracy = config.accuracy_of(f);
     if !(accuracy.is_finite() && accuracy >= 0.0 && accuracy <= config.accuracy_m) {
         return Verdict::Dropped(DropReason::Inaccurate);
     }
     Verdict::Kept
-}
-
-/// Times must increase; a position repeated exactly is a phone repeating its last fix.
-fn order_and_repeats(fixes: &[Fix], verdicts: &mut [Verdict]) {
-    let mut last: Option<&Fix> = None;
-    for (f, v) in fixes.iter().zip(verdicts.iter_mut()) {
-        if !v.is_kept() {
-            continue;
-        }
-        if let Some(prev) = last {
-            let reason = if f.time_ms == prev.time_ms {
-                Some(DropReason::DuplicateTime)
-            } else if f.time_ms < prev.time_ms {
-                Some(DropReason::OutOfOrder)
-            } else if f.latitude == prev.latitude && f.longitude == prev.longitude {
-                Some(DropReason::RepeatedPosition)
-            } else {
-                None
-            };
-            if let Some(reason) = reason {
-                *v = Verdict::Dropped(reason);
-                continue;
-            }
-        }
-        last = Some(f);
-    }
-}
-
-/// Drops fixes that could only be reached faster than the limit. A fix is trusted as an
-/// anchor only once the fix after it agrees with it: when the fix after an unconfirmed anchor
-/// jumps, the one after that decides which of the two was the outlier — so a track that starts
-/// with a jump loses the jump, not the track.
-fn jumps(fixes: &[Fix], verdicts: &mut [Verdict], config: &FilterConfig) {
-    let plausible = |a: &Fix, b: &Fix| {
-        let seconds = (b.time_ms - a.time_ms) as f64 / 1000.0;
-        metres(a, b) <= config.max_speed_mps() * seconds
-    };
-    let mut anchor: Option<usize> = None;
-    let mut confirmed = false;
-    let mut suspect: Option<usize> = None;
-    for i in 0..fixes.len() {
-        if !verdicts[i].is_kept() {
-            continue;
-        }
-        let Some(a) = anchor else {
-            anchor = Some(i);
-            continue;
-        };
-        if let Some(s) = suspect.take() {
-            // The anchor was unconfirmed and `s` jumped from it: side with whoever `i` agrees with.
-            if plausible(&fixes[a], &fixes[i]) {
-                verdicts[s] = Verdict::Dropped(DropReason::Jump);
-                anchor = Some(i);
-                confirmed = true;
-            } else if plausible(&fixes[s], &fixes[i]) {
-                verdicts[a] = Verdict::Dropped(DropReason::Jump);
-                anchor = Some(i);
-                confirmed = true;
-            } else {
-                // Three fixes, none agreeing: keep the earliest, judge the next afresh.
-                verdicts[s] = Verdict::Dropped(DropReason::Jump);
-                verdicts[i] = Verdict::Dropped(DropReason::Jump);
-            }
-            continue;
-        }
-        if plausible(&fixes[a], &fixes[i]) {
-            anchor = Some(i);
-            confirmed = true;
-        } else if confirmed {
-            verdicts[i] = Verdict::Dropped(DropReason::Jump);
-        } else {
-            suspect = Some(i);
-        }
-    }
-    // A suspect at the very end has nobody to vouch for it.
-    if let Some(s) = suspect {
-        verdicts[s] = Verdict::Dropped(DropReason::Jump);
-    }
-}
-
-/// Drops fixes that stay inside the accuracy circle of the last kept fix while the vehicle is
-/// standing: by the speed the receiver reports, or, without one, by the speed from the fix
-/// before. The anchor does not move with the drift, so a parked vehicle accrues nothing.
-fn drift(fixes: &[Fix], verdicts: &mut [Verdict], config: &FilterConfig) {
-    let mut anchor: Option<usize> = None;
-    let mut previous: Option<usize> = None;
-    for i in 0..fixes.len() {
-        if !verdicts[i].is_kept() {
-            continue;
-        }
-        let f = &fixes[i];
-        if let (Some(a), Some(p)) = (anchor, previous) {
-            let a = &fixes[a];
-            let circle = config.accuracy(a).max(config.accuracy(f));
-            let speed = f.speed_mps.unwrap_or_else(|| {
-                let seconds = (f.time_ms - fixes[p].time_ms) as f64 / 1000.0;
-                metres(&fixes[p], f) / seconds.max(0.001)
-            });
-            if metres(a, f) < circle && speed < config.stationary_mps {
-                verdicts[i] = Verdict::Dropped(DropReason::StationaryDrift);
-                previous = Some(i);
-                continue;
-            }
-        }
-        anchor = Some(i);
-        previous = Some(i);
-    }
 }
 
 #[cfg(test)]

@@ -10,14 +10,16 @@ use crate::officer::Officer;
 use crate::trips::Fix;
 use crate::trips::events::{FixesRecorded, StoredFix, TripEnded, TripStarted};
 use crate::trips::model::{ODOMETER_TOLERANCE, Purpose, Trip};
-use crate::trips::track::{TrackConfig, TrackReport, measure};
+use crate::trips::track::{TrackConfig, TrackReport, Tracker};
 use crate::wire::to_json;
 
 pub fn started(conn: &Connection, event: &Envelope, body: &TripStarted) -> Result<()> {
+    let tracker = Tracker::default();
     conn.prepare_cached(
         "INSERT INTO trips (id, vehicle, crew, crew_count, purpose, case_id, started_at_ms,
-             started_by_name, started_by_id, start_odometer_m, odometer_photo, last_seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+             started_by_name, started_by_id, start_odometer_m, odometer_photo, last_seq,
+             report, tracker)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(params![
         body.trip_id.to_string(),
@@ -32,15 +34,19 @@ pub fn started(conn: &Connection, event: &Envelope, body: &TripStarted) -> Resul
         body.odometer_m,
         body.odometer_photo,
         event.seq as i64,
+        to_json(&tracker.report(&TrackConfig::default()))?,
+        to_json(&tracker)?,
     ])?;
     Ok(())
 }
 
+/// Stores the batch's fixes and feeds them to the trip's tracker; "the future" is judged
+/// against the time the batch was recorded.
 pub fn fixes(conn: &Connection, event: &Envelope, body: &FixesRecorded) -> Result<()> {
+    let trip_id = body.trip_id.to_string();
     let mut insert = conn.prepare_cached(
         "INSERT INTO trip_fixes (trip_id, seq, idx, fix) VALUES (?1, ?2, ?3, ?4)",
     )?;
-    let trip_id = body.trip_id.to_string();
     for (idx, fix) in body.fixes.iter().enumerate() {
         insert.execute(params![
             trip_id,
@@ -49,30 +55,63 @@ pub fn fixes(conn: &Connection, event: &Envelope, body: &FixesRecorded) -> Resul
             to_json(fix)?
         ])?;
     }
+    let config = TrackConfig::default();
+    let mut tracker = tracker_of(conn, &trip_id, event.seq)?;
+    let fixes: Vec<Fix> = body.fixes.iter().map(Fix::from).collect();
+    tracker.push(&fixes, &config, event.time.trusted_ms);
+    save(
+        conn,
+        &trip_id,
+        &tracker.report(&config),
+        Some(&tracker),
+        event.seq,
+    )
+}
+
+/// The trip's fixes are all in: its track is final.
+pub fn ended(conn: &Connection, event: &Envelope, body: &TripEnded) -> Result<()> {
+    let trip_id = body.trip_id.to_string();
+    let config = TrackConfig::default();
+    let mut tracker = tracker_of(conn, &trip_id, event.seq)?;
+    tracker.finish(&config);
+    save(conn, &trip_id, &tracker.report(&config), None, event.seq)?;
+    conn.prepare_cached("UPDATE trips SET ended_at_ms = ?2, end_odometer_m = ?3 WHERE id = ?1")?
+        .execute(params![
+            trip_id,
+            body.ended_at_ms.unwrap_or(event.time.trusted_ms),
+            body.odometer_m,
+        ])?;
     Ok(())
 }
 
-/// Measures the track once, at the trip's end, and keeps the report.
-pub fn ended(conn: &Connection, event: &Envelope, body: &TripEnded) -> Result<()> {
-    let trip_id = body.trip_id.to_string();
-    let ended_at_ms = body.ended_at_ms.unwrap_or(event.time.trusted_ms);
-    // "The future" is judged against when the trip was recorded, not when it ended.
-    let report = measure(
-        &fixes_of(conn, &trip_id)?,
-        &TrackConfig::default(),
-        event.time.trusted_ms,
-    );
-    conn.prepare_cached(
-        "UPDATE trips SET ended_at_ms = ?2, end_odometer_m = ?3, report = ?4, last_seq = ?5
-         WHERE id = ?1",
-    )?
-    .execute(params![
-        trip_id,
-        ended_at_ms,
-        body.odometer_m,
-        to_json(&report)?,
-        event.seq as i64
-    ])?;
+/// The open trip's tracker; a trip without one was never opened, or has ended.
+fn tracker_of(conn: &Connection, trip_id: &str, seq: u64) -> Result<Tracker> {
+    let json: Option<String> = conn
+        .prepare_cached("SELECT tracker FROM trips WHERE id = ?1")?
+        .query_row([trip_id], |r| r.get(0))
+        .optional()?
+        .flatten();
+    let json = json.ok_or_else(|| Error::Corrupt {
+        seq,
+        reason: format!("fixes for trip {trip_id}, which is not open"),
+    })?;
+    serde_json::from_str(&json).map_err(|e| damaged(trip_id, e))
+}
+
+fn save(
+    conn: &Connection,
+    trip_id: &str,
+    report: &TrackReport,
+    tracker: Option<&Tracker>,
+    seq: u64,
+) -> Result<()> {
+    conn.prepare_cached("UPDATE trips SET report = ?2, tracker = ?3, last_seq = ?4 WHERE id = ?1")?
+        .execute(params![
+            trip_id,
+            to_json(report)?,
+            tracker.map(to_json).transpose()?,
+            seq as i64
+        ])?;
     Ok(())
 }
 
@@ -105,8 +144,8 @@ fn damaged(trip_id: &str, e: impl std::fmt::Display) -> Error {
     }
 }
 
-/// A trip; an open one is measured as of `now_ms`.
-pub fn get(conn: &Connection, trip_id: Uuid, now_ms: i64) -> Result<Trip> {
+/// A trip with its track as measured so far.
+pub fn get(conn: &Connection, trip_id: Uuid) -> Result<Trip> {
     let id = trip_id.to_string();
     let row = conn
         .prepare_cached(
@@ -121,10 +160,7 @@ pub fn get(conn: &Connection, trip_id: Uuid, now_ms: i64) -> Result<Trip> {
             what: "trip",
             id: id.clone(),
         })?;
-    let track: TrackReport = match &row.report {
-        Some(json) => serde_json::from_str(json).map_err(|e| damaged(&id, e))?,
-        None => measure(&fixes_of(conn, &id)?, &TrackConfig::default(), now_ms),
-    };
+    let track: TrackReport = serde_json::from_str(&row.report).map_err(|e| damaged(&id, e))?;
     let km = |m: Option<i64>| m.map(|m| m as f64 / 1000.0);
     let odometer_distance_km = match (row.start_odometer_m, row.end_odometer_m) {
         (Some(a), Some(b)) => Some((b - a) as f64 / 1000.0),
@@ -163,7 +199,7 @@ struct TripRow {
     start_odometer_m: Option<i64>,
     end_odometer_m: Option<i64>,
     odometer_photo: Option<String>,
-    report: Option<String>,
+    report: String,
 }
 
 impl TripRow {

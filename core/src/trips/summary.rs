@@ -45,12 +45,7 @@ pub struct MonthlyMileage {
 }
 
 /// The month's mileage (`YYYY-MM`, Beijing), of one vehicle or all.
-pub fn month(
-    conn: &Connection,
-    month: &str,
-    vehicle: Option<&str>,
-    now_ms: i64,
-) -> Result<MonthlyMileage> {
+pub fn month(conn: &Connection, month: &str, vehicle: Option<&str>) -> Result<MonthlyMileage> {
     let (from_ms, to_ms) = month_range(month)?;
     let mut stmt = conn.prepare_cached(
         "SELECT id FROM trips WHERE started_at_ms >= ?1 AND started_at_ms < ?2
@@ -69,7 +64,7 @@ pub fn month(
             seq: 0,
             reason: format!("trip id {id:?}"),
         })?;
-        let trip = projection::get(conn, trip_id, now_ms)?;
+        let trip = projection::get(conn, trip_id)?;
         add(&mut total, &trip);
         add(row(&mut by_vehicle, &trip.vehicle), &trip);
         for member in &trip.crew {

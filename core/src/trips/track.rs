@@ -8,7 +8,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::trips::Fix;
-use crate::trips::filter::{self, DropReason, FilterConfig, Verdict};
+use std::collections::BTreeMap;
+
+use crate::trips::filter::{DropReason, Filter, FilterConfig, Verdict};
 use crate::trips::geodesy::metres;
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, uniffi::Record)]
@@ -76,142 +78,218 @@ pub struct TrackReport {
 
 /// Filters and measures `fixes` (in the order recorded), judging "the future" at `now_ms`.
 pub fn measure(fixes: &[Fix], config: &TrackConfig, now_ms: i64) -> TrackReport {
-    let verdicts = filter::judge(fixes, &config.filter, now_ms);
-    let real: Vec<&Fix> = real_fixes(fixes, &verdicts);
-    let kept: Vec<&Fix> = fixes
-        .iter()
-        .zip(&verdicts)
-        .filter(|(_, v)| v.is_kept())
-        .map(|(f, _)| f)
-        .collect();
-    let gap_ms = (config.gap_max_s * 1000.0) as i64;
-    let stops = stops(&real, config, gap_ms);
-    let gaps = gaps(&real, gap_ms);
-    let (distance_m, moving_s) = distance_and_moving(&kept, &stops, config, gap_ms);
-    TrackReport {
-        fixes_total: fixes.len() as u64,
-        fixes_kept: kept.len() as u64,
-        dropped: count_dropped(&verdicts),
-        mock_fixes: kept.iter().filter(|f| f.mock).count() as u64,
-        distance_m,
-        bridged_m: gaps.iter().map(|g| g.bridged_m).sum(),
-        duration_s: match (real.first(), real.last()) {
-            (Some(a), Some(b)) => (b.time_ms - a.time_ms) as f64 / 1000.0,
-            _ => 0.0,
-        },
-        moving_s,
-        stops,
-        gaps,
-    }
+    let mut tracker = Tracker::default();
+    tracker.push(fixes, config, now_ms);
+    tracker.finish(config);
+    tracker.report(config)
 }
 
-fn real_fixes<'a>(fixes: &'a [Fix], verdicts: &[Verdict]) -> Vec<&'a Fix> {
-    fixes
-        .iter()
-        .zip(verdicts)
-        .filter(|(_, v)| v.is_real())
-        .map(|(f, _)| f)
-        .collect()
+/// Filters and measurement as a stream, for a trip whose fixes arrive in batches: its state
+/// is kept between batches (serialised in the trip's row), so each batch costs its own length.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Tracker {
+    filter: Filter,
+    measurer: Measurer,
 }
 
-fn count_dropped(verdicts: &[Verdict]) -> Vec<DropCount> {
-    DropReason::ALL
-        .iter()
-        .map(|&reason| DropCount {
-            reason,
-            count: verdicts
-                .iter()
-                .filter(|v| **v == Verdict::Dropped(reason))
-                .count() as u64,
-        })
-        .filter(|c| c.count > 0)
-        .collect()
-}
-
-/// Runs of real fixes within the stop radius of the run's first fix, long enough, with no gap
-/// inside (a gap is never taken for a stop).
-fn stops(real: &[&Fix], config: &TrackConfig, gap_ms: i64) -> Vec<Stop> {
-    let min_ms = (config.stop_min_duration_s * 1000.0) as i64;
-    let mut stops = Vec::new();
-    let mut start = 0;
-    for i in 1..=real.len() {
-        let ends_run = i == real.len()
-            || metres(real[start], real[i]) > config.stop_radius_m
-            || real[i].time_ms - real[i - 1].time_ms > gap_ms;
-        if !ends_run {
-            continue;
-        }
-        let run = &real[start..i];
-        if let (Some(first), Some(last)) = (run.first(), run.last())
-            && last.time_ms - first.time_ms >= min_ms
-        {
-            let n = run.len() as f64;
-            stops.push(Stop {
-                start_ms: first.time_ms,
-                end_ms: last.time_ms,
-                latitude: run.iter().map(|f| f.latitude).sum::<f64>() / n,
-                longitude: run.iter().map(|f| f.longitude).sum::<f64>() / n,
-            });
-        }
-        start = i;
-    }
-    stops
-}
-
-fn gaps(real: &[&Fix], gap_ms: i64) -> Vec<Gap> {
-    real.windows(2)
-        .filter(|w| w[1].time_ms - w[0].time_ms > gap_ms)
-        .map(|w| Gap {
-            from_ms: w[0].time_ms,
-            to_ms: w[1].time_ms,
-            bridged_m: metres(w[0], w[1]),
-        })
-        .collect()
-}
-
-/// Sums the kept path, counting each stop as the line from its first kept fix to its last (if
-/// that leaves the accuracy circle), and the time spent moving outside stops and gaps.
-fn distance_and_moving(
-    kept: &[&Fix],
-    stops: &[Stop],
-    config: &TrackConfig,
-    gap_ms: i64,
-) -> (f64, f64) {
-    // Stops and kept fixes are both in time order: find by binary search.
-    let stop_of = |f: &Fix| {
-        let i = stops.partition_point(|s| s.end_ms < f.time_ms);
-        stops.get(i).filter(|s| s.start_ms <= f.time_ms).map(|_| i)
-    };
-    let mut distance = 0.0;
-    let mut moving_ms = 0;
-    for pair in kept.windows(2) {
-        let (a, b) = (pair[0], pair[1]);
-        let same_stop = stop_of(a).is_some() && stop_of(a) == stop_of(b);
-        if same_stop {
-            continue;
-        }
-        let d = metres(a, b);
-        distance += d;
-        let dt = b.time_ms - a.time_ms;
-        let moving = d / (dt as f64 / 1000.0).max(0.001) >= config.filter.stationary_mps;
-        if dt <= gap_ms && moving {
-            moving_ms += dt;
-        }
-    }
-    for stop in stops {
-        let from = kept.partition_point(|f| f.time_ms < stop.start_ms);
-        let to = kept.partition_point(|f| f.time_ms <= stop.end_ms);
-        let inside = kept.get(from..to).unwrap_or_default();
-        if let (Some(first), Some(last)) = (inside.first(), inside.last()) {
-            let circle = [first, last]
-                .iter()
-                .map(|f| f.accuracy_m.unwrap_or(config.filter.assumed_accuracy_m))
-                .fold(0.0, f64::max);
-            let chord = metres(first, last);
-            if chord > circle {
-                distance += chord;
+impl Tracker {
+    pub fn push(&mut self, fixes: &[Fix], config: &TrackConfig, now_ms: i64) {
+        let mut out = Vec::new();
+        for f in fixes {
+            self.filter
+                .push(f.clone(), &config.filter, now_ms, &mut out);
+            for (item, verdict) in out.drain(..) {
+                self.measurer.push(&item.fix, verdict, config);
             }
         }
     }
-    (distance, moving_ms as f64 / 1000.0)
+
+    /// No more fixes: the filters decide what still waits.
+    pub fn finish(&mut self, config: &TrackConfig) {
+        let mut out = Vec::new();
+        self.filter.finish(&config.filter, &mut out);
+        for (item, verdict) in out {
+            self.measurer.push(&item.fix, verdict, config);
+        }
+    }
+
+    /// The track so far (fixes still waiting for a verdict not yet counted).
+    pub fn report(&self, config: &TrackConfig) -> TrackReport {
+        let mut m = self.measurer.clone();
+        m.end_run(config);
+        TrackReport {
+            fixes_total: m.total,
+            fixes_kept: m.kept,
+            dropped: m
+                .dropped
+                .iter()
+                .map(|(&reason, &count)| DropCount { reason, count })
+                .collect(),
+            mock_fixes: m.mock,
+            distance_m: m.distance_m,
+            bridged_m: m.gaps.iter().map(|g| g.bridged_m).fold(0.0, |a, b| a + b),
+            duration_s: match (m.first_real_ms, &m.last_real) {
+                (Some(first), Some(last)) => (last.time_ms - first) as f64 / 1000.0,
+                _ => 0.0,
+            },
+            moving_s: m.moving_ms as f64 / 1000.0,
+            stops: m.stops,
+            gaps: m.gaps,
+        }
+    }
+}
+
+/// Distance, time, stops and gaps over judged fixes. Stops are runs of real fixes within the
+/// stop radius of the run's first fix, long enough, with no gap inside (a gap is never taken
+/// for a stop). While a run lasts, the distance inside it is held aside: if the run becomes a
+/// stop, only the line from its first kept fix to its last counts (if that leaves the accuracy
+/// circle); if not, the held distance counts as driven.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct Measurer {
+    total: u64,
+    kept: u64,
+    mock: u64,
+    dropped: BTreeMap<DropReason, u64>,
+    first_real_ms: Option<i64>,
+    last_real: Option<Fix>,
+    last_kept: Option<Fix>,
+    run: Option<Run>,
+    distance_m: f64,
+    moving_ms: i64,
+    stops: Vec<Stop>,
+    gaps: Vec<Gap>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Run {
+    start: Fix,
+    last: Fix,
+    sum_lat: f64,
+    sum_lon: f64,
+    n: u64,
+    first_kept: Option<Fix>,
+    last_kept: Option<Fix>,
+    held_m: f64,
+    held_moving_ms: i64,
+}
+
+impl Run {
+    fn starting_at(f: &Fix) -> Run {
+        Run {
+            start: f.clone(),
+            last: f.clone(),
+            sum_lat: f.latitude,
+            sum_lon: f.longitude,
+            n: 1,
+            first_kept: None,
+            last_kept: None,
+            held_m: 0.0,
+            held_moving_ms: 0,
+        }
+    }
+}
+
+impl Measurer {
+    fn push(&mut self, f: &Fix, verdict: Verdict, config: &TrackConfig) {
+        self.total += 1;
+        if let Verdict::Dropped(reason) = verdict {
+            *self.dropped.entry(reason).or_default() += 1;
+        }
+        if verdict.is_real() {
+            self.real(f, config);
+        }
+        if verdict.is_kept() {
+            self.kept += 1;
+            self.mock += u64::from(f.mock);
+            self.kept_fix(f, config);
+        }
+    }
+
+    fn real(&mut self, f: &Fix, config: &TrackConfig) {
+        if let Some(prev) = &self.last_real
+            && f.time_ms - prev.time_ms > gap_ms(config)
+        {
+            self.gaps.push(Gap {
+                from_ms: prev.time_ms,
+                to_ms: f.time_ms,
+                bridged_m: metres(prev, f),
+            });
+            self.end_run(config);
+        }
+        self.first_real_ms.get_or_insert(f.time_ms);
+        match &mut self.run {
+            Some(run) if metres(&run.start, f) <= config.stop_radius_m => {
+                run.last = f.clone();
+                run.sum_lat += f.latitude;
+                run.sum_lon += f.longitude;
+                run.n += 1;
+            }
+            _ => {
+                self.end_run(config);
+                self.run = Some(Run::starting_at(f));
+            }
+        }
+        self.last_real = Some(f.clone());
+    }
+
+    fn kept_fix(&mut self, k: &Fix, config: &TrackConfig) {
+        if let Some(a) = self.last_kept.take() {
+            let d = metres(&a, k);
+            let dt = k.time_ms - a.time_ms;
+            let speed = d / (dt as f64 / 1000.0).max(0.001);
+            let moving_ms = if dt <= gap_ms(config) && speed >= config.filter.stationary_mps {
+                dt
+            } else {
+                0
+            };
+            match &mut self.run {
+                Some(run) if a.time_ms >= run.start.time_ms => {
+                    run.held_m += d;
+                    run.held_moving_ms += moving_ms;
+                }
+                _ => {
+                    self.distance_m += d;
+                    self.moving_ms += moving_ms;
+                }
+            }
+        }
+        if let Some(run) = &mut self.run {
+            run.first_kept.get_or_insert_with(|| k.clone());
+            run.last_kept = Some(k.clone());
+        }
+        self.last_kept = Some(k.clone());
+    }
+
+    fn end_run(&mut self, config: &TrackConfig) {
+        let Some(run) = self.run.take() else {
+            return;
+        };
+        let min_ms = (config.stop_min_duration_s * 1000.0) as i64;
+        if run.last.time_ms - run.start.time_ms < min_ms {
+            self.distance_m += run.held_m;
+            self.moving_ms += run.held_moving_ms;
+            return;
+        }
+        let n = run.n as f64;
+        self.stops.push(Stop {
+            start_ms: run.start.time_ms,
+            end_ms: run.last.time_ms,
+            latitude: run.sum_lat / n,
+            longitude: run.sum_lon / n,
+        });
+        if let (Some(first), Some(last)) = (&run.first_kept, &run.last_kept) {
+            let circle = [first, last]
+                .iter()
+                .map(|f| config.filter.accuracy_of(f))
+                .fold(0.0, f64::max);
+            let chord = metres(first, last);
+            if chord > circle {
+                self.distance_m += chord;
+            }
+        }
+    }
+}
+
+fn gap_ms(config: &TrackConfig) -> i64 {
+    (config.gap_max_s * 1000.0) as i64
 }
