@@ -231,4 +231,23 @@ final class FieldCoreTests: XCTestCase {
         XCTAssertEqual(try core.takeStep(caseId: id, step: .decideReport(fileCase: true), note: nil, place: nil).state, .filed)
         XCTAssertEqual(try core.takeStep(caseId: id, step: .close(outcome: .caseFiled), note: nil, place: nil).state, .closed)
     }
+
+    func testATripTakesItsFixesInBatchesAndMeasuresTheTrack() throws {
+        let core = try signedIn()
+        let trip = try core.startTrip(trip: NewTrip(
+            vehicle: "湘A·12315", crew: ["李明", "张强"], purpose: .patrol, odometerKm: 12345.6))
+        let t0: Int64 = 1_795_000_000_000
+        for batch in 0..<3 {
+            let fixes = (0..<1000).map { i -> Fix in
+                let s = batch * 1000 + i
+                return Fix(latitude: 28.2, longitude: 112.9 + 0.0001 * Double(s), accuracyM: 5,
+                           timeMs: t0 + Int64(s) * 1000)
+            }
+            XCTAssertEqual(try core.recordFixes(tripId: trip.id, fixes: fixes).fixesTotal, UInt64((batch + 1) * 1000))
+        }
+        let ended = try core.endTrip(tripId: trip.id, odometerKm: 12378.5)
+        XCTAssertEqual(ended.track.distanceM, 29_420, accuracy: 100)
+        XCTAssertTrue(ended.odometerMismatch)
+        XCTAssertThrowsError(try core.endTrip(tripId: trip.id, odometerKm: nil))
+    }
 }
