@@ -5,6 +5,7 @@
 pub mod events;
 pub mod filter;
 pub mod fix;
+pub mod gcj02;
 pub mod geodesy;
 pub mod model;
 pub mod projection;
