@@ -6,6 +6,7 @@ pub mod events;
 pub mod filter;
 pub mod fix;
 pub mod formats;
+pub mod gcj02;
 pub mod geodesy;
 pub mod model;
 pub mod projection;
