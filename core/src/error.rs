@@ -42,6 +42,10 @@ pub enum Error {
     #[error("event log damaged at seq {seq}: {reason}")]
     Corrupt { seq: u64, reason: String },
 
+    /// A file the caller named cannot be read or written.
+    #[error("{path}: {reason}")]
+    File { path: PathBuf, reason: String },
+
     #[error("platform: {0}")]
     Platform(String),
 
@@ -60,6 +64,13 @@ impl Error {
         Error::Invalid {
             field: field.into(),
             reason: reason.into(),
+        }
+    }
+
+    pub fn file(path: &std::path::Path, reason: impl std::fmt::Display) -> Self {
+        Error::File {
+            path: path.to_path_buf(),
+            reason: reason.to_string(),
         }
     }
 }

@@ -44,6 +44,10 @@ pub enum CoreError {
     #[error("event log damaged at seq {seq}: {reason}")]
     CorruptLog { seq: u64, reason: String },
 
+    /// A file the app named cannot be read or written (missing, too large, no permission).
+    #[error("{path}: {reason}")]
+    FileUnavailable { path: String, reason: String },
+
     /// The app's `Platform` (keystore, clock) failed.
     #[error("platform: {reason}")]
     Platform { reason: String },
@@ -84,6 +88,10 @@ impl From<Error> for CoreError {
                 supported: supported as u64,
             },
             Error::Corrupt { seq, reason } => CoreError::CorruptLog { seq, reason },
+            Error::File { path, reason } => CoreError::FileUnavailable {
+                path: path.display().to_string(),
+                reason,
+            },
             Error::Platform(reason) => CoreError::Platform { reason },
             e @ (Error::Sqlite(_) | Error::Migration(_)) => CoreError::Storage {
                 reason: e.to_string(),
