@@ -1,7 +1,7 @@
 //! Measuring a track: geodesic distance over the fixes the filters keep, moving time, stops
 //! and gaps. A stop (every fix within `stop.radius_m` for at least `stop.min_duration_s`,
 //! Traccar's defaults) adds only the straight line from where the vehicle stood first to where
-//! it stood last, and only if that is outside the accuracy circle: a parked vehicle accrues
+//! it stood last, and only if their accuracy circles do not overlap: a parked vehicle accrues
 //! nothing, however its fixes wander. A gap (no fix for more than `gap.max_s`) is listed with
 //! the straight line that bridges it; the distance includes that line, and says so.
 
@@ -142,8 +142,9 @@ impl Tracker {
 /// Distance, time, stops and gaps over judged fixes. Stops are runs of real fixes within the
 /// stop radius of the run's first fix, long enough, with no gap inside (a gap is never taken
 /// for a stop). While a run lasts, the distance inside it is held aside: if the run becomes a
-/// stop, only the line from its first kept fix to its last counts (if that leaves the accuracy
-/// circle); if not, the held distance counts as driven.
+/// stop, only the line from its first kept fix to its last counts (if their accuracy circles do
+/// not overlap: two fixes of a standing vehicle can be a radius apart each way); if not, the
+/// held distance counts as driven.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 struct Measurer {
     total: u64,
@@ -278,12 +279,9 @@ impl Measurer {
             longitude: run.sum_lon / n,
         });
         if let (Some(first), Some(last)) = (&run.first_kept, &run.last_kept) {
-            let circle = [first, last]
-                .iter()
-                .map(|f| config.filter.accuracy_of(f))
-                .fold(0.0, f64::max);
+            let circles = config.filter.accuracy_of(first) + config.filter.accuracy_of(last);
             let chord = metres(first, last);
-            if chord > circle {
+            if chord > circles {
                 self.distance_m += chord;
             }
         }
