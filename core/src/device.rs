@@ -1,6 +1,7 @@
 //! `Device`: one store directory, its identity and its log — the core's plain-Rust facade.
 //! The UniFFI facade (`api`), the CLI and the benchmarks all go through it.
 
+use std::io::BufReader;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -17,12 +18,12 @@ use crate::events::verify::{self, ChainReport};
 use crate::identity::Identity;
 use crate::officer::{self, Officer, OfficerSignedIn, OfficerSignedOut};
 use crate::platform::Platform;
-use crate::position::GeoPoint;
+use crate::position::{GeoPoint, GeoPosition};
 use crate::store::{Store, schema};
 use crate::trips::summary::MonthlyMileage;
-use crate::trips::{self, Fix, NewTrip, TrackReport, Trip};
+use crate::trips::{self, Fix, MapDatum, NewTrip, TrackFormat, TrackReport, Trip, formats, gcj02};
 use crate::vault::{self, PersonalDataPurged};
-use crate::{blind, logging, projection};
+use crate::{blind, files, logging, projection};
 
 pub struct Device {
     store: Store,
@@ -190,6 +191,56 @@ impl Device {
         self.trip(&id.to_string())
     }
 
+    /// Enters the track of a GPX file as one trip: every segment of every track, in file
+    /// order, so that the time between segments is reported as gaps.
+    pub fn import_gpx(&mut self, path: &Path, new: &NewTrip) -> Result<Trip> {
+        let file = files::open_limited(path, formats::MAX_GPX_BYTES)?;
+        let fixes: Vec<Fix> = formats::read_gpx(BufReader::new(file))?
+            .into_iter()
+            .flatten()
+            .collect();
+        if fixes.is_empty() {
+            return Err(Error::invalid(
+                "gpx",
+                format!("{} holds no track points", path.display()),
+            ));
+        }
+        self.import_trip(new, &fixes)
+    }
+
+    /// Writes the trip's track (the fixes the filters keep) as GPX or GeoJSON, whole or not at
+    /// all.
+    pub fn export_trip(&self, trip: &str, format: TrackFormat, path: &Path) -> Result<()> {
+        let found = self.trip(trip)?;
+        let fixes = trips::kept(self.trip_fixes(trip)?, self.now_ms());
+        files::write_atomically(path, |out| match format {
+            TrackFormat::Gpx => formats::write_gpx(&found.title(), &fixes, out),
+            TrackFormat::Geojson => {
+                let geojson = formats::to_geojson(&fixes, found.properties());
+                serde_json::to_writer(out, &geojson).map_err(|e| Error::file(path, e))
+            }
+        })
+    }
+
+    /// The trip's route for a map, in the map's datum.
+    pub fn trip_route(&self, trip: &str, datum: MapDatum) -> Result<Vec<GeoPosition>> {
+        let route = trips::route(self.trip_fixes(trip)?, self.now_ms());
+        Ok(route
+            .iter()
+            .map(|f| {
+                let (latitude, longitude) = match datum {
+                    MapDatum::Wgs84 => (f.latitude, f.longitude),
+                    MapDatum::Gcj02 => gcj02::wgs84_to_gcj02(f.latitude, f.longitude),
+                };
+                GeoPosition {
+                    latitude,
+                    longitude,
+                    accuracy_m: f.accuracy_m,
+                }
+            })
+            .collect())
+    }
+
     /// A trip's fixes, as recorded.
     pub fn trip_fixes(&self, trip: &str) -> Result<Vec<Fix>> {
         let id = trip_id(trip)?;
@@ -246,6 +297,11 @@ impl Device {
         let replayed = replay(&mut self.store, &self.identity)?;
         self.officer = officer::current(&self.store.conn)?;
         Ok(replayed)
+    }
+
+    /// Trusted time now, ms.
+    fn now_ms(&self) -> i64 {
+        EventTime::now(&*self.platform).trusted_ms
     }
 
     /// The database connection, for tests and tools that inspect the store.

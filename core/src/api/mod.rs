@@ -15,12 +15,15 @@ pub use crate::officer::Officer;
 pub use crate::position::GeoPosition;
 pub use crate::trips::summary::{Mileage, MonthlyMileage};
 pub use crate::trips::track::{DropCount, Gap, Stop};
-pub use crate::trips::{DropReason, Fix, NewTrip, Purpose, TrackReport, Trip};
+pub use crate::trips::{
+    DropReason, Fix, MapDatum, NewTrip, Purpose, TrackFormat, TrackReport, Trip,
+};
 pub use error::CoreError;
 pub use records::ChainReport;
 
 use crate::device::Device;
 use crate::platform::Platform;
+use crate::trips::gcj02;
 
 pub type ApiResult<T> = Result<T, CoreError>;
 
@@ -135,6 +138,27 @@ impl FieldCore {
         Ok(self.device().trip(&trip_id)?)
     }
 
+    /// Enters a GPX file's track as one ended trip (started at its first point, ended at its
+    /// last); gaps between its segments are reported as gaps. For a trip logged by another
+    /// device or app.
+    pub fn import_gpx(&self, path: String, trip: NewTrip) -> ApiResult<Trip> {
+        Ok(self.device().import_gpx(Path::new(&path), &trip)?)
+    }
+
+    /// Writes the trip's track — the fixes the filters kept — to `path` as GPX 1.1 or GeoJSON
+    /// (both WGS-84), replacing the file whole.
+    pub fn export_trip(&self, trip_id: String, format: TrackFormat, path: String) -> ApiResult<()> {
+        Ok(self
+            .device()
+            .export_trip(&trip_id, format, Path::new(&path))?)
+    }
+
+    /// The trip's route for a map: the kept fixes, simplified to within 0.5 % of the measured
+    /// length, in the map's datum (GCJ-02 for Amap, Tencent and Baidu's GCJ mode).
+    pub fn trip_route(&self, trip_id: String, datum: MapDatum) -> ApiResult<Vec<GeoPosition>> {
+        Ok(self.device().trip_route(&trip_id, datum)?)
+    }
+
     /// The month's mileage (`YYYY-MM`, Beijing): trips, dispatches, staff trips (人次), km by
     /// GPS and odometer — in total, per vehicle, per crew member, per day.
     pub fn monthly_mileage(
@@ -182,11 +206,27 @@ impl FieldCore {
     }
 }
 
-/// Files a track can be written as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum TrackFormat {
-    Gpx,
-    Geojson,
+/// A WGS-84 position (as stored) in GCJ-02, for a Chinese map; unchanged outside mainland
+/// China, where those maps use WGS-84 too.
+#[uniffi::export]
+pub fn to_gcj02(position: GeoPosition) -> GeoPosition {
+    let (latitude, longitude) = gcj02::wgs84_to_gcj02(position.latitude, position.longitude);
+    GeoPosition {
+        latitude,
+        longitude,
+        ..position
+    }
+}
+
+/// A point picked on a Chinese (GCJ-02) map, back in WGS-84 for storing.
+#[uniffi::export]
+pub fn from_gcj02(position: GeoPosition) -> GeoPosition {
+    let (latitude, longitude) = gcj02::gcj02_to_wgs84(position.latitude, position.longitude);
+    GeoPosition {
+        latitude,
+        longitude,
+        ..position
+    }
 }
 
 /// The identity codes an officer types, checked as the form is filled in.

@@ -24,7 +24,7 @@ use crate::validate::{one_line, optional};
 use events::{FixesRecorded, StoredFix, TripEnded, TripStarted};
 pub use filter::{DropReason, FilterConfig};
 pub use fix::Fix;
-pub use model::{NewTrip, Purpose, Trip, limits};
+pub use model::{MapDatum, NewTrip, Purpose, ROUTE_MAX_LOSS, TrackFormat, Trip, limits};
 pub use track::{TrackConfig, TrackReport, measure};
 
 /// Starts a trip; a vehicle has at most one open trip.
@@ -157,6 +157,25 @@ pub fn import(w: &mut Writer, new: &NewTrip, fixes: &[Fix]) -> Result<Uuid> {
     }
     end(w, trip_id, None, last)?;
     Ok(trip_id)
+}
+
+/// The fixes the filters keep, in order, judged at `now_ms`: the track as measured.
+pub fn kept(fixes: Vec<Fix>, now_ms: i64) -> Vec<Fix> {
+    let verdicts = filter::judge(&fixes, &FilterConfig::default(), now_ms);
+    fixes
+        .into_iter()
+        .zip(verdicts)
+        .filter_map(|(fix, verdict)| verdict.is_kept().then_some(fix))
+        .collect()
+}
+
+/// The kept fixes, simplified for a map to within `ROUTE_MAX_LOSS` of their length.
+pub fn route(fixes: Vec<Fix>, now_ms: i64) -> Vec<Fix> {
+    let kept = kept(fixes, now_ms);
+    simplify::simplify(&kept, ROUTE_MAX_LOSS)
+        .into_iter()
+        .map(|i| kept[i].clone())
+        .collect()
 }
 
 /// The trip's start odometer reading, if the trip exists and is open; an error otherwise.

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::clock::BEIJING;
 use crate::officer::Officer;
 use crate::trips::track::TrackReport;
 use crate::wire::wire_enum;
@@ -18,6 +19,22 @@ wire_enum! {
         StationVisit = "station_visit",
         Other = "other",
     }
+}
+
+/// Files a track is written as (both WGS-84, as their standards require).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum TrackFormat {
+    /// GPX 1.1.
+    Gpx,
+    /// RFC 7946.
+    Geojson,
+}
+
+/// The datum a map draws in: Chinese map SDKs (Amap, Tencent) draw GCJ-02.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum MapDatum {
+    Wgs84,
+    Gcj02,
 }
 
 /// What the crew enters when the vehicle leaves.
@@ -75,8 +92,47 @@ pub struct Trip {
     pub track: TrackReport,
 }
 
+impl Trip {
+    /// "川A·12345 2026-11-28 09:30": the vehicle and when it left, Beijing time.
+    pub fn title(&self) -> String {
+        let left = chrono::DateTime::from_timestamp_millis(self.started_at_ms)
+            .map(|t| {
+                t.with_timezone(&BEIJING)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_default();
+        format!("{} {left}", self.vehicle)
+    }
+
+    /// What an exported track says about its trip.
+    pub fn properties(&self) -> serde_json::Map<String, serde_json::Value> {
+        use serde_json::json;
+        [
+            ("trip_id", json!(self.id)),
+            ("title", json!(self.title())),
+            ("vehicle", json!(self.vehicle)),
+            ("purpose", json!(self.purpose)),
+            ("case_id", json!(self.case_id)),
+            ("crew_count", json!(self.crew_count)),
+            ("started_at_ms", json!(self.started_at_ms)),
+            ("ended_at_ms", json!(self.ended_at_ms)),
+            ("distance_m", json!(self.track.distance_m)),
+            ("bridged_m", json!(self.track.bridged_m)),
+            ("gaps", json!(self.track.gaps.len())),
+            ("odometer_distance_km", json!(self.odometer_distance_km)),
+        ]
+        .into_iter()
+        .map(|(key, value)| (key.to_string(), value))
+        .collect()
+    }
+}
+
 /// How far GPS and odometer kilometres may differ before the trip is flagged.
 pub const ODOMETER_TOLERANCE: f64 = 0.10;
+
+/// How much shorter than the measured track a simplified route may be.
+pub const ROUTE_MAX_LOSS: f64 = 0.005;
 
 /// Limits of what a crew enters.
 pub mod limits {

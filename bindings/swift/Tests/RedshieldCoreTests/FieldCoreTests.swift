@@ -250,4 +250,28 @@ final class FieldCoreTests: XCTestCase {
         XCTAssertTrue(ended.odometerMismatch)
         XCTAssertThrowsError(try core.endTrip(tripId: trip.id, odometerKm: nil))
     }
+
+    func testATripGoesOutAsGpxComesBackInAndIsDrawnOnAChineseMap() throws {
+        let core = try signedIn()
+        let trip = try core.startTrip(trip: NewTrip(vehicle: "湘A·12315", crewCount: 2, purpose: .patrol))
+        let t0: Int64 = 1_795_000_000_000
+        let fixes = (0..<600).map { s in
+            Fix(latitude: 28.2, longitude: 112.9 + 0.0001 * Double(s), accuracyM: 5,
+                timeMs: t0 + Int64(s) * 1000)
+        }
+        _ = try core.recordFixes(tripId: trip.id, fixes: fixes)
+        let measured = try core.endTrip(tripId: trip.id, odometerKm: nil).track.distanceM
+
+        let gpx = FileManager.default.temporaryDirectory
+            .appendingPathComponent(UUID().uuidString + ".gpx").path
+        try core.exportTrip(tripId: trip.id, format: .gpx, path: gpx)
+        let again = try core.importGpx(path: gpx, trip: NewTrip(vehicle: "湘A·12316", crewCount: 1, purpose: .other))
+        XCTAssertEqual(again.track.distanceM, measured, accuracy: measured * 1e-6)
+
+        let route = try core.tripRoute(tripId: trip.id, datum: .gcj02)
+        XCTAssertEqual(route.count, 2)
+        let picked = fromGcj02(position: route[0])
+        XCTAssertEqual(picked.latitude, 28.2, accuracy: 1e-7)
+        XCTAssertEqual(picked.longitude, 112.9, accuracy: 1e-7)
+    }
 }

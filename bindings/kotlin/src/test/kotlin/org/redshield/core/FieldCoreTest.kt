@@ -278,4 +278,40 @@ class FieldCoreTest {
             assertEquals("trip_id", e.field)
         }
     }
+
+    @Test
+    fun `a trip goes out as GPX, comes back in, and is drawn on a Chinese map`() {
+        FieldCore.open(store, KeystorePlatform()).use { core ->
+            core.signedIn()
+            val trip = core.startTrip(NewTrip(vehicle = "湘A·12315", crewCount = 2u, purpose = Purpose.PATROL))
+            val t0 = 1_795_000_000_000L
+            val fixes = (0 until 600).map { s ->
+                Fix(latitude = 28.2, longitude = 112.9 + 0.0001 * s, accuracyM = 5.0, timeMs = t0 + s * 1000L)
+            }
+            core.recordFixes(trip.id, fixes)
+            val measured = core.endTrip(trip.id, null).track.distanceM
+
+            val gpx = dir.resolve("trip.gpx").toString()
+            core.exportTrip(trip.id, TrackFormat.GPX, gpx)
+            assertTrue(File(gpx).readText().contains("<trkpt"))
+            val again = core.importGpx(gpx, NewTrip(vehicle = "湘A·12316", crewCount = 1u, purpose = Purpose.OTHER))
+            assertEquals(measured, again.track.distanceM, measured * 1e-6)
+            assertEquals(t0 + 599_000L, again.endedAtMs)
+
+            // A straight line simplifies to its two ends; Amap draws it a few hundred metres off.
+            val route = core.tripRoute(trip.id, MapDatum.GCJ02)
+            assertEquals(2, route.size)
+            assertTrue(route[0].longitude > 112.9 + 0.003, "${route[0]}")
+            val picked = fromGcj02(route[0])
+            assertEquals(28.2, picked.latitude, 1e-7)
+            assertEquals(112.9, picked.longitude, 1e-7)
+            val london = GeoPosition(latitude = 51.5, longitude = -0.12, accuracyM = null)
+            assertEquals(london, toGcj02(london))
+
+            val missing = assertThrows<CoreException.FileUnavailable> {
+                core.importGpx(dir.resolve("none.gpx").toString(), NewTrip(vehicle = "湘A·1", crewCount = 1u, purpose = Purpose.OTHER))
+            }
+            assertTrue(missing.path.endsWith("none.gpx"))
+        }
+    }
 }
