@@ -3,6 +3,7 @@
 
 mod output;
 mod platform;
+mod trip;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -68,6 +69,9 @@ enum StoreCommand {
     Case(CaseCommand),
     /// The departments directory cases are referred to.
     Departments,
+    /// Vehicle trips and mileage.
+    #[command(subcommand)]
+    Trip(trip::TripCommand),
     /// The signed event log.
     #[command(subcommand)]
     Log(LogCommand),
@@ -279,12 +283,13 @@ enum LogCommand {
 }
 
 /// CLI spellings of the core's enums.
+#[macro_export]
 macro_rules! arg_enum {
     ($name:ident => $core:ident { $($variant:ident),+ $(,)? }) => {
         /// Spelled as the core spells it (the JSON output's values).
-        #[derive(Clone, Copy, ValueEnum)]
+        #[derive(Clone, Copy, clap::ValueEnum)]
         #[value(rename_all = "snake_case")]
-        enum $name { $($variant),+ }
+        pub enum $name { $($variant),+ }
 
         impl From<$name> for $core {
             fn from(arg: $name) -> $core {
@@ -345,7 +350,7 @@ fn main() -> ExitCode {
     }
 }
 
-enum Failure {
+pub enum Failure {
     Core(CoreError),
     Setup(String),
 }
@@ -382,6 +387,7 @@ fn run(cli: Cli, out: &Output) -> Result<ExitCode, Failure> {
         }
         StoreCommand::Case(command) => case(&core, command, out)?,
         StoreCommand::Departments => out.departments(&core.departments()?),
+        StoreCommand::Trip(command) => trip::run(&core, command, out)?,
         StoreCommand::Log(LogCommand::Verify) => {
             let report = core.verify_chain()?;
             out.chain_report(&report);
@@ -536,7 +542,7 @@ fn new_case(c: OpenCase) -> Result<NewCase, Failure> {
     })
 }
 
-fn invalid(field: &str, reason: impl Into<String>) -> Failure {
+pub fn invalid(field: &str, reason: impl Into<String>) -> Failure {
     Failure::Core(CoreError::InvalidInput {
         field: field.into(),
         reason: reason.into(),

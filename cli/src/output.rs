@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use chrono::DateTime;
 use redshield_core::api::{
     AbuseFlag, Case, CasePage, CaseSummary, ChainReport, CodeVerdict, CoreError, Department,
-    FieldCore, MerchantView, Officer,
+    FieldCore, MerchantView, Mileage, MonthlyMileage, Officer, Trip,
 };
 use redshield_core::cases::workflow::step_name;
 use redshield_core::clock::BEIJING;
@@ -171,6 +171,36 @@ impl Output {
         });
     }
 
+    pub fn trip(&self, trip: &Trip) {
+        self.print(trip_json(trip), || trip_text(trip));
+    }
+
+    pub fn mileage(&self, m: &MonthlyMileage) {
+        let value = serde_json::to_value(m).unwrap_or(Value::Null);
+        self.print(value, || {
+            let mut lines = vec![format!(
+                "{:<14}{:>6}{:>10}{:>8}{:>10}{:>10}",
+                m.month, "trips", "dispatch", "人次", "GPS km", "odo km"
+            )];
+            let row = |m: &Mileage| {
+                format!(
+                    "{:<14}{:>6}{:>10}{:>8}{:>10.1}{:>10.1}",
+                    m.key, m.trips, m.dispatch_trips, m.staff_trips, m.gps_km, m.odometer_km
+                )
+            };
+            lines.push(row(&m.total));
+            for (title, rows) in [
+                ("by vehicle", &m.by_vehicle),
+                ("by crew member", &m.by_crew_member),
+                ("by day", &m.by_day),
+            ] {
+                lines.push(title.into());
+                lines.extend(rows.iter().map(row));
+            }
+            lines.join("\n")
+        });
+    }
+
     pub fn count(&self, what: &str, n: u64) {
         let key = what.replace(' ', "_");
         self.print(json!({ key: n }), || format!("{n} {what}"));
@@ -186,6 +216,7 @@ impl Output {
             CoreError::NotAStore { .. } => ("not_a_store", 1, None),
             CoreError::StoreTooNew { .. } => ("store_too_new", 1, None),
             CoreError::CorruptLog { .. } => ("corrupt_log", 3, None),
+            CoreError::FileUnavailable { .. } => ("file_unavailable", 1, None),
             CoreError::Platform { .. } => ("platform", 1, None),
             CoreError::Storage { .. } => ("storage", 1, None),
             CoreError::Internal { .. } => ("internal", 1, None),
@@ -209,6 +240,117 @@ impl Output {
             eprintln!("error: {message}");
         }
     }
+}
+
+/// A trip with its track's figures at the top level (`trip_id`, `distance_m`, `dropped` by
+/// reason, …), as scripts read it.
+fn trip_json(t: &Trip) -> Value {
+    let r = &t.track;
+    let dropped: serde_json::Map<String, Value> = r
+        .dropped
+        .iter()
+        .map(|d| (d.reason.as_str().to_string(), d.count.into()))
+        .collect();
+    json!({
+        "trip_id": t.id,
+        "vehicle": t.vehicle,
+        "crew": t.crew,
+        "crew_count": t.crew_count,
+        "purpose": t.purpose,
+        "case_id": t.case_id,
+        "started_at": beijing(t.started_at_ms),
+        "ended_at": t.ended_at_ms.map(beijing),
+        "started_by": officer_json(&t.started_by),
+        "distance_m": r.distance_m,
+        "bridged_m": r.bridged_m,
+        "duration_s": r.duration_s,
+        "moving_s": r.moving_s,
+        "stops": r.stops,
+        "gaps": r.gaps,
+        "gap_count": r.gaps.len(),
+        "fixes_total": r.fixes_total,
+        "fixes_kept": r.fixes_kept,
+        "dropped": dropped,
+        "mock_fixes": r.mock_fixes,
+        "start_odometer_km": t.start_odometer_km,
+        "end_odometer_km": t.end_odometer_km,
+        "odometer_distance_km": t.odometer_distance_km,
+        "odometer_mismatch": t.odometer_mismatch,
+    })
+}
+
+fn trip_text(t: &Trip) -> String {
+    let row = |label: &str, value: String| format!("{label:<10}{value}");
+    let r = &t.track;
+    let minutes = |s: f64| format!("{}h {:02}m", (s / 3600.0) as u64, ((s / 60.0) as u64) % 60);
+    let mut lines = vec![
+        row("trip", t.id.clone()),
+        row(
+            "vehicle",
+            format!(
+                "{} ({}), crew {}{}",
+                t.vehicle,
+                t.purpose.as_str(),
+                t.crew_count,
+                if t.crew.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", t.crew.join("、"))
+                }
+            ),
+        ),
+        row(
+            "started",
+            format!("{} by {}", beijing(t.started_at_ms), t.started_by.name),
+        ),
+        row("ended", t.ended_at_ms.map_or("still out".into(), beijing)),
+        row(
+            "distance",
+            format!(
+                "{:.3} km ({:.3} km straight over {} gap(s))",
+                r.distance_m / 1000.0,
+                r.bridged_m / 1000.0,
+                r.gaps.len()
+            ),
+        ),
+        row(
+            "time",
+            format!("{}, moving {}", minutes(r.duration_s), minutes(r.moving_s)),
+        ),
+        row(
+            "fixes",
+            format!(
+                "{} kept of {}{}",
+                r.fixes_kept,
+                r.fixes_total,
+                r.dropped
+                    .iter()
+                    .map(|d| format!("; {} {}", d.reason.as_str(), d.count))
+                    .collect::<String>()
+            ),
+        ),
+    ];
+    for s in &r.stops {
+        lines.push(row(
+            "stop",
+            format!(
+                "{} – {} at {:.5}, {:.5}",
+                beijing(s.start_ms),
+                beijing(s.end_ms),
+                s.latitude,
+                s.longitude
+            ),
+        ));
+    }
+    if let Some(km) = t.odometer_distance_km {
+        let flag = if t.odometer_mismatch {
+            " — differs from GPS by more than 10 %"
+        } else {
+            ""
+        };
+        lines.push(row("odometer", format!("{km:.1} km{flag}")));
+    }
+    lines.join("\n")
 }
 
 fn case_text(c: &Case) -> String {

@@ -472,3 +472,157 @@ fn flags_merchant_view_and_search_from_the_command_line() {
     let found = json(store, &["case", "list", "--phone", "13907310000"]);
     assert_eq!(found["cases"].as_array().unwrap().len(), 2);
 }
+
+fn gpx_file(name: &str) -> String {
+    format!("{}/../core/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn trips_are_imported_from_gpx_exported_and_summed_by_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    init(&store);
+
+    let drive = json(
+        &store,
+        &[
+            "trip",
+            "import",
+            &gpx_file("drive.gpx"),
+            "--vehicle",
+            "川A·12315",
+            "--crew",
+            "2",
+        ],
+    );
+    for key in ["trip_id", "duration_s", "moving_s", "stops", "fixes_total"] {
+        assert!(!drive[key].is_null(), "{key} in {drive}");
+    }
+    assert!(drive["distance_m"].as_f64().unwrap() > 9_000.0, "{drive}");
+    assert_eq!(drive["gap_count"], 1, "the tunnel: {drive}");
+    assert_eq!(drive["gaps"].as_array().unwrap().len(), 1);
+    assert!(drive["dropped"].is_object());
+    let kept = drive["fixes_kept"].as_u64().unwrap();
+
+    let parked = json(
+        &store,
+        &[
+            "trip",
+            "import",
+            &gpx_file("parked.gpx"),
+            "--vehicle",
+            "川A·12316",
+        ],
+    );
+    assert_eq!(parked["distance_m"], 0.0, "a parked car drove: {parked}");
+    assert_eq!(parked["crew_count"], 1);
+
+    // GPX to stdout: every kept fix a track point.
+    let id = drive["trip_id"].as_str().unwrap();
+    let gpx = redshield(&store, &["trip", "export", id, "--format", "gpx"]);
+    assert!(gpx.status.success());
+    let gpx = String::from_utf8(gpx.stdout).unwrap();
+    assert_eq!(gpx.matches("<trkpt").count() as u64, kept);
+
+    // GeoJSON to a file: positions are [lon, lat].
+    let out = dir.path().join("drive.geojson");
+    let out_arg = out.to_string_lossy().into_owned();
+    let args = [
+        "trip", "export", id, "--format", "geojson", "--out", &out_arg,
+    ];
+    assert!(redshield(&store, &args).status.success());
+    let geojson: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let feature = &geojson["features"][0];
+    assert_eq!(feature["properties"]["trip_id"], id);
+    let line = feature["geometry"]["coordinates"].as_array().unwrap();
+    assert_eq!(line.len() as u64, kept);
+    assert!(
+        line[0][0].as_f64().unwrap() > 100.0,
+        "lon first: {}",
+        line[0]
+    );
+
+    let month = &drive["started_at"].as_str().unwrap()[..7];
+    let summary = json(&store, &["trip", "summary", "--month", month]);
+    assert_eq!(summary["total"]["trips"], 2, "{summary}");
+    assert_eq!(summary["total"]["staff_trips"], 3);
+    let gps_km = summary["total"]["gps_km"].as_f64().unwrap();
+    assert!((gps_km - drive["distance_m"].as_f64().unwrap() / 1000.0).abs() < 1e-6);
+    let one = json(
+        &store,
+        &[
+            "trip",
+            "summary",
+            "--month",
+            month,
+            "--vehicle",
+            "川A·12316",
+        ],
+    );
+    assert_eq!(one["total"]["trips"], 1);
+}
+
+#[test]
+fn a_trip_logged_live_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    init(&store);
+    let args = [
+        "trip",
+        "start",
+        "--vehicle",
+        "湘A·12315",
+        "--crew-member",
+        "李明",
+        "--crew-member",
+        "张强",
+        "--odometer",
+        "12345.6",
+    ];
+    let trip = json(&store, &args);
+    assert_eq!(trip["crew_count"], 2);
+    let id = trip["trip_id"].as_str().unwrap().to_string();
+
+    // Ten minutes east at about 11 m/s, then a 0/0 fix.
+    let t0: i64 = 1_795_000_000_000;
+    let mut fixes: Vec<Value> = (0..600)
+        .map(|s| {
+            serde_json::json!({"latitude": 28.2, "longitude": 112.9 + 0.0001 * s as f64,
+                "accuracy_m": 5.0, "time_ms": t0 + s * 1000})
+        })
+        .collect();
+    fixes.push(serde_json::json!({"latitude": 0.0, "longitude": 0.0, "time_ms": t0 + 600_000}));
+    let file = dir.path().join("fixes.json");
+    std::fs::write(&file, Value::from(fixes).to_string()).unwrap();
+    let fed = json(&store, &["trip", "fixes", &id, &file.to_string_lossy()]);
+    assert_eq!(fed["fixes_total"], 601);
+    assert_eq!(fed["dropped"]["invalid_coordinates"], 1);
+
+    let ended = json(&store, &["trip", "end", &id, "--odometer", "12351.6"]);
+    let km = ended["distance_m"].as_f64().unwrap() / 1000.0;
+    assert!((km - 5.88).abs() < 0.05, "{km}");
+    assert_eq!(ended["odometer_mismatch"], false, "{ended}");
+    let again = redshield(&store, &["--json", "trip", "end", &id]);
+    assert_eq!(again.status.code(), Some(2), "ending an ended trip");
+}
+
+#[test]
+fn bad_gpx_files_are_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    init(&store);
+    let import = |file: &str| {
+        let out = redshield(
+            &store,
+            &["--json", "trip", "import", file, "--vehicle", "川A·1"],
+        );
+        let error: Value = serde_json::from_slice(&out.stderr).unwrap();
+        (out.status.code(), error["error"]["kind"].clone())
+    };
+    let truncated = import(&gpx_file("truncated.gpx"));
+    assert_eq!(truncated, (Some(2), Value::from("invalid_input")));
+    let missing = import(&dir.path().join("none.gpx").to_string_lossy());
+    assert_eq!(missing, (Some(1), Value::from("file_unavailable")));
+    let listed = json(&store, &["trip", "summary", "--month", "2026-11"]);
+    assert_eq!(listed["total"]["trips"], 0, "nothing half-imported");
+}
