@@ -2,6 +2,8 @@
 //! clock (the app's part, not ours), and a store with an officer signed in.
 #![allow(dead_code)]
 
+pub mod tracks;
+
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
