@@ -13,8 +13,15 @@ use crate::cases::{
 };
 use crate::clock::EventTime;
 use crate::error::{Error, Result};
+use crate::events::Digest;
 use crate::events::log::{Head, Writer};
 use crate::events::verify::{self, ChainReport};
+use crate::evidence::blobs::Blobs;
+use crate::evidence::events::DeviceFixBody;
+use crate::evidence::media::MediaLimits;
+use crate::evidence::redact::RedactionManifest;
+use crate::evidence::verify::EvidenceReport;
+use crate::evidence::{self, Evidence, FixSource, NewEvidence};
 use crate::identity::Identity;
 use crate::officer::{self, Officer, OfficerSignedIn, OfficerSignedOut};
 use crate::platform::Platform;
@@ -239,6 +246,106 @@ impl Device {
                 }
             })
             .collect())
+    }
+
+    /// Takes a photo or recording into a case's evidence: the original into the blob store,
+    /// EXIF read, copies made, all of it recorded in one signed event.
+    pub fn add_evidence(&mut self, new: &NewEvidence) -> Result<Evidence> {
+        let case = cases::get(&self.store.conn, &new.case_id)?;
+        let case_id = cases::id_of(&self.store.conn, &case.id)?;
+        let trusted_ms = self.now_ms();
+        let capture = evidence::Capture {
+            case_id,
+            case_number: &case.number,
+            trusted_ms,
+            device_fix: self.device_fix(new, trusted_ms)?,
+        };
+        let body = evidence::prepare(&self.blobs(), new, &capture, &MediaLimits::default())?;
+        let id = self.record(|w| evidence::record(w, body, new.note.as_deref()))?;
+        self.evidence(&id.to_string())
+    }
+
+    /// Where the device was at capture: the position the app gave, else the newest trip fix
+    /// if it is recent enough to be where the device is now.
+    fn device_fix(&self, new: &NewEvidence, now_ms: i64) -> Result<Option<DeviceFixBody>> {
+        if let Some(place) = &new.place {
+            return Ok(Some(DeviceFixBody {
+                point: place.to_point("place")?,
+                time_ms: new.place_time_ms.unwrap_or(now_ms),
+                source: FixSource::App,
+            }));
+        }
+        let newest = trips::projection::latest_fix(&self.store.conn)?;
+        Ok(newest
+            .filter(|f| (now_ms - f.time_ms).abs() <= evidence::limits::FIX_MAX_AGE_MS)
+            .and_then(|f| {
+                let point = GeoPoint::from_degrees("fix", f.latitude, f.longitude, f.accuracy_m);
+                point.ok().map(|point| DeviceFixBody {
+                    point,
+                    time_ms: f.time_ms,
+                    source: FixSource::Trip,
+                })
+            }))
+    }
+
+    pub fn evidence(&self, id: &str) -> Result<Evidence> {
+        evidence::projection::get(&self.store.conn, id.trim())
+    }
+
+    /// A case's evidence, in the order captured.
+    pub fn evidence_of_case(&self, case: &str) -> Result<Vec<Evidence>> {
+        let case_id = cases::id_of(&self.store.conn, case)?;
+        evidence::projection::of_case(&self.store.conn, &case_id.to_string())
+    }
+
+    /// Checks a piece of evidence again from the bytes: event, chain, blobs.
+    pub fn verify_evidence(&self, id: &str) -> Result<EvidenceReport> {
+        let seq = evidence::projection::seq_of(&self.store.conn, id.trim())?;
+        self.verify_evidence_at(&[(id.trim().to_string(), seq)])
+            .map(|mut reports| reports.remove(0))
+    }
+
+    /// Every piece of evidence on the device, checked.
+    pub fn verify_all_evidence(&self) -> Result<Vec<EvidenceReport>> {
+        self.verify_evidence_at(&evidence::projection::all(&self.store.conn)?)
+    }
+
+    /// The chain is walked once, up to the newest piece.
+    fn verify_evidence_at(&self, pieces: &[(String, u64)]) -> Result<Vec<EvidenceReport>> {
+        let key = self.identity.verifying_key();
+        let last = pieces.iter().map(|(_, seq)| *seq).max().unwrap_or(0);
+        let conn = &self.store.conn;
+        let chain_break = verify::chain_through(conn, self.identity.device_id, &key, last)?;
+        let blobs = self.blobs();
+        pieces
+            .iter()
+            .map(|(id, seq)| {
+                evidence::verify::evidence(conn, &blobs, &key, id, *seq, chain_break.as_ref())
+            })
+            .collect()
+    }
+
+    /// Writes a photo's redacted copy to `out`, its manifest beside it.
+    pub fn export_redacted(&self, id: &str, out: &Path) -> Result<RedactionManifest> {
+        evidence::redact::export(&self.blobs(), &self.evidence(id)?, out)
+    }
+
+    /// The file holding the blob with this SHA-256 (an original or a copy), for the app to show.
+    pub fn blob_path(&self, sha256: &str) -> Result<std::path::PathBuf> {
+        let digest = Digest::from_hex(sha256.trim())
+            .ok_or_else(|| Error::invalid("sha256", "is not 64 hex digits"))?;
+        let path = self.blobs().path(&digest);
+        if !path.exists() {
+            return Err(Error::NotFound {
+                what: "blob",
+                id: sha256.trim().to_string(),
+            });
+        }
+        Ok(path)
+    }
+
+    fn blobs(&self) -> Blobs {
+        Blobs::in_store(self.store.path.parent().unwrap_or(Path::new(".")))
     }
 
     /// A trip's fixes, as recorded.

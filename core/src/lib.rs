@@ -12,6 +12,7 @@ pub mod clock;
 pub mod device;
 pub mod error;
 pub mod events;
+pub mod evidence;
 pub mod files;
 pub mod identity;
 mod logging;

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::events::log::for_each_row;
 use crate::events::{Body, Envelope, decode};
 use crate::store::schema;
-use crate::{cases, officer, trips};
+use crate::{cases, evidence, officer, trips};
 
 pub fn apply(conn: &Connection, event: &Envelope, body: &Body) -> Result<()> {
     match body {
@@ -19,6 +19,7 @@ pub fn apply(conn: &Connection, event: &Envelope, body: &Body) -> Result<()> {
         Body::TripStarted(started) => trips::projection::started(conn, event, started),
         Body::FixesRecorded(fixes) => trips::projection::fixes(conn, event, fixes),
         Body::TripEnded(ended) => trips::projection::ended(conn, event, ended),
+        Body::EvidenceCaptured(captured) => evidence::projection::captured(conn, event, captured),
     }
 }
 

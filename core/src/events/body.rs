@@ -7,6 +7,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::cases::events::{CaseOpened, CaseStepTaken};
+use crate::evidence::events::EvidenceCaptured;
 use crate::officer::{OfficerSignedIn, OfficerSignedOut};
 use crate::trips::events::{FixesRecorded, TripEnded, TripStarted};
 use crate::vault::{PersonalDataPurged, Sealed};
@@ -91,6 +92,7 @@ bodies!(
     TripStarted,
     FixesRecorded,
     TripEnded,
+    EvidenceCaptured,
 );
 
 fn decode_as<T: EventBody>(version: u32, body: Value) -> Result<T, String> {

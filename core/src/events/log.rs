@@ -177,17 +177,41 @@ pub struct StoredRow {
 }
 
 /// Visits every stored event in seq order without holding them all in memory.
-pub fn for_each_row(
+pub fn for_each_row(conn: &Connection, visit: impl FnMut(StoredRow) -> Result<()>) -> Result<()> {
+    for_each_row_through(conn, u64::MAX, visit)
+}
+
+/// Visits the stored events up to seq `last`, in seq order.
+pub fn for_each_row_through(
     conn: &Connection,
+    last: u64,
     mut visit: impl FnMut(StoredRow) -> Result<()>,
 ) -> Result<()> {
     let mut stmt = conn.prepare(
         "SELECT seq, id, type, body_version, case_id, canonical, hash, signature
-         FROM events ORDER BY seq",
+         FROM events WHERE seq <= ?1 ORDER BY seq",
     )?;
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query([last.min(i64::MAX as u64) as i64])?;
     while let Some(r) = rows.next()? {
-        visit(StoredRow {
+        visit(StoredRow::read(r)?)?;
+    }
+    Ok(())
+}
+
+/// The stored event at `seq`, if there is one.
+pub fn row_at(conn: &Connection, seq: u64) -> Result<Option<StoredRow>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT seq, id, type, body_version, case_id, canonical, hash, signature
+             FROM events WHERE seq = ?1",
+        )?
+        .query_row([seq as i64], StoredRow::read)
+        .optional()?)
+}
+
+impl StoredRow {
+    fn read(r: &rusqlite::Row) -> rusqlite::Result<StoredRow> {
+        Ok(StoredRow {
             seq: r.get::<_, i64>(0)? as u64,
             id: r.get(1)?,
             event_type: r.get(2)?,
@@ -196,7 +220,6 @@ pub fn for_each_row(
             canonical: r.get(5)?,
             hash: r.get(6)?,
             signature: r.get(7)?,
-        })?;
+        })
     }
-    Ok(())
 }

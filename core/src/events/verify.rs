@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use uuid::Uuid;
 
 use crate::error::Result;
-use crate::events::log::{StoredRow, for_each_row};
+use crate::events::log::{StoredRow, for_each_row_through};
 use crate::events::{Body, Digest, decode};
 use crate::vault::{self, Lookup, Purged, Sealed};
 
@@ -35,33 +35,17 @@ impl ChainReport {
 }
 
 pub fn verify_chain(conn: &Connection, device: Uuid, key: &VerifyingKey) -> Result<ChainReport> {
-    let mut expected = 1u64;
-    let mut prev = Digest::ZERO;
     let mut purged = Purged::default();
     let mut sealed: Vec<(u64, Sealed)> = Vec::new();
-    let mut first_break: Option<Break> = None;
-
-    for_each_row(conn, |row| {
-        if first_break.is_some() {
-            return Ok(());
+    let (events, first_break) = walk(conn, device, key, u64::MAX, |seq, body| {
+        if let Body::PersonalDataPurged(p) = body {
+            purged.record(p);
         }
-        let seq = row.seq;
-        match check_row(row, expected, prev, device, key) {
-            Ok((hash, body)) => {
-                if let Body::PersonalDataPurged(p) = &body {
-                    purged.record(p);
-                }
-                sealed.extend(body.personal_data().into_iter().map(|c| (seq, c)));
-                prev = hash;
-                expected += 1;
-            }
-            Err(b) => first_break = Some(b),
-        }
-        Ok(())
+        sealed.extend(body.personal_data().into_iter().map(|c| (seq, c)));
     })?;
 
     let mut report = ChainReport {
-        events: expected - 1,
+        events,
         personal_values: 0,
         purged_values: 0,
         first_break: None,
@@ -93,6 +77,53 @@ pub fn verify_chain(conn: &Connection, device: Uuid, key: &VerifyingKey) -> Resu
         (a, b) => a.or(b),
     };
     Ok(report)
+}
+
+/// The first break in the chain from its first event through seq `last`, if any: the events
+/// only, not the vault rows.
+pub fn chain_through(
+    conn: &Connection,
+    device: Uuid,
+    key: &VerifyingKey,
+    last: u64,
+) -> Result<Option<Break>> {
+    let (events, first_break) = walk(conn, device, key, last, |_, _| {})?;
+    Ok(first_break.or_else(|| {
+        (events < last).then(|| Break {
+            seq: events + 1,
+            reason: format!("event {} is missing", events + 1),
+        })
+    }))
+}
+
+/// Checks rows 1 through `last` in order, handing each good body to `visit`, until the first
+/// break. Returns how many events verified, and the break.
+fn walk(
+    conn: &Connection,
+    device: Uuid,
+    key: &VerifyingKey,
+    last: u64,
+    mut visit: impl FnMut(u64, &Body),
+) -> Result<(u64, Option<Break>)> {
+    let mut expected = 1u64;
+    let mut prev = Digest::ZERO;
+    let mut first_break: Option<Break> = None;
+    for_each_row_through(conn, last, |row| {
+        if first_break.is_some() {
+            return Ok(());
+        }
+        let seq = row.seq;
+        match check_row(row, expected, prev, device, key) {
+            Ok((hash, body)) => {
+                visit(seq, &body);
+                prev = hash;
+                expected += 1;
+            }
+            Err(b) => first_break = Some(b),
+        }
+        Ok(())
+    })?;
+    Ok((expected - 1, first_break))
 }
 
 /// Checks one row against the chain so far; returns its hash and decoded body.

@@ -192,11 +192,28 @@ const STEPS: &[M<'static>] = &[
         ) WITHOUT ROWID;",
     )
     .down("DROP TABLE trip_fixes; DROP TABLE trips;"),
+    // 5: evidence (projection). The signed body is kept whole: the verifier trusts only the
+    // event, and this table is how the app finds it.
+    M::up(
+        "CREATE TABLE evidence (
+            id             TEXT PRIMARY KEY,
+            case_id        TEXT NOT NULL,
+            seq            INTEGER NOT NULL UNIQUE,
+            sha256         TEXT NOT NULL,
+            captured_at_ms INTEGER NOT NULL,
+            officer_name   TEXT NOT NULL,
+            officer_id     TEXT NOT NULL,
+            body           TEXT NOT NULL
+        );
+        CREATE INDEX evidence_by_case ON evidence (case_id, captured_at_ms);
+        CREATE INDEX evidence_by_sha256 ON evidence (sha256);",
+    )
+    .down("DROP TABLE evidence;"),
 ];
 
 /// Steps that create or change projection tables: a store upgraded across one of them replays
 /// its log once, so the new projections hold what the log says.
-const PROJECTION_STEPS: &[usize] = &[2, 3, 4];
+const PROJECTION_STEPS: &[usize] = &[2, 3, 4, 5];
 
 /// Whether upgrading a store from schema version `from` must replay the log.
 pub fn upgrade_needs_replay(from: usize) -> bool {
@@ -219,6 +236,7 @@ pub const PROJECTIONS: &[&str] = &[
     "case_counters",
     "trip_fixes",
     "trips",
+    "evidence",
 ];
 
 #[cfg(test)]

@@ -137,6 +137,25 @@ pub fn fixes_of(conn: &Connection, trip_id: &str) -> Result<Vec<Fix>> {
     Ok(fixes)
 }
 
+/// The newest fix of the trip this device recorded last.
+pub fn latest_fix(conn: &Connection) -> Result<Option<Fix>> {
+    let newest: Option<String> = conn
+        .prepare_cached(
+            "SELECT fix FROM trip_fixes
+             WHERE trip_id = (SELECT id FROM trips ORDER BY last_seq DESC LIMIT 1)
+             ORDER BY seq DESC, idx DESC LIMIT 1",
+        )?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    newest
+        .map(|json| {
+            serde_json::from_str::<StoredFix>(&json)
+                .map(|f| Fix::from(&f))
+                .map_err(|e| damaged("newest", e))
+        })
+        .transpose()
+}
+
 fn damaged(trip_id: &str, e: impl std::fmt::Display) -> Error {
     Error::Corrupt {
         seq: 0,

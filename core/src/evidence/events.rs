@@ -1,0 +1,111 @@
+//! `EvidenceCaptured`: the link of a photo or recording into its case's signed chain. Integers
+//! only (canonical bodies hold no floating point): degrees ×1e7, centimetres.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::events::{Digest, EventBody};
+use crate::evidence::media::MediaType;
+use crate::evidence::metadata::ExifStatus;
+use crate::evidence::model::{EvidenceKind, FixSource};
+use crate::position::GeoPoint;
+use crate::vault::Sealed;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceCaptured {
+    pub evidence_id: Uuid,
+    pub case_id: Uuid,
+    pub kind: EvidenceKind,
+    pub original: Original,
+    /// Photos only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exif: Option<ExifBody>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display: Option<DerivedBody>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<DerivedBody>,
+    /// Where the device itself was at capture, and when that fix was taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_fix: Option<DeviceFixBody>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Sealed>,
+}
+
+impl EventBody for EvidenceCaptured {
+    const TYPE: &'static str = "EvidenceCaptured";
+    const VERSION: u32 = 1;
+
+    fn case_id(&self) -> Option<Uuid> {
+        Some(self.case_id)
+    }
+
+    fn personal_data(&self) -> Vec<Sealed> {
+        self.note.into_iter().collect()
+    }
+}
+
+/// The untouched original, as stored in the blob store.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Original {
+    pub sha256: Digest,
+    pub bytes: u64,
+    pub media_type: MediaType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExifBody {
+    pub status: ExifStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken_local: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken_offset: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken_at_ms: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lat_e7: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lon_e7: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub altitude_cm: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accuracy_cm: Option<i64>,
+    pub orientation: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub make: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub software: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DerivedBody {
+    pub sha256: Digest,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
+    pub quality: u8,
+    pub max_long_edge: u32,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub caption: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceFixBody {
+    pub point: GeoPoint,
+    pub time_ms: i64,
+    pub source: FixSource,
+}

@@ -1,0 +1,247 @@
+//! What a file is, read from its first bytes and its header only — never by decoding it — so
+//! that the size and pixel limits hold before any pixel is allocated.
+
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+crate::wire::wire_enum! {
+    /// The kinds of file evidence can be.
+    #[derive(uniffi::Enum)]
+    pub enum MediaType {
+        Jpeg = "image/jpeg",
+        Png = "image/png",
+        /// Audio (an interview), kept as it is.
+        M4a = "audio/mp4",
+        /// Video (the full-process record), kept as it is.
+        Mp4 = "video/mp4",
+    }
+}
+
+impl MediaType {
+    pub fn is_image(self) -> bool {
+        matches!(self, MediaType::Jpeg | MediaType::Png)
+    }
+}
+
+/// Limits against decompression bombs and runaway files, checked before decoding.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct MediaLimits {
+    /// `evidence.max_image_bytes`: default 40 MB.
+    pub max_image_bytes: u64,
+    /// `evidence.max_pixels`: default 50 MP.
+    pub max_pixels: u64,
+    /// `evidence.max_recording_bytes`: audio and video, default 2 GiB.
+    pub max_recording_bytes: u64,
+}
+
+impl Default for MediaLimits {
+    fn default() -> Self {
+        MediaLimits {
+            max_image_bytes: 40_000_000,
+            max_pixels: 50_000_000,
+            max_recording_bytes: 2 << 30,
+        }
+    }
+}
+
+/// A file's type and, for an image, its size in pixels as its header states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Probe {
+    pub media_type: MediaType,
+    pub bytes: u64,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Reads just enough of `path` to know what it is and whether it is within `limits`.
+pub fn probe(path: &Path, limits: &MediaLimits) -> Result<Probe> {
+    let file = File::open(path).map_err(|e| Error::file(path, e))?;
+    let bytes = file.metadata().map_err(|e| Error::file(path, e))?.len();
+    let mut head = [0u8; 32];
+    let n = read_up_to(&mut &file, &mut head).map_err(|e| Error::file(path, e))?;
+    let media_type = sniff(&head[..n])?;
+    let limit = if media_type.is_image() {
+        limits.max_image_bytes
+    } else {
+        limits.max_recording_bytes
+    };
+    if bytes > limit {
+        return Err(Error::invalid(
+            "file",
+            format!("{bytes} bytes; the limit for this kind of file is {limit}"),
+        ));
+    }
+    let (width, height) = match media_type {
+        MediaType::Jpeg => jpeg_size(path)?,
+        MediaType::Png => png_size(&head[..n])?,
+        MediaType::M4a | MediaType::Mp4 => (0, 0),
+    };
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > limits.max_pixels {
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "{width} × {height} px is {} MP; the limit is {} MP",
+                pixels / 1_000_000,
+                limits.max_pixels / 1_000_000
+            ),
+        ));
+    }
+    Ok(Probe {
+        media_type,
+        bytes,
+        width,
+        height,
+    })
+}
+
+/// The type from the magic bytes. HEIC and everything else is refused with what to do instead.
+pub fn sniff(head: &[u8]) -> Result<MediaType> {
+    if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return Ok(MediaType::Jpeg);
+    }
+    if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Ok(MediaType::Png);
+    }
+    if head.len() >= 12 && &head[4..8] == b"ftyp" {
+        return match &head[8..12] {
+            b"M4A " | b"M4B " => Ok(MediaType::M4a),
+            b"heic" | b"heix" | b"heim" | b"heis" | b"hevc" | b"hevx" | b"mif1" | b"msf1"
+            | b"avif" => Err(Error::invalid(
+                "file",
+                "HEIC/HEIF photos are not accepted: set the camera to capture JPEG \
+                 (on iPhone: Settings › Camera › Formats › Most Compatible)",
+            )),
+            _ => Ok(MediaType::Mp4),
+        };
+    }
+    Err(Error::invalid(
+        "file",
+        "not a JPEG or PNG photo, nor an m4a/mp4 recording: capture photos as JPEG",
+    ))
+}
+
+/// Width and height from the JPEG's frame header (the decoder reads markers only).
+fn jpeg_size(path: &Path) -> Result<(u32, u32)> {
+    let file = File::open(path).map_err(|e| Error::file(path, e))?;
+    let mut decoder = jpeg_decoder::Decoder::new(BufReader::new(file));
+    decoder
+        .read_info()
+        .map_err(|e| Error::invalid("file", format!("the JPEG header cannot be read: {e}")))?;
+    let info = decoder
+        .info()
+        .ok_or_else(|| Error::invalid("file", "the JPEG has no frame header"))?;
+    Ok((u32::from(info.width), u32::from(info.height)))
+}
+
+/// Width and height from the PNG's IHDR chunk, which must come first.
+fn png_size(head: &[u8]) -> Result<(u32, u32)> {
+    if head.len() < 24 || &head[12..16] != b"IHDR" {
+        return Err(Error::invalid("file", "the PNG has no IHDR header"));
+    }
+    let be = |at: usize| u32::from_be_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
+    Ok((be(16), be(20)))
+}
+
+/// A recording's duration from its `moov/mvhd` box, if it has a readable one.
+pub fn duration_ms(path: &Path) -> Option<u64> {
+    let mut file = BufReader::new(File::open(path).ok()?);
+    let end = file.seek(SeekFrom::End(0)).ok()?;
+    let moov = find_box(&mut file, 0, end, b"moov")?;
+    let mvhd = find_box(&mut file, moov.0, moov.1, b"mvhd")?;
+    file.seek(SeekFrom::Start(mvhd.0)).ok()?;
+    let mut version = [0u8; 4];
+    file.read_exact(&mut version).ok()?;
+    let (timescale, duration) = if version[0] == 1 {
+        let mut b = [0u8; 28];
+        file.read_exact(&mut b).ok()?;
+        let timescale = u32::from_be_bytes(b[16..20].try_into().ok()?);
+        (timescale, u64::from_be_bytes(b[20..28].try_into().ok()?))
+    } else {
+        let mut b = [0u8; 16];
+        file.read_exact(&mut b).ok()?;
+        let timescale = u32::from_be_bytes(b[8..12].try_into().ok()?);
+        (
+            timescale,
+            u64::from(u32::from_be_bytes(b[12..16].try_into().ok()?)),
+        )
+    };
+    if timescale == 0 || duration == u64::MAX || duration == u64::from(u32::MAX) {
+        return None; // unknown duration
+    }
+    Some((u128::from(duration) * 1000 / u128::from(timescale)) as u64)
+}
+
+/// The payload range (start, end) of the first box of `kind` between `from` and `to`.
+fn find_box(
+    file: &mut (impl Read + Seek),
+    from: u64,
+    to: u64,
+    kind: &[u8; 4],
+) -> Option<(u64, u64)> {
+    let mut at = from;
+    while at + 8 <= to {
+        file.seek(SeekFrom::Start(at)).ok()?;
+        let mut header = [0u8; 8];
+        file.read_exact(&mut header).ok()?;
+        let size32 = u32::from_be_bytes(header[..4].try_into().ok()?);
+        let (size, payload) = match size32 {
+            0 => (to - at, at + 8),
+            1 => {
+                let mut large = [0u8; 8];
+                file.read_exact(&mut large).ok()?;
+                (u64::from_be_bytes(large), at + 16)
+            }
+            n => (u64::from(n), at + 8),
+        };
+        let end = at.checked_add(size)?;
+        if size < payload - at || end > to {
+            return None;
+        }
+        if &header[4..8] == kind {
+            return Some((payload, end));
+        }
+        at = end;
+    }
+    None
+}
+
+fn read_up_to(reader: &mut impl Read, buffer: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match reader.read(&mut buffer[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn magic_bytes_name_the_type_and_heic_says_what_to_do() {
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE1]).unwrap(), MediaType::Jpeg);
+        let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic";
+        let e = sniff(heic).unwrap_err().to_string();
+        assert!(e.contains("JPEG"), "{e}");
+        assert_eq!(
+            sniff(b"\0\0\0\x1cftypM4A \0\0\0\0").unwrap(),
+            MediaType::M4a
+        );
+        assert_eq!(
+            sniff(b"\0\0\0\x1cftypisom\0\0\0\0").unwrap(),
+            MediaType::Mp4
+        );
+        for other in [&b"GIF89a"[..], b"", b"%PDF-1.7", b"RIFF\0\0\0\0WEBPVP8 "] {
+            assert!(sniff(other).is_err());
+        }
+    }
+}

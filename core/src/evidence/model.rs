@@ -1,0 +1,109 @@
+//! Evidence as the apps give and see it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::evidence::derive::Derived;
+use crate::evidence::media::MediaType;
+use crate::evidence::metadata::ExifSummary;
+use crate::officer::Officer;
+use crate::position::GeoPosition;
+use crate::wire::wire_enum;
+
+wire_enum! {
+    /// What the evidence shows.
+    #[derive(uniffi::Enum)]
+    pub enum EvidenceKind {
+        /// The scene: premises, the place of the dispute.
+        Scene = "scene",
+        /// The goods in dispute.
+        Goods = "goods",
+        /// A receipt or invoice (小票, 发票).
+        Receipt = "receipt",
+        /// A screenshot of an online purchase (PNG allowed).
+        Screenshot = "screenshot",
+        /// The vehicle's odometer.
+        Odometer = "odometer",
+        /// A document: a contract, a licence, a letter (PNG allowed).
+        Document = "document",
+        /// Audio or video: an interview, the full-process record (m4a, mp4).
+        Recording = "recording",
+        Other = "other",
+    }
+}
+
+wire_enum! {
+    /// Where the device's own fix at capture came from.
+    #[derive(uniffi::Enum)]
+    pub enum FixSource {
+        /// The app passed its current location.
+        App = "app",
+        /// The newest fix of a trip this device recorded.
+        Trip = "trip",
+    }
+}
+
+/// What the app passes to add evidence: a path, never the bytes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct NewEvidence {
+    /// The case's id or number.
+    pub case_id: String,
+    /// A file the app can read: the camera's JPEG, a PNG screenshot, an m4a or mp4.
+    pub path: String,
+    pub kind: EvidenceKind,
+    #[uniffi(default)]
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Burn the case number, trusted time and position into the display copy.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub caption: bool,
+    /// Where the device is now (its current fix); else the newest trip fix, if recent.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub place: Option<GeoPosition>,
+    /// When `place` was fixed (ms, UTC); now if not given.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub place_time_ms: Option<i64>,
+}
+
+/// The device's own position at capture.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct DeviceFix {
+    pub position: GeoPosition,
+    pub time_ms: i64,
+    pub source: FixSource,
+}
+
+/// A piece of evidence as the device holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct Evidence {
+    pub id: String,
+    pub case_id: String,
+    pub kind: EvidenceKind,
+    pub media_type: MediaType,
+    /// The original's SHA-256, lowercase hex: its name in the blob store.
+    pub sha256: String,
+    pub bytes: u64,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub duration_ms: Option<u64>,
+    /// Photos only.
+    pub exif: Option<ExifSummary>,
+    pub display: Option<Derived>,
+    pub thumbnail: Option<Derived>,
+    pub device_fix: Option<DeviceFix>,
+    /// Trusted time of capture.
+    pub captured_at_ms: i64,
+    pub captured_by: Officer,
+    pub note: Option<String>,
+    /// The event that records it.
+    pub seq: u64,
+}
+
+/// Limits of what an officer enters.
+pub mod limits {
+    pub const NOTE: usize = 2000;
+    /// A device fix older than this at capture is not the device's position then.
+    pub const FIX_MAX_AGE_MS: i64 = 10 * 60 * 1000;
+}
