@@ -1,6 +1,7 @@
 //! `redshield`: drives the core's API on a desktop exactly as a phone does (the same
 //! `FieldCore` calls), for operators, scripts, load simulation and tests.
 
+mod evidence;
 mod output;
 mod platform;
 mod trip;
@@ -72,6 +73,9 @@ enum StoreCommand {
     /// Vehicle trips and mileage.
     #[command(subcommand)]
     Trip(trip::TripCommand),
+    /// Evidence photos and recordings.
+    #[command(subcommand)]
+    Evidence(evidence::EvidenceCommand),
     /// The signed event log.
     #[command(subcommand)]
     Log(LogCommand),
@@ -195,7 +199,7 @@ struct StepArgs {
 }
 
 #[derive(Args)]
-struct PlaceArgs {
+pub struct PlaceArgs {
     /// WGS-84 degrees.
     #[arg(long, requires = "lon", allow_hyphen_values = true)]
     lat: Option<f64>,
@@ -207,7 +211,7 @@ struct PlaceArgs {
 }
 
 impl PlaceArgs {
-    fn position(&self) -> Option<GeoPosition> {
+    pub fn position(&self) -> Option<GeoPosition> {
         self.lat
             .zip(self.lon)
             .map(|(latitude, longitude)| GeoPosition {
@@ -388,6 +392,7 @@ fn run(cli: Cli, out: &Output) -> Result<ExitCode, Failure> {
         StoreCommand::Case(command) => case(&core, command, out)?,
         StoreCommand::Departments => out.departments(&core.departments()?),
         StoreCommand::Trip(command) => trip::run(&core, command, out)?,
+        StoreCommand::Evidence(command) => return evidence::run(&core, command, out),
         StoreCommand::Log(LogCommand::Verify) => {
             let report = core.verify_chain()?;
             out.chain_report(&report);

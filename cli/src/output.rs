@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use chrono::DateTime;
 use redshield_core::api::{
     AbuseFlag, Case, CasePage, CaseSummary, ChainReport, CodeVerdict, CoreError, Department,
-    FieldCore, MerchantView, Mileage, MonthlyMileage, Officer, Trip,
+    Evidence, EvidenceReport, FieldCore, MerchantView, Mileage, MonthlyMileage, Officer,
+    RedactionManifest, Trip,
 };
 use redshield_core::cases::workflow::step_name;
 use redshield_core::clock::BEIJING;
@@ -201,6 +202,81 @@ impl Output {
         });
     }
 
+    pub fn evidence(&self, e: &Evidence) {
+        self.print(evidence_json(e), || evidence_text(e));
+    }
+
+    pub fn evidence_list(&self, list: &[Evidence]) {
+        let value = json!({ "evidence": list.iter().map(evidence_json).collect::<Vec<_>>() });
+        self.print(value, || {
+            if list.is_empty() {
+                return "no evidence".into();
+            }
+            list.iter()
+                .map(|e| {
+                    format!(
+                        "{}  {:<10} {:<10} {}  {}",
+                        e.id,
+                        e.kind.as_str(),
+                        e.media_type.as_str(),
+                        beijing(e.captured_at_ms),
+                        &e.sha256[..16]
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+    }
+
+    pub fn evidence_reports(&self, reports: &[EvidenceReport]) {
+        let value = json!({
+            "intact": reports.iter().all(|r| r.intact),
+            "reports": serde_json::to_value(reports).unwrap_or(Value::Null),
+        });
+        self.print(value, || {
+            if reports.is_empty() {
+                return "no evidence".into();
+            }
+            reports
+                .iter()
+                .flat_map(|r| {
+                    let head = format!(
+                        "{} (event {}): {}",
+                        r.evidence_id,
+                        r.seq,
+                        if r.intact { "intact" } else { "FAILED" }
+                    );
+                    let checks = r.checks.iter().map(|c| {
+                        let mark = if c.passed { "ok  " } else { "FAIL" };
+                        let detail = c
+                            .detail
+                            .as_ref()
+                            .map_or(String::new(), |d| format!(": {d}"));
+                        format!("  {mark} {}{detail}", c.code)
+                    });
+                    std::iter::once(head).chain(checks)
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+    }
+
+    pub fn redaction(&self, m: &RedactionManifest) {
+        let value = serde_json::to_value(m).unwrap_or(Value::Null);
+        self.print(value, || {
+            let mut lines = vec![format!(
+                "wrote {} × {} px ({}), manifest {}",
+                m.width,
+                m.height,
+                &m.exported_sha256[..16],
+                m.manifest_path
+            )];
+            lines.extend(m.removed.iter().map(|r| format!("removed: {r}")));
+            lines.push(format!("warning: {}", m.warning));
+            lines.join("\n")
+        });
+    }
+
     pub fn count(&self, what: &str, n: u64) {
         let key = what.replace(' ', "_");
         self.print(json!({ key: n }), || format!("{n} {what}"));
@@ -240,6 +316,78 @@ impl Output {
             eprintln!("error: {message}");
         }
     }
+}
+
+/// Evidence as the core returns it, plus the figures scripts look for at the top level.
+fn evidence_json(e: &Evidence) -> Value {
+    let mut value = serde_json::to_value(e).unwrap_or(Value::Null);
+    let exif = e.exif.as_ref();
+    let gps = exif.and_then(|x| x.latitude.zip(x.longitude));
+    value["taken_at"] = exif
+        .and_then(|x| match (&x.taken_local, &x.taken_offset) {
+            (Some(local), Some(offset)) => Some(format!("{local}{offset}")),
+            (Some(local), None) => Some(local.clone()),
+            _ => None,
+        })
+        .into();
+    value["gps"] = gps.map_or(Value::Null, |(lat, lon)| json!({ "lat": lat, "lon": lon }));
+    value["display_sha256"] = e.display.as_ref().map(|d| d.sha256.clone()).into();
+    value["thumb_sha256"] = e.thumbnail.as_ref().map(|d| d.sha256.clone()).into();
+    value["captured_at"] = beijing(e.captured_at_ms).into();
+    value
+}
+
+fn evidence_text(e: &Evidence) -> String {
+    let row = |label: &str, value: String| format!("{label:<10}{value}");
+    let mut lines = vec![
+        row("evidence", e.id.clone()),
+        row(
+            "kind",
+            format!(
+                "{} ({}, {} bytes)",
+                e.kind.as_str(),
+                e.media_type.as_str(),
+                e.bytes
+            ),
+        ),
+        row("sha256", e.sha256.clone()),
+        row(
+            "captured",
+            format!("{} by {}", beijing(e.captured_at_ms), e.captured_by.name),
+        ),
+    ];
+    if let (Some(w), Some(h)) = (e.width, e.height) {
+        lines.push(row("size", format!("{w} × {h} px")));
+    }
+    if let Some(ms) = e.duration_ms {
+        lines.push(row("duration", format!("{:.1} s", ms as f64 / 1000.0)));
+    }
+    if let Some(x) = &e.exif {
+        let gps = x
+            .latitude
+            .zip(x.longitude)
+            .map_or("no GPS".to_string(), |(lat, lon)| {
+                format!("GPS {lat:.6}, {lon:.6}")
+            });
+        let taken = x.taken_local.clone().unwrap_or_else(|| "no time".into());
+        lines.push(row(
+            "exif",
+            format!(
+                "{}: {taken}, {gps}, orientation {}",
+                x.status.as_str(),
+                x.orientation
+            ),
+        ));
+    }
+    for (label, copy) in [("display", &e.display), ("thumbnail", &e.thumbnail)] {
+        if let Some(c) = copy {
+            lines.push(row(
+                label,
+                format!("{} × {} px, {}", c.width, c.height, c.sha256),
+            ));
+        }
+    }
+    lines.join("\n")
 }
 
 /// A trip with its track's figures at the top level (`trip_id`, `distance_m`, `dropped` by

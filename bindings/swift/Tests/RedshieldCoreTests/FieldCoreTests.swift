@@ -1,6 +1,9 @@
 // Mirrors bindings/kotlin's FieldCoreTest: the generated Swift against the real library.
+import CoreGraphics
 import CryptoKit
 import Foundation
+import ImageIO
+import UniformTypeIdentifiers
 import XCTest
 
 import RedshieldCore
@@ -273,5 +276,42 @@ final class FieldCoreTests: XCTestCase {
         let picked = fromGcj02(position: route[0])
         XCTAssertEqual(picked.latitude, 28.2, accuracy: 1e-7)
         XCTAssertEqual(picked.longitude, 112.9, accuracy: 1e-7)
+    }
+
+    /// A real JPEG from ImageIO: red left half, blue right half.
+    private func photo(width: Int, height: Int) throws -> URL {
+        let space = CGColorSpaceCreateDeviceRGB()
+        let context = CGContext(data: nil, width: width, height: height, bitsPerComponent: 8,
+                                bytesPerRow: 0, space: space,
+                                bitmapInfo: CGImageAlphaInfo.noneSkipLast.rawValue)!
+        context.setFillColor(red: 1, green: 0, blue: 0, alpha: 1)
+        context.fill(CGRect(x: 0, y: 0, width: width / 2, height: height))
+        context.setFillColor(red: 0, green: 0, blue: 1, alpha: 1)
+        context.fill(CGRect(x: width / 2, y: 0, width: width - width / 2, height: height))
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent(UUID().uuidString + ".jpg")
+        let destination = CGImageDestinationCreateWithURL(
+            url as CFURL, UTType.jpeg.identifier as CFString, 1, nil)!
+        CGImageDestinationAddImage(destination, context.makeImage()!, nil)
+        XCTAssertTrue(CGImageDestinationFinalize(destination))
+        return url
+    }
+
+    func testAPhotoBecomesEvidenceWithCopiesVerifiesAndIsSharedRedacted() throws {
+        let core = try signedIn()
+        let caseNumber = try core.openCase(case: complaint("王芳")).number
+        let file = try photo(width: 3000, height: 2000)
+        let evidence = try core.addEvidence(evidence: NewEvidence(
+            caseId: caseNumber, path: file.path, kind: .goods, caption: true,
+            place: GeoPosition(latitude: 28.1942, longitude: 112.9823, accuracyM: 6)))
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: try core.blobPath(sha256: evidence.sha256))),
+                       try Data(contentsOf: file))
+        XCTAssertEqual(evidence.display?.width, 2048)
+        XCTAssertEqual(evidence.display?.caption.first, caseNumber)
+        XCTAssertTrue(try core.verifyEvidence(evidenceId: evidence.id).intact)
+        let shared = FileManager.default.temporaryDirectory
+            .appendingPathComponent(UUID().uuidString + ".jpg").path
+        let manifest = try core.exportRedactedEvidence(evidenceId: evidence.id, path: shared)
+        XCTAssertTrue(manifest.removed.contains { $0.contains("caption") })
     }
 }

@@ -1,6 +1,9 @@
 package org.redshield.core
 
+import java.awt.Color
+import java.awt.image.BufferedImage
 import java.io.File
+import javax.imageio.ImageIO
 import java.nio.file.Path
 import org.junit.jupiter.api.Assertions.assertArrayEquals
 import org.junit.jupiter.api.Assertions.assertEquals
@@ -312,6 +315,62 @@ class FieldCoreTest {
                 core.importGpx(dir.resolve("none.gpx").toString(), NewTrip(vehicle = "湘A·1", crewCount = 1u, purpose = Purpose.OTHER))
             }
             assertTrue(missing.path.endsWith("none.gpx"))
+        }
+    }
+
+    /** A real JPEG from the JDK's own encoder: red left half, blue right half. */
+    private fun photo(width: Int, height: Int): File {
+        val image = BufferedImage(width, height, BufferedImage.TYPE_INT_RGB)
+        val g = image.createGraphics()
+        g.color = Color.RED
+        g.fillRect(0, 0, width / 2, height)
+        g.color = Color.BLUE
+        g.fillRect(width / 2, 0, width - width / 2, height)
+        g.dispose()
+        val file = dir.resolve("photo-${width}x$height.jpg").toFile()
+        assertTrue(ImageIO.write(image, "jpg", file))
+        return file
+    }
+
+    @Test
+    fun `a photo becomes evidence with copies, verifies, and is shared redacted`() {
+        FieldCore.open(store, KeystorePlatform()).use { core ->
+            core.signedIn()
+            val case = core.openCase(complaint("王芳"))
+            val file = photo(3000, 2000)
+            val evidence = core.addEvidence(
+                NewEvidence(
+                    caseId = case.number, path = file.path, kind = EvidenceKind.GOODS, caption = true,
+                    place = GeoPosition(latitude = 28.1942, longitude = 112.9823, accuracyM = 6.0),
+                ),
+            )
+            // The original is kept byte for byte under its hash.
+            assertArrayEquals(file.readBytes(), File(core.blobPath(evidence.sha256)).readBytes())
+            assertEquals(3000u, evidence.width)
+            val display = evidence.display!!
+            assertEquals(2048u to 1366u, display.width to display.height)
+            assertEquals(case.number, display.caption.first())
+            assertEquals(320u, evidence.thumbnail!!.width)
+            assertEquals(ExifStatus.ABSENT, evidence.exif!!.status)
+            assertEquals(FixSource.APP, evidence.deviceFix!!.source)
+
+            val report = core.verifyEvidence(evidence.id)
+            assertTrue(report.intact, report.toString())
+            assertTrue(report.checks.any { it.code == "original.hash.match" })
+
+            val shared = dir.resolve("shared.jpg").toString()
+            val manifest = core.exportRedactedEvidence(evidence.id, shared)
+            assertTrue(manifest.removed.any { it.contains("caption") })
+            assertTrue(File(manifest.manifestPath).exists())
+            assertNotNull(ImageIO.read(File(shared)))
+
+            val heic = dir.resolve("photo.heic").toFile()
+            heic.writeBytes(byteArrayOf(0, 0, 0, 0x18) + "ftypheic".toByteArray() + ByteArray(16))
+            val refused = assertThrows<CoreException.InvalidInput> {
+                core.addEvidence(NewEvidence(caseId = case.id, path = heic.path, kind = EvidenceKind.SCENE))
+            }
+            assertTrue(refused.reason.contains("JPEG"), refused.reason)
+            assertEquals(1, core.caseEvidence(case.id).size)
         }
     }
 }

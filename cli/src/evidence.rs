@@ -1,0 +1,96 @@
+//! `redshield evidence …`: photos and recordings into a case, checked, and shared redacted.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+use redshield_core::api::{EvidenceKind, FieldCore, GeoPosition, NewEvidence};
+
+use crate::output::Output;
+use crate::{Failure, PlaceArgs, arg_enum};
+
+#[derive(Subcommand)]
+pub enum EvidenceCommand {
+    /// Take a photo (JPEG; PNG for screenshots and documents) or a recording (m4a, mp4) into
+    /// a case's evidence.
+    Add {
+        file: PathBuf,
+        /// The case's id or number.
+        #[arg(long)]
+        case: String,
+        #[arg(long, value_enum, default_value = "scene")]
+        kind: KindArg,
+        /// Burn the case number, time and position into the display copy.
+        #[arg(long)]
+        caption: bool,
+        #[arg(long)]
+        note: Option<String>,
+        /// Where the device is (else its newest trip fix, if recent).
+        #[command(flatten)]
+        place: PlaceArgs,
+    },
+    /// One piece of evidence.
+    Show { id: String },
+    /// A case's evidence.
+    List {
+        #[arg(long)]
+        case: String,
+    },
+    /// Check evidence from the bytes (all of it without an ID); exit 3 if anything fails.
+    Verify { id: Option<String> },
+    /// Write a photo's copy for sharing: no metadata, no caption; a manifest beside it.
+    Export {
+        id: String,
+        /// The only export there is, said explicitly.
+        #[arg(long, required = true)]
+        redacted: bool,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+arg_enum!(KindArg => EvidenceKind {
+    Scene, Goods, Receipt, Screenshot, Odometer, Document, Recording, Other,
+});
+
+pub fn run(core: &FieldCore, command: EvidenceCommand, out: &Output) -> Result<ExitCode, Failure> {
+    match command {
+        EvidenceCommand::Add {
+            file,
+            case,
+            kind,
+            caption,
+            note,
+            place,
+        } => {
+            let place: Option<GeoPosition> = place.position();
+            out.evidence(&core.add_evidence(NewEvidence {
+                case_id: case,
+                path: file.to_string_lossy().into_owned(),
+                kind: kind.into(),
+                note,
+                caption,
+                place,
+                place_time_ms: None,
+            })?);
+        }
+        EvidenceCommand::Show { id } => out.evidence(&core.get_evidence(id)?),
+        EvidenceCommand::List { case } => out.evidence_list(&core.case_evidence(case)?),
+        EvidenceCommand::Verify { id } => {
+            let reports = match id {
+                Some(id) => vec![core.verify_evidence(id)?],
+                None => core.verify_all_evidence()?,
+            };
+            out.evidence_reports(&reports);
+            if reports.iter().any(|r| !r.intact) {
+                return Ok(ExitCode::from(3));
+            }
+        }
+        EvidenceCommand::Export { id, out: path, .. } => {
+            let manifest =
+                core.export_redacted_evidence(id, path.to_string_lossy().into_owned())?;
+            out.redaction(&manifest);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
