@@ -2,7 +2,9 @@
 //! hash the original, read EXIF, decode, make the upright display copy and the thumbnail, sign
 //! and store the event — beside libvips making the same two copies with two `vipsthumbnail`
 //! runs, in one run, each as its own process at one thread. Reports median wall time, the
-//! ratio, and each process's peak RSS (from `wait4`).
+//! ratio, and each process's peak RSS (from `wait4`). Each command is started by a fresh copy
+//! of this binary (`--measure`): a child's peak RSS counts the memory of the process it was
+//! forked from, and this one holds the test photo.
 //!
 //! Needs `vipsthumbnail` (Debian: `apt-get install libvips-tools`).
 //! Run: `cargo bench -p redshield --bench evidence_intake`.
@@ -17,31 +19,49 @@ use std::time::{Duration, Instant};
 
 const ROUNDS: usize = 7;
 
-/// A finished child: its wall time and peak resident set.
+/// A finished command: its wall time and peak resident set.
 struct Run {
     wall: Duration,
     max_rss_kib: i64,
 }
 
+/// Runs `command` through a small launcher process (this binary with `--measure`).
+fn run(command: &Command) -> Run {
+    let out = Command::new(std::env::current_exe().unwrap())
+        .arg("--measure")
+        .arg(command.get_program())
+        .args(command.get_args())
+        .envs(command.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{command:?}: {text}");
+    let (wall_ns, rss) = text.trim().split_once(' ').unwrap();
+    Run {
+        wall: Duration::from_nanos(wall_ns.parse().unwrap()),
+        max_rss_kib: rss.parse().unwrap(),
+    }
+}
+
+/// The launcher: runs the command, prints "<wall ns> <peak RSS KiB>".
 // The child is reaped by `wait4`, which std's `wait` cannot replace: it also gives the rusage.
 #[allow(clippy::zombie_processes)]
-fn run(command: &mut Command) -> Run {
+fn measure(program: &str, args: &[String]) {
     let start = Instant::now();
-    let child = command.spawn().expect("the command starts");
+    let child = Command::new(program)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("the command starts");
     let mut status = 0;
     // SAFETY: an all-zero rusage is a valid value, and wait4 fills it for our own child.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: waits for our own child, writing into the two locals.
     let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
     let wall = start.elapsed();
-    assert!(
-        pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "{command:?} failed"
-    );
-    Run {
-        wall,
-        max_rss_kib: usage.ru_maxrss,
-    }
+    let ok = pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    assert!(ok, "{program} {args:?} failed");
+    println!("{} {}", wall.as_nanos(), usage.ru_maxrss);
 }
 
 fn median(mut runs: Vec<Duration>) -> Duration {
@@ -50,6 +70,10 @@ fn median(mut runs: Vec<Duration>) -> Duration {
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--measure") {
+        return measure(&args[2], &args[3..]);
+    }
     if Command::new("vipsthumbnail")
         .arg("--version")
         .output()
@@ -94,8 +118,7 @@ fn main() {
             .arg(&store)
             .args(["evidence", "add"])
             .arg(&photo)
-            .args(["--case", &case, "--kind", "scene"])
-            .stdout(std::process::Stdio::null()));
+            .args(["--case", &case, "--kind", "scene"]));
         let (display, thumb) = (
             vips(&photo, 2048, dir.path()),
             vips(&photo, 320, dir.path()),

@@ -626,3 +626,81 @@ fn bad_gpx_files_are_refused_clearly() {
     let listed = json(&store, &["trip", "summary", "--month", "2026-11"]);
     assert_eq!(listed["total"]["trips"], 0, "nothing half-imported");
 }
+
+#[path = "../../core/tests/common/images.rs"]
+#[allow(dead_code)]
+mod images;
+
+#[test]
+fn evidence_is_added_verified_and_exported_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    init(&store);
+    let case = open_complaint(&store, "王芳");
+    let number = case["number"].as_str().unwrap();
+    let photo = dir.path().join("photo.jpg");
+    let exif = images::Exif {
+        orientation: Some(6),
+        gps: Some((28.194_2, 112.982_3, None)),
+        taken: Some("2026:11:28 10:30:00"),
+        offset: Some("+08:00"),
+        ..images::Exif::default()
+    };
+    std::fs::write(&photo, images::jpeg(&images::scene(600, 400), &exif)).unwrap();
+    let path = photo.to_string_lossy().into_owned();
+    let args = [
+        "evidence",
+        "add",
+        &path,
+        "--case",
+        number,
+        "--kind",
+        "goods",
+        "--caption",
+    ];
+    let added = json(&store, &args);
+    for key in ["id", "sha256", "display_sha256", "thumb_sha256"] {
+        assert!(added[key].is_string(), "{key}: {added}");
+    }
+    // Stored 400 × 600 with orientation 6: the original's size, the copy upright.
+    assert_eq!(
+        (added["width"].clone(), added["height"].clone()),
+        (400.into(), 600.into())
+    );
+    assert_eq!(added["display"]["width"], 600);
+    assert_eq!(added["taken_at"], "2026-11-28T10:30:00+08:00");
+    assert!((added["gps"]["lat"].as_f64().unwrap() - 28.1942).abs() < 1e-6);
+
+    let id = added["id"].as_str().unwrap();
+    let verified = json(&store, &["evidence", "verify", id]);
+    assert_eq!(verified["intact"], true, "{verified}");
+
+    let out = dir.path().join("shared.jpg");
+    let out_arg = out.to_string_lossy().into_owned();
+    let args = ["evidence", "export", id, "--redacted", "--out", &out_arg];
+    let manifest = json(&store, &args);
+    assert_eq!(manifest["original_sha256"], added["sha256"]);
+    assert!(out.exists() && dir.path().join("shared.jpg.manifest.json").exists());
+
+    // A flipped byte in the stored original: exit 3 and the failing check named.
+    let blob = store
+        .join("blobs")
+        .join(&added["sha256"].as_str().unwrap()[..2])
+        .join(added["sha256"].as_str().unwrap());
+    let mut bytes = std::fs::read(&blob).unwrap();
+    let last = bytes.len() - 3;
+    bytes[last] ^= 0xff;
+    std::fs::write(&blob, bytes).unwrap();
+    let failed = redshield(&store, &["--json", "evidence", "verify"]);
+    assert_eq!(failed.status.code(), Some(3));
+    let report: Value = serde_json::from_slice(&failed.stdout).unwrap();
+    let codes = report["reports"][0]["checks"].to_string();
+    assert!(codes.contains("original.hash.mismatch"), "{codes}");
+
+    let heic = dir.path().join("photo.heic");
+    std::fs::write(&heic, images::heic_header()).unwrap();
+    let heic = heic.to_string_lossy().into_owned();
+    let refused = redshield(&store, &["evidence", "add", &heic, "--case", number]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("JPEG"));
+}

@@ -97,28 +97,14 @@ fn a_dozing_phone_and_a_tunnel_through_a_gpx_file() {
     let dir = tempfile::tempdir().unwrap();
     let mut device = device_in(&dir.path().join("store"));
 
-    // Every tenth fix twice; then ten minutes of the last position repeated.
-    let mut fixes = drive(ROUTE, 12.0, 1.0, T0);
-    let expected = length(&fixes);
-    let twice: Vec<Fix> = fixes.iter().step_by(10).cloned().collect();
-    let duplicates = twice.len() as u64;
-    fixes.extend(twice);
-    fixes.sort_by_key(|f| f.time_ms);
-    let last = fixes[400].clone();
-    let resume = fixes.iter().position(|f| f.time_ms > last.time_ms).unwrap();
-    for f in &mut fixes[resume..] {
-        f.time_ms += 600_000;
-    }
-    let repeats: Vec<Fix> = (1..60)
-        .map(|k| Fix::at(last.latitude, last.longitude, last.time_ms + k * 10_000))
-        .collect();
-    fixes.splice(resume..resume, repeats);
-    let r = through_gpx(&mut device, dir.path(), &fixes);
-    assert_eq!(dropped(&r, DropReason::DuplicateTime), duplicates);
+    let d = dozing(T0);
+    let r = through_gpx(&mut device, dir.path(), &d.fixes);
+    assert_eq!(dropped(&r, DropReason::DuplicateTime), d.duplicates);
     assert_eq!(dropped(&r, DropReason::RepeatedPosition), 59);
     assert_eq!(r.gaps.len(), 1);
     assert!(r.stops.is_empty());
-    assert_close(r.distance_m, expected, 0.001, "dozing");
+    assert_eq!((r.gaps[0].from_ms, r.gaps[0].to_ms), d.gap);
+    assert_close(r.distance_m, d.expected_m, 0.001, "dozing");
 
     let mut tunnel = drive(ROUTE, 12.0, 1.0, T0);
     tunnel.drain(100..420);

@@ -137,34 +137,14 @@ fn drive_park_drive_counts_the_drives_and_one_stop() {
 
 #[test]
 fn duplicated_times_and_a_dozing_phone_are_dropped_and_the_silence_is_a_gap() {
-    let mut fixes = drive(ROUTE, 12.0, 1.0, T0);
-    let expected = length(&fixes);
-    // Every tenth fix sent twice.
-    let twice: Vec<Fix> = fixes.iter().step_by(10).cloned().collect();
-    let duplicates = twice.len() as u64;
-    fixes.extend(twice);
-    fixes.sort_by_key(|f| f.time_ms);
-    // After fix 400 the phone dozes for 10 minutes, repeating its last position every 10 s.
-    let last = fixes[400].clone();
-    let resume = fixes.iter().position(|f| f.time_ms > last.time_ms).unwrap();
-    let resumed_ms = fixes[resume].time_ms + 600_000;
-    for f in &mut fixes[resume..] {
-        f.time_ms += 600_000;
-    }
-    let repeats: Vec<Fix> = (1..60)
-        .map(|k| Fix::at(last.latitude, last.longitude, last.time_ms + k * 10_000))
-        .collect();
-    fixes.splice(resume..resume, repeats);
-    let r = report(&fixes);
-    assert_eq!(dropped(&r, DropReason::DuplicateTime), duplicates);
+    let d = dozing(T0);
+    let r = report(&d.fixes);
+    assert_eq!(dropped(&r, DropReason::DuplicateTime), d.duplicates);
     assert_eq!(dropped(&r, DropReason::RepeatedPosition), 59);
     assert_eq!(r.gaps.len(), 1, "{:?}", r.gaps);
-    assert_eq!(
-        (r.gaps[0].from_ms, r.gaps[0].to_ms),
-        (last.time_ms, resumed_ms)
-    );
+    assert_eq!((r.gaps[0].from_ms, r.gaps[0].to_ms), d.gap);
     assert!(r.stops.is_empty(), "a gap is never a stop: {:?}", r.stops);
-    assert_close(r.distance_m, expected, 0.001, "dozing");
+    assert_close(r.distance_m, d.expected_m, 0.001, "dozing");
 }
 
 #[test]

@@ -29,7 +29,7 @@ impl MediaType {
 }
 
 /// Limits against decompression bombs and runaway files, checked before decoding.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct MediaLimits {
     /// `evidence.max_image_bytes`: default 40 MB.
     pub max_image_bytes: u64,

@@ -168,3 +168,39 @@ pub fn assert_close(measured: f64, expected: f64, tolerance: f64, what: &str) {
         error * 100.0
     );
 }
+
+/// A drive as a dozing phone reports it: every tenth fix sent twice, then, after fix 400, ten
+/// minutes of the last position repeated every 10 s (59 repeats) before the drive resumes.
+pub struct Dozing {
+    pub fixes: Vec<Fix>,
+    /// The length of the drive itself.
+    pub expected_m: f64,
+    pub duplicates: u64,
+    /// The silence: from the last real fix to the first after it.
+    pub gap: (i64, i64),
+}
+
+pub fn dozing(t0: i64) -> Dozing {
+    let mut fixes = drive(ROUTE, 12.0, 1.0, t0);
+    let expected_m = length(&fixes);
+    let twice: Vec<Fix> = fixes.iter().step_by(10).cloned().collect();
+    let duplicates = twice.len() as u64;
+    fixes.extend(twice);
+    fixes.sort_by_key(|f| f.time_ms);
+    let last = fixes[400].clone();
+    let resume = fixes.iter().position(|f| f.time_ms > last.time_ms).unwrap();
+    for f in &mut fixes[resume..] {
+        f.time_ms += 600_000;
+    }
+    let gap = (last.time_ms, fixes[resume].time_ms);
+    let repeats: Vec<Fix> = (1..60)
+        .map(|k| Fix::at(last.latitude, last.longitude, last.time_ms + k * 10_000))
+        .collect();
+    fixes.splice(resume..resume, repeats);
+    Dozing {
+        fixes,
+        expected_m,
+        duplicates,
+        gap,
+    }
+}
