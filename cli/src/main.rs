@@ -1,6 +1,7 @@
 //! `redshield`: drives the core's API on a desktop exactly as a phone does (the same
 //! `FieldCore` calls), for operators, scripts, load simulation and tests.
 
+mod calendar;
 mod evidence;
 mod output;
 mod platform;
@@ -73,6 +74,9 @@ enum StoreCommand {
     /// Vehicle trips and mileage.
     #[command(subcommand)]
     Trip(trip::TripCommand),
+    /// The mainland working-day calendar and statutory due dates.
+    #[command(subcommand)]
+    Calendar(calendar::CalendarCommand),
     /// Evidence photos and recordings.
     #[command(subcommand)]
     Evidence(evidence::EvidenceCommand),
@@ -393,6 +397,11 @@ fn run(cli: Cli, out: &Output) -> Result<ExitCode, Failure> {
         StoreCommand::Departments => out.departments(&core.departments()?),
         StoreCommand::Trip(command) => trip::run(&core, command, out)?,
         StoreCommand::Evidence(command) => return evidence::run(&core, command, out),
+        StoreCommand::Calendar(command) => {
+            if !calendar::run(&core, command, out)? {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
         StoreCommand::Log(LogCommand::Verify) => {
             let report = core.verify_chain()?;
             out.chain_report(&report);

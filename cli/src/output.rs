@@ -46,7 +46,8 @@ fn summary_json(c: &CaseSummary) -> Value {
 }
 
 impl Output {
-    fn print(&self, value: Value, text: impl FnOnce() -> String) {
+    /// `value` for scripts (`--json`), `text` for people.
+    pub fn print(&self, value: Value, text: impl FnOnce() -> String) {
         if self.json {
             println!("{value}");
         } else {
@@ -292,6 +293,7 @@ impl Output {
             CoreError::NotAStore { .. } => ("not_a_store", 1, None),
             CoreError::StoreTooNew { .. } => ("store_too_new", 1, None),
             CoreError::CorruptLog { .. } => ("corrupt_log", 3, None),
+            CoreError::NoCalendarData { .. } => ("no_calendar_data", 1, None),
             CoreError::FileUnavailable { .. } => ("file_unavailable", 1, None),
             CoreError::Platform { .. } => ("platform", 1, None),
             CoreError::Storage { .. } => ("storage", 1, None),

@@ -704,3 +704,81 @@ fn evidence_is_added_verified_and_exported_from_the_command_line() {
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("JPEG"));
 }
+
+#[test]
+fn calendar_questions_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let next = json(
+        &store,
+        &[
+            "calendar",
+            "add-working-days",
+            "--from",
+            "2026-09-30",
+            "--days",
+            "1",
+        ],
+    );
+    assert_eq!(next["date"], "2026-10-08", "after National Day");
+    let saturday = json(&store, &["calendar", "is-working-day", "2026-10-10"]);
+    assert_eq!(saturday["working_day"], true, "a worked Saturday (调休)");
+    let holiday = redshield(
+        &store,
+        &["--json", "calendar", "is-working-day", "2026-10-02"],
+    );
+    assert_eq!(holiday.status.code(), Some(1));
+    let args = [
+        "calendar",
+        "deadline",
+        "--rule-set",
+        "121",
+        "--clock",
+        "accept",
+        "--received",
+        "2026-02-12",
+    ];
+    let due = json(&store, &args);
+    assert_eq!(
+        (due["date"].as_str(), due["provisional"].as_bool()),
+        (Some("2026-02-28"), Some(false))
+    );
+
+    // 2027: no data yet — an error for the day, a provisional date for the deadline.
+    let unknown = redshield(
+        &store,
+        &["--json", "calendar", "is-working-day", "2027-01-04"],
+    );
+    assert_eq!(unknown.status.code(), Some(1));
+    let error: Value = serde_json::from_slice(&unknown.stderr).unwrap();
+    assert_eq!(error["error"]["kind"], "no_calendar_data");
+    let args = [
+        "calendar",
+        "deadline",
+        "--rule-set",
+        "121",
+        "--clock",
+        "accept",
+        "--received",
+        "2027-01-04",
+    ];
+    assert_eq!(json(&store, &args)["provisional"], true);
+
+    let year = dir.path().join("2027.json");
+    let mut holidays: Vec<String> = ["01-01", "01-02", "01-03", "05-01", "10-01"]
+        .iter()
+        .map(|d| format!("2027-{d}"))
+        .collect();
+    holidays.extend((6..=12).map(|d| format!("2027-02-{d:02}")));
+    let data = serde_json::json!({
+        "year": 2027, "holidays": holidays, "working_days": ["2027-01-09"],
+        "source": "test data, not a notice",
+    });
+    std::fs::write(&year, data.to_string()).unwrap();
+    json(&store, &["calendar", "load", &year.to_string_lossy()]);
+    let loaded = json(&store, &args);
+    assert_eq!(
+        (loaded["date"].as_str(), loaded["provisional"].as_bool()),
+        (Some("2027-01-12"), Some(false))
+    );
+}

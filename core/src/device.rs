@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use uuid::Uuid;
 
+use crate::calendar::{self, Calendar, Year, YearData};
 use crate::cases::departments::{self, Department};
 use crate::cases::{
     self, AbuseFlag, Case, CasePage, CaseQuery, CaseState, MerchantView, NewCase, Step,
@@ -363,6 +364,19 @@ impl Device {
     /// The month's mileage (`YYYY-MM`, Beijing), of one vehicle or all.
     pub fn monthly_mileage(&self, month: &str, vehicle: Option<&str>) -> Result<MonthlyMileage> {
         trips::summary::month(&self.store.conn, month, vehicle)
+    }
+
+    /// The calendar in force: built-in data and the years loaded into this store.
+    pub fn calendar(&self) -> Result<Calendar> {
+        Calendar::of_store(&self.store.conn)
+    }
+
+    /// Loads a year's holidays and adjusted working days (reference data), checked first.
+    pub fn load_calendar_year(&mut self, data: YearData) -> Result<()> {
+        let year = Year::check(data)?;
+        let now = self.now_ms();
+        self.store
+            .write(|tx| calendar::years::store(tx, &year, now))
     }
 
     pub fn departments(&self) -> Result<Vec<Department>> {

@@ -42,6 +42,10 @@ pub enum Error {
     #[error("event log damaged at seq {seq}: {reason}")]
     Corrupt { seq: u64, reason: String },
 
+    /// A date no calendar data covers: never guessed.
+    #[error("no calendar data for {date} ({year}): load that year's holidays", year = date.format("%Y"))]
+    NoCalendar { date: chrono::NaiveDate },
+
     /// A file the caller named cannot be read or written.
     #[error("{path}: {reason}")]
     File { path: PathBuf, reason: String },

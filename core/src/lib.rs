@@ -7,8 +7,10 @@ uniffi::setup_scaffolding!();
 
 pub mod api;
 pub mod blind;
+pub mod calendar;
 pub mod cases;
 pub mod clock;
+pub mod clocks;
 pub mod device;
 pub mod error;
 pub mod events;

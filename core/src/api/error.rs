@@ -44,6 +44,11 @@ pub enum CoreError {
     #[error("event log damaged at seq {seq}: {reason}")]
     CorruptLog { seq: u64, reason: String },
 
+    /// No calendar data covers this date's year: the centre sends each year's holidays
+    /// (`load_calendar_year`). Deadlines are still computed, marked provisional.
+    #[error("no calendar data for {date}: load the holidays of {year}")]
+    NoCalendarData { date: String, year: i32 },
+
     /// A file the app named cannot be read or written (missing, too large, no permission).
     #[error("{path}: {reason}")]
     FileUnavailable { path: String, reason: String },
@@ -88,6 +93,10 @@ impl From<Error> for CoreError {
                 supported: supported as u64,
             },
             Error::Corrupt { seq, reason } => CoreError::CorruptLog { seq, reason },
+            Error::NoCalendar { date } => CoreError::NoCalendarData {
+                date: date.to_string(),
+                year: chrono::Datelike::year(&date),
+            },
             Error::File { path, reason } => CoreError::FileUnavailable {
                 path: path.display().to_string(),
                 reason,

@@ -9,8 +9,10 @@ mod records;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+pub use crate::calendar::YearData;
 pub use crate::cases::departments::Department;
 pub use crate::cases::*;
+pub use crate::clocks::{ClockKind, DueDate};
 pub use crate::evidence::derive::Derived;
 pub use crate::evidence::media::MediaType;
 pub use crate::evidence::metadata::{ExifStatus, ExifSummary};
@@ -30,6 +32,7 @@ pub use records::ChainReport;
 use crate::device::Device;
 use crate::platform::Platform;
 use crate::trips::gcj02;
+use crate::{calendar, clocks};
 
 pub type ApiResult<T> = Result<T, CoreError>;
 
@@ -218,6 +221,49 @@ impl FieldCore {
     /// The file of a blob (an original, a display copy, a thumbnail) by its SHA-256, to show.
     pub fn blob_path(&self, sha256: String) -> ApiResult<String> {
         Ok(self.device().blob_path(&sha256)?.display().to_string())
+    }
+
+    /// Whether a Beijing date (`YYYY-MM-DD`) is a working day on the mainland. A year without
+    /// calendar data is `CoreError::NoCalendarData`, never a guess.
+    pub fn is_working_day(&self, date: String) -> ApiResult<bool> {
+        let date = calendar::parse_date("date", &date)?;
+        Ok(self.device().calendar()?.is_working_day(date)?)
+    }
+
+    /// The `days`-th working day after `from` (`from` itself never counts, Art. 45).
+    pub fn add_working_days(&self, from: String, days: u32) -> ApiResult<String> {
+        let from = calendar::parse_date("from", &from)?;
+        let calendar = self.device().calendar()?;
+        Ok(calendar::add_working_days(&calendar, from, days)?
+            .format("%Y-%m-%d")
+            .to_string())
+    }
+
+    /// The due date of a statutory clock started on `start` under a rule set, with its
+    /// extension if approved. Across a year without calendar data it is marked provisional.
+    pub fn clock_due_date(
+        &self,
+        rule_set: RuleSet,
+        clock: ClockKind,
+        start: String,
+        extended: bool,
+    ) -> ApiResult<DueDate> {
+        let start = calendar::parse_date("start", &start)?;
+        let calendar = self.device().calendar()?;
+        Ok(clocks::due_date(
+            &calendar,
+            rule_set,
+            clock,
+            start,
+            extended,
+            &[],
+        )?)
+    }
+
+    /// Loads a year's holidays and adjusted working days (from the State Council's notice, sent
+    /// by the centre), checked; it replaces the built-in days of that year.
+    pub fn load_calendar_year(&self, year: YearData) -> ApiResult<()> {
+        Ok(self.device().load_calendar_year(year)?)
     }
 
     /// The departments directory for referrals.

@@ -209,6 +209,15 @@ const STEPS: &[M<'static>] = &[
         CREATE INDEX evidence_by_sha256 ON evidence (sha256);",
     )
     .down("DROP TABLE evidence;"),
+    // 6: calendar years loaded as reference data (State Council notices), over the built-in.
+    M::up(
+        "CREATE TABLE calendar_years (
+            year         INTEGER PRIMARY KEY,
+            data         TEXT NOT NULL,
+            loaded_at_ms INTEGER NOT NULL
+        );",
+    )
+    .down("DROP TABLE calendar_years;"),
 ];
 
 /// Steps that create or change projection tables: a store upgraded across one of them replays

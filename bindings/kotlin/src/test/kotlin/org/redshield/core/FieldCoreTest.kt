@@ -373,4 +373,29 @@ class FieldCoreTest {
             assertEquals(1, core.caseEvidence(case.id).size)
         }
     }
+
+    @Test
+    fun `the calendar answers, and a year without data is an error until it is loaded`() {
+        FieldCore.open(store, KeystorePlatform()).use { core ->
+            assertTrue(core.isWorkingDay("2026-10-10"))
+            assertFalse(core.isWorkingDay("2026-10-02"))
+            assertEquals("2026-10-08", core.addWorkingDays("2026-09-30", 1u))
+            val due = core.clockDueDate(RuleSet.SAMR_ORDER121, ClockKind.ACCEPT, "2026-02-12", false)
+            assertEquals("2026-02-28", due.date)
+            assertFalse(due.provisional)
+
+            val missing = assertThrows<CoreException.NoCalendarData> { core.isWorkingDay("2027-01-04") }
+            assertEquals(2027, missing.year)
+            assertTrue(core.clockDueDate(RuleSet.SAMR_ORDER121, ClockKind.ACCEPT, "2027-01-04", false).provisional)
+
+            val holidays = listOf("01-01", "01-02", "01-03", "05-01", "10-01").map { "2027-$it" } +
+                (6..12).map { "2027-02-%02d".format(it) }
+            core.loadCalendarYear(YearData(2027, holidays, listOf("2027-01-09"), "test data, not a notice"))
+            assertTrue(core.isWorkingDay("2027-01-09"))
+            assertEquals("2027-01-12", core.clockDueDate(RuleSet.SAMR_ORDER121, ClockKind.ACCEPT, "2027-01-04", false).date)
+            assertThrows<CoreException.InvalidInput> {
+                core.loadCalendarYear(YearData(2027, holidays, listOf("2027-01-05"), "a weekday worked?"))
+            }
+        }
+    }
 }

@@ -1,0 +1,95 @@
+//! `redshield calendar …`: the mainland working-day calendar and statutory due dates.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use redshield_core::api::{ClockKind, FieldCore, RuleSet, YearData};
+use serde_json::json;
+
+use crate::output::Output;
+use crate::{Failure, arg_enum, invalid};
+
+#[derive(Subcommand)]
+pub enum CalendarCommand {
+    /// The N-th working day after DATE (DATE itself never counts, Art. 45).
+    AddWorkingDays {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        days: u32,
+    },
+    /// Whether DATE is a working day; exit 1 if not. A year without data is an error.
+    IsWorkingDay { date: String },
+    /// The due date of a statutory clock started on DATE.
+    Deadline {
+        /// 121 (SAMR Order No. 121, from 2026-04-15) or 20 (Order No. 20, before).
+        #[arg(long, value_parser = ["121", "20"])]
+        rule_set: String,
+        #[arg(long, value_enum)]
+        clock: ClockArg,
+        /// The day the clock started (receipt, acceptance, …): YYYY-MM-DD.
+        #[arg(long, alias = "from")]
+        received: String,
+        /// With the extension an approval grants.
+        #[arg(long)]
+        extended: bool,
+    },
+    /// Load a year's holidays and adjusted working days from a JSON file
+    /// (`{"year", "holidays": [...], "working_days": [...], "source"}`).
+    Load { file: PathBuf },
+}
+
+arg_enum!(ClockArg => ClockKind {
+    Accept, Mediation, EndNotice, ViolationCheck, ReportDecision, PenaltyCase, Jurisdiction,
+    EvidencePreservation, Limitation, OnScene,
+});
+
+pub fn run(core: &FieldCore, command: CalendarCommand, out: &Output) -> Result<bool, Failure> {
+    match command {
+        CalendarCommand::AddWorkingDays { from, days } => {
+            let date = core.add_working_days(from, days)?;
+            out.print(json!({ "date": date }), || date.clone());
+        }
+        CalendarCommand::IsWorkingDay { date } => {
+            let working = core.is_working_day(date.clone())?;
+            out.print(json!({ "working_day": working }), || {
+                format!(
+                    "{date}: {}",
+                    if working { "working day" } else { "day off" }
+                )
+            });
+            return Ok(working);
+        }
+        CalendarCommand::Deadline {
+            rule_set,
+            clock,
+            received,
+            extended,
+        } => {
+            let rule_set = match rule_set.as_str() {
+                "20" => RuleSet::SamrOrder20,
+                _ => RuleSet::SamrOrder121,
+            };
+            let due = core.clock_due_date(rule_set, clock.into(), received, extended)?;
+            let value = serde_json::to_value(&due).unwrap_or_default();
+            out.print(value, || {
+                let mark = if due.provisional {
+                    " (PROVISIONAL: a year without calendar data, weekends only)"
+                } else {
+                    ""
+                };
+                format!("{}{mark}  [{}]", due.date, due.article)
+            });
+        }
+        CalendarCommand::Load { file } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| Failure::Setup(format!("{}: {e}", file.display())))?;
+            let year: YearData =
+                serde_json::from_str(&text).map_err(|e| invalid("file", e.to_string()))?;
+            let number = year.year;
+            core.load_calendar_year(year)?;
+            out.print(json!({ "loaded": number }), || format!("loaded {number}"));
+        }
+    }
+    Ok(true)
+}
