@@ -39,6 +39,49 @@ pub enum CalendarCommand {
     Load { file: PathBuf },
 }
 
+#[derive(Subcommand)]
+pub enum ClockCommand {
+    /// A case's clocks, or (without --case) every running clock due within --due-within
+    /// hours, breached ones included, soonest first.
+    List {
+        #[arg(long)]
+        case: Option<String>,
+        #[arg(long, default_value_t = 24)]
+        due_within: u32,
+    },
+}
+
+pub fn clocks(core: &FieldCore, command: ClockCommand, out: &Output) -> Result<(), Failure> {
+    let ClockCommand::List { case, due_within } = command;
+    let clocks = match case {
+        Some(case) => core.case_clocks(case)?,
+        None => core.due_clocks(due_within)?,
+    };
+    let value = json!({ "clocks": serde_json::to_value(&clocks).unwrap_or_default() });
+    out.print(value, || {
+        if clocks.is_empty() {
+            return "no clocks".into();
+        }
+        clocks
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}  {:<16} due {}{}  {:<9} {}%  [{}]",
+                    c.case_number,
+                    c.kind.as_str(),
+                    c.due_date,
+                    if c.provisional { " (provisional)" } else { "" },
+                    c.state.as_str(),
+                    c.warning_percent,
+                    c.article
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    Ok(())
+}
+
 arg_enum!(ClockArg => ClockKind {
     Accept, Mediation, EndNotice, ViolationCheck, ReportDecision, PenaltyCase, Jurisdiction,
     EvidencePreservation, Limitation, OnScene,

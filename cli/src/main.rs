@@ -77,6 +77,9 @@ enum StoreCommand {
     /// The mainland working-day calendar and statutory due dates.
     #[command(subcommand)]
     Calendar(calendar::CalendarCommand),
+    /// Statutory clocks: a case's, or those due soon.
+    #[command(subcommand)]
+    Clock(calendar::ClockCommand),
     /// Evidence photos and recordings.
     #[command(subcommand)]
     Evidence(evidence::EvidenceCommand),
@@ -397,6 +400,7 @@ fn run(cli: Cli, out: &Output) -> Result<ExitCode, Failure> {
         StoreCommand::Departments => out.departments(&core.departments()?),
         StoreCommand::Trip(command) => trip::run(&core, command, out)?,
         StoreCommand::Evidence(command) => return evidence::run(&core, command, out),
+        StoreCommand::Clock(command) => calendar::clocks(&core, command, out)?,
         StoreCommand::Calendar(command) => {
             if !calendar::run(&core, command, out)? {
                 return Ok(ExitCode::FAILURE);

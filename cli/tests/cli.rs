@@ -782,3 +782,21 @@ fn calendar_questions_from_the_command_line() {
         (Some("2027-01-12"), Some(false))
     );
 }
+
+#[test]
+fn clock_list_shows_a_case_and_the_due_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    init(&store);
+    let case = open_complaint(&store, "王芳");
+    let id = case["id"].as_str().unwrap();
+    let clocks = json(&store, &["clock", "list", "--case", id]);
+    assert_eq!(clocks["clocks"][0]["kind"], "accept");
+    assert_eq!(clocks["clocks"][0]["state"], "running");
+    let within_month = json(&store, &["clock", "list", "--due-within", "744"]);
+    assert_eq!(within_month["clocks"][0]["case_id"], id);
+    json(&store, &["case", "accept", id]);
+    let after = json(&store, &["clock", "list", "--case", id]);
+    assert_eq!(after["clocks"][0]["state"], "met");
+    assert_eq!(after["clocks"][1]["kind"], "mediation");
+}

@@ -13,6 +13,7 @@ use crate::cases::{
     self, AbuseFlag, Case, CasePage, CaseQuery, CaseState, MerchantView, NewCase, Step,
 };
 use crate::clock::EventTime;
+use crate::clocks::{self, Clock};
 use crate::error::{Error, Result};
 use crate::events::Digest;
 use crate::events::log::{Head, Writer};
@@ -369,6 +370,21 @@ impl Device {
     /// The calendar in force: built-in data and the years loaded into this store.
     pub fn calendar(&self) -> Result<Calendar> {
         Calendar::of_store(&self.store.conn)
+    }
+
+    /// The clocks of a case, now.
+    pub fn case_clocks(&self, case: &str) -> Result<Vec<Clock>> {
+        clocks::state::of_case(&self.store.conn, &self.calendar()?, case, self.now_ms())
+    }
+
+    /// Running clocks due within `within_ms` (breached ones included), soonest first.
+    pub fn due_clocks(&self, within_ms: i64) -> Result<Vec<Clock>> {
+        clocks::state::due(
+            &self.store.conn,
+            &self.calendar()?,
+            self.now_ms(),
+            within_ms,
+        )
     }
 
     /// Loads a year's holidays and adjusted working days (reference data), checked first.

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 pub use crate::calendar::YearData;
 pub use crate::cases::departments::Department;
 pub use crate::cases::*;
-pub use crate::clocks::{ClockKind, DueDate};
+pub use crate::clocks::{Clock, ClockKind, ClockState, DueDate};
 pub use crate::evidence::derive::Derived;
 pub use crate::evidence::media::MediaType;
 pub use crate::evidence::metadata::{ExifStatus, ExifSummary};
@@ -258,6 +258,17 @@ impl FieldCore {
             extended,
             &[],
         )?)
+    }
+
+    /// The statutory clocks of a case: due date, elapsed, remaining, state, warning level.
+    pub fn case_clocks(&self, case_id: String) -> ApiResult<Vec<Clock>> {
+        Ok(self.device().case_clocks(&case_id)?)
+    }
+
+    /// The officer's due list: every running clock due within `hours` from now (breached
+    /// ones included), soonest first.
+    pub fn due_clocks(&self, hours: u32) -> ApiResult<Vec<Clock>> {
+        Ok(self.device().due_clocks(i64::from(hours) * 3_600_000)?)
     }
 
     /// Loads a year's holidays and adjusted working days (from the State Council's notice, sent

@@ -2,8 +2,10 @@
 //! dates they give on the mainland calendar.
 
 pub mod rules;
+pub mod state;
 
 pub use rules::{ClockKind, ClockRule, Period, rule};
+pub use state::{Clock, ClockState};
 
 use chrono::NaiveDate;
 use serde::Serialize;

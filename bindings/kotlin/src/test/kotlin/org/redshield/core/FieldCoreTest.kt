@@ -398,4 +398,27 @@ class FieldCoreTest {
             }
         }
     }
+
+    @Test
+    fun `the due list shows an overdue complaint until it is accepted`() {
+        FieldCore.open(store, KeystorePlatform()).use { core ->
+            core.signedIn()
+            val monthAgo = System.currentTimeMillis() - 30L * 86_400_000L
+            val late = core.openCase(complaint("王芳").copy(receivedAtMs = monthAgo))
+            val fresh = core.openCase(complaint("张伟"))
+
+            val today = core.dueClocks(24u)
+            assertEquals(listOf(late.id), today.map { it.caseId })
+            assertEquals(ClockKind.ACCEPT, today.single().kind)
+            assertEquals(ClockState.BREACHED, today.single().state)
+            assertEquals(100.toUByte(), today.single().warningPercent)
+            assertEquals(ClockState.RUNNING, core.caseClocks(fresh.number).single().state)
+
+            core.takeStep(late.id, Step.Accept, null, null)
+            assertTrue(core.dueClocks(24u).isEmpty())
+            val clocks = core.caseClocks(late.id)
+            assertEquals(listOf(ClockKind.ACCEPT, ClockKind.MEDIATION), clocks.map { it.kind })
+            assertEquals(ClockState.RUNNING, clocks[1].state)
+        }
+    }
 }

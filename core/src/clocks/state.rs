@@ -1,0 +1,237 @@
+//! The clocks of a case, derived when read from what the case's events say — so a clock is
+//! never stale, and a deadline computed provisionally is recomputed as soon as its year's
+//! calendar is loaded. A clock starts and stops on the case's own steps:
+//! acceptance at receipt (complaints), mediation at acceptance, the end notice when mediation
+//! ends without agreement, the report decision at receipt (reports).
+
+use chrono::{Days, NaiveDate, TimeZone};
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+
+use crate::calendar::Calendar;
+use crate::cases::{CaseKind, RuleSet, Step};
+use crate::clock::{BEIJING, beijing_date};
+use crate::clocks::{ClockKind, due_date};
+use crate::error::{Error, Result};
+use crate::wire::wire_enum;
+
+wire_enum! {
+    #[derive(uniffi::Enum)]
+    pub enum ClockState {
+        Running = "running",
+        Paused = "paused",
+        /// Stopped by the day it was due.
+        Met = "met",
+        /// Past its due day, running or stopped late.
+        Breached = "breached",
+        /// The case went another way (withdrawn, closed) before the clock's act was due.
+        Cancelled = "cancelled",
+    }
+}
+
+/// A clock as the officer sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, uniffi::Record)]
+pub struct Clock {
+    pub case_id: String,
+    pub case_number: String,
+    pub kind: ClockKind,
+    pub article: String,
+    pub started_at_ms: i64,
+    /// The due day (Beijing date, `YYYY-MM-DD`) and its last instant.
+    pub due_date: String,
+    pub due_at_ms: i64,
+    /// A day on the way had no calendar data: shown as provisional.
+    pub provisional: bool,
+    pub stopped_at_ms: Option<i64>,
+    pub state: ClockState,
+    pub elapsed_ms: i64,
+    /// Negative once overdue.
+    pub remaining_ms: i64,
+    /// 0, 50, 75 or 100: the share of the period used, for a running clock.
+    pub warning_percent: u8,
+}
+
+/// What the clocks of a case are derived from.
+struct Facts {
+    id: String,
+    number: String,
+    kind: CaseKind,
+    rule_set: RuleSet,
+    received_at_ms: i64,
+    steps: Vec<(Step, i64)>,
+}
+
+/// The clocks of one case, at `now_ms`.
+pub fn of_case(
+    conn: &Connection,
+    calendar: &Calendar,
+    case_id: &str,
+    now_ms: i64,
+) -> Result<Vec<Clock>> {
+    let facts = facts(conn, case_id)?;
+    clocks(&facts, calendar, now_ms)
+}
+
+/// Every running clock due by `now_ms + within_ms`, breached ones included, soonest first: the
+/// officer's "today" list.
+pub fn due(
+    conn: &Connection,
+    calendar: &Calendar,
+    now_ms: i64,
+    within_ms: i64,
+) -> Result<Vec<Clock>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM cases WHERE kind != 'consultation' AND state NOT IN ('closed', 'followed_up')",
+    )?;
+    let ids = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut due = Vec::new();
+    for id in ids {
+        for clock in of_case(conn, calendar, &id, now_ms)? {
+            let open = matches!(clock.state, ClockState::Running | ClockState::Breached)
+                && clock.stopped_at_ms.is_none();
+            if open && clock.due_at_ms <= now_ms.saturating_add(within_ms) {
+                due.push(clock);
+            }
+        }
+    }
+    due.sort_by_key(|c| c.due_at_ms);
+    Ok(due)
+}
+
+fn clocks(f: &Facts, calendar: &Calendar, now_ms: i64) -> Result<Vec<Clock>> {
+    let first =
+        |matches: fn(&Step) -> bool| f.steps.iter().find(|(s, _)| matches(s)).map(|(_, at)| *at);
+    let closed = first(|s| matches!(s, Step::Close { .. }));
+    let mut out = Vec::new();
+    let mut clock = |kind, start: i64, stop: Option<i64>| -> Result<()> {
+        out.push(make(f, calendar, kind, start, stop, closed, now_ms)?);
+        Ok(())
+    };
+    match f.kind {
+        CaseKind::Complaint => {
+            let decided = first(|s| {
+                matches!(
+                    s,
+                    Step::Accept | Step::Decline { .. } | Step::Forward { .. } | Step::Refer { .. }
+                )
+            });
+            clock(ClockKind::Accept, f.received_at_ms, decided)?;
+            if let Some(accepted) = first(|s| matches!(s, Step::Accept)) {
+                let ended = first(|s| matches!(s, Step::EndMediation { .. }));
+                clock(ClockKind::Mediation, accepted, ended)?;
+            }
+            if let Some(ended) = first(|s| matches!(s, Step::EndMediation { agreement: false })) {
+                clock(ClockKind::EndNotice, ended, closed)?;
+            }
+        }
+        CaseKind::Report => {
+            let decided = first(|s| matches!(s, Step::DecideReport { .. }));
+            clock(ClockKind::ReportDecision, f.received_at_ms, decided)?;
+        }
+        CaseKind::Consultation => {}
+    }
+    Ok(out)
+}
+
+fn make(
+    f: &Facts,
+    calendar: &Calendar,
+    kind: ClockKind,
+    started_at_ms: i64,
+    stopped_at_ms: Option<i64>,
+    closed_at_ms: Option<i64>,
+    now_ms: i64,
+) -> Result<Clock> {
+    let start = beijing_date(started_at_ms)?;
+    let due = due_date(calendar, f.rule_set, kind, start, false, &[])?;
+    let due_day = NaiveDate::parse_from_str(&due.date, "%Y-%m-%d")
+        .map_err(|e| Error::Encoding(e.to_string()))?;
+    let due_at_ms = last_instant(due_day)?;
+    // A case closed while the clock ran ends it: cancelled, unless already late.
+    let (stop, cancelled) = match (stopped_at_ms, closed_at_ms) {
+        (Some(stop), _) => (Some(stop), false),
+        (None, Some(closed)) => (Some(closed), true),
+        (None, None) => (None, false),
+    };
+    let until = stop.unwrap_or(now_ms);
+    let state = match stop {
+        Some(at) if at > due_at_ms => ClockState::Breached,
+        Some(_) if cancelled => ClockState::Cancelled,
+        Some(_) => ClockState::Met,
+        None if now_ms > due_at_ms => ClockState::Breached,
+        None => ClockState::Running,
+    };
+    let span = (due_at_ms - started_at_ms).max(1);
+    let used = (until - started_at_ms) * 100 / span;
+    let warning_percent = match (stop, used) {
+        (Some(_), _) => 0,
+        (None, u) if u >= 100 => 100,
+        (None, u) if u >= 75 => 75,
+        (None, u) if u >= 50 => 50,
+        _ => 0,
+    };
+    Ok(Clock {
+        case_id: f.id.clone(),
+        case_number: f.number.clone(),
+        kind,
+        article: due.article,
+        started_at_ms,
+        due_date: due.date,
+        due_at_ms,
+        provisional: due.provisional,
+        stopped_at_ms: stop,
+        state,
+        elapsed_ms: until - started_at_ms,
+        remaining_ms: due_at_ms - until,
+        warning_percent,
+    })
+}
+
+/// 23:59:59.999 of a Beijing day, in ms since the epoch.
+fn last_instant(day: NaiveDate) -> Result<i64> {
+    let next = day
+        .checked_add_days(Days::new(1))
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .and_then(|t| BEIJING.from_local_datetime(&t).single())
+        .ok_or_else(|| Error::invalid("date", format!("{day} is beyond the calendar")))?;
+    Ok(next.timestamp_millis() - 1)
+}
+
+fn facts(conn: &Connection, case_id: &str) -> Result<Facts> {
+    let row: Option<(String, String, String, String, i64)> = conn
+        .prepare_cached(
+            "SELECT id, number, kind, rule_set, received_at_ms FROM cases WHERE id = ?1 OR number = ?1",
+        )?
+        .query_row([case_id.trim()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .optional()?;
+    let (id, number, kind, rule_set, received_at_ms) = row.ok_or_else(|| Error::NotFound {
+        what: "case",
+        id: case_id.trim().to_string(),
+    })?;
+    let damaged = |what: &str| Error::Corrupt {
+        seq: 0,
+        reason: format!("case {id}: {what}"),
+    };
+    let mut stmt =
+        conn.prepare_cached("SELECT step, at_ms FROM case_steps WHERE case_id = ?1 ORDER BY seq")?;
+    let steps = stmt
+        .query_map([&id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .into_iter()
+        .map(|(step, at)| {
+            serde_json::from_str::<Step>(&step)
+                .map(|s| (s, at))
+                .map_err(|_| damaged("a step"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Facts {
+        kind: CaseKind::parse(&kind).ok_or_else(|| damaged("kind"))?,
+        rule_set: RuleSet::parse(&rule_set).ok_or_else(|| damaged("rule set"))?,
+        id,
+        number,
+        received_at_ms,
+        steps,
+    })
+}

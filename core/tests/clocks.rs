@@ -1,0 +1,119 @@
+//! Clocks derived from a case's own steps on a real store, against the real clock: a complaint
+//! received a month ago is overdue, one received now runs; steps stop them.
+
+mod common;
+
+use common::{complaint, device_in};
+use redshield_core::cases::{CaseKind, Step};
+use redshield_core::clocks::{ClockKind, ClockState};
+
+const DAY_MS: i64 = 86_400_000;
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+#[test]
+fn clocks_start_and_stop_on_the_case_steps() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut device = device_in(dir.path());
+
+    let mut late = complaint(1);
+    late.received_at_ms = Some(now_ms() - 30 * DAY_MS);
+    let late = device.open_case(&late).unwrap();
+    let fresh = device.open_case(&complaint(2)).unwrap();
+
+    let clocks = device.case_clocks(&late.number).unwrap();
+    assert_eq!(clocks.len(), 1);
+    let accept = &clocks[0];
+    assert_eq!(
+        (accept.kind, accept.state),
+        (ClockKind::Accept, ClockState::Breached)
+    );
+    assert!(accept.remaining_ms < 0 && accept.warning_percent == 100);
+    assert_eq!(accept.article, "Art. 15");
+
+    let running = &device.case_clocks(&fresh.id).unwrap()[0];
+    assert_eq!(running.state, ClockState::Running);
+    assert!(running.remaining_ms > 0 && running.warning_percent == 0);
+
+    // The due list: within a day only the breached one; within a month both, soonest first.
+    let today = device.due_clocks(DAY_MS).unwrap();
+    assert_eq!(today.len(), 1);
+    assert_eq!(today[0].case_id, late.id);
+    let month = device.due_clocks(31 * DAY_MS).unwrap();
+    assert_eq!(
+        month.iter().map(|c| c.case_id.as_str()).collect::<Vec<_>>(),
+        [&late.id, &fresh.id]
+    );
+
+    // Accepting stops the acceptance clock (late: breached; on time: met) and starts mediation.
+    device
+        .take_step(&late.id, &Step::Accept, None, None)
+        .unwrap();
+    device
+        .take_step(&fresh.id, &Step::Accept, None, None)
+        .unwrap();
+    let late_clocks = device.case_clocks(&late.id).unwrap();
+    assert_eq!(late_clocks[0].state, ClockState::Breached);
+    assert!(late_clocks[0].stopped_at_ms.is_some());
+    let fresh_clocks = device.case_clocks(&fresh.id).unwrap();
+    assert_eq!(fresh_clocks[0].state, ClockState::Met);
+    assert_eq!(
+        (fresh_clocks[1].kind, fresh_clocks[1].state),
+        (ClockKind::Mediation, ClockState::Running)
+    );
+    assert_eq!(fresh_clocks[1].article, "Arts. 22, 23(5)");
+
+    // Mediation ends without agreement: the end-notice clock starts; closing stops it.
+    device
+        .take_step(&fresh.id, &Step::StartMediation, None, None)
+        .unwrap();
+    device
+        .take_step(
+            &fresh.id,
+            &Step::EndMediation { agreement: false },
+            None,
+            None,
+        )
+        .unwrap();
+    let ended = device.case_clocks(&fresh.id).unwrap();
+    assert_eq!(ended[1].state, ClockState::Met);
+    assert_eq!(
+        (ended[2].kind, ended[2].state),
+        (ClockKind::EndNotice, ClockState::Running)
+    );
+}
+
+#[test]
+fn a_report_runs_its_decision_clock_and_a_consultation_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut device = device_in(dir.path());
+    let mut report = complaint(3);
+    report.kind = CaseKind::Report;
+    report.complainants.clear();
+    let report = device.open_case(&report).unwrap();
+    let clocks = device.case_clocks(&report.id).unwrap();
+    assert_eq!(clocks[0].kind, ClockKind::ReportDecision);
+    device
+        .take_step(&report.id, &Step::StartVerification, None, None)
+        .unwrap();
+    device
+        .take_step(
+            &report.id,
+            &Step::DecideReport { file_case: true },
+            None,
+            None,
+        )
+        .unwrap();
+    assert_eq!(
+        device.case_clocks(&report.id).unwrap()[0].state,
+        ClockState::Met
+    );
+
+    let mut consultation = complaint(4);
+    consultation.kind = CaseKind::Consultation;
+    consultation.respondent = None;
+    let consultation = device.open_case(&consultation).unwrap();
+    assert!(device.case_clocks(&consultation.id).unwrap().is_empty());
+}
