@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use redshield_core::api::{ClockKind, FieldCore, RuleSet, YearData};
+use redshield_core::api::{ClockKind, FieldCore, PauseReason, RuleSet, YearData};
 use serde_json::json;
 
 use crate::output::Output;
@@ -49,13 +49,43 @@ pub enum ClockCommand {
         #[arg(long, default_value_t = 24)]
         due_within: u32,
     },
+    /// Pause a case's clock while goods are tested or appraised (the time is excluded).
+    Pause {
+        case: String,
+        #[arg(long, value_enum)]
+        clock: ClockArg,
+        #[arg(long, value_enum)]
+        reason: PauseArg,
+    },
+    /// Resume a paused clock.
+    Resume {
+        case: String,
+        #[arg(long, value_enum)]
+        clock: ClockArg,
+    },
+    /// Approve a clock's statutory extension (signed in as a supervisor).
+    Extend {
+        case: String,
+        #[arg(long, value_enum)]
+        clock: ClockArg,
+    },
 }
 
+arg_enum!(PauseArg => PauseReason { Testing, Appraisal });
+
 pub fn clocks(core: &FieldCore, command: ClockCommand, out: &Output) -> Result<(), Failure> {
-    let ClockCommand::List { case, due_within } = command;
-    let clocks = match case {
-        Some(case) => core.case_clocks(case)?,
-        None => core.due_clocks(due_within)?,
+    let clocks = match command {
+        ClockCommand::List {
+            case: Some(case), ..
+        } => core.case_clocks(case)?,
+        ClockCommand::List { due_within, .. } => core.due_clocks(due_within)?,
+        ClockCommand::Pause {
+            case,
+            clock,
+            reason,
+        } => core.pause_clock(case, clock.into(), reason.into())?,
+        ClockCommand::Resume { case, clock } => core.resume_clock(case, clock.into())?,
+        ClockCommand::Extend { case, clock } => core.approve_clock_extension(case, clock.into())?,
     };
     let value = json!({ "clocks": serde_json::to_value(&clocks).unwrap_or_default() });
     out.print(value, || {

@@ -15,7 +15,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use redshield_core::api::{
     Business, CaseKind, CaseQuery, CaseState, Channel, CodeKind, CoreError, DeclineReason,
     DemandKind, FieldCore, GeoPosition, IdDocument, IdKind, NewCase, NewMatter, Outcome, Person,
-    SatisfactionWord, Step, check_code,
+    Role, SatisfactionWord, Step, check_code,
 };
 
 use output::Output;
@@ -95,6 +95,9 @@ struct SignIn {
     /// The enforcement ID number (执法证号).
     #[arg(long)]
     officer_id: String,
+    /// Sign in as a supervisor (approves clock extensions).
+    #[arg(long)]
+    supervisor: bool,
 }
 
 #[derive(Subcommand)]
@@ -386,7 +389,12 @@ fn run(cli: Cli, out: &Output) -> Result<ExitCode, Failure> {
     let core = open(&cli.store, cli.verbose)?;
     match command {
         StoreCommand::Init(who) | StoreCommand::Officer(OfficerCommand::SignIn(who)) => {
-            let officer = core.sign_in(who.officer_name, who.officer_id)?;
+            let role = if who.supervisor {
+                Role::Supervisor
+            } else {
+                Role::Officer
+            };
+            let officer = core.sign_in_as(who.officer_name, who.officer_id, role)?;
             out.device(&core, Some(&officer));
         }
         StoreCommand::Officer(OfficerCommand::SignOut) => {

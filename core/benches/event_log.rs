@@ -20,7 +20,7 @@ use criterion::{
     BatchSize, BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main,
 };
 use redshield_core::events::log::Writer;
-use redshield_core::officer::OfficerSignedIn;
+use redshield_core::officer::{OfficerSignedIn, Role};
 use redshield_core::store::FILE_NAME;
 use redshield_core::{Device, Result, cases};
 use rusqlite::{Connection, params};
@@ -32,7 +32,12 @@ const BIG_LOG: u64 = 1_000_000;
 
 fn appends(c: &mut Criterion) {
     let new = complaint(1);
-    let bare = |w: &mut Writer| w.append(OfficerSignedIn {}).map(drop);
+    let bare = |w: &mut Writer| {
+        w.append(OfficerSignedIn {
+            role: Role::Officer,
+        })
+        .map(drop)
+    };
     let case = |w: &mut Writer| cases::open(w, &new).map(drop);
     let mut group = c.benchmark_group("append");
     group
@@ -156,7 +161,14 @@ fn big_store() -> PathBuf {
     let mut device = device_in(&dir);
     for _ in 0..BIG_LOG / 10_000 {
         device
-            .record(|w| (0..10_000).try_for_each(|_| w.append(OfficerSignedIn {}).map(drop)))
+            .record(|w| {
+                (0..10_000).try_for_each(|_| {
+                    w.append(OfficerSignedIn {
+                        role: Role::Officer,
+                    })
+                    .map(drop)
+                })
+            })
             .unwrap();
     }
     dir

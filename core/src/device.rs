@@ -13,7 +13,8 @@ use crate::cases::{
     self, AbuseFlag, Case, CasePage, CaseQuery, CaseState, MerchantView, NewCase, Step,
 };
 use crate::clock::EventTime;
-use crate::clocks::{self, Clock};
+use crate::clocks::events::PauseReason;
+use crate::clocks::{self, Clock, ClockKind};
 use crate::error::{Error, Result};
 use crate::events::Digest;
 use crate::events::log::{Head, Writer};
@@ -25,7 +26,7 @@ use crate::evidence::redact::RedactionManifest;
 use crate::evidence::verify::EvidenceReport;
 use crate::evidence::{self, Evidence, FixSource, NewEvidence};
 use crate::identity::Identity;
-use crate::officer::{self, Officer, OfficerSignedIn, OfficerSignedOut};
+use crate::officer::{self, Officer, OfficerSignedIn, OfficerSignedOut, Role};
 use crate::platform::Platform;
 use crate::position::{GeoPoint, GeoPosition};
 use crate::store::{Store, schema};
@@ -108,17 +109,27 @@ impl Device {
         Ok(value)
     }
 
-    /// Signs `officer` in; whoever was signed in is signed out first.
+    /// Signs `officer` in as an officer; whoever was signed in is signed out first.
     pub fn sign_in(&mut self, officer: Officer) -> Result<()> {
-        if self.officer.as_ref() == Some(&officer) {
+        self.sign_in_as(officer, Role::Officer)
+    }
+
+    /// Signs `officer` in with a role.
+    pub fn sign_in_as(&mut self, officer: Officer, role: Role) -> Result<()> {
+        if self.officer.as_ref() == Some(&officer) && self.role()? == role {
             return Ok(());
         }
         if self.officer.is_some() {
             self.sign_out()?;
         }
-        self.record_as(officer.clone(), |w| w.append(OfficerSignedIn {}))?;
+        self.record_as(officer.clone(), |w| w.append(OfficerSignedIn { role }))?;
         self.officer = Some(officer);
         Ok(())
+    }
+
+    /// The role of the officer signed in.
+    pub fn role(&self) -> Result<Role> {
+        officer::current_role(&self.store.conn)
     }
 
     pub fn sign_out(&mut self) -> Result<()> {
@@ -385,6 +396,27 @@ impl Device {
             self.now_ms(),
             within_ms,
         )
+    }
+
+    /// Pauses a case's clock for testing or appraisal (the time is excluded).
+    pub fn pause_clock(&mut self, case: &str, kind: ClockKind, reason: PauseReason) -> Result<()> {
+        let (case_id, calendar) = (cases::id_of(&self.store.conn, case)?, self.calendar()?);
+        self.record(|w| clocks::pause(w, &calendar, case_id, kind, reason))
+    }
+
+    pub fn resume_clock(&mut self, case: &str, kind: ClockKind) -> Result<()> {
+        let (case_id, calendar) = (cases::id_of(&self.store.conn, case)?, self.calendar()?);
+        self.record(|w| clocks::resume(w, &calendar, case_id, kind))
+    }
+
+    /// Approves a clock's statutory extension: the officer signed in must be a supervisor.
+    pub fn extend_clock(&mut self, case: &str, kind: ClockKind) -> Result<()> {
+        let (case_id, calendar, role) = (
+            cases::id_of(&self.store.conn, case)?,
+            self.calendar()?,
+            self.role()?,
+        );
+        self.record(|w| clocks::extend(w, &calendar, case_id, kind, role))
     }
 
     /// Loads a year's holidays and adjusted working days (reference data), checked first.

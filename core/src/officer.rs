@@ -44,14 +44,36 @@ impl Officer {
     }
 }
 
+crate::wire::wire_enum! {
+    /// What an officer signed in as. A supervisor approves extensions of statutory clocks
+    /// (until the centre's approvals arrive with the centre issue).
+    #[derive(uniffi::Enum)]
+    pub enum Role {
+        Officer = "officer",
+        Supervisor = "supervisor",
+    }
+}
+
 /// The actor of the event is the officer who signed in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OfficerSignedIn {}
+pub struct OfficerSignedIn {
+    pub role: Role,
+}
 
 impl EventBody for OfficerSignedIn {
     const TYPE: &'static str = "OfficerSignedIn";
-    const VERSION: u32 = 1;
+    /// 2: the role. Version 1 (no body) signed in an officer.
+    const VERSION: u32 = 2;
+
+    fn upcast(version: u32, _body: serde_json::Value) -> std::result::Result<Self, String> {
+        match version {
+            1 => Ok(OfficerSignedIn {
+                role: Role::Officer,
+            }),
+            other => Err(format!("OfficerSignedIn has no body version {other}")),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,17 +85,33 @@ impl EventBody for OfficerSignedOut {
     const VERSION: u32 = 1;
 }
 
-pub fn project_signed_in(conn: &Connection, event: &Envelope) -> Result<()> {
+pub fn project_signed_in(
+    conn: &Connection,
+    event: &Envelope,
+    body: &OfficerSignedIn,
+) -> Result<()> {
     conn.execute(
-        "INSERT OR REPLACE INTO officer_session (singleton, name, enforcement_id, since_ms)
-         VALUES (1, ?1, ?2, ?3)",
+        "INSERT OR REPLACE INTO officer_session (singleton, name, enforcement_id, since_ms, role)
+         VALUES (1, ?1, ?2, ?3, ?4)",
         params![
             event.actor.name,
             event.actor.enforcement_id,
-            event.time.trusted_ms
+            event.time.trusted_ms,
+            body.role.as_str(),
         ],
     )?;
     Ok(())
+}
+
+/// The role of the officer signed in now (an officer if none is).
+pub fn current_role(conn: &Connection) -> Result<Role> {
+    let role: Option<String> = conn
+        .query_row("SELECT role FROM officer_session", [], |r| r.get(0))
+        .optional()?;
+    Ok(role
+        .as_deref()
+        .and_then(Role::parse)
+        .unwrap_or(Role::Officer))
 }
 
 pub fn project_signed_out(conn: &Connection) -> Result<()> {

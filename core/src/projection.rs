@@ -11,7 +11,7 @@ use crate::{cases, evidence, officer, trips};
 
 pub fn apply(conn: &Connection, event: &Envelope, body: &Body) -> Result<()> {
     match body {
-        Body::OfficerSignedIn(_) => officer::project_signed_in(conn, event),
+        Body::OfficerSignedIn(signed_in) => officer::project_signed_in(conn, event, signed_in),
         Body::OfficerSignedOut(_) => officer::project_signed_out(conn),
         Body::CaseOpened(opened) => cases::projection::opened(conn, event, opened),
         Body::CaseStepTaken(step) => cases::projection::step_taken(conn, event, step),
@@ -20,6 +20,9 @@ pub fn apply(conn: &Connection, event: &Envelope, body: &Body) -> Result<()> {
         Body::FixesRecorded(fixes) => trips::projection::fixes(conn, event, fixes),
         Body::TripEnded(ended) => trips::projection::ended(conn, event, ended),
         Body::EvidenceCaptured(captured) => evidence::projection::captured(conn, event, captured),
+        Body::ClockPaused(mark) => mark.project(conn, event),
+        Body::ClockResumed(mark) => mark.project(conn, event),
+        Body::ClockExtended(mark) => mark.project(conn, event),
     }
 }
 

@@ -201,7 +201,7 @@ fn a_pause_spanning_a_holiday_is_not_counted() {
     // testing from the 29th, through National Day, resumed Monday 12 October.
     let pause = [Pause {
         from: d("2026-09-29"),
-        to: Some(d("2026-10-12")),
+        to: d("2026-10-12"),
     }];
     let report = |pauses: &[Pause], extended| {
         due_date(
@@ -222,7 +222,7 @@ fn a_pause_spanning_a_holiday_is_not_counted() {
     // Mediation counts calendar days: 8 days before a month of testing, 52 after.
     let mediation_pause = [Pause {
         from: d("2026-09-10"),
-        to: Some(d("2026-10-10")),
+        to: d("2026-10-10"),
     }];
     let mediation = due_date(
         &calendar,

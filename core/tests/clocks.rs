@@ -117,3 +117,71 @@ fn a_report_runs_its_decision_clock_and_a_consultation_none() {
     let consultation = device.open_case(&consultation).unwrap();
     assert!(device.case_clocks(&consultation.id).unwrap().is_empty());
 }
+
+#[test]
+fn pausing_resuming_and_extending_follow_the_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut device = device_in(dir.path());
+    let mut report = complaint(5);
+    report.kind = CaseKind::Report;
+    report.complainants.clear();
+    let report = device.open_case(&report).unwrap();
+    let complaint = device.open_case(&complaint(6)).unwrap();
+    use redshield_core::clocks::events::PauseReason::Testing;
+
+    // The acceptance clock does not pause; a report's decision clock does, once at a time.
+    let refused = device.pause_clock(&complaint.id, ClockKind::Accept, Testing);
+    assert!(refused.unwrap_err().to_string().contains("does not pause"));
+    device
+        .pause_clock(&report.id, ClockKind::ReportDecision, Testing)
+        .unwrap();
+    assert_eq!(
+        device.case_clocks(&report.id).unwrap()[0].state,
+        ClockState::Paused
+    );
+    assert!(
+        device
+            .pause_clock(&report.id, ClockKind::ReportDecision, Testing)
+            .is_err()
+    );
+    device
+        .resume_clock(&report.id, ClockKind::ReportDecision)
+        .unwrap();
+    assert_eq!(
+        device.case_clocks(&report.id).unwrap()[0].state,
+        ClockState::Running
+    );
+    assert!(
+        device
+            .resume_clock(&report.id, ClockKind::ReportDecision)
+            .is_err()
+    );
+
+    // An extension needs a supervisor, a clock that has one, and only once.
+    let before = device.case_clocks(&report.id).unwrap()[0].due_at_ms;
+    let officer = device.extend_clock(&report.id, ClockKind::ReportDecision);
+    assert!(officer.unwrap_err().to_string().contains("supervisor"));
+    device
+        .sign_in_as(common::officer(), redshield_core::officer::Role::Supervisor)
+        .unwrap();
+    assert!(
+        device
+            .extend_clock(&complaint.id, ClockKind::Accept)
+            .is_err()
+    );
+    device
+        .extend_clock(&report.id, ClockKind::ReportDecision)
+        .unwrap();
+    let after = device.case_clocks(&report.id).unwrap()[0].due_at_ms;
+    assert!(after - before >= 15 * DAY_MS, "15 more working days");
+    assert!(
+        device
+            .extend_clock(&report.id, ClockKind::ReportDecision)
+            .is_err()
+    );
+
+    // The log replays to the same clocks.
+    device.rebuild_projections().unwrap();
+    assert_eq!(device.case_clocks(&report.id).unwrap()[0].due_at_ms, after);
+    assert!(device.verify_chain().unwrap().is_intact());
+}

@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 pub use crate::calendar::YearData;
 pub use crate::cases::departments::Department;
 pub use crate::cases::*;
+pub use crate::clocks::events::PauseReason;
 pub use crate::clocks::{Clock, ClockKind, ClockState, DueDate};
 pub use crate::evidence::derive::Derived;
 pub use crate::evidence::media::MediaType;
@@ -19,7 +20,7 @@ pub use crate::evidence::metadata::{ExifStatus, ExifSummary};
 pub use crate::evidence::redact::RedactionManifest;
 pub use crate::evidence::verify::{EvidenceCheck, EvidenceReport};
 pub use crate::evidence::{DeviceFix, Evidence, EvidenceKind, FixSource, NewEvidence};
-pub use crate::officer::Officer;
+pub use crate::officer::{Officer, Role};
 pub use crate::position::GeoPosition;
 pub use crate::trips::summary::{Mileage, MonthlyMileage};
 pub use crate::trips::track::{DropCount, Gap, Stop};
@@ -66,6 +67,18 @@ impl FieldCore {
     pub fn sign_in(&self, name: String, enforcement_id: String) -> ApiResult<Officer> {
         let officer = Officer::new(&name, &enforcement_id)?;
         self.device().sign_in(officer.clone())?;
+        Ok(officer)
+    }
+
+    /// Signs an officer in with a role: a supervisor approves clock extensions.
+    pub fn sign_in_as(
+        &self,
+        name: String,
+        enforcement_id: String,
+        role: Role,
+    ) -> ApiResult<Officer> {
+        let officer = Officer::new(&name, &enforcement_id)?;
+        self.device().sign_in_as(officer.clone(), role)?;
         Ok(officer)
     }
 
@@ -263,6 +276,37 @@ impl FieldCore {
     /// The statutory clocks of a case: due date, elapsed, remaining, state, warning level.
     pub fn case_clocks(&self, case_id: String) -> ApiResult<Vec<Clock>> {
         Ok(self.device().case_clocks(&case_id)?)
+    }
+
+    /// Pauses a case's clock while goods are tested or appraised: that time is excluded
+    /// (mediation under Order No. 121, report decisions).
+    pub fn pause_clock(
+        &self,
+        case_id: String,
+        clock: ClockKind,
+        reason: PauseReason,
+    ) -> ApiResult<Vec<Clock>> {
+        let mut device = self.device();
+        device.pause_clock(&case_id, clock, reason)?;
+        Ok(device.case_clocks(&case_id)?)
+    }
+
+    pub fn resume_clock(&self, case_id: String, clock: ClockKind) -> ApiResult<Vec<Clock>> {
+        let mut device = self.device();
+        device.resume_clock(&case_id, clock)?;
+        Ok(device.case_clocks(&case_id)?)
+    }
+
+    /// Approves a clock's statutory extension (+15 working days for checks and report
+    /// decisions, +30 days for penalty cases); the officer signed in must be a supervisor.
+    pub fn approve_clock_extension(
+        &self,
+        case_id: String,
+        clock: ClockKind,
+    ) -> ApiResult<Vec<Clock>> {
+        let mut device = self.device();
+        device.extend_clock(&case_id, clock)?;
+        Ok(device.case_clocks(&case_id)?)
     }
 
     /// The officer's due list: every running clock due within `hours` from now (breached

@@ -40,18 +40,15 @@ pub const ART_45: Counting = Counting {
 };
 
 /// A span the clock stood still, in Beijing dates: from the day it paused (not counted) to the
-/// day it resumed (counted again).
+/// day it resumed (counted again). A clock still paused is shown as if resumed today.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pause {
     pub from: NaiveDate,
-    /// `None`: still paused.
-    pub to: Option<NaiveDate>,
+    pub to: NaiveDate,
 }
 
 fn paused(date: NaiveDate, pauses: &[Pause]) -> bool {
-    pauses
-        .iter()
-        .any(|p| date >= p.from && p.to.is_none_or(|to| date < to))
+    pauses.iter().any(|p| date >= p.from && date < p.to)
 }
 
 /// The `n`-th working day after `from` (`from` itself never counts). Strict: a day without

@@ -1,6 +1,7 @@
 //! Statutory clocks: every time limit of regulations.md's table, per rule set, and the due
 //! dates they give on the mainland calendar.
 
+pub mod events;
 pub mod rules;
 pub mod state;
 
@@ -59,5 +60,120 @@ pub fn due_date(
         date: due.date.format("%Y-%m-%d").to_string(),
         provisional: due.provisional,
         article: rule.article.to_string(),
+    })
+}
+
+/// Pauses a running clock for testing or appraisal; only clocks whose time limit excludes that
+/// time can be paused.
+pub fn pause(
+    w: &mut crate::events::log::Writer,
+    calendar: &Calendar,
+    case_id: uuid::Uuid,
+    kind: ClockKind,
+    reason: events::PauseReason,
+) -> Result<()> {
+    let clock = running(w, calendar, case_id, kind)?;
+    if !rule(clock_rule_set(w, case_id)?, kind).pausable {
+        return Err(Error::invalid(
+            "clock",
+            format!("the {kind} clock does not pause"),
+        ));
+    }
+    if clock.state == ClockState::Paused {
+        return Err(Error::invalid(
+            "clock",
+            format!("the {kind} clock is already paused"),
+        ));
+    }
+    w.append(events::ClockPaused {
+        case_id,
+        clock: kind,
+        reason,
+    })?;
+    Ok(())
+}
+
+/// Resumes a paused clock.
+pub fn resume(
+    w: &mut crate::events::log::Writer,
+    calendar: &Calendar,
+    case_id: uuid::Uuid,
+    kind: ClockKind,
+) -> Result<()> {
+    if running(w, calendar, case_id, kind)?.state != ClockState::Paused {
+        return Err(Error::invalid(
+            "clock",
+            format!("the {kind} clock is not paused"),
+        ));
+    }
+    w.append(events::ClockResumed {
+        case_id,
+        clock: kind,
+    })?;
+    Ok(())
+}
+
+/// Extends a running clock by its statutory extension; approved by a supervisor, once.
+pub fn extend(
+    w: &mut crate::events::log::Writer,
+    calendar: &Calendar,
+    case_id: uuid::Uuid,
+    kind: ClockKind,
+    role: crate::officer::Role,
+) -> Result<()> {
+    if role != crate::officer::Role::Supervisor {
+        return Err(Error::invalid(
+            "role",
+            "an extension is approved by a supervisor: sign in as one",
+        ));
+    }
+    running(w, calendar, case_id, kind)?;
+    if rule(clock_rule_set(w, case_id)?, kind).extension.is_none() {
+        return Err(Error::invalid(
+            "clock",
+            format!("the {kind} clock has no extension"),
+        ));
+    }
+    let already: bool = w.conn().query_row(
+        "SELECT EXISTS (SELECT 1 FROM clock_marks WHERE case_id = ?1 AND clock = ?2 AND mark = 'extended')",
+        [case_id.to_string(), kind.as_str().to_string()],
+        |r| r.get(0),
+    )?;
+    if already {
+        return Err(Error::invalid(
+            "clock",
+            format!("the {kind} clock was already extended"),
+        ));
+    }
+    w.append(events::ClockExtended {
+        case_id,
+        clock: kind,
+    })?;
+    Ok(())
+}
+
+/// The case's clock of this kind, if it has one that has not stopped.
+fn running(
+    w: &crate::events::log::Writer,
+    calendar: &Calendar,
+    case_id: uuid::Uuid,
+    kind: ClockKind,
+) -> Result<Clock> {
+    let now = w.time.trusted_ms;
+    state::of_case(w.conn(), calendar, &case_id.to_string(), now)?
+        .into_iter()
+        .find(|c| c.kind == kind && c.stopped_at_ms.is_none())
+        .ok_or_else(|| Error::invalid("clock", format!("the case has no running {kind} clock")))
+}
+
+fn clock_rule_set(w: &crate::events::log::Writer, case_id: uuid::Uuid) -> Result<RuleSet> {
+    let text: String = w.conn().query_row(
+        "SELECT rule_set FROM cases WHERE id = ?1",
+        [case_id.to_string()],
+        |r| r.get(0),
+    )?;
+    RuleSet::parse(&text).ok_or_else(|| Error::Corrupt {
+        seq: 0,
+        reason: format!("case {case_id}: rule set {text:?}"),
     })
 }

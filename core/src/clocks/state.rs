@@ -9,6 +9,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::calendar::Calendar;
+use crate::calendar::deadline::Pause;
 use crate::cases::{CaseKind, RuleSet, Step};
 use crate::clock::{BEIJING, beijing_date};
 use crate::clocks::{ClockKind, due_date};
@@ -59,6 +60,8 @@ struct Facts {
     rule_set: RuleSet,
     received_at_ms: i64,
     steps: Vec<(Step, i64)>,
+    /// (clock, mark, at): "paused", "resumed", "extended", in order.
+    marks: Vec<(ClockKind, String, i64)>,
 }
 
 /// The clocks of one case, at `now_ms`.
@@ -145,7 +148,8 @@ fn make(
     now_ms: i64,
 ) -> Result<Clock> {
     let start = beijing_date(started_at_ms)?;
-    let due = due_date(calendar, f.rule_set, kind, start, false, &[])?;
+    let (pauses, paused_since, extended) = marks_of(f, kind, now_ms)?;
+    let due = due_date(calendar, f.rule_set, kind, start, extended, &pauses)?;
     let due_day = NaiveDate::parse_from_str(&due.date, "%Y-%m-%d")
         .map_err(|e| Error::Encoding(e.to_string()))?;
     let due_at_ms = last_instant(due_day)?;
@@ -161,11 +165,12 @@ fn make(
         Some(_) if cancelled => ClockState::Cancelled,
         Some(_) => ClockState::Met,
         None if now_ms > due_at_ms => ClockState::Breached,
+        None if paused_since.is_some() => ClockState::Paused,
         None => ClockState::Running,
     };
     let span = (due_at_ms - started_at_ms).max(1);
     let used = (until - started_at_ms) * 100 / span;
-    let warning_percent = match (stop, used) {
+    let warning_percent = match (stop.or(paused_since), used) {
         (Some(_), _) => 0,
         (None, u) if u >= 100 => 100,
         (None, u) if u >= 75 => 75,
@@ -187,6 +192,36 @@ fn make(
         remaining_ms: due_at_ms - until,
         warning_percent,
     })
+}
+
+/// A clock's pauses (one still open shown as if resumed today), when it was paused if it still
+/// is, and whether an extension was approved.
+fn marks_of(f: &Facts, kind: ClockKind, now_ms: i64) -> Result<(Vec<Pause>, Option<i64>, bool)> {
+    let mut pauses = Vec::new();
+    let mut open: Option<i64> = None;
+    let mut extended = false;
+    for (_, mark, at) in f.marks.iter().filter(|(k, _, _)| *k == kind) {
+        match mark.as_str() {
+            "paused" => open = Some(*at),
+            "resumed" => {
+                if let Some(from) = open.take() {
+                    pauses.push(Pause {
+                        from: beijing_date(from)?,
+                        to: beijing_date(*at)?,
+                    });
+                }
+            }
+            _ => extended = true,
+        }
+    }
+    if let Some(from) = open {
+        let (from, today) = (beijing_date(from)?, beijing_date(now_ms)?);
+        pauses.push(Pause {
+            from,
+            to: today.max(from),
+        });
+    }
+    Ok((pauses, open, extended))
 }
 
 /// 23:59:59.999 of a Beijing day, in ms since the epoch.
@@ -226,7 +261,27 @@ fn facts(conn: &Connection, case_id: &str) -> Result<Facts> {
                 .map_err(|_| damaged("a step"))
         })
         .collect::<Result<Vec<_>>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT clock, mark, at_ms FROM clock_marks WHERE case_id = ?1 ORDER BY seq",
+    )?;
+    let marks = stmt
+        .query_map([&id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .into_iter()
+        .map(|(clock, mark, at)| {
+            ClockKind::parse(&clock)
+                .map(|k| (k, mark, at))
+                .ok_or_else(|| damaged("a clock mark"))
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(Facts {
+        marks,
         kind: CaseKind::parse(&kind).ok_or_else(|| damaged("kind"))?,
         rule_set: RuleSet::parse(&rule_set).ok_or_else(|| damaged("rule set"))?,
         id,
@@ -234,4 +289,83 @@ fn facts(conn: &Connection, case_id: &str) -> Result<Facts> {
         received_at_ms,
         steps,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Beijing 10:00 on a date, in ms.
+    fn at(date: &str) -> i64 {
+        let day = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+        BEIJING
+            .from_local_datetime(&day.and_hms_opt(10, 0, 0).unwrap())
+            .unwrap()
+            .timestamp_millis()
+    }
+
+    fn report(marks: &[(&str, &str)]) -> Facts {
+        Facts {
+            id: "r".into(),
+            number: "R-1".into(),
+            kind: CaseKind::Report,
+            rule_set: RuleSet::SamrOrder121,
+            received_at_ms: at("2026-09-24"),
+            steps: Vec::new(),
+            marks: marks
+                .iter()
+                .map(|(mark, date)| (ClockKind::ReportDecision, mark.to_string(), at(date)))
+                .collect(),
+        }
+    }
+
+    fn decision(f: &Facts, now: &str) -> Clock {
+        clocks(f, &Calendar::default(), at(now)).unwrap().remove(0)
+    }
+
+    #[test]
+    fn pauses_and_an_extension_move_the_due_day() {
+        let plain = decision(&report(&[]), "2026-10-20");
+        assert_eq!(
+            (plain.due_date.as_str(), plain.state),
+            ("2026-10-22", ClockState::Running)
+        );
+        assert_eq!(plain.warning_percent, 75);
+
+        // Testing from 29 September, through National Day, resumed 12 October.
+        let tested = report(&[("paused", "2026-09-29"), ("resumed", "2026-10-12")]);
+        assert_eq!(decision(&tested, "2026-10-20").due_date, "2026-10-29");
+        let mut extended = report(&[
+            ("paused", "2026-09-29"),
+            ("resumed", "2026-10-12"),
+            ("extended", "2026-10-20"),
+        ]);
+        assert_eq!(decision(&extended, "2026-10-20").due_date, "2026-11-19");
+
+        // Still paused on 5 October: shown paused, due as if resumed that day.
+        extended.marks.truncate(1);
+        let paused = decision(&extended, "2026-10-05");
+        assert_eq!(paused.state, ClockState::Paused);
+        assert_eq!(paused.warning_percent, 0);
+        assert_eq!(paused.due_date, "2026-10-26");
+    }
+
+    #[test]
+    fn a_late_stop_is_a_breach_and_a_close_cancels() {
+        let mut f = report(&[]);
+        f.steps
+            .push((Step::DecideReport { file_case: true }, at("2026-10-23")));
+        let late = decision(&f, "2026-11-01");
+        assert_eq!(
+            (late.state, late.remaining_ms < 0),
+            (ClockState::Breached, true)
+        );
+        f.steps = vec![(
+            Step::Close {
+                outcome: crate::cases::Outcome::Withdrawn,
+            },
+            at("2026-10-01"),
+        )];
+        assert_eq!(decision(&f, "2026-11-01").state, ClockState::Cancelled);
+    }
 }

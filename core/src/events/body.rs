@@ -7,6 +7,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::cases::events::{CaseOpened, CaseStepTaken};
+use crate::clocks::events::{ClockExtended, ClockPaused, ClockResumed};
 use crate::evidence::events::EvidenceCaptured;
 use crate::officer::{OfficerSignedIn, OfficerSignedOut};
 use crate::trips::events::{FixesRecorded, TripEnded, TripStarted};
@@ -93,6 +94,9 @@ bodies!(
     FixesRecorded,
     TripEnded,
     EvidenceCaptured,
+    ClockPaused,
+    ClockResumed,
+    ClockExtended,
 );
 
 fn decode_as<T: EventBody>(version: u32, body: Value) -> Result<T, String> {

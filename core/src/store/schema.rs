@@ -218,11 +218,24 @@ const STEPS: &[M<'static>] = &[
         );",
     )
     .down("DROP TABLE calendar_years;"),
+    // 7: the signed-in officer's role; clock pauses, resumptions and approved extensions.
+    M::up(
+        "ALTER TABLE officer_session ADD COLUMN role TEXT NOT NULL DEFAULT 'officer';
+        CREATE TABLE clock_marks (
+            case_id TEXT NOT NULL,
+            seq     INTEGER NOT NULL,
+            clock   TEXT NOT NULL,
+            mark    TEXT NOT NULL,
+            at_ms   INTEGER NOT NULL,
+            PRIMARY KEY (case_id, seq)
+        ) WITHOUT ROWID;",
+    )
+    .down("DROP TABLE clock_marks; ALTER TABLE officer_session DROP COLUMN role;"),
 ];
 
 /// Steps that create or change projection tables: a store upgraded across one of them replays
 /// its log once, so the new projections hold what the log says.
-const PROJECTION_STEPS: &[usize] = &[2, 3, 4, 5];
+const PROJECTION_STEPS: &[usize] = &[2, 3, 4, 5, 7];
 
 /// Whether upgrading a store from schema version `from` must replay the log.
 pub fn upgrade_needs_replay(from: usize) -> bool {
@@ -246,6 +259,7 @@ pub const PROJECTIONS: &[&str] = &[
     "trip_fixes",
     "trips",
     "evidence",
+    "clock_marks",
 ];
 
 #[cfg(test)]

@@ -421,4 +421,27 @@ class FieldCoreTest {
             assertEquals(ClockState.RUNNING, clocks[1].state)
         }
     }
+
+    @Test
+    fun `a report's clock is paused for testing, resumed, and extended by a supervisor`() {
+        FieldCore.open(store, KeystorePlatform()).use { core ->
+            core.signedIn()
+            val report = core.openCase(complaint("王芳").copy(kind = CaseKind.REPORT, complainants = emptyList()))
+            val paused = core.pauseClock(report.id, ClockKind.REPORT_DECISION, PauseReason.TESTING)
+            assertEquals(ClockState.PAUSED, paused.single().state)
+            assertThrows<CoreException.InvalidInput> {
+                core.pauseClock(report.id, ClockKind.REPORT_DECISION, PauseReason.APPRAISAL)
+            }
+            val resumed = core.resumeClock(report.id, ClockKind.REPORT_DECISION)
+            assertEquals(ClockState.RUNNING, resumed.single().state)
+
+            val refused = assertThrows<CoreException.InvalidInput> {
+                core.approveClockExtension(report.id, ClockKind.REPORT_DECISION)
+            }
+            assertEquals("role", refused.field)
+            core.signInAs("陈主任", "HN-12315-0001", Role.SUPERVISOR)
+            val extended = core.approveClockExtension(report.id, ClockKind.REPORT_DECISION).single()
+            assertTrue(extended.dueAtMs - resumed.single().dueAtMs >= 15L * 86_400_000L)
+        }
+    }
 }
