@@ -2,6 +2,7 @@
 //! `FieldCore` calls), for operators, scripts, load simulation and tests.
 
 mod calendar;
+mod dispatch;
 mod evidence;
 mod output;
 mod platform;
@@ -80,6 +81,9 @@ enum StoreCommand {
     /// Statutory clocks: a case's, or those due soon.
     #[command(subcommand)]
     Clock(calendar::ClockCommand),
+    /// The dispatch clock: a vehicle sent to a site.
+    #[command(subcommand)]
+    Dispatch(dispatch::DispatchCommand),
     /// Evidence photos and recordings.
     #[command(subcommand)]
     Evidence(evidence::EvidenceCommand),
@@ -408,6 +412,7 @@ fn run(cli: Cli, out: &Output) -> Result<ExitCode, Failure> {
         StoreCommand::Departments => out.departments(&core.departments()?),
         StoreCommand::Trip(command) => trip::run(&core, command, out)?,
         StoreCommand::Evidence(command) => return evidence::run(&core, command, out),
+        StoreCommand::Dispatch(command) => dispatch::run(&core, command, out)?,
         StoreCommand::Clock(command) => calendar::clocks(&core, command, out)?,
         StoreCommand::Calendar(command) => {
             if !calendar::run(&core, command, out)? {

@@ -800,3 +800,44 @@ fn clock_list_shows_a_case_and_the_due_list() {
     assert_eq!(after["clocks"][0]["state"], "met");
     assert_eq!(after["clocks"][1]["kind"], "mediation");
 }
+
+#[test]
+fn a_dispatch_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    init(&store);
+    let case = open_complaint(&store, "王芳");
+    let areas = dir.path().join("urban.geojson");
+    let square = "[[[112.9,28.0],[113.1,28.0],[113.1,28.3],[112.9,28.3],[112.9,28.0]]]";
+    let geojson = format!(
+        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"name":"长沙市区"}},"geometry":{{"type":"Polygon","coordinates":{square}}}}}]}}"#
+    );
+    std::fs::write(&areas, geojson).unwrap();
+    assert_eq!(
+        json(&store, &["dispatch", "areas", &areas.to_string_lossy()])["areas"],
+        1
+    );
+    let number = case["number"].as_str().unwrap();
+    let args = [
+        "dispatch",
+        "new",
+        "--case",
+        number,
+        "--vehicle",
+        "湘A·12315",
+        "--lat",
+        "28.1",
+        "--lon",
+        "113.0",
+    ];
+    let sent = &json(&store, &args)["dispatches"][0];
+    assert_eq!(
+        (sent["area"].as_str(), sent["target_minutes"].as_u64()),
+        (Some("urban"), Some(30))
+    );
+    let id = sent["id"].as_str().unwrap();
+    let arrived = &json(&store, &["dispatch", "step", id, "on_scene"])["dispatches"][0];
+    assert_eq!(arrived["on_scene_state"], "met");
+    let back = redshield(&store, &["dispatch", "step", id, "acknowledged"]);
+    assert_eq!(back.status.code(), Some(2));
+}

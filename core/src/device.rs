@@ -1,7 +1,7 @@
 //! `Device`: one store directory, its identity and its log — the core's plain-Rust facade.
 //! The UniFFI facade (`api`), the CLI and the benchmarks all go through it.
 
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -15,6 +15,7 @@ use crate::cases::{
 use crate::clock::EventTime;
 use crate::clocks::events::PauseReason;
 use crate::clocks::{self, Clock, ClockKind};
+use crate::dispatch::{self, Dispatch, DispatchStep, NewDispatch};
 use crate::error::{Error, Result};
 use crate::events::Digest;
 use crate::events::log::{Head, Writer};
@@ -193,9 +194,14 @@ impl Device {
     }
 
     /// Records fixes on an open trip; returns the track as measured now.
+    /// A dispatch of the trip's vehicle is marked on scene by the first fix that proves it.
     pub fn record_fixes(&mut self, trip: &str, fixes: &[Fix]) -> Result<TrackReport> {
         let id = trip_id(trip)?;
-        self.record(|w| trips::record(w, id, fixes))?;
+        let vehicle = self.trip(trip)?.vehicle;
+        self.record(|w| {
+            trips::record(w, id, fixes)?;
+            dispatch::detect_arrival(w, &vehicle, fixes)
+        })?;
         Ok(self.trip(trip)?.track)
     }
 
@@ -417,6 +423,37 @@ impl Device {
             self.role()?,
         );
         self.record(|w| clocks::extend(w, &calendar, case_id, kind, role))
+    }
+
+    /// Dispatches a vehicle to a case's site; its on-scene clock starts.
+    pub fn dispatch(&mut self, new: &NewDispatch) -> Result<Dispatch> {
+        let case_id = cases::id_of(&self.store.conn, &new.case_id)?;
+        let id = self.record(|w| dispatch::dispatch(w, case_id, new))?;
+        dispatch::projection::get(&self.store.conn, id, self.now_ms())
+    }
+
+    /// The officer confirms the next step of a dispatch.
+    pub fn advance_dispatch(&mut self, id: &str, step: DispatchStep) -> Result<Dispatch> {
+        let id = Uuid::parse_str(id.trim())
+            .map_err(|_| Error::invalid("dispatch_id", "is not an id"))?;
+        self.record(|w| dispatch::advance(w, id, step))?;
+        dispatch::projection::get(&self.store.conn, id, self.now_ms())
+    }
+
+    pub fn case_dispatches(&self, case: &str) -> Result<Vec<Dispatch>> {
+        let case_id = cases::id_of(&self.store.conn, case)?;
+        dispatch::projection::of_case(&self.store.conn, &case_id.to_string(), self.now_ms())
+    }
+
+    /// Replaces the urban areas (a GeoJSON file of polygons), checked first; returns how many.
+    pub fn load_urban_areas(&mut self, path: &Path) -> Result<u32> {
+        let mut text = String::new();
+        files::open_limited(path, 16 * 1024 * 1024)?
+            .read_to_string(&mut text)
+            .map_err(|e| Error::file(path, e))?;
+        let areas = dispatch::areas::parse(&text)?;
+        self.store.write(|tx| dispatch::areas::store(tx, &areas))?;
+        Ok(areas.len() as u32)
     }
 
     /// Loads a year's holidays and adjusted working days (reference data), checked first.

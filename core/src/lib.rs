@@ -12,6 +12,7 @@ pub mod cases;
 pub mod clock;
 pub mod clocks;
 pub mod device;
+pub mod dispatch;
 pub mod error;
 pub mod events;
 pub mod evidence;

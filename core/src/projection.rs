@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::events::log::for_each_row;
 use crate::events::{Body, Envelope, decode};
 use crate::store::schema;
-use crate::{cases, evidence, officer, trips};
+use crate::{cases, dispatch, evidence, officer, trips};
 
 pub fn apply(conn: &Connection, event: &Envelope, body: &Body) -> Result<()> {
     match body {
@@ -23,6 +23,8 @@ pub fn apply(conn: &Connection, event: &Envelope, body: &Body) -> Result<()> {
         Body::ClockPaused(mark) => mark.project(conn, event),
         Body::ClockResumed(mark) => mark.project(conn, event),
         Body::ClockExtended(mark) => mark.project(conn, event),
+        Body::Dispatched(body) => dispatch::projection::dispatched(conn, event, body),
+        Body::DispatchAdvanced(body) => dispatch::projection::advanced(conn, event, body),
     }
 }
 

@@ -14,6 +14,7 @@ pub use crate::cases::departments::Department;
 pub use crate::cases::*;
 pub use crate::clocks::events::PauseReason;
 pub use crate::clocks::{Clock, ClockKind, ClockState, DueDate};
+pub use crate::dispatch::{AreaType, Dispatch, DispatchStep, NewDispatch};
 pub use crate::evidence::derive::Derived;
 pub use crate::evidence::media::MediaType;
 pub use crate::evidence::metadata::{ExifStatus, ExifSummary};
@@ -307,6 +308,26 @@ impl FieldCore {
         let mut device = self.device();
         device.extend_clock(&case_id, clock)?;
         Ok(device.case_clocks(&case_id)?)
+    }
+
+    /// Dispatches a vehicle to a case's site (a walk-in at the vehicle, a call the crew took):
+    /// the on-scene clock starts, 30 minutes inside an urban area, 60 elsewhere.
+    pub fn dispatch(&self, dispatch: NewDispatch) -> ApiResult<Dispatch> {
+        Ok(self.device().dispatch(&dispatch)?)
+    }
+
+    /// The officer confirms the next step: acknowledged, en route, on scene, cleared.
+    pub fn advance_dispatch(&self, dispatch_id: String, step: DispatchStep) -> ApiResult<Dispatch> {
+        Ok(self.device().advance_dispatch(&dispatch_id, step)?)
+    }
+
+    pub fn case_dispatches(&self, case_id: String) -> ApiResult<Vec<Dispatch>> {
+        Ok(self.device().case_dispatches(&case_id)?)
+    }
+
+    /// Replaces the urban areas from a GeoJSON file (Polygon / MultiPolygon features).
+    pub fn load_urban_areas(&self, path: String) -> ApiResult<u32> {
+        Ok(self.device().load_urban_areas(Path::new(&path))?)
     }
 
     /// The officer's due list: every running clock due within `hours` from now (breached

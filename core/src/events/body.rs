@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::cases::events::{CaseOpened, CaseStepTaken};
 use crate::clocks::events::{ClockExtended, ClockPaused, ClockResumed};
+use crate::dispatch::{DispatchAdvanced, Dispatched};
 use crate::evidence::events::EvidenceCaptured;
 use crate::officer::{OfficerSignedIn, OfficerSignedOut};
 use crate::trips::events::{FixesRecorded, TripEnded, TripStarted};
@@ -97,6 +98,8 @@ bodies!(
     ClockPaused,
     ClockResumed,
     ClockExtended,
+    Dispatched,
+    DispatchAdvanced,
 );
 
 fn decode_as<T: EventBody>(version: u32, body: Value) -> Result<T, String> {

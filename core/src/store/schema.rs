@@ -231,11 +231,42 @@ const STEPS: &[M<'static>] = &[
         ) WITHOUT ROWID;",
     )
     .down("DROP TABLE clock_marks; ALTER TABLE officer_session DROP COLUMN role;"),
+    // 8: dispatches (projection) and the urban areas (reference data).
+    M::up(
+        "CREATE TABLE dispatches (
+            id                 TEXT PRIMARY KEY,
+            case_id            TEXT NOT NULL,
+            vehicle            TEXT NOT NULL,
+            site_lat_e7        INTEGER,
+            site_lon_e7        INTEGER,
+            site_accuracy_cm   INTEGER,
+            site_text          TEXT,
+            area               TEXT NOT NULL,
+            area_name          TEXT,
+            target_minutes     INTEGER NOT NULL,
+            dispatched_at_ms   INTEGER NOT NULL,
+            acknowledged_at_ms INTEGER,
+            en_route_at_ms     INTEGER,
+            on_scene_at_ms     INTEGER,
+            cleared_at_ms      INTEGER,
+            proof_lat_e7       INTEGER,
+            proof_lon_e7       INTEGER,
+            proof_accuracy_cm  INTEGER
+        );
+        CREATE INDEX dispatches_by_case ON dispatches (case_id);
+        CREATE INDEX dispatches_open ON dispatches (vehicle) WHERE on_scene_at_ms IS NULL;
+        CREATE TABLE urban_areas (
+            position INTEGER PRIMARY KEY,
+            name     TEXT NOT NULL,
+            polygons TEXT NOT NULL
+        );",
+    )
+    .down("DROP TABLE urban_areas; DROP TABLE dispatches;"),
 ];
 
 /// Steps that create or change projection tables: a store upgraded across one of them replays
 /// its log once, so the new projections hold what the log says.
-const PROJECTION_STEPS: &[usize] = &[2, 3, 4, 5, 7];
+const PROJECTION_STEPS: &[usize] = &[2, 3, 4, 5, 7, 8];
 
 /// Whether upgrading a store from schema version `from` must replay the log.
 pub fn upgrade_needs_replay(from: usize) -> bool {
@@ -260,6 +291,7 @@ pub const PROJECTIONS: &[&str] = &[
     "trips",
     "evidence",
     "clock_marks",
+    "dispatches",
 ];
 
 #[cfg(test)]

@@ -444,4 +444,31 @@ class FieldCoreTest {
             assertTrue(extended.dueAtMs - resumed.single().dueAtMs >= 15L * 86_400_000L)
         }
     }
+
+    @Test
+    fun `a dispatch inside the urban area is proved on scene by the trip's fixes`() {
+        FieldCore.open(store, KeystorePlatform()).use { core ->
+            core.signedIn()
+            val areas = dir.resolve("urban.geojson").toFile()
+            areas.writeText(
+                """{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"长沙市区"},""" +
+                    """"geometry":{"type":"Polygon","coordinates":[[[112.9,28.1],[113.1,28.1],[113.1,28.3],[112.9,28.3],[112.9,28.1]]]}}]}""",
+            )
+            assertEquals(1u, core.loadUrbanAreas(areas.path))
+            val case = core.openCase(complaint("王芳"))
+            val site = GeoPosition(latitude = 28.196, longitude = 112.977, accuracyM = null)
+            val dispatch = core.dispatch(NewDispatch(caseId = case.id, vehicle = "湘A·12315", site = site))
+            assertEquals(AreaType.URBAN, dispatch.area)
+            assertEquals(30u, dispatch.targetMinutes)
+            core.advanceDispatch(dispatch.id, DispatchStep.EN_ROUTE)
+
+            val trip = core.startTrip(NewTrip(vehicle = "湘A·12315", crewCount = 2u, purpose = Purpose.DISPATCH, caseId = case.id))
+            val t = System.currentTimeMillis()
+            core.recordFixes(trip.id, listOf(Fix(latitude = 28.1965, longitude = 112.977, accuracyM = 6.0, timeMs = t + 1000)))
+            val arrived = core.caseDispatches(case.id).single()
+            assertTrue(arrived.arrivalDetected)
+            assertEquals(t + 1000, arrived.onSceneAtMs)
+            assertEquals(ClockState.MET, arrived.onSceneState)
+        }
+    }
 }

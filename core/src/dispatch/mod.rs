@@ -1,0 +1,231 @@
+//! The dispatch clock, as in computer-aided dispatch: dispatched → acknowledged → en route →
+//! on scene → cleared, each an event. The target is 30 minutes where the site lies inside an
+//! urban area (`areas`), 60 elsewhere — and 30, said so, when the site has no position.
+//! Arrival is confirmed by the officer, or detected when a fix of the vehicle's trip, accurate
+//! to `ARRIVAL_ACCURACY_M`, lies within `ARRIVAL_RADIUS_M` of the site; the proving fix is
+//! stored in the event.
+
+pub mod areas;
+pub mod projection;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::clocks::ClockState;
+use crate::error::{Error, Result};
+use crate::events::EventBody;
+use crate::events::log::Writer;
+use crate::position::{GeoPoint, GeoPosition};
+use crate::trips::Fix;
+use crate::trips::geodesy::metres;
+use crate::validate::{one_line, optional};
+use crate::wire::wire_enum;
+
+/// `dispatch.arrival_accuracy_m`: a fix proves arrival only if at least this accurate.
+pub const ARRIVAL_ACCURACY_M: f64 = 50.0;
+/// `dispatch.arrival_radius_m`: how near the site a proving fix must be.
+pub const ARRIVAL_RADIUS_M: f64 = 150.0;
+pub const URBAN_MINUTES: u32 = 30;
+pub const REMOTE_MINUTES: u32 = 60;
+
+wire_enum! {
+    /// The steps after dispatch, in order.
+    #[derive(uniffi::Enum, PartialOrd, Ord)]
+    pub enum DispatchStep {
+        Acknowledged = "acknowledged",
+        EnRoute = "en_route",
+        OnScene = "on_scene",
+        Cleared = "cleared",
+    }
+}
+
+wire_enum! {
+    #[derive(uniffi::Enum)]
+    pub enum AreaType {
+        Urban = "urban",
+        Remote = "remote",
+        /// The site has no position: the stricter, urban target applies.
+        Unknown = "unknown",
+    }
+}
+
+/// A dispatch made on the device: a walk-in at the vehicle, a call the crew took.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct NewDispatch {
+    /// The case's id or number.
+    pub case_id: String,
+    pub vehicle: String,
+    #[uniffi(default)]
+    #[serde(default)]
+    pub site: Option<GeoPosition>,
+    #[uniffi(default)]
+    #[serde(default)]
+    pub site_text: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dispatched {
+    pub dispatch_id: Uuid,
+    pub case_id: Uuid,
+    pub vehicle: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<GeoPoint>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_text: Option<String>,
+    pub area: AreaType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area_name: Option<String>,
+    pub target_minutes: u32,
+}
+
+impl EventBody for Dispatched {
+    const TYPE: &'static str = "Dispatched";
+    const VERSION: u32 = 1;
+
+    fn case_id(&self) -> Option<Uuid> {
+        Some(self.case_id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DispatchAdvanced {
+    pub dispatch_id: Uuid,
+    pub case_id: Uuid,
+    pub step: DispatchStep,
+    /// On scene: the fix that proved arrival, when detected (not confirmed by the officer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proving_fix: Option<ProvingFix>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProvingFix {
+    pub point: GeoPoint,
+    pub time_ms: i64,
+    /// Metres from the site, in centimetres.
+    pub distance_cm: i64,
+}
+
+impl EventBody for DispatchAdvanced {
+    const TYPE: &'static str = "DispatchAdvanced";
+    const VERSION: u32 = 1;
+
+    fn case_id(&self) -> Option<Uuid> {
+        Some(self.case_id)
+    }
+}
+
+/// A dispatch as the crew sees it, with its on-scene clock.
+#[derive(Debug, Clone, PartialEq, Serialize, uniffi::Record)]
+pub struct Dispatch {
+    pub id: String,
+    pub case_id: String,
+    pub vehicle: String,
+    pub site: Option<GeoPosition>,
+    pub site_text: Option<String>,
+    pub area: AreaType,
+    pub area_name: Option<String>,
+    pub target_minutes: u32,
+    pub dispatched_at_ms: i64,
+    pub acknowledged_at_ms: Option<i64>,
+    pub en_route_at_ms: Option<i64>,
+    pub on_scene_at_ms: Option<i64>,
+    pub cleared_at_ms: Option<i64>,
+    /// Arrival detected from the trip's fixes (else confirmed by the officer).
+    pub arrival_detected: bool,
+    pub proving_fix: Option<GeoPosition>,
+    /// The on-scene clock: running, met or breached.
+    pub on_scene_state: ClockState,
+    pub on_scene_deadline_ms: i64,
+}
+
+/// Dispatches a vehicle to a case's site; the target follows from the urban areas.
+pub fn dispatch(w: &mut Writer, case_id: Uuid, new: &NewDispatch) -> Result<Uuid> {
+    let vehicle = one_line("vehicle", &new.vehicle, crate::trips::limits::VEHICLE)?;
+    let site = new.site.map(|p| p.to_point("site")).transpose()?;
+    let site_text = optional(new.site_text.as_deref(), |v| one_line("site_text", v, 200))?;
+    let area_name = match &site {
+        Some(point) => areas::containing(w.conn(), point)?,
+        None => None,
+    };
+    let area = match (&site, &area_name) {
+        (None, _) => AreaType::Unknown,
+        (Some(_), Some(_)) => AreaType::Urban,
+        (Some(_), None) => AreaType::Remote,
+    };
+    let dispatch_id = Uuid::now_v7();
+    w.append(Dispatched {
+        dispatch_id,
+        case_id,
+        vehicle,
+        site,
+        site_text,
+        target_minutes: if area == AreaType::Remote {
+            REMOTE_MINUTES
+        } else {
+            URBAN_MINUTES
+        },
+        area,
+        area_name,
+    })?;
+    Ok(dispatch_id)
+}
+
+/// The next step of a dispatch, confirmed by the officer. Steps go forward only.
+pub fn advance(w: &mut Writer, dispatch_id: Uuid, step: DispatchStep) -> Result<()> {
+    let current = projection::get(w.conn(), dispatch_id, w.time.trusted_ms)?;
+    if let Some(last) = projection::last_step(&current)
+        && step <= last
+    {
+        return Err(Error::invalid(
+            "step",
+            format!("the dispatch is already {last}; {step} cannot follow"),
+        ));
+    }
+    let case_id = parse_id(&current.case_id)?;
+    w.append(DispatchAdvanced {
+        dispatch_id,
+        case_id,
+        step,
+        proving_fix: None,
+    })?;
+    Ok(())
+}
+
+/// Looks for arrival in fixes just recorded for `vehicle`: the first fix, after the dispatch,
+/// accurate enough and near enough the site, marks the dispatch on scene — with that fix.
+pub fn detect_arrival(w: &mut Writer, vehicle: &str, fixes: &[Fix]) -> Result<()> {
+    for open in projection::open_of_vehicle(w.conn(), vehicle, w.time.trusted_ms)? {
+        let Some(site) = open.site else { continue };
+        let site_fix = Fix::at(site.latitude, site.longitude, 0);
+        let proof = fixes.iter().find_map(|f| {
+            let accurate = f.accuracy_m.is_some_and(|a| a <= ARRIVAL_ACCURACY_M);
+            if !accurate || f.mock || f.time_ms < open.dispatched_at_ms {
+                return None;
+            }
+            let point =
+                GeoPoint::from_degrees("fix", f.latitude, f.longitude, f.accuracy_m).ok()?;
+            let distance = metres(f, &site_fix);
+            (distance <= ARRIVAL_RADIUS_M).then_some(ProvingFix {
+                point,
+                time_ms: f.time_ms,
+                distance_cm: (distance * 100.0).round() as i64,
+            })
+        });
+        if let Some(proving_fix) = proof {
+            w.append(DispatchAdvanced {
+                dispatch_id: parse_id(&open.id)?,
+                case_id: parse_id(&open.case_id)?,
+                step: DispatchStep::OnScene,
+                proving_fix: Some(proving_fix),
+            })?;
+        }
+    }
+    Ok(())
+}
+
+fn parse_id(text: &str) -> Result<Uuid> {
+    Uuid::parse_str(text).map_err(|_| Error::invalid("dispatch_id", "is not an id"))
+}
