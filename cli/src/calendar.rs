@@ -63,6 +63,12 @@ pub enum ClockCommand {
         #[arg(long, value_enum)]
         clock: ClockArg,
     },
+    /// The month's figures: share of clocks met per kind, on-scene median and P90 per area.
+    Report {
+        /// YYYY-MM, Beijing time.
+        #[arg(long)]
+        month: String,
+    },
     /// Approve a clock's statutory extension (signed in as a supervisor).
     Extend {
         case: String,
@@ -75,6 +81,14 @@ arg_enum!(PauseArg => PauseReason { Testing, Appraisal });
 
 pub fn clocks(core: &FieldCore, command: ClockCommand, out: &Output) -> Result<(), Failure> {
     let clocks = match command {
+        ClockCommand::Report { month } => {
+            let report = core.clock_report(month)?;
+            let value = serde_json::to_value(&report).unwrap_or_default();
+            out.print(value.clone(), || {
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            });
+            return Ok(());
+        }
         ClockCommand::List {
             case: Some(case), ..
         } => core.case_clocks(case)?,

@@ -799,6 +799,19 @@ fn clock_list_shows_a_case_and_the_due_list() {
     let after = json(&store, &["clock", "list", "--case", id]);
     assert_eq!(after["clocks"][0]["state"], "met");
     assert_eq!(after["clocks"][1]["kind"], "mediation");
+    let month = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .format("%Y-%m")
+        .to_string();
+    let report = json(&store, &["clock", "report", "--month", &month]);
+    assert_eq!(report["on_time"][0]["kind"], "accept");
+    assert_eq!(
+        (
+            report["on_time"][0]["ended"].as_u64(),
+            report["on_time"][0]["met"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
 }
 
 #[test]

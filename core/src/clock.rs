@@ -46,6 +46,23 @@ pub fn beijing_date(ms: i64) -> Result<NaiveDate> {
         .ok_or_else(|| Error::invalid("time", format!("{ms} ms is outside the calendar")))
 }
 
+/// A month (`YYYY-MM`, Beijing): its first instant and the next month's, ms.
+pub fn beijing_month(month: &str) -> Result<(i64, i64)> {
+    let bad = || Error::invalid("month", format!("{month:?} is not a month (YYYY-MM)"));
+    let first = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d")
+        .map_err(|_| bad())?;
+    let next = first
+        .checked_add_months(chrono::Months::new(1))
+        .ok_or_else(bad)?;
+    let ms = |d: NaiveDate| {
+        d.and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(BEIJING).single())
+            .map(|t| t.timestamp_millis())
+            .ok_or_else(bad)
+    };
+    Ok((ms(first)?, ms(next)?))
+}
+
 /// Today in Beijing, by the system clock.
 pub fn beijing_today() -> NaiveDate {
     chrono::Utc::now().with_timezone(&BEIJING).date_naive()
@@ -54,6 +71,15 @@ pub fn beijing_today() -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_month_runs_from_midnight_to_midnight_in_beijing() {
+        let (from, to) = beijing_month("2026-12").unwrap();
+        // 2026-11-30T16:00Z and 2026-12-31T16:00Z.
+        assert_eq!((from, to), (1_796_054_400_000, 1_798_732_800_000));
+        assert!(beijing_month("2026-13").is_err());
+        assert!(beijing_month("December").is_err());
+    }
 
     #[test]
     fn the_beijing_day_starts_at_16_00_utc() {

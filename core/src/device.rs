@@ -14,6 +14,7 @@ use crate::cases::{
 };
 use crate::clock::EventTime;
 use crate::clocks::events::PauseReason;
+use crate::clocks::report::ClockReport;
 use crate::clocks::{self, Clock, ClockKind};
 use crate::dispatch::{self, Dispatch, DispatchStep, NewDispatch};
 use crate::error::{Error, Result};
@@ -423,6 +424,11 @@ impl Device {
             self.role()?,
         );
         self.record(|w| clocks::extend(w, &calendar, case_id, kind, role))
+    }
+
+    /// The month's on-time shares per clock and on-scene times per area type.
+    pub fn clock_report(&self, month: &str) -> Result<ClockReport> {
+        clocks::report::month(&self.store.conn, &self.calendar()?, month, self.now_ms())
     }
 
     /// Dispatches a vehicle to a case's site; its on-scene clock starts.

@@ -185,3 +185,84 @@ fn pausing_resuming_and_extending_follow_the_rules() {
     assert_eq!(device.case_clocks(&report.id).unwrap()[0].due_at_ms, after);
     assert!(device.verify_chain().unwrap().is_intact());
 }
+
+#[test]
+fn the_month_report_gives_on_time_shares_and_on_scene_percentiles() {
+    use redshield_core::dispatch::{AreaType, NewDispatch};
+    use redshield_core::position::GeoPosition;
+    use redshield_core::trips::{Fix, NewTrip, Purpose};
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut device = device_in(dir.path());
+    let mut late = complaint(7);
+    late.received_at_ms = Some(now_ms() - 30 * DAY_MS);
+    let late = device.open_case(&late).unwrap();
+    let fresh = device.open_case(&complaint(8)).unwrap();
+    device
+        .take_step(&late.id, &Step::Accept, None, None)
+        .unwrap();
+    device
+        .take_step(&fresh.id, &Step::Accept, None, None)
+        .unwrap();
+
+    // Three vehicles sent now to sites without polygons loaded (remote: 60 minutes), proved on
+    // scene by fixes taken 10, 20 and 70 minutes later.
+    let t = now_ms();
+    for (i, minutes) in [10, 20, 70].into_iter().enumerate() {
+        let vehicle = format!("湘A·1231{i}");
+        let (lat, lon) = (28.1 + i as f64 * 0.01, 113.0);
+        device
+            .dispatch(&NewDispatch {
+                case_id: fresh.id.clone(),
+                vehicle: vehicle.clone(),
+                site: Some(GeoPosition {
+                    latitude: lat,
+                    longitude: lon,
+                    accuracy_m: None,
+                }),
+                site_text: None,
+            })
+            .unwrap();
+        let trip = device
+            .start_trip(&NewTrip {
+                vehicle,
+                crew: vec![],
+                crew_count: Some(2),
+                purpose: Purpose::Dispatch,
+                case_id: Some(fresh.id.clone()),
+                odometer_km: None,
+                odometer_photo: None,
+                started_at_ms: None,
+            })
+            .unwrap();
+        let mut fix = Fix::at(lat, lon, t + minutes * 60_000);
+        fix.accuracy_m = Some(5.0);
+        device.record_fixes(&trip.id, &[fix]).unwrap();
+    }
+
+    let month = chrono::DateTime::from_timestamp_millis(now_ms())
+        .unwrap()
+        .with_timezone(&redshield_core::clock::BEIJING)
+        .format("%Y-%m")
+        .to_string();
+    let report = device.clock_report(&month).unwrap();
+    let accept = report
+        .on_time
+        .iter()
+        .find(|r| r.kind == ClockKind::Accept)
+        .unwrap();
+    assert_eq!(
+        (accept.ended, accept.met, accept.share_met),
+        (2, 1, Some(0.5))
+    );
+    let remote = report
+        .on_scene
+        .iter()
+        .find(|r| r.area == AreaType::Remote)
+        .unwrap();
+    assert_eq!((remote.dispatches, remote.arrived, remote.met), (3, 3, 2));
+    let close = |a: Option<f64>, b: f64| (a.unwrap() - b).abs() < 0.1;
+    assert!(close(remote.median_minutes, 20.0), "{remote:?}");
+    assert!(close(remote.p90_minutes, 70.0), "{remote:?}");
+    assert!(device.clock_report("2026-13").is_err());
+}

@@ -13,6 +13,7 @@ pub use crate::calendar::YearData;
 pub use crate::cases::departments::Department;
 pub use crate::cases::*;
 pub use crate::clocks::events::PauseReason;
+pub use crate::clocks::report::{ClockReport, OnScene, OnTime};
 pub use crate::clocks::{Clock, ClockKind, ClockState, DueDate};
 pub use crate::dispatch::{AreaType, Dispatch, DispatchStep, NewDispatch};
 pub use crate::evidence::derive::Derived;
@@ -323,6 +324,12 @@ impl FieldCore {
 
     pub fn case_dispatches(&self, case_id: String) -> ApiResult<Vec<Dispatch>> {
         Ok(self.device().case_dispatches(&case_id)?)
+    }
+
+    /// The month's response figures (`YYYY-MM`, Beijing): the share of statutory clocks met,
+    /// per kind; on-scene median and 90th percentile, per area type.
+    pub fn clock_report(&self, month: String) -> ApiResult<ClockReport> {
+        Ok(self.device().clock_report(&month)?)
     }
 
     /// Replaces the urban areas from a GeoJSON file (Polygon / MultiPolygon features).

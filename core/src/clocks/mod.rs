@@ -2,6 +2,7 @@
 //! dates they give on the mainland calendar.
 
 pub mod events;
+pub mod report;
 pub mod rules;
 pub mod state;
 

@@ -97,6 +97,14 @@ pub fn open_of_vehicle(conn: &Connection, vehicle: &str, now_ms: i64) -> Result<
     query(conn, &sql, vehicle, now_ms)
 }
 
+/// Dispatches made between two instants (ms), for the month's figures.
+pub fn made_between(conn: &Connection, from: i64, to: i64, now_ms: i64) -> Result<Vec<Dispatch>> {
+    let sql = format!("SELECT {COLUMNS} WHERE dispatched_at_ms >= ?1 AND dispatched_at_ms < ?2");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([from, to], |r| read(r, now_ms))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
 /// The furthest step taken.
 pub fn last_step(d: &Dispatch) -> Option<DispatchStep> {
     [

@@ -5,12 +5,11 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::clock::{BEIJING, beijing_date};
+use crate::clock::beijing_date;
 use crate::error::{Error, Result};
 use crate::trips::model::{Purpose, Trip};
 use crate::trips::projection;
@@ -46,7 +45,7 @@ pub struct MonthlyMileage {
 
 /// The month's mileage (`YYYY-MM`, Beijing), of one vehicle or all.
 pub fn month(conn: &Connection, month: &str, vehicle: Option<&str>) -> Result<MonthlyMileage> {
-    let (from_ms, to_ms) = month_range(month)?;
+    let (from_ms, to_ms) = crate::clock::beijing_month(month)?;
     let mut stmt = conn.prepare_cached(
         "SELECT id FROM trips WHERE started_at_ms >= ?1 AND started_at_ms < ?2
            AND (?3 IS NULL OR vehicle = ?3)
@@ -101,38 +100,4 @@ fn add(m: &mut Mileage, trip: &Trip) {
     }
     m.mismatched_trips += u64::from(trip.odometer_mismatch);
     m.open_trips += u64::from(trip.ended_at_ms.is_none());
-}
-
-/// The month's first and next month's first instant in Beijing, ms.
-fn month_range(month: &str) -> Result<(i64, i64)> {
-    let bad = || Error::invalid("month", format!("{month:?} is not a month (YYYY-MM)"));
-    let first = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d")
-        .map_err(|_| bad())?;
-    let next = if first.month() == 12 {
-        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
-    }
-    .ok_or_else(bad)?;
-    let ms = |d: NaiveDate| {
-        d.and_hms_opt(0, 0, 0)
-            .and_then(|t| t.and_local_timezone(BEIJING).single())
-            .map(|t| t.timestamp_millis())
-            .ok_or_else(bad)
-    };
-    Ok((ms(first)?, ms(next)?))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_month_runs_from_midnight_to_midnight_in_beijing() {
-        let (from, to) = month_range("2026-12").unwrap();
-        // 2026-11-30T16:00Z and 2026-12-31T16:00Z.
-        assert_eq!((from, to), (1_796_054_400_000, 1_798_732_800_000));
-        assert!(month_range("2026-13").is_err());
-        assert!(month_range("December").is_err());
-    }
 }
