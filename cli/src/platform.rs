@@ -85,6 +85,10 @@ impl Platform for KeyFilePlatform {
         boot_clock_ms()
     }
 
+    fn wall_ms(&self) -> i64 {
+        chrono::Utc::now().timestamp_millis()
+    }
+
     fn wrap_secret(&self, secret: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
         let mut nonce = [0u8; NONCE_LEN];
         getrandom::fill(&mut nonce).map_err(|e| failed(e.to_string()))?;

@@ -1,14 +1,14 @@
 //! Time as events record it. Dates and day boundaries are Beijing time, a fixed UTC+08:00 with
 //! no daylight saving, whatever zone the phone is set to.
 //!
-//! Every event keeps the phone's wall time and the trusted time. Until the clocks work lands
-//! (server offset measured at sync, GNSS time), trusted time is wall time with an offset of 0.
+//! Every event keeps the phone's wall time and the trusted time, with the trusted time's source
+//! and uncertainty (`time`: anchored on the server's time or GNSS time, carried forward on the
+//! monotonic clock).
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::platform::Platform;
 
 pub const BEIJING: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
     Some(offset) => offset,
@@ -24,19 +24,12 @@ pub struct EventTime {
     pub offset_ms: i64,
     /// `Platform::monotonic_ms` when the event was made: detects wall-clock jumps between events.
     pub monotonic_ms: u64,
-}
-
-impl EventTime {
-    pub fn now(platform: &dyn Platform) -> Self {
-        let wall_ms = chrono::Utc::now().timestamp_millis();
-        let offset_ms = 0;
-        EventTime {
-            wall_ms,
-            trusted_ms: wall_ms + offset_ms,
-            offset_ms,
-            monotonic_ms: platform.monotonic_ms(),
-        }
-    }
+    /// How far `trusted_ms` may be off, when anchored (absent: the wall clock, unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertainty_ms: Option<u64>,
+    /// What `trusted_ms` rests on (absent: the wall clock).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::time::TimeSource>,
 }
 
 /// The Beijing calendar date of an instant given in ms since the epoch.

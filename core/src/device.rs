@@ -19,7 +19,8 @@ use crate::clocks::{self, Clock, ClockKind};
 use crate::dispatch::{self, Dispatch, DispatchStep, NewDispatch};
 use crate::error::{Error, Result};
 use crate::events::Digest;
-use crate::events::log::{Head, Writer};
+use crate::events::decode;
+use crate::events::log::{Head, Writer, row_at};
 use crate::events::verify::{self, ChainReport};
 use crate::evidence::blobs::Blobs;
 use crate::evidence::events::DeviceFixBody;
@@ -32,6 +33,7 @@ use crate::officer::{self, Officer, OfficerSignedIn, OfficerSignedOut, Role};
 use crate::platform::Platform;
 use crate::position::{GeoPoint, GeoPosition};
 use crate::store::{Store, schema};
+use crate::time::{self, Anchor, TimeAnchored, TrustedTime};
 use crate::trips::summary::MonthlyMileage;
 use crate::trips::{self, Fix, MapDatum, NewTrip, TrackFormat, TrackReport, Trip, formats, gcj02};
 use crate::vault::{self, PersonalDataPurged};
@@ -43,6 +45,9 @@ pub struct Device {
     head: Head,
     officer: Option<Officer>,
     platform: Arc<dyn Platform>,
+    /// The time of the newest event: a wall clock moving against the monotonic clock since is
+    /// a jump.
+    last_time: Option<EventTime>,
 }
 
 impl Device {
@@ -59,12 +64,14 @@ impl Device {
         }
         let head = Head::read(&store.conn)?;
         let officer = officer::current(&store.conn)?;
+        let last_time = last_event_time(&store.conn, head.seq)?;
         Ok(Device {
             store,
             identity,
             head,
             officer,
             platform,
+            last_time,
         })
     }
 
@@ -95,19 +102,33 @@ impl Device {
         self.record_as(actor, f)
     }
 
+    /// A wall clock that jumped since the last event is recorded first, in the same
+    /// transaction.
     fn record_as<T>(
         &mut self,
         actor: Officer,
         f: impl FnOnce(&mut Writer) -> Result<T>,
     ) -> Result<T> {
-        let time = EventTime::now(&*self.platform);
+        let time = self.now()?;
+        let jumped = self
+            .last_time
+            .and_then(|last| time::jump(&last, time.wall_ms, time.monotonic_ms));
         let (identity, head) = (&self.identity, self.head);
         let (value, head) = self.store.write(|tx| {
             let mut writer = Writer::new(tx, identity, head, actor, time);
+            if let Some(jumped) = jumped {
+                tracing::warn!(
+                    by_ms = jumped.by_ms,
+                    reboot = jumped.monotonic_reset,
+                    "wall clock jumped"
+                );
+                writer.append(jumped)?;
+            }
             let value = f(&mut writer)?;
             Ok((value, writer.head))
         })?;
         self.head = head;
+        self.last_time = Some(time);
         Ok(value)
     }
 
@@ -203,6 +224,9 @@ impl Device {
             trips::record(w, id, fixes)?;
             dispatch::detect_arrival(w, &vehicle, fixes)
         })?;
+        if let Some(gnss) = time::gnss_anchor(fixes) {
+            self.anchor_if_better(gnss)?;
+        }
         Ok(self.trip(trip)?.track)
     }
 
@@ -239,7 +263,7 @@ impl Device {
     /// all.
     pub fn export_trip(&self, trip: &str, format: TrackFormat, path: &Path) -> Result<()> {
         let found = self.trip(trip)?;
-        let fixes = trips::kept(self.trip_fixes(trip)?, self.now_ms());
+        let fixes = trips::kept(self.trip_fixes(trip)?, self.now_ms()?);
         files::write_atomically(path, |out| match format {
             TrackFormat::Gpx => formats::write_gpx(&found.title(), &fixes, out),
             TrackFormat::Geojson => {
@@ -251,7 +275,7 @@ impl Device {
 
     /// The trip's route for a map, in the map's datum.
     pub fn trip_route(&self, trip: &str, datum: MapDatum) -> Result<Vec<GeoPosition>> {
-        let route = trips::route(self.trip_fixes(trip)?, self.now_ms());
+        let route = trips::route(self.trip_fixes(trip)?, self.now_ms()?);
         Ok(route
             .iter()
             .map(|f| {
@@ -273,7 +297,7 @@ impl Device {
     pub fn add_evidence(&mut self, new: &NewEvidence) -> Result<Evidence> {
         let case = cases::get(&self.store.conn, &new.case_id)?;
         let case_id = cases::id_of(&self.store.conn, &case.id)?;
-        let trusted_ms = self.now_ms();
+        let trusted_ms = self.now_ms()?;
         let capture = evidence::Capture {
             case_id,
             case_number: &case.number,
@@ -392,7 +416,7 @@ impl Device {
 
     /// The clocks of a case, now.
     pub fn case_clocks(&self, case: &str) -> Result<Vec<Clock>> {
-        clocks::state::of_case(&self.store.conn, &self.calendar()?, case, self.now_ms())
+        clocks::state::of_case(&self.store.conn, &self.calendar()?, case, self.now_ms()?)
     }
 
     /// Running clocks due within `within_ms` (breached ones included), soonest first.
@@ -400,7 +424,7 @@ impl Device {
         clocks::state::due(
             &self.store.conn,
             &self.calendar()?,
-            self.now_ms(),
+            self.now_ms()?,
             within_ms,
         )
     }
@@ -428,14 +452,14 @@ impl Device {
 
     /// The month's on-time shares per clock and on-scene times per area type.
     pub fn clock_report(&self, month: &str) -> Result<ClockReport> {
-        clocks::report::month(&self.store.conn, &self.calendar()?, month, self.now_ms())
+        clocks::report::month(&self.store.conn, &self.calendar()?, month, self.now_ms()?)
     }
 
     /// Dispatches a vehicle to a case's site; its on-scene clock starts.
     pub fn dispatch(&mut self, new: &NewDispatch) -> Result<Dispatch> {
         let case_id = cases::id_of(&self.store.conn, &new.case_id)?;
         let id = self.record(|w| dispatch::dispatch(w, case_id, new))?;
-        dispatch::projection::get(&self.store.conn, id, self.now_ms())
+        dispatch::projection::get(&self.store.conn, id, self.now_ms()?)
     }
 
     /// The officer confirms the next step of a dispatch.
@@ -443,12 +467,12 @@ impl Device {
         let id = Uuid::parse_str(id.trim())
             .map_err(|_| Error::invalid("dispatch_id", "is not an id"))?;
         self.record(|w| dispatch::advance(w, id, step))?;
-        dispatch::projection::get(&self.store.conn, id, self.now_ms())
+        dispatch::projection::get(&self.store.conn, id, self.now_ms()?)
     }
 
     pub fn case_dispatches(&self, case: &str) -> Result<Vec<Dispatch>> {
         let case_id = cases::id_of(&self.store.conn, case)?;
-        dispatch::projection::of_case(&self.store.conn, &case_id.to_string(), self.now_ms())
+        dispatch::projection::of_case(&self.store.conn, &case_id.to_string(), self.now_ms()?)
     }
 
     /// Replaces the urban areas (a GeoJSON file of polygons), checked first; returns how many.
@@ -465,7 +489,7 @@ impl Device {
     /// Loads a year's holidays and adjusted working days (reference data), checked first.
     pub fn load_calendar_year(&mut self, data: YearData) -> Result<()> {
         let year = Year::check(data)?;
-        let now = self.now_ms();
+        let now = self.now_ms()?;
         self.store
             .write(|tx| calendar::years::store(tx, &year, now))
     }
@@ -512,8 +536,47 @@ impl Device {
     }
 
     /// Trusted time now, ms.
-    fn now_ms(&self) -> i64 {
-        EventTime::now(&*self.platform).trusted_ms
+    fn now_ms(&self) -> Result<i64> {
+        Ok(self.now()?.trusted_ms)
+    }
+
+    /// The time an event made now would carry: the anchor carried on the monotonic clock, or
+    /// the wall clock.
+    fn now(&self) -> Result<EventTime> {
+        let anchor = time::anchor(&self.store.conn)?;
+        Ok(time::event_time(
+            self.platform.wall_ms(),
+            self.platform.monotonic_ms(),
+            anchor.as_ref(),
+        ))
+    }
+
+    /// Trusted time now, with its source and uncertainty.
+    pub fn trusted_time(&self) -> Result<TrustedTime> {
+        Ok(self.now()?.into())
+    }
+
+    /// A server time sample (sent and received on the monotonic clock, the server's time in
+    /// the response): it anchors trusted time if it is better than the anchor in force.
+    pub fn record_server_time(
+        &mut self,
+        sent_monotonic_ms: u64,
+        received_monotonic_ms: u64,
+        server_ms: i64,
+    ) -> Result<TrustedTime> {
+        let candidate = time::server_anchor(sent_monotonic_ms, received_monotonic_ms, server_ms)?;
+        self.anchor_if_better(candidate)?;
+        self.trusted_time()
+    }
+
+    fn anchor_if_better(&mut self, candidate: Anchor) -> Result<()> {
+        // An anchor from before a reboot (ahead of the monotonic clock) no longer counts.
+        let now = self.platform.monotonic_ms();
+        let current = time::anchor(&self.store.conn)?.filter(|a| a.uncertainty_at(now).is_some());
+        if time::improves(current.as_ref(), &candidate) {
+            self.record(|w| w.append(TimeAnchored { anchor: candidate }).map(drop))?;
+        }
+        Ok(())
     }
 
     /// The database connection, for tests and tools that inspect the store.
@@ -529,6 +592,15 @@ fn replay(store: &mut Store, identity: &Identity) -> Result<u64> {
         blind::reindex(tx, identity.blind_key())?;
         Ok(replayed)
     })
+}
+
+/// The time recorded in the event at `seq`, if there is one.
+fn last_event_time(conn: &rusqlite::Connection, seq: u64) -> Result<Option<EventTime>> {
+    let Some(row) = row_at(conn, seq)? else {
+        return Ok(None);
+    };
+    let envelope = decode(&row.canonical).map_err(|reason| Error::Corrupt { seq, reason })?;
+    Ok(Some(envelope.time))
 }
 
 fn trip_id(text: &str) -> Result<Uuid> {

@@ -24,6 +24,7 @@ pub mod platform;
 pub mod position;
 pub mod projection;
 pub mod store;
+pub mod time;
 pub mod trips;
 pub mod validate;
 pub mod vault;

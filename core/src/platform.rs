@@ -31,6 +31,10 @@ pub trait Platform: Send + Sync {
     /// arbitrary; only differences matter.
     fn monotonic_ms(&self) -> u64;
 
+    /// The phone's wall clock, ms since the Unix epoch (Android `System.currentTimeMillis`,
+    /// iOS `Date().timeIntervalSince1970`): recorded beside trusted time, never trusted alone.
+    fn wall_ms(&self) -> i64;
+
     /// Encrypts a secret under a key the platform holds and never exports (Android Keystore,
     /// iOS Keychain). The result is stored in the core's database.
     fn wrap_secret(&self, secret: Vec<u8>) -> Result<Vec<u8>, PlatformError>;

@@ -24,6 +24,7 @@ pub use crate::evidence::verify::{EvidenceCheck, EvidenceReport};
 pub use crate::evidence::{DeviceFix, Evidence, EvidenceKind, FixSource, NewEvidence};
 pub use crate::officer::{Officer, Role};
 pub use crate::position::GeoPosition;
+pub use crate::time::{TimeSource, TrustedTime};
 pub use crate::trips::summary::{Mileage, MonthlyMileage};
 pub use crate::trips::track::{DropCount, Gap, Stop};
 pub use crate::trips::{
@@ -347,6 +348,28 @@ impl FieldCore {
     /// by the centre), checked; it replaces the built-in days of that year.
     pub fn load_calendar_year(&self, year: YearData) -> ApiResult<()> {
         Ok(self.device().load_calendar_year(year)?)
+    }
+
+    /// Trusted time now: its source (server, GNSS, or the wall clock) and uncertainty.
+    pub fn trusted_time(&self) -> ApiResult<TrustedTime> {
+        Ok(self.device().trusted_time()?)
+    }
+
+    /// A server time sample: the request sent and the response received on
+    /// `Platform::monotonic_ms`, the server's time in the response. Anchors trusted time
+    /// (offset by the round trip's midpoint, uncertainty half the round trip) when it is better
+    /// than the anchor in force, recorded as an event.
+    pub fn record_server_time(
+        &self,
+        sent_monotonic_ms: u64,
+        received_monotonic_ms: u64,
+        server_time_ms: i64,
+    ) -> ApiResult<TrustedTime> {
+        Ok(self.device().record_server_time(
+            sent_monotonic_ms,
+            received_monotonic_ms,
+            server_time_ms,
+        )?)
     }
 
     /// The departments directory for referrals.

@@ -11,6 +11,7 @@ use crate::clocks::events::{ClockExtended, ClockPaused, ClockResumed};
 use crate::dispatch::{DispatchAdvanced, Dispatched};
 use crate::evidence::events::EvidenceCaptured;
 use crate::officer::{OfficerSignedIn, OfficerSignedOut};
+use crate::time::{TimeAnchored, WallClockJumped};
 use crate::trips::events::{FixesRecorded, TripEnded, TripStarted};
 use crate::vault::{PersonalDataPurged, Sealed};
 
@@ -100,6 +101,8 @@ bodies!(
     ClockExtended,
     Dispatched,
     DispatchAdvanced,
+    TimeAnchored,
+    WallClockJumped,
 );
 
 fn decode_as<T: EventBody>(version: u32, body: Value) -> Result<T, String> {

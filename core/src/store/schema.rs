@@ -262,11 +262,19 @@ const STEPS: &[M<'static>] = &[
         );",
     )
     .down("DROP TABLE urban_areas; DROP TABLE dispatches;"),
+    // 9: the anchor of trusted time (projection of TimeAnchored / WallClockJumped).
+    M::up(
+        "CREATE TABLE time_anchor (
+            singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+            anchor    TEXT NOT NULL
+        );",
+    )
+    .down("DROP TABLE time_anchor;"),
 ];
 
 /// Steps that create or change projection tables: a store upgraded across one of them replays
 /// its log once, so the new projections hold what the log says.
-const PROJECTION_STEPS: &[usize] = &[2, 3, 4, 5, 7, 8];
+const PROJECTION_STEPS: &[usize] = &[2, 3, 4, 5, 7, 8, 9];
 
 /// Whether upgrading a store from schema version `from` must replay the log.
 pub fn upgrade_needs_replay(from: usize) -> bool {
@@ -292,6 +300,7 @@ pub const PROJECTIONS: &[&str] = &[
     "evidence",
     "clock_marks",
     "dispatches",
+    "time_anchor",
 ];
 
 #[cfg(test)]

@@ -109,6 +109,7 @@ impl From<&Fix> for StoredFix {
 impl From<&StoredFix> for Fix {
     fn from(s: &StoredFix) -> Self {
         Fix {
+            monotonic_ms: None,
             time_ms: s.0,
             latitude: unscaled(s.1, 1e7).unwrap_or(f64::NAN),
             longitude: unscaled(s.2, 1e7).unwrap_or(f64::NAN),

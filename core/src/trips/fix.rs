@@ -33,6 +33,11 @@ pub struct Fix {
     #[uniffi(default)]
     #[serde(default)]
     pub mock: bool,
+    /// `Platform::monotonic_ms` when the fix was taken (Android `elapsedRealtimeNanos`): with
+    /// provider `gps`, the fix's time then anchors trusted time on GNSS. Not stored.
+    #[uniffi(default)]
+    #[serde(default, skip_serializing)]
+    pub monotonic_ms: Option<u64>,
 }
 
 impl Fix {
@@ -48,6 +53,7 @@ impl Fix {
             bearing_deg: None,
             provider: None,
             mock: false,
+            monotonic_ms: None,
         }
     }
 }

@@ -96,6 +96,7 @@ fn fix_of(point: &Waypoint) -> std::result::Result<Fix, String> {
         .map_err(|_| "its time is out of range".to_string())?;
     let position = point.point();
     Ok(Fix {
+        monotonic_ms: None,
         latitude: position.y(),
         longitude: position.x(),
         accuracy_m: point

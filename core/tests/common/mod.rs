@@ -6,8 +6,8 @@ pub mod images;
 pub mod tracks;
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use redshield_core::Device;
@@ -18,7 +18,8 @@ use redshield_core::platform::{LogLevel, Platform, PlatformError};
 /// Wraps secrets by XOR with a fixed key behind a tag; can be made to fail like a keystore
 /// that lost its key.
 pub struct TestPlatform {
-    started: Instant,
+    /// Added to the wall clock: a phone whose clock is set wrong.
+    pub wall_shift_ms: AtomicI64,
     pub broken_keystore: AtomicBool,
     pub lines: Mutex<Vec<(LogLevel, String)>>,
 }
@@ -28,7 +29,7 @@ const TAG: &[u8] = b"test-wrap:";
 impl TestPlatform {
     pub fn new() -> Arc<TestPlatform> {
         Arc::new(TestPlatform {
-            started: Instant::now(),
+            wall_shift_ms: AtomicI64::new(0),
             broken_keystore: AtomicBool::new(false),
             lines: Mutex::new(Vec::new()),
         })
@@ -44,8 +45,15 @@ impl TestPlatform {
 }
 
 impl Platform for TestPlatform {
+    /// One monotonic clock for the whole test process, as a phone has one per boot: a store
+    /// reopened with a new platform does not look rebooted.
     fn monotonic_ms(&self) -> u64 {
-        self.started.elapsed().as_millis() as u64
+        static BOOT: OnceLock<Instant> = OnceLock::new();
+        BOOT.get_or_init(Instant::now).elapsed().as_millis() as u64 + 1_000_000
+    }
+
+    fn wall_ms(&self) -> i64 {
+        chrono::Utc::now().timestamp_millis() + self.wall_shift_ms.load(Ordering::SeqCst)
     }
 
     fn wrap_secret(&self, secret: Vec<u8>) -> Result<Vec<u8>, PlatformError> {

@@ -25,6 +25,10 @@ final class KeychainPlatform: Platform, @unchecked Sendable {
         return logged
     }
 
+    func wallMs() -> Int64 {
+        Int64(Date().timeIntervalSince1970 * 1000)
+    }
+
     func monotonicMs() -> UInt64 {
         var timebase = mach_timebase_info_data_t()
         mach_timebase_info(&timebase)

@@ -471,4 +471,21 @@ class FieldCoreTest {
             assertEquals(ClockState.MET, arrived.onSceneState)
         }
     }
+
+    @Test
+    fun `a server sample corrects a phone whose clock is set wrong`() {
+        val platform = KeystorePlatform()
+        FieldCore.open(store, platform).use { core ->
+            core.signedIn()
+            assertEquals(TimeSource.WALL, core.trustedTime().source)
+            platform.wallShiftMs = -3_600_000L
+            val received = platform.monotonicMs()
+            val trusted = core.recordServerTime(received - 40u, received, System.currentTimeMillis() - 20)
+            assertEquals(TimeSource.SERVER, trusted.source)
+            assertTrue(trusted.uncertaintyMs!! in 20uL..21uL)
+            assertEquals(3_600_000.0, trusted.offsetMs.toDouble(), 2_000.0)
+            val case = core.openCase(complaint("王芳"))
+            assertEquals(System.currentTimeMillis().toDouble(), case.openedAtMs.toDouble(), 2_000.0)
+        }
+    }
 }

@@ -16,6 +16,11 @@ class KeystorePlatform(private val key: SecretKey = newKey()) : Platform {
 
     override fun monotonicMs(): ULong = (System.nanoTime() / 1_000_000).toULong()
 
+    /** The wall clock, shifted by [wallShiftMs] to play a phone whose clock is set wrong. */
+    var wallShiftMs: Long = 0
+
+    override fun wallMs(): Long = System.currentTimeMillis() + wallShiftMs
+
     override fun wrapSecret(secret: ByteArray): ByteArray {
         val iv = ByteArray(IV_BYTES).also { SecureRandom().nextBytes(it) }
         val cipher = Cipher.getInstance("AES/GCM/NoPadding")
