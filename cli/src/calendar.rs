@@ -57,6 +57,19 @@ pub enum ClockCommand {
         #[arg(long, value_enum)]
         reason: PauseArg,
     },
+    /// Start a clock no case step starts (violation_check, penalty_case, jurisdiction,
+    /// evidence_preservation).
+    Start {
+        case: String,
+        #[arg(long, value_enum)]
+        clock: ClockArg,
+    },
+    /// Stop such a clock: its act is done.
+    Stop {
+        case: String,
+        #[arg(long, value_enum)]
+        clock: ClockArg,
+    },
     /// Resume a paused clock.
     Resume {
         case: String,
@@ -99,6 +112,8 @@ pub fn clocks(core: &FieldCore, command: ClockCommand, out: &Output) -> Result<(
             reason,
         } => core.pause_clock(case, clock.into(), reason.into())?,
         ClockCommand::Resume { case, clock } => core.resume_clock(case, clock.into())?,
+        ClockCommand::Start { case, clock } => core.start_clock(case, clock.into())?,
+        ClockCommand::Stop { case, clock } => core.stop_clock(case, clock.into())?,
         ClockCommand::Extend { case, clock } => core.approve_clock_extension(case, clock.into())?,
     };
     let value = json!({ "clocks": serde_json::to_value(&clocks).unwrap_or_default() });

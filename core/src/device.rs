@@ -440,6 +440,18 @@ impl Device {
         self.record(|w| clocks::resume(w, &calendar, case_id, kind))
     }
 
+    /// Starts a clock no workflow step starts (violation check, penalty case, jurisdiction,
+    /// evidence preservation).
+    pub fn start_clock(&mut self, case: &str, kind: ClockKind) -> Result<()> {
+        let (case_id, calendar) = (cases::id_of(&self.store.conn, case)?, self.calendar()?);
+        self.record(|w| clocks::start(w, &calendar, case_id, kind))
+    }
+
+    pub fn stop_clock(&mut self, case: &str, kind: ClockKind) -> Result<()> {
+        let (case_id, calendar) = (cases::id_of(&self.store.conn, case)?, self.calendar()?);
+        self.record(|w| clocks::stop(w, &calendar, case_id, kind))
+    }
+
     /// Approves a clock's statutory extension: the officer signed in must be a supervisor.
     pub fn extend_clock(&mut self, case: &str, kind: ClockKind) -> Result<()> {
         let (case_id, calendar, role) = (

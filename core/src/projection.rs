@@ -23,6 +23,8 @@ pub fn apply(conn: &Connection, event: &Envelope, body: &Body) -> Result<()> {
         Body::ClockPaused(mark) => mark.project(conn, event),
         Body::ClockResumed(mark) => mark.project(conn, event),
         Body::ClockExtended(mark) => mark.project(conn, event),
+        Body::ClockStarted(mark) => mark.project(conn, event),
+        Body::ClockStopped(mark) => mark.project(conn, event),
         Body::Dispatched(body) => dispatch::projection::dispatched(conn, event, body),
         Body::DispatchAdvanced(body) => dispatch::projection::advanced(conn, event, body),
         Body::TimeAnchored(body) => time::project_anchored(conn, body),

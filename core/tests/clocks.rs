@@ -266,3 +266,77 @@ fn the_month_report_gives_on_time_shares_and_on_scene_percentiles() {
     assert!(close(remote.p90_minutes, 70.0), "{remote:?}");
     assert!(device.clock_report("2026-13").is_err());
 }
+
+#[test]
+fn clocks_started_by_hand_and_the_limitation_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut device = device_in(dir.path());
+    let mut old = complaint(9);
+    let four_years_ago = chrono::Utc::now().date_naive() - chrono::Days::new(4 * 366);
+    old.matter.occurred_on = Some(four_years_ago.format("%Y-%m-%d").to_string());
+    let old = device.open_case(&old).unwrap();
+    let recent = device.open_case(&complaint(10)).unwrap();
+
+    // Four years after the harm: the limitation clock is breached at receipt (Art. 16(4)).
+    let limitation = device
+        .case_clocks(&old.id)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.kind == ClockKind::Limitation)
+        .unwrap();
+    assert_eq!(limitation.state, ClockState::Breached);
+    assert_eq!(limitation.article, "Art. 16(4)");
+    assert!(
+        device
+            .case_clocks(&recent.id)
+            .unwrap()
+            .iter()
+            .all(|c| c.kind != ClockKind::Limitation),
+        "no date of harm, no check"
+    );
+
+    // A violation found during mediation: 15 working days, started and stopped by hand.
+    assert!(
+        device.start_clock(&recent.id, ClockKind::Accept).is_err(),
+        "steps start it"
+    );
+    device
+        .start_clock(&recent.id, ClockKind::ViolationCheck)
+        .unwrap();
+    assert!(
+        device
+            .start_clock(&recent.id, ClockKind::ViolationCheck)
+            .is_err()
+    );
+    let running = device
+        .case_clocks(&recent.id)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.kind == ClockKind::ViolationCheck)
+        .unwrap();
+    assert_eq!(
+        (running.state, running.article.as_str()),
+        (ClockState::Running, "Art. 27")
+    );
+    assert!(
+        running.remaining_ms > 14 * DAY_MS,
+        "15 working days: {running:?}"
+    );
+    device
+        .stop_clock(&recent.id, ClockKind::ViolationCheck)
+        .unwrap();
+    assert!(
+        device
+            .stop_clock(&recent.id, ClockKind::ViolationCheck)
+            .is_err()
+    );
+    let stopped = device
+        .case_clocks(&recent.id)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.kind == ClockKind::ViolationCheck)
+        .unwrap();
+    assert_eq!(stopped.state, ClockState::Met);
+    device.rebuild_projections().unwrap();
+    assert_eq!(device.case_clocks(&recent.id).unwrap().len(), 2);
+}

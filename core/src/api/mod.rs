@@ -294,6 +294,22 @@ impl FieldCore {
         Ok(device.case_clocks(&case_id)?)
     }
 
+    /// Starts a clock no workflow step starts: a violation found during mediation
+    /// (`violation_check`), a penalty case filed (`penalty_case`), a jurisdiction dispute,
+    /// evidence registered and preserved.
+    pub fn start_clock(&self, case_id: String, clock: ClockKind) -> ApiResult<Vec<Clock>> {
+        let mut device = self.device();
+        device.start_clock(&case_id, clock)?;
+        Ok(device.case_clocks(&case_id)?)
+    }
+
+    /// Stops such a clock: the act it counted down to is done.
+    pub fn stop_clock(&self, case_id: String, clock: ClockKind) -> ApiResult<Vec<Clock>> {
+        let mut device = self.device();
+        device.stop_clock(&case_id, clock)?;
+        Ok(device.case_clocks(&case_id)?)
+    }
+
     pub fn resume_clock(&self, case_id: String, clock: ClockKind) -> ApiResult<Vec<Clock>> {
         let mut device = self.device();
         device.resume_clock(&case_id, clock)?;

@@ -42,6 +42,31 @@ pub struct ClockExtended {
     pub clock: ClockKind,
 }
 
+/// Starts a clock no workflow step starts (a violation found in mediation, a penalty case
+/// filed, a jurisdiction dispute, evidence preserved).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockStarted {
+    pub case_id: Uuid,
+    pub clock: ClockKind,
+}
+
+/// Stops such a clock: the act it counts down to is done.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockStopped {
+    pub case_id: Uuid,
+    pub clock: ClockKind,
+}
+
+/// The clocks officers start and stop by hand.
+pub const STARTED_BY_HAND: [ClockKind; 4] = [
+    ClockKind::ViolationCheck,
+    ClockKind::PenaltyCase,
+    ClockKind::Jurisdiction,
+    ClockKind::EvidencePreservation,
+];
+
 macro_rules! clock_body {
     ($name:ident, $mark:literal) => {
         impl EventBody for $name {
@@ -64,6 +89,8 @@ macro_rules! clock_body {
 clock_body!(ClockPaused, "paused");
 clock_body!(ClockResumed, "resumed");
 clock_body!(ClockExtended, "extended");
+clock_body!(ClockStarted, "started");
+clock_body!(ClockStopped, "stopped");
 
 fn mark(
     conn: &Connection,

@@ -178,3 +178,50 @@ fn clock_rule_set(w: &crate::events::log::Writer, case_id: uuid::Uuid) -> Result
         reason: format!("case {case_id}: rule set {text:?}"),
     })
 }
+
+/// Starts a clock that no workflow step starts; one of a kind runs at a time.
+pub fn start(
+    w: &mut crate::events::log::Writer,
+    calendar: &Calendar,
+    case_id: uuid::Uuid,
+    kind: ClockKind,
+) -> Result<()> {
+    by_hand(kind)?;
+    if running(w, calendar, case_id, kind).is_ok() {
+        return Err(Error::invalid(
+            "clock",
+            format!("the {kind} clock is already running"),
+        ));
+    }
+    w.append(events::ClockStarted {
+        case_id,
+        clock: kind,
+    })?;
+    Ok(())
+}
+
+/// Stops such a clock: the act it counted down to is done.
+pub fn stop(
+    w: &mut crate::events::log::Writer,
+    calendar: &Calendar,
+    case_id: uuid::Uuid,
+    kind: ClockKind,
+) -> Result<()> {
+    by_hand(kind)?;
+    running(w, calendar, case_id, kind)?;
+    w.append(events::ClockStopped {
+        case_id,
+        clock: kind,
+    })?;
+    Ok(())
+}
+
+fn by_hand(kind: ClockKind) -> Result<()> {
+    if events::STARTED_BY_HAND.contains(&kind) {
+        return Ok(());
+    }
+    Err(Error::invalid(
+        "clock",
+        format!("the {kind} clock starts and stops with the case's own steps"),
+    ))
+}

@@ -12,6 +12,7 @@ use crate::calendar::Calendar;
 use crate::calendar::deadline::Pause;
 use crate::cases::{CaseKind, RuleSet, Step};
 use crate::clock::{BEIJING, beijing_date};
+use crate::clocks::events::STARTED_BY_HAND;
 use crate::clocks::{ClockKind, due_date};
 use crate::error::{Error, Result};
 use crate::wire::wire_enum;
@@ -59,6 +60,8 @@ struct Facts {
     kind: CaseKind,
     rule_set: RuleSet,
     received_at_ms: i64,
+    /// When the consumer met the harm (the complaint's matter), for the limitation check.
+    occurred_on: Option<NaiveDate>,
     steps: Vec<(Step, i64)>,
     /// (clock, mark, at): "paused", "resumed", "extended", in order.
     marks: Vec<(ClockKind, String, i64)>,
@@ -121,6 +124,14 @@ fn clocks(f: &Facts, calendar: &Calendar, now_ms: i64) -> Result<Vec<Clock>> {
                 )
             });
             clock(ClockKind::Accept, f.received_at_ms, decided)?;
+            if let Some(occurred) = f.occurred_on {
+                // Stopped at receipt: breached means time-barred (Art. 16(4)).
+                clock(
+                    ClockKind::Limitation,
+                    beijing_midnight(occurred)?,
+                    Some(f.received_at_ms),
+                )?;
+            }
             if let Some(accepted) = first(|s| matches!(s, Step::Accept)) {
                 let ended = first(|s| matches!(s, Step::EndMediation { .. }));
                 clock(ClockKind::Mediation, accepted, ended)?;
@@ -134,6 +145,28 @@ fn clocks(f: &Facts, calendar: &Calendar, now_ms: i64) -> Result<Vec<Clock>> {
             clock(ClockKind::ReportDecision, f.received_at_ms, decided)?;
         }
         CaseKind::Consultation => {}
+    }
+    for kind in STARTED_BY_HAND {
+        let marks: Vec<(&str, i64)> = f
+            .marks
+            .iter()
+            .filter(|(k, m, _)| *k == kind && matches!(m.as_str(), "started" | "stopped"))
+            .map(|(_, m, at)| (m.as_str(), *at))
+            .collect();
+        let mut started = None;
+        for (mark, at) in marks {
+            match (mark, started) {
+                ("started", None) => started = Some(at),
+                ("stopped", Some(from)) => {
+                    clock(kind, from, Some(at))?;
+                    started = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(from) = started {
+            clock(kind, from, None)?;
+        }
     }
     Ok(out)
 }
@@ -224,6 +257,10 @@ fn marks_of(f: &Facts, kind: ClockKind, now_ms: i64) -> Result<(Vec<Pause>, Opti
     Ok((pauses, open, extended))
 }
 
+fn beijing_midnight(day: NaiveDate) -> Result<i64> {
+    Ok(last_instant(day.pred_opt().unwrap_or(day))? + 1)
+}
+
 /// 23:59:59.999 of a Beijing day, in ms since the epoch.
 fn last_instant(day: NaiveDate) -> Result<i64> {
     let next = day
@@ -235,16 +272,29 @@ fn last_instant(day: NaiveDate) -> Result<i64> {
 }
 
 fn facts(conn: &Connection, case_id: &str) -> Result<Facts> {
-    let row: Option<(String, String, String, String, i64)> = conn
+    type Row = (String, String, String, String, i64, Option<String>);
+    let row: Option<Row> = conn
         .prepare_cached(
-            "SELECT id, number, kind, rule_set, received_at_ms FROM cases WHERE id = ?1 OR number = ?1",
+            "SELECT id, number, kind, rule_set, received_at_ms,
+                    json_extract(intake, '$.matter.occurred_on')
+             FROM cases WHERE id = ?1 OR number = ?1",
         )?
-        .query_row([case_id.trim()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .query_row([case_id.trim()], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
         .optional()?;
-    let (id, number, kind, rule_set, received_at_ms) = row.ok_or_else(|| Error::NotFound {
-        what: "case",
-        id: case_id.trim().to_string(),
-    })?;
+    let (id, number, kind, rule_set, received_at_ms, occurred_on) =
+        row.ok_or_else(|| Error::NotFound {
+            what: "case",
+            id: case_id.trim().to_string(),
+        })?;
     let damaged = |what: &str| Error::Corrupt {
         seq: 0,
         reason: format!("case {id}: {what}"),
@@ -281,6 +331,8 @@ fn facts(conn: &Connection, case_id: &str) -> Result<Facts> {
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(Facts {
+        occurred_on: occurred_on
+            .and_then(|d: String| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
         marks,
         kind: CaseKind::parse(&kind).ok_or_else(|| damaged("kind"))?,
         rule_set: RuleSet::parse(&rule_set).ok_or_else(|| damaged("rule set"))?,
@@ -311,6 +363,7 @@ mod tests {
             kind: CaseKind::Report,
             rule_set: RuleSet::SamrOrder121,
             received_at_ms: at("2026-09-24"),
+            occurred_on: None,
             steps: Vec::new(),
             marks: marks
                 .iter()

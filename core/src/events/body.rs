@@ -7,7 +7,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::cases::events::{CaseOpened, CaseStepTaken};
-use crate::clocks::events::{ClockExtended, ClockPaused, ClockResumed};
+use crate::clocks::events::{ClockExtended, ClockPaused, ClockResumed, ClockStarted, ClockStopped};
 use crate::dispatch::{DispatchAdvanced, Dispatched};
 use crate::evidence::events::EvidenceCaptured;
 use crate::officer::{OfficerSignedIn, OfficerSignedOut};
@@ -103,6 +103,8 @@ bodies!(
     DispatchAdvanced,
     TimeAnchored,
     WallClockJumped,
+    ClockStarted,
+    ClockStopped,
 );
 
 fn decode_as<T: EventBody>(version: u32, body: Value) -> Result<T, String> {
