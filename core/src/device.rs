@@ -431,35 +431,47 @@ impl Device {
 
     /// Pauses a case's clock for testing or appraisal (the time is excluded).
     pub fn pause_clock(&mut self, case: &str, kind: ClockKind, reason: PauseReason) -> Result<()> {
-        let (case_id, calendar) = (cases::id_of(&self.store.conn, case)?, self.calendar()?);
-        self.record(|w| clocks::pause(w, &calendar, case_id, kind, reason))
+        self.clock_act(case, |w, calendar, case_id| {
+            clocks::pause(w, calendar, case_id, kind, reason)
+        })
     }
 
     pub fn resume_clock(&mut self, case: &str, kind: ClockKind) -> Result<()> {
-        let (case_id, calendar) = (cases::id_of(&self.store.conn, case)?, self.calendar()?);
-        self.record(|w| clocks::resume(w, &calendar, case_id, kind))
+        self.clock_act(case, |w, calendar, case_id| {
+            clocks::resume(w, calendar, case_id, kind)
+        })
     }
 
     /// Starts a clock no workflow step starts (violation check, penalty case, jurisdiction,
     /// evidence preservation).
     pub fn start_clock(&mut self, case: &str, kind: ClockKind) -> Result<()> {
-        let (case_id, calendar) = (cases::id_of(&self.store.conn, case)?, self.calendar()?);
-        self.record(|w| clocks::start(w, &calendar, case_id, kind))
+        self.clock_act(case, |w, calendar, case_id| {
+            clocks::start(w, calendar, case_id, kind)
+        })
     }
 
     pub fn stop_clock(&mut self, case: &str, kind: ClockKind) -> Result<()> {
-        let (case_id, calendar) = (cases::id_of(&self.store.conn, case)?, self.calendar()?);
-        self.record(|w| clocks::stop(w, &calendar, case_id, kind))
+        self.clock_act(case, |w, calendar, case_id| {
+            clocks::stop(w, calendar, case_id, kind)
+        })
     }
 
     /// Approves a clock's statutory extension: the officer signed in must be a supervisor.
     pub fn extend_clock(&mut self, case: &str, kind: ClockKind) -> Result<()> {
-        let (case_id, calendar, role) = (
-            cases::id_of(&self.store.conn, case)?,
-            self.calendar()?,
-            self.role()?,
-        );
-        self.record(|w| clocks::extend(w, &calendar, case_id, kind, role))
+        let role = self.role()?;
+        self.clock_act(case, |w, calendar, case_id| {
+            clocks::extend(w, calendar, case_id, kind, role)
+        })
+    }
+
+    /// An act on a case's clocks, judged against the calendar in force.
+    fn clock_act(
+        &mut self,
+        case: &str,
+        act: impl FnOnce(&mut Writer, &Calendar, Uuid) -> Result<()>,
+    ) -> Result<()> {
+        let (case_id, calendar) = (cases::id_of(&self.store.conn, case)?, self.calendar()?);
+        self.record(|w| act(w, &calendar, case_id))
     }
 
     /// The month's on-time shares per clock and on-scene times per area type.

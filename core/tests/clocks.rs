@@ -9,6 +9,19 @@ use redshield_core::clocks::{ClockKind, ClockState};
 
 const DAY_MS: i64 = 86_400_000;
 
+/// The case's clock of a kind.
+fn clock_of(
+    device: &redshield_core::Device,
+    case: &str,
+    kind: ClockKind,
+) -> Option<redshield_core::clocks::Clock> {
+    device
+        .case_clocks(case)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.kind == kind)
+}
+
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
@@ -278,12 +291,7 @@ fn clocks_started_by_hand_and_the_limitation_check() {
     let recent = device.open_case(&complaint(10)).unwrap();
 
     // Four years after the harm: the limitation clock is breached at receipt (Art. 16(4)).
-    let limitation = device
-        .case_clocks(&old.id)
-        .unwrap()
-        .into_iter()
-        .find(|c| c.kind == ClockKind::Limitation)
-        .unwrap();
+    let limitation = clock_of(&device, &old.id, ClockKind::Limitation).unwrap();
     assert_eq!(limitation.state, ClockState::Breached);
     assert_eq!(limitation.article, "Art. 16(4)");
     assert!(
@@ -308,12 +316,7 @@ fn clocks_started_by_hand_and_the_limitation_check() {
             .start_clock(&recent.id, ClockKind::ViolationCheck)
             .is_err()
     );
-    let running = device
-        .case_clocks(&recent.id)
-        .unwrap()
-        .into_iter()
-        .find(|c| c.kind == ClockKind::ViolationCheck)
-        .unwrap();
+    let running = clock_of(&device, &recent.id, ClockKind::ViolationCheck).unwrap();
     assert_eq!(
         (running.state, running.article.as_str()),
         (ClockState::Running, "Art. 27")
@@ -330,12 +333,7 @@ fn clocks_started_by_hand_and_the_limitation_check() {
             .stop_clock(&recent.id, ClockKind::ViolationCheck)
             .is_err()
     );
-    let stopped = device
-        .case_clocks(&recent.id)
-        .unwrap()
-        .into_iter()
-        .find(|c| c.kind == ClockKind::ViolationCheck)
-        .unwrap();
+    let stopped = clock_of(&device, &recent.id, ClockKind::ViolationCheck).unwrap();
     assert_eq!(stopped.state, ClockState::Met);
     device.rebuild_projections().unwrap();
     assert_eq!(device.case_clocks(&recent.id).unwrap().len(), 2);
