@@ -48,6 +48,9 @@ pub enum ClockCommand {
         case: Option<String>,
         #[arg(long, default_value_t = 24)]
         due_within: u32,
+        /// Every breached clock instead, running or stopped late.
+        #[arg(long, conflicts_with = "case")]
+        breached: bool,
     },
     /// Pause a case's clock while goods are tested or appraised (the time is excluded).
     Pause {
@@ -105,6 +108,7 @@ pub fn clocks(core: &FieldCore, command: ClockCommand, out: &Output) -> Result<(
         ClockCommand::List {
             case: Some(case), ..
         } => core.case_clocks(case)?,
+        ClockCommand::List { breached: true, .. } => core.breached_clocks()?,
         ClockCommand::List { due_within, .. } => core.due_clocks(due_within)?,
         ClockCommand::Pause {
             case,

@@ -419,6 +419,11 @@ impl Device {
         clocks::state::of_case(&self.store.conn, &self.calendar()?, case, self.now_ms()?)
     }
 
+    /// Every breached clock of any case (the limitation check left out).
+    pub fn breached_clocks(&self) -> Result<Vec<Clock>> {
+        clocks::state::breached(&self.store.conn, &self.calendar()?, self.now_ms()?)
+    }
+
     /// Running clocks due within `within_ms` (breached ones included), soonest first.
     pub fn due_clocks(&self, within_ms: i64) -> Result<Vec<Clock>> {
         clocks::state::due(

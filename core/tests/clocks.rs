@@ -69,6 +69,16 @@ fn clocks_start_and_stop_on_the_case_steps() {
         .unwrap();
     let late_clocks = device.case_clocks(&late.id).unwrap();
     assert_eq!(late_clocks[0].state, ClockState::Breached);
+    let breached = device.breached_clocks().unwrap();
+    assert_eq!(
+        breached.len(),
+        1,
+        "stopped late, still listed: {breached:?}"
+    );
+    assert_eq!(
+        (breached[0].case_id.as_str(), breached[0].kind),
+        (late.id.as_str(), ClockKind::Accept)
+    );
     assert!(late_clocks[0].stopped_at_ms.is_some());
     let fresh_clocks = device.case_clocks(&fresh.id).unwrap();
     assert_eq!(fresh_clocks[0].state, ClockState::Met);

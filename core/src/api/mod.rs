@@ -354,6 +354,12 @@ impl FieldCore {
         Ok(self.device().load_urban_areas(Path::new(&path))?)
     }
 
+    /// Every breached clock of any case — running past its due day or stopped late — by due
+    /// time: what a supervisor follows up.
+    pub fn breached_clocks(&self) -> ApiResult<Vec<Clock>> {
+        Ok(self.device().breached_clocks()?)
+    }
+
     /// The officer's due list: every running clock due within `hours` from now (breached
     /// ones included), soonest first.
     pub fn due_clocks(&self, hours: u32) -> ApiResult<Vec<Clock>> {

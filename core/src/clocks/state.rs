@@ -86,24 +86,44 @@ pub fn due(
     now_ms: i64,
     within_ms: i64,
 ) -> Result<Vec<Clock>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id FROM cases WHERE kind != 'consultation' AND state NOT IN ('closed', 'followed_up')",
-    )?;
+    let open_cases = "kind != 'consultation' AND state NOT IN ('closed', 'followed_up')";
+    across(conn, calendar, now_ms, open_cases, |c| {
+        matches!(c.state, ClockState::Running | ClockState::Breached)
+            && c.stopped_at_ms.is_none()
+            && c.due_at_ms <= now_ms.saturating_add(within_ms)
+    })
+}
+
+/// Every breached clock, running or stopped late, of any case: what a supervisor follows up.
+/// The limitation check is left out: a time-barred complaint is not a deadline missed.
+pub fn breached(conn: &Connection, calendar: &Calendar, now_ms: i64) -> Result<Vec<Clock>> {
+    across(conn, calendar, now_ms, "kind != 'consultation'", |c| {
+        c.state == ClockState::Breached && c.kind != ClockKind::Limitation
+    })
+}
+
+/// The clocks of the cases `filter` (SQL over `cases`) selects that `keep` keeps, by due time.
+fn across(
+    conn: &Connection,
+    calendar: &Calendar,
+    now_ms: i64,
+    filter: &str,
+    keep: impl Fn(&Clock) -> bool,
+) -> Result<Vec<Clock>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT id FROM cases WHERE {filter}"))?;
     let ids = stmt
         .query_map([], |r| r.get::<_, String>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut due = Vec::new();
+    let mut kept = Vec::new();
     for id in ids {
-        for clock in of_case(conn, calendar, &id, now_ms)? {
-            let open = matches!(clock.state, ClockState::Running | ClockState::Breached)
-                && clock.stopped_at_ms.is_none();
-            if open && clock.due_at_ms <= now_ms.saturating_add(within_ms) {
-                due.push(clock);
-            }
-        }
+        kept.extend(
+            of_case(conn, calendar, &id, now_ms)?
+                .into_iter()
+                .filter(&keep),
+        );
     }
-    due.sort_by_key(|c| c.due_at_ms);
-    Ok(due)
+    kept.sort_by_key(|c| c.due_at_ms);
+    Ok(kept)
 }
 
 fn clocks(f: &Facts, calendar: &Calendar, now_ms: i64) -> Result<Vec<Clock>> {
