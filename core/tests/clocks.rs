@@ -216,7 +216,9 @@ fn the_month_report_gives_on_time_shares_and_on_scene_percentiles() {
     use redshield_core::trips::{Fix, NewTrip, Purpose};
 
     let dir = tempfile::tempdir().unwrap();
-    let mut device = device_in(dir.path());
+    let platform = common::TestPlatform::new();
+    let mut device = redshield_core::Device::open(dir.path(), platform.clone()).unwrap();
+    device.sign_in(common::officer()).unwrap();
     let mut late = complaint(7);
     late.received_at_ms = Some(now_ms() - 30 * DAY_MS);
     let late = device.open_case(&late).unwrap();
@@ -228,9 +230,12 @@ fn the_month_report_gives_on_time_shares_and_on_scene_percentiles() {
         .take_step(&fresh.id, &Step::Accept, None, None)
         .unwrap();
 
-    // Three vehicles sent now to sites without polygons loaded (remote: 60 minutes), proved on
-    // scene by fixes taken 10, 20 and 70 minutes later.
-    let t = now_ms();
+    // Three vehicles sent 80 minutes ago (the clock set back for the test) to sites without
+    // polygons loaded (remote: 60 minutes), proved on scene by fixes taken 10, 20 and 70
+    // minutes after.
+    use std::sync::atomic::Ordering;
+    platform.wall_shift_ms.store(-80 * 60_000, Ordering::SeqCst);
+    let t = now_ms() - 80 * 60_000;
     for (i, minutes) in [10, 20, 70].into_iter().enumerate() {
         let vehicle = format!("湘A·1231{i}");
         let (lat, lon) = (28.1 + i as f64 * 0.01, 113.0);
@@ -260,15 +265,20 @@ fn the_month_report_gives_on_time_shares_and_on_scene_percentiles() {
             .unwrap();
         let mut fix = Fix::at(lat, lon, t + minutes * 60_000);
         fix.accuracy_m = Some(5.0);
+        platform.wall_shift_ms.store(0, Ordering::SeqCst);
         device.record_fixes(&trip.id, &[fix]).unwrap();
+        platform.wall_shift_ms.store(-80 * 60_000, Ordering::SeqCst);
     }
+    platform.wall_shift_ms.store(0, Ordering::SeqCst);
 
-    let month = chrono::DateTime::from_timestamp_millis(now_ms())
-        .unwrap()
-        .with_timezone(&redshield_core::clock::BEIJING)
-        .format("%Y-%m")
-        .to_string();
-    let report = device.clock_report(&month).unwrap();
+    let month_of = |ms: i64| {
+        chrono::DateTime::from_timestamp_millis(ms)
+            .unwrap()
+            .with_timezone(&redshield_core::clock::BEIJING)
+            .format("%Y-%m")
+            .to_string()
+    };
+    let report = device.clock_report(&month_of(now_ms())).unwrap();
     let accept = report
         .on_time
         .iter()
@@ -278,6 +288,8 @@ fn the_month_report_gives_on_time_shares_and_on_scene_percentiles() {
         (accept.ended, accept.met, accept.share_met),
         (2, 1, Some(0.5))
     );
+    // The dispatches were made in the month of `t` (80 minutes ago).
+    let report = device.clock_report(&month_of(t)).unwrap();
     let remote = report
         .on_scene
         .iter()

@@ -2,8 +2,8 @@
 //! on scene → cleared, each an event. The target is 30 minutes where the site lies inside an
 //! urban area (`areas`), 60 elsewhere — and 30, said so, when the site has no position.
 //! Arrival is confirmed by the officer, or detected when a fix of the vehicle's trip, accurate
-//! to `ARRIVAL_ACCURACY_M`, lies within `ARRIVAL_RADIUS_M` of the site; the proving fix is
-//! stored in the event.
+//! to `ARRIVAL_ACCURACY_M`, lies within `ARRIVAL_RADIUS_M` of the site (a mock location, or a fix
+//! from after now, proves nothing); the proving fix is stored in the event.
 
 pub mod areas;
 pub mod projection;
@@ -197,12 +197,15 @@ pub fn advance(w: &mut Writer, dispatch_id: Uuid, step: DispatchStep) -> Result<
 /// Looks for arrival in fixes just recorded for `vehicle`: the first fix, after the dispatch,
 /// accurate enough and near enough the site, marks the dispatch on scene — with that fix.
 pub fn detect_arrival(w: &mut Writer, vehicle: &str, fixes: &[Fix]) -> Result<()> {
-    for open in projection::open_of_vehicle(w.conn(), vehicle, w.time.trusted_ms)? {
+    let now = w.time.trusted_ms;
+    // A fix from the future (a receiver's clock gone wrong) proves nothing.
+    let latest = now.saturating_add(crate::trips::FilterConfig::default().future_ms);
+    for open in projection::open_of_vehicle(w.conn(), vehicle, now)? {
         let Some(site) = open.site else { continue };
         let site_fix = Fix::at(site.latitude, site.longitude, 0);
         let proof = fixes.iter().find_map(|f| {
             let accurate = f.accuracy_m.is_some_and(|a| a <= ARRIVAL_ACCURACY_M);
-            if !accurate || f.mock || f.time_ms < open.dispatched_at_ms {
+            if !accurate || f.mock || f.time_ms < open.dispatched_at_ms || f.time_ms > latest {
                 return None;
             }
             let point =
