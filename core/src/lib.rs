@@ -19,6 +19,7 @@ pub mod evidence;
 pub mod files;
 pub mod identity;
 mod logging;
+pub mod mediation;
 pub mod officer;
 pub mod platform;
 pub mod position;
