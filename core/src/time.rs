@@ -22,6 +22,9 @@ pub const DRIFT_PPM: u64 = 100;
 pub const JUMP_MS: i64 = 60_000;
 /// GNSS time at a fix's monotonic stamp: good to this (delivery latency).
 pub const GNSS_UNCERTAINTY_MS: u64 = 100;
+/// A new anchor is recorded only if it narrows the uncertainty by more than this: GNSS fixes
+/// arrive every few seconds, and the log should not gain an event for each.
+pub const ANCHOR_MARGIN_MS: u64 = 1_000;
 /// A server round trip longer than this says nothing useful about the time.
 pub const MAX_ROUND_TRIP_MS: u64 = 60_000;
 
@@ -108,7 +111,8 @@ pub fn gnss_anchor(fixes: &[crate::trips::Fix]) -> Option<Anchor> {
         })
 }
 
-/// Whether `candidate` is better than the anchor in force, both carried to the later of the two.
+/// Whether `candidate` is better than the anchor in force by more than `ANCHOR_MARGIN_MS`, both
+/// carried to the later of the two.
 pub fn improves(current: Option<&Anchor>, candidate: &Anchor) -> bool {
     let Some(current) = current else {
         return true;
@@ -118,7 +122,7 @@ pub fn improves(current: Option<&Anchor>, candidate: &Anchor) -> bool {
         candidate.uncertainty_at(later),
         current.uncertainty_at(later),
     ) {
-        (Some(new), Some(old)) => new < old,
+        (Some(new), Some(old)) => new + ANCHOR_MARGIN_MS < old,
         _ => false,
     }
 }
@@ -243,9 +247,15 @@ mod tests {
         );
         assert!(server_anchor(10_000, 9_000, 0).is_err());
         assert!(server_anchor(0, MAX_ROUND_TRIP_MS + 1, 0).is_err());
+        // A 10 s round trip, then a 100 ms one: better by far. A 400 ms one: not enough.
+        let poor = server_anchor(0, 10_000, 1_799_999_995_000).unwrap();
         let better = server_anchor(20_000, 20_100, 1_800_000_010_000).unwrap();
-        assert!(improves(Some(&anchor), &better));
-        assert!(!improves(Some(&better), &anchor));
+        assert!(improves(Some(&poor), &better));
+        assert!(!improves(Some(&better), &poor));
+        assert!(!improves(
+            Some(&better),
+            &server_anchor(30_000, 30_400, 0).unwrap()
+        ));
     }
 
     #[test]

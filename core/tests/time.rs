@@ -133,6 +133,10 @@ fn a_gnss_fix_with_its_monotonic_stamp_anchors_trusted_time() {
     );
     fix.provider = Some("gps".into());
     fix.time_ms += 1000;
+    device.record_fixes(&trip.id, &[fix.clone()]).unwrap();
+    // The next fix, a second later, is no better by a margin: no new anchor, no new event.
+    fix.time_ms += 1000;
+    fix.monotonic_ms = Some(platform.monotonic_ms());
     device.record_fixes(&trip.id, &[fix]).unwrap();
     let trusted = device.trusted_time().unwrap();
     assert_eq!(trusted.source, TimeSource::Gnss);
