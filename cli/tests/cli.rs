@@ -728,17 +728,18 @@ fn calendar_questions_from_the_command_line() {
         &["--json", "calendar", "is-working-day", "2026-10-02"],
     );
     assert_eq!(holiday.status.code(), Some(1));
-    let args = [
-        "calendar",
-        "deadline",
-        "--rule-set",
-        "121",
-        "--clock",
-        "accept",
-        "--received",
-        "2026-02-12",
-    ];
-    let due = json(&store, &args);
+    let deadline = |received: &str| {
+        let args = [
+            "calendar",
+            "deadline",
+            "--rule-set",
+            "121",
+            "--clock",
+            "accept",
+        ];
+        json(&store, &[&args[..], &["--received", received]].concat())
+    };
+    let due = deadline("2026-02-12");
     assert_eq!(
         (due["date"].as_str(), due["provisional"].as_bool()),
         (Some("2026-02-28"), Some(false))
@@ -752,17 +753,7 @@ fn calendar_questions_from_the_command_line() {
     assert_eq!(unknown.status.code(), Some(1));
     let error: Value = serde_json::from_slice(&unknown.stderr).unwrap();
     assert_eq!(error["error"]["kind"], "no_calendar_data");
-    let args = [
-        "calendar",
-        "deadline",
-        "--rule-set",
-        "121",
-        "--clock",
-        "accept",
-        "--received",
-        "2027-01-04",
-    ];
-    assert_eq!(json(&store, &args)["provisional"], true);
+    assert_eq!(deadline("2027-01-04")["provisional"], true);
 
     let year = dir.path().join("2027.json");
     let mut holidays: Vec<String> = ["01-01", "01-02", "01-03", "05-01", "10-01"]
@@ -776,7 +767,7 @@ fn calendar_questions_from_the_command_line() {
     });
     std::fs::write(&year, data.to_string()).unwrap();
     json(&store, &["calendar", "load", &year.to_string_lossy()]);
-    let loaded = json(&store, &args);
+    let loaded = deadline("2027-01-04");
     assert_eq!(
         (loaded["date"].as_str(), loaded["provisional"].as_bool()),
         (Some("2027-01-12"), Some(false))
