@@ -13,6 +13,7 @@ pub mod clock;
 pub mod clocks;
 pub mod device;
 pub mod dispatch;
+pub mod documents;
 pub mod error;
 pub mod events;
 pub mod evidence;

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::events::log::for_each_row;
 use crate::events::{Body, Envelope, decode};
 use crate::store::schema;
-use crate::{cases, dispatch, evidence, officer, time, trips};
+use crate::{cases, dispatch, documents, evidence, officer, time, trips};
 
 pub fn apply(conn: &Connection, event: &Envelope, body: &Body) -> Result<()> {
     match body {
@@ -29,6 +29,8 @@ pub fn apply(conn: &Connection, event: &Envelope, body: &Body) -> Result<()> {
         Body::DispatchAdvanced(body) => dispatch::projection::advanced(conn, event, body),
         Body::TimeAnchored(body) => time::project_anchored(conn, body),
         Body::WallClockJumped(body) => time::project_jumped(conn, body),
+        Body::DocumentOpened(body) => documents::projection::opened(conn, event, body),
+        Body::DocumentActed(body) => documents::projection::acted(conn, event, body),
     }
 }
 

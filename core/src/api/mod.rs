@@ -16,12 +16,16 @@ pub use crate::clocks::events::PauseReason;
 pub use crate::clocks::report::{ClockReport, OnScene, OnTime};
 pub use crate::clocks::{Clock, ClockKind, ClockState, DueDate};
 pub use crate::dispatch::{AreaType, Dispatch, DispatchStep, NewDispatch};
+pub use crate::documents::DocumentAct;
+pub use crate::documents::model::*;
+pub use crate::documents::signature::StrokePoint;
 pub use crate::evidence::derive::Derived;
 pub use crate::evidence::media::MediaType;
 pub use crate::evidence::metadata::{ExifStatus, ExifSummary};
 pub use crate::evidence::redact::RedactionManifest;
 pub use crate::evidence::verify::{EvidenceCheck, EvidenceReport};
 pub use crate::evidence::{DeviceFix, Evidence, EvidenceKind, FixSource, NewEvidence};
+pub use crate::mediation::terms::{EndReason, Performer, Term, TermKind};
 pub use crate::officer::{Officer, Role};
 pub use crate::position::GeoPosition;
 pub use crate::time::{TimeSource, TrustedTime};
@@ -237,6 +241,60 @@ impl FieldCore {
     /// The file of a blob (an original, a display copy, a thumbnail) by its SHA-256, to show.
     pub fn blob_path(&self, sha256: String) -> ApiResult<String> {
         Ok(self.device().blob_path(&sha256)?.display().to_string())
+    }
+
+    /// Starts an on-site, phone or video mediation on an accepted complaint, with both
+    /// parties' consent (Art. 18) and, on site, the notice given (Art. 20). The signed-in
+    /// officer is a mediator; the case moves to mediating.
+    pub fn start_mediation(&self, mediation: NewMediation) -> ApiResult<OnSiteDocument> {
+        Ok(self.device().start_mediation(&mediation)?)
+    }
+
+    /// Opens an on-site record (现场笔录) or an interview record (询问笔录) on a case.
+    pub fn open_record(&self, record: NewRecord) -> ApiResult<OnSiteDocument> {
+        Ok(self.device().open_record(&record)?)
+    }
+
+    /// One act on a document — a participant, a note, the terms, a signature, the end … —
+    /// checked against the document's rules and recorded where the officer stands.
+    pub fn act_on_document(
+        &self,
+        document_id: String,
+        act: DocumentAct,
+        place: Option<GeoPosition>,
+    ) -> ApiResult<OnSiteDocument> {
+        Ok(self.device().act_on_document(&document_id, act, place)?)
+    }
+
+    pub fn get_document(&self, document_id: String) -> ApiResult<OnSiteDocument> {
+        Ok(self.device().document(&document_id)?)
+    }
+
+    /// A case's mediations and records, oldest first.
+    pub fn case_documents(&self, case_id: String) -> ApiResult<Vec<OnSiteDocument>> {
+        Ok(self.device().case_documents(&case_id)?)
+    }
+
+    /// What a signer is shown, and the SHA-256 their signature is given for: show this text,
+    /// then pass its hash with the strokes.
+    pub fn document_text(&self, document_id: String) -> ApiResult<DocumentText> {
+        Ok(self.device().document_text(&document_id)?)
+    }
+
+    /// The document as A4 HTML (signatures embedded) or plain text, for one party's copy.
+    pub fn render_document(
+        &self,
+        document_id: String,
+        format: RenderFormat,
+        copy: Option<CopyFor>,
+    ) -> ApiResult<String> {
+        Ok(self.device().render_document(&document_id, format, copy)?)
+    }
+
+    /// 挽回经济损失 of a Beijing month (`YYYY-MM`): agreements concluded in it, per case and
+    /// per officer.
+    pub fn money_recovered(&self, month: String) -> ApiResult<MoneyRecovered> {
+        Ok(self.device().money_recovered(&month)?)
     }
 
     /// Whether a Beijing date (`YYYY-MM-DD`) is a working day on the mainland. A year without

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::cases::events::{CaseOpened, CaseStepTaken};
 use crate::clocks::events::{ClockExtended, ClockPaused, ClockResumed, ClockStarted, ClockStopped};
 use crate::dispatch::{DispatchAdvanced, Dispatched};
+use crate::documents::events::{DocumentActed, DocumentOpened};
 use crate::evidence::events::EvidenceCaptured;
 use crate::officer::{OfficerSignedIn, OfficerSignedOut};
 use crate::time::{TimeAnchored, WallClockJumped};
@@ -105,6 +106,8 @@ bodies!(
     WallClockJumped,
     ClockStarted,
     ClockStopped,
+    DocumentOpened,
+    DocumentActed,
 );
 
 fn decode_as<T: EventBody>(version: u32, body: Value) -> Result<T, String> {

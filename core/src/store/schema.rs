@@ -270,11 +270,26 @@ const STEPS: &[M<'static>] = &[
         );",
     )
     .down("DROP TABLE time_anchor;"),
+    // 10: on-site documents (mediations, on-site and interview records): their state as JSON.
+    M::up(
+        "CREATE TABLE documents (
+            id           TEXT PRIMARY KEY,
+            case_id      TEXT NOT NULL,
+            kind         TEXT NOT NULL,
+            status       TEXT NOT NULL,
+            opened_at_ms INTEGER NOT NULL,
+            closed_at_ms INTEGER,
+            state        TEXT NOT NULL
+        );
+        CREATE INDEX documents_by_case ON documents (case_id, opened_at_ms);
+        CREATE INDEX documents_closed ON documents (kind, closed_at_ms);",
+    )
+    .down("DROP TABLE documents;"),
 ];
 
 /// Steps that create or change projection tables: a store upgraded across one of them replays
 /// its log once, so the new projections hold what the log says.
-const PROJECTION_STEPS: &[usize] = &[2, 3, 4, 5, 7, 8, 9];
+const PROJECTION_STEPS: &[usize] = &[2, 3, 4, 5, 7, 8, 9, 10];
 
 /// Whether upgrading a store from schema version `from` must replay the log.
 pub fn upgrade_needs_replay(from: usize) -> bool {
@@ -301,6 +316,7 @@ pub const PROJECTIONS: &[&str] = &[
     "clock_marks",
     "dispatches",
     "time_anchor",
+    "documents",
 ];
 
 #[cfg(test)]

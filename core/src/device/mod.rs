@@ -1,6 +1,8 @@
 //! `Device`: one store directory, its identity and its log — the core's plain-Rust facade.
 //! The UniFFI facade (`api`), the CLI and the benchmarks all go through it.
 
+mod documents;
+
 use std::io::{BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;

@@ -1,0 +1,165 @@
+//! The on-site documents on a device: mediations and records, their acts, their renderings,
+//! and the month's money recovered.
+
+use crate::cases;
+use crate::clocks::{self, ClockKind, ClockState};
+use crate::documents::model::{
+    CopyFor, DocumentKind, DocumentText, MoneyRecovered, NewMediation, NewRecord, OnSiteDocument,
+    RenderFormat,
+};
+use crate::documents::render::{self, Images};
+use crate::documents::view::{self, Readable};
+use crate::documents::{self, DocumentAct, projection, recovered};
+use crate::error::Result;
+use crate::events::log::Writer;
+use crate::position::GeoPosition;
+
+use super::Device;
+
+impl Device {
+    /// Starts a mediation on an accepted complaint; the case moves to mediating.
+    pub fn start_mediation(&mut self, new: &NewMediation) -> Result<OnSiteDocument> {
+        let place = new.position.map(|p| p.to_point("position")).transpose()?;
+        let id = self.record(|w| {
+            w.position = place;
+            documents::start_mediation(w, new)
+        })?;
+        self.document(&id.to_string())
+    }
+
+    /// Opens a 现场笔录 or 询问笔录 on a case.
+    pub fn open_record(&mut self, new: &NewRecord) -> Result<OnSiteDocument> {
+        let place = new.position.map(|p| p.to_point("position")).transpose()?;
+        let id = self.record(|w| {
+            w.position = place;
+            documents::open_record(w, new)
+        })?;
+        self.document(&id.to_string())
+    }
+
+    /// Does one act on a document, where the officer stands. A signature's strokes are checked
+    /// and stored before the write; a mediation's pause for testing pauses its clock too.
+    pub fn act_on_document(
+        &mut self,
+        id: &str,
+        act: DocumentAct,
+        place: Option<GeoPosition>,
+    ) -> Result<OnSiteDocument> {
+        let place = place.map(|p| p.to_point("place")).transpose()?;
+        let drawn = match &act {
+            DocumentAct::Sign { strokes, .. } => Some(documents::draw(&self.blobs(), strokes)?),
+            _ => None,
+        };
+        let calendar = self.calendar()?;
+        self.record(|w| {
+            w.position = place;
+            let clock_move = clock_move(&act);
+            let state = documents::act(w, id, act, drawn)?;
+            if state.kind == DocumentKind::Mediation
+                && let Some(pause) = clock_move
+            {
+                move_mediation_clock(w, &calendar, state.case_id, pause)?;
+            }
+            Ok(())
+        })?;
+        self.document(id)
+    }
+
+    pub fn document(&self, id: &str) -> Result<OnSiteDocument> {
+        Ok(self.readable(id)?.doc)
+    }
+
+    /// A case's documents, oldest first.
+    pub fn case_documents(&self, case: &str) -> Result<Vec<OnSiteDocument>> {
+        let case_id = cases::id_of(&self.store.conn, case)?;
+        projection::of_case(&self.store.conn, &case_id.to_string())?
+            .into_iter()
+            .map(|s| Ok(view::read(&self.store.conn, s)?.doc))
+            .collect()
+    }
+
+    /// The text a signer is shown, and the SHA-256 a signature must be given for.
+    pub fn document_text(&self, id: &str) -> Result<DocumentText> {
+        let r = self.readable(id)?;
+        Ok(DocumentText {
+            text: r.text,
+            sha256: r.sha256.to_hex(),
+        })
+    }
+
+    /// The document for print (HTML, signatures embedded) or as plain text, for one copy.
+    pub fn render_document(
+        &self,
+        id: &str,
+        format: RenderFormat,
+        copy: Option<CopyFor>,
+    ) -> Result<String> {
+        let r = self.readable(id)?;
+        Ok(match format {
+            RenderFormat::Text => render::plain(&r, copy),
+            RenderFormat::Html => render::html(&r, copy, &self.signature_images(&r)?),
+        })
+    }
+
+    /// 挽回经济损失 of a Beijing month (`YYYY-MM`).
+    pub fn money_recovered(&self, month: &str) -> Result<MoneyRecovered> {
+        recovered::month(&self.store.conn, month)
+    }
+
+    fn readable(&self, id: &str) -> Result<Readable> {
+        let state = projection::get(&self.store.conn, id.trim())?;
+        view::read(&self.store.conn, state)
+    }
+
+    fn signature_images(&self, r: &Readable) -> Result<Images> {
+        let blobs = self.blobs();
+        let mut images = Images::new();
+        for s in r
+            .state
+            .signatures
+            .iter()
+            .filter(|s| s.text_sha256 == r.sha256)
+        {
+            let path = blobs.path(&s.image_sha256);
+            let png = std::fs::read(&path).map_err(|e| crate::Error::file(&path, e))?;
+            images.insert(s.image_sha256.to_hex(), png);
+        }
+        Ok(images)
+    }
+}
+
+/// `Some(reason)` pauses the mediation clock, `None` inside resumes it.
+fn clock_move(act: &DocumentAct) -> Option<Option<clocks::events::PauseReason>> {
+    match act {
+        DocumentAct::Pause { reason } => Some(Some(*reason)),
+        DocumentAct::Resume => Some(None),
+        _ => None,
+    }
+}
+
+/// Under Order No. 121 testing and appraisal do not count against the 60 days (Art. 22);
+/// under the 2019 measures the 45 working days run on, and only the session pauses.
+fn move_mediation_clock(
+    w: &mut Writer,
+    calendar: &crate::calendar::Calendar,
+    case_id: uuid::Uuid,
+    pause: Option<clocks::events::PauseReason>,
+) -> Result<()> {
+    let case = cases::get(w.conn(), &case_id.to_string())?;
+    if !clocks::rule(case.rule_set, ClockKind::Mediation).pausable {
+        return Ok(());
+    }
+    let clock =
+        clocks::state::of_case(w.conn(), calendar, &case_id.to_string(), w.time.trusted_ms)?
+            .into_iter()
+            .find(|c| c.kind == ClockKind::Mediation);
+    match (pause, clock.map(|c| c.state)) {
+        (Some(reason), Some(ClockState::Running)) => {
+            clocks::pause(w, calendar, case_id, ClockKind::Mediation, reason)
+        }
+        (None, Some(ClockState::Paused)) => {
+            clocks::resume(w, calendar, case_id, ClockKind::Mediation)
+        }
+        _ => Ok(()),
+    }
+}

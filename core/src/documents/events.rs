@@ -1,0 +1,184 @@
+//! The two events of an on-site document: it is opened, then acted on, one act per event —
+//! a note, an agreement, a signature … Names and free text are vault references.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::clocks::events::PauseReason;
+use crate::documents::model::{
+    DocumentKind, EntryKind, MediationMode, NoticeMethod, ParticipantRole,
+};
+use crate::events::{Digest, EventBody};
+use crate::mediation::terms::{EndReason, Term};
+use crate::officer::Officer;
+use crate::vault::Sealed;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentOpened {
+    pub document_id: Uuid,
+    pub case_id: Uuid,
+    pub kind: DocumentKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Sealed>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_text: Option<Sealed>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mediation: Option<MediationOpening>,
+    pub participants: Vec<ParticipantBody>,
+}
+
+/// Mediation only: how it sits, and what Arts. 18 and 20 require before it starts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MediationOpening {
+    pub mode: MediationMode,
+    pub consumer_consents: bool,
+    pub merchant_consents: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<NoticeBody>,
+    pub enforcement: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeBody {
+    pub given_at_ms: i64,
+    pub method: NoticeMethod,
+    pub session_at_ms: i64,
+    pub place: Sealed,
+}
+
+/// An officer in the clear (who performed an official act stays on the record); anyone else
+/// by a vault reference.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParticipantBody {
+    pub role: ParticipantRole,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub officer: Option<Officer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<Sealed>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentActed {
+    pub document_id: Uuid,
+    pub case_id: Uuid,
+    pub act: Act,
+}
+
+/// One thing done to a document. Participants, entries and terms are named by their index.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "act", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Act {
+    Joined {
+        participant: ParticipantBody,
+    },
+    Noted {
+        speaker: u32,
+        kind: EntryKind,
+        text: Sealed,
+    },
+    EvidenceLinked {
+        evidence_id: Uuid,
+    },
+    /// A party objects to a mediator: the session is suspended (Art. 21).
+    Objected {
+        mediator: u32,
+        by: u32,
+        grounds: Sealed,
+    },
+    /// The agency's decision; upheld withdraws the mediator.
+    ObjectionDecided {
+        upheld: bool,
+    },
+    /// For testing or appraisal (Art. 22).
+    Paused {
+        reason: PauseReason,
+    },
+    Resumed,
+    /// The terms agreed, replacing any stated before (signatures on the old text are void).
+    Agreed {
+        terms: Vec<Term>,
+        /// Both parties agreed not to make a 调解书 (Art. 24).
+        document_declined: bool,
+    },
+    /// Ended without agreement (Art. 23).
+    Ended {
+        reason: EndReason,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<Sealed>,
+    },
+    /// The record was read back to the interviewee, or read by them (Art. 29).
+    ReadBack,
+    Corrected {
+        entry: u32,
+        text: Sealed,
+    },
+    /// Bound to the text shown: its SHA-256. The strokes and their image are blobs.
+    Signed {
+        participant: u32,
+        text_sha256: Digest,
+        strokes_sha256: Digest,
+        image_sha256: Digest,
+    },
+    /// Art. 43: the refusal is noted and a witness attests it (the witness signs).
+    RefusedToSign {
+        participant: u32,
+        witness: u32,
+        text_sha256: Digest,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<Sealed>,
+    },
+    /// Everyone needed has signed: the document is closed.
+    Concluded,
+    /// A term carried out after the session.
+    TermPerformed {
+        term: u32,
+        on: String,
+    },
+}
+
+impl EventBody for DocumentOpened {
+    const TYPE: &'static str = "DocumentOpened";
+    const VERSION: u32 = 1;
+
+    fn case_id(&self) -> Option<Uuid> {
+        Some(self.case_id)
+    }
+
+    fn personal_data(&self) -> Vec<Sealed> {
+        let names = self.participants.iter().filter_map(|p| p.name);
+        let notice = self.mediation.as_ref().and_then(|m| m.notice.as_ref());
+        names
+            .chain(self.subject)
+            .chain(self.place_text)
+            .chain(notice.map(|n| n.place))
+            .collect()
+    }
+}
+
+impl EventBody for DocumentActed {
+    const TYPE: &'static str = "DocumentActed";
+    const VERSION: u32 = 1;
+
+    fn case_id(&self) -> Option<Uuid> {
+        Some(self.case_id)
+    }
+
+    fn personal_data(&self) -> Vec<Sealed> {
+        match &self.act {
+            Act::Joined { participant } => participant.name.into_iter().collect(),
+            Act::Noted { text, .. } | Act::Corrected { text, .. } => vec![*text],
+            Act::Objected { grounds, .. } => vec![*grounds],
+            Act::Ended { note, .. } | Act::RefusedToSign { note, .. } => {
+                note.iter().copied().collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+}

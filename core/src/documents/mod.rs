@@ -1,0 +1,488 @@
+//! On-site documents: the mediation (调解书 / 调解记录), the on-site record (现场笔录) and the
+//! interview record (询问笔录) on one machinery. A document is opened, then acted on — people
+//! join, entries are noted, terms agreed, the text read back and corrected, signatures drawn —
+//! one signed event per act, each checked first against the rules in `state`. A signature is
+//! bound to the SHA-256 of the exact text the signer was shown (`text`), so any later change
+//! voids it. `render` lays it out for print (HTML) and as plain text.
+
+pub mod events;
+pub mod model;
+pub mod projection;
+pub mod recovered;
+pub mod render;
+pub mod signature;
+pub mod state;
+pub mod text;
+pub mod view;
+
+use uuid::Uuid;
+
+use crate::cases::{self, Step};
+use crate::clocks::events::PauseReason;
+use crate::error::{Error, Result};
+use crate::events::Digest;
+use crate::events::log::Writer;
+use crate::evidence::blobs::Blobs;
+use crate::mediation::terms::{self, EndReason, Term};
+use crate::officer::Officer;
+use crate::validate::{multi_line, one_line, optional};
+
+use events::{Act, DocumentActed, DocumentOpened, MediationOpening, NoticeBody, ParticipantBody};
+use model::ParticipantRole;
+use model::{DocumentKind, EntryKind, MediationMode, NewMediation, NewParticipant, NewRecord};
+use signature::StrokePoint;
+use state::State;
+
+/// Limits on what officers type into a document, in characters.
+pub mod limits {
+    pub const NAME: usize = 64;
+    pub const TITLE: usize = 64;
+    pub const PLACE: usize = 200;
+    pub const SUBJECT: usize = 500;
+    pub const ENTRY: usize = 4_000;
+    pub const PARTICIPANTS: usize = 30;
+}
+
+/// What an officer does to an open document (the app's one call for all of them).
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum DocumentAct {
+    Join {
+        participant: NewParticipant,
+    },
+    Note {
+        speaker: u32,
+        kind: EntryKind,
+        text: String,
+    },
+    LinkEvidence {
+        evidence_id: String,
+    },
+    /// A party objects to a mediator: the session is suspended until decided (Art. 21).
+    ObjectToMediator {
+        mediator: u32,
+        by: u32,
+        grounds: String,
+    },
+    DecideObjection {
+        upheld: bool,
+    },
+    /// Testing or appraisal: the mediation clock pauses where the rules exclude that time.
+    Pause {
+        reason: PauseReason,
+    },
+    Resume,
+    Agree {
+        terms: Vec<Term>,
+        document_declined: bool,
+    },
+    End {
+        reason: EndReason,
+        note: Option<String>,
+    },
+    ReadBack,
+    Correct {
+        entry: u32,
+        text: String,
+    },
+    /// `text_sha256` is the hash of the text the signer was shown (`document_text`).
+    Sign {
+        participant: u32,
+        text_sha256: String,
+        strokes: Vec<Vec<StrokePoint>>,
+    },
+    RefuseToSign {
+        participant: u32,
+        witness: u32,
+        text_sha256: String,
+        note: Option<String>,
+    },
+    Conclude,
+    PerformTerm {
+        term: u32,
+        on: String,
+    },
+}
+
+/// Opens a mediation on an accepted complaint (the case moves to mediating in the same
+/// transaction) with both parties' consent (Art. 18) and, on site, the notice (Art. 20).
+pub fn start_mediation(w: &mut Writer, new: &NewMediation) -> Result<Uuid> {
+    let case_id = cases::id_of(w.conn(), &new.case_id)?;
+    if !(new.consumer_consents && new.merchant_consents) {
+        return Err(Error::invalid(
+            "consent",
+            "mediation needs both parties' consent (Art. 18)",
+        ));
+    }
+    if new.mode == MediationMode::OnSite && new.notice.is_none() {
+        return Err(Error::invalid(
+            "notice",
+            "an on-site session needs the notice of its time, place and mediators (Art. 20)",
+        ));
+    }
+    let notice = match &new.notice {
+        Some(n) => Some(NoticeBody {
+            given_at_ms: n.given_at_ms,
+            method: n.method,
+            session_at_ms: n.session_at_ms,
+            place: seal_line(w, case_id, "notice.place", &n.place, limits::PLACE)?,
+        }),
+        None => None,
+    };
+    let participants = participants(w, case_id, &new.participants)?;
+    let officers = participants.iter().filter(|p| p.officer.is_some()).count();
+    if new.enforcement && officers < 2 {
+        return Err(Error::invalid(
+            "participants",
+            "a session that is also an enforcement act needs two officers",
+        ));
+    }
+    cases::take_step(w, case_id, &Step::StartMediation, None)?;
+    let opened = DocumentOpened {
+        document_id: Uuid::now_v7(),
+        case_id,
+        kind: DocumentKind::Mediation,
+        subject: None,
+        place_text: optional_line(w, case_id, "place", new.place_text.as_deref())?,
+        mediation: Some(MediationOpening {
+            mode: new.mode,
+            consumer_consents: true,
+            merchant_consents: true,
+            notice,
+            enforcement: new.enforcement,
+        }),
+        participants,
+    };
+    check_roles(&opened)?;
+    let id = opened.document_id;
+    w.append(opened)?;
+    Ok(id)
+}
+
+/// Opens an on-site record or an interview record: at least two officers (Art. 22), and the
+/// party, or the one person interviewed.
+pub fn open_record(w: &mut Writer, new: &NewRecord) -> Result<Uuid> {
+    if new.kind == DocumentKind::Mediation {
+        return Err(Error::invalid("kind", "a mediation is started, not opened"));
+    }
+    let case_id = cases::id_of(w.conn(), &new.case_id)?;
+    let participants = participants(w, case_id, &new.participants)?;
+    if participants.iter().filter(|p| p.officer.is_some()).count() < 2 {
+        return Err(Error::invalid(
+            "participants",
+            "a record is made by at least two officers, who show their IDs (Art. 22)",
+        ));
+    }
+    let party = match new.kind {
+        DocumentKind::Interview => ParticipantRole::Interviewee,
+        _ => ParticipantRole::Party,
+    };
+    if !participants.iter().any(|p| p.role == party) {
+        return Err(Error::invalid(
+            "participants",
+            format!("a {} needs its {party}", new.kind),
+        ));
+    }
+    let subject = seal_text(w, case_id, "subject", &new.subject, limits::SUBJECT)?;
+    let opened = DocumentOpened {
+        document_id: Uuid::now_v7(),
+        case_id,
+        kind: new.kind,
+        subject: Some(subject),
+        place_text: Some(seal_line(
+            w,
+            case_id,
+            "place",
+            &new.place_text,
+            limits::PLACE,
+        )?),
+        mediation: None,
+        participants,
+    };
+    check_roles(&opened)?;
+    let id = opened.document_id;
+    w.append(opened)?;
+    Ok(id)
+}
+
+/// Every participant of an opening checked against its kind, as if each joined in turn.
+fn check_roles(opened: &DocumentOpened) -> Result<()> {
+    let mut trial = opened.clone();
+    let all = std::mem::take(&mut trial.participants);
+    let probe_actor = Officer {
+        name: String::new(),
+        enforcement_id: String::new(),
+    };
+    let at = state::Moment {
+        at_ms: 0,
+        position: None,
+        actor: &probe_actor,
+    };
+    let mut state = State::opened(&trial, &at);
+    for participant in all {
+        let act = Act::Joined { participant };
+        state.check(&act, &at, &Digest::ZERO)?;
+        state.apply(&act, &at);
+    }
+    Ok(())
+}
+
+/// The participants as the event holds them; the signed-in officer joins first if not listed.
+fn participants(w: &Writer, case_id: Uuid, new: &[NewParticipant]) -> Result<Vec<ParticipantBody>> {
+    if new.len() > limits::PARTICIPANTS {
+        return Err(Error::invalid(
+            "participants",
+            format!("at most {}", limits::PARTICIPANTS),
+        ));
+    }
+    let mut out = Vec::with_capacity(new.len() + 1);
+    let listed = new
+        .iter()
+        .any(|p| p.enforcement_id.as_deref().map(str::trim) == Some(&w.actor.enforcement_id));
+    if !listed {
+        out.push(ParticipantBody {
+            role: ParticipantRole::Officer,
+            officer: Some(w.actor.clone()),
+            name: None,
+            title: None,
+        });
+    }
+    for p in new {
+        out.push(participant(w, case_id, p)?);
+    }
+    Ok(out)
+}
+
+fn participant(w: &Writer, case_id: Uuid, p: &NewParticipant) -> Result<ParticipantBody> {
+    let title = optional(p.title.as_deref(), |t| one_line("title", t, limits::TITLE))?;
+    if p.role == ParticipantRole::Officer {
+        let id = p.enforcement_id.as_deref().ok_or_else(|| {
+            Error::invalid("enforcement_id", "an officer is named by enforcement ID")
+        })?;
+        return Ok(ParticipantBody {
+            role: ParticipantRole::Officer,
+            officer: Some(Officer::new(&p.name, id)?),
+            name: None,
+            title,
+        });
+    }
+    if p.role == ParticipantRole::MerchantRepresentative && title.is_none() {
+        return Err(Error::invalid(
+            "title",
+            "the merchant's representative is named with their title",
+        ));
+    }
+    Ok(ParticipantBody {
+        role: p.role,
+        officer: None,
+        name: Some(seal_line(
+            w,
+            case_id,
+            "participant.name",
+            &p.name,
+            limits::NAME,
+        )?),
+        title,
+    })
+}
+
+fn seal_line(
+    w: &Writer,
+    case_id: Uuid,
+    field: &str,
+    value: &str,
+    max: usize,
+) -> Result<crate::vault::Sealed> {
+    let value = one_line(field, value, max)?;
+    w.seal_personal(Some(case_id), field, &value)
+}
+
+fn seal_text(
+    w: &Writer,
+    case_id: Uuid,
+    field: &str,
+    value: &str,
+    max: usize,
+) -> Result<crate::vault::Sealed> {
+    let value = multi_line(field, value, max)?;
+    w.seal_personal(Some(case_id), field, &value)
+}
+
+fn optional_line(
+    w: &Writer,
+    case_id: Uuid,
+    field: &str,
+    value: Option<&str>,
+) -> Result<Option<crate::vault::Sealed>> {
+    optional(value, |v| one_line(field, v, limits::PLACE))?
+        .map(|v| w.seal_personal(Some(case_id), field, &v))
+        .transpose()
+}
+
+/// A signature prepared before the write: strokes checked, stored with their image.
+pub struct Drawn {
+    pub strokes_sha256: Digest,
+    pub image_sha256: Digest,
+}
+
+/// Checks the strokes and stores them (as JSON) and their PNG in the blob store. Runs outside
+/// the write transaction; blobs no event names are harmless.
+pub fn draw(blobs: &Blobs, strokes: &[Vec<StrokePoint>]) -> Result<Drawn> {
+    let png = signature::render_png(strokes)?;
+    let json = serde_json::to_vec(strokes).map_err(|e| Error::Encoding(e.to_string()))?;
+    Ok(Drawn {
+        strokes_sha256: blobs.put_bytes(&json)?.sha256,
+        image_sha256: blobs.put_bytes(&png)?.sha256,
+    })
+}
+
+/// Checks an act against the document as it is now and records it, with what it does to the
+/// case: the workflow step of a mediation's end. Clock pauses are the caller's (they need the
+/// calendar).
+pub fn act(w: &mut Writer, id: &str, input: DocumentAct, drawn: Option<Drawn>) -> Result<State> {
+    let state = projection::get(w.conn(), id.trim())?;
+    let current = view::read(w.conn(), state.clone())?.sha256;
+    let act = to_act(w, &state, input, drawn)?;
+    let at = state::Moment {
+        at_ms: w.time.trusted_ms,
+        position: w.position,
+        actor: &w.actor,
+    };
+    state.check(&act, &at, &current)?;
+    match (&act, state.kind) {
+        (Act::Ended { .. }, _) => {
+            cases::take_step(
+                w,
+                state.case_id,
+                &Step::EndMediation { agreement: false },
+                None,
+            )?;
+        }
+        (Act::Concluded, DocumentKind::Mediation) => {
+            cases::take_step(
+                w,
+                state.case_id,
+                &Step::EndMediation { agreement: true },
+                None,
+            )?;
+        }
+        _ => {}
+    }
+    w.append(DocumentActed {
+        document_id: state.id,
+        case_id: state.case_id,
+        act,
+    })?;
+    projection::get(w.conn(), &state.id.to_string())
+}
+
+/// The act as the event holds it: text sealed in the vault, terms and dates checked.
+fn to_act(w: &Writer, state: &State, input: DocumentAct, drawn: Option<Drawn>) -> Result<Act> {
+    let case = state.case_id;
+    let entry = |field: &str, text: &str| seal_text(w, case, field, text, limits::ENTRY);
+    let note = |text: Option<String>| -> Result<_> {
+        optional(text.as_deref(), |v| multi_line("note", v, limits::ENTRY))?
+            .map(|v| w.seal_personal(Some(case), "document.note", &v))
+            .transpose()
+    };
+    Ok(match input {
+        DocumentAct::Join { participant: p } => Act::Joined {
+            participant: participant(w, case, &p)?,
+        },
+        DocumentAct::Note {
+            speaker,
+            kind,
+            text,
+        } => Act::Noted {
+            speaker,
+            kind,
+            text: entry("entry", &text)?,
+        },
+        DocumentAct::LinkEvidence { evidence_id } => {
+            let evidence = crate::evidence::projection::get(w.conn(), evidence_id.trim())?;
+            if evidence.case_id != case.to_string() {
+                return Err(Error::invalid(
+                    "evidence_id",
+                    "that evidence is of another case",
+                ));
+            }
+            Act::EvidenceLinked {
+                evidence_id: Uuid::parse_str(&evidence.id)
+                    .map_err(|e| Error::invalid("evidence_id", e.to_string()))?,
+            }
+        }
+        DocumentAct::ObjectToMediator {
+            mediator,
+            by,
+            grounds,
+        } => Act::Objected {
+            mediator,
+            by,
+            grounds: entry("grounds", &grounds)?,
+        },
+        DocumentAct::DecideObjection { upheld } => Act::ObjectionDecided { upheld },
+        DocumentAct::Pause { reason } => Act::Paused { reason },
+        DocumentAct::Resume => Act::Resumed,
+        DocumentAct::Agree {
+            terms: t,
+            document_declined,
+        } => Act::Agreed {
+            terms: terms::check(&t)?,
+            document_declined,
+        },
+        DocumentAct::End { reason, note: n } => {
+            if reason == EndReason::OtherLegalGround && n.is_none() {
+                return Err(Error::invalid("note", "name the legal ground (Art. 23, 8)"));
+            }
+            Act::Ended {
+                reason,
+                note: note(n)?,
+            }
+        }
+        DocumentAct::ReadBack => Act::ReadBack,
+        DocumentAct::Correct { entry: i, text } => Act::Corrected {
+            entry: i,
+            text: entry("correction", &text)?,
+        },
+        DocumentAct::Sign {
+            participant,
+            text_sha256,
+            ..
+        } => {
+            let drawn = drawn.ok_or_else(|| Error::invalid("strokes", "no signature drawn"))?;
+            Act::Signed {
+                participant,
+                text_sha256: digest(&text_sha256)?,
+                strokes_sha256: drawn.strokes_sha256,
+                image_sha256: drawn.image_sha256,
+            }
+        }
+        DocumentAct::RefuseToSign {
+            participant,
+            witness,
+            text_sha256,
+            note: n,
+        } => Act::RefusedToSign {
+            participant,
+            witness,
+            text_sha256: digest(&text_sha256)?,
+            note: note(n)?,
+        },
+        DocumentAct::Conclude => Act::Concluded,
+        DocumentAct::PerformTerm { term, on } => {
+            crate::calendar::parse_date("on", &on)?;
+            Act::TermPerformed {
+                term,
+                on: on.trim().to_string(),
+            }
+        }
+    })
+}
+
+fn digest(text: &str) -> Result<Digest> {
+    Digest::from_hex(text.trim()).ok_or_else(|| {
+        Error::invalid(
+            "text_sha256",
+            "is not a lowercase hex SHA-256 of the document text",
+        )
+    })
+}

@@ -1,0 +1,306 @@
+//! What the app passes in and reads back about on-site documents.
+
+use serde::{Deserialize, Serialize};
+
+use crate::mediation::terms::{EndReason, Term};
+use crate::position::GeoPosition;
+use crate::wire::wire_enum;
+
+wire_enum! {
+    /// The three documents made at the scene, on one machinery.
+    #[derive(uniffi::Enum)]
+    pub enum DocumentKind {
+        /// 调解 — becomes the 调解书, or the 调解记录 when Art. 24 lets the parties skip it.
+        Mediation = "mediation",
+        /// 现场笔录 (Art. 28).
+        OnSiteRecord = "on_site_record",
+        /// 询问笔录: one person per record (Art. 29).
+        Interview = "interview",
+    }
+}
+
+wire_enum! {
+    /// How a mediation is held (Art. 19).
+    #[derive(uniffi::Enum)]
+    pub enum MediationMode {
+        OnSite = "on_site",
+        Phone = "phone",
+        Video = "video",
+    }
+}
+
+wire_enum! {
+    /// How the parties were told the time, place and mediators of an on-site session (Art. 20).
+    #[derive(uniffi::Enum)]
+    pub enum NoticeMethod {
+        Oral = "oral",
+        Phone = "phone",
+        Text = "text",
+        Written = "written",
+    }
+}
+
+wire_enum! {
+    /// A participant's part in a document.
+    #[derive(uniffi::Enum)]
+    pub enum ParticipantRole {
+        /// The complainant (mediation).
+        Consumer = "consumer",
+        ConsumerAgent = "consumer_agent",
+        /// The business's representative, with their title (mediation).
+        MerchantRepresentative = "merchant_representative",
+        /// An officer: mediator, or enforcement officer of a record; by enforcement ID.
+        Officer = "officer",
+        /// The party of an on-site record (当事人).
+        Party = "party",
+        /// The one person an interview record is about (被询问人).
+        Interviewee = "interviewee",
+        /// 见证人: attests a refusal to sign (Art. 43).
+        Witness = "witness",
+    }
+}
+
+wire_enum! {
+    /// What an entry of the record is.
+    #[derive(uniffi::Enum)]
+    pub enum EntryKind {
+        /// The consumer's demands (mediation).
+        Demand = "demand",
+        /// The merchant's answer (mediation).
+        Response = "response",
+        /// Anything else a participant says.
+        Statement = "statement",
+        /// An officer's question (interview).
+        Question = "question",
+        /// The interviewee's answer (interview).
+        Answer = "answer",
+        /// What the officers found (on-site record).
+        Finding = "finding",
+    }
+}
+
+wire_enum! {
+    #[derive(uniffi::Enum)]
+    pub enum DocumentStatus {
+        Open = "open",
+        /// An objection to a mediator awaits the agency's decision (Art. 21).
+        Suspended = "suspended",
+        /// Mediation waits for testing or appraisal (Art. 22).
+        Paused = "paused",
+        /// Signed by everyone it needs and closed.
+        Concluded = "concluded",
+        /// Mediation ended without agreement (Art. 23).
+        Ended = "ended",
+    }
+}
+
+wire_enum! {
+    /// Whose copy a rendering is: the 调解书 is made in three (Art. 24).
+    #[derive(uniffi::Enum)]
+    pub enum CopyFor {
+        Consumer = "consumer",
+        Merchant = "merchant",
+        File = "file",
+    }
+}
+
+wire_enum! {
+    #[derive(uniffi::Enum)]
+    pub enum RenderFormat {
+        Html = "html",
+        Text = "text",
+    }
+}
+
+/// Someone taking part. Officers are named by their enforcement ID (their name is public on
+/// the record); everyone else's name goes into the vault.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct NewParticipant {
+    pub role: ParticipantRole,
+    pub name: String,
+    /// The merchant representative's or the party's title (店长, 法定代表人 …).
+    #[uniffi(default)]
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Officers only.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub enforcement_id: Option<String>,
+}
+
+/// The notice of an on-site session (Art. 20): when told, how, and when and where it sits.
+/// The mediators it names are the session's officers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+pub struct Notice {
+    pub given_at_ms: i64,
+    pub method: NoticeMethod,
+    pub session_at_ms: i64,
+    pub place: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct NewMediation {
+    /// Case id or number of an accepted complaint.
+    pub case_id: String,
+    pub mode: MediationMode,
+    /// Both must be true: mediation needs both parties' consent (Art. 18).
+    pub consumer_consents: bool,
+    pub merchant_consents: bool,
+    /// Required for on-site sessions.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub notice: Option<Notice>,
+    /// Where it sits, in words.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub place_text: Option<String>,
+    /// The session is also an enforcement act: two officers must take part.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub enforcement: bool,
+    /// The signed-in officer joins as a mediator if not listed.
+    pub participants: Vec<NewParticipant>,
+    /// Where the device is (the session's start place).
+    #[uniffi(default)]
+    #[serde(default)]
+    pub position: Option<GeoPosition>,
+}
+
+/// A 现场笔录 or 询问笔录.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct NewRecord {
+    pub case_id: String,
+    pub kind: DocumentKind,
+    /// 事由: what brought the officers.
+    pub subject: String,
+    pub place_text: String,
+    /// At least two officers (the signed-in one joins if not listed), and the party or the
+    /// interviewee.
+    pub participants: Vec<NewParticipant>,
+    #[uniffi(default)]
+    #[serde(default)]
+    pub position: Option<GeoPosition>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct Participant {
+    /// Its number in this document; stable.
+    pub index: u32,
+    pub role: ParticipantRole,
+    /// `None` once the case's personal data is purged.
+    pub name: Option<String>,
+    pub title: Option<String>,
+    pub enforcement_id: Option<String>,
+    /// Withdrawn after an objection was upheld (Art. 21).
+    pub recused: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct Entry {
+    pub index: u32,
+    pub at_ms: i64,
+    pub speaker: u32,
+    pub kind: EntryKind,
+    pub text: Option<String>,
+    /// The entry as corrected after reading back; the signatures confirm it.
+    pub corrected_text: Option<String>,
+}
+
+/// A term, with when it was carried out if it was after the session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct AgreedTerm {
+    pub term: Term,
+    pub performed_on: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct SignatureRecord {
+    pub participant: u32,
+    pub at_ms: i64,
+    /// The SHA-256 of the document text the signer was shown.
+    pub text_sha256: String,
+    pub image_sha256: String,
+    pub strokes_sha256: String,
+    /// Still the current text: a change after signing voids the signature.
+    pub valid: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct Refusal {
+    pub participant: u32,
+    pub witness: u32,
+    pub at_ms: i64,
+    pub text_sha256: String,
+    pub note: Option<String>,
+    pub valid: bool,
+}
+
+/// A document as the app shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct OnSiteDocument {
+    pub id: String,
+    pub case_id: String,
+    pub case_number: String,
+    pub kind: DocumentKind,
+    /// 调解书, 调解记录, 现场笔录 or 询问笔录.
+    pub title: String,
+    pub status: DocumentStatus,
+    pub mode: Option<MediationMode>,
+    pub notice: Option<Notice>,
+    pub enforcement: bool,
+    pub subject: Option<String>,
+    pub place_text: Option<String>,
+    pub opened_at_ms: i64,
+    pub opened_at: Option<GeoPosition>,
+    pub closed_at_ms: Option<i64>,
+    pub closed_at: Option<GeoPosition>,
+    pub participants: Vec<Participant>,
+    pub entries: Vec<Entry>,
+    pub evidence_ids: Vec<String>,
+    pub read_back: bool,
+    pub terms: Vec<AgreedTerm>,
+    pub agreed_at_ms: Option<i64>,
+    /// Art. 24: whether a 调解书 is made (`None` before agreement).
+    pub mediation_document: Option<bool>,
+    pub end_reason: Option<EndReason>,
+    pub end_note: Option<String>,
+    /// What the merchant pays under the agreement, in fen.
+    pub recovered_fen: i64,
+    pub signatures: Vec<SignatureRecord>,
+    pub refusals: Vec<Refusal>,
+    /// Participants whose signature (or witnessed refusal) the document still needs.
+    pub unsigned: Vec<u32>,
+    /// The SHA-256 of the current text: what a signature must be given for.
+    pub text_sha256: String,
+}
+
+/// The text a signer is shown, and its hash.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct DocumentText {
+    pub text: String,
+    pub sha256: String,
+}
+
+/// 挽回经济损失 for a month: agreements concluded (signed) in it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct MoneyRecovered {
+    pub month: String,
+    pub total_fen: i64,
+    pub agreements: u32,
+    /// Of the total, what has been carried out so far.
+    pub performed_fen: i64,
+    pub by_case: Vec<RecoveredBy>,
+    /// Each mediating officer is credited with the whole agreement: two officers sharing a
+    /// session both count it, so these may add up to more than the total.
+    pub by_officer: Vec<RecoveredBy>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct RecoveredBy {
+    /// Case number, or officer enforcement ID.
+    pub key: String,
+    /// Officer's name; empty for cases.
+    pub name: String,
+    pub fen: i64,
+    pub agreements: u32,
+}

@@ -1,0 +1,69 @@
+//! 挽回经济损失, money recovered: the amounts agreed in mediation agreements concluded —
+//! signed by everyone — in a Beijing month (regulations.md, statistics). Whether the merchant
+//! has paid yet is tracked separately (`performed_fen`).
+
+use std::collections::BTreeMap;
+
+use rusqlite::Connection;
+
+use crate::cases;
+use crate::clock::beijing_month;
+use crate::documents::model::{MoneyRecovered, RecoveredBy};
+use crate::documents::projection;
+use crate::error::Result;
+use crate::mediation::terms::{Performer, recovered_fen};
+
+pub fn month(conn: &Connection, month: &str) -> Result<MoneyRecovered> {
+    let (from, to) = beijing_month(month)?;
+    let mut out = MoneyRecovered {
+        month: month.trim().to_string(),
+        total_fen: 0,
+        agreements: 0,
+        performed_fen: 0,
+        by_case: Vec::new(),
+        by_officer: Vec::new(),
+    };
+    let mut by_case: BTreeMap<String, RecoveredBy> = BTreeMap::new();
+    let mut by_officer: BTreeMap<String, RecoveredBy> = BTreeMap::new();
+    for state in projection::concluded_mediations(conn, from, to)? {
+        let Some(agreement) = &state.agreement else {
+            continue;
+        };
+        let fen = recovered_fen(&agreement.terms);
+        out.total_fen += fen;
+        out.agreements += 1;
+        out.performed_fen += agreement
+            .terms
+            .iter()
+            .zip(&agreement.performed_on)
+            .filter(|(t, on)| {
+                t.by == Performer::Merchant && (t.performed_on_the_spot || on.is_some())
+            })
+            .filter_map(|(t, _)| t.amount_fen)
+            .sum::<i64>();
+        let number = cases::get(conn, &state.case_id.to_string())?.number;
+        add(&mut by_case, number, String::new(), fen);
+        for (_, officer) in state.officers() {
+            add(
+                &mut by_officer,
+                officer.enforcement_id.clone(),
+                officer.name.clone(),
+                fen,
+            );
+        }
+    }
+    out.by_case = by_case.into_values().collect();
+    out.by_officer = by_officer.into_values().collect();
+    Ok(out)
+}
+
+fn add(rows: &mut BTreeMap<String, RecoveredBy>, key: String, name: String, fen: i64) {
+    let row = rows.entry(key.clone()).or_insert(RecoveredBy {
+        key,
+        name,
+        fen: 0,
+        agreements: 0,
+    });
+    row.fen += fen;
+    row.agreements += 1;
+}

@@ -1,0 +1,402 @@
+//! The words of a document, laid out as blocks that both the plain text and the HTML are made
+//! from. The plain text of the blocks is what a signature is bound to (its SHA-256), so it
+//! holds only what the parties sign for: no signatures, no page numbers, no time of printing.
+//! Everything here is a function of the document alone — same document, same bytes.
+
+use chrono::DateTime;
+
+use crate::cases::merchant::MerchantView;
+use crate::clock::BEIJING;
+use crate::documents::model::{
+    DocumentKind, EntryKind, MediationMode, OnSiteDocument, Participant, ParticipantRole,
+};
+use crate::events::Digest;
+use crate::mediation::terms::{EndReason, Performer, TermKind};
+
+/// One piece of the layout.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Title(String),
+    /// `label：value`.
+    Field(&'static str, String),
+    Heading(&'static str),
+    Paragraph(String),
+}
+
+/// The text a signature binds, and its SHA-256.
+pub fn body(blocks: &[Block]) -> (String, Digest) {
+    let text: String = blocks.iter().map(line).collect();
+    let hash = Digest::of(&[text.as_bytes()]);
+    (text, hash)
+}
+
+pub fn line(block: &Block) -> String {
+    match block {
+        Block::Title(t) => format!("{t}\n\n"),
+        Block::Field(label, value) => format!("{label}：{value}\n"),
+        Block::Heading(h) => format!("{h}：\n"),
+        Block::Paragraph(p) => format!("　　{p}\n"),
+    }
+}
+
+/// 调解书 / 调解记录 / 现场笔录 / 询问笔录. A 调解书 only once an agreement needs one (Art. 24).
+pub fn title(kind: DocumentKind, mediation_document: Option<bool>) -> &'static str {
+    match (kind, mediation_document) {
+        (DocumentKind::Mediation, Some(true)) => "调解书",
+        (DocumentKind::Mediation, _) => "调解记录",
+        (DocumentKind::OnSiteRecord, _) => "现场笔录",
+        (DocumentKind::Interview, _) => "询问笔录",
+    }
+}
+
+/// The blocks of a document. A mediation needs the complaint as the merchant may see it.
+pub fn blocks(doc: &OnSiteDocument, complaint: Option<&MerchantView>) -> Vec<Block> {
+    let mut out = vec![Block::Title(doc.title.clone())];
+    match doc.kind {
+        DocumentKind::Mediation => mediation(doc, complaint, &mut out),
+        DocumentKind::OnSiteRecord | DocumentKind::Interview => record(doc, &mut out),
+    }
+    out
+}
+
+fn mediation(doc: &OnSiteDocument, complaint: Option<&MerchantView>, out: &mut Vec<Block>) {
+    out.push(Block::Field("编号", doc.case_number.clone()));
+    if let Some(c) = complaint {
+        for p in &c.complainants {
+            let mut who = format!("{}，电话：{}", p.name, p.phone);
+            if let Some(address) = &p.address {
+                who.push_str(&format!("，地址：{address}"));
+            }
+            out.push(Block::Field("投诉人", who));
+            if let Some(agent) = &p.agent_name {
+                out.push(Block::Field("委托代理人", agent.clone()));
+            }
+        }
+        if let Some(n) = c.joint_complainants {
+            out.push(Block::Field("共同投诉人数", n.to_string()));
+        }
+    }
+    people(doc, ParticipantRole::ConsumerAgent, "投诉人代理人", out);
+    if let Some(b) = complaint.and_then(|c| c.respondent.as_ref()) {
+        out.push(Block::Field("被投诉人", b.name.clone()));
+        if let Some(code) = &b.credit_code {
+            out.push(Block::Field("统一社会信用代码", code.clone()));
+        }
+        if let Some(rep) = &b.legal_representative {
+            out.push(Block::Field("法定代表人", rep.clone()));
+        }
+        if let Some(place) = b.premises.as_ref().or(b.address.as_ref()) {
+            out.push(Block::Field("经营场所", place.clone()));
+        }
+    }
+    people(
+        doc,
+        ParticipantRole::MerchantRepresentative,
+        "被投诉人代表",
+        out,
+    );
+    if let Some(mode) = doc.mode {
+        out.push(Block::Field("调解方式", mode_name(mode).to_string()));
+    }
+    out.push(Block::Field("调解时间", minute(doc.opened_at_ms)));
+    if let Some(place) = &doc.place_text {
+        out.push(Block::Field("调解地点", place.clone()));
+    }
+    out.push(Block::Field("调解人员", officers(doc)));
+    if let Some(c) = complaint {
+        if let Some(facts) = &c.facts {
+            out.push(Block::Field("投诉事项", facts.clone()));
+        }
+        if let Some(demands) = &c.demands_text {
+            out.push(Block::Field("投诉请求", demands.clone()));
+        }
+    }
+    entries_of(doc, EntryKind::Demand, "投诉人陈述的请求", out);
+    entries_of(doc, EntryKind::Response, "被投诉人的答复", out);
+    if doc.mediation_document != Some(true) {
+        transcript(doc, "调解经过", out);
+    }
+    outcome(doc, out);
+    // The day of the agreement, not of the last signature: signing must not change the text.
+    let day = match doc.end_reason {
+        Some(_) => doc.closed_at_ms,
+        None => doc.agreed_at_ms,
+    };
+    out.push(Block::Field("日期", date(day.unwrap_or(doc.opened_at_ms))));
+}
+
+fn outcome(doc: &OnSiteDocument, out: &mut Vec<Block>) {
+    out.push(Block::Heading("调解结果"));
+    if let Some(reason) = doc.end_reason {
+        out.push(Block::Paragraph(format!(
+            "终止调解。理由：{}。",
+            end_reason_words(reason)
+        )));
+        if let Some(note) = &doc.end_note {
+            out.push(Block::Paragraph(format!("说明：{note}")));
+        }
+        return;
+    }
+    if doc.terms.is_empty() {
+        out.push(Block::Paragraph("尚未达成协议。".to_string()));
+        return;
+    }
+    out.push(Block::Paragraph(
+        "经调解，双方自愿达成如下协议：".to_string(),
+    ));
+    for (i, agreed) in doc.terms.iter().enumerate() {
+        let t = &agreed.term;
+        let mut words = format!(
+            "{}. {}{}（{}）",
+            i + 1,
+            performer_name(t.by),
+            t.what,
+            term_kind_name(t.kind)
+        );
+        if let Some(fen) = t.amount_fen {
+            words.push_str(&format!("，金额人民币{}元", yuan(fen)));
+        }
+        match (&t.due_on, t.performed_on_the_spot) {
+            (_, true) => words.push_str("，已当场履行"),
+            (Some(due), false) => words.push_str(&format!("，于{}前履行", day_words(due))),
+            (None, false) => {}
+        }
+        words.push('。');
+        out.push(Block::Paragraph(words));
+    }
+    let paragraph = match doc.mediation_document {
+        Some(true) => {
+            "本调解书经双方当事人签名，调解机构盖章后生效；一式三份，双方当事人各执一份，调解机构存档一份。"
+        }
+        _ if doc.terms.iter().all(|t| t.term.performed_on_the_spot) => {
+            "协议已当场履行完毕，不制作调解书，以本调解记录存档。"
+        }
+        _ => "双方当事人同意不制作调解书，以本调解记录存档。",
+    };
+    out.push(Block::Paragraph(paragraph.to_string()));
+}
+
+fn record(doc: &OnSiteDocument, out: &mut Vec<Block>) {
+    out.push(Block::Field("时间", minute(doc.opened_at_ms)));
+    if let Some(place) = &doc.place_text {
+        out.push(Block::Field("地点", place.clone()));
+    }
+    if let Some(subject) = &doc.subject {
+        out.push(Block::Field("事由", subject.clone()));
+    }
+    let label = match doc.kind {
+        DocumentKind::Interview => "询问人",
+        _ => "执法人员",
+    };
+    out.push(Block::Field(
+        label,
+        format!("{}（已出示执法证件）", officers(doc)),
+    ));
+    people(doc, ParticipantRole::Party, "当事人", out);
+    people(doc, ParticipantRole::Interviewee, "被询问人", out);
+    // Witnesses are named with the signatures: one may be called after others signed.
+    let heading = match doc.kind {
+        DocumentKind::Interview => "询问内容",
+        _ => "现场情况",
+    };
+    transcript(doc, heading, out);
+    if doc.read_back {
+        let whom = match doc.kind {
+            DocumentKind::Interview => "被询问人",
+            _ => "当事人",
+        };
+        out.push(Block::Paragraph(format!(
+            "以上笔录已向{whom}宣读（或由其阅读），更正处经其签名确认。"
+        )));
+    }
+}
+
+/// Every entry in order, with its time and speaker; Q/A in an interview.
+fn transcript(doc: &OnSiteDocument, heading: &'static str, out: &mut Vec<Block>) {
+    if doc.entries.is_empty() {
+        return;
+    }
+    out.push(Block::Heading(heading));
+    for e in &doc.entries {
+        let text = e
+            .corrected_text
+            .as_deref()
+            .or(e.text.as_deref())
+            .unwrap_or("（已删除）");
+        let said = match e.kind {
+            EntryKind::Question => format!("问：{text}"),
+            EntryKind::Answer => format!("答：{text}"),
+            _ => format!("{}：{text}", speaker(doc, e.speaker)),
+        };
+        let mut words = format!("{} {said}", clock_time(e.at_ms));
+        if e.corrected_text.is_some() {
+            let was = e.text.as_deref().unwrap_or("（已删除）");
+            words.push_str(&format!("（更正，原记为：{was}）"));
+        }
+        out.push(Block::Paragraph(words));
+    }
+}
+
+fn entries_of(doc: &OnSiteDocument, kind: EntryKind, label: &'static str, out: &mut Vec<Block>) {
+    for e in doc.entries.iter().filter(|e| e.kind == kind) {
+        let text = e.corrected_text.as_deref().or(e.text.as_deref());
+        out.push(Block::Field(
+            label,
+            text.unwrap_or("（已删除）").to_string(),
+        ));
+    }
+}
+
+fn people(doc: &OnSiteDocument, role: ParticipantRole, label: &'static str, out: &mut Vec<Block>) {
+    for p in doc.participants.iter().filter(|p| p.role == role) {
+        out.push(Block::Field(label, person(p)));
+    }
+}
+
+/// "name（title）"; a purged name stays a gap, never a guess.
+pub fn person(p: &Participant) -> String {
+    let name = p.name.as_deref().unwrap_or("（已删除）");
+    let mut words = match &p.enforcement_id {
+        Some(id) => format!("{name}（执法证号 {id}）"),
+        None => name.to_string(),
+    };
+    if let Some(title) = &p.title {
+        words.push_str(&format!("（{title}）"));
+    }
+    if p.recused {
+        words.push_str("（经异议回避）");
+    }
+    words
+}
+
+fn officers(doc: &OnSiteDocument) -> String {
+    doc.participants
+        .iter()
+        .filter(|p| p.role == ParticipantRole::Officer)
+        .map(person)
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+fn speaker(doc: &OnSiteDocument, index: u32) -> String {
+    doc.participants
+        .get(index as usize)
+        .map(|p| {
+            let name = p.name.as_deref().unwrap_or("（已删除）");
+            format!("{name}（{}）", role_name(p.role))
+        })
+        .unwrap_or_default()
+}
+
+pub fn role_name(role: ParticipantRole) -> &'static str {
+    match role {
+        ParticipantRole::Consumer => "投诉人",
+        ParticipantRole::ConsumerAgent => "投诉人代理人",
+        ParticipantRole::MerchantRepresentative => "被投诉人代表",
+        ParticipantRole::Officer => "执法人员",
+        ParticipantRole::Party => "当事人",
+        ParticipantRole::Interviewee => "被询问人",
+        ParticipantRole::Witness => "见证人",
+    }
+}
+
+fn mode_name(mode: MediationMode) -> &'static str {
+    match mode {
+        MediationMode::OnSite => "现场调解",
+        MediationMode::Phone => "电话调解",
+        MediationMode::Video => "视频调解",
+    }
+}
+
+fn performer_name(by: Performer) -> &'static str {
+    match by {
+        Performer::Merchant => "被投诉人",
+        Performer::Consumer => "投诉人",
+    }
+}
+
+fn term_kind_name(kind: TermKind) -> &'static str {
+    match kind {
+        TermKind::Refund => "退款",
+        TermKind::Replacement => "更换",
+        TermKind::Repair => "修理",
+        TermKind::Redo => "重作",
+        TermKind::MakeUpQuantity => "补足数量",
+        TermKind::Compensation => "赔偿",
+        TermKind::Apology => "赔礼道歉",
+        TermKind::Other => "其他",
+    }
+}
+
+pub fn end_reason_words(reason: EndReason) -> &'static str {
+    match reason {
+        EndReason::WithdrawnOrSettled => "投诉人撤回投诉或者双方自行和解",
+        EndReason::PartyAbsentOrRefuses => "一方当事人无正当理由不参加调解，或者拒绝调解",
+        EndReason::NoAgreementPossible => "一方当事人明确表示无法达成调解协议",
+        EndReason::AppraisalCostDisputed => "双方就检测、鉴定费用的承担不能达成一致",
+        EndReason::TimeRanOut => "调解期限届满未达成调解协议",
+        EndReason::GroundForRefusalOrFraud => {
+            "发现存在不予受理的情形，或者涉嫌诈骗、敲诈勒索（移送公安机关）"
+        }
+        EndReason::PartyGone => "一方当事人死亡或者终止",
+        EndReason::OtherLegalGround => "其他依法应当终止调解的情形",
+    }
+}
+
+/// Fen as yuan with two decimals: integers all the way.
+pub fn yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let fen = fen.unsigned_abs();
+    format!("{sign}{}.{:02}", fen / 100, fen % 100)
+}
+
+fn beijing(ms: i64, format: &str) -> String {
+    DateTime::from_timestamp_millis(ms)
+        .map(|t| t.with_timezone(&BEIJING).format(format).to_string())
+        .unwrap_or_default()
+}
+
+/// "2026年05月12日 14:30".
+pub fn minute(ms: i64) -> String {
+    beijing(ms, "%Y年%m月%d日 %H:%M")
+}
+
+pub fn date(ms: i64) -> String {
+    beijing(ms, "%Y年%m月%d日")
+}
+
+fn clock_time(ms: i64) -> String {
+    beijing(ms, "%H:%M")
+}
+
+/// `YYYY-MM-DD` (checked when the term was) in words.
+fn day_words(day: &str) -> String {
+    match chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") {
+        Ok(d) => d.format("%Y年%m月%d日").to_string(),
+        Err(_) => day.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yuan_is_exact() {
+        assert_eq!(yuan(55_980), "559.80");
+        assert_eq!(yuan(5), "0.05");
+        assert_eq!(yuan(1_000_000_000), "10000000.00");
+    }
+
+    #[test]
+    fn the_body_hash_is_of_the_plain_text() {
+        let blocks = vec![
+            Block::Title("调解书".into()),
+            Block::Field("编号", "A-1".into()),
+            Block::Paragraph("x".into()),
+        ];
+        let (text, hash) = body(&blocks);
+        assert_eq!(text, "调解书\n\n编号：A-1\n　　x\n");
+        assert_eq!(hash, Digest::of(&[text.as_bytes()]));
+    }
+}
