@@ -534,3 +534,47 @@ fn a_party_who_declines_the_document_gets_the_mediation_record() {
     );
     assert!(text.contains("双方当事人同意不制作调解书"));
 }
+
+#[test]
+fn the_document_never_shows_the_report_its_complainant_also_filed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut device = device_in(dir.path());
+    let mut new = complaint(6);
+    new.also_report = Some("该超市长期销售过期食品".into());
+    let opened = device.open_case(&new).unwrap();
+    let report = device.case(opened.linked_case.as_deref().unwrap()).unwrap();
+    device
+        .take_step(&opened.id, &Step::Accept, None, None)
+        .unwrap();
+    let id = device
+        .start_mediation(&new_mediation(&opened.id))
+        .unwrap()
+        .id;
+    act(
+        &mut device,
+        &id,
+        DocumentAct::Agree {
+            terms: terms(),
+            document_declined: false,
+        },
+    );
+    for format in [RenderFormat::Html, RenderFormat::Text] {
+        let rendered = device.render_document(&id, format, None).unwrap();
+        assert!(rendered.contains(&opened.number));
+        assert!(!rendered.contains(&report.number));
+        assert!(!rendered.contains("长期销售过期食品"));
+        assert!(!rendered.contains("举报"));
+    }
+}
+
+#[test]
+fn a_mediation_with_a_document_ends_through_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut device = device_in(dir.path());
+    let case = accepted_complaint(&mut device, 7);
+    let id = device.start_mediation(&new_mediation(&case)).unwrap().id;
+    let step = Step::EndMediation { agreement: false };
+    let bypass = device.take_step(&case, &step, None, None);
+    assert!(matches!(bypass, Err(Error::Invalid { reason, .. }) if reason.contains(&id)));
+    assert_eq!(device.case(&case).unwrap().state, CaseState::Mediating);
+}

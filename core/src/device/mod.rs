@@ -185,6 +185,16 @@ impl Device {
         place: Option<GeoPoint>,
     ) -> Result<CaseState> {
         let case_id = cases::id_of(&self.store.conn, case)?;
+        let open =
+            crate::documents::projection::open_mediation(&self.store.conn, &case_id.to_string())?;
+        if let (Step::EndMediation { .. }, Some(document)) = (step, open) {
+            return Err(Error::invalid(
+                "step",
+                format!(
+                    "the mediation is recorded in document {document}: end or conclude it there"
+                ),
+            ));
+        }
         self.record(|w| {
             w.position = place;
             cases::take_step(w, case_id, step, note)
