@@ -5,11 +5,11 @@
 
 mod common;
 
-use common::{complaint, device_in};
+use common::{complaint, device_in, images};
 use redshield_core::Device;
 use redshield_core::api::{
-    DocumentAct, DocumentKind, DocumentStatus, EntryKind, NewParticipant, NewRecord,
-    OnSiteDocument, ParticipantRole, RenderFormat, StrokePoint,
+    DocumentAct, DocumentKind, DocumentStatus, EntryKind, EvidenceKind, NewEvidence,
+    NewParticipant, NewRecord, OnSiteDocument, ParticipantRole, RenderFormat, StrokePoint,
 };
 use redshield_core::error::Error;
 
@@ -120,6 +120,36 @@ fn an_on_site_record_with_a_party_who_refuses_to_sign() {
         EntryKind::Finding,
         "货架上有 12 盒超过保质期的纯牛奶",
     );
+    let photo = dir.path().join("shelf.jpg");
+    std::fs::write(
+        &photo,
+        images::jpeg(&images::scene(640, 480), &images::Exif::phone()),
+    )
+    .unwrap();
+    let evidence = device
+        .add_evidence(&NewEvidence {
+            case_id: case.clone(),
+            path: photo.to_string_lossy().into_owned(),
+            kind: EvidenceKind::Scene,
+            note: None,
+            caption: false,
+            place: None,
+            place_time_ms: None,
+        })
+        .unwrap();
+    act(
+        &mut device,
+        &id,
+        DocumentAct::LinkEvidence {
+            evidence_id: evidence.id.clone(),
+        },
+    );
+    let twice = DocumentAct::LinkEvidence {
+        evidence_id: evidence.id.clone(),
+    };
+    assert!(reason(device.act_on_document(&id, twice, None)).contains("already linked"));
+    let text = device.document_text(&id).unwrap().text;
+    assert!(text.contains("现场照片，") && text.contains(&evidence.sha256));
     let wrong = device.act_on_document(
         &id,
         DocumentAct::Note {

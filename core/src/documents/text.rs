@@ -11,6 +11,7 @@ use crate::documents::model::{
     DocumentKind, EntryKind, MediationMode, OnSiteDocument, Participant, ParticipantRole,
 };
 use crate::events::Digest;
+use crate::evidence::{Evidence, EvidenceKind};
 use crate::mediation::terms::{EndReason, Performer, TermKind};
 
 /// One piece of the layout.
@@ -49,17 +50,57 @@ pub fn title(kind: DocumentKind, mediation_document: Option<bool>) -> &'static s
     }
 }
 
-/// The blocks of a document. A mediation needs the complaint as the merchant may see it.
-pub fn blocks(doc: &OnSiteDocument, complaint: Option<&MerchantView>) -> Vec<Block> {
+/// The blocks of a document. A mediation needs the complaint as the merchant may see it; the
+/// evidence linked to the document is listed by its SHA-256, which ties the paper to the file.
+pub fn blocks(
+    doc: &OnSiteDocument,
+    complaint: Option<&MerchantView>,
+    evidence: &[Evidence],
+) -> Vec<Block> {
     let mut out = vec![Block::Title(doc.title.clone())];
     match doc.kind {
-        DocumentKind::Mediation => mediation(doc, complaint, &mut out),
-        DocumentKind::OnSiteRecord | DocumentKind::Interview => record(doc, &mut out),
+        DocumentKind::Mediation => mediation(doc, complaint, evidence, &mut out),
+        DocumentKind::OnSiteRecord | DocumentKind::Interview => record(doc, evidence, &mut out),
     }
     out
 }
 
-fn mediation(doc: &OnSiteDocument, complaint: Option<&MerchantView>, out: &mut Vec<Block>) {
+fn attached(evidence: &[Evidence], out: &mut Vec<Block>) {
+    if evidence.is_empty() {
+        return;
+    }
+    out.push(Block::Heading("所附证据"));
+    for (i, e) in evidence.iter().enumerate() {
+        out.push(Block::Paragraph(format!(
+            "{}. {}，{}，{}采集，SHA-256 {}",
+            i + 1,
+            evidence_kind_name(e.kind),
+            minute(e.captured_at_ms),
+            e.captured_by.name,
+            e.sha256
+        )));
+    }
+}
+
+fn evidence_kind_name(kind: EvidenceKind) -> &'static str {
+    match kind {
+        EvidenceKind::Scene => "现场照片",
+        EvidenceKind::Goods => "商品照片",
+        EvidenceKind::Receipt => "购物凭证",
+        EvidenceKind::Screenshot => "截图",
+        EvidenceKind::Odometer => "里程表照片",
+        EvidenceKind::Document => "书证",
+        EvidenceKind::Recording => "音像资料",
+        EvidenceKind::Other => "其他证据",
+    }
+}
+
+fn mediation(
+    doc: &OnSiteDocument,
+    complaint: Option<&MerchantView>,
+    evidence: &[Evidence],
+    out: &mut Vec<Block>,
+) {
     out.push(Block::Field("编号", doc.case_number.clone()));
     if let Some(c) = complaint {
         for p in &c.complainants {
@@ -115,6 +156,7 @@ fn mediation(doc: &OnSiteDocument, complaint: Option<&MerchantView>, out: &mut V
     entries_of(doc, EntryKind::Response, "被投诉人的答复", out);
     if doc.mediation_document != Some(true) {
         transcript(doc, "调解经过", out);
+        attached(evidence, out);
     }
     outcome(doc, out);
     // The day of the agreement, not of the last signature: signing must not change the text.
@@ -176,7 +218,7 @@ fn outcome(doc: &OnSiteDocument, out: &mut Vec<Block>) {
     out.push(Block::Paragraph(paragraph.to_string()));
 }
 
-fn record(doc: &OnSiteDocument, out: &mut Vec<Block>) {
+fn record(doc: &OnSiteDocument, evidence: &[Evidence], out: &mut Vec<Block>) {
     out.push(Block::Field("时间", minute(doc.opened_at_ms)));
     if let Some(place) = &doc.place_text {
         out.push(Block::Field("地点", place.clone()));
@@ -200,6 +242,7 @@ fn record(doc: &OnSiteDocument, out: &mut Vec<Block>) {
         _ => "现场情况",
     };
     transcript(doc, heading, out);
+    attached(evidence, out);
     if doc.read_back {
         let whom = match doc.kind {
             DocumentKind::Interview => "被询问人",

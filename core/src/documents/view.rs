@@ -30,7 +30,12 @@ pub fn read(conn: &Connection, state: State) -> Result<Readable> {
         _ => None,
     };
     let mut doc = resolve(conn, &state, &case.number)?;
-    let blocks = text::blocks(&doc, complaint.as_ref());
+    let evidence = state
+        .evidence
+        .iter()
+        .map(|id| crate::evidence::projection::get(conn, &id.to_string()))
+        .collect::<Result<Vec<_>>>()?;
+    let blocks = text::blocks(&doc, complaint.as_ref(), &evidence);
     let (body, sha256) = text::body(&blocks);
     settle(&mut doc, &state, &sha256);
     for (view, refusal) in doc.refusals.iter_mut().zip(&state.refusals) {
