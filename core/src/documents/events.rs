@@ -72,6 +72,7 @@ pub struct DocumentActed {
 }
 
 /// One thing done to a document. Participants, entries and terms are named by their index.
+/// Variants without data are written `{}` so that serde refuses unknown fields in them too.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "act", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Act {
@@ -100,7 +101,7 @@ pub enum Act {
     Paused {
         reason: PauseReason,
     },
-    Resumed,
+    Resumed {},
     /// The terms agreed, replacing any stated before (signatures on the old text are void).
     Agreed {
         terms: Vec<Term>,
@@ -114,7 +115,7 @@ pub enum Act {
         note: Option<Sealed>,
     },
     /// The record was read back to the interviewee, or read by them (Art. 29).
-    ReadBack,
+    ReadBack {},
     Corrected {
         entry: u32,
         text: Sealed,
@@ -135,7 +136,7 @@ pub enum Act {
         note: Option<Sealed>,
     },
     /// Everyone needed has signed: the document is closed.
-    Concluded,
+    Concluded {},
     /// A term carried out after the session.
     TermPerformed {
         term: u32,
@@ -180,5 +181,39 @@ impl EventBody for DocumentActed {
             }
             _ => Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The wire form of an act is signed into the chain: pinned here so that no rename
+    /// slips through.
+    #[test]
+    fn acts_keep_their_wire_form() {
+        let act = DocumentActed {
+            document_id: Uuid::nil(),
+            case_id: Uuid::nil(),
+            act: Act::Signed {
+                participant: 2,
+                text_sha256: Digest([1; 32]),
+                strokes_sha256: Digest([2; 32]),
+                image_sha256: Digest([3; 32]),
+            },
+        };
+        let value = serde_json::to_value(&act).unwrap();
+        assert_eq!(value["act"]["act"], "signed");
+        assert_eq!(value["act"]["participant"], 2);
+        assert_eq!(value["act"]["text_sha256"], "01".repeat(32));
+        let back: DocumentActed = serde_json::from_value(value).unwrap();
+        assert_eq!(back, act);
+
+        let resumed = serde_json::to_string(&Act::Resumed {}).unwrap();
+        assert_eq!(resumed, r#"{"act":"resumed"}"#);
+        let unknown = serde_json::from_str::<Act>(r#"{"act":"paused","reason":"testing","x":1}"#);
+        assert!(unknown.is_err(), "unknown fields are refused");
+        let unit = serde_json::from_str::<Act>(r#"{"act":"resumed","x":1}"#);
+        assert!(unit.is_err(), "unknown fields are refused");
     }
 }

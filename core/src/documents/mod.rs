@@ -357,7 +357,7 @@ pub fn act(w: &mut Writer, id: &str, input: DocumentAct, drawn: Option<Drawn>) -
                 None,
             )?;
         }
-        (Act::Concluded, DocumentKind::Mediation) => {
+        (Act::Concluded {}, DocumentKind::Mediation) => {
             cases::take_step(
                 w,
                 state.case_id,
@@ -421,7 +421,7 @@ fn to_act(w: &Writer, state: &State, input: DocumentAct, drawn: Option<Drawn>) -
         },
         DocumentAct::DecideObjection { upheld } => Act::ObjectionDecided { upheld },
         DocumentAct::Pause { reason } => Act::Paused { reason },
-        DocumentAct::Resume => Act::Resumed,
+        DocumentAct::Resume => Act::Resumed {},
         DocumentAct::Agree {
             terms: t,
             document_declined,
@@ -438,7 +438,7 @@ fn to_act(w: &Writer, state: &State, input: DocumentAct, drawn: Option<Drawn>) -
                 note: note(n)?,
             }
         }
-        DocumentAct::ReadBack => Act::ReadBack,
+        DocumentAct::ReadBack => Act::ReadBack {},
         DocumentAct::Correct { entry: i, text } => Act::Corrected {
             entry: i,
             text: entry("correction", &text)?,
@@ -467,7 +467,7 @@ fn to_act(w: &Writer, state: &State, input: DocumentAct, drawn: Option<Drawn>) -
             text_sha256: digest(&text_sha256)?,
             note: note(n)?,
         },
-        DocumentAct::Conclude => Act::Concluded,
+        DocumentAct::Conclude => Act::Concluded {},
         DocumentAct::PerformTerm { term, on } => {
             crate::calendar::parse_date("on", &on)?;
             Act::TermPerformed {

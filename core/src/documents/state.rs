@@ -191,12 +191,12 @@ impl State {
                 Ok(())
             }
             Act::Paused { .. } => self.only(Mediation, "pauses for testing"),
-            Act::Resumed => match self.paused {
+            Act::Resumed {} => match self.paused {
                 Some(_) => Ok(()),
                 None => Err(refused("the mediation is not paused")),
             },
             Act::Agreed { .. } | Act::Ended { .. } => self.only(Mediation, "reaches an outcome"),
-            Act::ReadBack => {
+            Act::ReadBack {} => {
                 if self.kind == Mediation || self.entries.is_empty() {
                     return Err(refused("only a record with entries is read back"));
                 }
@@ -214,7 +214,7 @@ impl State {
                 text_sha256,
                 ..
             } => self.check_refusal(*participant, *witness, text_sha256, current),
-            Act::Concluded => self.check_conclusion(current),
+            Act::Concluded {} => self.check_conclusion(current),
             Act::TermPerformed { term, .. } => self.check_performed(*term),
         }
     }
@@ -229,7 +229,7 @@ impl State {
             ),
             DocumentStatus::Paused => matches!(
                 act,
-                Act::Resumed
+                Act::Resumed {}
                     | Act::Ended { .. }
                     | Act::Joined { .. }
                     | Act::Noted { .. }
@@ -497,7 +497,7 @@ impl State {
                 }
             }
             Act::Paused { reason } => self.paused = Some(*reason),
-            Act::Resumed => self.paused = None,
+            Act::Resumed {} => self.paused = None,
             Act::Agreed {
                 terms,
                 document_declined,
@@ -516,7 +516,7 @@ impl State {
                 });
                 self.close(at);
             }
-            Act::ReadBack => self.read_back = true,
+            Act::ReadBack {} => self.read_back = true,
             Act::Corrected { entry, text } => {
                 self.entries[*entry as usize].corrected = Some(*text);
             }
@@ -544,7 +544,7 @@ impl State {
                 text_sha256: *text_sha256,
                 note: *note,
             }),
-            Act::Concluded => {
+            Act::Concluded {} => {
                 self.concluded = true;
                 self.close(at);
             }
@@ -625,14 +625,14 @@ pub fn act_name(act: &Act) -> &'static str {
         Act::Objected { .. } => "an objection",
         Act::ObjectionDecided { .. } => "a decision on an objection",
         Act::Paused { .. } => "a pause",
-        Act::Resumed => "a resumption",
+        Act::Resumed {} => "a resumption",
         Act::Agreed { .. } => "an agreement",
         Act::Ended { .. } => "an end",
-        Act::ReadBack => "a reading back",
+        Act::ReadBack {} => "a reading back",
         Act::Corrected { .. } => "a correction",
         Act::Signed { .. } => "a signature",
         Act::RefusedToSign { .. } => "a refusal to sign",
-        Act::Concluded => "a conclusion",
+        Act::Concluded {} => "a conclusion",
         Act::TermPerformed { .. } => "a performed term",
     }
 }
