@@ -7,9 +7,9 @@ mod common;
 use common::{complaint, device_in};
 use redshield_core::Device;
 use redshield_core::api::{
-    CopyFor, DocumentAct, DocumentKind, DocumentStatus, EndReason, EntryKind, MediationMode,
-    NewMediation, NewParticipant, Notice, NoticeMethod, OnSiteDocument, ParticipantRole, Performer,
-    RenderFormat, StrokePoint, Term, TermKind,
+    CopyFor, DocumentAct, DocumentKind, DocumentStatus, EndReason, EntryKind, GeoPosition,
+    MediationMode, NewMediation, NewParticipant, Notice, NoticeMethod, OnSiteDocument,
+    ParticipantRole, Performer, RenderFormat, StrokePoint, Term, TermKind,
 };
 use redshield_core::cases::{CaseState, Step};
 use redshield_core::clocks::events::PauseReason;
@@ -68,7 +68,11 @@ fn new_mediation(case_id: &str) -> NewMediation {
                 Some("店长"),
             ),
         ],
-        position: None,
+        position: Some(GeoPosition {
+            latitude: 28.1942,
+            longitude: 112.9823,
+            accuracy_m: Some(8.0),
+        }),
     }
 }
 
@@ -281,7 +285,14 @@ fn a_whole_on_site_mediation_reaches_a_signed_agreement() {
     sign(&mut device, &id, 2, 0.7);
     let doc = sign(&mut device, &id, 0, 1.1);
     assert!(doc.unsigned.is_empty());
-    let doc = act(&mut device, &id, DocumentAct::Conclude);
+    let vehicle = GeoPosition {
+        latitude: 28.1950,
+        longitude: 112.9830,
+        accuracy_m: None,
+    };
+    let doc = device
+        .act_on_document(&id, DocumentAct::Conclude, Some(vehicle))
+        .unwrap();
     assert_eq!(doc.status, DocumentStatus::Concluded);
     assert!(doc.closed_at_ms.is_some());
     assert_eq!(device.case(&case).unwrap().state, CaseState::Agreed);
@@ -321,6 +332,8 @@ fn a_whole_on_site_mediation_reaches_a_signed_agreement() {
         .unwrap();
     assert!(text.starts_with("调解书\n"));
     assert!(text.contains("另有 1 个签名因文本更改而失效"));
+    assert!(text.contains("（N 28.19420 E 112.98230 +/-8 m）；结束："));
+    assert!(text.contains("（N 28.19500 E 112.98300）"));
 
     // Same document, same bytes; and the same again after replaying the log.
     assert_eq!(

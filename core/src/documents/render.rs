@@ -42,7 +42,24 @@ pub fn plain(r: &Readable, copy: Option<CopyFor>) -> String {
     for line in signature_lines(&r.doc) {
         let _ = writeln!(out, "{}", line.words);
     }
+    let _ = writeln!(out, "{}", session_line(&r.doc));
     out
+}
+
+/// When and where the session began and closed, as the device recorded them (trusted time,
+/// the device's fix). Printed, not signed: it is known only once the document is closed.
+fn session_line(doc: &OnSiteDocument) -> String {
+    let at = |ms: i64, place: &Option<crate::position::GeoPosition>| {
+        let place = place
+            .map(|p| crate::evidence::format_position(p.latitude, p.longitude, p.accuracy_m))
+            .unwrap_or_else(|| "位置不详".to_string());
+        format!("{}（{place}）", text::minute(ms))
+    };
+    let mut line = format!("开始：{}", at(doc.opened_at_ms, &doc.opened_at));
+    if let Some(closed) = doc.closed_at_ms {
+        line.push_str(&format!("；结束：{}", at(closed, &doc.closed_at)));
+    }
+    line
 }
 
 pub fn html(r: &Readable, copy: Option<CopyFor>, images: &Images) -> String {
@@ -66,6 +83,7 @@ pub fn html(r: &Readable, copy: Option<CopyFor>, images: &Images) -> String {
             for line in signature_lines(&r.doc) {
                 out.push_str(&signature_html(&line, images));
             }
+            let _ = writeln!(out, "<p>{}</p>", escape(&session_line(&r.doc)));
             out.push_str("</div>\n");
         }
         out.push_str("<footer>\n");
