@@ -152,7 +152,7 @@ pub fn start_mediation(w: &mut Writer, new: &NewMediation) -> Result<Uuid> {
         }),
         participants,
     };
-    check_roles(&opened)?;
+    State::check_opening(&opened)?;
     let id = opened.document_id;
     w.append(opened)?;
     Ok(id)
@@ -198,32 +198,10 @@ pub fn open_record(w: &mut Writer, new: &NewRecord) -> Result<Uuid> {
         mediation: None,
         participants,
     };
-    check_roles(&opened)?;
+    State::check_opening(&opened)?;
     let id = opened.document_id;
     w.append(opened)?;
     Ok(id)
-}
-
-/// Every participant of an opening checked against its kind, as if each joined in turn.
-fn check_roles(opened: &DocumentOpened) -> Result<()> {
-    let mut trial = opened.clone();
-    let all = std::mem::take(&mut trial.participants);
-    let probe_actor = Officer {
-        name: String::new(),
-        enforcement_id: String::new(),
-    };
-    let at = state::Moment {
-        at_ms: 0,
-        position: None,
-        actor: &probe_actor,
-    };
-    let mut state = State::opened(&trial, &at);
-    for participant in all {
-        let act = Act::Joined { participant };
-        state.check(&act, &at, &Digest::ZERO)?;
-        state.apply(&act, &at);
-    }
-    Ok(())
 }
 
 /// The participants as the event holds them; the signed-in officer joins first if not listed.

@@ -110,23 +110,42 @@ fn refused(reason: impl Into<String>) -> Error {
 
 impl State {
     pub fn opened(body: &DocumentOpened, at: &Moment) -> State {
+        let mut state = State::empty(body, at.at_ms, at.position);
+        state.participants = body
+            .participants
+            .iter()
+            .map(|p| ParticipantState {
+                body: p.clone(),
+                recused: false,
+            })
+            .collect();
+        state
+    }
+
+    /// Checks an opening's participants against its kind, as if each joined in turn.
+    pub fn check_opening(body: &DocumentOpened) -> Result<()> {
+        let mut trial = State::empty(body, 0, None);
+        for p in &body.participants {
+            trial.check_joins(p)?;
+            trial.participants.push(ParticipantState {
+                body: p.clone(),
+                recused: false,
+            });
+        }
+        Ok(())
+    }
+
+    fn empty(body: &DocumentOpened, at_ms: i64, position: Option<GeoPoint>) -> State {
         State {
             id: body.document_id,
             case_id: body.case_id,
             kind: body.kind,
-            opened_at_ms: at.at_ms,
-            opened_at: at.position,
+            opened_at_ms: at_ms,
+            opened_at: position,
             subject: body.subject,
             place_text: body.place_text,
             mediation: body.mediation.clone(),
-            participants: body
-                .participants
-                .iter()
-                .map(|p| ParticipantState {
-                    body: p.clone(),
-                    recused: false,
-                })
-                .collect(),
+            participants: Vec::new(),
             entries: Vec::new(),
             evidence: Vec::new(),
             objection: None,
