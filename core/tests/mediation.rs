@@ -4,38 +4,18 @@
 
 mod common;
 
+use common::documents::{act, reason, sign, someone, strokes};
 use common::{complaint, device_in};
 use redshield_core::Device;
 use redshield_core::api::{
     CopyFor, DocumentAct, DocumentKind, DocumentStatus, EndReason, EntryKind, GeoPosition,
-    MediationMode, NewMediation, NewParticipant, Notice, NoticeMethod, OnSiteDocument,
-    ParticipantRole, Performer, RenderFormat, StrokePoint, Term, TermKind,
+    MediationMode, NewMediation, NewParticipant, Notice, NoticeMethod, ParticipantRole, Performer,
+    RenderFormat, StrokePoint, Term, TermKind,
 };
 use redshield_core::cases::{CaseState, Step};
 use redshield_core::clocks::events::PauseReason;
 use redshield_core::clocks::{ClockKind, ClockState};
 use redshield_core::error::Error;
-
-fn person(role: ParticipantRole, name: &str, title: Option<&str>) -> NewParticipant {
-    NewParticipant {
-        role,
-        name: name.into(),
-        title: title.map(Into::into),
-        enforcement_id: None,
-    }
-}
-
-pub fn strokes(seed: f64) -> Vec<Vec<StrokePoint>> {
-    vec![
-        (0..20)
-            .map(|i| StrokePoint {
-                x: f64::from(i) * 10.0,
-                y: (f64::from(i) * seed).sin() * 30.0,
-                t_ms: i64::from(i) * 16,
-            })
-            .collect(),
-    ]
-}
 
 fn accepted_complaint(device: &mut Device, n: usize) -> String {
     let case = device.open_case(&complaint(n)).unwrap();
@@ -61,8 +41,8 @@ fn new_mediation(case_id: &str) -> NewMediation {
         place_text: Some("长沙市芙蓉区五一大道 1 号门前".into()),
         enforcement: false,
         participants: vec![
-            person(ParticipantRole::Consumer, "王芳1", None),
-            person(
+            someone(ParticipantRole::Consumer, "王芳1", None),
+            someone(
                 ParticipantRole::MerchantRepresentative,
                 "赵强",
                 Some("店长"),
@@ -74,30 +54,6 @@ fn new_mediation(case_id: &str) -> NewMediation {
             accuracy_m: Some(8.0),
         }),
     }
-}
-
-fn act(device: &mut Device, doc: &str, act: DocumentAct) -> OnSiteDocument {
-    device.act_on_document(doc, act, None).unwrap()
-}
-
-fn refused(result: Result<OnSiteDocument, Error>) -> String {
-    match result {
-        Err(Error::Invalid { reason, .. }) => reason,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
-
-fn sign(device: &mut Device, doc: &str, who: u32, seed: f64) -> OnSiteDocument {
-    let sha = device.document_text(doc).unwrap().sha256;
-    act(
-        device,
-        doc,
-        DocumentAct::Sign {
-            participant: who,
-            text_sha256: sha,
-            strokes: strokes(seed),
-        },
-    )
 }
 
 fn terms() -> Vec<Term> {
@@ -175,7 +131,7 @@ fn a_whole_on_site_mediation_reaches_a_signed_agreement() {
         },
         None,
     );
-    assert!(refused(wrong).contains("cannot make a demand entry"));
+    assert!(reason(wrong).contains("cannot make a demand entry"));
 
     // An objection suspends the session until someone else decides it.
     let second = NewParticipant {
@@ -209,7 +165,7 @@ fn a_whole_on_site_mediation_reaches_a_signed_agreement() {
         },
         None,
     );
-    assert!(refused(blocked).contains("suspended"));
+    assert!(reason(blocked).contains("suspended"));
     let doc = act(
         &mut device,
         &id,
@@ -253,7 +209,7 @@ fn a_whole_on_site_mediation_reaches_a_signed_agreement() {
     assert_eq!(doc.unsigned, vec![0, 1, 2]);
 
     // Consumer signs; then the agreement changes: the signature is void.
-    let doc = sign(&mut device, &id, 1, 0.3);
+    let doc = sign(&mut device, &id, 1);
     assert!(doc.signatures[0].valid);
     let mut changed = terms();
     changed[1].amount_fen = Some(40_000);
@@ -277,13 +233,13 @@ fn a_whole_on_site_mediation_reaches_a_signed_agreement() {
         },
         None,
     );
-    assert!(refused(stale).contains("not the current one"));
+    assert!(reason(stale).contains("not the current one"));
     let early = device.act_on_document(&id, DocumentAct::Conclude, None);
-    assert!(refused(early).contains("not yet signed"));
+    assert!(reason(early).contains("not yet signed"));
 
-    sign(&mut device, &id, 1, 0.3);
-    sign(&mut device, &id, 2, 0.7);
-    let doc = sign(&mut device, &id, 0, 1.1);
+    sign(&mut device, &id, 1);
+    sign(&mut device, &id, 2);
+    let doc = sign(&mut device, &id, 0);
     assert!(doc.unsigned.is_empty());
     let vehicle = GeoPosition {
         latitude: 28.1950,
@@ -307,7 +263,7 @@ fn a_whole_on_site_mediation_reaches_a_signed_agreement() {
         },
         None,
     );
-    assert!(refused(again).contains("concluded"));
+    assert!(reason(again).contains("concluded"));
     let doc = act(
         &mut device,
         &id,
@@ -379,7 +335,7 @@ fn mediation_ended_without_agreement_starts_the_notice_clock() {
         },
         None,
     );
-    assert!(refused(other).contains("legal ground"));
+    assert!(reason(other).contains("legal ground"));
     let doc = act(
         &mut device,
         &id,
@@ -406,7 +362,7 @@ fn mediation_ended_without_agreement_starts_the_notice_clock() {
         },
         None,
     );
-    assert!(refused(twice).contains("ended"));
+    assert!(reason(twice).contains("ended"));
     let text = device
         .render_document(&id, RenderFormat::Text, None)
         .unwrap();
@@ -420,11 +376,11 @@ fn bad_input_is_refused_and_records_nothing() {
 
     // A declined complaint cannot be mediated.
     let declined = device.open_case(&complaint(3)).unwrap();
-    let reason = redshield_core::cases::DeclineReason::OutsideRemit;
+    let outside = redshield_core::cases::DeclineReason::OutsideRemit;
     device
         .take_step(
             &declined.id,
-            &Step::Decline { reason },
+            &Step::Decline { reason: outside },
             Some("不属于本局管辖"),
             None,
         )
@@ -438,7 +394,7 @@ fn bad_input_is_refused_and_records_nothing() {
     let mut no_consent = new_mediation(&case);
     no_consent.merchant_consents = false;
     assert!(
-        refused(device.start_mediation(&no_consent).map(|_| unreachable!())).contains("consent")
+        reason(device.start_mediation(&no_consent).map(|_| unreachable!())).contains("consent")
     );
     let mut no_notice = new_mediation(&case);
     no_notice.notice = None;
@@ -500,14 +456,14 @@ fn bad_input_is_refused_and_records_nothing() {
         text_sha256: sha.clone(),
         strokes: strokes(0.2),
     };
-    assert!(refused(device.act_on_document(&id, nobody, None)).contains("no participant 9"));
+    assert!(reason(device.act_on_document(&id, nobody, None)).contains("no participant 9"));
     let refusal = DocumentAct::RefuseToSign {
         participant: 2,
         witness: 0,
         text_sha256: sha,
         note: None,
     };
-    assert!(refused(device.act_on_document(&id, refusal, None)).contains("end the mediation"));
+    assert!(reason(device.act_on_document(&id, refusal, None)).contains("end the mediation"));
     assert_eq!(
         device.head().seq,
         head.seq + 1,

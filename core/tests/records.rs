@@ -5,22 +5,14 @@
 
 mod common;
 
+use common::documents::{act, reason, sign, someone};
 use common::{complaint, device_in, images};
 use redshield_core::Device;
 use redshield_core::api::{
     DocumentAct, DocumentKind, DocumentStatus, EntryKind, EvidenceKind, NewEvidence,
-    NewParticipant, NewRecord, OnSiteDocument, ParticipantRole, RenderFormat, StrokePoint,
+    NewParticipant, NewRecord, ParticipantRole, RenderFormat, StrokePoint,
 };
 use redshield_core::error::Error;
-
-fn someone(role: ParticipantRole, name: &str, title: Option<&str>) -> NewParticipant {
-    NewParticipant {
-        role,
-        name: name.into(),
-        title: title.map(Into::into),
-        enforcement_id: None,
-    }
-}
 
 fn second_officer() -> NewParticipant {
     NewParticipant {
@@ -40,42 +32,6 @@ fn new_record(case_id: &str, kind: DocumentKind, party: NewParticipant) -> NewRe
         participants: vec![second_officer(), party],
         position: None,
     }
-}
-
-fn act(device: &mut Device, doc: &str, act: DocumentAct) -> OnSiteDocument {
-    device.act_on_document(doc, act, None).unwrap()
-}
-
-fn reason(result: Result<OnSiteDocument, Error>) -> String {
-    match result {
-        Err(Error::Invalid { reason, .. }) => reason,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
-
-fn sign(device: &mut Device, doc: &str, who: u32) -> OnSiteDocument {
-    let sha = device.document_text(doc).unwrap().sha256;
-    let strokes = vec![vec![
-        StrokePoint {
-            x: 0.0,
-            y: 0.0,
-            t_ms: 0,
-        },
-        StrokePoint {
-            x: 40.0,
-            y: f64::from(who) * 7.0,
-            t_ms: 30,
-        },
-    ]];
-    act(
-        device,
-        doc,
-        DocumentAct::Sign {
-            participant: who,
-            text_sha256: sha,
-            strokes,
-        },
-    )
 }
 
 fn note(device: &mut Device, doc: &str, speaker: u32, kind: EntryKind, text: &str) {

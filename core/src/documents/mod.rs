@@ -26,6 +26,7 @@ use crate::evidence::blobs::Blobs;
 use crate::mediation::terms::{self, EndReason, Term};
 use crate::officer::Officer;
 use crate::validate::{multi_line, one_line, optional};
+use crate::vault::Sealed;
 
 use events::{Act, DocumentActed, DocumentOpened, MediationOpening, NoticeBody, ParticipantBody};
 use model::ParticipantRole;
@@ -124,7 +125,13 @@ pub fn start_mediation(w: &mut Writer, new: &NewMediation) -> Result<Uuid> {
             given_at_ms: n.given_at_ms,
             method: n.method,
             session_at_ms: n.session_at_ms,
-            place: seal_line(w, case_id, "notice.place", &n.place, limits::PLACE)?,
+            place: seal(
+                w,
+                case_id,
+                "notice.place",
+                &n.place,
+                Typed::Line(limits::PLACE),
+            )?,
         }),
         None => None,
     };
@@ -142,7 +149,13 @@ pub fn start_mediation(w: &mut Writer, new: &NewMediation) -> Result<Uuid> {
         case_id,
         kind: DocumentKind::Mediation,
         subject: None,
-        place_text: optional_line(w, case_id, "place", new.place_text.as_deref())?,
+        place_text: seal_optional(
+            w,
+            case_id,
+            "place",
+            new.place_text.as_deref(),
+            Typed::Line(limits::PLACE),
+        )?,
         mediation: Some(MediationOpening {
             mode: new.mode,
             consumer_consents: true,
@@ -182,18 +195,24 @@ pub fn open_record(w: &mut Writer, new: &NewRecord) -> Result<Uuid> {
             format!("a {} needs its {party}", new.kind),
         ));
     }
-    let subject = seal_text(w, case_id, "subject", &new.subject, limits::SUBJECT)?;
+    let subject = seal(
+        w,
+        case_id,
+        "subject",
+        &new.subject,
+        Typed::Text(limits::SUBJECT),
+    )?;
     let opened = DocumentOpened {
         document_id: Uuid::now_v7(),
         case_id,
         kind: new.kind,
         subject: Some(subject),
-        place_text: Some(seal_line(
+        place_text: Some(seal(
             w,
             case_id,
             "place",
             &new.place_text,
-            limits::PLACE,
+            Typed::Line(limits::PLACE),
         )?),
         mediation: None,
         participants,
@@ -252,48 +271,44 @@ fn participant(w: &Writer, case_id: Uuid, p: &NewParticipant) -> Result<Particip
     Ok(ParticipantBody {
         role: p.role,
         officer: None,
-        name: Some(seal_line(
+        name: Some(seal(
             w,
             case_id,
             "participant.name",
             &p.name,
-            limits::NAME,
+            Typed::Line(limits::NAME),
         )?),
         title,
     })
 }
 
-fn seal_line(
-    w: &Writer,
-    case_id: Uuid,
-    field: &str,
-    value: &str,
-    max: usize,
-) -> Result<crate::vault::Sealed> {
-    let value = one_line(field, value, max)?;
-    w.seal_personal(Some(case_id), field, &value)
+/// How a typed value is checked before it is sealed: one line or free text, with its limit.
+#[derive(Clone, Copy)]
+enum Typed {
+    Line(usize),
+    Text(usize),
 }
 
-fn seal_text(
-    w: &Writer,
-    case_id: Uuid,
-    field: &str,
-    value: &str,
-    max: usize,
-) -> Result<crate::vault::Sealed> {
-    let value = multi_line(field, value, max)?;
-    w.seal_personal(Some(case_id), field, &value)
-}
-
-fn optional_line(
+/// Checks what was typed and seals it in the vault under the case; blank is `None`.
+fn seal_optional(
     w: &Writer,
     case_id: Uuid,
     field: &str,
     value: Option<&str>,
-) -> Result<Option<crate::vault::Sealed>> {
-    optional(value, |v| one_line(field, v, limits::PLACE))?
-        .map(|v| w.seal_personal(Some(case_id), field, &v))
-        .transpose()
+    typed: Typed,
+) -> Result<Option<Sealed>> {
+    optional(value, |v| match typed {
+        Typed::Line(max) => one_line(field, v, max),
+        Typed::Text(max) => multi_line(field, v, max),
+    })?
+    .map(|v| w.seal_personal(Some(case_id), field, &v))
+    .transpose()
+}
+
+/// As `seal_optional`, for a value that must be given.
+fn seal(w: &Writer, case_id: Uuid, field: &str, value: &str, typed: Typed) -> Result<Sealed> {
+    seal_optional(w, case_id, field, Some(value), typed)?
+        .ok_or_else(|| Error::invalid(field, "must not be empty"))
 }
 
 /// A signature prepared before the write: strokes checked, stored with their image.
@@ -356,11 +371,9 @@ pub fn act(w: &mut Writer, id: &str, input: DocumentAct, drawn: Option<Drawn>) -
 /// The act as the event holds it: text sealed in the vault, terms and dates checked.
 fn to_act(w: &Writer, state: &State, input: DocumentAct, drawn: Option<Drawn>) -> Result<Act> {
     let case = state.case_id;
-    let entry = |field: &str, text: &str| seal_text(w, case, field, text, limits::ENTRY);
-    let note = |text: Option<String>| -> Result<_> {
-        optional(text.as_deref(), |v| multi_line("note", v, limits::ENTRY))?
-            .map(|v| w.seal_personal(Some(case), "document.note", &v))
-            .transpose()
+    let entry = |field: &str, text: &str| seal(w, case, field, text, Typed::Text(limits::ENTRY));
+    let note = |text: Option<String>| {
+        seal_optional(w, case, "note", text.as_deref(), Typed::Text(limits::ENTRY))
     };
     Ok(match input {
         DocumentAct::Join { participant: p } => Act::Joined {
