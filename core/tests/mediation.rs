@@ -547,3 +547,27 @@ fn a_mediation_with_a_document_ends_through_it() {
     assert!(matches!(bypass, Err(Error::Invalid { reason, .. }) if reason.contains(&id)));
     assert_eq!(device.case(&case).unwrap().state, CaseState::Mediating);
 }
+
+#[test]
+fn an_agreement_needs_both_parties_at_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut device = device_in(dir.path());
+    let case = accepted_complaint(&mut device, 8);
+    let mut phone = new_mediation(&case);
+    phone.mode = MediationMode::Phone;
+    phone.notice = None;
+    phone.participants.truncate(1);
+    let id = device.start_mediation(&phone).unwrap().id;
+    act(
+        &mut device,
+        &id,
+        DocumentAct::Agree {
+            terms: terms(),
+            document_declined: false,
+        },
+    );
+    sign(&mut device, &id, 0);
+    sign(&mut device, &id, 1);
+    let alone = device.act_on_document(&id, DocumentAct::Conclude, None);
+    assert!(reason(alone).contains("merchant's representative"));
+}

@@ -420,6 +420,12 @@ impl State {
         if self.officers().next().is_none() {
             return Err(refused("no officer serves on this document"));
         }
+        if self.kind == Mediation && !self.both_sides_present() {
+            return Err(refused(
+                "an agreement is between both parties: the consumer (or their agent) and the \
+                 merchant's representative must take part",
+            ));
+        }
         let unsigned = self.unsigned(current);
         if !unsigned.is_empty() {
             return Err(refused(format!(
@@ -442,6 +448,16 @@ impl State {
             return Err(refused(format!("term {term} is already performed")));
         }
         Ok(())
+    }
+
+    fn both_sides_present(&self) -> bool {
+        let serving = |roles: &[ParticipantRole]| {
+            self.participants
+                .iter()
+                .any(|p| !p.recused && roles.contains(&p.body.role))
+        };
+        serving(&[ParticipantRole::Consumer, ParticipantRole::ConsumerAgent])
+            && serving(&[ParticipantRole::MerchantRepresentative])
     }
 
     /// Participants whose signature — or, for a party, witnessed refusal — the current text
