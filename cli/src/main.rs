@@ -4,6 +4,7 @@
 mod calendar;
 mod dispatch;
 mod evidence;
+mod mediation;
 mod output;
 mod platform;
 mod trip;
@@ -87,6 +88,12 @@ enum StoreCommand {
     /// Evidence photos and recordings.
     #[command(subcommand)]
     Evidence(evidence::EvidenceCommand),
+    /// On-site mediation: the 调解书 or 调解记录, act by act, signed on the screen.
+    #[command(subcommand)]
+    Mediation(mediation::MediationCommand),
+    /// 现场笔录 and 询问笔录: the same acts, read back and signed on every page.
+    #[command(subcommand)]
+    Record(mediation::RecordCommand),
     /// The signed event log.
     #[command(subcommand)]
     Log(LogCommand),
@@ -413,6 +420,8 @@ fn run(cli: Cli, out: &Output) -> Result<ExitCode, Failure> {
         StoreCommand::Trip(command) => trip::run(&core, command, out)?,
         StoreCommand::Evidence(command) => return evidence::run(&core, command, out),
         StoreCommand::Dispatch(command) => dispatch::run(&core, command, out)?,
+        StoreCommand::Mediation(command) => mediation::mediation(&core, command, out)?,
+        StoreCommand::Record(command) => mediation::record(&core, command, out)?,
         StoreCommand::Clock(command) => calendar::clocks(&core, command, out)?,
         StoreCommand::Calendar(command) => {
             if !calendar::run(&core, command, out)? {

@@ -4,13 +4,17 @@
 use std::process::ExitCode;
 
 use chrono::DateTime;
+use std::path::Path;
+
 use redshield_core::api::{
-    AbuseFlag, Case, CasePage, CaseSummary, ChainReport, CodeVerdict, CoreError, Department,
-    Evidence, EvidenceReport, FieldCore, MerchantView, Mileage, MonthlyMileage, Officer,
-    RedactionManifest, Trip,
+    AbuseFlag, AgreedTerm, Case, CasePage, CaseSummary, ChainReport, CodeVerdict, CoreError,
+    Department, DocumentText, Entry, Evidence, EvidenceReport, FieldCore, MerchantView, Mileage,
+    MoneyRecovered, MonthlyMileage, Officer, OnSiteDocument, Participant, RecoveredBy,
+    RedactionManifest, RenderFormat, Trip,
 };
 use redshield_core::cases::workflow::step_name;
 use redshield_core::clock::BEIJING;
+use redshield_core::documents::text::yuan;
 use serde_json::{Value, json};
 
 pub struct Output {
@@ -276,6 +280,62 @@ impl Output {
             lines.push(format!("warning: {}", m.warning));
             lines.join("\n")
         });
+    }
+
+    /// An on-site document: JSON as the core returns it.
+    pub fn document(&self, d: &OnSiteDocument) {
+        let value = serde_json::to_value(d).unwrap_or(Value::Null);
+        self.print(value, || document_summary(d));
+    }
+
+    pub fn documents(&self, list: &[OnSiteDocument]) {
+        let value = json!({ "documents": serde_json::to_value(list).unwrap_or(Value::Null) });
+        self.print(value, || {
+            if list.is_empty() {
+                return "no documents".into();
+            }
+            list.iter()
+                .map(|d| {
+                    format!(
+                        "{}  {:<8} {:<14} {:<9} {}  unsigned: {}",
+                        d.id,
+                        d.title,
+                        d.kind.as_str(),
+                        d.status.as_str(),
+                        beijing(d.opened_at_ms),
+                        d.unsigned.len()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+    }
+
+    /// The signed text exactly, then its hash on a last line.
+    pub fn document_text(&self, t: &DocumentText) {
+        let value = serde_json::to_value(t).unwrap_or(Value::Null);
+        self.print(value, || format!("{}sha256 {}", t.text, t.sha256));
+    }
+
+    /// A rendering to stdout: as it is, or inside JSON.
+    pub fn rendered(&self, format: RenderFormat, content: &str) {
+        if self.json {
+            println!("{}", json!({ "format": format, "content": content }));
+        } else {
+            print!("{content}");
+        }
+    }
+
+    pub fn written(&self, path: &Path, bytes: usize) {
+        let value = json!({ "path": path.to_string_lossy(), "bytes": bytes });
+        self.print(value, || {
+            format!("wrote {bytes} bytes to {}", path.display())
+        });
+    }
+
+    pub fn recovered(&self, m: &MoneyRecovered) {
+        let value = serde_json::to_value(m).unwrap_or(Value::Null);
+        self.print(value, || recovered_text(m));
     }
 
     pub fn count(&self, what: &str, n: u64) {
@@ -559,5 +619,163 @@ fn case_text(c: &Case) -> String {
             ),
         ));
     }
+    lines.join("\n")
+}
+
+fn document_summary(d: &OnSiteDocument) -> String {
+    let row = |label: &str, value: String| format!("{label:<12}{value}");
+    let mut lines = vec![
+        row("document", d.id.clone()),
+        row("title", format!("{} ({}, {})", d.title, d.kind, d.status)),
+        row("case", d.case_number.clone()),
+        row("opened", beijing(d.opened_at_ms)),
+    ];
+    if let Some(mode) = d.mode {
+        let enforcement = if d.enforcement { ", enforcement" } else { "" };
+        lines.push(row("mode", format!("{mode}{enforcement}")));
+    }
+    if let Some(n) = &d.notice {
+        let when = format!("{} at {}", beijing(n.session_at_ms), n.place);
+        let told = format!("{} at {}", n.method, beijing(n.given_at_ms));
+        lines.push(row("notice", format!("{told}: sits {when}")));
+    }
+    for (label, value) in [("subject", &d.subject), ("place", &d.place_text)] {
+        if let Some(v) = value {
+            lines.push(row(label, v.clone()));
+        }
+    }
+    lines.extend(
+        d.participants
+            .iter()
+            .map(|p| row("participant", participant_line(p))),
+    );
+    lines.extend(d.entries.iter().map(|e| row("entry", entry_line(e))));
+    if d.read_back {
+        lines.push(row("read back", "yes".into()));
+    }
+    lines.extend(d.evidence_ids.iter().map(|e| row("evidence", e.clone())));
+    lines.extend(
+        d.terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| row("term", term_line(i, t))),
+    );
+    if !d.terms.is_empty() {
+        lines.push(row("recovered", format!("¥{}", yuan(d.recovered_fen))));
+    }
+    if let Some(reason) = d.end_reason {
+        let note = d
+            .end_note
+            .as_ref()
+            .map_or(String::new(), |n| format!(": {n}"));
+        lines.push(row("ended", format!("{reason}{note}")));
+    }
+    lines.extend(d.signatures.iter().map(|s| {
+        let state = if s.valid {
+            "valid"
+        } else {
+            "VOID: the text changed since"
+        };
+        row(
+            "signature",
+            format!("[{}] {} {state}", s.participant, beijing(s.at_ms)),
+        )
+    }));
+    lines.extend(d.refusals.iter().map(|r| {
+        let state = if r.valid {
+            "valid"
+        } else {
+            "VOID: the text changed since"
+        };
+        let note = r.note.as_ref().map_or(String::new(), |n| format!(", {n}"));
+        let who = format!("[{}] witnessed by [{}]", r.participant, r.witness);
+        row(
+            "refusal",
+            format!("{who} {} {state}{note}", beijing(r.at_ms)),
+        )
+    }));
+    if let Some(ms) = d.closed_at_ms {
+        lines.push(row("closed", beijing(ms)));
+    }
+    let unsigned: Vec<String> = d.unsigned.iter().map(|i| format!("[{i}]")).collect();
+    let unsigned = if unsigned.is_empty() {
+        "none".into()
+    } else {
+        unsigned.join(" ")
+    };
+    lines.push(row("unsigned", unsigned));
+    lines.push(row("text sha256", d.text_sha256.clone()));
+    lines.join("\n")
+}
+
+fn participant_line(p: &Participant) -> String {
+    let mut line = format!(
+        "[{}] {:<24}{}",
+        p.index,
+        p.role.as_str(),
+        p.name.as_deref().unwrap_or("(purged)")
+    );
+    for extra in [&p.enforcement_id, &p.title].into_iter().flatten() {
+        line.push_str(&format!(" ({extra})"));
+    }
+    if p.recused {
+        line.push_str(" — withdrawn after an objection");
+    }
+    line
+}
+
+fn entry_line(e: &Entry) -> String {
+    let text = e.text.as_deref().unwrap_or("(purged)");
+    let corrected = e
+        .corrected_text
+        .as_ref()
+        .map_or(String::new(), |c| format!(" → corrected: {c}"));
+    format!(
+        "[{}] {} [{}] {}: {text}{corrected}",
+        e.index,
+        beijing(e.at_ms),
+        e.speaker,
+        e.kind
+    )
+}
+
+fn term_line(i: usize, agreed: &AgreedTerm) -> String {
+    let t = &agreed.term;
+    let amount = t
+        .amount_fen
+        .map_or(String::new(), |f| format!(", ¥{}", yuan(f)));
+    let when = match (&agreed.performed_on, &t.due_on, t.performed_on_the_spot) {
+        (_, _, true) => ", performed on the spot".to_string(),
+        (Some(on), _, _) => format!(", performed {on}"),
+        (None, Some(due), _) => format!(", due {due}"),
+        (None, None, _) => String::new(),
+    };
+    format!("[{i}] {} by {}: {}{amount}{when}", t.kind, t.by, t.what)
+}
+
+fn recovered_text(m: &MoneyRecovered) -> String {
+    let row = |r: &RecoveredBy| {
+        let who = if r.name.is_empty() {
+            r.key.clone()
+        } else {
+            format!("{} {}", r.key, r.name)
+        };
+        format!(
+            "  {who:<30}{:>14}{:>5}",
+            format!("¥{}", yuan(r.fen)),
+            r.agreements
+        )
+    };
+    let mut lines = vec![format!(
+        "{}: ¥{} recovered in {} agreement(s), ¥{} of it performed",
+        m.month,
+        yuan(m.total_fen),
+        m.agreements,
+        yuan(m.performed_fen)
+    )];
+    lines.push("by case".into());
+    lines.extend(m.by_case.iter().map(row));
+    lines.push("by officer (each mediator is credited the whole agreement)".into());
+    lines.extend(m.by_officer.iter().map(row));
     lines.join("\n")
 }

@@ -845,3 +845,361 @@ fn a_dispatch_from_the_command_line() {
     let back = redshield(&store, &["dispatch", "step", id, "acknowledged"]);
     assert_eq!(back.status.code(), Some(2));
 }
+
+/// An accepted complaint's id.
+fn accepted_complaint(store: &Path, name: &str) -> String {
+    let case = open_complaint(store, name);
+    let id = case["id"].as_str().unwrap().to_string();
+    json(store, &["case", "accept", &id]);
+    id
+}
+
+/// Writes `value` as a JSON file in the store's directory; returns its path.
+fn json_file(store: &Path, name: &str, value: &Value) -> String {
+    let path = store.join(name);
+    std::fs::write(&path, value.to_string()).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+/// A signature as the screen gives it: one stroke of points with times.
+fn strokes_file(store: &Path, seed: f64) -> String {
+    let points: Vec<Value> = (0..20)
+        .map(|i| {
+            let x = f64::from(i) * 10.0;
+            serde_json::json!({"x": x, "y": (x * seed).sin() * 30.0, "t_ms": i * 16})
+        })
+        .collect();
+    json_file(
+        store,
+        &format!("strokes-{seed}.json"),
+        &Value::from(vec![points]),
+    )
+}
+
+fn start_mediation(store: &Path, case: &str) -> Value {
+    json(
+        store,
+        &[
+            "mediation",
+            "start",
+            case,
+            "--mode",
+            "on_site",
+            "--consumer-consents",
+            "--merchant-consents",
+            "--notice-method",
+            "oral",
+            "--place",
+            "流动维权车旁",
+            "--consumer",
+            "王芳",
+            "--merchant",
+            "赵强:店长",
+        ],
+    )
+}
+
+/// Refund 59.80 yuan on the spot, compensation 500 yuan later.
+fn terms(store: &Path, compensation_fen: i64) -> String {
+    let terms = serde_json::json!([
+        {"kind": "refund", "by": "merchant", "what": "退还两盒牛奶货款",
+         "amount_fen": 5980, "performed_on_the_spot": true},
+        {"kind": "compensation", "by": "merchant", "what": "按规定赔偿",
+         "amount_fen": compensation_fen, "due_on": "2026-12-31", "performed_on_the_spot": false},
+    ]);
+    json_file(store, &format!("terms-{compensation_fen}.json"), &terms)
+}
+
+fn sign(store: &Path, command: &str, id: &str, who: u32) -> Value {
+    let strokes = strokes_file(store, 0.1 + f64::from(who) / 10.0);
+    let who = who.to_string();
+    let args = ["--participant", &who, "--strokes", &strokes];
+    json(store, &[&[command, "sign", id][..], &args].concat())
+}
+
+fn beijing_month() -> String {
+    chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .format("%Y-%m")
+        .to_string()
+}
+
+#[test]
+fn a_whole_on_site_mediation_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    init(&store);
+    let case = accepted_complaint(&store, "王芳");
+    let started = start_mediation(&store, &case);
+    let roles: Vec<&str> = started["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["officer", "consumer", "merchant_representative"]);
+    assert_eq!(started["notice"]["method"], "oral");
+    assert_eq!(started["notice"]["place"], "流动维权车旁");
+    let id = started["id"].as_str().unwrap();
+
+    let note = |speaker: &str, kind: &str, text: &str| {
+        let args = ["note", id, "--speaker", speaker, "--kind", kind, text];
+        json(&store, &[&["mediation"][..], &args].concat())
+    };
+    note("1", "demand", "退货退款并赔偿五百元");
+    let noted = note("2", "response", "同意退款，赔偿五百元");
+    assert_eq!(noted["entries"][1]["kind"], "response");
+    let file = terms(&store, 50_000);
+    let agreed = json(&store, &["mediation", "agree", id, "--terms", &file]);
+    assert_eq!(agreed["title"], "调解书");
+    assert_eq!(agreed["recovered_fen"], 55_980);
+    assert_eq!(agreed["unsigned"], serde_json::json!([0, 1, 2]));
+
+    // The text a signer is shown, and the hash a signature is bound to.
+    let text = json(&store, &["mediation", "text", id]);
+    assert!(text["text"].as_str().unwrap().contains("59.80"));
+    assert_eq!(text["sha256"], agreed["text_sha256"]);
+
+    for who in 0..3 {
+        sign(&store, "mediation", id, who);
+    }
+    let concluded = json(&store, &["mediation", "conclude", id]);
+    assert_eq!(concluded["status"], "concluded");
+
+    let html = dir.path().join("调解书.html");
+    let html_path = html.to_string_lossy().into_owned();
+    let args = ["render", id, "--format", "html", "--copy", "consumer"];
+    let written = json(
+        &store,
+        &[&["mediation"][..], &args, &["--out", &html_path]].concat(),
+    );
+    let html = std::fs::read_to_string(&html).unwrap();
+    assert_eq!(written["bytes"], html.len());
+    assert!(html.contains("调解书") && html.contains("投诉人收执"));
+    assert!(html.contains("王芳") && html.contains("赵强"));
+    assert_eq!(html.matches("data:image/png;base64,").count(), 3);
+
+    let shown = json(&store, &["mediation", "show", id]);
+    assert_eq!(shown["status"], "concluded");
+    assert!(shown["signatures"].as_array().unwrap().len() == 3);
+    let listed = json(&store, &["mediation", "list", &case]);
+    assert_eq!(listed["documents"][0]["id"], id);
+    let recovered = json(&store, &["mediation", "recovered", &beijing_month()]);
+    assert_eq!(recovered["total_fen"], 55_980);
+    assert_eq!(recovered["performed_fen"], 5_980, "only the refund so far");
+    assert_eq!(recovered["by_officer"][0]["key"], "HN-12315-0042");
+
+    // For people: the id first, yuan from integer fen, the signatures' state.
+    let out = redshield(&store, &["mediation", "show", id]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with(&format!("document    {id}\n")), "{text}");
+    assert!(text.contains("¥559.80") && text.contains("[2] merchant_representative"));
+    assert!(text.contains("unsigned    none"), "{text}");
+    let out = redshield(&store, &["mediation", "recovered", &beijing_month()]);
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("¥559.80 recovered")
+    );
+    assert_eq!(json(&store, &["log", "verify"])["intact"], true);
+}
+
+#[test]
+fn a_changed_agreement_voids_signatures_and_a_stale_hash_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    init(&store);
+    let case = accepted_complaint(&store, "王芳");
+    let id = start_mediation(&store, &case)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let first = json(
+        &store,
+        &["mediation", "agree", &id, "--terms", &terms(&store, 50_000)],
+    );
+    let signed = sign(&store, "mediation", &id, 1);
+    assert_eq!(signed["signatures"][0]["valid"], true);
+
+    json(
+        &store,
+        &["mediation", "agree", &id, "--terms", &terms(&store, 40_000)],
+    );
+    let shown = json(&store, &["mediation", "show", &id]);
+    assert_eq!(shown["signatures"][0]["valid"], false);
+    assert_eq!(shown["unsigned"], serde_json::json!([0, 1, 2]));
+
+    // Signing for the text as it was shown before the change is refused.
+    let stale = first["text_sha256"].as_str().unwrap();
+    let strokes = strokes_file(&store, 0.5);
+    let args = [
+        "--participant",
+        "2",
+        "--strokes",
+        &strokes,
+        "--sha256",
+        stale,
+    ];
+    let out = redshield(&store, &[&["mediation", "sign", &id][..], &args].concat());
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("is not the current one"), "{stderr}");
+    let text = String::from_utf8(redshield(&store, &["mediation", "show", &id]).stdout).unwrap();
+    assert!(text.contains("VOID"), "{text}");
+}
+
+#[test]
+fn an_interview_record_is_read_back_corrected_and_signed_on_every_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    init(&store);
+    let case = open_complaint(&store, "王芳");
+    let case = case["id"].as_str().unwrap();
+    let opened = json(
+        &store,
+        &[
+            "record",
+            "open",
+            case,
+            "--kind",
+            "interview",
+            "--subject",
+            "调查销售不合格电饭煲",
+            "--place",
+            "某某电器商行办公室",
+            "--officer",
+            "张伟:HN-12315-0077",
+            "--interviewee",
+            "赵强:店长",
+        ],
+    );
+    assert_eq!(opened["title"], "询问笔录");
+    let id = opened["id"].as_str().unwrap();
+    assert_eq!(opened["participants"][2]["role"], "interviewee");
+
+    // Long enough answers to fill more than one page.
+    let answer = "电饭煲从本市批发市场进货，进货单据保存在办公室，可以提供查看。".repeat(3);
+    for _ in 0..5 {
+        json(&store, &["record", "question", id, "电饭煲从哪里进货？"]);
+        json(&store, &["record", "answer", id, &answer]);
+    }
+    let noted = json(&store, &["record", "show", id]);
+    assert_eq!(noted["entries"][0]["kind"], "question");
+    assert_eq!(
+        noted["entries"][0]["speaker"], 0,
+        "the signed-in officer asks"
+    );
+    assert_eq!(noted["entries"][1]["speaker"], 2, "the interviewee answers");
+
+    let early = redshield(
+        &store,
+        &[
+            "record",
+            "sign",
+            id,
+            "--participant",
+            "2",
+            "--strokes",
+            &strokes_file(&store, 0.2),
+        ],
+    );
+    assert_eq!(early.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&early.stderr).contains("read the record back"));
+    json(&store, &["record", "read-back", id]);
+    let corrected = json(
+        &store,
+        &["record", "correct", id, "--entry", "1", "从厂家直接进货"],
+    );
+    assert_eq!(corrected["entries"][1]["corrected_text"], "从厂家直接进货");
+    for who in [2, 0, 1] {
+        sign(&store, "record", id, who);
+    }
+    assert_eq!(
+        json(&store, &["record", "conclude", id])["status"],
+        "concluded"
+    );
+
+    let out = redshield(&store, &["record", "render", id, "--format", "text"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("询问笔录\n"));
+    assert!(text.contains("（更正，原记为："));
+    let pages: Vec<&str> = text.split('\u{c}').collect();
+    assert!(pages.len() >= 2, "{text}");
+    for (n, page) in pages.iter().enumerate() {
+        let footer = format!("第 {} 页 共 {} 页", n + 1, pages.len());
+        assert!(page.contains(&footer), "page {}: {page}", n + 1);
+        assert!(
+            page.contains("被询问人：赵强（店长）　已签名"),
+            "page {}",
+            n + 1
+        );
+    }
+}
+
+#[test]
+fn bad_document_input_is_refused_with_the_problem_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    init(&store);
+    let case = accepted_complaint(&store, "王芳");
+    let id = start_mediation(&store, &case)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let refused = |args: &[&str]| {
+        let out = redshield(&store, &[&["--json"], args].concat());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err: Value = serde_json::from_slice(&out.stderr).unwrap();
+        err["error"]["message"].as_str().unwrap().to_string()
+    };
+
+    let negative = serde_json::json!([{"kind": "refund", "by": "merchant", "what": "退款", "amount_fen": -100}]);
+    let negative = json_file(&store, "negative.json", &negative);
+    let message = refused(&["mediation", "agree", &id, "--terms", &negative]);
+    assert!(
+        message.contains("terms[0].amount_fen") && message.contains("-100"),
+        "{message}"
+    );
+    let garbled = json_file(
+        &store,
+        "garbled.json",
+        &serde_json::json!({"kind": "refund"}),
+    );
+    assert!(refused(&["mediation", "agree", &id, "--terms", &garbled]).contains("garbled.json"));
+
+    json(
+        &store,
+        &["mediation", "agree", &id, "--terms", &terms(&store, 50_000)],
+    );
+    let empty = json_file(&store, "empty.json", &serde_json::json!([[]]));
+    let message = refused(&[
+        "mediation",
+        "sign",
+        &id,
+        "--participant",
+        "1",
+        "--strokes",
+        &empty,
+    ]);
+    assert!(
+        message.contains("strokes") && message.contains("at least one point"),
+        "{message}"
+    );
+
+    let end = [
+        "mediation",
+        "end",
+        &id,
+        "--reason",
+        "party_absent_or_refuses",
+    ];
+    let ended = json(&store, &end);
+    assert_eq!(ended["status"], "ended");
+    assert_eq!(ended["end_reason"], "party_absent_or_refuses");
+    let message = refused(&end);
+    assert!(message.contains("is ended"), "{message}");
+    let out = redshield(&store, &end);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with("error: document: the mediation is ended")
+    );
+}
