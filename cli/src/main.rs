@@ -366,12 +366,23 @@ impl From<CodeArg> for CodeKind {
 /// Exit codes: 0 done, 1 failure, 2 bad input (clap's too), 3 the log failed verification,
 /// 4 not found.
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     let out = Output { json: cli.json };
     match run(cli, &out) {
         Ok(code) => code,
         Err(Failure::Core(e)) => out.core_error(&e),
         Err(Failure::Setup(message)) => out.setup_error(&message),
+    }
+}
+
+/// `redshield … | head` ends quietly when the reader goes away, as Unix tools do, instead of
+/// panicking on the next write (Rust ignores SIGPIPE by default).
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restoring a signal's default disposition at start-up, before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 
