@@ -116,7 +116,7 @@ p { margin: 0; }
 .para { text-indent: 2em; }
 .copy { text-align: right; }
 .signatures { margin-top: 1.5em; }
-.sig { display: flex; align-items: center; gap: 1em; min-height: 16mm; }
+.sig { display: grid; grid-template-columns: 1fr 55mm; align-items: center; min-height: 16mm; }
 .sig img { height: 14mm; }
 .sig .void { color: #900; }
 footer { border-top: 1px solid #000; margin-top: 1em; font-size: 8pt; }
