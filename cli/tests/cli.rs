@@ -1200,6 +1200,6 @@ fn bad_document_input_is_refused_with_the_problem_named() {
     assert!(message.contains("is ended"), "{message}");
     let out = redshield(&store, &end);
     assert!(
-        String::from_utf8_lossy(&out.stderr).starts_with("error: document: the mediation is ended")
+        String::from_utf8_lossy(&out.stderr).starts_with("error: status: the mediation is ended")
     );
 }

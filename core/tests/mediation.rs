@@ -241,6 +241,9 @@ fn a_whole_on_site_mediation_reaches_a_signed_agreement() {
     sign(&mut device, &id, 2);
     let doc = sign(&mut device, &id, 0);
     assert!(doc.unsigned.is_empty());
+    // Each signer's strokes and image are blobs (the consumer's two signatures, drawn alike,
+    // are stored once).
+    assert_eq!(files_under(&dir.path().join("blobs")), 6);
     let vehicle = GeoPosition {
         latitude: 28.1950,
         longitude: 112.9830,
@@ -469,6 +472,11 @@ fn bad_input_is_refused_and_records_nothing() {
         head.seq + 1,
         "only the valid agreement was recorded"
     );
+    assert_eq!(
+        files_under(&dir.path().join("blobs")),
+        0,
+        "no refused signature left files"
+    );
 }
 
 #[test]
@@ -570,4 +578,14 @@ fn an_agreement_needs_both_parties_at_the_table() {
     sign(&mut device, &id, 1);
     let alone = device.act_on_document(&id, DocumentAct::Conclude, None);
     assert!(reason(alone).contains("merchant's representative"));
+}
+
+fn files_under(dir: &std::path::Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .map(|e| e.unwrap().path())
+        .map(|p| if p.is_dir() { files_under(&p) } else { 1 })
+        .sum()
 }

@@ -257,6 +257,7 @@ impl FieldCore {
 
     /// One act on a document — a participant, a note, the terms, a signature, the end … —
     /// checked against the document's rules and recorded where the officer stands.
+    #[uniffi::method(default(place = None))]
     pub fn act_on_document(
         &self,
         document_id: String,
@@ -282,6 +283,7 @@ impl FieldCore {
     }
 
     /// The document as A4 HTML (signatures embedded) or plain text, for one party's copy.
+    #[uniffi::method(default(copy = None))]
     pub fn render_document(
         &self,
         document_id: String,

@@ -37,8 +37,8 @@ impl Device {
         self.document(&id.to_string())
     }
 
-    /// Does one act on a document, where the officer stands. A signature's strokes are checked
-    /// and stored before the write; a mediation's pause for testing pauses its clock too.
+    /// Does one act on a document, where the officer stands. A mediation's pause for testing
+    /// pauses its clock too.
     pub fn act_on_document(
         &mut self,
         id: &str,
@@ -46,15 +46,11 @@ impl Device {
         place: Option<GeoPosition>,
     ) -> Result<OnSiteDocument> {
         let place = place.map(|p| p.to_point("place")).transpose()?;
-        let drawn = match &act {
-            DocumentAct::Sign { strokes, .. } => Some(documents::draw(&self.blobs(), strokes)?),
-            _ => None,
-        };
-        let calendar = self.calendar()?;
+        let (blobs, calendar) = (self.blobs(), self.calendar()?);
         self.record(|w| {
             w.position = place;
             let clock_move = clock_move(&act);
-            let state = documents::act(w, id, act, drawn)?;
+            let state = documents::act(w, id, act, &blobs)?;
             if state.kind == DocumentKind::Mediation
                 && let Some(pause) = clock_move
             {

@@ -78,6 +78,7 @@ pub enum DocumentAct {
     },
     End {
         reason: EndReason,
+        #[uniffi(default)]
         note: Option<String>,
     },
     ReadBack,
@@ -95,6 +96,7 @@ pub enum DocumentAct {
         participant: u32,
         witness: u32,
         text_sha256: String,
+        #[uniffi(default)]
         note: Option<String>,
     },
     Conclude,
@@ -311,15 +313,15 @@ fn seal(w: &Writer, case_id: Uuid, field: &str, value: &str, typed: Typed) -> Re
         .ok_or_else(|| Error::invalid(field, "must not be empty"))
 }
 
-/// A signature prepared before the write: strokes checked, stored with their image.
-pub struct Drawn {
+/// A signature's strokes and image as stored.
+struct Drawn {
     pub strokes_sha256: Digest,
     pub image_sha256: Digest,
 }
 
-/// Checks the strokes and stores them (as JSON) and their PNG in the blob store. Runs outside
-/// the write transaction; blobs no event names are harmless.
-pub fn draw(blobs: &Blobs, strokes: &[Vec<StrokePoint>]) -> Result<Drawn> {
+/// Stores checked strokes (as JSON) and their PNG in the blob store. Runs only once the act
+/// passed its checks, so a refused signature leaves no files behind.
+fn draw(blobs: &Blobs, strokes: &[Vec<StrokePoint>]) -> Result<Drawn> {
     let png = signature::render_png(strokes)?;
     let json = serde_json::to_vec(strokes).map_err(|e| Error::Encoding(e.to_string()))?;
     Ok(Drawn {
@@ -331,16 +333,33 @@ pub fn draw(blobs: &Blobs, strokes: &[Vec<StrokePoint>]) -> Result<Drawn> {
 /// Checks an act against the document as it is now and records it, with what it does to the
 /// case: the workflow step of a mediation's end. Clock pauses are the caller's (they need the
 /// calendar).
-pub fn act(w: &mut Writer, id: &str, input: DocumentAct, drawn: Option<Drawn>) -> Result<State> {
+pub fn act(w: &mut Writer, id: &str, input: DocumentAct, blobs: &Blobs) -> Result<State> {
     let state = projection::get(w.conn(), id.trim())?;
     let current = view::read(w.conn(), state.clone())?.sha256;
-    let act = to_act(w, &state, input, drawn)?;
+    let strokes = match &input {
+        DocumentAct::Sign { strokes, .. } => Some(strokes.clone()),
+        _ => None,
+    };
+    let mut act = to_act(w, &state, input)?;
     let at = state::Moment {
         at_ms: w.time.trusted_ms,
         position: w.position,
         actor: &w.actor,
     };
     state.check(&act, &at, &current)?;
+    if let (
+        Act::Signed {
+            strokes_sha256,
+            image_sha256,
+            ..
+        },
+        Some(strokes),
+    ) = (&mut act, strokes)
+    {
+        let drawn = draw(blobs, &strokes)?;
+        *strokes_sha256 = drawn.strokes_sha256;
+        *image_sha256 = drawn.image_sha256;
+    }
     match (&act, state.kind) {
         (Act::Ended { .. }, _) => {
             cases::take_step(
@@ -369,7 +388,7 @@ pub fn act(w: &mut Writer, id: &str, input: DocumentAct, drawn: Option<Drawn>) -
 }
 
 /// The act as the event holds it: text sealed in the vault, terms and dates checked.
-fn to_act(w: &Writer, state: &State, input: DocumentAct, drawn: Option<Drawn>) -> Result<Act> {
+fn to_act(w: &Writer, state: &State, input: DocumentAct) -> Result<Act> {
     let case = state.case_id;
     let entry = |field: &str, text: &str| seal(w, case, field, text, Typed::Text(limits::ENTRY));
     let note = |text: Option<String>| {
@@ -437,14 +456,15 @@ fn to_act(w: &Writer, state: &State, input: DocumentAct, drawn: Option<Drawn>) -
         DocumentAct::Sign {
             participant,
             text_sha256,
-            ..
+            strokes,
         } => {
-            let drawn = drawn.ok_or_else(|| Error::invalid("strokes", "no signature drawn"))?;
+            signature::check(&strokes)?;
+            // The blobs' hashes are filled in once the act passed its checks (`act`).
             Act::Signed {
                 participant,
                 text_sha256: digest(&text_sha256)?,
-                strokes_sha256: drawn.strokes_sha256,
-                image_sha256: drawn.image_sha256,
+                strokes_sha256: Digest::ZERO,
+                image_sha256: Digest::ZERO,
             }
         }
         DocumentAct::RefuseToSign {

@@ -104,8 +104,16 @@ pub struct Moment<'a> {
     pub actor: &'a Officer,
 }
 
+/// A refused act: `InvalidInput` whose field tells the app what to do — `status` (closed,
+/// suspended or paused), `text_sha256` (the text changed since shown: show it again),
+/// `signatures` (someone must still sign), `participant` (no such or withdrawn participant);
+/// `document` for every other rule.
 fn refused(reason: impl Into<String>) -> Error {
     Error::invalid("document", reason)
+}
+
+fn refused_as(field: &str, reason: impl Into<String>) -> Error {
+    Error::invalid(field, reason)
 }
 
 impl State {
@@ -260,12 +268,15 @@ impl State {
         if allowed {
             return Ok(());
         }
-        Err(refused(format!(
-            "the {} is {}: it cannot take {}",
-            self.kind,
-            self.status(),
-            act_name(act)
-        )))
+        Err(refused_as(
+            "status",
+            format!(
+                "the {} is {}: it cannot take {}",
+                self.kind,
+                self.status(),
+                act_name(act)
+            ),
+        ))
     }
 
     fn only(&self, kind: DocumentKind, what: &str) -> Result<()> {
@@ -281,15 +292,16 @@ impl State {
     fn participant(&self, index: u32) -> Result<&ParticipantState> {
         self.participants
             .get(index as usize)
-            .ok_or_else(|| refused(format!("there is no participant {index}")))
+            .ok_or_else(|| refused_as("participant", format!("there is no participant {index}")))
     }
 
     fn serving(&self, index: u32) -> Result<&ParticipantState> {
         let p = self.participant(index)?;
         if p.recused {
-            return Err(refused(format!(
-                "participant {index} was withdrawn after an objection"
-            )));
+            return Err(refused_as(
+                "participant",
+                format!("participant {index} was withdrawn after an objection"),
+            ));
         }
         Ok(p)
     }
@@ -428,9 +440,10 @@ impl State {
         }
         let unsigned = self.unsigned(current);
         if !unsigned.is_empty() {
-            return Err(refused(format!(
-                "not yet signed by participants {unsigned:?} (for the current text)"
-            )));
+            return Err(refused_as(
+                "signatures",
+                format!("not yet signed by participants {unsigned:?} (for the current text)"),
+            ));
         }
         Ok(())
     }
@@ -601,9 +614,12 @@ fn check_current(given: &Digest, current: &Digest) -> Result<()> {
     if given == current {
         return Ok(());
     }
-    Err(refused(format!(
-        "the text signed for ({given}) is not the current one ({current}): show the document again"
-    )))
+    Err(refused_as(
+        "text_sha256",
+        format!(
+            "the text signed for ({given}) is not the current one ({current}): show the document again"
+        ),
+    ))
 }
 
 /// Who takes part in each kind.

@@ -236,7 +236,7 @@ final class MediationTests: XCTestCase {
         let stale = invalid {
             _ = try self.act(core, id, .sign(participant: 2, textSha256: before, strokes: self.drawn(0.5)))
         }
-        XCTAssertEqual(stale?.field, "document")
+        XCTAssertEqual(stale?.field, "text_sha256")
         XCTAssertTrue(stale?.reason.contains("not the current one") ?? false)
         XCTAssertEqual(try core.getDocument(documentId: id), changed)
         XCTAssertEqual(try core.verifyChain().events, events)

@@ -242,12 +242,13 @@ class MediationTest {
             val stale = assertThrows<CoreException.InvalidInput> {
                 core.actOnDocument(id, DocumentAct.Sign(2u, before, drawn(0.5)), null)
             }
-            assertEquals("document", stale.field)
+            assertEquals("text_sha256", stale.field)
             assertTrue(stale.reason.contains("not the current one"), stale.reason)
             assertEquals(changed, core.getDocument(id))
             assertEquals(events, core.verifyChain().events)
 
             val early = assertThrows<CoreException.InvalidInput> { core.actOnDocument(id, DocumentAct.Conclude, null) }
+            assertEquals("signatures", early.field)
             assertTrue(early.reason.contains("not yet signed"), early.reason)
 
             val text = core.renderDocument(id, RenderFormat.TEXT, null)
@@ -340,13 +341,14 @@ class MediationTest {
             val backwards = listOf(listOf(StrokePoint(10.0, 10.0, 100L), StrokePoint(20.0, 10.0, 50L)))
             assertEquals("strokes", refusedWithoutTrace(DocumentAct.Sign(1u, sha, backwards)).field)
             assertEquals("text_sha256", refusedWithoutTrace(DocumentAct.Sign(1u, "abc", drawn(0.2))).field)
-            refusedWithoutTrace(DocumentAct.Sign(9u, sha, drawn(0.2)))
+            assertEquals("participant", refusedWithoutTrace(DocumentAct.Sign(9u, sha, drawn(0.2))).field)
 
             // Ending is final: a second end is refused.
             val ended = core.actOnDocument(id, DocumentAct.End(EndReason.NO_AGREEMENT_POSSIBLE, "被投诉人反悔"), null)
             assertEquals(DocumentStatus.ENDED, ended.status)
             assertEquals(CaseState.NOT_AGREED, core.getCase(case).state)
             val twice = refusedWithoutTrace(DocumentAct.End(EndReason.PARTY_ABSENT_OR_REFUSES, null))
+            assertEquals("status", twice.field)
             assertTrue(twice.reason.contains("ended"), twice.reason)
             assertEquals(CaseState.NOT_AGREED, core.getCase(case).state)
         }
