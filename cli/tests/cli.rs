@@ -1,6 +1,6 @@
 //! The `redshield` binary, run as an operator or a script runs it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
@@ -1004,8 +1004,9 @@ fn a_whole_on_site_mediation_from_the_command_line() {
     assert_eq!(json(&store, &["log", "verify"])["intact"], true);
 }
 
-#[test]
-fn a_changed_agreement_voids_signatures_and_a_stale_hash_is_refused() {
+/// A store with an officer, an accepted complaint and a mediation started on it: (the temp
+/// dir to keep, the store, the document id).
+fn mediation_under_way() -> (tempfile::TempDir, PathBuf, String) {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
     init(&store);
@@ -1014,6 +1015,12 @@ fn a_changed_agreement_voids_signatures_and_a_stale_hash_is_refused() {
         .as_str()
         .unwrap()
         .to_string();
+    (dir, store, id)
+}
+
+#[test]
+fn a_changed_agreement_voids_signatures_and_a_stale_hash_is_refused() {
+    let (_dir, store, id) = mediation_under_way();
     let first = json(
         &store,
         &["mediation", "agree", &id, "--terms", &terms(&store, 50_000)],
@@ -1138,14 +1145,7 @@ fn an_interview_record_is_read_back_corrected_and_signed_on_every_page() {
 
 #[test]
 fn bad_document_input_is_refused_with_the_problem_named() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store");
-    init(&store);
-    let case = accepted_complaint(&store, "王芳");
-    let id = start_mediation(&store, &case)["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (_dir, store, id) = mediation_under_way();
     let refused = |args: &[&str]| {
         let out = redshield(&store, &[&["--json"], args].concat());
         assert_eq!(out.status.code(), Some(2), "{args:?}");
