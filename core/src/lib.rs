@@ -26,6 +26,7 @@ pub mod platform;
 pub mod position;
 pub mod projection;
 pub mod store;
+pub mod sync;
 pub mod time;
 pub mod trips;
 pub mod validate;

@@ -126,8 +126,9 @@ fn walk(
     Ok((expected - 1, first_break))
 }
 
-/// Checks one row against the chain so far; returns its hash and decoded body.
-fn check_row(
+/// Checks one row against the chain so far; returns its hash and decoded body. The server
+/// runs the same check on every pushed event.
+pub fn check_row(
     row: StoredRow,
     expected: u64,
     prev: Digest,

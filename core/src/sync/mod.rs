@@ -1,0 +1,6 @@
+//! Sync with the centre: protocol v1 (shared with the server), what a device sends (its
+//! outbox), and the checks the server makes of what it receives — the same code on both
+//! sides, so they agree by construction.
+
+pub mod protocol;
+pub mod wire;

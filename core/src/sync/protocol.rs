@@ -1,0 +1,188 @@
+//! Protocol v1 between a device and the centre: the JSON both sides speak, defined once here.
+//!
+//! Paths carry the version (`/v1/…`) and every request the header `Redshield-Protocol`; a
+//! server refuses a version older than it supports with `426` and the code `update_app`.
+//! Every response body carries `protocol` and `server_time_ms`. Delivery is proven by the
+//! body, never by a status code: a push receipt names the device and the hash of the last
+//! event the server holds, which the device compares with its own (a captive portal's 200
+//! page, a proxy's error page or a truncated body proves nothing and is not taken).
+//!
+//! Endpoints:
+//! - `POST /v1/enrol` — `EnrolRequest` → `Enrolled` (no token yet: the one-time code is the
+//!   credential).
+//! - `POST /v1/devices/{device_id}/events` — `Push` → `PushReceipt` (bearer token).
+//! - `GET /v1/devices/{device_id}/server-events?after=N` → `ServerEvents` (bearer token).
+//! - `HEAD /v1/blobs/{sha256}`, `PUT /v1/blobs/{sha256}?offset=N` → `BlobReceipt`.
+//! - `GET /healthz`, `GET /metrics`, `GET /openapi.json`.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::events::Digest;
+
+/// The version this build speaks.
+pub const PROTOCOL: u32 = 1;
+/// The oldest client version the server still serves.
+pub const OLDEST_SUPPORTED: u32 = 1;
+/// The request header naming the client's protocol version.
+pub const PROTOCOL_HEADER: &str = "redshield-protocol";
+/// Events per push request (the client batches; the server refuses more).
+pub const MAX_EVENTS_PER_PUSH: usize = 500;
+/// The largest request body the server reads (a push of 500 fix batches fits well within).
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// A device enrolling with a code issued at the centre.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrolRequest {
+    pub code: String,
+    pub device_id: Uuid,
+    /// The device's Ed25519 public key, lowercase hex: every event it pushes must verify
+    /// against it.
+    pub public_key: String,
+    pub device_prefix: String,
+    pub app_version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Enrolled {
+    pub protocol: u32,
+    pub server_time_ms: i64,
+    pub device_id: Uuid,
+    /// The bearer token for every later request; the server keeps only its hash.
+    pub token: String,
+    /// The centre's Ed25519 public key, hex: the device pins it and verifies server events.
+    pub centre_key: String,
+}
+
+/// An event as stored on the device: the exact canonical bytes (UTF-8 JSON text), their
+/// SHA-256 and the device's signature. Everything else is read from the bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WireEvent {
+    pub canonical: String,
+    pub hash: Digest,
+    /// Ed25519 signature of `hash`, hex.
+    pub signature: String,
+}
+
+/// A personal-data row an event refers to: it travels with its event (DESIGN).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WireVaultRow {
+    pub id: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_id: Option<Uuid>,
+    pub field: String,
+    /// Hex.
+    pub salt: String,
+    pub value: String,
+}
+
+/// Events after the device's last acknowledged seq, in order, with their vault rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Push {
+    pub events: Vec<WireEvent>,
+    pub vault: Vec<WireVaultRow>,
+}
+
+/// What the server holds after a push: the highest contiguous seq and that event's hash
+/// (the proof of delivery), and the seqs it stored as forks or as conflicts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushReceipt {
+    pub protocol: u32,
+    pub server_time_ms: i64,
+    pub device_id: Uuid,
+    pub acked_seq: u64,
+    /// The hash of event `acked_seq` as the server holds it (`ZERO` when it holds none).
+    pub acked_hash: Digest,
+    /// Events of this push newly stored (not counting ones already held).
+    pub stored: u32,
+    /// Seqs whose event differs from the one already held: stored aside and flagged.
+    pub forks: Vec<u64>,
+    /// Seqs stored but flagged for the centre: the case was reassigned or closed meanwhile.
+    pub conflicts: Vec<u64>,
+}
+
+/// An event of the centre for a device: dispatch, assignment, decisions, reference data.
+/// Numbered in the server's sequence, signed with the centre key over `hash`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerEvent {
+    pub server_seq: u64,
+    /// Canonical JSON of `ServerEventBody`.
+    pub canonical: String,
+    pub hash: Digest,
+    pub signature: String,
+}
+
+/// What a server event says; its canonical form is what the centre signs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerEventBody {
+    pub server_seq: u64,
+    /// `None`: for every device (reference data).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<Uuid>,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub time_ms: i64,
+    pub body: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerEvents {
+    pub protocol: u32,
+    pub server_time_ms: i64,
+    pub device_id: Uuid,
+    pub events: Vec<ServerEvent>,
+}
+
+/// Where an upload stands: bytes held so far, and whether the whole blob is verified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlobReceipt {
+    pub protocol: u32,
+    pub server_time_ms: i64,
+    pub sha256: Digest,
+    pub received: u64,
+    pub complete: bool,
+}
+
+/// Every refusal: a stable code the client acts on, and words for people.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorBody {
+    pub protocol: u32,
+    pub server_time_ms: i64,
+    pub error: Refusal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Refusal {
+    pub code: RefusalCode,
+    pub message: String,
+}
+
+crate::wire::wire_enum! {
+    pub enum RefusalCode {
+        /// The app is older than the server serves: update it.
+        UpdateApp = "update_app",
+        /// No valid token, or a token of another device.
+        Unauthorized = "unauthorized",
+        Forbidden = "forbidden",
+        /// The enrolment code is unknown, used or expired.
+        BadCode = "bad_code",
+        /// The request is malformed or breaks the protocol (a gap, a broken chain, a bad
+        /// signature): nothing of it was stored.
+        BadRequest = "bad_request",
+        TooLarge = "too_large",
+        NotFound = "not_found",
+        Unavailable = "unavailable",
+    }
+}

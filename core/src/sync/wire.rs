@@ -1,0 +1,161 @@
+//! Events and vault rows in their wire form: read from a device's store to push, and checked
+//! on arrival against the sender's key and chain.
+
+use ed25519_dalek::VerifyingKey;
+use rusqlite::Connection;
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::events::log::StoredRow;
+use crate::events::verify::{Break, check_row};
+use crate::events::{Body, Digest, Envelope, decode};
+use crate::sync::protocol::{WireEvent, WireVaultRow};
+use crate::vault::{self, Sealed};
+
+/// Up to `limit` events after `seq`, in order, with the vault rows they refer to (rows purged
+/// since are simply absent).
+pub fn outbox(
+    conn: &Connection,
+    after: u64,
+    limit: usize,
+) -> Result<(Vec<WireEvent>, Vec<WireVaultRow>)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT canonical, hash, signature FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+    )?;
+    let rows = stmt
+        .query_map([after.min(i64::MAX as u64) as i64, limit as i64], |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut events = Vec::with_capacity(rows.len());
+    let mut vault_rows = Vec::new();
+    for (canonical, hash, signature) in rows {
+        let event = to_wire(canonical, &hash, &signature)?;
+        for sealed in references(&event)? {
+            if let Some(row) = vault_row(conn, sealed.id)? {
+                vault_rows.push(row);
+            }
+        }
+        events.push(event);
+    }
+    Ok((events, vault_rows))
+}
+
+fn to_wire(canonical: Vec<u8>, hash: &[u8], signature: &[u8]) -> Result<WireEvent> {
+    let corrupt = |reason: &str| Error::Corrupt {
+        seq: 0,
+        reason: reason.to_string(),
+    };
+    Ok(WireEvent {
+        canonical: String::from_utf8(canonical)
+            .map_err(|_| corrupt("canonical bytes are not UTF-8"))?,
+        hash: Digest::from_slice(hash).ok_or_else(|| corrupt("stored hash is not 32 bytes"))?,
+        signature: hex::encode(signature),
+    })
+}
+
+/// The vault references of an event's body.
+pub fn references(event: &WireEvent) -> Result<Vec<Sealed>> {
+    let envelope =
+        decode(event.canonical.as_bytes()).map_err(|e| Error::Corrupt { seq: 0, reason: e })?;
+    let body =
+        Body::decode(&envelope.event_type, envelope.body_version, envelope.body).map_err(|e| {
+            Error::Corrupt {
+                seq: envelope.seq,
+                reason: e,
+            }
+        })?;
+    Ok(body.personal_data())
+}
+
+fn vault_row(conn: &Connection, id: i64) -> Result<Option<WireVaultRow>> {
+    use rusqlite::OptionalExtension;
+    let row = conn
+        .prepare_cached("SELECT case_id, field, salt, value FROM vault WHERE id = ?1")?
+        .query_row([id], |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })
+        .optional()?;
+    row.map(|(case_id, field, salt, value)| {
+        Ok(WireVaultRow {
+            id,
+            case_id: case_id
+                .map(|c| Uuid::parse_str(&c))
+                .transpose()
+                .map_err(|e| Error::Corrupt {
+                    seq: 0,
+                    reason: format!("vault case id: {e}"),
+                })?,
+            field,
+            salt: hex::encode(salt),
+            value,
+        })
+    })
+    .transpose()
+}
+
+/// A pushed event checked as the next link of `device`'s chain: its bytes against its hash,
+/// the hash against the device's key, `seq` and `prev_hash` against the chain so far, the body
+/// decoded. What the device's own verifier checks, on the server.
+pub struct Checked {
+    pub envelope: Envelope,
+    pub body: Body,
+    pub hash: Digest,
+    pub signature: Vec<u8>,
+}
+
+pub fn check(
+    event: &WireEvent,
+    expected_seq: u64,
+    prev: Digest,
+    device: Uuid,
+    key: &VerifyingKey,
+) -> std::result::Result<Checked, Break> {
+    let broken = |reason: String| Break {
+        seq: expected_seq,
+        reason,
+    };
+    let envelope = decode(event.canonical.as_bytes())
+        .map_err(|e| broken(format!("the event does not decode: {e}")))?;
+    let signature =
+        hex::decode(&event.signature).map_err(|_| broken("the signature is not hex".into()))?;
+    let body = Body::decode(
+        &envelope.event_type,
+        envelope.body_version,
+        envelope.body.clone(),
+    )
+    .map_err(|e| broken(format!("the body does not decode: {e}")))?;
+    let row = StoredRow {
+        seq: envelope.seq,
+        id: envelope.id.to_string(),
+        event_type: envelope.event_type.clone(),
+        body_version: envelope.body_version,
+        case_id: body.case_id().map(|id| id.to_string()),
+        canonical: event.canonical.as_bytes().to_vec(),
+        hash: event.hash.0.to_vec(),
+        signature: signature.clone(),
+    };
+    let (hash, body) = check_row(row, expected_seq, prev, device, key)?;
+    Ok(Checked {
+        envelope,
+        body,
+        hash,
+        signature,
+    })
+}
+
+/// Whether a vault row is the one a reference commits to.
+pub fn vault_row_matches(row: &WireVaultRow, sealed: &Sealed) -> bool {
+    row.id == sealed.id
+        && hex::decode(&row.salt)
+            .is_ok_and(|salt| vault::commit(&salt, &row.value) == sealed.sha256)
+}
