@@ -7,6 +7,7 @@ mod evidence;
 mod mediation;
 mod output;
 mod platform;
+mod sync;
 mod trip;
 
 use std::path::{Path, PathBuf};
@@ -97,6 +98,10 @@ enum StoreCommand {
     /// The signed event log.
     #[command(subcommand)]
     Log(LogCommand),
+    /// Enrol this device with a centre, with a one-time code issued there.
+    Enrol(sync::Enrol),
+    /// Push every event the centre has not acknowledged.
+    Sync,
 }
 
 #[derive(Args)]
@@ -433,6 +438,8 @@ fn run(cli: Cli, out: &Output) -> Result<ExitCode, Failure> {
         StoreCommand::Dispatch(command) => dispatch::run(&core, command, out)?,
         StoreCommand::Mediation(command) => mediation::mediation(&core, command, out)?,
         StoreCommand::Record(command) => mediation::record(&core, command, out)?,
+        StoreCommand::Enrol(args) => sync::enrol(core.clone(), args, out)?,
+        StoreCommand::Sync => sync::sync(core.clone(), out)?,
         StoreCommand::Clock(command) => calendar::clocks(&core, command, out)?,
         StoreCommand::Calendar(command) => {
             if !calendar::run(&core, command, out)? {

@@ -358,6 +358,10 @@ impl Output {
             CoreError::Platform { .. } => ("platform", 1, None),
             CoreError::Storage { .. } => ("storage", 1, None),
             CoreError::Internal { .. } => ("internal", 1, None),
+            CoreError::SyncRefused { .. } => ("sync_refused", 5, None),
+            CoreError::NotDelivered { .. } => ("not_delivered", 6, None),
+            CoreError::NotEnrolled => ("not_enrolled", 1, None),
+            CoreError::SyncConflict { .. } => ("sync_conflict", 3, None),
         };
         self.error(kind, field, &e.to_string());
         ExitCode::from(code)

@@ -61,6 +61,18 @@ pub enum Error {
 
     #[error("encoding: {0}")]
     Encoding(String),
+
+    /// Sync with the centre did not deliver, or the centre refused.
+    #[error(transparent)]
+    Sync(#[from] crate::sync::client::SyncError),
+
+    #[error("this device is not enrolled with a centre: enrol it with a code from the centre")]
+    NotEnrolled,
+
+    /// The centre's answer contradicts the device's own log: it holds another event at a seq
+    /// (this store was restored, or the centre's record is not this device's).
+    #[error("the centre holds another event {seq} than this device: {reason}")]
+    SyncConflict { seq: u64, reason: String },
 }
 
 impl Error {

@@ -3,6 +3,7 @@
 //! `Throwable.message`.
 
 use crate::error::Error;
+use crate::sync::client::SyncError;
 
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum CoreError {
@@ -64,6 +65,24 @@ pub enum CoreError {
     /// A bug in the core. Please report it with the log.
     #[error("internal: {reason}")]
     Internal { reason: String },
+
+    /// The centre refused: `code` is the protocol's (`update_app`: update the app;
+    /// `unauthorized`: enrol again; `bad_request`, `too_large`, …).
+    #[error("the centre refused ({code}): {reason}")]
+    SyncRefused { code: String, reason: String },
+
+    /// Nothing proves the centre received it (no network, a captive portal, a cut answer):
+    /// try again later; nothing is lost.
+    #[error("not delivered: {reason}")]
+    NotDelivered { reason: String },
+
+    #[error("not enrolled with a centre")]
+    NotEnrolled,
+
+    /// The centre holds another event at `seq` than this device: the store was restored or
+    /// cloned. The centre has it flagged; nothing is overwritten.
+    #[error("fork at seq {seq}: {reason}")]
+    SyncConflict { seq: u64, reason: String },
 }
 
 impl From<Error> for CoreError {
@@ -105,6 +124,17 @@ impl From<Error> for CoreError {
             e @ (Error::Sqlite(_) | Error::Migration(_)) => CoreError::Storage {
                 reason: e.to_string(),
             },
+            Error::Sync(SyncError::Refused { code, message }) => CoreError::SyncRefused {
+                code: code.as_str().to_string(),
+                reason: message,
+            },
+            Error::Sync(SyncError::NotDelivered(reason)) => CoreError::NotDelivered { reason },
+            Error::Sync(SyncError::Setup(reason)) => CoreError::InvalidInput {
+                field: "server".into(),
+                reason,
+            },
+            Error::NotEnrolled => CoreError::NotEnrolled,
+            Error::SyncConflict { seq, reason } => CoreError::SyncConflict { seq, reason },
             e @ Error::Encoding(_) => CoreError::Internal {
                 reason: e.to_string(),
             },

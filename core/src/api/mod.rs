@@ -5,6 +5,7 @@
 
 mod error;
 mod records;
+mod sync;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -36,6 +37,7 @@ pub use crate::trips::{
 };
 pub use error::CoreError;
 pub use records::ChainReport;
+pub use sync::SyncReport;
 
 use crate::device::Device;
 use crate::platform::Platform;

@@ -2,6 +2,9 @@
 //! The UniFFI facade (`api`), the CLI and the benchmarks all go through it.
 
 mod documents;
+mod sync;
+
+pub use sync::Session;
 
 use std::io::{BufReader, Read};
 use std::path::Path;

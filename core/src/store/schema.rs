@@ -285,6 +285,23 @@ const STEPS: &[M<'static>] = &[
         CREATE INDEX documents_closed ON documents (kind, closed_at_ms);",
     )
     .down("DROP TABLE documents;"),
+    // 11: the device's enrolment with a centre and how far sync got (device state, not a
+    // projection: it is not rebuilt from the log).
+    M::up(
+        "CREATE TABLE sync_state (
+            singleton      INTEGER PRIMARY KEY CHECK (singleton = 1),
+            server         TEXT NOT NULL,
+            centre_ca      BLOB,
+            wrapped_token  BLOB NOT NULL,
+            centre_key     BLOB NOT NULL,
+            enrolled_at_ms INTEGER NOT NULL,
+            acked_seq      INTEGER NOT NULL DEFAULT 0,
+            acked_hash     BLOB,
+            pull_cursor    INTEGER NOT NULL DEFAULT 0,
+            last_sync_ms   INTEGER
+        );",
+    )
+    .down("DROP TABLE sync_state;"),
 ];
 
 /// Steps that create or change projection tables: a store upgraded across one of them replays

@@ -2,5 +2,7 @@
 //! outbox), and the checks the server makes of what it receives — the same code on both
 //! sides, so they agree by construction.
 
+pub mod client;
 pub mod protocol;
+pub mod state;
 pub mod wire;

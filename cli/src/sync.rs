@@ -1,0 +1,68 @@
+//! `redshield enrol` and `redshield sync`: the device side of sync, as a phone does it.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::Args;
+use redshield_core::api::{FieldCore, SyncReport};
+use serde_json::json;
+
+use crate::Failure;
+use crate::output::Output;
+
+#[derive(Args)]
+pub struct Enrol {
+    /// The centre, e.g. `https://12315.example.gov.cn` (`http://` only for loopback tests).
+    #[arg(long, env = "REDSHIELD_SERVER")]
+    server: String,
+    /// The one-time code issued at the centre.
+    #[arg(long)]
+    code: String,
+    /// The centre's CA certificate (PEM), when it is not in the web PKI.
+    #[arg(long)]
+    ca: Option<PathBuf>,
+}
+
+pub fn enrol(core: Arc<FieldCore>, args: Enrol, out: &Output) -> Result<(), Failure> {
+    let ca = match &args.ca {
+        Some(path) => Some(
+            std::fs::read(path).map_err(|e| Failure::Setup(format!("{}: {e}", path.display())))?,
+        ),
+        None => None,
+    };
+    let device = core.device_id();
+    runtime()?.block_on(core.enrol(args.server.clone(), args.code, ca))?;
+    out.print(json!({"device_id": device, "server": args.server}), || {
+        format!("device {device} enrolled with {}", args.server)
+    });
+    Ok(())
+}
+
+pub fn sync(core: Arc<FieldCore>, out: &Output) -> Result<(), Failure> {
+    let report: SyncReport = runtime()?.block_on(core.sync())?;
+    let value = json!({
+        "events_pushed": report.events_pushed,
+        "acked_seq": report.acked_seq,
+        "requests": report.requests,
+        "bytes_sent": report.bytes_sent,
+        "duration_ms": report.duration_ms,
+    });
+    out.print(value, || {
+        format!(
+            "pushed {} events in {} requests ({} bytes, {} ms); the centre holds the log through seq {}",
+            report.events_pushed,
+            report.requests,
+            report.bytes_sent,
+            report.duration_ms,
+            report.acked_seq
+        )
+    });
+    Ok(())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Setup(format!("no async runtime: {e}")))
+}

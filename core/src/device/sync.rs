@@ -1,0 +1,140 @@
+//! The device's side of a sync exchange, done under the store's lock between network calls:
+//! what to send, what the centre's answers prove, and where sync stands.
+
+use ed25519_dalek::VerifyingKey;
+
+use crate::error::{Error, Result};
+use crate::events::Digest;
+use crate::events::log::row_at;
+use crate::sync::protocol::{EnrolRequest, Enrolled, PushReceipt, WireEvent, WireVaultRow};
+use crate::sync::{state, wire};
+
+use super::Device;
+
+/// What a sync run needs to talk to the centre.
+pub struct Session {
+    pub server: String,
+    pub centre_ca: Option<Vec<u8>>,
+    pub token: String,
+    pub acked_seq: u64,
+    pub pull_cursor: u64,
+    pub centre_key: VerifyingKey,
+}
+
+impl Device {
+    pub fn monotonic_ms(&self) -> u64 {
+        self.platform.monotonic_ms()
+    }
+
+    pub fn enrolment_request(&self, code: &str, app_version: &str) -> EnrolRequest {
+        EnrolRequest {
+            code: code.trim().to_string(),
+            device_id: self.identity.device_id,
+            public_key: hex::encode(self.public_key()),
+            device_prefix: self.identity.prefix.clone(),
+            app_version: app_version.to_string(),
+        }
+    }
+
+    /// Keeps an enrolment: the centre's key pinned, the token wrapped by the keystore. Sync
+    /// starts from the first event with this centre.
+    pub fn save_enrolment(
+        &mut self,
+        server: &str,
+        centre_ca: Option<Vec<u8>>,
+        enrolled: &Enrolled,
+    ) -> Result<()> {
+        if enrolled.device_id != self.identity.device_id {
+            return Err(Error::SyncConflict {
+                seq: 0,
+                reason: format!(
+                    "the centre enrolled device {}, not this one",
+                    enrolled.device_id
+                ),
+            });
+        }
+        let centre_key = parse_key(&enrolled.centre_key)?;
+        let wrapped_token = self
+            .platform
+            .wrap_secret(enrolled.token.as_bytes().to_vec())
+            .map_err(|e| Error::Platform(e.to_string()))?;
+        let enrolment = state::Enrolment {
+            server: server.trim().trim_end_matches('/').to_string(),
+            centre_ca,
+            wrapped_token,
+            centre_key: centre_key.to_bytes(),
+            acked_seq: 0,
+            acked_hash: None,
+            pull_cursor: 0,
+        };
+        state::enrol(&self.store.conn, &enrolment, self.now_ms()?)
+    }
+
+    pub fn sync_session(&self) -> Result<Session> {
+        let e = state::read(&self.store.conn)?.ok_or(Error::NotEnrolled)?;
+        let token = self
+            .platform
+            .unwrap_secret(e.wrapped_token)
+            .map_err(|err| Error::Platform(err.to_string()))?;
+        Ok(Session {
+            server: e.server,
+            centre_ca: e.centre_ca,
+            token: String::from_utf8(token)
+                .map_err(|_| Error::Platform("the unwrapped token is not text".into()))?,
+            acked_seq: e.acked_seq,
+            pull_cursor: e.pull_cursor,
+            centre_key: VerifyingKey::from_bytes(&e.centre_key).map_err(|_| Error::Corrupt {
+                seq: 0,
+                reason: "the pinned centre key is not a key".into(),
+            })?,
+        })
+    }
+
+    pub fn outbox(&self, after: u64, limit: usize) -> Result<(Vec<WireEvent>, Vec<WireVaultRow>)> {
+        wire::outbox(&self.store.conn, after, limit)
+    }
+
+    /// Takes a push receipt as proof only if it names this device and the very event this
+    /// device holds at the acknowledged seq; then keeps the acknowledgement.
+    pub fn accept_receipt(&mut self, receipt: &PushReceipt) -> Result<()> {
+        if receipt.device_id != self.identity.device_id {
+            return Err(Error::SyncConflict {
+                seq: 0,
+                reason: format!("the receipt is for device {}", receipt.device_id),
+            });
+        }
+        if let Some(&seq) = receipt.forks.first() {
+            return Err(Error::SyncConflict {
+                seq,
+                reason: "this device's event differs from the one the centre already holds \
+                         (a restored or copied store); the centre keeps both, flagged"
+                    .into(),
+            });
+        }
+        let held = match receipt.acked_seq {
+            0 => Some(Digest::ZERO),
+            seq => row_at(&self.store.conn, seq)?.and_then(|r| Digest::from_slice(&r.hash)),
+        };
+        if held != Some(receipt.acked_hash) {
+            return Err(Error::SyncConflict {
+                seq: receipt.acked_seq,
+                reason: "the centre acknowledges an event this device does not hold".into(),
+            });
+        }
+        state::acknowledge(
+            &self.store.conn,
+            receipt.acked_seq,
+            receipt.acked_hash,
+            self.now_ms()?,
+        )
+    }
+}
+
+fn parse_key(text: &str) -> Result<VerifyingKey> {
+    let bytes: [u8; 32] = hex::decode(text.trim())
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| Error::invalid("centre_key", "not a 32-byte hex Ed25519 key"))?;
+    VerifyingKey::from_bytes(&bytes)
+        .map_err(|_| Error::invalid("centre_key", "not an Ed25519 public key"))
+}

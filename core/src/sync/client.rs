@@ -1,0 +1,185 @@
+//! The device's HTTP client for protocol v1. TLS through rustls on the `ring` provider,
+//! trusting the web PKI roots and, when given, the centre's own CA. An answer counts only when
+//! its body is the protocol's JSON: a captive portal's login page answering 200, a proxy's
+//! error page or a truncated body is `NotDelivered`, never success.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use crate::sync::protocol::{
+    EnrolRequest, Enrolled, ErrorBody, PROTOCOL, PROTOCOL_HEADER, Push, PushReceipt, RefusalCode,
+    ServerEvents,
+};
+
+/// Why a request did not deliver.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// The centre answered and refused, with its reason.
+    #[error("the centre refused: {message} ({code})")]
+    Refused { code: RefusalCode, message: String },
+    /// No answer from the centre that proves anything: network down, timeout, or a body that
+    /// is not the protocol (a captive portal, a proxy page, a cut connection).
+    #[error("not delivered: {0}")]
+    NotDelivered(String),
+    /// The client could not be set up (a bad CA file, a bad URL).
+    #[error("sync setup: {0}")]
+    Setup(String),
+}
+
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+}
+
+/// The field every answer carries, read before the rest: an answer in another protocol (or
+/// none) is not the centre's.
+#[derive(serde::Deserialize)]
+struct Stamp {
+    protocol: u32,
+}
+
+impl Client {
+    /// A client for the centre at `base` (`https://…`; `http://` for loopback tests), trusting
+    /// the web PKI and the CA certificates in `centre_ca_pem`, if given.
+    pub fn new(base: &str, centre_ca_pem: Option<&[u8]>) -> Result<Client, SyncError> {
+        let base = base.trim().trim_end_matches('/').to_string();
+        if !(base.starts_with("https://") || base.starts_with("http://")) {
+            return Err(SyncError::Setup(format!("{base:?} is not an http(s) URL")));
+        }
+        let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls_config(centre_ca_pem)?)
+            .connect_timeout(Duration::from_secs(15))
+            .timeout(Duration::from_secs(120))
+            .build()
+            .map_err(|e| SyncError::Setup(e.to_string()))?;
+        Ok(Client { http, base })
+    }
+
+    pub async fn enrol(&self, request: &EnrolRequest) -> Result<Enrolled, SyncError> {
+        let url = format!("{}/v1/enrol", self.base);
+        self.send(self.http.post(url).json_body(request)?, None)
+            .await
+    }
+
+    pub async fn push(
+        &self,
+        device: Uuid,
+        token: &str,
+        push: &Push,
+    ) -> Result<PushReceipt, SyncError> {
+        let url = format!("{}/v1/devices/{device}/events", self.base);
+        self.send(self.http.post(url).json_body(push)?, Some(token))
+            .await
+    }
+
+    pub async fn pull(
+        &self,
+        device: Uuid,
+        token: &str,
+        after: u64,
+    ) -> Result<ServerEvents, SyncError> {
+        let url = format!(
+            "{}/v1/devices/{device}/server-events?after={after}",
+            self.base
+        );
+        self.send(self.http.get(url), Some(token)).await
+    }
+
+    /// Sends a request and reads the whole answer as protocol JSON of type `T` (each carries the
+    /// server's time, which the caller samples against its monotonic clock).
+    async fn send<T: DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+        token: Option<&str>,
+    ) -> Result<T, SyncError> {
+        let mut request = request.header(PROTOCOL_HEADER, PROTOCOL.to_string());
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| SyncError::NotDelivered(e.to_string()))?;
+        let status = response.status();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| SyncError::NotDelivered(format!("the answer was cut: {e}")))?;
+        let stamp: Stamp =
+            serde_json::from_slice(&body).map_err(|_| not_protocol(status, &body))?;
+        if stamp.protocol != PROTOCOL {
+            return Err(SyncError::NotDelivered(format!(
+                "the answer speaks protocol {}, not {PROTOCOL}",
+                stamp.protocol
+            )));
+        }
+        if !status.is_success() {
+            let refusal: ErrorBody =
+                serde_json::from_slice(&body).map_err(|_| not_protocol(status, &body))?;
+            return Err(SyncError::Refused {
+                code: refusal.error.code,
+                message: refusal.error.message,
+            });
+        }
+        serde_json::from_slice(&body).map_err(|_| not_protocol(status, &body))
+    }
+}
+
+/// Names what came back instead of the protocol, briefly.
+fn not_protocol(status: reqwest::StatusCode, body: &[u8]) -> SyncError {
+    let start: String = String::from_utf8_lossy(&body[..body.len().min(60)])
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
+    SyncError::NotDelivered(format!(
+        "HTTP {status} with a body that is not the centre's answer ({} bytes: {start:?}…)",
+        body.len()
+    ))
+}
+
+trait JsonBody: Sized {
+    fn json_body(self, value: &impl Serialize) -> Result<Self, SyncError>;
+}
+
+impl JsonBody for reqwest::RequestBuilder {
+    fn json_body(self, value: &impl Serialize) -> Result<Self, SyncError> {
+        let bytes = serde_json::to_vec(value).map_err(|e| SyncError::Setup(e.to_string()))?;
+        Ok(self
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(bytes))
+    }
+}
+
+/// rustls with `ring`, the web PKI roots and the centre's CA.
+fn tls_config(centre_ca_pem: Option<&[u8]>) -> Result<rustls::ClientConfig, SyncError> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    if let Some(pem) = centre_ca_pem {
+        let mut added = 0;
+        for cert in CertificateDer::pem_slice_iter(pem) {
+            let cert = cert.map_err(|e| SyncError::Setup(format!("the centre CA: {e}")))?;
+            roots
+                .add(cert)
+                .map_err(|e| SyncError::Setup(format!("the centre CA: {e}")))?;
+            added += 1;
+        }
+        if added == 0 {
+            return Err(SyncError::Setup(
+                "the centre CA file holds no certificate".into(),
+            ));
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| SyncError::Setup(e.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth())
+}
