@@ -43,14 +43,17 @@ pub fn sync(core: Arc<FieldCore>, out: &Output) -> Result<(), Failure> {
     let value = json!({
         "events_pushed": report.events_pushed,
         "acked_seq": report.acked_seq,
+        "server_events_applied": report.server_events_applied,
         "requests": report.requests,
         "bytes_sent": report.bytes_sent,
         "duration_ms": report.duration_ms,
     });
     out.print(value, || {
         format!(
-            "pushed {} events in {} requests ({} bytes, {} ms); the centre holds the log through seq {}",
+            "pushed {} events and applied {} of the centre's in {} requests ({} bytes, {} ms); \
+             the centre holds the log through seq {}",
             report.events_pushed,
+            report.server_events_applied,
             report.requests,
             report.bytes_sent,
             report.duration_ms,

@@ -31,6 +31,9 @@ pub fn apply(conn: &Connection, event: &Envelope, body: &Body) -> Result<()> {
         Body::WallClockJumped(body) => time::project_jumped(conn, body),
         Body::DocumentOpened(body) => documents::projection::opened(conn, event, body),
         Body::DocumentActed(body) => documents::projection::acted(conn, event, body),
+        // What a server event changes comes with the event types the centre sends (the
+        // centre issue); the record itself projects nothing.
+        Body::ServerEventApplied(_) => Ok(()),
     }
 }
 

@@ -19,6 +19,8 @@ pub struct SyncReport {
     pub events_pushed: u64,
     /// The last seq the centre acknowledges holding.
     pub acked_seq: u64,
+    /// Decisions of the centre received, checked and applied.
+    pub server_events_applied: u64,
     pub requests: u32,
     pub bytes_sent: u64,
     pub duration_ms: u64,
@@ -49,7 +51,8 @@ impl FieldCore {
     }
 
     /// Pushes every event the centre has not acknowledged, in batches, each checked against
-    /// the centre's receipt; the server's time feeds trusted time.
+    /// the centre's receipt; then pulls the centre's events for this device, checks them
+    /// against the pinned key and applies them in order. The server's time feeds trusted time.
     pub async fn sync(self: Arc<Self>) -> ApiResult<SyncReport> {
         let started = Instant::now();
         let session = self.device().sync_session()?;
@@ -59,6 +62,7 @@ impl FieldCore {
         let mut report = SyncReport {
             events_pushed: 0,
             acked_seq: session.acked_seq,
+            server_events_applied: 0,
             requests: 0,
             bytes_sent: 0,
             duration_ms: 0,
@@ -92,6 +96,27 @@ impl FieldCore {
             if !progress {
                 break;
             }
+        }
+        let mut cursor = session.pull_cursor;
+        loop {
+            let sent = self.device().monotonic_ms();
+            let answer = client
+                .pull(device_id, &session.token, cursor)
+                .await
+                .map_err(crate::Error::from)?;
+            report.requests += 1;
+            let mut device = self.device();
+            let received = device.monotonic_ms();
+            device.record_server_time(sent, received, answer.server_time_ms)?;
+            let Some(last) = answer.events.last().map(|e| e.server_seq) else {
+                break;
+            };
+            report.server_events_applied +=
+                device.apply_server_events(&session.centre_key, &answer.events)?;
+            if last <= cursor {
+                break;
+            }
+            cursor = last;
         }
         report.duration_ms = started.elapsed().as_millis() as u64;
         Ok(report)

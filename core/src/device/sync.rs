@@ -6,7 +6,10 @@ use ed25519_dalek::VerifyingKey;
 use crate::error::{Error, Result};
 use crate::events::Digest;
 use crate::events::log::row_at;
-use crate::sync::protocol::{EnrolRequest, Enrolled, PushReceipt, WireEvent, WireVaultRow};
+use crate::sync::events::ServerEventApplied;
+use crate::sync::protocol::{
+    EnrolRequest, Enrolled, PushReceipt, ServerEvent, WireEvent, WireVaultRow,
+};
 use crate::sync::{state, wire};
 
 use super::Device;
@@ -137,4 +140,46 @@ fn parse_key(text: &str) -> Result<VerifyingKey> {
         .ok_or_else(|| Error::invalid("centre_key", "not a 32-byte hex Ed25519 key"))?;
     VerifyingKey::from_bytes(&bytes)
         .map_err(|_| Error::invalid("centre_key", "not an Ed25519 public key"))
+}
+
+impl Device {
+    /// Applies the centre's events in server order: each checked against the pinned centre
+    /// key and meant for this device (or for all), recorded as `ServerEventApplied` with the
+    /// pull cursor moved in the same transaction. Events at or below the cursor were applied
+    /// already and are skipped. Returns how many were applied.
+    pub fn apply_server_events(
+        &mut self,
+        key: &VerifyingKey,
+        events: &[ServerEvent],
+    ) -> Result<u64> {
+        let device = self.identity.device_id;
+        let mut cursor = state::read(&self.store.conn)?
+            .ok_or(Error::NotEnrolled)?
+            .pull_cursor;
+        let mut applied = 0;
+        for event in events {
+            if event.server_seq <= cursor {
+                continue;
+            }
+            let body = wire::check_server_event(event, key, device).map_err(|reason| {
+                Error::SyncConflict {
+                    seq: event.server_seq,
+                    reason: format!("server event refused: {reason}"),
+                }
+            })?;
+            self.record(|w| {
+                w.append(ServerEventApplied {
+                    server_seq: event.server_seq,
+                    event_type: body.event_type.clone(),
+                    canonical: event.canonical.clone(),
+                    hash: event.hash,
+                    signature: event.signature.clone(),
+                })?;
+                state::pulled_through(w.conn(), event.server_seq)
+            })?;
+            cursor = event.server_seq;
+            applied += 1;
+        }
+        Ok(applied)
+    }
 }

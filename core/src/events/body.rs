@@ -12,6 +12,7 @@ use crate::dispatch::{DispatchAdvanced, Dispatched};
 use crate::documents::events::{DocumentActed, DocumentOpened};
 use crate::evidence::events::EvidenceCaptured;
 use crate::officer::{OfficerSignedIn, OfficerSignedOut};
+use crate::sync::events::ServerEventApplied;
 use crate::time::{TimeAnchored, WallClockJumped};
 use crate::trips::events::{FixesRecorded, TripEnded, TripStarted};
 use crate::vault::{PersonalDataPurged, Sealed};
@@ -108,6 +109,7 @@ bodies!(
     ClockStopped,
     DocumentOpened,
     DocumentActed,
+    ServerEventApplied,
 );
 
 fn decode_as<T: EventBody>(version: u32, body: Value) -> Result<T, String> {

@@ -3,6 +3,7 @@
 //! sides, so they agree by construction.
 
 pub mod client;
+pub mod events;
 pub mod protocol;
 pub mod state;
 pub mod wire;

@@ -75,6 +75,15 @@ pub fn enrol(conn: &Connection, e: &Enrolment, at_ms: i64) -> Result<()> {
     Ok(())
 }
 
+/// Moves the pull cursor: server events through `server_seq` are applied.
+pub fn pulled_through(conn: &Connection, server_seq: u64) -> Result<()> {
+    conn.execute(
+        "UPDATE sync_state SET pull_cursor = ?1",
+        [server_seq as i64],
+    )?;
+    Ok(())
+}
+
 pub fn acknowledge(conn: &Connection, seq: u64, hash: Digest, at_ms: i64) -> Result<()> {
     conn.execute(
         "UPDATE sync_state SET acked_seq = ?1, acked_hash = ?2, last_sync_ms = ?3",

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::events::log::StoredRow;
 use crate::events::verify::{Break, check_row};
 use crate::events::{Body, Digest, Envelope, decode};
-use crate::sync::protocol::{WireEvent, WireVaultRow};
+use crate::sync::protocol::{ServerEvent, ServerEventBody, WireEvent, WireVaultRow};
 use crate::vault::{self, Sealed};
 
 /// Up to `limit` events after `seq`, in order, with the vault rows they refer to (rows purged
@@ -158,4 +158,32 @@ pub fn vault_row_matches(row: &WireVaultRow, sealed: &Sealed) -> bool {
     row.id == sealed.id
         && hex::decode(&row.salt)
             .is_ok_and(|salt| vault::commit(&salt, &row.value) == sealed.sha256)
+}
+
+/// A server event checked: its bytes against its hash, the hash against the centre's pinned
+/// key, its number against the body's, and meant for `device` or for every device.
+pub fn check_server_event(
+    event: &ServerEvent,
+    key: &VerifyingKey,
+    device: Uuid,
+) -> std::result::Result<ServerEventBody, String> {
+    use ed25519_dalek::Signature;
+    if Digest::of(&[event.canonical.as_bytes()]) != event.hash {
+        return Err("its bytes do not match its hash".into());
+    }
+    let signature = hex::decode(&event.signature)
+        .ok()
+        .and_then(|b| Signature::from_slice(&b).ok())
+        .ok_or("its signature is not 64 hex bytes")?;
+    key.verify_strict(&event.hash.0, &signature)
+        .map_err(|_| "it is not signed by the centre this device enrolled with".to_string())?;
+    let body: ServerEventBody =
+        serde_json::from_str(&event.canonical).map_err(|e| format!("it does not decode: {e}"))?;
+    if body.server_seq != event.server_seq {
+        return Err("its number differs from the signed one".into());
+    }
+    if body.device.is_some_and(|d| d != device) {
+        return Err("it is meant for another device".into());
+    }
+    Ok(body)
 }
