@@ -10,7 +10,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, MatchedPath, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -182,22 +182,31 @@ async fn device_for_path<L: Ledger>(
     Ok(device)
 }
 
-/// A body read whole (within the limit) and parsed as JSON; refusals as `ErrorBody`.
+fn body_refused(rejection: BytesRejection) -> ApiError {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::for_status(StatusCode::PAYLOAD_TOO_LARGE)
+    } else {
+        ApiError::bad_request(format!(
+            "the body could not be read: {}",
+            rejection.body_text()
+        ))
+    }
+}
+
+/// The body of `request`, read whole within the limit. Handlers call it once the sender is
+/// known to be allowed, so an unknown client cannot make the server buffer a large body.
+async fn read_body(request: Request) -> Result<Bytes, ApiError> {
+    Bytes::from_request(request, &())
+        .await
+        .map_err(body_refused)
+}
+
+/// A body parsed as JSON; refusals as `ErrorBody`.
 fn json_body<T: DeserializeOwned>(
-    body: Result<Bytes, BytesRejection>,
+    body: Result<Bytes, ApiError>,
     what: &str,
 ) -> Result<T, ApiError> {
-    let bytes = body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::for_status(StatusCode::PAYLOAD_TOO_LARGE)
-        } else {
-            ApiError::bad_request(format!(
-                "the body could not be read: {}",
-                rejection.body_text()
-            ))
-        }
-    })?;
-    serde_json::from_slice(&bytes)
+    serde_json::from_slice(&body?)
         .map_err(|e| ApiError::bad_request(format!("the body is not a valid {what}: {e}")))
 }
 
@@ -205,18 +214,17 @@ async fn enrol<L: Ledger>(
     State(service): State<Shared<L>>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let request: EnrolRequest = json_body(body, "enrolment request")?;
+    let request: EnrolRequest = json_body(body.map_err(body_refused), "enrolment request")?;
     Ok(axum::Json(service.enrol(request).await?).into_response())
 }
 
 async fn push<L: Ledger>(
     State(service): State<Shared<L>>,
     Path(device_id): Path<String>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    request: Request,
 ) -> Result<Response, ApiError> {
-    let device = device_for_path(&service, &headers, &device_id).await?;
-    let request: Push = json_body(body, "push")?;
+    let device = device_for_path(&service, request.headers(), &device_id).await?;
+    let request: Push = json_body(read_body(request).await, "push")?;
     Ok(axum::Json(service.push(&device, &request).await?).into_response())
 }
 
@@ -294,29 +302,20 @@ struct OffsetQuery {
 async fn blob_put<L: Ledger>(
     State(service): State<Shared<L>>,
     Path(sha): Path<String>,
-    headers: HeaderMap,
     query: Result<Query<OffsetQuery>, QueryRejection>,
-    body: Result<Bytes, BytesRejection>,
+    request: Request,
 ) -> Result<Response, ApiError> {
-    device_of(&service, &headers).await?;
+    device_of(&service, request.headers()).await?;
     let sha = blob_name(&sha)?;
     let Query(OffsetQuery { offset }) = query.map_err(|e| {
         ApiError::bad_request(format!("the query needs ?offset=N: {}", e.body_text()))
     })?;
-    let chunk = body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::for_status(StatusCode::PAYLOAD_TOO_LARGE)
-        } else {
-            ApiError::bad_request(format!(
-                "the chunk could not be read: {}",
-                rejection.body_text()
-            ))
-        }
-    })?;
-    let last = headers
+    let last = request
+        .headers()
         .get(BLOB_FINAL_HEADER)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+    let chunk = read_body(request).await?;
     match service.put_chunk(sha, offset, chunk, last).await? {
         ChunkOutcome::Held(state) => Ok((
             StatusCode::OK,
@@ -364,15 +363,14 @@ const DEFAULT_CODE_TTL_SECONDS: u64 = 24 * 3600;
 
 async fn issue_code<L: Ledger>(
     State(service): State<Shared<L>>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    request: Request,
 ) -> Result<Response, ApiError> {
-    let token = bearer(&headers)
+    let token = bearer(request.headers())
         .ok_or_else(|| ApiError::unauthorized("the admin routes need the admin token"))?;
     if !service.admin.accepts(token) {
         return Err(ApiError::unauthorized("this is not the admin token"));
     }
-    let request: CodeRequest = match body {
+    let request: CodeRequest = match read_body(request).await {
         Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => CodeRequest::default(),
         body => json_body(body, "enrolment-code request")?,
     };
