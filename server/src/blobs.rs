@@ -1,0 +1,244 @@
+//! Content-addressed blobs (photos, documents), uploaded in resumable chunks.
+//!
+//! An upload grows `<data>/blobs/partial/<sha>`; the ledger keeps how many bytes are held,
+//! the file being cut back to that count before a chunk is appended (bytes written by a request
+//! that failed before the ledger recorded them are not counted). On the last chunk the whole
+//! file is hashed: if it is the blob its name says, it moves to `<data>/blobs/<ab>/<sha>` and
+//! is complete; if not, it is deleted.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use axum::body::Bytes;
+use redshield_core::events::Digest;
+use sha2::{Digest as _, Sha256};
+
+use crate::error::ApiError;
+use crate::keys::sync_dir;
+use crate::ledger::{BlobRecord, Ledger};
+use crate::metrics::Metrics;
+use crate::service::Service;
+
+/// Where an upload stands, as answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlobState {
+    pub received: u64,
+    pub complete: bool,
+}
+
+/// The answer to a chunk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChunkOutcome {
+    Held(BlobState),
+    /// The chunk does not start where the held bytes end: resume at `held`.
+    WrongOffset {
+        held: u64,
+    },
+    /// The whole upload does not hash to the blob's name: it was deleted.
+    Corrupt {
+        actual: Digest,
+        size: u64,
+    },
+}
+
+pub fn blobs_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("blobs")
+}
+
+fn partial_path(data_dir: &Path, sha: &Digest) -> PathBuf {
+    blobs_dir(data_dir).join("partial").join(sha.to_hex())
+}
+
+pub fn blob_path(data_dir: &Path, sha: &Digest) -> PathBuf {
+    let hex = sha.to_hex();
+    blobs_dir(data_dir).join(&hex[..2]).join(hex)
+}
+
+pub fn create_dirs(data_dir: &Path) -> io::Result<()> {
+    fs::create_dir_all(blobs_dir(data_dir).join("partial"))
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> io::Result<T> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| io::Error::other(e.to_string()))
+        .and_then(|r| r)
+        .map_err(|e| {
+            tracing::error!(error = %e, "blob store");
+            ApiError::unavailable("the centre cannot write blobs now; try again later")
+        })
+}
+
+/// Appends `chunk` to `path` after cutting it to `held` bytes; syncs it.
+fn append(path: &Path, held: u64, chunk: &[u8]) -> io::Result<()> {
+    let mut file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)?;
+    file.set_len(held)?;
+    file.seek(SeekFrom::Start(held))?;
+    file.write_all(chunk)?;
+    file.sync_data()
+}
+
+fn hash_file(path: &Path) -> io::Result<(Digest, u64)> {
+    let mut file = File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        size += n as u64;
+    }
+    Ok((Digest(hasher.finalize().into()), size))
+}
+
+fn file_len(path: &Path) -> io::Result<u64> {
+    match fs::metadata(path) {
+        Ok(m) => Ok(m.len()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(0),
+        Err(e) => Err(e),
+    }
+}
+
+impl<L: Ledger> Service<L> {
+    /// What is held of blob `sha`, if anything.
+    pub async fn blob_state(&self, sha: Digest) -> Result<Option<BlobState>, ApiError> {
+        self.blob_locks
+            .run(sha, || async {
+                Ok(self.held(sha).await?.map(|(record, _)| BlobState {
+                    received: record.received,
+                    complete: record.complete,
+                }))
+            })
+            .await
+    }
+
+    /// The ledger's record, reconciled with the files: a blob whose verified file was moved
+    /// into place just before a crash is complete; a partial file shorter than recorded (lost
+    /// in a crash) holds what it holds.
+    async fn held(&self, sha: Digest) -> Result<Option<(BlobRecord, u64)>, ApiError> {
+        let record = self.ledger.blob(sha).await?;
+        if record.is_some_and(|r| r.complete) {
+            return Ok(record.map(|r| (r, 0)));
+        }
+        let (data_dir, partial) = (self.data_dir.clone(), partial_path(&self.data_dir, &sha));
+        let (whole, partial_len) = blocking(move || {
+            Ok((
+                fs::metadata(blob_path(&data_dir, &sha))
+                    .ok()
+                    .map(|m| m.len()),
+                file_len(&partial)?,
+            ))
+        })
+        .await?;
+        if let Some(size) = whole {
+            self.ledger.complete_blob(sha, size).await?;
+            return Ok(Some((
+                BlobRecord {
+                    received: size,
+                    complete: true,
+                    size: Some(size),
+                },
+                0,
+            )));
+        }
+        Ok(record.map(|mut r| {
+            r.received = r.received.min(partial_len);
+            (r, partial_len)
+        }))
+    }
+
+    /// Takes one chunk of blob `sha` at `offset`; `last` asks for the whole to be verified.
+    pub async fn put_chunk(
+        &self,
+        sha: Digest,
+        offset: u64,
+        chunk: Bytes,
+        last: bool,
+    ) -> Result<ChunkOutcome, ApiError> {
+        self.blob_locks
+            .run(sha, || self.put_chunk_locked(sha, offset, chunk, last))
+            .await
+    }
+
+    async fn put_chunk_locked(
+        &self,
+        sha: Digest,
+        offset: u64,
+        chunk: Bytes,
+        last: bool,
+    ) -> Result<ChunkOutcome, ApiError> {
+        let held = self.held(sha).await?;
+        if let Some((record, _)) = held
+            && record.complete
+        {
+            // Already whole and verified: never written again.
+            return Ok(ChunkOutcome::Held(BlobState {
+                received: record.size.unwrap_or(record.received),
+                complete: true,
+            }));
+        }
+        let held = held.map_or(0, |(r, _)| r.received);
+        if offset != held {
+            return Ok(ChunkOutcome::WrongOffset { held });
+        }
+        let partial = partial_path(&self.data_dir, &sha);
+        let received = held + chunk.len() as u64;
+        if !chunk.is_empty() || held == 0 {
+            let path = partial.clone();
+            let len = chunk.len() as u64;
+            blocking(move || append(&path, held, &chunk)).await?;
+            self.ledger.set_blob_received(sha, received).await?;
+            Metrics::add(&self.metrics.blob_bytes_received, len);
+        }
+        if !last {
+            return Ok(ChunkOutcome::Held(BlobState {
+                received,
+                complete: false,
+            }));
+        }
+        let path = partial.clone();
+        let (actual, size) = blocking(move || hash_file(&path)).await?;
+        if actual != sha {
+            let path = partial.clone();
+            blocking(move || match fs::remove_file(&path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+                _ => Ok(()),
+            })
+            .await?;
+            self.ledger.drop_blob(sha).await?;
+            tracing::warn!(blob = %sha, %actual, size, "a blob upload did not hash to its name; deleted");
+            return Ok(ChunkOutcome::Corrupt { actual, size });
+        }
+        let target = blob_path(&self.data_dir, &sha);
+        blocking(move || {
+            let dir = target
+                .parent()
+                .ok_or_else(|| io::Error::other("no blob directory"))?;
+            fs::create_dir_all(dir)?;
+            fs::rename(&partial, &target)?;
+            sync_dir(dir);
+            if let Some(partial_dir) = partial.parent() {
+                sync_dir(partial_dir);
+            }
+            Ok(())
+        })
+        .await?;
+        self.ledger.complete_blob(sha, size).await?;
+        Metrics::add(&self.metrics.blobs_completed, 1);
+        tracing::info!(blob = %sha, size, "blob complete");
+        Ok(ChunkOutcome::Held(BlobState {
+            received: size,
+            complete: true,
+        }))
+    }
+}

@@ -1,0 +1,422 @@
+//! Protocol v1 over HTTP (axum). The routes are those of `redshield_core::sync::protocol`,
+//! plus `POST /v1/admin/enrolment-codes` for the centre's staff.
+//!
+//! Around every route: the protocol header check (`426 update_app`), the body limit, request
+//! tracing, the per-route request counter, the `redshield-server-time` header, and a JSON
+//! `ErrorBody` for every refusal, including those axum or tower make by themselves.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, FromRequest, MatchedPath, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, head, post};
+use redshield_core::events::Digest;
+use redshield_core::sync::protocol::{
+    BlobReceipt, EnrolRequest, ErrorBody, MAX_BODY_BYTES, OLDEST_SUPPORTED, PROTOCOL,
+    PROTOCOL_HEADER, Push, Refusal, RefusalCode,
+};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+use uuid::Uuid;
+
+use crate::blobs::{BlobState, ChunkOutcome};
+use crate::error::{ApiError, ServerError};
+use crate::ledger::{DeviceRecord, Ledger};
+use crate::service::{Service, now_ms};
+
+/// The server's clock on every response, in ms since the epoch.
+pub const SERVER_TIME_HEADER: &str = "redshield-server-time";
+/// Bytes of a blob held (`HEAD` and `PUT` of a blob).
+pub const BLOB_RECEIVED_HEADER: &str = "redshield-blob-received";
+/// Whether a blob is held whole and verified.
+pub const BLOB_COMPLETE_HEADER: &str = "redshield-blob-complete";
+/// Sent with a blob's last chunk (`true`): verify the whole and complete it.
+pub const BLOB_FINAL_HEADER: &str = "redshield-blob-final";
+
+/// Routes that answer without the protocol header: probes and documentation.
+const OPEN_PATHS: &[&str] = &["/healthz", "/metrics", "/openapi.json"];
+
+type Shared<L> = Arc<Service<L>>;
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            protocol: PROTOCOL,
+            server_time_ms: now_ms(),
+            error: Refusal {
+                code: self.code,
+                message: self.message,
+            },
+        };
+        (self.status, axum::Json(body)).into_response()
+    }
+}
+
+pub fn router<L: Ledger>(service: Shared<L>) -> Router {
+    Router::new()
+        .route("/v1/enrol", post(enrol::<L>))
+        .route("/v1/devices/{device_id}/events", post(push::<L>))
+        .route(
+            "/v1/devices/{device_id}/server-events",
+            get(server_events::<L>),
+        )
+        .route(
+            "/v1/blobs/{sha256}",
+            head(blob_head::<L>).put(blob_put::<L>),
+        )
+        .route("/v1/admin/enrolment-codes", post(issue_code::<L>))
+        .route("/healthz", get(healthz::<L>))
+        .route("/metrics", get(metrics::<L>))
+        .route("/openapi.json", get(openapi))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn_with_state(
+            service.clone(),
+            envelope::<L>,
+        ))
+        .with_state(service)
+}
+
+/// The protocol check before the route; the server time, the request count and a JSON body
+/// for a bare refusal after it.
+async fn envelope<L: Ledger>(
+    State(service): State<Shared<L>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let is_head = request.method() == Method::HEAD;
+    let open = OPEN_PATHS.contains(&request.uri().path());
+    let mut response = match protocol_of(request.headers()) {
+        Err(refusal) if !open => refusal.into_response(),
+        _ => next.run(request).await,
+    };
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if (status.is_client_error() || status.is_server_error()) && !is_json && !is_head {
+        response = ApiError::for_status(status).into_response();
+    }
+    if let Ok(value) = HeaderValue::from_str(&now_ms().to_string()) {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static(SERVER_TIME_HEADER), value);
+    }
+    service.metrics.request(&route, status.as_u16());
+    response
+}
+
+/// The client's protocol version, refused with `426 update_app` when missing or too old.
+fn protocol_of(headers: &HeaderMap) -> Result<u32, ApiError> {
+    let update = |why: String| {
+        ApiError::new(
+            StatusCode::UPGRADE_REQUIRED,
+            RefusalCode::UpdateApp,
+            format!(
+                "{why}: this centre serves protocol {OLDEST_SUPPORTED} to {PROTOCOL}; update the app"
+            ),
+        )
+    };
+    let Some(value) = headers.get(PROTOCOL_HEADER) else {
+        return Err(update(format!("the request names no {PROTOCOL_HEADER}")));
+    };
+    let version = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.trim().parse::<u32>().ok())
+        .ok_or_else(|| update(format!("{PROTOCOL_HEADER} is not a version number")))?;
+    if version < OLDEST_SUPPORTED {
+        return Err(update(format!("protocol {version} is too old")));
+    }
+    Ok(version)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// The device whose token the request carries.
+async fn device_of<L: Ledger>(
+    service: &Service<L>,
+    headers: &HeaderMap,
+) -> Result<DeviceRecord, ApiError> {
+    let token = bearer(headers).ok_or_else(|| {
+        ApiError::unauthorized("the request carries no bearer token: enrol the device first")
+    })?;
+    service.authenticate(token).await
+}
+
+/// The device whose token the request carries, which must be the device of the path.
+async fn device_for_path<L: Ledger>(
+    service: &Service<L>,
+    headers: &HeaderMap,
+    path_id: &str,
+) -> Result<DeviceRecord, ApiError> {
+    let device = device_of(service, headers).await?;
+    let id = Uuid::parse_str(path_id)
+        .map_err(|_| ApiError::bad_request(format!("{path_id:?} is not a device id")))?;
+    if id != device.id {
+        return Err(ApiError::forbidden(format!(
+            "this token is device {}'s, not {id}'s",
+            device.id
+        )));
+    }
+    Ok(device)
+}
+
+fn body_refused(rejection: BytesRejection) -> ApiError {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::for_status(StatusCode::PAYLOAD_TOO_LARGE)
+    } else {
+        ApiError::bad_request(format!(
+            "the body could not be read: {}",
+            rejection.body_text()
+        ))
+    }
+}
+
+/// The body of `request`, read whole within the limit. Handlers call it once the sender is
+/// known to be allowed, so an unknown client cannot make the server buffer a large body.
+async fn read_body(request: Request) -> Result<Bytes, ApiError> {
+    Bytes::from_request(request, &())
+        .await
+        .map_err(body_refused)
+}
+
+/// A body parsed as JSON; refusals as `ErrorBody`.
+fn json_body<T: DeserializeOwned>(
+    body: Result<Bytes, ApiError>,
+    what: &str,
+) -> Result<T, ApiError> {
+    serde_json::from_slice(&body?)
+        .map_err(|e| ApiError::bad_request(format!("the body is not a valid {what}: {e}")))
+}
+
+async fn enrol<L: Ledger>(
+    State(service): State<Shared<L>>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let request: EnrolRequest = json_body(body.map_err(body_refused), "enrolment request")?;
+    Ok(axum::Json(service.enrol(request).await?).into_response())
+}
+
+async fn push<L: Ledger>(
+    State(service): State<Shared<L>>,
+    Path(device_id): Path<String>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let device = device_for_path(&service, request.headers(), &device_id).await?;
+    let request: Push = json_body(read_body(request).await, "push")?;
+    Ok(axum::Json(service.push(&device, &request).await?).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AfterQuery {
+    #[serde(default)]
+    after: u64,
+}
+
+async fn server_events<L: Ledger>(
+    State(service): State<Shared<L>>,
+    Path(device_id): Path<String>,
+    headers: HeaderMap,
+    query: Result<Query<AfterQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let device = device_for_path(&service, &headers, &device_id).await?;
+    let Query(query) =
+        query.map_err(|e| ApiError::bad_request(format!("the query: {}", e.body_text())))?;
+    Ok(axum::Json(service.pull(device.id, query.after).await?).into_response())
+}
+
+fn blob_name(text: &str) -> Result<Digest, ApiError> {
+    Digest::from_hex(text).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "{text:?} is not a blob name (a SHA-256 in lowercase hex)"
+        ))
+    })
+}
+
+fn blob_headers(state: BlobState) -> [(HeaderName, String); 2] {
+    [
+        (
+            HeaderName::from_static(BLOB_RECEIVED_HEADER),
+            state.received.to_string(),
+        ),
+        (
+            HeaderName::from_static(BLOB_COMPLETE_HEADER),
+            state.complete.to_string(),
+        ),
+    ]
+}
+
+fn blob_receipt(sha256: Digest, state: BlobState) -> BlobReceipt {
+    BlobReceipt {
+        protocol: PROTOCOL,
+        server_time_ms: now_ms(),
+        sha256,
+        received: state.received,
+        complete: state.complete,
+    }
+}
+
+async fn blob_head<L: Ledger>(
+    State(service): State<Shared<L>>,
+    Path(sha): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    device_of(&service, &headers).await?;
+    let sha = blob_name(&sha)?;
+    match service.blob_state(sha).await? {
+        None => Err(ApiError::not_found(format!(
+            "no bytes of blob {sha} are held"
+        ))),
+        Some(state) => Ok((StatusCode::OK, blob_headers(state)).into_response()),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OffsetQuery {
+    offset: u64,
+}
+
+async fn blob_put<L: Ledger>(
+    State(service): State<Shared<L>>,
+    Path(sha): Path<String>,
+    query: Result<Query<OffsetQuery>, QueryRejection>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    device_of(&service, request.headers()).await?;
+    let sha = blob_name(&sha)?;
+    let Query(OffsetQuery { offset }) = query.map_err(|e| {
+        ApiError::bad_request(format!("the query needs ?offset=N: {}", e.body_text()))
+    })?;
+    let last = request
+        .headers()
+        .get(BLOB_FINAL_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+    let chunk = read_body(request).await?;
+    match service.put_chunk(sha, offset, chunk, last).await? {
+        ChunkOutcome::Held(state) => Ok((
+            StatusCode::OK,
+            blob_headers(state),
+            axum::Json(blob_receipt(sha, state)),
+        )
+            .into_response()),
+        ChunkOutcome::WrongOffset { held } => {
+            // The client resumes from the receipt: where the held bytes end.
+            let state = BlobState {
+                received: held,
+                complete: false,
+            };
+            Ok((
+                StatusCode::CONFLICT,
+                blob_headers(state),
+                axum::Json(blob_receipt(sha, state)),
+            )
+                .into_response())
+        }
+        ChunkOutcome::Corrupt { actual, size } => Err(ApiError::bad_request(format!(
+            "the {size} bytes received hash to {actual}, not {sha}: the upload was deleted; \
+             send the blob again from offset 0"
+        ))),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct CodeRequest {
+    #[serde(default)]
+    ttl_seconds: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct IssuedCodeBody {
+    protocol: u32,
+    server_time_ms: i64,
+    code: String,
+    expires_at_ms: i64,
+}
+
+/// How long a code issued over HTTP lasts when the request does not say.
+const DEFAULT_CODE_TTL_SECONDS: u64 = 24 * 3600;
+
+async fn issue_code<L: Ledger>(
+    State(service): State<Shared<L>>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let token = bearer(request.headers())
+        .ok_or_else(|| ApiError::unauthorized("the admin routes need the admin token"))?;
+    if !service.admin.accepts(token) {
+        return Err(ApiError::unauthorized("this is not the admin token"));
+    }
+    let request: CodeRequest = match read_body(request).await {
+        Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => CodeRequest::default(),
+        body => json_body(body, "enrolment-code request")?,
+    };
+    let ttl =
+        std::time::Duration::from_secs(request.ttl_seconds.unwrap_or(DEFAULT_CODE_TTL_SECONDS));
+    let issued = service
+        .issue_enrolment_code(ttl)
+        .await
+        .map_err(|e| match e {
+            ServerError::BadInput(words) => ApiError::bad_request(words),
+            other => {
+                tracing::error!(error = %other, "issue enrolment code");
+                ApiError::unavailable("the centre cannot issue a code now; try again later")
+            }
+        })?;
+    Ok(axum::Json(IssuedCodeBody {
+        protocol: PROTOCOL,
+        server_time_ms: now_ms(),
+        code: issued.code,
+        expires_at_ms: issued.expires_at_ms,
+    })
+    .into_response())
+}
+
+async fn healthz<L: Ledger>(State(service): State<Shared<L>>) -> Result<Response, ApiError> {
+    service.ledger.health().await?;
+    Ok(axum::Json(serde_json::json!({
+        "status": "ok",
+        "protocol": PROTOCOL,
+        "server_time_ms": now_ms(),
+    }))
+    .into_response())
+}
+
+async fn metrics<L: Ledger>(State(service): State<Shared<L>>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        service.metrics.render(),
+    )
+        .into_response()
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("no such route in protocol v1")
+}
+
+async fn openapi() -> Response {
+    axum::Json(crate::openapi::document()).into_response()
+}

@@ -1,0 +1,220 @@
+//! Redshield's central service: it receives every device's signed events, vault rows and
+//! blobs over protocol v1 (`redshield_core::sync::protocol`), and publishes the centre's own
+//! signed server events to them. See DESIGN.md §2 "The event log" and "Sync".
+//!
+//! `redshield serve` runs it through [`run_until_signal`]; tests and tools [`start`] it and
+//! hold the [`Running`] server.
+//!
+//! The data directory holds `ledger.sqlite` (the ledger), `centre.key` (the Ed25519 key that
+//! signs server events), `admin.token` (the admin routes' token) and `blobs/`.
+
+pub mod blobs;
+pub mod error;
+pub mod http;
+pub mod keys;
+pub mod ledger;
+pub mod metrics;
+pub mod openapi;
+pub mod push;
+pub mod service;
+pub mod sqlite;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use redshield_core::sync::protocol::ServerEvent;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use uuid::Uuid;
+
+pub use error::{ApiError, ServerError};
+pub use ledger::Ledger;
+pub use service::IssuedCode;
+pub use sqlite::SqliteLedger;
+
+use keys::{AdminToken, CentreKey};
+use metrics::Metrics;
+use service::Service;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Where the ledger, the keys and the blobs live; created if missing.
+    pub data_dir: PathBuf,
+    /// Port 0 takes any free port (`Running::local_addr` tells which).
+    pub listen: SocketAddr,
+}
+
+/// A server answering requests. Dropping it stops the server too (without waiting for
+/// in-flight requests); `shutdown` waits for them.
+pub struct Running<L: Ledger = SqliteLedger> {
+    local_addr: SocketAddr,
+    service: Arc<Service<L>>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+/// Starts the server on the SQLite ledger in `config.data_dir`.
+pub async fn start(config: Config) -> Result<Running, ServerError> {
+    prepare_dir(&config)?;
+    let dir = config.data_dir.clone();
+    let ledger = tokio::task::spawn_blocking(move || SqliteLedger::open(&dir))
+        .await
+        .map_err(|e| ServerError::Ledger(ledger::LedgerError::Storage(e.to_string())))??;
+    start_with(config, ledger).await
+}
+
+fn prepare_dir(config: &Config) -> Result<(), ServerError> {
+    let dir_error = |source| ServerError::DataDir {
+        path: config.data_dir.clone(),
+        source,
+    };
+    std::fs::create_dir_all(&config.data_dir).map_err(dir_error)?;
+    blobs::create_dirs(&config.data_dir).map_err(dir_error)
+}
+
+/// Starts the server on any ledger.
+pub async fn start_with<L: Ledger>(config: Config, ledger: L) -> Result<Running<L>, ServerError> {
+    prepare_dir(&config)?;
+    let centre = CentreKey::load_or_create(&config.data_dir)?;
+    let admin = AdminToken::load_or_create(&config.data_dir)?;
+    ledger.health().await?;
+    let service = Arc::new(Service {
+        ledger,
+        centre,
+        admin,
+        data_dir: config.data_dir.clone(),
+        metrics: Metrics::default(),
+        device_locks: Default::default(),
+        blob_locks: Default::default(),
+    });
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| ServerError::Listen {
+            addr: config.listen,
+            source,
+        })?;
+    let local_addr = listener
+        .local_addr()
+        .map_err(|source| ServerError::Listen {
+            addr: config.listen,
+            source,
+        })?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let app = http::router(service.clone());
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                // A sent signal or a dropped `Running`: stop either way.
+                let _ = stopped.await;
+            })
+            .await
+    });
+    tracing::info!(
+        %local_addr,
+        data_dir = %config.data_dir.display(),
+        centre_key = %hex::encode(service.centre.public_key().as_bytes()),
+        "redshield centre listening"
+    );
+    Ok(Running {
+        local_addr,
+        service,
+        stop: Some(stop),
+        task: Some(task),
+    })
+}
+
+impl<L: Ledger> Running<L> {
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish, and returns when the
+    /// server has stopped.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            match task.await {
+                Ok(Ok(())) => tracing::info!("redshield centre stopped"),
+                Ok(Err(e)) => tracing::error!(error = %e, "redshield centre stopped with an error"),
+                Err(e) => tracing::error!(error = %e, "redshield centre task failed"),
+            }
+        }
+    }
+
+    /// Issues a one-time enrolment code valid for `ttl` (at most 30 days), grouped for
+    /// reading out (`ABCD-EFGH-JKMN`). Only its hash is kept.
+    pub async fn issue_enrolment_code(&self, ttl: Duration) -> Result<String, ServerError> {
+        Ok(self.service.issue_enrolment_code(ttl).await?.code)
+    }
+
+    /// Like `issue_enrolment_code`, with the code's expiry.
+    pub async fn issue_enrolment_code_with_expiry(
+        &self,
+        ttl: Duration,
+    ) -> Result<IssuedCode, ServerError> {
+        self.service.issue_enrolment_code(ttl).await
+    }
+
+    /// Publishes a server event for `device` (or for every device: `None`), numbered in the
+    /// server's sequence and signed with the centre key. The body holds no floating point.
+    pub async fn publish(
+        &self,
+        device: Option<Uuid>,
+        event_type: &str,
+        body: serde_json::Value,
+    ) -> Result<ServerEvent, ServerError> {
+        self.service.publish(device, event_type, body).await
+    }
+
+    /// The centre's public key (devices pin it at enrolment).
+    pub fn centre_key(&self) -> [u8; 32] {
+        self.service.centre.public_key().to_bytes()
+    }
+
+    /// The storage, for inspection (forks, held events).
+    pub fn ledger(&self) -> &L {
+        &self.service.ledger
+    }
+
+    /// Where the admin token is kept.
+    pub fn admin_token_path(&self) -> PathBuf {
+        self.service.admin.path().to_path_buf()
+    }
+}
+
+impl<L: Ledger> Drop for Running<L> {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Runs the server until Ctrl-C or SIGTERM, then shuts it down gracefully (`redshield serve`).
+pub async fn run_until_signal(config: Config) -> Result<(), ServerError> {
+    let running = start(config).await?;
+    let signal = shutdown_signal().await;
+    tracing::info!("shutting down");
+    running.shutdown().await;
+    signal
+}
+
+async fn shutdown_signal() -> Result<(), ServerError> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).map_err(ServerError::Signal)?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r.map_err(ServerError::Signal),
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await.map_err(ServerError::Signal)
+    }
+}

@@ -1,0 +1,309 @@
+//! What the centre does, apart from HTTP: enrolment, pushes, server events. `http` maps
+//! requests onto it; the library API (`Running`) calls it directly.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use ed25519_dalek::VerifyingKey;
+use redshield_core::events::Digest;
+use redshield_core::sync::protocol::{
+    EnrolRequest, Enrolled, PROTOCOL, Push, PushReceipt, RefusalCode, ServerEvent, ServerEventBody,
+    ServerEvents,
+};
+use uuid::Uuid;
+
+use crate::error::{ApiError, ServerError};
+use crate::keys::{AdminToken, CentreKey, random};
+use crate::ledger::{DeviceRecord, EnrolRefusal, Ledger, LedgerError, NewDevice};
+use crate::metrics::Metrics;
+use crate::push::{self, KeyedLocks};
+
+/// Server events per pull.
+pub const MAX_SERVER_EVENTS_PER_PULL: usize = 500;
+/// The longest an enrolment code may stay valid.
+pub const MAX_CODE_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// Enrolment codes: no 0/O, 1/I/L, so a code read out over the phone cannot be misheard.
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+const CODE_LEN: usize = 12;
+const CODE_GROUP: usize = 4;
+
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// An enrolment code as issued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedCode {
+    /// Grouped for reading out: `ABCD-EFGH-JKMN`.
+    pub code: String,
+    pub expires_at_ms: i64,
+}
+
+pub struct Service<L> {
+    pub ledger: L,
+    pub centre: CentreKey,
+    pub admin: AdminToken,
+    pub data_dir: PathBuf,
+    pub metrics: Metrics,
+    pub(crate) device_locks: KeyedLocks<Uuid>,
+    pub(crate) blob_locks: KeyedLocks<Digest>,
+}
+
+/// The form a code is hashed in: letters upper case, without the grouping dashes or spaces.
+fn normalise_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+fn code_hash(code: &str) -> Digest {
+    Digest::of(&[normalise_code(code).as_bytes()])
+}
+
+fn new_code() -> Result<String, ServerError> {
+    let mut chars = String::with_capacity(CODE_LEN + CODE_LEN / CODE_GROUP);
+    let mut picked = 0;
+    // Rejection sampling: a byte maps to a letter only below the largest multiple of the
+    // alphabet's size, so every letter is equally likely.
+    let limit = (256 / CODE_ALPHABET.len() * CODE_ALPHABET.len()) as u8;
+    while picked < CODE_LEN {
+        for byte in random::<32>()? {
+            if picked == CODE_LEN {
+                break;
+            }
+            if byte >= limit {
+                continue;
+            }
+            if picked > 0 && picked % CODE_GROUP == 0 {
+                chars.push('-');
+            }
+            chars.push(CODE_ALPHABET[byte as usize % CODE_ALPHABET.len()] as char);
+            picked += 1;
+        }
+    }
+    Ok(chars)
+}
+
+impl<L: Ledger> Service<L> {
+    pub async fn issue_enrolment_code(&self, ttl: Duration) -> Result<IssuedCode, ServerError> {
+        if ttl.is_zero() || ttl > MAX_CODE_TTL {
+            return Err(ServerError::BadInput(format!(
+                "an enrolment code is valid for more than 0 and at most {} days",
+                MAX_CODE_TTL.as_secs() / 86_400
+            )));
+        }
+        let code = new_code()?;
+        let now = now_ms();
+        let expires_at_ms = now + ttl.as_millis() as i64;
+        self.ledger
+            .add_enrolment_code(code_hash(&code), now, expires_at_ms)
+            .await?;
+        tracing::info!(expires_at_ms, "enrolment code issued");
+        Ok(IssuedCode {
+            code,
+            expires_at_ms,
+        })
+    }
+
+    pub async fn enrol(&self, request: EnrolRequest) -> Result<Enrolled, ApiError> {
+        if request.device_id.is_nil() {
+            return Err(ApiError::bad_request("the device id is nil"));
+        }
+        let public_key = parse_public_key(&request.public_key)?;
+        if request.device_prefix.trim().is_empty() || request.device_prefix.len() > 32 {
+            return Err(ApiError::bad_request(
+                "the device prefix is empty or longer than 32 bytes",
+            ));
+        }
+        if request.app_version.len() > 64 {
+            return Err(ApiError::bad_request(
+                "the app version is longer than 64 bytes",
+            ));
+        }
+        let token = hex::encode(random::<32>().map_err(|e| {
+            tracing::error!(error = %e, "enrol");
+            ApiError::unavailable("the centre cannot make a token now; try again later")
+        })?);
+        let device = NewDevice {
+            id: request.device_id,
+            public_key,
+            prefix: request.device_prefix.clone(),
+            app_version: request.app_version.clone(),
+            token_hash: token_hash(&token),
+        };
+        let outcome = self
+            .ledger
+            .enrol(code_hash(&request.code), now_ms(), device)
+            .await?;
+        let bad_code = |words: &str| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                RefusalCode::BadCode,
+                format!("the enrolment code {words}: ask the centre for a new one"),
+            )
+        };
+        match outcome {
+            Ok(record) => {
+                Metrics::add(&self.metrics.enrolments, 1);
+                tracing::info!(device = %record.id, prefix = %record.prefix, "device enrolled");
+                Ok(Enrolled {
+                    protocol: PROTOCOL,
+                    server_time_ms: now_ms(),
+                    device_id: record.id,
+                    token,
+                    centre_key: hex::encode(self.centre.public_key().as_bytes()),
+                })
+            }
+            Err(EnrolRefusal::UnknownCode) => Err(bad_code("is not known")),
+            Err(EnrolRefusal::CodeUsed) => Err(bad_code("was already used")),
+            Err(EnrolRefusal::CodeExpired) => Err(bad_code("has expired")),
+            Err(EnrolRefusal::KeyMismatch) => Err(ApiError::forbidden(format!(
+                "device {} is enrolled with another key; a device identity is never replaced",
+                request.device_id
+            ))),
+            Err(EnrolRefusal::Revoked) => Err(ApiError::forbidden(format!(
+                "device {} was revoked by the centre",
+                request.device_id
+            ))),
+        }
+    }
+
+    /// The device a bearer token belongs to, if it is valid.
+    pub async fn authenticate(&self, token: &str) -> Result<DeviceRecord, ApiError> {
+        match self
+            .ledger
+            .device_by_token(token_hash(token), now_ms())
+            .await?
+        {
+            Some(device) if !device.revoked => Ok(device),
+            Some(_) => Err(ApiError::unauthorized(
+                "this device was revoked by the centre",
+            )),
+            None => Err(ApiError::unauthorized("the token is not known")),
+        }
+    }
+
+    pub async fn push(
+        &self,
+        device: &DeviceRecord,
+        request: &Push,
+    ) -> Result<PushReceipt, ApiError> {
+        let outcome = self
+            .device_locks
+            .run(device.id, || {
+                push::push(&self.ledger, device, request, now_ms())
+            })
+            .await?;
+        Metrics::add(&self.metrics.events_stored, outcome.stored_events.into());
+        Metrics::add(&self.metrics.duplicates, outcome.duplicates.into());
+        Metrics::add(&self.metrics.forks, outcome.stored_forks.into());
+        if outcome.stored_events > 0 {
+            tracing::info!(
+                device = %device.id,
+                stored = outcome.stored_events,
+                head = outcome.head.seq,
+                "events stored"
+            );
+        }
+        Ok(PushReceipt {
+            protocol: PROTOCOL,
+            server_time_ms: now_ms(),
+            device_id: device.id,
+            acked_seq: outcome.head.seq,
+            acked_hash: outcome.head.hash,
+            stored: outcome.stored_events + outcome.stored_forks,
+            forks: outcome.forks,
+            conflicts: Vec::new(),
+        })
+    }
+
+    pub async fn pull(&self, device: Uuid, after: u64) -> Result<ServerEvents, ApiError> {
+        let events = self
+            .ledger
+            .server_events(device, after, MAX_SERVER_EVENTS_PER_PULL)
+            .await?;
+        Ok(ServerEvents {
+            protocol: PROTOCOL,
+            server_time_ms: now_ms(),
+            device_id: device,
+            events,
+        })
+    }
+
+    /// Numbers, signs and stores a server event for `device` (or every device: `None`).
+    pub async fn publish(
+        &self,
+        device: Option<Uuid>,
+        event_type: &str,
+        body: serde_json::Value,
+    ) -> Result<ServerEvent, ServerError> {
+        if event_type.trim().is_empty() {
+            return Err(ServerError::BadInput("a server event needs a type".into()));
+        }
+        if let Some(id) = device
+            && self.ledger.device(id).await?.is_none()
+        {
+            return Err(ServerError::BadInput(format!(
+                "device {id} is not enrolled"
+            )));
+        }
+        // Refuse a body with floating point before taking a seq for it.
+        redshield_core::events::canonical::encode(&body)
+            .map_err(|e| ServerError::BadInput(format!("the body: {e}")))?;
+        let centre = self.centre.clone();
+        let event_type = event_type.to_string();
+        let event = self
+            .ledger
+            .append_server_event(device, move |server_seq| {
+                let body = ServerEventBody {
+                    server_seq,
+                    device,
+                    event_type,
+                    time_ms: now_ms(),
+                    body,
+                };
+                centre.seal(&body).map_err(LedgerError::Refused)
+            })
+            .await?;
+        Metrics::add(&self.metrics.server_events, 1);
+        tracing::info!(server_seq = event.server_seq, device = ?device, "server event published");
+        Ok(event)
+    }
+}
+
+pub fn token_hash(token: &str) -> Digest {
+    Digest::of(&[token.as_bytes()])
+}
+
+fn parse_public_key(text: &str) -> Result<[u8; 32], ApiError> {
+    let bad = || ApiError::bad_request("the public key is not an Ed25519 key in lowercase hex");
+    let digest = Digest::from_hex(text).ok_or_else(bad)?;
+    VerifyingKey::from_bytes(&digest.0).map_err(|_| bad())?;
+    Ok(digest.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_grouped_from_the_alphabet() {
+        let code = new_code().unwrap();
+        assert_eq!(code.len(), 14);
+        let groups: Vec<&str> = code.split('-').collect();
+        assert_eq!(groups.len(), 3);
+        for group in groups {
+            assert_eq!(group.len(), 4);
+            assert!(group.bytes().all(|b| CODE_ALPHABET.contains(&b)));
+        }
+    }
+
+    #[test]
+    fn a_code_reads_the_same_however_it_is_typed() {
+        assert_eq!(code_hash("ABCD-EFGH-JKMN"), code_hash("abcd efgh jkmn"));
+        assert_ne!(code_hash("ABCD-EFGH-JKMN"), code_hash("ABCD-EFGH-JKMP"));
+    }
+}

@@ -1,0 +1,744 @@
+//! The embedded ledger: one SQLite file, `ledger.sqlite` in the data directory.
+//!
+//! One connection behind a mutex; every call runs on tokio's blocking pool, so a slow fsync
+//! never stalls the async workers. WAL with `synchronous=FULL`: a push the server acknowledged
+//! survives power loss, or the device would drop events the server no longer holds.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use redshield_core::events::Digest;
+use redshield_core::sync::protocol::{ServerEvent, WireVaultRow};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+use rusqlite_migration::{M, Migrations};
+use uuid::Uuid;
+
+use crate::ledger::{
+    BlobRecord, ChainHead, DeviceRecord, EnrolRefusal, HeldEvent, HeldFork, Ledger, LedgerError,
+    LedgerResult, NewDevice, PushBatch,
+};
+
+pub const FILE_NAME: &str = "ledger.sqlite";
+
+/// `last_seen` is written at most this often per device.
+const LAST_SEEN_RESOLUTION_MS: i64 = 60_000;
+
+const STEPS: &[M<'static>] = &[M::up(
+    "CREATE TABLE enrolment_codes (
+        code_hash   BLOB PRIMARY KEY,
+        created_ms  INTEGER NOT NULL,
+        expires_ms  INTEGER NOT NULL,
+        consumed    INTEGER NOT NULL DEFAULT 0,
+        consumed_ms INTEGER,
+        consumed_by TEXT
+    ) WITHOUT ROWID;
+
+    CREATE TABLE devices (
+        id             TEXT PRIMARY KEY,
+        public_key     BLOB NOT NULL,
+        prefix         TEXT NOT NULL,
+        app_version    TEXT NOT NULL,
+        token_hash     BLOB NOT NULL UNIQUE,
+        enrolled_at_ms INTEGER NOT NULL,
+        last_seen_ms   INTEGER NOT NULL,
+        revoked        INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+
+    -- Each device's chain, gapless from seq 1: the bytes exactly as the device signed them.
+    CREATE TABLE device_events (
+        device         TEXT NOT NULL REFERENCES devices (id),
+        seq            INTEGER NOT NULL,
+        hash           BLOB NOT NULL,
+        canonical      BLOB NOT NULL,
+        signature      BLOB NOT NULL,
+        received_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (device, seq)
+    ) WITHOUT ROWID;
+
+    -- Events that differ from the one held at their seq: kept, flagged for the centre.
+    CREATE TABLE forks (
+        device         TEXT NOT NULL REFERENCES devices (id),
+        seq            INTEGER NOT NULL,
+        hash           BLOB NOT NULL,
+        canonical      BLOB NOT NULL,
+        signature      BLOB NOT NULL,
+        received_at_ms INTEGER NOT NULL,
+        flagged        INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (device, seq, hash)
+    ) WITHOUT ROWID;
+
+    -- Events stored but no longer fitting their case (reassigned or closed meanwhile).
+    -- Reserved: case ownership comes with a later step.
+    CREATE TABLE conflicts (
+        device        TEXT NOT NULL REFERENCES devices (id),
+        seq           INTEGER NOT NULL,
+        reason        TEXT NOT NULL,
+        flagged_at_ms INTEGER NOT NULL,
+        resolved      INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (device, seq)
+    ) WITHOUT ROWID;
+
+    -- Personal-data values, per device, as the device's vault ids.
+    CREATE TABLE vault (
+        device  TEXT NOT NULL REFERENCES devices (id),
+        id      INTEGER NOT NULL,
+        case_id TEXT,
+        field   TEXT NOT NULL,
+        salt    BLOB NOT NULL,
+        value   TEXT NOT NULL,
+        PRIMARY KEY (device, id)
+    ) WITHOUT ROWID;
+
+    -- The centre's own events; device NULL: for every device.
+    CREATE TABLE server_events (
+        server_seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        device     TEXT,
+        canonical  BLOB NOT NULL,
+        hash       BLOB NOT NULL,
+        signature  BLOB NOT NULL
+    );
+    CREATE INDEX server_events_by_device ON server_events (device, server_seq);
+
+    CREATE TABLE blobs (
+        sha256   BLOB PRIMARY KEY,
+        size     INTEGER,
+        complete INTEGER NOT NULL DEFAULT 0,
+        received INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;",
+)];
+
+fn migrations() -> Migrations<'static> {
+    Migrations::from_slice(STEPS)
+}
+
+#[derive(Clone)]
+pub struct SqliteLedger {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl SqliteLedger {
+    /// Opens (creating and migrating) `ledger.sqlite` in `data_dir`.
+    pub fn open(data_dir: &Path) -> LedgerResult<SqliteLedger> {
+        let path = data_dir.join(FILE_NAME);
+        let mut conn = Connection::open(&path)?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(LedgerError::Storage(format!(
+                "{}: cannot use write-ahead logging (journal mode is {mode})",
+                path.display()
+            )));
+        }
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrations()
+            .to_latest(&mut conn)
+            .map_err(|e| LedgerError::Migration(e.to_string()))?;
+        Ok(SqliteLedger {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Runs `f` on the connection on the blocking pool.
+    async fn with<T, F>(&self, f: F) -> LedgerResult<T>
+    where
+        F: FnOnce(&mut Connection) -> LedgerResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            // A panic elsewhere rolled its transaction back when it unwound: the connection
+            // itself is fine.
+            let mut guard = conn.lock().unwrap_or_else(PoisonError::into_inner);
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| LedgerError::Storage(format!("ledger task failed: {e}")))?
+    }
+
+    /// Runs `f` in an IMMEDIATE transaction, committed if `f` succeeds.
+    async fn write<T, F>(&self, f: F) -> LedgerResult<T>
+    where
+        F: FnOnce(&rusqlite::Transaction) -> LedgerResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.with(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let value = f(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        })
+        .await
+    }
+}
+
+fn seq_sql(seq: u64) -> LedgerResult<i64> {
+    i64::try_from(seq).map_err(|_| LedgerError::Corrupt(format!("seq {seq} is out of range")))
+}
+
+fn seq_of(value: i64) -> LedgerResult<u64> {
+    u64::try_from(value).map_err(|_| LedgerError::Corrupt(format!("negative seq {value}")))
+}
+
+fn digest_of(bytes: &[u8], what: &str) -> LedgerResult<Digest> {
+    Digest::from_slice(bytes).ok_or_else(|| LedgerError::Corrupt(format!("{what} is not 32 bytes")))
+}
+
+fn text_of(bytes: Vec<u8>, what: &str) -> LedgerResult<String> {
+    String::from_utf8(bytes).map_err(|_| LedgerError::Corrupt(format!("{what} is not UTF-8")))
+}
+
+fn uuid_of(text: &str) -> LedgerResult<Uuid> {
+    Uuid::parse_str(text).map_err(|e| LedgerError::Corrupt(format!("device id {text:?}: {e}")))
+}
+
+const DEVICE_COLUMNS: &str =
+    "id, public_key, prefix, app_version, enrolled_at_ms, last_seen_ms, revoked";
+
+type DeviceRow = (String, Vec<u8>, String, String, i64, i64, bool);
+
+fn device_row(r: &Row) -> rusqlite::Result<DeviceRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+    ))
+}
+
+fn device_record(row: DeviceRow) -> LedgerResult<DeviceRecord> {
+    let (id, key, prefix, app_version, enrolled_at_ms, last_seen_ms, revoked) = row;
+    Ok(DeviceRecord {
+        id: uuid_of(&id)?,
+        public_key: key
+            .try_into()
+            .map_err(|_| LedgerError::Corrupt(format!("public key of {id} is not 32 bytes")))?,
+        prefix,
+        app_version,
+        enrolled_at_ms,
+        last_seen_ms,
+        revoked,
+    })
+}
+
+fn read_device(conn: &Connection, id: Uuid) -> LedgerResult<Option<DeviceRecord>> {
+    conn.prepare_cached(&format!(
+        "SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?1"
+    ))?
+    .query_row([id.to_string()], device_row)
+    .optional()?
+    .map(device_record)
+    .transpose()
+}
+
+fn read_head(conn: &Connection, device: Uuid) -> LedgerResult<ChainHead> {
+    let row = conn
+        .prepare_cached(
+            "SELECT seq, hash FROM device_events WHERE device = ?1 ORDER BY seq DESC LIMIT 1",
+        )?
+        .query_row([device.to_string()], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
+        })
+        .optional()?;
+    match row {
+        None => Ok(ChainHead::EMPTY),
+        Some((seq, hash)) => Ok(ChainHead {
+            seq: seq_of(seq)?,
+            hash: digest_of(&hash, "an event hash")?,
+        }),
+    }
+}
+
+/// server_seq, canonical, hash, signature.
+type ServerEventRow = (i64, Vec<u8>, Vec<u8>, Vec<u8>);
+
+fn server_event(r: &Row) -> rusqlite::Result<ServerEventRow> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+}
+
+fn to_server_event(row: ServerEventRow) -> LedgerResult<ServerEvent> {
+    let (seq, canonical, hash, signature) = row;
+    Ok(ServerEvent {
+        server_seq: seq_of(seq)?,
+        canonical: text_of(canonical, "a server event")?,
+        hash: digest_of(&hash, "a server event hash")?,
+        signature: hex::encode(signature),
+    })
+}
+
+impl Ledger for SqliteLedger {
+    async fn health(&self) -> LedgerResult<()> {
+        self.with(|conn| {
+            conn.query_row("SELECT COUNT(*) FROM devices", [], |r| r.get::<_, i64>(0))?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn add_enrolment_code(
+        &self,
+        code_hash: Digest,
+        created_ms: i64,
+        expires_ms: i64,
+    ) -> LedgerResult<()> {
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO enrolment_codes (code_hash, created_ms, expires_ms)
+                 VALUES (?1, ?2, ?3)",
+                params![code_hash.0.as_slice(), created_ms, expires_ms],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn enrol(
+        &self,
+        code_hash: Digest,
+        now_ms: i64,
+        device: NewDevice,
+    ) -> LedgerResult<Result<DeviceRecord, EnrolRefusal>> {
+        self.with(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let code = tx
+                .query_row(
+                    "SELECT expires_ms, consumed FROM enrolment_codes WHERE code_hash = ?1",
+                    [code_hash.0.as_slice()],
+                    |r| Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?)),
+                )
+                .optional()?;
+            let refusal = match code {
+                None => Some(EnrolRefusal::UnknownCode),
+                Some((_, true)) => Some(EnrolRefusal::CodeUsed),
+                Some((expires, false)) if expires <= now_ms => Some(EnrolRefusal::CodeExpired),
+                Some(_) => None,
+            };
+            if let Some(refusal) = refusal {
+                return Ok(Err(refusal));
+            }
+            let id = device.id.to_string();
+            match read_device(&tx, device.id)? {
+                Some(held) if held.revoked => return Ok(Err(EnrolRefusal::Revoked)),
+                Some(held) if held.public_key != device.public_key => {
+                    return Ok(Err(EnrolRefusal::KeyMismatch));
+                }
+                Some(_) => {
+                    tx.execute(
+                        "UPDATE devices SET token_hash = ?2, app_version = ?3, last_seen_ms = ?4
+                         WHERE id = ?1",
+                        params![
+                            id,
+                            device.token_hash.0.as_slice(),
+                            device.app_version,
+                            now_ms
+                        ],
+                    )?;
+                }
+                None => {
+                    tx.execute(
+                        "INSERT INTO devices (id, public_key, prefix, app_version, token_hash,
+                                              enrolled_at_ms, last_seen_ms)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+                        params![
+                            id,
+                            device.public_key.as_slice(),
+                            device.prefix,
+                            device.app_version,
+                            device.token_hash.0.as_slice(),
+                            now_ms
+                        ],
+                    )?;
+                }
+            }
+            let consumed = tx.execute(
+                "UPDATE enrolment_codes SET consumed = 1, consumed_ms = ?2, consumed_by = ?3
+                 WHERE code_hash = ?1 AND consumed = 0",
+                params![code_hash.0.as_slice(), now_ms, id],
+            )?;
+            if consumed != 1 {
+                return Ok(Err(EnrolRefusal::CodeUsed));
+            }
+            let record =
+                read_device(&tx, device.id)?.ok_or(LedgerError::UnknownDevice(device.id))?;
+            tx.commit()?;
+            Ok(Ok(record))
+        })
+        .await
+    }
+
+    async fn device(&self, id: Uuid) -> LedgerResult<Option<DeviceRecord>> {
+        self.with(move |conn| read_device(conn, id)).await
+    }
+
+    async fn device_by_token(
+        &self,
+        token_hash: Digest,
+        now_ms: i64,
+    ) -> LedgerResult<Option<DeviceRecord>> {
+        self.with(move |conn| {
+            let Some(record) = conn
+                .prepare_cached(&format!(
+                    "SELECT {DEVICE_COLUMNS} FROM devices WHERE token_hash = ?1"
+                ))?
+                .query_row([token_hash.0.as_slice()], device_row)
+                .optional()?
+                .map(device_record)
+                .transpose()?
+            else {
+                return Ok(None);
+            };
+            if !record.revoked && record.last_seen_ms + LAST_SEEN_RESOLUTION_MS <= now_ms {
+                conn.prepare_cached("UPDATE devices SET last_seen_ms = ?2 WHERE id = ?1")?
+                    .execute(params![record.id.to_string(), now_ms])?;
+            }
+            Ok(Some(record))
+        })
+        .await
+    }
+
+    async fn revoke_device(&self, id: Uuid) -> LedgerResult<bool> {
+        self.write(move |tx| {
+            Ok(tx.execute(
+                "UPDATE devices SET revoked = 1 WHERE id = ?1",
+                [id.to_string()],
+            )? == 1)
+        })
+        .await
+    }
+
+    async fn head(&self, device: Uuid) -> LedgerResult<ChainHead> {
+        self.with(move |conn| read_head(conn, device)).await
+    }
+
+    async fn event_hash(&self, device: Uuid, seq: u64) -> LedgerResult<Option<Digest>> {
+        self.with(move |conn| {
+            conn.prepare_cached("SELECT hash FROM device_events WHERE device = ?1 AND seq = ?2")?
+                .query_row(params![device.to_string(), seq_sql(seq)?], |r| {
+                    r.get::<_, Vec<u8>>(0)
+                })
+                .optional()?
+                .map(|h| digest_of(&h, "an event hash"))
+                .transpose()
+        })
+        .await
+    }
+
+    async fn fork_held(&self, device: Uuid, seq: u64, hash: Digest) -> LedgerResult<bool> {
+        self.with(move |conn| {
+            Ok(conn
+                .prepare_cached("SELECT 1 FROM forks WHERE device = ?1 AND seq = ?2 AND hash = ?3")?
+                .exists(params![
+                    device.to_string(),
+                    seq_sql(seq)?,
+                    hash.0.as_slice()
+                ])?)
+        })
+        .await
+    }
+
+    async fn store_push(
+        &self,
+        device: Uuid,
+        onto: ChainHead,
+        batch: PushBatch,
+    ) -> LedgerResult<()> {
+        self.write(move |tx| {
+            if read_head(tx, device)? != onto {
+                return Err(LedgerError::HeadMoved {
+                    device,
+                    expected: onto.seq,
+                });
+            }
+            let id = device.to_string();
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO device_events (device, seq, hash, canonical, signature, received_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for e in &batch.events {
+                insert.execute(params![
+                    id,
+                    seq_sql(e.seq)?,
+                    e.hash.0.as_slice(),
+                    e.canonical.as_bytes(),
+                    e.signature,
+                    e.received_at_ms
+                ])?;
+            }
+            let mut fork = tx.prepare_cached(
+                "INSERT OR IGNORE INTO forks
+                     (device, seq, hash, canonical, signature, received_at_ms, flagged)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for f in &batch.forks {
+                fork.execute(params![
+                    id,
+                    seq_sql(f.seq)?,
+                    f.hash.0.as_slice(),
+                    f.canonical.as_bytes(),
+                    f.signature,
+                    f.received_at_ms,
+                    f.flagged
+                ])?;
+            }
+            let mut vault = tx.prepare_cached(
+                "INSERT INTO vault (device, id, case_id, field, salt, value)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (device, id) DO NOTHING",
+            )?;
+            for row in &batch.vault {
+                let salt = hex::decode(&row.salt).map_err(|_| {
+                    LedgerError::Corrupt(format!("vault row {}: salt is not hex", row.id))
+                })?;
+                vault.execute(params![
+                    id,
+                    row.id,
+                    row.case_id.map(|c| c.to_string()),
+                    row.field,
+                    salt,
+                    row.value
+                ])?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn events(&self, device: Uuid, after: u64, limit: usize) -> LedgerResult<Vec<HeldEvent>> {
+        self.with(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT seq, hash, canonical, signature, received_at_ms FROM device_events
+                 WHERE device = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+            )?;
+            let rows = stmt
+                .query_map(
+                    params![device.to_string(), seq_sql(after)?, limit as i64],
+                    |r| {
+                        Ok((
+                            r.get::<_, i64>(0)?,
+                            r.get::<_, Vec<u8>>(1)?,
+                            r.get::<_, Vec<u8>>(2)?,
+                            r.get::<_, Vec<u8>>(3)?,
+                            r.get::<_, i64>(4)?,
+                        ))
+                    },
+                )?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows.into_iter()
+                .map(|(seq, hash, canonical, signature, received_at_ms)| {
+                    Ok(HeldEvent {
+                        seq: seq_of(seq)?,
+                        hash: digest_of(&hash, "an event hash")?,
+                        canonical: text_of(canonical, "an event")?,
+                        signature,
+                        received_at_ms,
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    async fn forks(&self, device: Uuid) -> LedgerResult<Vec<HeldFork>> {
+        self.with(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT seq, hash, canonical, signature, received_at_ms, flagged FROM forks
+                 WHERE device = ?1 ORDER BY seq, received_at_ms, hash",
+            )?;
+            let rows = stmt
+                .query_map([device.to_string()], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, Vec<u8>>(1)?,
+                        r.get::<_, Vec<u8>>(2)?,
+                        r.get::<_, Vec<u8>>(3)?,
+                        r.get::<_, i64>(4)?,
+                        r.get::<_, bool>(5)?,
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows.into_iter()
+                .map(
+                    |(seq, hash, canonical, signature, received_at_ms, flagged)| {
+                        Ok(HeldFork {
+                            seq: seq_of(seq)?,
+                            hash: digest_of(&hash, "a fork hash")?,
+                            canonical: text_of(canonical, "a fork")?,
+                            signature,
+                            received_at_ms,
+                            flagged,
+                        })
+                    },
+                )
+                .collect()
+        })
+        .await
+    }
+
+    async fn vault_rows(&self, device: Uuid) -> LedgerResult<Vec<WireVaultRow>> {
+        self.with(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, case_id, field, salt, value FROM vault WHERE device = ?1 ORDER BY id",
+            )?;
+            let rows = stmt
+                .query_map([device.to_string()], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, Vec<u8>>(3)?,
+                        r.get::<_, String>(4)?,
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows.into_iter()
+                .map(|(id, case_id, field, salt, value)| {
+                    Ok(WireVaultRow {
+                        id,
+                        case_id: case_id.as_deref().map(uuid_of).transpose()?,
+                        field,
+                        salt: hex::encode(salt),
+                        value,
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    async fn append_server_event<F>(
+        &self,
+        device: Option<Uuid>,
+        make: F,
+    ) -> LedgerResult<ServerEvent>
+    where
+        F: FnOnce(u64) -> LedgerResult<ServerEvent> + Send + 'static,
+    {
+        self.write(move |tx| {
+            let last: i64 = tx.query_row(
+                "SELECT COALESCE(MAX(server_seq), 0) FROM server_events",
+                [],
+                |r| r.get(0),
+            )?;
+            let next = seq_of(last)? + 1;
+            let event = make(next)?;
+            if event.server_seq != next {
+                return Err(LedgerError::Refused(format!(
+                    "a server event was made for seq {} instead of {next}",
+                    event.server_seq
+                )));
+            }
+            let signature = hex::decode(&event.signature)
+                .map_err(|_| LedgerError::Refused("the signature is not hex".into()))?;
+            tx.execute(
+                "INSERT INTO server_events (server_seq, device, canonical, hash, signature)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    seq_sql(next)?,
+                    device.map(|d| d.to_string()),
+                    event.canonical.as_bytes(),
+                    event.hash.0.as_slice(),
+                    signature
+                ],
+            )?;
+            Ok(event)
+        })
+        .await
+    }
+
+    async fn server_events(
+        &self,
+        device: Uuid,
+        after: u64,
+        limit: usize,
+    ) -> LedgerResult<Vec<ServerEvent>> {
+        self.with(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT server_seq, canonical, hash, signature FROM server_events
+                 WHERE server_seq > ?2 AND (device = ?1 OR device IS NULL)
+                 ORDER BY server_seq LIMIT ?3",
+            )?;
+            let rows = stmt
+                .query_map(
+                    params![device.to_string(), seq_sql(after)?, limit as i64],
+                    server_event,
+                )?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows.into_iter().map(to_server_event).collect()
+        })
+        .await
+    }
+
+    async fn blob(&self, sha256: Digest) -> LedgerResult<Option<BlobRecord>> {
+        self.with(move |conn| {
+            let row = conn
+                .prepare_cached("SELECT received, complete, size FROM blobs WHERE sha256 = ?1")?
+                .query_row([sha256.0.as_slice()], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, bool>(1)?,
+                        r.get::<_, Option<i64>>(2)?,
+                    ))
+                })
+                .optional()?;
+            row.map(|(received, complete, size)| {
+                Ok(BlobRecord {
+                    received: seq_of(received)?,
+                    complete,
+                    size: size.map(seq_of).transpose()?,
+                })
+            })
+            .transpose()
+        })
+        .await
+    }
+
+    async fn set_blob_received(&self, sha256: Digest, received: u64) -> LedgerResult<()> {
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO blobs (sha256, received) VALUES (?1, ?2)
+                 ON CONFLICT (sha256) DO UPDATE SET received = excluded.received
+                 WHERE complete = 0",
+                params![sha256.0.as_slice(), seq_sql(received)?],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn complete_blob(&self, sha256: Digest, size: u64) -> LedgerResult<()> {
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO blobs (sha256, size, complete, received) VALUES (?1, ?2, 1, ?2)
+                 ON CONFLICT (sha256) DO UPDATE SET size = ?2, complete = 1, received = ?2",
+                params![sha256.0.as_slice(), seq_sql(size)?],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn drop_blob(&self, sha256: Digest) -> LedgerResult<()> {
+        self.write(move |tx| {
+            tx.execute(
+                "DELETE FROM blobs WHERE sha256 = ?1 AND complete = 0",
+                [sha256.0.as_slice()],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        migrations().validate().unwrap();
+    }
+}

@@ -1,0 +1,312 @@
+//! What the server's tests share: a real server on 127.0.0.1:0 over a SQLite ledger in a temp
+//! dir, a client that speaks protocol v1, and phones — real core stores making real events.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use redshield_core::Device;
+use redshield_core::cases::{Business, CaseKind, DemandKind, NewCase, NewMatter, Person};
+use redshield_core::officer::Officer;
+use redshield_core::platform::{LogLevel, Platform, PlatformError};
+use redshield_core::sync::protocol::{
+    EnrolRequest, Enrolled, PROTOCOL, PROTOCOL_HEADER, Push, PushReceipt,
+};
+use redshield_core::sync::wire;
+use redshield_server::{Config, Running};
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde_json::Value;
+use tempfile::TempDir;
+
+// --- the phone's side: a platform and a store ---
+
+/// Wraps secrets by XOR with a fixed pattern: a keystore stand-in (the app's part, not ours).
+pub struct TestPlatform;
+
+impl Platform for TestPlatform {
+    fn monotonic_ms(&self) -> u64 {
+        static BOOT: OnceLock<Instant> = OnceLock::new();
+        BOOT.get_or_init(Instant::now).elapsed().as_millis() as u64 + 1_000_000
+    }
+
+    fn wall_ms(&self) -> i64 {
+        chrono::Utc::now().timestamp_millis()
+    }
+
+    fn wrap_secret(&self, secret: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        Ok(secret.iter().map(|b| b ^ 0x5a).collect())
+    }
+
+    fn unwrap_secret(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        Ok(wrapped.iter().map(|b| b ^ 0x5a).collect())
+    }
+
+    fn log(&self, _level: LogLevel, _target: String, _message: String) {}
+}
+
+pub fn complaint(n: usize) -> NewCase {
+    NewCase {
+        kind: CaseKind::Complaint,
+        channel: None,
+        received_at_ms: None,
+        platform_ticket: None,
+        complainants: vec![Person {
+            name: format!("王芳{n}"),
+            phone: "138 1234 5678".into(),
+            address: Some("长沙市天心区书院路 9 号".into()),
+            id_document: None,
+            agent: None,
+        }],
+        joint_complainants: None,
+        respondent: Some(Business {
+            name: "长沙市某某超市".into(),
+            address: Some("长沙市芙蓉区五一大道 1 号".into()),
+            credit_code: None,
+            legal_representative: None,
+            premises: None,
+            online: None,
+        }),
+        matter: NewMatter {
+            occurred_on: None,
+            place_text: None,
+            place: None,
+            goods: Some("纯牛奶".into()),
+            amount_paid_fen: Some(5980),
+            quantity: Some(2),
+            facts: format!("购买的牛奶已过保质期（第 {n} 件）"),
+            demands: vec![DemandKind::Refund],
+            demands_text: Some("退货退款".into()),
+            evidence: Vec::new(),
+        },
+        also_report: None,
+    }
+}
+
+/// A phone: a core store in its own directory.
+pub struct Phone {
+    pub dir: TempDir,
+    pub device: Device,
+    /// The bearer token, once enrolled.
+    pub token: Option<String>,
+}
+
+impl Phone {
+    /// A store with an officer signed in: its first events.
+    pub fn new() -> Phone {
+        let dir = TempDir::new().unwrap();
+        let mut device = Device::open(dir.path(), Arc::new(TestPlatform)).unwrap();
+        device
+            .sign_in(Officer::new("李明", "HN-12315-0042").unwrap())
+            .unwrap();
+        Phone {
+            dir,
+            device,
+            token: None,
+        }
+    }
+
+    /// A second store with this one's identity and log so far: the two fork from here on.
+    /// (A restored backup does this; the store is kept out of backups to prevent it.)
+    pub fn clone_store(&mut self) -> Phone {
+        let copy = TempDir::new().unwrap();
+        // Closed first, so its WAL is folded in and the copy is whole.
+        let placeholder = TempDir::new().unwrap();
+        let closed = std::mem::replace(
+            &mut self.device,
+            Device::open(placeholder.path(), Arc::new(TestPlatform)).unwrap(),
+        );
+        drop(closed);
+        copy_dir(self.dir.path(), copy.path());
+        self.device = Device::open(self.dir.path(), Arc::new(TestPlatform)).unwrap();
+        let device = Device::open(copy.path(), Arc::new(TestPlatform)).unwrap();
+        Phone {
+            dir: copy,
+            device,
+            token: self.token.clone(),
+        }
+    }
+
+    pub fn open_case(&mut self, n: usize) {
+        self.device.open_case(&complaint(n)).unwrap();
+    }
+
+    pub fn head_seq(&self) -> u64 {
+        self.device.head().seq
+    }
+
+    /// Events after `after`, with their vault rows.
+    pub fn outbox(&self, after: u64) -> Push {
+        let (events, vault) = wire::outbox(self.device.connection(), after, 10_000).unwrap();
+        Push { events, vault }
+    }
+
+    pub fn enrol_request(&self, code: &str) -> EnrolRequest {
+        EnrolRequest {
+            code: code.to_string(),
+            device_id: self.device.device_id(),
+            public_key: hex::encode(self.device.public_key()),
+            device_prefix: self.device.device_prefix().to_string(),
+            app_version: "0.1.0-test".into(),
+        }
+    }
+
+    pub fn token(&self) -> &str {
+        self.token.as_deref().expect("enrolled")
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+// --- the centre's side ---
+
+pub struct Centre {
+    pub dir: TempDir,
+    pub running: Option<Running>,
+    pub base: String,
+    pub client: reqwest::Client,
+}
+
+impl Centre {
+    pub async fn start() -> Centre {
+        let dir = TempDir::new().unwrap();
+        let running = start_in(dir.path()).await;
+        let base = format!("http://{}", running.local_addr());
+        Centre {
+            dir,
+            running: Some(running),
+            base,
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_secs(60))
+                .build()
+                .unwrap(),
+        }
+    }
+
+    pub fn running(&self) -> &Running {
+        self.running.as_ref().expect("running")
+    }
+
+    /// Stops the server gracefully and starts a new one on the same data directory.
+    pub async fn restart(&mut self) {
+        self.running.take().expect("running").shutdown().await;
+        let running = start_in(self.dir.path()).await;
+        self.base = format!("http://{}", running.local_addr());
+        self.running = Some(running);
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A request naming protocol v1.
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .header(PROTOCOL_HEADER, PROTOCOL.to_string())
+    }
+
+    /// A request naming protocol v1 with a bearer token.
+    pub fn authed(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
+        self.request(method, path).bearer_auth(token)
+    }
+
+    pub async fn code(&self) -> String {
+        self.running()
+            .issue_enrolment_code(Duration::from_secs(3600))
+            .await
+            .unwrap()
+    }
+
+    pub async fn enrol(&self, phone: &mut Phone) -> Enrolled {
+        let code = self.code().await;
+        let (status, body) = json(
+            self.request(Method::POST, "/v1/enrol")
+                .json(&phone.enrol_request(&code))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let enrolled: Enrolled = serde_json::from_value(body).unwrap();
+        phone.token = Some(enrolled.token.clone());
+        enrolled
+    }
+
+    pub fn events_path(phone: &Phone) -> String {
+        format!("/v1/devices/{}/events", phone.device.device_id())
+    }
+
+    pub async fn push(&self, phone: &Phone, push: &Push) -> (StatusCode, Value) {
+        json(
+            self.authed(Method::POST, &Self::events_path(phone), phone.token())
+                .json(push)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn push_ok(&self, phone: &Phone, push: &Push) -> PushReceipt {
+        let (status, body) = self.push(phone, push).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        serde_json::from_value(body).unwrap()
+    }
+}
+
+pub async fn start_in(dir: &Path) -> Running {
+    redshield_server::start(Config {
+        data_dir: dir.to_path_buf(),
+        listen: "127.0.0.1:0".parse().unwrap(),
+    })
+    .await
+    .unwrap()
+}
+
+/// A response's status and JSON body, after checking what every response carries: the
+/// `redshield-server-time` header, and `protocol` and `server_time_ms` in the body.
+pub async fn json(response: Response) -> (StatusCode, Value) {
+    let status = response.status();
+    assert_server_time(&response);
+    let text = response.text().await.unwrap();
+    let body: Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("status {status}: the body is not JSON ({e}): {text:?}"));
+    assert_eq!(body["protocol"], PROTOCOL, "{body}");
+    assert!(
+        body["server_time_ms"]
+            .as_i64()
+            .is_some_and(|t| t > 1_600_000_000_000),
+        "{body}"
+    );
+    (status, body)
+}
+
+pub fn assert_server_time(response: &Response) {
+    let header = response
+        .headers()
+        .get("redshield-server-time")
+        .unwrap_or_else(|| panic!("{} has no redshield-server-time", response.url()));
+    let ms: i64 = header.to_str().unwrap().parse().unwrap();
+    let now = chrono::Utc::now().timestamp_millis();
+    assert!((now - ms).abs() < 60_000, "server time {ms} against {now}");
+}
+
+/// The refusal code of an `ErrorBody`, checked to be one (and nothing else).
+pub fn refusal(body: &Value) -> (String, String) {
+    let parsed: redshield_core::sync::protocol::ErrorBody = serde_json::from_value(body.clone())
+        .unwrap_or_else(|e| panic!("not an ErrorBody ({e}): {body}"));
+    (parsed.error.code.as_str().to_string(), parsed.error.message)
+}

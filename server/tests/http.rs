@@ -1,0 +1,692 @@
+//! The HTTP rules around every route: the protocol header, tokens, the body limit, JSON
+//! refusals, server time, metrics; and resumable blob uploads.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+
+use common::{Centre, Phone, assert_server_time, json, refusal};
+use redshield_core::events::Digest;
+use redshield_core::sync::protocol::{
+    BlobReceipt, MAX_BODY_BYTES, MAX_EVENTS_PER_PUSH, PROTOCOL_HEADER, Push,
+};
+use redshield_server::Ledger;
+use reqwest::{Method, StatusCode};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_or_old_protocol_is_told_to_update_the_app() {
+    let centre = Centre::start().await;
+    let mut phone = Phone::new();
+    centre.enrol(&mut phone).await;
+    let path = Centre::events_path(&phone);
+    let push = phone.outbox(0);
+
+    let without = centre
+        .client
+        .post(centre.url(&path))
+        .bearer_auth(phone.token())
+        .json(&push)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json(without).await;
+    assert_eq!(status, StatusCode::UPGRADE_REQUIRED);
+    let (code, message) = refusal(&body);
+    assert_eq!(code, "update_app");
+    assert!(message.contains("update the app"), "{message}");
+
+    for version in ["0", "v1", ""] {
+        let old = centre
+            .client
+            .post(centre.url(&path))
+            .header(PROTOCOL_HEADER, version)
+            .bearer_auth(phone.token())
+            .json(&push)
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = json(old).await;
+        assert_eq!(status, StatusCode::UPGRADE_REQUIRED, "{version:?}");
+        assert_eq!(refusal(&body).0, "update_app");
+    }
+    // Enrolment and blobs too.
+    let enrol = centre
+        .client
+        .post(centre.url("/v1/enrol"))
+        .json(&phone.enrol_request("X"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json(enrol).await.0, StatusCode::UPGRADE_REQUIRED);
+    let blob = centre
+        .client
+        .head(centre.url(&format!("/v1/blobs/{}", "0".repeat(64))))
+        .bearer_auth(phone.token())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(blob.status(), StatusCode::UPGRADE_REQUIRED);
+    assert_server_time(&blob);
+    // Nothing was stored by the refused push.
+    let head = centre
+        .running()
+        .ledger()
+        .head(phone.device.device_id())
+        .await
+        .unwrap();
+    assert_eq!(head.seq, 0);
+
+    // Probes and documentation need no header.
+    let health = centre
+        .client
+        .get(centre.url("/healthz"))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json(health).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["status"], "ok");
+    let openapi = centre
+        .client
+        .get(centre.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(openapi.status(), StatusCode::OK);
+    assert_server_time(&openapi);
+    let doc: serde_json::Value = openapi.json().await.unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert!(doc["paths"]["/v1/devices/{device_id}/events"]["post"].is_object());
+    let metrics = centre
+        .client
+        .get(centre.url("/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(metrics.status(), StatusCode::OK);
+    assert_server_time(&metrics);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_are_checked_and_bound_to_their_device() {
+    let centre = Centre::start().await;
+    let mut phone = Phone::new();
+    centre.enrol(&mut phone).await;
+    let mut other = Phone::new();
+    centre.enrol(&mut other).await;
+    let path = Centre::events_path(&phone);
+    let push = phone.outbox(0);
+
+    let (status, body) = json(
+        centre
+            .request(Method::POST, &path)
+            .json(&push)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(refusal(&body).0, "unauthorized");
+
+    let (status, body) = json(
+        centre
+            .authed(Method::POST, &path, &"f".repeat(64))
+            .json(&push)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(refusal(&body).0, "unauthorized");
+
+    // Another device's token on this device's path: forbidden, for pushes and pulls.
+    let (status, body) = json(
+        centre
+            .authed(Method::POST, &path, other.token())
+            .json(&push)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(refusal(&body).0, "forbidden");
+    let pull = format!(
+        "/v1/devices/{}/server-events?after=0",
+        phone.device.device_id()
+    );
+    let (status, _) = json(
+        centre
+            .authed(Method::GET, &pull, other.token())
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Blobs need a token too.
+    let blob = centre
+        .request(
+            Method::PUT,
+            &format!("/v1/blobs/{}?offset=0", "a".repeat(64)),
+        )
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json(blob).await.0, StatusCode::UNAUTHORIZED);
+
+    // A revoked device's token stops working.
+    assert!(
+        centre
+            .running()
+            .ledger()
+            .revoke_device(phone.device.device_id())
+            .await
+            .unwrap()
+    );
+    let (status, body) = json(
+        centre
+            .authed(Method::POST, &path, phone.token())
+            .json(&push)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(refusal(&body).1.contains("revoked"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_and_malformed_bodies_are_refused_with_an_error_body() {
+    let centre = Centre::start().await;
+    let mut phone = Phone::new();
+    centre.enrol(&mut phone).await;
+    let path = Centre::events_path(&phone);
+
+    // Over the limit, announced by Content-Length: refused before the body is read (a raw
+    // socket: a client still writing the body may see the connection close before it reads
+    // the answer).
+    let (status, body) = raw_post(
+        &centre,
+        &path,
+        phone.token(),
+        Body::Length(MAX_BODY_BYTES + 1),
+    );
+    assert_eq!(status, 413, "{body}");
+    assert_eq!(
+        refusal(&serde_json::from_str(&body).unwrap()).0,
+        "too_large"
+    );
+
+    // Over the limit without a length (chunked): refused once the limit is passed.
+    let (status, body) = raw_post(
+        &centre,
+        &path,
+        phone.token(),
+        Body::Chunked(MAX_BODY_BYTES + 64 * 1024),
+    );
+    assert_eq!(status, 413, "{body}");
+    assert_eq!(
+        refusal(&serde_json::from_str(&body).unwrap()).0,
+        "too_large"
+    );
+
+    // Not JSON; JSON of the wrong shape; unknown fields.
+    for bad in [
+        "{not json".to_string(),
+        r#"{"events": 5, "vault": []}"#.to_string(),
+        r#"{"events": [], "vault": [], "extra": 1}"#.to_string(),
+        String::new(),
+    ] {
+        let (status, body) = json(
+            centre
+                .authed(Method::POST, &path, phone.token())
+                .header("content-type", "application/json")
+                .body(bad.clone())
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        let (code, message) = refusal(&body);
+        assert_eq!(code, "bad_request");
+        assert!(message.contains("not a valid push"), "{message}");
+    }
+    let (status, body) = json(
+        centre
+            .request(Method::POST, "/v1/enrol")
+            .body("[]")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(refusal(&body).0, "bad_request");
+
+    // More events than a push may hold.
+    let one = phone.outbox(0).events[0].clone();
+    let crowded = Push {
+        events: vec![one; MAX_EVENTS_PER_PUSH + 1],
+        vault: vec![],
+    };
+    let (status, body) = centre.push(&phone, &crowded).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(refusal(&body).1.contains("at most 500 events"), "{body}");
+
+    // Routes and methods that do not exist answer in the same shape.
+    let (status, body) = json(
+        centre
+            .request(Method::GET, "/v1/nothing")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(refusal(&body).0, "not_found");
+    let (status, body) = json(
+        centre
+            .request(Method::DELETE, "/v1/enrol")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(refusal(&body).0, "bad_request");
+    // A device id that is not one.
+    let (status, _) = json(
+        centre
+            .authed(Method::POST, "/v1/devices/not-a-uuid/events", phone.token())
+            .json(&phone.outbox(0))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+enum Body {
+    /// Announces this length and sends none of it.
+    Length(usize),
+    /// Sends this many bytes in chunks, as long as the server reads them.
+    Chunked(usize),
+}
+
+/// POSTs over a raw socket; the status and body of the answer.
+fn raw_post(centre: &Centre, path: &str, token: &str, body: Body) -> (u16, String) {
+    let addr = centre.running().local_addr();
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\n{PROTOCOL_HEADER}: 1\r\n\
+         Authorization: Bearer {token}\r\nContent-Type: application/json\r\n\
+         Connection: close\r\n"
+    )
+    .unwrap();
+    let size = match body {
+        Body::Length(n) => {
+            write!(stream, "Content-Length: {n}\r\n\r\n").unwrap();
+            0
+        }
+        Body::Chunked(n) => {
+            write!(stream, "Transfer-Encoding: chunked\r\n\r\n").unwrap();
+            n
+        }
+    };
+    let chunk = vec![b' '; 64 * 1024];
+    let mut sent = 0;
+    while sent < size {
+        let header = format!("{:x}\r\n", chunk.len());
+        let ok = stream.write_all(header.as_bytes()).is_ok()
+            && stream.write_all(&chunk).is_ok()
+            && stream.write_all(b"\r\n").is_ok();
+        if !ok {
+            break; // the server answered and closed: read what it said
+        }
+        sent += chunk.len();
+    }
+    if size > 0 {
+        let _ = stream.write_all(b"0\r\n\r\n");
+    }
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let text = String::from_utf8_lossy(&response).to_string();
+    let status: u16 = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {text:?}"));
+    assert!(
+        text.to_ascii_lowercase().contains("redshield-server-time:"),
+        "{text}"
+    );
+    let body = text.split("\r\n\r\n").nth(1).unwrap_or("").to_string();
+    // A chunked response body: take the JSON between the first '{' and the last '}'.
+    let body = match (body.find('{'), body.rfind('}')) {
+        (Some(a), Some(b)) => body[a..=b].to_string(),
+        _ => body,
+    };
+    (status, body)
+}
+
+fn sha256(bytes: &[u8]) -> Digest {
+    Digest::of(&[bytes])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blob_upload_resumes_after_an_interruption_and_is_verified_whole() {
+    let centre = Centre::start().await;
+    let mut phone = Phone::new();
+    centre.enrol(&mut phone).await;
+    let token = phone.token().to_string();
+    let data: Vec<u8> = (0..300_000u32).map(|i| (i * 7919 % 251) as u8).collect();
+    let sha = sha256(&data);
+    let path = format!("/v1/blobs/{sha}");
+    let chunks = [&data[..100_000], &data[100_000..200_000], &data[200_000..]];
+
+    let head = || async {
+        let response = centre
+            .authed(Method::HEAD, &path, &token)
+            .send()
+            .await
+            .unwrap();
+        assert_server_time(&response);
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_string())
+        };
+        (
+            response.status(),
+            header("redshield-blob-received"),
+            header("redshield-blob-complete"),
+        )
+    };
+    let put = |offset: usize, chunk: Vec<u8>, last: bool| {
+        let mut request = centre
+            .authed(Method::PUT, &format!("{path}?offset={offset}"), &token)
+            .body(chunk);
+        if last {
+            request = request.header("redshield-blob-final", "true");
+        }
+        async move {
+            let (status, body) = json(request.send().await.unwrap()).await;
+            (status, body)
+        }
+    };
+    assert_eq!(head().await.0, StatusCode::NOT_FOUND);
+
+    let (status, body) = put(0, chunks[0].to_vec(), false).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let receipt: BlobReceipt = serde_json::from_value(body).unwrap();
+    assert_eq!((receipt.received, receipt.complete), (100_000, false));
+    assert_eq!(receipt.sha256, sha);
+
+    // The connection dropped; the client sends the third chunk as if the second had arrived.
+    let (status, body) = put(200_000, chunks[2].to_vec(), true).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let held: BlobReceipt = serde_json::from_value(body).unwrap();
+    assert_eq!((held.received, held.complete), (100_000, false));
+    let (status, received, complete) = head().await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(received.as_deref(), Some("100000"));
+    assert_eq!(complete.as_deref(), Some("false"));
+
+    // It resumes where the centre says.
+    let (status, body) = put(100_000, chunks[1].to_vec(), false).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["received"], 200_000);
+    let (status, body) = put(200_000, chunks[2].to_vec(), true).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let done: BlobReceipt = serde_json::from_value(body).unwrap();
+    assert_eq!((done.received, done.complete), (300_000, true));
+    let (status, received, complete) = head().await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(received.as_deref(), Some("300000"));
+    assert_eq!(complete.as_deref(), Some("true"));
+
+    let hex = sha.to_hex();
+    let stored = centre.dir.path().join("blobs").join(&hex[..2]).join(&hex);
+    assert_eq!(std::fs::read(&stored).unwrap(), data);
+    assert!(!centre.dir.path().join("blobs/partial").join(&hex).exists());
+    let modified = std::fs::metadata(&stored).unwrap().modified().unwrap();
+
+    // Sent again: answered complete, nothing written.
+    let (status, body) = put(0, b"not the blob".to_vec(), true).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["complete"], true);
+    assert_eq!(body["received"], 300_000);
+    assert_eq!(std::fs::read(&stored).unwrap(), data);
+    assert_eq!(
+        std::fs::metadata(&stored).unwrap().modified().unwrap(),
+        modified
+    );
+
+    // Complete after a restart too.
+    let mut centre = centre;
+    centre.restart().await;
+    let response = centre
+        .authed(Method::HEAD, &path, &token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["redshield-blob-complete"], "true");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blob_that_does_not_hash_to_its_name_is_deleted() {
+    let centre = Centre::start().await;
+    let mut phone = Phone::new();
+    centre.enrol(&mut phone).await;
+    let named = sha256(b"the real photo");
+    let path = format!("/v1/blobs/{named}");
+    let put = |offset: usize, body: &'static [u8], last: bool| {
+        let mut request = centre
+            .authed(
+                Method::PUT,
+                &format!("{path}?offset={offset}"),
+                phone.token(),
+            )
+            .body(body);
+        if last {
+            request = request.header("redshield-blob-final", "true");
+        }
+        async move { json(request.send().await.unwrap()).await }
+    };
+    let (status, _) = put(0, b"a forged ", false).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = put(9, b"photo", true).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (code, message) = refusal(&body);
+    assert_eq!(code, "bad_request");
+    assert!(
+        message.contains(&sha256(b"a forged photo").to_hex()),
+        "{message}"
+    );
+
+    let head = centre
+        .authed(Method::HEAD, &path, phone.token())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), StatusCode::NOT_FOUND);
+    let hex = named.to_hex();
+    assert!(!centre.dir.path().join("blobs/partial").join(&hex).exists());
+    assert!(
+        !centre
+            .dir
+            .path()
+            .join("blobs")
+            .join(&hex[..2])
+            .join(&hex)
+            .exists()
+    );
+
+    // The right bytes, from the start, complete it.
+    let (status, body) = put(0, b"the real photo", true).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["complete"], true);
+
+    // Not a blob name.
+    let (status, _) = json(
+        centre
+            .authed(Method::PUT, "/v1/blobs/ABC?offset=0", phone.token())
+            .body("x")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // No offset.
+    let (status, _) = json(
+        centre
+            .authed(Method::PUT, &path, phone.token())
+            .body("x")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_requests_events_and_blobs() {
+    let centre = Centre::start().await;
+    let mut phone = Phone::new();
+    phone.open_case(1);
+    centre.enrol(&mut phone).await;
+    let push = phone.outbox(0);
+    centre.push_ok(&phone, &push).await;
+    centre.push_ok(&phone, &push).await;
+    let blob = b"evidence".to_vec();
+    let (status, _) = json(
+        centre
+            .authed(
+                Method::PUT,
+                &format!("/v1/blobs/{}?offset=0", sha256(&blob)),
+                phone.token(),
+            )
+            .header("redshield-blob-final", "true")
+            .body(blob)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let _ = centre
+        .request(Method::POST, "/v1/devices/x/events")
+        .send()
+        .await;
+
+    let text = centre
+        .client
+        .get(centre.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let n = push.events.len();
+    for line in [
+        "redshield_http_requests_total{route=\"/v1/enrol\",status=\"200\"} 1".to_string(),
+        "redshield_http_requests_total{route=\"/v1/devices/{device_id}/events\",status=\"200\"} 2"
+            .to_string(),
+        "redshield_http_requests_total{route=\"/v1/devices/{device_id}/events\",status=\"401\"} 1"
+            .to_string(),
+        "redshield_http_requests_total{route=\"/v1/blobs/{sha256}\",status=\"200\"} 1".to_string(),
+        format!("redshield_events_stored_total {n}"),
+        format!("redshield_events_duplicate_total {n}"),
+        "redshield_forks_total 0".to_string(),
+        "redshield_enrolments_total 1".to_string(),
+        "redshield_blobs_completed_total 1".to_string(),
+        "redshield_blob_bytes_received_total 8".to_string(),
+        "# TYPE redshield_events_stored_total counter".to_string(),
+    ] {
+        assert!(
+            text.lines().any(|l| l == line),
+            "{line:?} missing from\n{text}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_finishes_the_request_in_flight_and_then_refuses_connections() {
+    let mut centre = Centre::start().await;
+    let mut phone = Phone::new();
+    centre.enrol(&mut phone).await;
+    let addr = centre.running().local_addr();
+    let data = vec![42u8; 200_000];
+    let sha = sha256(&data);
+    let token = phone.token().to_string();
+
+    // Half a request is sent...
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "PUT /v1/blobs/{sha}?offset=0 HTTP/1.1\r\nHost: {addr}\r\n{PROTOCOL_HEADER}: 1\r\n\
+         Authorization: Bearer {token}\r\nredshield-blob-final: true\r\n\
+         Content-Length: {}\r\n\r\n",
+        data.len()
+    )
+    .unwrap();
+    stream.write_all(&data[..100_000]).unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+
+    // ...when the server is asked to stop.
+    let running = centre.running.take().unwrap();
+    let stopping = tokio::spawn(running.shutdown());
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(
+        !stopping.is_finished(),
+        "it waits for the request in flight"
+    );
+
+    stream.write_all(&data[100_000..]).unwrap();
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let text = String::from_utf8_lossy(&response);
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    assert!(text.contains("\"complete\":true"), "{text}");
+    tokio::time::timeout(std::time::Duration::from_secs(10), stopping)
+        .await
+        .expect("stopped once the request was answered")
+        .unwrap();
+    assert!(TcpStream::connect(addr).is_err(), "no longer accepting");
+
+    // What the request stored is there on the next start.
+    let hex = sha.to_hex();
+    assert_eq!(
+        std::fs::read(centre.dir.path().join("blobs").join(&hex[..2]).join(&hex)).unwrap(),
+        data
+    );
+    centre.running = Some(common::start_in(centre.dir.path()).await);
+    centre.base = format!("http://{}", centre.running().local_addr());
+    let head = centre
+        .authed(Method::HEAD, &format!("/v1/blobs/{sha}"), &token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.headers()["redshield-blob-complete"], "true");
+}
