@@ -188,6 +188,9 @@ impl Centre {
             running: Some(running),
             base,
             client: reqwest::Client::builder()
+                // The workspace's reqwest brings rustls without a provider (the phones choose
+                // `ring`); these tests speak plain HTTP but the builder still wants one.
+                .tls_backend_preconfigured(plain_tls())
                 .timeout(Duration::from_secs(60))
                 .build()
                 .unwrap(),
@@ -309,4 +312,13 @@ pub fn refusal(body: &Value) -> (String, String) {
     let parsed: redshield_core::sync::protocol::ErrorBody = serde_json::from_value(body.clone())
         .unwrap_or_else(|e| panic!("not an ErrorBody ({e}): {body}"));
     (parsed.error.code.as_str().to_string(), parsed.error.message)
+}
+
+fn plain_tls() -> rustls::ClientConfig {
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_no_client_auth()
 }
