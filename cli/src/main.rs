@@ -2,6 +2,7 @@
 //! `FieldCore` calls), for operators, scripts, load simulation and tests.
 
 mod calendar;
+mod centre;
 mod dispatch;
 mod evidence;
 mod mediation;
@@ -57,6 +58,11 @@ enum Command {
         what: CodeArg,
         value: String,
     },
+    /// Run the central service (SQLite in the data directory; Ctrl-C stops it gracefully).
+    Serve(centre::Serve),
+    /// The centre's staff: enrolment codes.
+    #[command(subcommand)]
+    Centre(centre::CentreCommand),
     #[command(flatten)]
     Store(StoreCommand),
 }
@@ -411,6 +417,8 @@ fn open(store: &Path, verbose: bool) -> Result<Arc<FieldCore>, Failure> {
 fn run(cli: Cli, out: &Output) -> Result<ExitCode, Failure> {
     let command = match cli.command {
         Command::Check { what, value } => return Ok(check(what.into(), value, out)),
+        Command::Serve(args) => return centre::serve(args).map(|()| ExitCode::SUCCESS),
+        Command::Centre(command) => return centre::run(command, out).map(|()| ExitCode::SUCCESS),
         Command::Store(command) => command,
     };
     let core = open(&cli.store, cli.verbose)?;

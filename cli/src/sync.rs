@@ -8,6 +8,7 @@ use redshield_core::api::{FieldCore, SyncReport};
 use serde_json::json;
 
 use crate::Failure;
+use crate::centre::runtime;
 use crate::output::Output;
 
 #[derive(Args)]
@@ -61,11 +62,4 @@ pub fn sync(core: Arc<FieldCore>, out: &Output) -> Result<(), Failure> {
         )
     });
     Ok(())
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::Setup(format!("no async runtime: {e}")))
 }

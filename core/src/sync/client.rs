@@ -154,8 +154,8 @@ impl JsonBody for reqwest::RequestBuilder {
     }
 }
 
-/// rustls with `ring`, the web PKI roots and the centre's CA.
-fn tls_config(centre_ca_pem: Option<&[u8]>) -> Result<rustls::ClientConfig, SyncError> {
+/// rustls with `ring`, the web PKI roots and the centre's CA (also the CLI's admin calls).
+pub fn tls_config(centre_ca_pem: Option<&[u8]>) -> Result<rustls::ClientConfig, SyncError> {
     use rustls::pki_types::CertificateDer;
     use rustls::pki_types::pem::PemObject;
     let mut roots = rustls::RootCertStore {
