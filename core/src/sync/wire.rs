@@ -187,3 +187,55 @@ pub fn check_server_event(
     }
     Ok(body)
 }
+
+#[cfg(test)]
+mod tests {
+    use ed25519_dalek::{Signer, SigningKey};
+
+    use super::*;
+
+    fn signed(key: &SigningKey, device: Option<Uuid>, canonical_seq: u64) -> ServerEvent {
+        let body = ServerEventBody {
+            server_seq: canonical_seq,
+            device,
+            event_type: "CaseAssigned".into(),
+            time_ms: 1,
+            body: serde_json::json!({"case": "x"}),
+        };
+        let canonical = String::from_utf8(
+            crate::events::canonical::encode(&serde_json::to_value(&body).unwrap()).unwrap(),
+        )
+        .unwrap();
+        let hash = Digest::of(&[canonical.as_bytes()]);
+        ServerEvent {
+            server_seq: 7,
+            canonical,
+            hash,
+            signature: hex::encode(key.sign(&hash.0).to_bytes()),
+        }
+    }
+
+    #[test]
+    fn only_the_pinned_centres_own_events_for_this_device_are_taken() {
+        let centre = SigningKey::from_bytes(&[7; 32]);
+        let forger = SigningKey::from_bytes(&[9; 32]);
+        let me = Uuid::from_u128(1);
+        let key = centre.verifying_key();
+        assert!(check_server_event(&signed(&centre, Some(me), 7), &key, me).is_ok());
+        assert!(check_server_event(&signed(&centre, None, 7), &key, me).is_ok());
+
+        let forged = check_server_event(&signed(&forger, Some(me), 7), &key, me);
+        assert!(forged.unwrap_err().contains("not signed by the centre"));
+        let elsewhere = check_server_event(&signed(&centre, Some(Uuid::from_u128(2)), 7), &key, me);
+        assert!(elsewhere.unwrap_err().contains("another device"));
+        let renumbered = check_server_event(&signed(&centre, Some(me), 8), &key, me);
+        assert!(renumbered.unwrap_err().contains("number"));
+        let mut altered = signed(&centre, Some(me), 7);
+        altered.canonical = altered.canonical.replace("CaseAssigned", "CaseClosed__");
+        assert!(
+            check_server_event(&altered, &key, me)
+                .unwrap_err()
+                .contains("hash")
+        );
+    }
+}

@@ -1,0 +1,135 @@
+//! What the end-to-end tests share: a phone's platform stand-in (keystore, clocks — the app's
+//! part, not ours), devices opened on temp dirs with an officer signed in, and a centre
+//! running on loopback on a temp data directory.
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use redshield_core::api::{Business, CaseKind, DemandKind, FieldCore, NewCase, NewMatter, Person};
+use redshield_core::platform::{LogLevel, Platform, PlatformError};
+
+pub struct Phone;
+
+const TAG: &[u8] = b"e2e-wrap:";
+
+impl Platform for Phone {
+    fn monotonic_ms(&self) -> u64 {
+        static BOOT: OnceLock<Instant> = OnceLock::new();
+        BOOT.get_or_init(Instant::now).elapsed().as_millis() as u64 + 1_000_000
+    }
+
+    fn wall_ms(&self) -> i64 {
+        chrono::Utc::now().timestamp_millis()
+    }
+
+    fn wrap_secret(&self, secret: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        Ok([TAG, &secret].concat())
+    }
+
+    fn unwrap_secret(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        wrapped
+            .strip_prefix(TAG)
+            .map(<[u8]>::to_vec)
+            .ok_or(PlatformError::Failed {
+                reason: "not wrapped by this keystore".into(),
+            })
+    }
+
+    fn log(&self, _level: LogLevel, _target: String, _message: String) {}
+}
+
+/// A device store in `dir` with an officer signed in.
+pub fn device(dir: &Path, officer: &str) -> Arc<FieldCore> {
+    let core = FieldCore::open(dir.display().to_string(), Arc::new(Phone)).unwrap();
+    core.sign_in(officer.into(), format!("HN-12315-{:04}", officer.len()))
+        .unwrap();
+    core
+}
+
+pub fn complaint(name: &str) -> NewCase {
+    NewCase {
+        kind: CaseKind::Complaint,
+        channel: None,
+        received_at_ms: None,
+        platform_ticket: None,
+        complainants: vec![Person {
+            name: name.into(),
+            phone: "138 1234 5678".into(),
+            address: Some("长沙市天心区书院路 9 号".into()),
+            id_document: None,
+            agent: None,
+        }],
+        joint_complainants: None,
+        respondent: Some(Business {
+            name: "长沙市某某超市".into(),
+            address: Some("长沙市芙蓉区五一大道 1 号".into()),
+            credit_code: None,
+            legal_representative: None,
+            premises: None,
+            online: None,
+        }),
+        matter: NewMatter {
+            occurred_on: None,
+            place_text: None,
+            place: None,
+            goods: Some("纯牛奶".into()),
+            amount_paid_fen: Some(5980),
+            quantity: Some(2),
+            facts: format!("{name} 购买的牛奶已过保质期"),
+            demands: vec![DemandKind::Refund],
+            demands_text: Some("退货退款".into()),
+            evidence: Vec::new(),
+        },
+        also_report: None,
+    }
+}
+
+/// The central service on 127.0.0.1 with its data in a temp dir.
+pub struct Centre {
+    pub data: tempfile::TempDir,
+    pub running: Option<redshield_server::Running>,
+}
+
+impl Centre {
+    pub async fn start() -> Centre {
+        let data = tempfile::tempdir().unwrap();
+        let running = start_on(data.path(), "127.0.0.1:0".parse().unwrap()).await;
+        Centre {
+            data,
+            running: Some(running),
+        }
+    }
+
+    pub fn running(&self) -> &redshield_server::Running {
+        self.running.as_ref().expect("the centre runs")
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.running().local_addr())
+    }
+
+    pub async fn code(&self) -> String {
+        self.running()
+            .issue_enrolment_code(Duration::from_secs(600))
+            .await
+            .unwrap()
+    }
+
+    /// Stops the service and starts it again on the same data and port.
+    pub async fn restart(&mut self) {
+        let running = self.running.take().expect("the centre runs");
+        let addr = running.local_addr();
+        running.shutdown().await;
+        self.running = Some(start_on(self.data.path(), addr).await);
+    }
+}
+
+async fn start_on(data: &Path, listen: std::net::SocketAddr) -> redshield_server::Running {
+    redshield_server::start(redshield_server::Config {
+        data_dir: data.to_path_buf(),
+        listen,
+    })
+    .await
+    .unwrap()
+}

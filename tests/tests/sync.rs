@@ -1,0 +1,225 @@
+//! Devices syncing to the central service over loopback HTTP: every event arrives once and
+//! byte-identical; a captive portal's 200 page proves nothing; the centre killed and
+//! restarted loses nothing; the centre's events are checked and applied; a restored store is
+//! caught as a fork.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use redshield_core::api::{CoreError, FieldCore};
+use redshield_e2e::{Centre, complaint, device};
+use redshield_server::Ledger;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use uuid::Uuid;
+
+/// The device's own events as stored: (seq, canonical bytes, hash).
+fn device_log(dir: &Path) -> Vec<(u64, Vec<u8>, Vec<u8>)> {
+    let path = dir.join(redshield_core::store::FILE_NAME);
+    let conn =
+        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let mut stmt = conn
+        .prepare("SELECT seq, canonical, hash FROM events ORDER BY seq")
+        .unwrap();
+    stmt.query_map([], |r| {
+        Ok((r.get::<_, i64>(0)? as u64, r.get(1)?, r.get(2)?))
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+/// What the centre holds of a device's chain, in the same form.
+async fn centre_log(centre: &Centre, device: &FieldCore) -> Vec<(u64, Vec<u8>, Vec<u8>)> {
+    let id = Uuid::parse_str(&device.device_id()).unwrap();
+    centre
+        .running()
+        .ledger()
+        .events(id, 0, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.seq, e.canonical.into_bytes(), e.hash.0.to_vec()))
+        .collect()
+}
+
+async fn enrol(centre: &Centre, core: &Arc<FieldCore>) {
+    core.clone()
+        .enrol(centre.url(), centre.code().await, None)
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_event_of_every_device_arrives_once_and_byte_identical() {
+    let centre = Centre::start().await;
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let phones: Vec<_> = dirs
+        .iter()
+        .zip(["李明", "张伟"])
+        .map(|(dir, officer)| device(dir.path(), officer))
+        .collect();
+    for (n, phone) in phones.iter().enumerate() {
+        for i in 0..3 {
+            phone.open_case(complaint(&format!("王芳{n}{i}"))).unwrap();
+        }
+        enrol(&centre, phone).await;
+    }
+    for (dir, phone) in dirs.iter().zip(&phones) {
+        let report = phone.clone().sync().await.unwrap();
+        let log = device_log(dir.path());
+        assert_eq!(report.acked_seq, log.last().unwrap().0);
+        assert_eq!(centre_log(&centre, phone).await, log, "byte-identical");
+        // Again: nothing to send, nothing stored twice.
+        let again = phone.clone().sync().await.unwrap();
+        assert_eq!(again.events_pushed, 0);
+        assert_eq!(centre_log(&centre, phone).await, device_log(dir.path()));
+    }
+    // More work later: only the new events travel.
+    phones[0].open_case(complaint("赵六")).unwrap();
+    let later = phones[0].clone().sync().await.unwrap();
+    assert!(
+        later.events_pushed >= 1 && later.events_pushed <= 2,
+        "{later:?}"
+    );
+    assert_eq!(
+        centre_log(&centre, &phones[0]).await,
+        device_log(dirs[0].path())
+    );
+}
+
+/// Answers every request with a login page and 200, as a captive portal does.
+async fn captive_portal(listener: tokio::net::TcpListener) {
+    loop {
+        let Ok((mut socket, _)) = listener.accept().await else {
+            return;
+        };
+        tokio::spawn(async move {
+            let mut buf = vec![0u8; 64 * 1024];
+            let _ = socket.read(&mut buf).await;
+            let page = "<html><body>请登录 Wi-Fi</body></html>";
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{page}",
+                page.len()
+            );
+            let _ = socket.write_all(answer.as_bytes()).await;
+        });
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_captive_portal_proves_nothing_and_a_restarted_centre_loses_nothing() {
+    let mut centre = Centre::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let phone = device(dir.path(), "李明");
+    phone.open_case(complaint("王芳")).unwrap();
+    enrol(&centre, &phone).await;
+    let first = phone.clone().sync().await.unwrap();
+
+    // The centre goes away; a portal answers 200 on its address.
+    let addr = centre.running().local_addr();
+    centre.running.take().unwrap().shutdown().await;
+    let portal = tokio::spawn(captive_portal(
+        tokio::net::TcpListener::bind(addr).await.unwrap(),
+    ));
+    phone.open_case(complaint("钱七")).unwrap();
+    match phone.clone().sync().await {
+        Err(CoreError::NotDelivered { reason }) => assert!(reason.contains("200"), "{reason}"),
+        other => panic!("a portal's page taken for delivery: {other:?}"),
+    }
+    portal.abort();
+    let _ = portal.await;
+
+    // The centre comes back on the same data: it held everything acknowledged, and takes
+    // the rest now.
+    let running = redshield_server::start(redshield_server::Config {
+        data_dir: centre.data.path().to_path_buf(),
+        listen: addr,
+    })
+    .await
+    .unwrap();
+    centre.running = Some(running);
+    let report = phone.clone().sync().await.unwrap();
+    assert!(report.acked_seq > first.acked_seq);
+    assert_eq!(centre_log(&centre, &phone).await, device_log(dir.path()));
+    // A plain restart between syncs changes nothing either.
+    centre.restart().await;
+    assert_eq!(phone.clone().sync().await.unwrap().events_pushed, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_centres_events_are_checked_and_applied_in_order_once() {
+    let centre = Centre::start().await;
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let a = device(dirs[0].path(), "李明");
+    let b = device(dirs[1].path(), "张伟");
+    enrol(&centre, &a).await;
+    enrol(&centre, &b).await;
+    let a_id = Uuid::parse_str(&a.device_id()).unwrap();
+    let running = centre.running();
+    running
+        .publish(
+            None,
+            "DepartmentsPublished",
+            serde_json::json!({"version": 2}),
+        )
+        .await
+        .unwrap();
+    running
+        .publish(
+            Some(a_id),
+            "CaseAssigned",
+            serde_json::json!({"note": "to A"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.clone().sync().await.unwrap().server_events_applied, 2);
+    assert_eq!(b.clone().sync().await.unwrap().server_events_applied, 1);
+    assert_eq!(a.clone().sync().await.unwrap().server_events_applied, 0);
+    // The device's log records what it applied, with the centre's signed bytes.
+    let log = device_log(dirs[0].path());
+    let applied = log
+        .iter()
+        .filter(|(_, c, _)| String::from_utf8_lossy(c).contains("\"ServerEventApplied\""))
+        .count();
+    assert_eq!(applied, 2);
+    assert!(a.verify_chain().unwrap().intact);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_restored_store_is_caught_as_a_fork_and_nothing_is_overwritten() {
+    let centre = Centre::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let copy = tempfile::tempdir().unwrap();
+    let phone = device(dir.path(), "李明");
+    phone.open_case(complaint("王芳")).unwrap();
+    enrol(&centre, &phone).await;
+    phone.clone().sync().await.unwrap();
+    // A backup taken now, restored later on another phone (the same identity and key).
+    drop(phone);
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), copy.path().join(entry.file_name())).unwrap();
+        }
+    }
+    let phone = device(dir.path(), "李明");
+    phone.open_case(complaint("钱七")).unwrap();
+    phone.clone().sync().await.unwrap();
+    let held = centre_log(&centre, &phone).await;
+
+    let restored = device(copy.path(), "李明");
+    restored.open_case(complaint("孙八")).unwrap();
+    match restored.clone().sync().await {
+        Err(CoreError::SyncConflict { seq, .. }) => assert!(seq > 0),
+        other => panic!("a restored store went unnoticed: {other:?}"),
+    }
+    let id = Uuid::parse_str(&phone.device_id()).unwrap();
+    let forks = centre.running().ledger().forks(id).await.unwrap();
+    assert!(!forks.is_empty() && forks.iter().all(|f| f.flagged));
+    assert_eq!(
+        centre_log(&centre, &phone).await,
+        held,
+        "the chain held is untouched"
+    );
+}
