@@ -12,7 +12,10 @@
 //!   credential).
 //! - `POST /v1/devices/{device_id}/events` — `Push` → `PushReceipt` (bearer token).
 //! - `GET /v1/devices/{device_id}/server-events?after=N` → `ServerEvents` (bearer token).
-//! - `HEAD /v1/blobs/{sha256}`, `PUT /v1/blobs/{sha256}?offset=N` → `BlobReceipt`.
+//! - `HEAD /v1/blobs/{sha256}` → headers `redshield-blob-received` and `redshield-blob-complete`
+//!   (a HEAD has no body); `PUT /v1/blobs/{sha256}?offset=N` (chunks up to `MAX_BODY_BYTES`,
+//!   `redshield-blob-final: true` on the last) → `BlobReceipt`; a wrong offset is `409` with a
+//!   `BlobReceipt` giving the bytes held, where the upload resumes.
 //! - `GET /healthz`, `GET /metrics`, `GET /openapi.json`.
 
 use serde::{Deserialize, Serialize};
