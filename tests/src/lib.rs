@@ -1,19 +1,19 @@
-//! What the end-to-end tests share: a phone's platform stand-in (keystore, clocks — the app's
-//! part, not ours), devices opened on temp dirs with an officer signed in, and a centre
-//! running on loopback on a temp data directory.
+//! Fixtures the end-to-end and the server's tests share: a phone's platform stand-in
+//! (keystore, clocks — the app's part, not ours), devices opened on temp dirs with an officer
+//! signed in, and a complaint to open.
 
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use redshield_core::api::{Business, CaseKind, DemandKind, FieldCore, NewCase, NewMatter, Person};
 use redshield_core::platform::{LogLevel, Platform, PlatformError};
 
-pub struct Phone;
+pub struct PhonePlatform;
 
 const TAG: &[u8] = b"e2e-wrap:";
 
-impl Platform for Phone {
+impl Platform for PhonePlatform {
     fn monotonic_ms(&self) -> u64 {
         static BOOT: OnceLock<Instant> = OnceLock::new();
         BOOT.get_or_init(Instant::now).elapsed().as_millis() as u64 + 1_000_000
@@ -41,7 +41,7 @@ impl Platform for Phone {
 
 /// A device store in `dir` with an officer signed in.
 pub fn device(dir: &Path, officer: &str) -> Arc<FieldCore> {
-    let core = FieldCore::open(dir.display().to_string(), Arc::new(Phone)).unwrap();
+    let core = FieldCore::open(dir.display().to_string(), Arc::new(PhonePlatform)).unwrap();
     core.sign_in(officer.into(), format!("HN-12315-{:04}", officer.len()))
         .unwrap();
     core
@@ -83,53 +83,4 @@ pub fn complaint(name: &str) -> NewCase {
         },
         also_report: None,
     }
-}
-
-/// The central service on 127.0.0.1 with its data in a temp dir.
-pub struct Centre {
-    pub data: tempfile::TempDir,
-    pub running: Option<redshield_server::Running>,
-}
-
-impl Centre {
-    pub async fn start() -> Centre {
-        let data = tempfile::tempdir().unwrap();
-        let running = start_on(data.path(), "127.0.0.1:0".parse().unwrap()).await;
-        Centre {
-            data,
-            running: Some(running),
-        }
-    }
-
-    pub fn running(&self) -> &redshield_server::Running {
-        self.running.as_ref().expect("the centre runs")
-    }
-
-    pub fn url(&self) -> String {
-        format!("http://{}", self.running().local_addr())
-    }
-
-    pub async fn code(&self) -> String {
-        self.running()
-            .issue_enrolment_code(Duration::from_secs(600))
-            .await
-            .unwrap()
-    }
-
-    /// Stops the service and starts it again on the same data and port.
-    pub async fn restart(&mut self) {
-        let running = self.running.take().expect("the centre runs");
-        let addr = running.local_addr();
-        running.shutdown().await;
-        self.running = Some(start_on(self.data.path(), addr).await);
-    }
-}
-
-async fn start_on(data: &Path, listen: std::net::SocketAddr) -> redshield_server::Running {
-    redshield_server::start(redshield_server::Config {
-        data_dir: data.to_path_buf(),
-        listen,
-    })
-    .await
-    .unwrap()
 }

@@ -7,7 +7,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use redshield_core::api::{CoreError, FieldCore};
-use redshield_e2e::{Centre, complaint, device};
+use std::time::Duration;
+
+use redshield_e2e::{complaint, device};
 use redshield_server::Ledger;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use uuid::Uuid;
@@ -222,4 +224,53 @@ async fn a_restored_store_is_caught_as_a_fork_and_nothing_is_overwritten() {
         held,
         "the chain held is untouched"
     );
+}
+
+/// The central service on 127.0.0.1 with its data in a temp dir.
+pub struct Centre {
+    pub data: tempfile::TempDir,
+    pub running: Option<redshield_server::Running>,
+}
+
+impl Centre {
+    pub async fn start() -> Centre {
+        let data = tempfile::tempdir().unwrap();
+        let running = start_on(data.path(), "127.0.0.1:0".parse().unwrap()).await;
+        Centre {
+            data,
+            running: Some(running),
+        }
+    }
+
+    pub fn running(&self) -> &redshield_server::Running {
+        self.running.as_ref().expect("the centre runs")
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.running().local_addr())
+    }
+
+    pub async fn code(&self) -> String {
+        self.running()
+            .issue_enrolment_code(Duration::from_secs(600))
+            .await
+            .unwrap()
+    }
+
+    /// Stops the service and starts it again on the same data and port.
+    pub async fn restart(&mut self) {
+        let running = self.running.take().expect("the centre runs");
+        let addr = running.local_addr();
+        running.shutdown().await;
+        self.running = Some(start_on(self.data.path(), addr).await);
+    }
+}
+
+async fn start_on(data: &Path, listen: std::net::SocketAddr) -> redshield_server::Running {
+    redshield_server::start(redshield_server::Config {
+        data_dir: data.to_path_buf(),
+        listen,
+    })
+    .await
+    .unwrap()
 }

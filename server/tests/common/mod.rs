@@ -3,85 +3,22 @@
 #![allow(dead_code)]
 
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use redshield_core::Device;
-use redshield_core::cases::{Business, CaseKind, DemandKind, NewCase, NewMatter, Person};
 use redshield_core::officer::Officer;
-use redshield_core::platform::{LogLevel, Platform, PlatformError};
 use redshield_core::sync::protocol::{
     EnrolRequest, Enrolled, PROTOCOL, PROTOCOL_HEADER, Push, PushReceipt,
 };
 use redshield_core::sync::wire;
+use redshield_e2e::{PhonePlatform, complaint};
 use redshield_server::{Config, Running};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde_json::Value;
 use tempfile::TempDir;
 
 // --- the phone's side: a platform and a store ---
-
-/// Wraps secrets by XOR with a fixed pattern: a keystore stand-in (the app's part, not ours).
-pub struct TestPlatform;
-
-impl Platform for TestPlatform {
-    fn monotonic_ms(&self) -> u64 {
-        static BOOT: OnceLock<Instant> = OnceLock::new();
-        BOOT.get_or_init(Instant::now).elapsed().as_millis() as u64 + 1_000_000
-    }
-
-    fn wall_ms(&self) -> i64 {
-        chrono::Utc::now().timestamp_millis()
-    }
-
-    fn wrap_secret(&self, secret: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
-        Ok(secret.iter().map(|b| b ^ 0x5a).collect())
-    }
-
-    fn unwrap_secret(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
-        Ok(wrapped.iter().map(|b| b ^ 0x5a).collect())
-    }
-
-    fn log(&self, _level: LogLevel, _target: String, _message: String) {}
-}
-
-pub fn complaint(n: usize) -> NewCase {
-    NewCase {
-        kind: CaseKind::Complaint,
-        channel: None,
-        received_at_ms: None,
-        platform_ticket: None,
-        complainants: vec![Person {
-            name: format!("王芳{n}"),
-            phone: "138 1234 5678".into(),
-            address: Some("长沙市天心区书院路 9 号".into()),
-            id_document: None,
-            agent: None,
-        }],
-        joint_complainants: None,
-        respondent: Some(Business {
-            name: "长沙市某某超市".into(),
-            address: Some("长沙市芙蓉区五一大道 1 号".into()),
-            credit_code: None,
-            legal_representative: None,
-            premises: None,
-            online: None,
-        }),
-        matter: NewMatter {
-            occurred_on: None,
-            place_text: None,
-            place: None,
-            goods: Some("纯牛奶".into()),
-            amount_paid_fen: Some(5980),
-            quantity: Some(2),
-            facts: format!("购买的牛奶已过保质期（第 {n} 件）"),
-            demands: vec![DemandKind::Refund],
-            demands_text: Some("退货退款".into()),
-            evidence: Vec::new(),
-        },
-        also_report: None,
-    }
-}
 
 /// A phone: a core store in its own directory.
 pub struct Phone {
@@ -95,7 +32,7 @@ impl Phone {
     /// A store with an officer signed in: its first events.
     pub fn new() -> Phone {
         let dir = TempDir::new().unwrap();
-        let mut device = Device::open(dir.path(), Arc::new(TestPlatform)).unwrap();
+        let mut device = Device::open(dir.path(), Arc::new(PhonePlatform)).unwrap();
         device
             .sign_in(Officer::new("李明", "HN-12315-0042").unwrap())
             .unwrap();
@@ -114,12 +51,12 @@ impl Phone {
         let placeholder = TempDir::new().unwrap();
         let closed = std::mem::replace(
             &mut self.device,
-            Device::open(placeholder.path(), Arc::new(TestPlatform)).unwrap(),
+            Device::open(placeholder.path(), Arc::new(PhonePlatform)).unwrap(),
         );
         drop(closed);
         copy_dir(self.dir.path(), copy.path());
-        self.device = Device::open(self.dir.path(), Arc::new(TestPlatform)).unwrap();
-        let device = Device::open(copy.path(), Arc::new(TestPlatform)).unwrap();
+        self.device = Device::open(self.dir.path(), Arc::new(PhonePlatform)).unwrap();
+        let device = Device::open(copy.path(), Arc::new(PhonePlatform)).unwrap();
         Phone {
             dir: copy,
             device,
@@ -128,7 +65,9 @@ impl Phone {
     }
 
     pub fn open_case(&mut self, n: usize) {
-        self.device.open_case(&complaint(n)).unwrap();
+        self.device
+            .open_case(&complaint(&format!("王芳{n}")))
+            .unwrap();
     }
 
     pub fn head_seq(&self) -> u64 {
