@@ -33,6 +33,38 @@ pub enum SyncError {
 pub struct Client {
     http: reqwest::Client,
     base: String,
+    retry: Retry,
+}
+
+/// How a request that is safe to repeat is retried while nothing proves delivery: `attempts`
+/// in all, waiting `first`, then twice as long each time, each wait ±50 % at random so that a
+/// fleet coming back into coverage together does not knock on the centre in step.
+#[derive(Debug, Clone, Copy)]
+pub struct Retry {
+    pub attempts: u32,
+    pub first: Duration,
+}
+
+impl Default for Retry {
+    fn default() -> Retry {
+        Retry {
+            attempts: 4,
+            first: Duration::from_millis(250),
+        }
+    }
+}
+
+impl Retry {
+    /// The wait before attempt `n + 1` (n ≥ 1).
+    fn wait(&self, n: u32) -> Duration {
+        let base = self.first.saturating_mul(1 << (n - 1).min(16));
+        let mut byte = [0u8; 1];
+        let jitter = match getrandom::fill(&mut byte) {
+            Ok(()) => f64::from(byte[0]) / 255.0,
+            Err(_) => 0.5,
+        };
+        base.mul_f64(0.5 + jitter)
+    }
 }
 
 /// The field every answer carries, read before the rest: an answer in another protocol (or
@@ -56,7 +88,11 @@ impl Client {
             .timeout(Duration::from_secs(120))
             .build()
             .map_err(|e| SyncError::Setup(e.to_string()))?;
-        Ok(Client { http, base })
+        Ok(Client {
+            http,
+            base,
+            retry: Retry::default(),
+        })
     }
 
     pub async fn enrol(&self, request: &EnrolRequest) -> Result<Enrolled, SyncError> {
@@ -72,7 +108,8 @@ impl Client {
         push: &Push,
     ) -> Result<PushReceipt, SyncError> {
         let url = format!("{}/v1/devices/{device}/events", self.base);
-        self.send(self.http.post(url).json_body(push)?, Some(token))
+        // A push is idempotent on the server (device, seq, hash): safe to repeat.
+        self.retrying(|| Ok(self.http.post(&url).json_body(push)?), token)
             .await
     }
 
@@ -86,7 +123,27 @@ impl Client {
             "{}/v1/devices/{device}/server-events?after={after}",
             self.base
         );
-        self.send(self.http.get(url), Some(token)).await
+        self.retrying(|| Ok(self.http.get(&url)), token).await
+    }
+
+    /// Sends a request that is safe to repeat, retrying while nothing proves delivery (or the
+    /// centre says it is unavailable). Enrolment is not retried: its code is spent.
+    async fn retrying<T: DeserializeOwned>(
+        &self,
+        request: impl Fn() -> Result<reqwest::RequestBuilder, SyncError>,
+        token: &str,
+    ) -> Result<T, SyncError> {
+        let mut attempt = 1;
+        loop {
+            match self.send(request()?, Some(token)).await {
+                Err(e) if attempt < self.retry.attempts && transient(&e) => {
+                    tracing::info!(attempt, error = %e, "sync: retrying");
+                    tokio::time::sleep(self.retry.wait(attempt)).await;
+                    attempt += 1;
+                }
+                done => return done,
+            }
+        }
     }
 
     /// Sends a request and reads the whole answer as protocol JSON of type `T` (each carries the
@@ -127,6 +184,17 @@ impl Client {
         }
         serde_json::from_slice(&body).map_err(|_| not_protocol(status, &body))
     }
+}
+
+fn transient(e: &SyncError) -> bool {
+    matches!(
+        e,
+        SyncError::NotDelivered(_)
+            | SyncError::Refused {
+                code: RefusalCode::Unavailable,
+                ..
+            }
+    )
 }
 
 /// Names what came back instead of the protocol, briefly.
@@ -182,4 +250,21 @@ pub fn tls_config(centre_ca_pem: Option<&[u8]>) -> Result<rustls::ClientConfig, 
         .map_err(|e| SyncError::Setup(e.to_string()))?
         .with_root_certificates(roots)
         .with_no_client_auth())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_double_with_jitter_within_half_and_one_and_a_half() {
+        let retry = Retry::default();
+        for n in 1..=5u32 {
+            let base = 250.0 * f64::from(1u32 << (n - 1));
+            for _ in 0..50 {
+                let wait = retry.wait(n).as_secs_f64() * 1000.0;
+                assert!((base * 0.5..=base * 1.5).contains(&wait), "{n}: {wait}");
+            }
+        }
+    }
 }
