@@ -109,7 +109,7 @@ impl Client {
     ) -> Result<PushReceipt, SyncError> {
         let url = format!("{}/v1/devices/{device}/events", self.base);
         // A push is idempotent on the server (device, seq, hash): safe to repeat.
-        self.retrying(|| Ok(self.http.post(&url).json_body(push)?), token)
+        self.retrying(|| self.http.post(&url).json_body(push), token)
             .await
     }
 
