@@ -45,6 +45,7 @@ pub fn sync(core: Arc<FieldCore>, out: &Output) -> Result<(), Failure> {
         "events_pushed": report.events_pushed,
         "acked_seq": report.acked_seq,
         "server_events_applied": report.server_events_applied,
+        "blobs_sent": report.blobs_sent,
         "requests": report.requests,
         "bytes_sent": report.bytes_sent,
         "duration_ms": report.duration_ms,

@@ -33,12 +33,9 @@ use crate::service::{Service, now_ms};
 
 /// The server's clock on every response, in ms since the epoch.
 pub const SERVER_TIME_HEADER: &str = "redshield-server-time";
-/// Bytes of a blob held (`HEAD` and `PUT` of a blob).
-pub const BLOB_RECEIVED_HEADER: &str = "redshield-blob-received";
-/// Whether a blob is held whole and verified.
-pub const BLOB_COMPLETE_HEADER: &str = "redshield-blob-complete";
-/// Sent with a blob's last chunk (`true`): verify the whole and complete it.
-pub const BLOB_FINAL_HEADER: &str = "redshield-blob-final";
+pub use redshield_core::sync::protocol::{
+    BLOB_COMPLETE_HEADER, BLOB_FINAL_HEADER, BLOB_RECEIVED_HEADER,
+};
 
 /// Routes that answer without the protocol header: probes and documentation.
 const OPEN_PATHS: &[&str] = &["/healthz", "/metrics", "/openapi.json"];

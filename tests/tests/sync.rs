@@ -274,3 +274,62 @@ async fn start_on(data: &Path, listen: std::net::SocketAddr) -> redshield_server
     .await
     .unwrap()
 }
+
+/// A small real JPEG: a colour gradient.
+fn photo(path: &Path) {
+    let (w, h) = (96u16, 64u16);
+    let pixels: Vec<u8> = (0..h)
+        .flat_map(|y| (0..w).flat_map(move |x| [x as u8 * 2, y as u8 * 3, 128]))
+        .collect();
+    let mut out = Vec::new();
+    jpeg_encoder::Encoder::new(&mut out, 85)
+        .encode(&pixels, w, h, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    std::fs::write(path, out).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn evidence_blobs_arrive_byte_identical_and_are_never_sent_twice() {
+    use redshield_core::api::{EvidenceKind, NewEvidence};
+    let centre = Centre::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let phone = device(dir.path(), "李明");
+    let case = phone.open_case(complaint("王芳")).unwrap();
+    let jpeg = dir.path().join("goods.jpg");
+    photo(&jpeg);
+    let evidence = phone
+        .add_evidence(NewEvidence {
+            case_id: case.id,
+            path: jpeg.display().to_string(),
+            kind: EvidenceKind::Goods,
+            note: None,
+            caption: false,
+            place: None,
+            place_time_ms: None,
+        })
+        .unwrap();
+    enrol(&centre, &phone).await;
+
+    let report = phone.clone().sync().await.unwrap();
+    // A photo this small has the same bytes as display copy and thumbnail: one blob.
+    let names: std::collections::BTreeSet<String> = [
+        Some(evidence.sha256.clone()),
+        evidence.display.as_ref().map(|d| d.sha256.clone()),
+        evidence.thumbnail.as_ref().map(|d| d.sha256.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    assert_eq!(report.blobs_sent as usize, names.len());
+    for sha in &names {
+        let held = centre.data.path().join("blobs").join(&sha[..2]).join(sha);
+        let mine = std::fs::read(phone.blob_path(sha.clone()).unwrap()).unwrap();
+        assert_eq!(
+            std::fs::read(held).unwrap(),
+            mine,
+            "blob {sha} byte-identical"
+        );
+    }
+    let again = phone.clone().sync().await.unwrap();
+    assert_eq!((again.blobs_sent, again.bytes_sent), (0, 0));
+}

@@ -183,3 +183,18 @@ impl Device {
         Ok(applied)
     }
 }
+
+impl Device {
+    /// Blobs the centre has not confirmed, with their files.
+    pub fn unsent_blobs(&self) -> Result<Vec<(Digest, std::path::PathBuf)>> {
+        let blobs = self.blobs();
+        Ok(crate::sync::blobs::unsent(&self.store.conn)?
+            .into_iter()
+            .map(|sha| (sha, blobs.path(&sha)))
+            .collect())
+    }
+
+    pub fn blob_confirmed(&self, sha256: &Digest) -> Result<()> {
+        crate::sync::blobs::mark_sent(&self.store.conn, sha256, self.now_ms()?)
+    }
+}

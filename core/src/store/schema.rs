@@ -302,6 +302,14 @@ const STEPS: &[M<'static>] = &[
         );",
     )
     .down("DROP TABLE sync_state;"),
+    // 12: blobs the centre confirmed holding whole (never sent again).
+    M::up(
+        "CREATE TABLE blobs_sent (
+            sha256     TEXT PRIMARY KEY,
+            sent_at_ms INTEGER NOT NULL
+        ) WITHOUT ROWID;",
+    )
+    .down("DROP TABLE blobs_sent;"),
 ];
 
 /// Steps that create or change projection tables: a store upgraded across one of them replays

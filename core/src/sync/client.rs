@@ -10,9 +10,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
+use crate::events::Digest;
 use crate::sync::protocol::{
-    EnrolRequest, Enrolled, ErrorBody, PROTOCOL, PROTOCOL_HEADER, Push, PushReceipt, RefusalCode,
-    ServerEvents,
+    BLOB_COMPLETE_HEADER, BLOB_FINAL_HEADER, BLOB_RECEIVED_HEADER, BlobReceipt, EnrolRequest,
+    Enrolled, ErrorBody, PROTOCOL, PROTOCOL_HEADER, Push, PushReceipt, RefusalCode, ServerEvents,
 };
 
 /// Why a request did not deliver.
@@ -97,7 +98,7 @@ impl Client {
 
     pub async fn enrol(&self, request: &EnrolRequest) -> Result<Enrolled, SyncError> {
         let url = format!("{}/v1/enrol", self.base);
-        self.send(self.http.post(url).json_body(request)?, None)
+        self.send(self.http.post(url).json_body(request)?, None, false)
             .await
     }
 
@@ -126,6 +127,61 @@ impl Client {
         self.retrying(|| Ok(self.http.get(&url)), token).await
     }
 
+    /// How much of a blob the centre holds: (bytes, complete). Nothing held is (0, false).
+    pub async fn blob_held(&self, token: &str, sha256: &Digest) -> Result<(u64, bool), SyncError> {
+        let url = format!("{}/v1/blobs/{sha256}", self.base);
+        let response = self
+            .http
+            .head(url)
+            .header(PROTOCOL_HEADER, PROTOCOL.to_string())
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(|e| SyncError::NotDelivered(e.to_string()))?;
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        match response.status().as_u16() {
+            404 => Ok((0, false)),
+            401 | 403 => Err(SyncError::Refused {
+                code: RefusalCode::Unauthorized,
+                message: "the centre does not take this device's token".into(),
+            }),
+            200 => {
+                let received = header(BLOB_RECEIVED_HEADER).and_then(|v| v.parse().ok());
+                let complete = header(BLOB_COMPLETE_HEADER).map(|v| v == "true");
+                received.zip(complete).ok_or_else(|| {
+                    SyncError::NotDelivered("a 200 without the centre's blob headers".into())
+                })
+            }
+            other => Err(SyncError::NotDelivered(format!(
+                "HEAD of a blob: HTTP {other}"
+            ))),
+        }
+    }
+
+    /// Sends one chunk of a blob at `offset`; `last` asks the centre to verify the whole. A
+    /// receipt whose `received` differs from `offset + chunk` says where to resume.
+    pub async fn put_blob_chunk(
+        &self,
+        token: &str,
+        sha256: &Digest,
+        offset: u64,
+        chunk: &[u8],
+        last: bool,
+    ) -> Result<BlobReceipt, SyncError> {
+        let url = format!("{}/v1/blobs/{sha256}?offset={offset}", self.base);
+        let mut request = self.http.put(url).body(chunk.to_vec());
+        if last {
+            request = request.header(BLOB_FINAL_HEADER, "true");
+        }
+        self.send(request, Some(token), true).await
+    }
+
     /// Sends a request that is safe to repeat, retrying while nothing proves delivery (or the
     /// centre says it is unavailable). Enrolment is not retried: its code is spent.
     async fn retrying<T: DeserializeOwned>(
@@ -135,7 +191,7 @@ impl Client {
     ) -> Result<T, SyncError> {
         let mut attempt = 1;
         loop {
-            match self.send(request()?, Some(token)).await {
+            match self.send(request()?, Some(token), false).await {
                 Err(e) if attempt < self.retry.attempts && transient(&e) => {
                     tracing::info!(attempt, error = %e, "sync: retrying");
                     tokio::time::sleep(self.retry.wait(attempt)).await;
@@ -152,6 +208,7 @@ impl Client {
         &self,
         request: reqwest::RequestBuilder,
         token: Option<&str>,
+        conflict_is_answer: bool,
     ) -> Result<T, SyncError> {
         let mut request = request.header(PROTOCOL_HEADER, PROTOCOL.to_string());
         if let Some(token) = token {
@@ -174,7 +231,9 @@ impl Client {
                 stamp.protocol
             )));
         }
-        if !status.is_success() {
+        let answered =
+            status.is_success() || (conflict_is_answer && status == reqwest::StatusCode::CONFLICT);
+        if !answered {
             let refusal: ErrorBody =
                 serde_json::from_slice(&body).map_err(|_| not_protocol(status, &body))?;
             return Err(SyncError::Refused {

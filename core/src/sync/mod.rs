@@ -2,6 +2,7 @@
 //! outbox), and the checks the server makes of what it receives — the same code on both
 //! sides, so they agree by construction.
 
+pub mod blobs;
 pub mod client;
 pub mod events;
 pub mod protocol;

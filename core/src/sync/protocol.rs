@@ -29,6 +29,14 @@ pub const PROTOCOL: u32 = 1;
 pub const OLDEST_SUPPORTED: u32 = 1;
 /// The request header naming the client's protocol version.
 pub const PROTOCOL_HEADER: &str = "redshield-protocol";
+/// Bytes of a blob the centre holds (`HEAD` and `PUT` of a blob).
+pub const BLOB_RECEIVED_HEADER: &str = "redshield-blob-received";
+/// Whether the centre holds a blob whole and verified.
+pub const BLOB_COMPLETE_HEADER: &str = "redshield-blob-complete";
+/// Sent with a blob's last chunk (`true`): verify the whole and complete it.
+pub const BLOB_FINAL_HEADER: &str = "redshield-blob-final";
+/// The size of the chunks a device uploads a blob in.
+pub const BLOB_CHUNK_BYTES: usize = 1024 * 1024;
 /// Events per push request (the client batches; the server refuses more).
 pub const MAX_EVENTS_PER_PUSH: usize = 500;
 /// The largest request body the server reads (a push of 500 fix batches fits well within).

@@ -1,0 +1,57 @@
+//! Which blobs a device still owes the centre: every blob its events name — evidence originals
+//! and their copies, signature strokes and images — that the centre has not confirmed holding
+//! whole. Confirmed blobs are never sent again.
+
+use rusqlite::{Connection, params};
+
+use crate::documents::state::State;
+use crate::error::{Error, Result};
+use crate::events::Digest;
+use crate::evidence::events::EvidenceCaptured;
+
+/// Blobs named by the device's records and not yet confirmed, oldest record first.
+pub fn unsent(conn: &Connection) -> Result<Vec<Digest>> {
+    let mut named = Vec::new();
+    for body in column(conn, "SELECT body FROM evidence ORDER BY seq")? {
+        let e: EvidenceCaptured = parse(&body)?;
+        named.push(e.original.sha256);
+        named.extend(e.display.iter().chain(&e.thumbnail).map(|d| d.sha256));
+    }
+    for state in column(
+        conn,
+        "SELECT state FROM documents ORDER BY opened_at_ms, id",
+    )? {
+        let s: State = parse(&state)?;
+        for g in &s.signatures {
+            named.extend([g.strokes_sha256, g.image_sha256]);
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut sent = conn.prepare_cached("SELECT 1 FROM blobs_sent WHERE sha256 = ?1")?;
+    let mut out = Vec::new();
+    for sha in named {
+        if seen.insert(sha) && !sent.exists([sha.to_hex()])? {
+            out.push(sha);
+        }
+    }
+    Ok(out)
+}
+
+pub fn mark_sent(conn: &Connection, sha256: &Digest, at_ms: i64) -> Result<()> {
+    conn.prepare_cached("INSERT OR IGNORE INTO blobs_sent (sha256, sent_at_ms) VALUES (?1, ?2)")?
+        .execute(params![sha256.to_hex(), at_ms])?;
+    Ok(())
+}
+
+fn column(conn: &Connection, sql: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T> {
+    serde_json::from_str(json).map_err(|e| Error::Corrupt {
+        seq: 0,
+        reason: format!("a projected record: {e}"),
+    })
+}
