@@ -6,7 +6,7 @@ mod common;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
-use common::{Centre, Phone, assert_server_time, json, refusal};
+use common::{Centre, Phone, assert_server_time, exchange, json, refusal};
 use redshield_core::events::Digest;
 use redshield_core::sync::protocol::{
     BlobReceipt, MAX_BODY_BYTES, MAX_EVENTS_PER_PUSH, PROTOCOL_HEADER, Push,
@@ -118,38 +118,24 @@ async fn tokens_are_checked_and_bound_to_their_device() {
     let path = Centre::events_path(&phone);
     let push = phone.outbox(0);
 
-    let (status, body) = json(
-        centre
-            .request(Method::POST, &path)
-            .json(&push)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = exchange(centre.request(Method::POST, &path).json(&push)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(refusal(&body).0, "unauthorized");
 
-    let (status, body) = json(
+    let (status, body) = exchange(
         centre
             .authed(Method::POST, &path, &"f".repeat(64))
-            .json(&push)
-            .send()
-            .await
-            .unwrap(),
+            .json(&push),
     )
     .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(refusal(&body).0, "unauthorized");
 
     // Another device's token on this device's path: forbidden, for pushes and pulls.
-    let (status, body) = json(
+    let (status, body) = exchange(
         centre
             .authed(Method::POST, &path, other.token())
-            .json(&push)
-            .send()
-            .await
-            .unwrap(),
+            .json(&push),
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -158,14 +144,7 @@ async fn tokens_are_checked_and_bound_to_their_device() {
         "/v1/devices/{}/server-events?after=0",
         phone.device.device_id()
     );
-    let (status, _) = json(
-        centre
-            .authed(Method::GET, &pull, other.token())
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) = exchange(centre.authed(Method::GET, &pull, other.token())).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // Blobs need a token too.
@@ -189,13 +168,10 @@ async fn tokens_are_checked_and_bound_to_their_device() {
             .await
             .unwrap()
     );
-    let (status, body) = json(
+    let (status, body) = exchange(
         centre
             .authed(Method::POST, &path, phone.token())
-            .json(&push)
-            .send()
-            .await
-            .unwrap(),
+            .json(&push),
     )
     .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -244,14 +220,11 @@ async fn oversized_and_malformed_bodies_are_refused_with_an_error_body() {
         r#"{"events": [], "vault": [], "extra": 1}"#.to_string(),
         String::new(),
     ] {
-        let (status, body) = json(
+        let (status, body) = exchange(
             centre
                 .authed(Method::POST, &path, phone.token())
                 .header("content-type", "application/json")
-                .body(bad.clone())
-                .send()
-                .await
-                .unwrap(),
+                .body(bad.clone()),
         )
         .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
@@ -259,15 +232,7 @@ async fn oversized_and_malformed_bodies_are_refused_with_an_error_body() {
         assert_eq!(code, "bad_request");
         assert!(message.contains("not a valid push"), "{message}");
     }
-    let (status, body) = json(
-        centre
-            .request(Method::POST, "/v1/enrol")
-            .body("[]")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = exchange(centre.request(Method::POST, "/v1/enrol").body("[]")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(refusal(&body).0, "bad_request");
 
@@ -282,34 +247,17 @@ async fn oversized_and_malformed_bodies_are_refused_with_an_error_body() {
     assert!(refusal(&body).1.contains("at most 500 events"), "{body}");
 
     // Routes and methods that do not exist answer in the same shape.
-    let (status, body) = json(
-        centre
-            .request(Method::GET, "/v1/nothing")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = exchange(centre.request(Method::GET, "/v1/nothing")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(refusal(&body).0, "not_found");
-    let (status, body) = json(
-        centre
-            .request(Method::DELETE, "/v1/enrol")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = exchange(centre.request(Method::DELETE, "/v1/enrol")).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(refusal(&body).0, "bad_request");
     // A device id that is not one.
-    let (status, _) = json(
+    let (status, _) = exchange(
         centre
             .authed(Method::POST, "/v1/devices/not-a-uuid/events", phone.token())
-            .json(&phone.outbox(0))
-            .send()
-            .await
-            .unwrap(),
+            .json(&phone.outbox(0)),
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -424,7 +372,7 @@ async fn a_blob_upload_resumes_after_an_interruption_and_is_verified_whole() {
             request = request.header("redshield-blob-final", "true");
         }
         async move {
-            let (status, body) = json(request.send().await.unwrap()).await;
+            let (status, body) = exchange(request).await;
             (status, body)
         }
     };
@@ -506,7 +454,7 @@ async fn a_blob_that_does_not_hash_to_its_name_is_deleted() {
         if last {
             request = request.header("redshield-blob-final", "true");
         }
-        async move { json(request.send().await.unwrap()).await }
+        async move { exchange(request).await }
     };
     let (status, _) = put(0, b"a forged ", false).await;
     assert_eq!(status, StatusCode::OK);
@@ -543,26 +491,15 @@ async fn a_blob_that_does_not_hash_to_its_name_is_deleted() {
     assert_eq!(body["complete"], true);
 
     // Not a blob name.
-    let (status, _) = json(
+    let (status, _) = exchange(
         centre
             .authed(Method::PUT, "/v1/blobs/ABC?offset=0", phone.token())
-            .body("x")
-            .send()
-            .await
-            .unwrap(),
+            .body("x"),
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     // No offset.
-    let (status, _) = json(
-        centre
-            .authed(Method::PUT, &path, phone.token())
-            .body("x")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) = exchange(centre.authed(Method::PUT, &path, phone.token()).body("x")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
@@ -576,7 +513,7 @@ async fn metrics_count_requests_events_and_blobs() {
     centre.push_ok(&phone, &push).await;
     centre.push_ok(&phone, &push).await;
     let blob = b"evidence".to_vec();
-    let (status, _) = json(
+    let (status, _) = exchange(
         centre
             .authed(
                 Method::PUT,
@@ -584,10 +521,7 @@ async fn metrics_count_requests_events_and_blobs() {
                 phone.token(),
             )
             .header("redshield-blob-final", "true")
-            .body(blob)
-            .send()
-            .await
-            .unwrap(),
+            .body(blob),
     )
     .await;
     assert_eq!(status, StatusCode::OK);

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Centre, Phone, json, refusal};
+use common::{Centre, Phone, exchange, json, refusal};
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use redshield_core::events::{Digest, decode};
 use redshield_core::sync::protocol::{Push, ServerEventBody, ServerEvents, WireEvent};
@@ -52,13 +52,10 @@ async fn a_code_enrols_one_device_once_and_not_after_it_expires() {
         events: vec![],
         vault: vec![],
     };
-    let (status, _) = json(
+    let (status, _) = exchange(
         centre
             .authed(Method::POST, &Centre::events_path(&phone), &old)
-            .json(&empty)
-            .send()
-            .await
-            .unwrap(),
+            .json(&empty),
     )
     .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -103,15 +100,7 @@ async fn a_code_enrols_one_device_once_and_not_after_it_expires() {
     let code = centre.code().await;
     let mut impostor = first.enrol_request(&code);
     impostor.public_key = hex::encode(SigningKey::from_bytes(&[7; 32]).verifying_key().to_bytes());
-    let (status, body) = json(
-        centre
-            .request(Method::POST, "/v1/enrol")
-            .json(&impostor)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = exchange(centre.request(Method::POST, "/v1/enrol").json(&impostor)).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     let (status, _) = json(enrol(&second, &code).await.unwrap()).await;
     assert_eq!(
@@ -136,13 +125,10 @@ async fn the_admin_route_issues_codes_to_the_admin_token_only() {
             assert_eq!(mode & 0o777, 0o600, "{file}");
         }
     }
-    let (status, body) = json(
+    let (status, body) = exchange(
         centre
             .authed(Method::POST, "/v1/admin/enrolment-codes", admin.trim())
-            .json(&j!({ "ttl_seconds": 600 }))
-            .send()
-            .await
-            .unwrap(),
+            .json(&j!({ "ttl_seconds": 600 })),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -151,25 +137,16 @@ async fn the_admin_route_issues_codes_to_the_admin_token_only() {
     let now = chrono::Utc::now().timestamp_millis();
     assert!((expires - now - 600_000).abs() < 10_000);
     let mut phone = Phone::new();
-    let (status, _) = json(
+    let (status, _) = exchange(
         centre
             .request(Method::POST, "/v1/enrol")
-            .json(&phone.enrol_request(&code))
-            .send()
-            .await
-            .unwrap(),
+            .json(&phone.enrol_request(&code)),
     )
     .await;
     assert_eq!(status, StatusCode::OK);
     // No body: the default lifetime.
-    let (status, _) = json(
-        centre
-            .authed(Method::POST, "/v1/admin/enrolment-codes", admin.trim())
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) =
+        exchange(centre.authed(Method::POST, "/v1/admin/enrolment-codes", admin.trim())).await;
     assert_eq!(status, StatusCode::OK);
 
     // A device token is not the admin token; nor is nothing.
@@ -178,7 +155,7 @@ async fn the_admin_route_issues_codes_to_the_admin_token_only() {
         centre.authed(Method::POST, "/v1/admin/enrolment-codes", phone.token()),
         centre.request(Method::POST, "/v1/admin/enrolment-codes"),
     ] {
-        let (status, body) = json(request.send().await.unwrap()).await;
+        let (status, body) = exchange(request).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert_eq!(refusal(&body).0, "unauthorized");
     }
@@ -533,7 +510,7 @@ async fn server_events_are_numbered_signed_and_pulled_in_order() {
         let path = format!("/v1/devices/{id}/server-events?after={after}");
         let request = centre.authed(Method::GET, &path, phone.token());
         async move {
-            let (status, body) = json(request.send().await.unwrap()).await;
+            let (status, body) = exchange(request).await;
             assert_eq!(status, StatusCode::OK, "{body}");
             serde_json::from_value::<ServerEvents>(body).unwrap()
         }
@@ -572,17 +549,11 @@ async fn server_events_are_numbered_signed_and_pulled_in_order() {
     assert_eq!(pull(1).await.events.len(), 1);
     assert!(pull(3).await.events.is_empty());
     // No cursor: from the start.
-    let (_, body) = json(
-        centre
-            .authed(
-                Method::GET,
-                &format!("/v1/devices/{id}/server-events"),
-                phone.token(),
-            )
-            .send()
-            .await
-            .unwrap(),
-    )
+    let (_, body) = exchange(centre.authed(
+        Method::GET,
+        &format!("/v1/devices/{id}/server-events"),
+        phone.token(),
+    ))
     .await;
     assert_eq!(body["events"].as_array().unwrap().len(), 2);
 }
@@ -613,14 +584,7 @@ async fn a_restart_on_the_same_data_keeps_devices_chains_keys_and_server_events(
         "/v1/devices/{}/server-events?after=0",
         phone.device.device_id()
     );
-    let (_, body) = json(
-        centre
-            .authed(Method::GET, &path, phone.token())
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, body) = exchange(centre.authed(Method::GET, &path, phone.token())).await;
     let pulled: ServerEvents = serde_json::from_value(body).unwrap();
     assert_eq!(pulled.events, vec![event]);
     // Server seqs go on.

@@ -218,6 +218,11 @@ pub async fn start_in(dir: &Path) -> Running {
     .unwrap()
 }
 
+/// Sends a request and reads its status and JSON body.
+pub async fn exchange(request: RequestBuilder) -> (StatusCode, Value) {
+    json(request.send().await.unwrap()).await
+}
+
 /// A response's status and JSON body, after checking what every response carries: the
 /// `redshield-server-time` header, and `protocol` and `server_time_ms` in the body.
 pub async fn json(response: Response) -> (StatusCode, Value) {
