@@ -149,6 +149,64 @@ async fn a_captive_portal_proves_nothing_and_a_restarted_centre_loses_nothing() 
     assert_eq!(phone.clone().sync().await.unwrap().events_pushed, 0);
 }
 
+/// Answers every request with a well-formed push receipt for `device` that acknowledges seq 1
+/// with a hash the device never made: protocol JSON, but not proof.
+async fn lying_receipts(listener: tokio::net::TcpListener, device: String) {
+    loop {
+        let Ok((mut socket, _)) = listener.accept().await else {
+            return;
+        };
+        let device = device.clone();
+        tokio::spawn(async move {
+            let mut buf = vec![0u8; 256 * 1024];
+            let _ = socket.read(&mut buf).await;
+            let receipt = serde_json::json!({
+                "protocol": 1, "server_time_ms": chrono::Utc::now().timestamp_millis(),
+                "device_id": device, "acked_seq": 1, "acked_hash": "ab".repeat(32),
+                "stored": 1, "forks": [], "conflicts": [],
+            })
+            .to_string();
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{receipt}",
+                receipt.len()
+            );
+            let _ = socket.write_all(answer.as_bytes()).await;
+        });
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_receipt_for_an_event_the_device_never_made_is_not_taken() {
+    let mut centre = Centre::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let phone = device(dir.path(), "李明");
+    phone.open_case(complaint("王芳")).unwrap();
+    enrol(&centre, &phone).await;
+    let addr = centre.running().local_addr();
+    centre.running.take().unwrap().shutdown().await;
+    let liar = tokio::spawn(lying_receipts(
+        tokio::net::TcpListener::bind(addr).await.unwrap(),
+        phone.device_id(),
+    ));
+    match phone.clone().sync().await {
+        Err(CoreError::SyncConflict { seq: 1, .. }) => {}
+        other => panic!("a receipt with a foreign hash was taken: {other:?}"),
+    }
+    liar.abort();
+    let _ = liar.await;
+    // Nothing was marked sent: the real centre gets every event.
+    centre.running = Some(
+        redshield_server::start(redshield_server::Config {
+            data_dir: centre.data.path().to_path_buf(),
+            listen: addr,
+        })
+        .await
+        .unwrap(),
+    );
+    phone.clone().sync().await.unwrap();
+    assert_eq!(centre_log(&centre, &phone).await, device_log(dir.path()));
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_centres_events_are_checked_and_applied_in_order_once() {
     let centre = Centre::start().await;
