@@ -117,7 +117,10 @@ pub async fn push<L: Ledger>(
     let mut needed_rows: Vec<i64> = Vec::new();
     for (i, event) in push.events.iter().enumerate() {
         if let Some(checked) = judge.judge(i, event).await? {
-            for sealed in checked.body.personal_data() {
+            if let Err(reason) = &checked.body {
+                tracing::info!(device = %device.id, seq = checked.envelope.seq, event_type = %checked.envelope.event_type, %reason, "held an event this centre cannot read yet");
+            }
+            for sealed in checked.references() {
                 // A row absent from the push was purged on the device: the commitment stays.
                 let Some(row) = rows.get(&sealed.id) else {
                     continue;

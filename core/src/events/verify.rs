@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::error::Result;
 use crate::events::log::{StoredRow, for_each_row_through};
-use crate::events::{Body, Digest, decode};
+use crate::events::{Body, Digest, Envelope, decode};
 use crate::vault::{self, Lookup, Purged, Sealed};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,8 +126,7 @@ fn walk(
     Ok((expected - 1, first_break))
 }
 
-/// Checks one row against the chain so far; returns its hash and decoded body. The server
-/// runs the same check on every pushed event.
+/// Checks one row against the chain so far; returns its hash and decoded body.
 pub fn check_row(
     row: StoredRow,
     expected: u64,
@@ -135,6 +134,35 @@ pub fn check_row(
     device: Uuid,
     key: &VerifyingKey,
 ) -> std::result::Result<(Digest, Body), Break> {
+    let (hash, envelope) = check_link(&row, expected, prev, device, key)?;
+    let seq = row.seq;
+    let body =
+        Body::decode(&envelope.event_type, envelope.body_version, envelope.body).map_err(|e| {
+            Break {
+                seq,
+                reason: format!("the body does not decode: {e}"),
+            }
+        })?;
+    if body.case_id().map(|id| id.to_string()) != row.case_id {
+        return Err(Break {
+            seq,
+            reason: "the row's case does not match the signed body".into(),
+        });
+    }
+    Ok((hash, body))
+}
+
+/// Checks a row as a link of the chain — its bytes against its hash, the hash against the
+/// device's key, the envelope against the row and `prev` — without reading its body, which a
+/// centre older than the app may not know yet. Returns its hash and envelope. The server runs
+/// this on every pushed event.
+pub fn check_link(
+    row: &StoredRow,
+    expected: u64,
+    prev: Digest,
+    device: Uuid,
+    key: &VerifyingKey,
+) -> std::result::Result<(Digest, Envelope), Break> {
     let broken = |seq: u64, reason: String| Break { seq, reason };
     if row.seq != expected {
         return Err(broken(
@@ -177,13 +205,5 @@ pub fn check_row(
             "prev_hash does not link to the previous event".into(),
         ));
     }
-    let body = Body::decode(&envelope.event_type, envelope.body_version, envelope.body)
-        .map_err(|e| broken(seq, format!("the body does not decode: {e}")))?;
-    if body.case_id().map(|id| id.to_string()) != row.case_id {
-        return Err(broken(
-            seq,
-            "the row's case does not match the signed body".into(),
-        ));
-    }
-    Ok((hash, body))
+    Ok((hash, envelope))
 }

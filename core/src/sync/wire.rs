@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::events::log::StoredRow;
-use crate::events::verify::{Break, check_row};
+use crate::events::verify::{Break, check_link};
 use crate::events::{Body, Digest, Envelope, decode};
 use crate::sync::protocol::{ServerEvent, ServerEventBody, WireEvent, WireVaultRow};
 use crate::vault::{self, Sealed};
@@ -104,13 +104,27 @@ fn vault_row(conn: &Connection, id: i64) -> Result<Option<WireVaultRow>> {
 }
 
 /// A pushed event checked as the next link of `device`'s chain: its bytes against its hash,
-/// the hash against the device's key, `seq` and `prev_hash` against the chain so far, the body
-/// decoded. What the device's own verifier checks, on the server.
+/// the hash against the device's key, `seq` and `prev_hash` against the chain so far. What the
+/// device's own verifier checks, on the server — except that a body this code cannot read (a
+/// newer app's event type or version) does not refuse the event: it is held, and projected
+/// once the centre is upgraded.
 pub struct Checked {
     pub envelope: Envelope,
-    pub body: Body,
+    /// The decoded body, or why this code cannot read it.
+    pub body: std::result::Result<Body, String>,
     pub hash: Digest,
     pub signature: Vec<u8>,
+}
+
+impl Checked {
+    /// The vault rows the event commits to: from the body when it is known, else every
+    /// reference-shaped object in it (each still checked against its commitment).
+    pub fn references(&self) -> Vec<Sealed> {
+        match &self.body {
+            Ok(body) => body.personal_data(),
+            Err(_) => sealed_in(&self.envelope.body),
+        }
+    }
 }
 
 pub fn check(
@@ -128,29 +142,41 @@ pub fn check(
         .map_err(|e| broken(format!("the event does not decode: {e}")))?;
     let signature =
         hex::decode(&event.signature).map_err(|_| broken("the signature is not hex".into()))?;
-    let body = Body::decode(
-        &envelope.event_type,
-        envelope.body_version,
-        envelope.body.clone(),
-    )
-    .map_err(|e| broken(format!("the body does not decode: {e}")))?;
     let row = StoredRow {
         seq: envelope.seq,
         id: envelope.id.to_string(),
         event_type: envelope.event_type.clone(),
         body_version: envelope.body_version,
-        case_id: body.case_id().map(|id| id.to_string()),
+        case_id: None,
         canonical: event.canonical.as_bytes().to_vec(),
         hash: event.hash.0.to_vec(),
         signature: signature.clone(),
     };
-    let (hash, body) = check_row(row, expected_seq, prev, device, key)?;
+    let (hash, envelope) = check_link(&row, expected_seq, prev, device, key)?;
+    let body = Body::decode(
+        &envelope.event_type,
+        envelope.body_version,
+        envelope.body.clone(),
+    );
     Ok(Checked {
         envelope,
         body,
         hash,
         signature,
     })
+}
+
+/// Every object of the form of a `Sealed` reference (`{"id": …, "sha256": …}`) in a body.
+fn sealed_in(value: &serde_json::Value) -> Vec<Sealed> {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) if map.len() == 2 => serde_json::from_value(value.clone())
+            .map(|s| vec![s])
+            .unwrap_or_else(|_| map.values().flat_map(sealed_in).collect()),
+        Value::Object(map) => map.values().flat_map(sealed_in).collect(),
+        Value::Array(items) => items.iter().flat_map(sealed_in).collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// Whether a vault row is the one a reference commits to.
@@ -213,6 +239,19 @@ mod tests {
             hash,
             signature: hex::encode(key.sign(&hash.0).to_bytes()),
         }
+    }
+
+    #[test]
+    fn references_are_found_in_a_body_of_an_unknown_type() {
+        let digest = Digest::of(&[b"x"]);
+        let body = serde_json::json!({
+            "who": {"id": 3, "sha256": digest},
+            "list": [{"note": {"id": 4, "sha256": digest}}, {"id": 5, "label": "not one"}],
+            "pair": {"a": 1, "b": 2},
+        });
+        let mut ids: Vec<i64> = sealed_in(&body).iter().map(|s| s.id).collect();
+        ids.sort();
+        assert_eq!(ids, [3, 4]);
     }
 
     #[test]
