@@ -302,7 +302,7 @@ async fn blob_put<L: Ledger>(
     query: Result<Query<OffsetQuery>, QueryRejection>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    device_of(&service, request.headers()).await?;
+    let device = device_of(&service, request.headers()).await?;
     let sha = blob_name(&sha)?;
     let Query(OffsetQuery { offset }) = query.map_err(|e| {
         ApiError::bad_request(format!("the query needs ?offset=N: {}", e.body_text()))
@@ -314,12 +314,17 @@ async fn blob_put<L: Ledger>(
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
     let chunk = read_body(request).await?;
     match service.put_chunk(sha, offset, chunk, last).await? {
-        ChunkOutcome::Held(state) => Ok((
-            StatusCode::OK,
-            blob_headers(state),
-            axum::Json(blob_receipt(sha, state)),
-        )
-            .into_response()),
+        ChunkOutcome::Held(state) => {
+            if state.complete {
+                service.blob_arrived(&device).await;
+            }
+            Ok((
+                StatusCode::OK,
+                blob_headers(state),
+                axum::Json(blob_receipt(sha, state)),
+            )
+                .into_response())
+        }
         ChunkOutcome::WrongOffset { held } => {
             // The client resumes from the receipt: where the held bytes end.
             let state = BlobState {

@@ -16,6 +16,7 @@ pub mod ledger;
 pub mod metrics;
 pub mod openapi;
 pub mod push;
+pub mod replicas;
 pub mod service;
 pub mod sqlite;
 
@@ -86,6 +87,7 @@ pub async fn start_with<L: Ledger>(config: Config, ledger: L) -> Result<Running<
         admin,
         data_dir: config.data_dir.clone(),
         metrics: Metrics::default(),
+        replicas: replicas::Replicas::new(&config.data_dir),
         device_locks: Default::default(),
         blob_locks: Default::default(),
     });
@@ -178,6 +180,11 @@ impl<L: Ledger> Running<L> {
     /// The storage, for inspection (forks, held events).
     pub fn ledger(&self) -> &L {
         &self.service.ledger
+    }
+
+    /// The centre's replicas of the devices' stores (its projections).
+    pub fn replicas(&self) -> &replicas::Replicas {
+        &self.service.replicas
     }
 
     /// Where the admin token is kept.

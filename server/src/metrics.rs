@@ -16,6 +16,10 @@ pub struct Metrics {
     pub blobs_completed: AtomicU64,
     pub blob_bytes_received: AtomicU64,
     pub server_events: AtomicU64,
+    pub events_unreadable: AtomicU64,
+    pub replica_failures: AtomicU64,
+    pub evidence_intact: AtomicU64,
+    pub evidence_not_intact: AtomicU64,
 }
 
 impl Metrics {
@@ -44,7 +48,7 @@ impl Metrics {
                 );
             }
         }
-        let counters: [(&str, &str, &AtomicU64); 7] = [
+        let counters: [(&str, &str, &AtomicU64); 11] = [
             (
                 "redshield_events_stored_total",
                 "Device events newly stored in their chain.",
@@ -79,6 +83,26 @@ impl Metrics {
                 "redshield_server_events_total",
                 "Server events published.",
                 &self.server_events,
+            ),
+            (
+                "redshield_events_unreadable_total",
+                "Events held but not projected: of a type this centre cannot read yet.",
+                &self.events_unreadable,
+            ),
+            (
+                "redshield_replica_failures_total",
+                "Catch-ups of a device's replica that failed (retried on the next push).",
+                &self.replica_failures,
+            ),
+            (
+                "redshield_evidence_intact_total",
+                "Evidence the verifier found intact on ingest.",
+                &self.evidence_intact,
+            ),
+            (
+                "redshield_evidence_not_intact_total",
+                "Evidence the verifier found not intact on ingest.",
+                &self.evidence_not_intact,
             ),
         ];
         for (name, help, value) in counters {

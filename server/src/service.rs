@@ -18,6 +18,8 @@ use crate::keys::{AdminToken, CentreKey, random};
 use crate::ledger::{DeviceRecord, EnrolRefusal, Ledger, LedgerError, NewDevice};
 use crate::metrics::Metrics;
 use crate::push::{self, KeyedLocks};
+use crate::replicas::Replicas;
+use redshield_core::evidence::verify::EvidenceReport;
 
 /// Server events per pull.
 pub const MAX_SERVER_EVENTS_PER_PULL: usize = 500;
@@ -47,6 +49,7 @@ pub struct Service<L> {
     pub admin: AdminToken,
     pub data_dir: PathBuf,
     pub metrics: Metrics,
+    pub replicas: Replicas,
     pub(crate) device_locks: KeyedLocks<Uuid>,
     pub(crate) blob_locks: KeyedLocks<Digest>,
 }
@@ -193,8 +196,12 @@ impl<L: Ledger> Service<L> {
     ) -> Result<PushReceipt, ApiError> {
         let outcome = self
             .device_locks
-            .run(device.id, || {
-                push::push(&self.ledger, device, request, now_ms())
+            .run(device.id, || async {
+                let outcome = push::push(&self.ledger, device, request, now_ms()).await?;
+                if outcome.stored_events > 0 {
+                    self.project(device).await;
+                }
+                Ok::<_, push::PushError>(outcome)
             })
             .await?;
         Metrics::add(&self.metrics.events_stored, outcome.stored_events.into());
@@ -218,6 +225,47 @@ impl<L: Ledger> Service<L> {
             forks: outcome.forks,
             conflicts: Vec::new(),
         })
+    }
+
+    /// Brings the device's replica up to its chain. A failure leaves the push stored and
+    /// acknowledged (the ledger is the record); the next push retries.
+    async fn project(&self, device: &DeviceRecord) {
+        match self.replicas.catch_up(&self.ledger, device, now_ms()).await {
+            Ok(caught) => {
+                Metrics::add(&self.metrics.events_unreadable, caught.unreadable);
+                self.count_verdicts(&caught.verdicts);
+            }
+            Err(e) => {
+                Metrics::add(&self.metrics.replica_failures, 1);
+                tracing::error!(device = %device.id, error = %e, "replica not brought up to date");
+            }
+        }
+    }
+
+    /// After a blob of `device` arrives whole: verifies the evidence it completes.
+    pub async fn blob_arrived(&self, device: &DeviceRecord) {
+        let verified = self
+            .device_locks
+            .run(device.id, || self.replicas.verify(device, now_ms()))
+            .await;
+        match verified {
+            Ok(verdicts) => self.count_verdicts(&verdicts),
+            Err(e) => {
+                Metrics::add(&self.metrics.replica_failures, 1);
+                tracing::error!(device = %device.id, error = %e, "evidence not verified");
+            }
+        }
+    }
+
+    fn count_verdicts(&self, verdicts: &[EvidenceReport]) {
+        for report in verdicts {
+            if report.intact {
+                Metrics::add(&self.metrics.evidence_intact, 1);
+            } else {
+                Metrics::add(&self.metrics.evidence_not_intact, 1);
+                tracing::warn!(evidence = %report.evidence_id, checks = ?report.checks, "evidence failed verification on ingest");
+            }
+        }
     }
 
     pub async fn pull(&self, device: Uuid, after: u64) -> Result<ServerEvents, ApiError> {

@@ -7,12 +7,16 @@ use std::sync::Arc;
 
 use common::{Centre, Phone};
 use ed25519_dalek::SigningKey;
+use redshield_core::api::{EvidenceKind, FieldCore, NewEvidence, Step};
+use redshield_core::cases::Case;
 use redshield_core::events::{Digest, Envelope, SealedEvent, decode};
 use redshield_core::platform::Platform;
 use redshield_core::sync::protocol::{Push, WireEvent, WireVaultRow};
 use redshield_core::vault;
 use redshield_e2e::PhonePlatform;
+use redshield_e2e::{complaint, photo};
 use redshield_server::Ledger;
+use redshield_server::replicas::Replicas;
 use serde_json::json;
 
 /// The device's own signing key, unwrapped as its keystore would.
@@ -98,4 +102,111 @@ async fn an_event_of_a_newer_app_is_held_not_refused_and_its_vault_row_still_che
     assert_eq!(held[0].hash, Digest::of(&[event.canonical.as_bytes()]));
     let vault = centre.running().ledger().vault_rows(id).await.unwrap();
     assert!(vault.contains(&row), "the newer event's vault row is kept");
+    // Held in the centre's replica too, listed as not projected until the centre is upgraded.
+    let unreadable = centre
+        .running()
+        .replicas()
+        .read(id, |r| r.unreadable())
+        .await
+        .unwrap();
+    assert_eq!(unreadable.len(), 1);
+    assert_eq!(unreadable[0].0, phone.head_seq() + 1);
+    assert!(
+        unreadable[0].1.contains("VehicleInspected"),
+        "{unreadable:?}"
+    );
+}
+
+/// The centre's reading of a case, with the core's own code on its replica of the device.
+async fn centre_case(centre: &Centre, device: uuid::Uuid, case: &str) -> Case {
+    let case = case.to_string();
+    centre
+        .running()
+        .replicas()
+        .read(device, move |r| {
+            redshield_core::cases::read::get(r.conn(), &case)
+        })
+        .await
+        .unwrap()
+}
+
+async fn enrol_core(centre: &Centre, core: &Arc<FieldCore>) {
+    core.clone()
+        .enrol(centre.base.clone(), centre.code().await, None)
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_centre_projects_each_case_as_its_owner_does_and_verifies_evidence_on_ingest() {
+    let centre = Centre::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let phone = redshield_e2e::device(dir.path(), "李明");
+    let accepted = phone.open_case(complaint("王芳")).unwrap();
+    let other = phone.open_case(complaint("赵强")).unwrap();
+    phone
+        .take_step(
+            accepted.id.clone(),
+            Step::Accept,
+            Some("当场受理".into()),
+            None,
+        )
+        .unwrap();
+    let jpeg = dir.path().join("receipt.jpg");
+    photo(&jpeg);
+    let evidence = phone
+        .add_evidence(NewEvidence {
+            case_id: accepted.id.clone(),
+            path: jpeg.display().to_string(),
+            kind: EvidenceKind::Goods,
+            note: Some("购物小票".into()),
+            caption: false,
+            place: None,
+            place_time_ms: None,
+        })
+        .unwrap();
+    enrol_core(&centre, &phone).await;
+    phone.clone().sync().await.unwrap();
+
+    let id = uuid::Uuid::parse_str(&phone.device_id()).unwrap();
+    for case in [&accepted, &other] {
+        let mine = phone.get_case(case.id.clone()).unwrap();
+        assert_eq!(centre_case(&centre, id, &case.id).await, mine);
+    }
+    let verdict = centre
+        .running()
+        .replicas()
+        .read(id, {
+            let evidence = evidence.id.clone();
+            move |r| r.evidence_verdict(&evidence)
+        })
+        .await
+        .unwrap()
+        .expect("verified once its blobs arrived");
+    assert!(verdict.intact, "{verdict:?}");
+    let codes: Vec<&str> = verdict.checks.iter().map(|c| c.code.as_str()).collect();
+    assert!(codes.contains(&"original.hash.match"), "{codes:?}");
+
+    // Derived, not the record: a new replica made from the ledger alone reads the same.
+    phone
+        .take_step(other.id.clone(), Step::Accept, None, None)
+        .unwrap();
+    phone.clone().sync().await.unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let rebuilt = Replicas::new(elsewhere.path());
+    let ledger = centre.running().ledger();
+    let record = ledger.device(id).await.unwrap().unwrap();
+    let caught = rebuilt.catch_up(ledger, &record, 0).await.unwrap();
+    assert_eq!(caught.events, ledger.head(id).await.unwrap().seq);
+    for case in [&accepted, &other] {
+        let mine = phone.get_case(case.id.clone()).unwrap();
+        let case = case.id.clone();
+        let theirs = rebuilt
+            .read(id, move |r| {
+                redshield_core::cases::read::get(r.conn(), &case)
+            })
+            .await
+            .unwrap();
+        assert_eq!(theirs, mine);
+    }
 }

@@ -84,3 +84,16 @@ pub fn complaint(name: &str) -> NewCase {
         also_report: None,
     }
 }
+
+/// A small real JPEG at `path`: a colour gradient.
+pub fn photo(path: &Path) {
+    let (w, h) = (96u16, 64u16);
+    let pixels: Vec<u8> = (0..h)
+        .flat_map(|y| (0..w).flat_map(move |x| [x as u8 * 2, y as u8 * 3, 128]))
+        .collect();
+    let mut out = Vec::new();
+    jpeg_encoder::Encoder::new(&mut out, 85)
+        .encode(&pixels, w, h, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    std::fs::write(path, out).unwrap();
+}

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use redshield_core::api::{CoreError, FieldCore};
 use std::time::Duration;
 
-use redshield_e2e::{complaint, device};
+use redshield_e2e::{complaint, device, photo};
 use redshield_server::Ledger;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use uuid::Uuid;
@@ -331,19 +331,6 @@ async fn start_on(data: &Path, listen: std::net::SocketAddr) -> redshield_server
     })
     .await
     .unwrap()
-}
-
-/// A small real JPEG: a colour gradient.
-fn photo(path: &Path) {
-    let (w, h) = (96u16, 64u16);
-    let pixels: Vec<u8> = (0..h)
-        .flat_map(|y| (0..w).flat_map(move |x| [x as u8 * 2, y as u8 * 3, 128]))
-        .collect();
-    let mut out = Vec::new();
-    jpeg_encoder::Encoder::new(&mut out, 85)
-        .encode(&pixels, w, h, jpeg_encoder::ColorType::Rgb)
-        .unwrap();
-    std::fs::write(path, out).unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]

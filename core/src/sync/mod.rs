@@ -6,5 +6,6 @@ pub mod blobs;
 pub mod client;
 pub mod events;
 pub mod protocol;
+pub mod replica;
 pub mod state;
 pub mod wire;

@@ -141,7 +141,11 @@ pub fn complaint(n: usize) -> NewCase {
 
 /// Every projection row, for comparing states.
 pub fn projections(device: &Device) -> Vec<String> {
-    let conn = device.connection();
+    projections_of(device.connection())
+}
+
+/// Every row of every projection table, in order: two stores' states compare as text.
+pub fn projections_of(conn: &rusqlite::Connection) -> Vec<String> {
     let mut out = Vec::new();
     for table in redshield_core::store::schema::PROJECTIONS {
         let mut stmt = conn

@@ -1,0 +1,172 @@
+//! The centre's projections: one replica of each device's store
+//! (`redshield_core::sync::replica`) in `<data>/replicas/<device id>/`, brought up to the
+//! ledger after every push, so the centre reads a case with the core's own code — exactly as
+//! its owning device does — and runs the core's evidence verifier as blobs arrive.
+//!
+//! Derived, never the record: the directory can be deleted and is rebuilt from the ledger on
+//! the next push (or `catch_up`). A replica that cannot keep up (a projection error) leaves the
+//! push stored and acknowledged; it is retried on the next one.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use ed25519_dalek::VerifyingKey;
+use redshield_core::evidence::blobs::Blobs;
+use redshield_core::evidence::verify::EvidenceReport;
+use redshield_core::sync::protocol::WireEvent;
+use redshield_core::sync::replica::Replica;
+use uuid::Uuid;
+
+use crate::ledger::{DeviceRecord, Ledger, LedgerError};
+
+/// Events read from the ledger per step of a catch-up.
+const PAGE: usize = 500;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReplicaError {
+    #[error("replica of device {device}: {source}")]
+    Core {
+        device: Uuid,
+        source: redshield_core::Error,
+    },
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error("replica task failed: {0}")]
+    Task(String),
+}
+
+/// What a catch-up did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaughtUp {
+    pub events: u64,
+    /// Events held but not projected: this centre cannot read their type yet.
+    pub unreadable: u64,
+    pub verdicts: Vec<EvidenceReport>,
+}
+
+type Shared = Arc<Mutex<Replica>>;
+
+pub struct Replicas {
+    dir: PathBuf,
+    blobs: Arc<Blobs>,
+    open: Mutex<HashMap<Uuid, Shared>>,
+}
+
+impl Replicas {
+    pub fn new(data_dir: &Path) -> Replicas {
+        Replicas {
+            dir: data_dir.join("replicas"),
+            blobs: Arc::new(Blobs::in_store(data_dir)),
+            open: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Brings the replica of `device` up to what the ledger holds, then gives the evidence
+    /// verifier whatever evidence now has all its blobs. The caller serialises calls per device.
+    pub async fn catch_up<L: Ledger>(
+        &self,
+        ledger: &L,
+        device: &DeviceRecord,
+        now_ms: i64,
+    ) -> Result<CaughtUp, ReplicaError> {
+        let replica = self.replica(device.id).await?;
+        let mut caught = CaughtUp::default();
+        let mut head = self.run(device.id, &replica, |r| r.head()).await?;
+        // The device's vault rows, read once: rows are few beside events, and a row may come
+        // with a later push than the event naming it.
+        let mut vault = None;
+        loop {
+            let held = ledger.events(device.id, head, PAGE).await?;
+            let Some(last) = held.last().map(|e| e.seq) else {
+                break;
+            };
+            if vault.is_none() {
+                vault = Some(Arc::new(ledger.vault_rows(device.id).await?));
+            }
+            let rows = vault.clone().unwrap_or_default();
+            let events: Vec<WireEvent> = held
+                .into_iter()
+                .map(|e| WireEvent {
+                    canonical: e.canonical,
+                    hash: e.hash,
+                    signature: hex::encode(e.signature),
+                })
+                .collect();
+            let applied = self
+                .run(device.id, &replica, move |r| r.apply(&events, &rows))
+                .await?;
+            caught.events += applied.events;
+            caught.unreadable += applied.unreadable.len() as u64;
+            head = last;
+        }
+        caught.verdicts = self.verify(device, now_ms).await?;
+        Ok(caught)
+    }
+
+    /// Runs the evidence verifier on the device's evidence whose blobs have all arrived.
+    pub async fn verify(
+        &self,
+        device: &DeviceRecord,
+        now_ms: i64,
+    ) -> Result<Vec<EvidenceReport>, ReplicaError> {
+        let replica = self.replica(device.id).await?;
+        let key = VerifyingKey::from_bytes(&device.public_key).map_err(|_| {
+            LedgerError::Corrupt(format!(
+                "the key held for device {} is not valid",
+                device.id
+            ))
+        })?;
+        let blobs = self.blobs.clone();
+        self.run(device.id, &replica, move |r| {
+            r.verify_evidence(&blobs, &key, now_ms)
+        })
+        .await
+    }
+
+    /// Reads the replica of `device` (on the blocking pool).
+    pub async fn read<T: Send + 'static>(
+        &self,
+        device: Uuid,
+        f: impl FnOnce(&mut Replica) -> redshield_core::Result<T> + Send + 'static,
+    ) -> Result<T, ReplicaError> {
+        let replica = self.replica(device).await?;
+        self.run(device, &replica, f).await
+    }
+
+    async fn replica(&self, device: Uuid) -> Result<Shared, ReplicaError> {
+        if let Some(open) = self.lock().get(&device) {
+            return Ok(open.clone());
+        }
+        let dir = self.dir.join(device.to_string());
+        let opened = tokio::task::spawn_blocking(move || Replica::open(&dir))
+            .await
+            .map_err(|e| ReplicaError::Task(e.to_string()))?
+            .map_err(|source| ReplicaError::Core { device, source })?;
+        Ok(self
+            .lock()
+            .entry(device)
+            .or_insert_with(|| Arc::new(Mutex::new(opened)))
+            .clone())
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        device: Uuid,
+        replica: &Shared,
+        f: impl FnOnce(&mut Replica) -> redshield_core::Result<T> + Send + 'static,
+    ) -> Result<T, ReplicaError> {
+        let replica = replica.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut replica = replica.lock().unwrap_or_else(PoisonError::into_inner);
+            f(&mut replica)
+        })
+        .await
+        .map_err(|e| ReplicaError::Task(e.to_string()))?
+        .map_err(|source| ReplicaError::Core { device, source })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, Shared>> {
+        self.open.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
