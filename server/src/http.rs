@@ -17,8 +17,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, head, post};
 use redshield_core::events::Digest;
 use redshield_core::sync::protocol::{
-    BlobReceipt, EnrolRequest, ErrorBody, MAX_BODY_BYTES, OLDEST_SUPPORTED, PROTOCOL,
-    PROTOCOL_HEADER, Push, Refusal, RefusalCode,
+    BlobReceipt, EnrolRequest, Enrolled, ErrorBody, MAX_BODY_BYTES, OLDEST_SUPPORTED, PROTOCOL,
+    PROTOCOL_HEADER, Push, PushReceipt, Refusal, RefusalCode, ServerEvents,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -207,7 +207,11 @@ fn json_body<T: DeserializeOwned>(
         .map_err(|e| ApiError::bad_request(format!("the body is not a valid {what}: {e}")))
 }
 
-async fn enrol<L: Ledger>(
+#[utoipa::path(post, path = "/v1/enrol", tag = "devices",
+    summary = "Enrol a device with a one-time code issued at the centre",
+    request_body = EnrolRequest,
+    responses((status = 200, body = Enrolled, description = "the bearer token and the centre's key, to pin")))]
+pub(crate) async fn enrol<L: Ledger>(
     State(service): State<Shared<L>>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
@@ -215,7 +219,11 @@ async fn enrol<L: Ledger>(
     Ok(axum::Json(service.enrol(request).await?).into_response())
 }
 
-async fn push<L: Ledger>(
+#[utoipa::path(post, path = "/v1/devices/{device_id}/events", tag = "devices",
+    summary = "Push the events after the last acknowledged seq, with their vault rows",
+    params(("device_id" = Uuid, Path, description = "this device's id; the token must be its own")), request_body = Push, security(("bearer" = [])),
+    responses((status = 200, body = PushReceipt, description = "the head held after the push: acknowledged seq and its hash")))]
+pub(crate) async fn push<L: Ledger>(
     State(service): State<Shared<L>>,
     Path(device_id): Path<String>,
     request: Request,
@@ -227,12 +235,17 @@ async fn push<L: Ledger>(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct AfterQuery {
+pub(crate) struct AfterQuery {
     #[serde(default)]
     after: u64,
 }
 
-async fn server_events<L: Ledger>(
+#[utoipa::path(get, path = "/v1/devices/{device_id}/server-events", tag = "devices",
+    summary = "The centre's signed events for this device (or for every device) after a cursor",
+    params(("device_id" = Uuid, Path, description = "this device's id; the token must be its own"), ("after" = Option<u64>, Query, description = "the last server seq applied; 0 for all")),
+    security(("bearer" = [])),
+    responses((status = 200, body = ServerEvents, description = "up to 500 events in server order")))]
+pub(crate) async fn server_events<L: Ledger>(
     State(service): State<Shared<L>>,
     Path(device_id): Path<String>,
     headers: HeaderMap,
@@ -275,7 +288,12 @@ fn blob_receipt(sha256: Digest, state: BlobState) -> BlobReceipt {
     }
 }
 
-async fn blob_head<L: Ledger>(
+#[utoipa::path(head, path = "/v1/blobs/{sha256}", tag = "blobs",
+    summary = "How much of a blob the centre holds (headers redshield-blob-received, redshield-blob-complete)",
+    params(("sha256" = String, Path, description = "the blob's SHA-256, lowercase hex")), security(("bearer" = [])),
+    responses((status = 200, description = "bytes held; complete once verified whole"),
+        (status = 404, body = ErrorBody, description = "nothing of this blob is held")))]
+pub(crate) async fn blob_head<L: Ledger>(
     State(service): State<Shared<L>>,
     Path(sha): Path<String>,
     headers: HeaderMap,
@@ -292,11 +310,19 @@ async fn blob_head<L: Ledger>(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct OffsetQuery {
+pub(crate) struct OffsetQuery {
     offset: u64,
 }
 
-async fn blob_put<L: Ledger>(
+#[utoipa::path(put, path = "/v1/blobs/{sha256}", tag = "blobs",
+    summary = "Append a chunk where the held bytes end; the last chunk (header redshield-blob-final: true) has the whole verified",
+    params(("sha256" = String, Path, description = "the blob's SHA-256, lowercase hex"), ("offset" = u64, Query, description = "where this chunk starts"),
+        ("redshield-blob-final" = Option<bool>, Header, description = "true on the last chunk")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    security(("bearer" = [])),
+    responses((status = 200, body = BlobReceipt, description = "bytes held; complete once verified"),
+        (status = 409, body = BlobReceipt, description = "the offset is not where the held bytes end: resume at `received`")))]
+pub(crate) async fn blob_put<L: Ledger>(
     State(service): State<Shared<L>>,
     Path(sha): Path<String>,
     query: Result<Query<OffsetQuery>, QueryRejection>,
@@ -345,15 +371,15 @@ async fn blob_put<L: Ledger>(
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct CodeRequest {
+pub(crate) struct CodeRequest {
     #[serde(default)]
     ttl_seconds: Option<u64>,
 }
 
-#[derive(Serialize)]
-struct IssuedCodeBody {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct IssuedCodeBody {
     protocol: u32,
     server_time_ms: i64,
     code: String,
@@ -363,7 +389,11 @@ struct IssuedCodeBody {
 /// How long a code issued over HTTP lasts when the request does not say.
 const DEFAULT_CODE_TTL_SECONDS: u64 = 24 * 3600;
 
-async fn issue_code<L: Ledger>(
+#[utoipa::path(post, path = "/v1/admin/enrolment-codes", tag = "admin",
+    summary = "Issue a one-time enrolment code (admin token); valid 24 hours unless the body says",
+    request_body(content = Option<CodeRequest>), security(("bearer" = [])),
+    responses((status = 200, body = IssuedCodeBody, description = "the code, grouped for reading out, and its expiry")))]
+pub(crate) async fn issue_code<L: Ledger>(
     State(service): State<Shared<L>>,
     request: Request,
 ) -> Result<Response, ApiError> {
@@ -397,7 +427,13 @@ async fn issue_code<L: Ledger>(
     .into_response())
 }
 
-async fn healthz<L: Ledger>(State(service): State<Shared<L>>) -> Result<Response, ApiError> {
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    summary = "The server and its storage answer",
+    responses((status = 200, description = "{\"status\": \"ok\"}"),
+        (status = 503, body = ErrorBody, description = "the storage does not answer")))]
+pub(crate) async fn healthz<L: Ledger>(
+    State(service): State<Shared<L>>,
+) -> Result<Response, ApiError> {
     service.ledger.health().await?;
     Ok(axum::Json(serde_json::json!({
         "status": "ok",
@@ -407,7 +443,10 @@ async fn healthz<L: Ledger>(State(service): State<Shared<L>>) -> Result<Response
     .into_response())
 }
 
-async fn metrics<L: Ledger>(State(service): State<Shared<L>>) -> Response {
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    summary = "Counters in the Prometheus text format",
+    responses((status = 200, content_type = "text/plain", body = String)))]
+pub(crate) async fn metrics<L: Ledger>(State(service): State<Shared<L>>) -> Response {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         service.metrics.render(),
@@ -419,6 +458,12 @@ async fn not_found() -> ApiError {
     ApiError::not_found("no such route in protocol v1")
 }
 
-async fn openapi() -> Response {
-    axum::Json(crate::openapi::document()).into_response()
+#[utoipa::path(get, path = "/openapi.json", tag = "operations",
+    summary = "This document", responses((status = 200, description = "OpenAPI 3.1")))]
+pub(crate) async fn openapi() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        crate::openapi::document(),
+    )
+        .into_response()
 }

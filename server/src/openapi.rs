@@ -1,135 +1,179 @@
-//! `/openapi.json`: the routes of protocol v1, for people and tools. The JSON shapes are defined
-//! by `redshield_core::sync::protocol`; this names them.
+//! `/openapi.json`: generated (utoipa) from the handlers' annotations in `http` and the
+//! protocol types of `redshield_core::sync::protocol`, so it cannot drift from either. The
+//! committed copy, `docs/openapi.json`, is checked against it by a test.
 
 use redshield_core::sync::protocol::{
-    MAX_BODY_BYTES, MAX_EVENTS_PER_PUSH, PROTOCOL, PROTOCOL_HEADER,
+    BlobReceipt, EnrolRequest, Enrolled, ErrorBody, MAX_BODY_BYTES, MAX_EVENTS_PER_PUSH, PROTOCOL,
+    PROTOCOL_HEADER, Push, PushReceipt, Refusal, RefusalCode, ServerEvent, ServerEventBody,
+    ServerEvents, WireEvent, WireVaultRow,
 };
-use serde_json::{Value, json};
+use utoipa::openapi::path::{Operation, Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ObjectBuilder, RefOr, Required, ResponseBuilder, Type};
+use utoipa::{Modify, OpenApi, ToSchema};
 
-fn json_response(schema: &str, description: &str) -> Value {
-    json!({
-        "description": description,
-        "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } }
-    })
-}
+use crate::http;
 
-fn errors() -> Value {
-    json!({
-        "400": json_response("ErrorBody", "malformed or breaking the protocol: nothing stored (bad_request, bad_code)"),
-        "401": json_response("ErrorBody", "no valid token (unauthorized)"),
-        "403": json_response("ErrorBody", "a token of another device (forbidden)"),
-        "413": json_response("ErrorBody", "body too large (too_large)"),
-        "426": json_response("ErrorBody", "protocol too old or not named: update the app (update_app)"),
-        "503": json_response("ErrorBody", "storage unavailable: try again (unavailable)")
-    })
-}
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Redshield centre"),
+    paths(
+        http::enrol,
+        http::push,
+        http::server_events,
+        http::blob_head,
+        http::blob_put,
+        http::issue_code,
+        http::healthz,
+        http::metrics,
+        http::openapi
+    ),
+    components(schemas(
+        EnrolRequest,
+        Enrolled,
+        Push,
+        WireEvent,
+        WireVaultRow,
+        PushReceipt,
+        ServerEvents,
+        ServerEvent,
+        ServerEventBody,
+        BlobReceipt,
+        ErrorBody,
+        Refusal,
+        RefusalCode
+    )),
+    modifiers(&Protocol)
+)]
+struct ApiDoc;
 
-fn with_errors(mut responses: Value) -> Value {
-    if let (Some(map), Value::Object(errors)) = (responses.as_object_mut(), errors()) {
-        for (k, v) in errors {
-            map.entry(k).or_insert(v);
+/// What every protocol route shares, added in one place: the version header, the bearer
+/// scheme, and the refusals any of them may answer with.
+struct Protocol;
+
+/// The refusals every protocol route may answer with, each an `ErrorBody`.
+const REFUSALS: &[(&str, &str)] = &[
+    (
+        "400",
+        "malformed or breaking the protocol: nothing stored (bad_request, bad_code)",
+    ),
+    ("401", "no valid token (unauthorized)"),
+    ("403", "a token of another device (forbidden)"),
+    ("413", "body too large (too_large)"),
+    (
+        "426",
+        "protocol too old or not named: update the app (update_app)",
+    ),
+    ("503", "storage unavailable: try again (unavailable)"),
+];
+
+impl Modify for Protocol {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        api.info.version = PROTOCOL.to_string();
+        api.info.description = Some(format!(
+            "Sync protocol v{PROTOCOL}. Every request under /v1 names its version in the \
+             `{PROTOCOL_HEADER}` header. Every JSON response carries `protocol` and \
+             `server_time_ms`; every response the header `redshield-server-time`. Bodies up to \
+             {MAX_BODY_BYTES} bytes; pushes up to {MAX_EVENTS_PER_PUSH} events. Delivery is \
+             proven by a receipt's content (the acknowledged seq and its hash), never by a \
+             status code."
+        ));
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        for (path, item) in api.paths.paths.iter_mut() {
+            if !path.starts_with("/v1/") {
+                continue;
+            }
+            let operations = [&mut item.get, &mut item.post, &mut item.put, &mut item.head];
+            for operation in operations.into_iter().flatten() {
+                add_protocol(operation);
+            }
         }
     }
-    responses
 }
 
-fn opaque(name: &str) -> Value {
-    json!({
-        "type": "object",
-        "description": format!("`redshield_core::sync::protocol::{name}`")
-    })
-}
-
-pub fn document() -> Value {
-    let protocol_header = json!({
-        "name": PROTOCOL_HEADER, "in": "header", "required": true,
-        "schema": { "type": "integer", "minimum": 1 }
-    });
-    let device_id = json!({
-        "name": "device_id", "in": "path", "required": true,
-        "schema": { "type": "string", "format": "uuid" }
-    });
-    let sha256 = json!({
-        "name": "sha256", "in": "path", "required": true,
-        "schema": { "type": "string", "pattern": "^[0-9a-f]{64}$" }
-    });
-    json!({
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Redshield centre",
-            "version": PROTOCOL.to_string(),
-            "description": format!(
-                "Sync protocol v{PROTOCOL}. Every request except /healthz, /metrics and /openapi.json names \
-                 its version in the `{PROTOCOL_HEADER}` header. Every JSON response carries `protocol` and \
-                 `server_time_ms`; every response the header `redshield-server-time`. Bodies up to \
-                 {MAX_BODY_BYTES} bytes; pushes up to {MAX_EVENTS_PER_PUSH} events."
+fn add_protocol(operation: &mut Operation) {
+    operation
+        .parameters
+        .get_or_insert_with(Vec::new)
+        .insert(0, protocol_header());
+    for (status, description) in REFUSALS {
+        let response = ResponseBuilder::new()
+            .description(*description)
+            .content(
+                "application/json",
+                utoipa::openapi::ContentBuilder::new()
+                    .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                        ErrorBody::name(),
+                    ))))
+                    .build(),
             )
-        },
-        "components": {
-            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
-            "schemas": {
-                "EnrolRequest": opaque("EnrolRequest"),
-                "Enrolled": opaque("Enrolled"),
-                "Push": opaque("Push"),
-                "PushReceipt": opaque("PushReceipt"),
-                "ServerEvents": opaque("ServerEvents"),
-                "BlobReceipt": opaque("BlobReceipt"),
-                "ErrorBody": opaque("ErrorBody")
-            }
-        },
-        "paths": {
-            "/v1/enrol": { "post": {
-                "summary": "Enrol a device with a one-time code",
-                "parameters": [protocol_header],
-                "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/EnrolRequest" } } } },
-                "responses": with_errors(json!({ "200": json_response("Enrolled", "enrolled: the token and the centre key") }))
-            }},
-            "/v1/devices/{device_id}/events": { "post": {
-                "summary": "Push events after the last acknowledged seq",
-                "security": [{ "bearer": [] }],
-                "parameters": [protocol_header, device_id],
-                "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Push" } } } },
-                "responses": with_errors(json!({ "200": json_response("PushReceipt", "the head held after the push") }))
-            }},
-            "/v1/devices/{device_id}/server-events": { "get": {
-                "summary": "Server events for this device or all devices after a cursor",
-                "security": [{ "bearer": [] }],
-                "parameters": [protocol_header, device_id,
-                    { "name": "after", "in": "query", "schema": { "type": "integer", "minimum": 0 } }],
-                "responses": with_errors(json!({ "200": json_response("ServerEvents", "up to 500 events in server order") }))
-            }},
-            "/v1/blobs/{sha256}": {
-                "head": {
-                    "summary": "How much of a blob is held",
-                    "security": [{ "bearer": [] }],
-                    "parameters": [protocol_header, sha256],
-                    "responses": {
-                        "200": { "description": "headers redshield-blob-received and redshield-blob-complete" },
-                        "404": { "description": "nothing of this blob is held" }
-                    }
-                },
-                "put": {
-                    "summary": "Append a chunk at offset; header redshield-blob-final: true on the last",
-                    "security": [{ "bearer": [] }],
-                    "parameters": [protocol_header, sha256,
-                        { "name": "offset", "in": "query", "required": true, "schema": { "type": "integer", "minimum": 0 } },
-                        { "name": "redshield-blob-final", "in": "header", "schema": { "type": "boolean" } }],
-                    "requestBody": { "required": true, "content": { "application/octet-stream": {} } },
-                    "responses": with_errors(json!({
-                        "200": json_response("BlobReceipt", "bytes held; complete once verified"),
-                        "409": json_response("BlobReceipt", "the offset is not where the held bytes end: resume at `received`")
-                    }))
-                }
-            },
-            "/v1/admin/enrolment-codes": { "post": {
-                "summary": "Issue a one-time enrolment code (admin token)",
-                "security": [{ "bearer": [] }],
-                "parameters": [protocol_header],
-                "responses": with_errors(json!({ "200": { "description": "{code, expires_at_ms, protocol, server_time_ms}" } }))
-            }},
-            "/healthz": { "get": { "summary": "The server and its storage answer", "responses": { "200": { "description": "{\"status\":\"ok\"}" } } } },
-            "/metrics": { "get": { "summary": "Counters, Prometheus text format", "responses": { "200": { "description": "text/plain" } } } },
-            "/openapi.json": { "get": { "summary": "This document", "responses": { "200": { "description": "OpenAPI 3.1" } } } }
+            .build();
+        operation
+            .responses
+            .responses
+            .entry(status.to_string())
+            .or_insert(RefOr::T(response));
+    }
+}
+
+fn protocol_header() -> Parameter {
+    ParameterBuilder::new()
+        .name(PROTOCOL_HEADER)
+        .parameter_in(ParameterIn::Header)
+        .required(Required::True)
+        .description(Some("the protocol version the client speaks"))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(1)),
+        ))
+        .build()
+}
+
+/// The document, as served and committed.
+pub fn document() -> String {
+    ApiDoc::openapi()
+        .to_pretty_json()
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COMMITTED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/openapi.json");
+
+    /// The committed document is the generated one. To update it after changing a route or
+    /// a protocol type: `REDSHIELD_WRITE_OPENAPI=1 cargo test -p redshield-server openapi`.
+    #[test]
+    fn the_committed_openapi_document_is_the_generated_one() {
+        let generated = document() + "\n";
+        if std::env::var_os("REDSHIELD_WRITE_OPENAPI").is_some() {
+            std::fs::write(COMMITTED, &generated).unwrap();
         }
-    })
+        let committed = std::fs::read_to_string(COMMITTED).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "docs/openapi.json is stale: REDSHIELD_WRITE_OPENAPI=1 cargo test -p redshield-server openapi"
+        );
+    }
+
+    #[test]
+    fn every_route_is_described_with_its_refusals() {
+        let doc: serde_json::Value = serde_json::from_str(&document()).unwrap();
+        let push = &doc["paths"]["/v1/devices/{device_id}/events"]["post"];
+        assert_eq!(push["parameters"][0]["name"], PROTOCOL_HEADER);
+        assert!(push["responses"]["426"].is_object());
+        assert_eq!(
+            push["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/Push"
+        );
+        let codes = &doc["components"]["schemas"]["RefusalCode"]["enum"];
+        assert_eq!(codes.as_array().unwrap().len(), RefusalCode::ALL.len());
+        assert!(doc["paths"]["/healthz"]["get"]["parameters"].is_null());
+    }
 }

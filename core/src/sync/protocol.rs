@@ -44,6 +44,7 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 /// A device enrolling with a code issued at the centre.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EnrolRequest {
     pub code: String,
@@ -56,6 +57,7 @@ pub struct EnrolRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Enrolled {
     pub protocol: u32,
@@ -70,9 +72,11 @@ pub struct Enrolled {
 /// An event as stored on the device: the exact canonical bytes (UTF-8 JSON text), their
 /// SHA-256 and the device's signature. Everything else is read from the bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WireEvent {
     pub canonical: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9a-f]{64}$"))]
     pub hash: Digest,
     /// Ed25519 signature of `hash`, hex.
     pub signature: String,
@@ -80,6 +84,7 @@ pub struct WireEvent {
 
 /// A personal-data row an event refers to: it travels with its event (DESIGN).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WireVaultRow {
     pub id: i64,
@@ -93,6 +98,7 @@ pub struct WireVaultRow {
 
 /// Events after the device's last acknowledged seq, in order, with their vault rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Push {
     pub events: Vec<WireEvent>,
@@ -102,6 +108,7 @@ pub struct Push {
 /// What the server holds after a push: the highest contiguous seq and that event's hash
 /// (the proof of delivery), and the seqs it stored as forks or as conflicts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PushReceipt {
     pub protocol: u32,
@@ -109,6 +116,7 @@ pub struct PushReceipt {
     pub device_id: Uuid,
     pub acked_seq: u64,
     /// The hash of event `acked_seq` as the server holds it (`ZERO` when it holds none).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9a-f]{64}$"))]
     pub acked_hash: Digest,
     /// Events of this push newly stored (not counting ones already held).
     pub stored: u32,
@@ -121,17 +129,20 @@ pub struct PushReceipt {
 /// An event of the centre for a device: dispatch, assignment, decisions, reference data.
 /// Numbered in the server's sequence, signed with the centre key over `hash`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ServerEvent {
     pub server_seq: u64,
     /// Canonical JSON of `ServerEventBody`.
     pub canonical: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9a-f]{64}$"))]
     pub hash: Digest,
     pub signature: String,
 }
 
 /// What a server event says; its canonical form is what the centre signs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ServerEventBody {
     pub server_seq: u64,
@@ -141,10 +152,12 @@ pub struct ServerEventBody {
     #[serde(rename = "type")]
     pub event_type: String,
     pub time_ms: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub body: serde_json::Value,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ServerEvents {
     pub protocol: u32,
@@ -155,10 +168,12 @@ pub struct ServerEvents {
 
 /// Where an upload stands: bytes held so far, and whether the whole blob is verified.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BlobReceipt {
     pub protocol: u32,
     pub server_time_ms: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9a-f]{64}$"))]
     pub sha256: Digest,
     pub received: u64,
     pub complete: bool,
@@ -166,6 +181,7 @@ pub struct BlobReceipt {
 
 /// Every refusal: a stable code the client acts on, and words for people.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ErrorBody {
     pub protocol: u32,
@@ -174,6 +190,7 @@ pub struct ErrorBody {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Refusal {
     pub code: RefusalCode,
@@ -197,3 +214,17 @@ crate::wire::wire_enum! {
         Unavailable = "unavailable",
     }
 }
+
+/// `RefusalCode` as an OpenAPI string enum of its wire names.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for RefusalCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(RefusalCode::ALL.iter().map(|c| c.as_str())))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for RefusalCode {}
