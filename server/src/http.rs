@@ -374,7 +374,9 @@ pub(crate) async fn blob_put<L: Ledger>(
 #[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CodeRequest {
+    /// How long the code stays valid (default a day, at most 30 days).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 2_592_000)]
     ttl_seconds: Option<u64>,
 }
 
@@ -404,7 +406,10 @@ pub(crate) async fn issue_code<L: Ledger>(
     }
     let request: CodeRequest = match read_body(request).await {
         Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => CodeRequest::default(),
-        body => json_body(body, "enrolment-code request")?,
+        // `null` is an absent body too (the document's request body is optional).
+        body => {
+            json_body::<Option<CodeRequest>>(body, "enrolment-code request")?.unwrap_or_default()
+        }
     };
     let ttl =
         std::time::Duration::from_secs(request.ttl_seconds.unwrap_or(DEFAULT_CODE_TTL_SECONDS));

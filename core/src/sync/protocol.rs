@@ -51,7 +51,9 @@ pub struct EnrolRequest {
     pub device_id: Uuid,
     /// The device's Ed25519 public key, lowercase hex: every event it pushes must verify
     /// against it.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9a-f]{64}$"))]
     pub public_key: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 32))]
     pub device_prefix: String,
     pub app_version: String,
 }
