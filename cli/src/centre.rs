@@ -52,6 +52,7 @@ pub fn serve(args: Serve) -> Result<(), Failure> {
     let config = redshield_server::Config {
         data_dir: args.data,
         listen: args.listen,
+        database: None,
     };
     runtime()?
         .block_on(redshield_server::run_until_signal(config))
