@@ -1,5 +1,5 @@
 //! Enrolment, pushes and server events between real core stores and a real server over
-//! loopback HTTP, with the SQLite ledger.
+//! loopback HTTP, on both ledgers (SQLite and PostgreSQL).
 
 mod common;
 
