@@ -172,7 +172,7 @@ async fn one_device_enrolling_with_two_codes_at_once_keeps_one_token(backend: Ba
         }
         // Both codes are spent; one token works: the enrolment stored last.
         let mut working = 0;
-        for i in 0..2 {
+        for (i, code) in codes.into_iter().enumerate() {
             let token = Digest::of(&[format!("token {round}.{i}").as_bytes()]);
             if ledgers[1]
                 .device_by_token(token, now)
@@ -183,7 +183,7 @@ async fn one_device_enrolling_with_two_codes_at_once_keeps_one_token(backend: Ba
                 working += 1;
             }
             let again = ledgers[0]
-                .enrol(codes[i], now, new_device(device, "again"))
+                .enrol(code, now, new_device(device, "again"))
                 .await
                 .unwrap();
             assert_eq!(again, Err(EnrolRefusal::CodeUsed));
