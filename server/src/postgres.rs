@@ -245,10 +245,20 @@ impl PostgresLedger {
             .build()
             .map_err(|e| LedgerError::Storage(format!("PostgreSQL connection pool: {e}")))?;
         let ledger = PostgresLedger { pool };
-        let mut client = ledger.client().await?;
-        check_durable(&client).await?;
-        migrate(&mut client).await?;
+        ledger.prepare().await.map_err(|e| match e {
+            LedgerError::Storage(words) => {
+                LedgerError::Storage(format!("{}: {words}", redacted_url(url)))
+            }
+            other => other,
+        })?;
         Ok(ledger)
+    }
+
+    /// Checks the database and migrates it: the first connection.
+    async fn prepare(&self) -> LedgerResult<()> {
+        let mut client = self.client().await?;
+        check_durable(&client).await?;
+        migrate(&mut client).await
     }
 
     async fn client(&self) -> LedgerResult<Object> {
