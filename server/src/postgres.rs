@@ -24,6 +24,7 @@ use std::time::Duration;
 
 use deadpool_postgres::{
     GenericClient, Manager, ManagerConfig, Object, Pool, PoolError, RecyclingMethod, Runtime,
+    Transaction,
 };
 use redshield_core::events::Digest;
 use redshield_core::sync::protocol::{ServerEvent, WireVaultRow};
@@ -385,6 +386,125 @@ async fn read_head(c: &impl GenericClient, device: Uuid) -> LedgerResult<ChainHe
     chain_head(row)
 }
 
+async fn insert_events(tx: &Transaction<'_>, id: &str, events: &[HeldEvent]) -> LedgerResult<()> {
+    let insert = tx
+        .prepare_cached(
+            "INSERT INTO device_events (device, seq, hash, canonical, signature, received_at_ms)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .await?;
+    for e in events {
+        tx.execute(
+            &insert,
+            &[
+                &id,
+                &seq_sql(e.seq)?,
+                &e.hash.0.as_slice(),
+                &e.canonical.as_bytes(),
+                &e.signature,
+                &e.received_at_ms,
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A fork already held is left as it is.
+async fn insert_forks(tx: &Transaction<'_>, id: &str, forks: &[HeldFork]) -> LedgerResult<()> {
+    let insert = tx
+        .prepare_cached(
+            "INSERT INTO forks (device, seq, hash, canonical, signature, received_at_ms, flagged)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT DO NOTHING",
+        )
+        .await?;
+    for f in forks {
+        tx.execute(
+            &insert,
+            &[
+                &id,
+                &seq_sql(f.seq)?,
+                &f.hash.0.as_slice(),
+                &f.canonical.as_bytes(),
+                &f.signature,
+                &f.received_at_ms,
+                &f.flagged,
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A vault row already held is left as it is.
+async fn insert_vault(tx: &Transaction<'_>, id: &str, rows: &[WireVaultRow]) -> LedgerResult<()> {
+    let insert = tx
+        .prepare_cached(
+            "INSERT INTO vault (device, id, case_id, field, salt, value)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (device, id) DO NOTHING",
+        )
+        .await?;
+    for row in rows {
+        tx.execute(
+            &insert,
+            &[
+                &id,
+                &row.id,
+                &row.case_id.map(|c| c.to_string()),
+                &row.field,
+                &salt_of(row)?,
+                &row.value,
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Writes the enrolling device: a new row, or the same device's new token.
+async fn admit(
+    tx: &Transaction<'_>,
+    device: &NewDevice,
+    admission: Admission,
+    now_ms: i64,
+) -> LedgerResult<()> {
+    let id = device.id.to_string();
+    match admission {
+        Admission::Renew => {
+            tx.execute(
+                "UPDATE devices SET token_hash = $2, app_version = $3, last_seen_ms = $4
+                 WHERE id = $1",
+                &[
+                    &id,
+                    &device.token_hash.0.as_slice(),
+                    &device.app_version,
+                    &now_ms,
+                ],
+            )
+            .await?
+        }
+        Admission::New => {
+            tx.execute(
+                "INSERT INTO devices (id, public_key, prefix, app_version, token_hash,
+                                      enrolled_at_ms, last_seen_ms)
+                 VALUES ($1, $2, $3, $4, $5, $6, $6)",
+                &[
+                    &id,
+                    &device.public_key.as_slice(),
+                    &device.prefix,
+                    &device.app_version,
+                    &device.token_hash.0.as_slice(),
+                    &now_ms,
+                ],
+            )
+            .await?
+        }
+    };
+    Ok(())
+}
+
 impl PostgresLedger {
     /// One run of an enrolment, in a SERIALIZABLE transaction: as if no other write ran at the
     /// same time, or cancelled (`Busy`) with nothing written.
@@ -412,45 +532,16 @@ impl PostgresLedger {
         if let Some(refusal) = code_refusal(code, now_ms) {
             return Ok(Err(refusal));
         }
-        let id = device.id.to_string();
         let held = read_device(&tx, device.id).await?;
         match admission(held.as_ref(), &device.public_key) {
             Err(refusal) => return Ok(Err(refusal)),
-            Ok(Admission::Renew) => {
-                tx.execute(
-                    "UPDATE devices SET token_hash = $2, app_version = $3, last_seen_ms = $4
-                     WHERE id = $1",
-                    &[
-                        &id,
-                        &device.token_hash.0.as_slice(),
-                        &device.app_version,
-                        &now_ms,
-                    ],
-                )
-                .await?;
-            }
-            Ok(Admission::New) => {
-                tx.execute(
-                    "INSERT INTO devices (id, public_key, prefix, app_version, token_hash,
-                                          enrolled_at_ms, last_seen_ms)
-                     VALUES ($1, $2, $3, $4, $5, $6, $6)",
-                    &[
-                        &id,
-                        &device.public_key.as_slice(),
-                        &device.prefix,
-                        &device.app_version,
-                        &device.token_hash.0.as_slice(),
-                        &now_ms,
-                    ],
-                )
-                .await?;
-            }
+            Ok(admission) => admit(&tx, device, admission, now_ms).await?,
         }
         let consumed = tx
             .execute(
                 "UPDATE enrolment_codes SET consumed = TRUE, consumed_ms = $2, consumed_by = $3
                  WHERE code_hash = $1 AND NOT consumed",
-                &[&code_hash.0.as_slice(), &now_ms, &id],
+                &[&code_hash.0.as_slice(), &now_ms, &device.id.to_string()],
             )
             .await?;
         if consumed != 1 {
@@ -587,79 +678,22 @@ impl Ledger for PostgresLedger {
             .await?;
         let id = device.to_string();
         // Held to the commit: another push of this device waits here, then reads the head
-        // this one left (READ COMMITTED reads anew at each statement).
-        tx.execute("SELECT 1 FROM devices WHERE id = $1 FOR UPDATE", &[&id])
-            .await?;
+        // this one left (READ COMMITTED reads anew at each statement). The weaker NO KEY lock
+        // still lets the rows of other tables that reference the device be written.
+        tx.execute(
+            "SELECT 1 FROM devices WHERE id = $1 FOR NO KEY UPDATE",
+            &[&id],
+        )
+        .await?;
         if read_head(&tx, device).await? != onto {
             return Err(LedgerError::HeadMoved {
                 device,
                 expected: onto.seq,
             });
         }
-        let insert = tx
-            .prepare_cached(
-                "INSERT INTO device_events (device, seq, hash, canonical, signature, received_at_ms)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .await?;
-        for e in &batch.events {
-            tx.execute(
-                &insert,
-                &[
-                    &id,
-                    &seq_sql(e.seq)?,
-                    &e.hash.0.as_slice(),
-                    &e.canonical.as_bytes(),
-                    &e.signature,
-                    &e.received_at_ms,
-                ],
-            )
-            .await?;
-        }
-        let fork = tx
-            .prepare_cached(
-                "INSERT INTO forks
-                     (device, seq, hash, canonical, signature, received_at_ms, flagged)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)
-                 ON CONFLICT DO NOTHING",
-            )
-            .await?;
-        for f in &batch.forks {
-            tx.execute(
-                &fork,
-                &[
-                    &id,
-                    &seq_sql(f.seq)?,
-                    &f.hash.0.as_slice(),
-                    &f.canonical.as_bytes(),
-                    &f.signature,
-                    &f.received_at_ms,
-                    &f.flagged,
-                ],
-            )
-            .await?;
-        }
-        let vault = tx
-            .prepare_cached(
-                "INSERT INTO vault (device, id, case_id, field, salt, value)
-                 VALUES ($1, $2, $3, $4, $5, $6)
-                 ON CONFLICT (device, id) DO NOTHING",
-            )
-            .await?;
-        for row in &batch.vault {
-            tx.execute(
-                &vault,
-                &[
-                    &id,
-                    &row.id,
-                    &row.case_id.map(|c| c.to_string()),
-                    &row.field,
-                    &salt_of(row)?,
-                    &row.value,
-                ],
-            )
-            .await?;
-        }
+        insert_events(&tx, &id, &batch.events).await?;
+        insert_forks(&tx, &id, &batch.forks).await?;
+        insert_vault(&tx, &id, &batch.vault).await?;
         tx.commit().await?;
         Ok(())
     }
