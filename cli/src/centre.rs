@@ -11,13 +11,38 @@ use serde_json::{Value, json};
 use crate::Failure;
 use crate::output::Output;
 
+const DEFAULT_DATA: &str = "./redshield-data";
+const DEFAULT_LISTEN: &str = "127.0.0.1:8315";
+
+/// Each setting comes from its flag, else its environment variable, else the --config file,
+/// else its default.
 #[derive(Args)]
 pub struct Serve {
-    /// Where the ledger, the centre key, the admin token and the blobs live.
-    #[arg(long, env = "REDSHIELD_DATA", default_value = "./redshield-data")]
-    data: PathBuf,
-    #[arg(long, env = "REDSHIELD_LISTEN", default_value = "127.0.0.1:8315")]
-    listen: SocketAddr,
+    /// Where the centre key, the admin token, the blobs and (without --database) the SQLite
+    /// ledger live [default: ./redshield-data]
+    #[arg(long, env = "REDSHIELD_DATA")]
+    data: Option<PathBuf>,
+    /// [default: 127.0.0.1:8315]
+    #[arg(long, env = "REDSHIELD_LISTEN")]
+    listen: Option<SocketAddr>,
+    /// The ledger in PostgreSQL: postgres://user:password@host:port/dbname, connected to
+    /// without TLS (the database belongs on the centre's own network or host). Empty or
+    /// absent: SQLite in the data directory.
+    #[arg(long, env = "REDSHIELD_DATABASE", hide_env_values = true)]
+    database: Option<String>,
+    /// A TOML file with any of the keys `data`, `listen`, `database` (a relative `data` is
+    /// taken from the file's directory).
+    #[arg(long, env = "REDSHIELD_CONFIG")]
+    config: Option<PathBuf>,
+}
+
+/// The --config file.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServeFile {
+    data: Option<PathBuf>,
+    listen: Option<SocketAddr>,
+    database: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -43,19 +68,58 @@ pub enum CentreCommand {
 }
 
 pub fn serve(args: Serve) -> Result<(), Failure> {
+    let config = settings(args)?;
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .with_writer(std::io::stderr)
         .init();
-    let config = redshield_server::Config {
-        data_dir: args.data,
-        listen: args.listen,
-    };
     runtime()?
         .block_on(redshield_server::run_until_signal(config))
         .map_err(|e| Failure::Setup(e.to_string()))
+}
+
+/// The server's configuration: each setting from its flag or variable, else the file, else
+/// its default.
+fn settings(args: Serve) -> Result<redshield_server::Config, Failure> {
+    let file = match &args.config {
+        Some(path) => read_config(path)?,
+        None => ServeFile::default(),
+    };
+    let listen = match args.listen.or(file.listen) {
+        Some(listen) => listen,
+        None => DEFAULT_LISTEN
+            .parse()
+            .map_err(|e| Failure::Setup(format!("{DEFAULT_LISTEN}: {e}")))?,
+    };
+    Ok(redshield_server::Config {
+        data_dir: args
+            .data
+            .or(file.data)
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA)),
+        listen,
+        // Empty: SQLite, even when the file names a database.
+        database: args.database.or(file.database).filter(|d| !d.is_empty()),
+    })
+}
+
+fn read_config(path: &Path) -> Result<ServeFile, Failure> {
+    let text = read(path)?;
+    let mut file: ServeFile = toml::from_str(&text).map_err(|e| {
+        // toml's own rendering quotes the line, which may hold the database password.
+        let line = e
+            .span()
+            .map(|span| format!(" (line {})", text[..span.start].matches('\n').count() + 1))
+            .unwrap_or_default();
+        Failure::Setup(format!("{}: {}{line}", path.display(), e.message().trim()))
+    })?;
+    if let Some(data) = file.data.as_mut()
+        && data.is_relative()
+    {
+        *data = path.parent().unwrap_or(Path::new(".")).join(&*data);
+    }
+    Ok(file)
 }
 
 pub fn run(command: CentreCommand, out: &Output) -> Result<(), Failure> {
@@ -122,4 +186,108 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .enable_all()
         .build()
         .map_err(|e| Failure::Setup(format!("no async runtime: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        serve: Serve,
+    }
+
+    /// The settings `serve` would run with, or the words of its refusal.
+    fn settings_of(flags: &[&str]) -> Result<redshield_server::Config, String> {
+        for var in ["REDSHIELD_DATA", "REDSHIELD_LISTEN", "REDSHIELD_DATABASE"] {
+            assert!(
+                std::env::var_os(var).is_none(),
+                "{var} is set: unset it for this test"
+            );
+        }
+        let cli = Cli::try_parse_from(std::iter::once("serve").chain(flags.iter().copied()))
+            .map_err(|e| e.to_string())?;
+        settings(cli.serve).map_err(|e| match e {
+            Failure::Setup(words) => words,
+            Failure::Core(e) => e.to_string(),
+        })
+    }
+
+    fn file(text: &str) -> (tempfile::TempDir, String) {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("centre.toml");
+        std::fs::write(&path, text).unwrap();
+        let path = path.display().to_string();
+        (dir, path)
+    }
+
+    fn refusal(result: Result<redshield_server::Config, String>) -> String {
+        result.expect_err("refused")
+    }
+
+    #[test]
+    fn without_flags_or_file_the_defaults_hold() {
+        let config = settings_of(&[]).unwrap();
+        assert_eq!(config.data_dir, PathBuf::from("./redshield-data"));
+        assert_eq!(config.listen.to_string(), "127.0.0.1:8315");
+        assert_eq!(config.database, None);
+    }
+
+    #[test]
+    fn the_file_beats_the_defaults_and_flags_beat_the_file() {
+        let (dir, path) = file(
+            "data = \"ledger-data\"\nlisten = \"0.0.0.0:9000\"\n\
+             database = \"postgres://redshield:pw@db/ledger\"\n",
+        );
+        let config = settings_of(&["--config", &path]).unwrap();
+        assert_eq!(config.data_dir, dir.path().join("ledger-data"));
+        assert_eq!(config.listen.to_string(), "0.0.0.0:9000");
+        assert_eq!(
+            config.database.as_deref(),
+            Some("postgres://redshield:pw@db/ledger")
+        );
+        assert!(!format!("{config:?}").contains("pw"), "{config:?}");
+
+        let config = settings_of(&[
+            "--config",
+            &path,
+            "--data",
+            "/srv/redshield",
+            "--listen",
+            "127.0.0.1:1",
+            "--database",
+            "postgres://other@db/ledger",
+        ])
+        .unwrap();
+        assert_eq!(config.data_dir, PathBuf::from("/srv/redshield"));
+        assert_eq!(config.listen.to_string(), "127.0.0.1:1");
+        assert_eq!(
+            config.database.as_deref(),
+            Some("postgres://other@db/ledger")
+        );
+
+        // An empty --database keeps the ledger in SQLite, whatever the file says.
+        let config = settings_of(&["--config", &path, "--database", ""]).unwrap();
+        assert_eq!(config.database, None);
+    }
+
+    #[test]
+    fn a_bad_file_is_refused_without_quoting_its_secrets() {
+        let (_dir, path) = file("database = \"postgres://u:hunter2@db/x\"\nport = 1\n");
+        let words = refusal(settings_of(&["--config", &path]));
+        assert!(words.contains("unknown field `port`"), "{words}");
+        assert!(words.contains("line 2"), "{words}");
+        assert!(!words.contains("hunter2"), "{words}");
+
+        let (_dir, path) = file("\n\ndatabase = \"postgres://u:hunter2@db/x\n");
+        let words = refusal(settings_of(&["--config", &path]));
+        assert!(words.contains("line 3"), "{words}");
+        assert!(!words.contains("hunter2"), "{words}");
+
+        let words = refusal(settings_of(&["--config", "/nonexistent/centre.toml"]));
+        assert!(words.contains("/nonexistent/centre.toml"), "{words}");
+    }
 }

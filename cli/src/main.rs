@@ -58,7 +58,8 @@ enum Command {
         what: CodeArg,
         value: String,
     },
-    /// Run the central service (SQLite in the data directory; Ctrl-C stops it gracefully).
+    /// Run the central service (its ledger in SQLite in the data directory, or in PostgreSQL
+    /// with --database; Ctrl-C stops it gracefully).
     Serve(centre::Serve),
     /// The centre's staff: enrolment codes.
     #[command(subcommand)]

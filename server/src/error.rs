@@ -120,7 +120,9 @@ impl From<LedgerError> for ApiError {
     fn from(e: LedgerError) -> ApiError {
         tracing::error!(error = %e, "ledger");
         match e {
-            LedgerError::HeadMoved { .. } => ApiError::unavailable(format!("{e}; try again")),
+            LedgerError::HeadMoved { .. } | LedgerError::Busy(_) => {
+                ApiError::unavailable(format!("{e}; try again"))
+            }
             _ => ApiError::unavailable("the centre's storage did not answer; try again later"),
         }
     }

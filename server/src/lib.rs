@@ -5,9 +5,11 @@
 //! `redshield serve` runs it through [`run_until_signal`]; tests and tools [`start`] it and
 //! hold the [`Running`] server.
 //!
-//! The data directory holds `ledger.sqlite` (the ledger), `centre.key` (the Ed25519 key that
-//! signs server events), `admin.token` (the admin routes' token) and `blobs/`.
+//! The data directory holds `ledger.sqlite` (the ledger, unless `Config::database` names a
+//! PostgreSQL database), `centre.key` (the Ed25519 key that signs server events),
+//! `admin.token` (the admin routes' token) and `blobs/`.
 
+pub mod any_ledger;
 pub mod blobs;
 pub mod error;
 pub mod http;
@@ -15,6 +17,7 @@ pub mod keys;
 pub mod ledger;
 pub mod metrics;
 pub mod openapi;
+pub mod postgres;
 pub mod push;
 pub mod replicas;
 pub mod service;
@@ -30,8 +33,10 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
+pub use any_ledger::AnyLedger;
 pub use error::{ApiError, ServerError};
 pub use ledger::Ledger;
+pub use postgres::PostgresLedger;
 pub use service::IssuedCode;
 pub use sqlite::SqliteLedger;
 
@@ -39,30 +44,56 @@ use keys::{AdminToken, CentreKey};
 use metrics::Metrics;
 use service::Service;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Config {
-    /// Where the ledger, the keys and the blobs live; created if missing.
+    /// Where the keys and the blobs live, and the SQLite ledger; created if missing.
     pub data_dir: PathBuf,
     /// Port 0 takes any free port (`Running::local_addr` tells which).
     pub listen: SocketAddr,
+    /// The ledger: `None`, the embedded SQLite file in `data_dir`; or a PostgreSQL URL
+    /// (`postgres://user:password@host:port/dbname`), connected to without TLS.
+    pub database: Option<String>,
+}
+
+/// Shown without the database password.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("data_dir", &self.data_dir)
+            .field("listen", &self.listen)
+            .field(
+                "database",
+                &self.database.as_deref().map(postgres::redacted_url),
+            )
+            .finish()
+    }
+}
+
+impl Config {
+    /// Where the ledger is, for logs: the SQLite file, or the URL with its password masked.
+    pub fn ledger_location(&self) -> String {
+        match &self.database {
+            Some(url) => postgres::redacted_url(url),
+            None => self.data_dir.join(sqlite::FILE_NAME).display().to_string(),
+        }
+    }
 }
 
 /// A server answering requests. Dropping it stops the server too (without waiting for
 /// in-flight requests); `shutdown` waits for them.
-pub struct Running<L: Ledger = SqliteLedger> {
+pub struct Running<L: Ledger = AnyLedger> {
     local_addr: SocketAddr,
     service: Arc<Service<L>>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
 }
 
-/// Starts the server on the SQLite ledger in `config.data_dir`.
+/// Starts the server on the ledger `config.database` names: PostgreSQL, or by default the
+/// SQLite file in `config.data_dir`.
 pub async fn start(config: Config) -> Result<Running, ServerError> {
     prepare_dir(&config)?;
-    let dir = config.data_dir.clone();
-    let ledger = tokio::task::spawn_blocking(move || SqliteLedger::open(&dir))
-        .await
-        .map_err(|e| ServerError::Ledger(ledger::LedgerError::Storage(e.to_string())))??;
+    let ledger = AnyLedger::open(&config).await?;
+    tracing::info!(ledger = %config.ledger_location(), "ledger open");
     start_with(config, ledger).await
 }
 

@@ -15,14 +15,13 @@ use rusqlite_migration::{M, Migrations};
 use uuid::Uuid;
 
 use crate::ledger::{
-    BlobRecord, ChainHead, DeviceRecord, EnrolRefusal, HeldEvent, HeldFork, Ledger, LedgerError,
-    LedgerResult, NewDevice, PushBatch,
+    Admission, BlobRecord, ChainHead, DEVICE_COLUMNS, DeviceRecord, DeviceRow, EnrolRefusal,
+    EventRow, HeldEvent, HeldFork, Ledger, LedgerError, LedgerResult, NewDevice, PushBatch,
+    admission, blob_record, chain_head, code_refusal, device_record, digest_of, held_event,
+    held_fork, last_seen_due, made_for, salt_of, seq_of, seq_sql, server_event, vault_row,
 };
 
 pub const FILE_NAME: &str = "ledger.sqlite";
-
-/// `last_seen` is written at most this often per device.
-const LAST_SEEN_RESOLUTION_MS: i64 = 60_000;
 
 const STEPS: &[M<'static>] = &[M::up(
     "CREATE TABLE enrolment_codes (
@@ -173,30 +172,11 @@ impl SqliteLedger {
     }
 }
 
-fn seq_sql(seq: u64) -> LedgerResult<i64> {
-    i64::try_from(seq).map_err(|_| LedgerError::Corrupt(format!("seq {seq} is out of range")))
+impl From<rusqlite::Error> for LedgerError {
+    fn from(e: rusqlite::Error) -> Self {
+        LedgerError::Storage(e.to_string())
+    }
 }
-
-fn seq_of(value: i64) -> LedgerResult<u64> {
-    u64::try_from(value).map_err(|_| LedgerError::Corrupt(format!("negative seq {value}")))
-}
-
-fn digest_of(bytes: &[u8], what: &str) -> LedgerResult<Digest> {
-    Digest::from_slice(bytes).ok_or_else(|| LedgerError::Corrupt(format!("{what} is not 32 bytes")))
-}
-
-fn text_of(bytes: Vec<u8>, what: &str) -> LedgerResult<String> {
-    String::from_utf8(bytes).map_err(|_| LedgerError::Corrupt(format!("{what} is not UTF-8")))
-}
-
-fn uuid_of(text: &str) -> LedgerResult<Uuid> {
-    Uuid::parse_str(text).map_err(|e| LedgerError::Corrupt(format!("device id {text:?}: {e}")))
-}
-
-const DEVICE_COLUMNS: &str =
-    "id, public_key, prefix, app_version, enrolled_at_ms, last_seen_ms, revoked";
-
-type DeviceRow = (String, Vec<u8>, String, String, i64, i64, bool);
 
 fn device_row(r: &Row) -> rusqlite::Result<DeviceRow> {
     Ok((
@@ -210,19 +190,8 @@ fn device_row(r: &Row) -> rusqlite::Result<DeviceRow> {
     ))
 }
 
-fn device_record(row: DeviceRow) -> LedgerResult<DeviceRecord> {
-    let (id, key, prefix, app_version, enrolled_at_ms, last_seen_ms, revoked) = row;
-    Ok(DeviceRecord {
-        id: uuid_of(&id)?,
-        public_key: key
-            .try_into()
-            .map_err(|_| LedgerError::Corrupt(format!("public key of {id} is not 32 bytes")))?,
-        prefix,
-        app_version,
-        enrolled_at_ms,
-        last_seen_ms,
-        revoked,
-    })
+fn event_row(r: &Row) -> rusqlite::Result<EventRow> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
 }
 
 fn read_device(conn: &Connection, id: Uuid) -> LedgerResult<Option<DeviceRecord>> {
@@ -240,34 +209,9 @@ fn read_head(conn: &Connection, device: Uuid) -> LedgerResult<ChainHead> {
         .prepare_cached(
             "SELECT seq, hash FROM device_events WHERE device = ?1 ORDER BY seq DESC LIMIT 1",
         )?
-        .query_row([device.to_string()], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
-        })
+        .query_row([device.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    match row {
-        None => Ok(ChainHead::EMPTY),
-        Some((seq, hash)) => Ok(ChainHead {
-            seq: seq_of(seq)?,
-            hash: digest_of(&hash, "an event hash")?,
-        }),
-    }
-}
-
-/// server_seq, canonical, hash, signature.
-type ServerEventRow = (i64, Vec<u8>, Vec<u8>, Vec<u8>);
-
-fn server_event(r: &Row) -> rusqlite::Result<ServerEventRow> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-}
-
-fn to_server_event(row: ServerEventRow) -> LedgerResult<ServerEvent> {
-    let (seq, canonical, hash, signature) = row;
-    Ok(ServerEvent {
-        server_seq: seq_of(seq)?,
-        canonical: text_of(canonical, "a server event")?,
-        hash: digest_of(&hash, "a server event hash")?,
-        signature: hex::encode(signature),
-    })
+    chain_head(row)
 }
 
 impl Ledger for SqliteLedger {
@@ -311,22 +255,14 @@ impl Ledger for SqliteLedger {
                     |r| Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?)),
                 )
                 .optional()?;
-            let refusal = match code {
-                None => Some(EnrolRefusal::UnknownCode),
-                Some((_, true)) => Some(EnrolRefusal::CodeUsed),
-                Some((expires, false)) if expires <= now_ms => Some(EnrolRefusal::CodeExpired),
-                Some(_) => None,
-            };
-            if let Some(refusal) = refusal {
+            if let Some(refusal) = code_refusal(code, now_ms) {
                 return Ok(Err(refusal));
             }
             let id = device.id.to_string();
-            match read_device(&tx, device.id)? {
-                Some(held) if held.revoked => return Ok(Err(EnrolRefusal::Revoked)),
-                Some(held) if held.public_key != device.public_key => {
-                    return Ok(Err(EnrolRefusal::KeyMismatch));
-                }
-                Some(_) => {
+            let held = read_device(&tx, device.id)?;
+            match admission(held.as_ref(), &device.public_key) {
+                Err(refusal) => return Ok(Err(refusal)),
+                Ok(Admission::Renew) => {
                     tx.execute(
                         "UPDATE devices SET token_hash = ?2, app_version = ?3, last_seen_ms = ?4
                          WHERE id = ?1",
@@ -338,7 +274,7 @@ impl Ledger for SqliteLedger {
                         ],
                     )?;
                 }
-                None => {
+                Ok(Admission::New) => {
                     tx.execute(
                         "INSERT INTO devices (id, public_key, prefix, app_version, token_hash,
                                               enrolled_at_ms, last_seen_ms)
@@ -391,7 +327,7 @@ impl Ledger for SqliteLedger {
             else {
                 return Ok(None);
             };
-            if !record.revoked && record.last_seen_ms + LAST_SEEN_RESOLUTION_MS <= now_ms {
+            if last_seen_due(&record, now_ms) {
                 conn.prepare_cached("UPDATE devices SET last_seen_ms = ?2 WHERE id = ?1")?
                     .execute(params![record.id.to_string(), now_ms])?;
             }
@@ -490,15 +426,12 @@ impl Ledger for SqliteLedger {
                  ON CONFLICT (device, id) DO NOTHING",
             )?;
             for row in &batch.vault {
-                let salt = hex::decode(&row.salt).map_err(|_| {
-                    LedgerError::Corrupt(format!("vault row {}: salt is not hex", row.id))
-                })?;
                 vault.execute(params![
                     id,
                     row.id,
                     row.case_id.map(|c| c.to_string()),
                     row.field,
-                    salt,
+                    salt_of(row)?,
                     row.value
                 ])?;
             }
@@ -516,28 +449,10 @@ impl Ledger for SqliteLedger {
             let rows = stmt
                 .query_map(
                     params![device.to_string(), seq_sql(after)?, limit as i64],
-                    |r| {
-                        Ok((
-                            r.get::<_, i64>(0)?,
-                            r.get::<_, Vec<u8>>(1)?,
-                            r.get::<_, Vec<u8>>(2)?,
-                            r.get::<_, Vec<u8>>(3)?,
-                            r.get::<_, i64>(4)?,
-                        ))
-                    },
+                    event_row,
                 )?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            rows.into_iter()
-                .map(|(seq, hash, canonical, signature, received_at_ms)| {
-                    Ok(HeldEvent {
-                        seq: seq_of(seq)?,
-                        hash: digest_of(&hash, "an event hash")?,
-                        canonical: text_of(canonical, "an event")?,
-                        signature,
-                        received_at_ms,
-                    })
-                })
-                .collect()
+            rows.into_iter().map(held_event).collect()
         })
         .await
     }
@@ -549,30 +464,10 @@ impl Ledger for SqliteLedger {
                  WHERE device = ?1 ORDER BY seq, received_at_ms, hash",
             )?;
             let rows = stmt
-                .query_map([device.to_string()], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, Vec<u8>>(1)?,
-                        r.get::<_, Vec<u8>>(2)?,
-                        r.get::<_, Vec<u8>>(3)?,
-                        r.get::<_, i64>(4)?,
-                        r.get::<_, bool>(5)?,
-                    ))
-                })?
+                .query_map([device.to_string()], |r| Ok((event_row(r)?, r.get(5)?)))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             rows.into_iter()
-                .map(
-                    |(seq, hash, canonical, signature, received_at_ms, flagged)| {
-                        Ok(HeldFork {
-                            seq: seq_of(seq)?,
-                            hash: digest_of(&hash, "a fork hash")?,
-                            canonical: text_of(canonical, "a fork")?,
-                            signature,
-                            received_at_ms,
-                            flagged,
-                        })
-                    },
-                )
+                .map(|(row, flagged)| held_fork(row, flagged))
                 .collect()
         })
         .await
@@ -585,26 +480,10 @@ impl Ledger for SqliteLedger {
             )?;
             let rows = stmt
                 .query_map([device.to_string()], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, Option<String>>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, Vec<u8>>(3)?,
-                        r.get::<_, String>(4)?,
-                    ))
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            rows.into_iter()
-                .map(|(id, case_id, field, salt, value)| {
-                    Ok(WireVaultRow {
-                        id,
-                        case_id: case_id.as_deref().map(uuid_of).transpose()?,
-                        field,
-                        salt: hex::encode(salt),
-                        value,
-                    })
-                })
-                .collect()
+            rows.into_iter().map(vault_row).collect()
         })
         .await
     }
@@ -625,14 +504,7 @@ impl Ledger for SqliteLedger {
             )?;
             let next = seq_of(last)? + 1;
             let event = make(next)?;
-            if event.server_seq != next {
-                return Err(LedgerError::Refused(format!(
-                    "a server event was made for seq {} instead of {next}",
-                    event.server_seq
-                )));
-            }
-            let signature = hex::decode(&event.signature)
-                .map_err(|_| LedgerError::Refused("the signature is not hex".into()))?;
+            let signature = made_for(next, &event)?;
             tx.execute(
                 "INSERT INTO server_events (server_seq, device, canonical, hash, signature)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -664,34 +536,23 @@ impl Ledger for SqliteLedger {
             let rows = stmt
                 .query_map(
                     params![device.to_string(), seq_sql(after)?, limit as i64],
-                    server_event,
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
                 )?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            rows.into_iter().map(to_server_event).collect()
+            rows.into_iter().map(server_event).collect()
         })
         .await
     }
 
     async fn blob(&self, sha256: Digest) -> LedgerResult<Option<BlobRecord>> {
         self.with(move |conn| {
-            let row = conn
-                .prepare_cached("SELECT received, complete, size FROM blobs WHERE sha256 = ?1")?
+            conn.prepare_cached("SELECT received, complete, size FROM blobs WHERE sha256 = ?1")?
                 .query_row([sha256.0.as_slice()], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, bool>(1)?,
-                        r.get::<_, Option<i64>>(2)?,
-                    ))
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
                 })
-                .optional()?;
-            row.map(|(received, complete, size)| {
-                Ok(BlobRecord {
-                    received: seq_of(received)?,
-                    complete,
-                    size: size.map(seq_of).transpose()?,
-                })
-            })
-            .transpose()
+                .optional()?
+                .map(blob_record)
+                .transpose()
         })
         .await
     }

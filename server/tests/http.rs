@@ -6,7 +6,9 @@ mod common;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
-use common::{Centre, Phone, assert_server_time, exchange, json, refusal};
+use common::{
+    Backend, Centre, Phone, assert_server_time, exchange, json, on_both_backends, refusal,
+};
 use redshield_core::events::Digest;
 use redshield_core::sync::protocol::{
     BlobReceipt, MAX_BODY_BYTES, MAX_EVENTS_PER_PUSH, PROTOCOL_HEADER, Push,
@@ -14,9 +16,8 @@ use redshield_core::sync::protocol::{
 use redshield_server::Ledger;
 use reqwest::{Method, StatusCode};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_missing_or_old_protocol_is_told_to_update_the_app() {
-    let centre = Centre::start().await;
+async fn a_missing_or_old_protocol_is_told_to_update_the_app(backend: Backend) {
+    let centre = Centre::start(backend).await;
     let mut phone = Phone::new();
     centre.enrol(&mut phone).await;
     let path = Centre::events_path(&phone);
@@ -107,10 +108,10 @@ async fn a_missing_or_old_protocol_is_told_to_update_the_app() {
     assert_eq!(metrics.status(), StatusCode::OK);
     assert_server_time(&metrics);
 }
+on_both_backends!(a_missing_or_old_protocol_is_told_to_update_the_app);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn tokens_are_checked_and_bound_to_their_device() {
-    let centre = Centre::start().await;
+async fn tokens_are_checked_and_bound_to_their_device(backend: Backend) {
+    let centre = Centre::start(backend).await;
     let mut phone = Phone::new();
     centre.enrol(&mut phone).await;
     let mut other = Phone::new();
@@ -177,10 +178,10 @@ async fn tokens_are_checked_and_bound_to_their_device() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(refusal(&body).1.contains("revoked"));
 }
+on_both_backends!(tokens_are_checked_and_bound_to_their_device);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn oversized_and_malformed_bodies_are_refused_with_an_error_body() {
-    let centre = Centre::start().await;
+async fn oversized_and_malformed_bodies_are_refused_with_an_error_body(backend: Backend) {
+    let centre = Centre::start(backend).await;
     let mut phone = Phone::new();
     centre.enrol(&mut phone).await;
     let path = Centre::events_path(&phone);
@@ -262,6 +263,7 @@ async fn oversized_and_malformed_bodies_are_refused_with_an_error_body() {
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+on_both_backends!(oversized_and_malformed_bodies_are_refused_with_an_error_body);
 
 enum Body {
     /// Announces this length and sends none of it.
@@ -334,9 +336,8 @@ fn sha256(bytes: &[u8]) -> Digest {
     Digest::of(&[bytes])
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_blob_upload_resumes_after_an_interruption_and_is_verified_whole() {
-    let centre = Centre::start().await;
+async fn a_blob_upload_resumes_after_an_interruption_and_is_verified_whole(backend: Backend) {
+    let centre = Centre::start(backend).await;
     let mut phone = Phone::new();
     centre.enrol(&mut phone).await;
     let token = phone.token().to_string();
@@ -435,10 +436,10 @@ async fn a_blob_upload_resumes_after_an_interruption_and_is_verified_whole() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["redshield-blob-complete"], "true");
 }
+on_both_backends!(a_blob_upload_resumes_after_an_interruption_and_is_verified_whole);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_blob_that_does_not_hash_to_its_name_is_deleted() {
-    let centre = Centre::start().await;
+async fn a_blob_that_does_not_hash_to_its_name_is_deleted(backend: Backend) {
+    let centre = Centre::start(backend).await;
     let mut phone = Phone::new();
     centre.enrol(&mut phone).await;
     let named = sha256(b"the real photo");
@@ -502,10 +503,10 @@ async fn a_blob_that_does_not_hash_to_its_name_is_deleted() {
     let (status, _) = exchange(centre.authed(Method::PUT, &path, phone.token()).body("x")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+on_both_backends!(a_blob_that_does_not_hash_to_its_name_is_deleted);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn metrics_count_requests_events_and_blobs() {
-    let centre = Centre::start().await;
+async fn metrics_count_requests_events_and_blobs(backend: Backend) {
+    let centre = Centre::start(backend).await;
     let mut phone = Phone::new();
     phone.open_case(1);
     centre.enrol(&mut phone).await;
@@ -561,10 +562,10 @@ async fn metrics_count_requests_events_and_blobs() {
         );
     }
 }
+on_both_backends!(metrics_count_requests_events_and_blobs);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn shutdown_finishes_the_request_in_flight_and_then_refuses_connections() {
-    let mut centre = Centre::start().await;
+async fn shutdown_finishes_the_request_in_flight_and_then_refuses_connections(backend: Backend) {
+    let mut centre = Centre::start(backend).await;
     let mut phone = Phone::new();
     centre.enrol(&mut phone).await;
     let addr = centre.running().local_addr();
@@ -615,8 +616,7 @@ async fn shutdown_finishes_the_request_in_flight_and_then_refuses_connections() 
         std::fs::read(centre.dir.path().join("blobs").join(&hex[..2]).join(&hex)).unwrap(),
         data
     );
-    centre.running = Some(common::start_in(centre.dir.path()).await);
-    centre.base = format!("http://{}", centre.running().local_addr());
+    centre.start_again().await;
     let head = centre
         .authed(Method::HEAD, &format!("/v1/blobs/{sha}"), &token)
         .send()
@@ -624,3 +624,4 @@ async fn shutdown_finishes_the_request_in_flight_and_then_refuses_connections() 
         .unwrap();
     assert_eq!(head.headers()["redshield-blob-complete"], "true");
 }
+on_both_backends!(shutdown_finishes_the_request_in_flight_and_then_refuses_connections);

@@ -1,11 +1,11 @@
 //! Enrolment, pushes and server events between real core stores and a real server over
-//! loopback HTTP, with the SQLite ledger.
+//! loopback HTTP, on both ledgers (SQLite and PostgreSQL).
 
 mod common;
 
 use std::time::Duration;
 
-use common::{Centre, Phone, exchange, json, refusal};
+use common::{Backend, Centre, Phone, exchange, json, on_both_backends, refusal};
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use redshield_core::events::{Digest, decode};
 use redshield_core::sync::protocol::{Push, ServerEventBody, ServerEvents, WireEvent};
@@ -31,9 +31,8 @@ async fn enrolled_phone(centre: &Centre) -> Phone {
     phone
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_code_enrols_one_device_once_and_not_after_it_expires() {
-    let centre = Centre::start().await;
+async fn a_code_enrols_one_device_once_and_not_after_it_expires(backend: Backend) {
+    let centre = Centre::start(backend).await;
     let mut phone = Phone::new();
     let enrolled = centre.enrol(&mut phone).await;
     assert_eq!(enrolled.device_id, phone.device.device_id());
@@ -109,10 +108,10 @@ async fn a_code_enrols_one_device_once_and_not_after_it_expires() {
         "the refused enrolment did not use the code"
     );
 }
+on_both_backends!(a_code_enrols_one_device_once_and_not_after_it_expires);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_admin_route_issues_codes_to_the_admin_token_only() {
-    let centre = Centre::start().await;
+async fn the_admin_route_issues_codes_to_the_admin_token_only(backend: Backend) {
+    let centre = Centre::start(backend).await;
     let admin = std::fs::read_to_string(centre.running().admin_token_path()).unwrap();
     #[cfg(unix)]
     {
@@ -160,10 +159,10 @@ async fn the_admin_route_issues_codes_to_the_admin_token_only() {
         assert_eq!(refusal(&body).0, "unauthorized");
     }
 }
+on_both_backends!(the_admin_route_issues_codes_to_the_admin_token_only);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_push_is_acknowledged_by_the_device_hash_and_a_replay_changes_nothing() {
-    let centre = Centre::start().await;
+async fn a_push_is_acknowledged_by_the_device_hash_and_a_replay_changes_nothing(backend: Backend) {
+    let centre = Centre::start(backend).await;
     let mut phone = enrolled_phone(&centre).await;
     let push = phone.outbox(0);
     let n = phone.head_seq();
@@ -230,10 +229,10 @@ async fn a_push_is_acknowledged_by_the_device_hash_and_a_replay_changes_nothing(
         .await;
     assert_eq!((empty.acked_seq, empty.stored), (m, 0));
 }
+on_both_backends!(a_push_is_acknowledged_by_the_device_hash_and_a_replay_changes_nothing);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_copies_of_one_push_store_it_once() {
-    let centre = Centre::start().await;
+async fn concurrent_copies_of_one_push_store_it_once(backend: Backend) {
+    let centre = Centre::start(backend).await;
     let phone = enrolled_phone(&centre).await;
     let push = phone.outbox(0);
     let n = phone.head_seq();
@@ -245,6 +244,7 @@ async fn concurrent_copies_of_one_push_store_it_once() {
     assert_eq!(stored as u64, n, "{receipts:?}");
     assert!(receipts.iter().all(|r| r.acked_seq == n));
 }
+on_both_backends!(concurrent_copies_of_one_push_store_it_once);
 
 /// Awaits every future (they run concurrently on the server; the client sends them together).
 async fn futures_join<F: Future>(futures: [F; 4]) -> Vec<F::Output> {
@@ -267,9 +267,8 @@ async fn assert_refused(centre: &Centre, phone: &Phone, push: &Push, words: &str
     assert_eq!(held_head(centre, phone).await, before, "nothing stored");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_gap_or_a_reordering_is_refused_and_nothing_of_the_push_is_stored() {
-    let centre = Centre::start().await;
+async fn a_gap_or_a_reordering_is_refused_and_nothing_of_the_push_is_stored(backend: Backend) {
+    let centre = Centre::start(backend).await;
     let mut phone = enrolled_phone(&centre).await;
     for n in 2..=4 {
         phone.open_case(n);
@@ -313,10 +312,10 @@ async fn a_gap_or_a_reordering_is_refused_and_nothing_of_the_push_is_stored() {
     let receipt = centre.push_ok(&phone, &rest).await;
     assert_eq!(receipt.acked_seq, phone.head_seq());
 }
+on_both_backends!(a_gap_or_a_reordering_is_refused_and_nothing_of_the_push_is_stored);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_tampered_event_or_vault_row_is_refused_and_nothing_is_stored() {
-    let centre = Centre::start().await;
+async fn a_tampered_event_or_vault_row_is_refused_and_nothing_is_stored(backend: Backend) {
+    let centre = Centre::start(backend).await;
     let phone = enrolled_phone(&centre).await;
     let push = phone.outbox(0);
     let last = push.events.len() - 1;
@@ -375,10 +374,10 @@ async fn a_tampered_event_or_vault_row_is_refused_and_nothing_is_stored() {
     let receipt = centre.push_ok(&phone, &purged).await;
     assert_eq!(receipt.acked_seq, phone.head_seq());
 }
+on_both_backends!(a_tampered_event_or_vault_row_is_refused_and_nothing_is_stored);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_fork_is_stored_aside_flagged_and_never_replaces_the_held_event() {
-    let centre = Centre::start().await;
+async fn a_fork_is_stored_aside_flagged_and_never_replaces_the_held_event(backend: Backend) {
+    let centre = Centre::start(backend).await;
     let mut original = Phone::new();
     centre.enrol(&mut original).await;
     let fork_point = original.head_seq();
@@ -459,10 +458,10 @@ async fn a_fork_is_stored_aside_flagged_and_never_replaces_the_held_event() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(refusal(&body).1.contains("a fork of the chain"), "{body}");
 }
+on_both_backends!(a_fork_is_stored_aside_flagged_and_never_replaces_the_held_event);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn server_events_are_numbered_signed_and_pulled_in_order() {
-    let centre = Centre::start().await;
+async fn server_events_are_numbered_signed_and_pulled_in_order(backend: Backend) {
+    let centre = Centre::start(backend).await;
     let mut phone = Phone::new();
     let enrolled = centre.enrol(&mut phone).await;
     let mut other = Phone::new();
@@ -557,10 +556,10 @@ async fn server_events_are_numbered_signed_and_pulled_in_order() {
     .await;
     assert_eq!(body["events"].as_array().unwrap().len(), 2);
 }
+on_both_backends!(server_events_are_numbered_signed_and_pulled_in_order);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_restart_on_the_same_data_keeps_devices_chains_keys_and_server_events() {
-    let mut centre = Centre::start().await;
+async fn a_restart_on_the_same_data_keeps_devices_chains_keys_and_server_events(backend: Backend) {
+    let mut centre = Centre::start(backend).await;
     let phone = enrolled_phone(&centre).await;
     let receipt = centre.push_ok(&phone, &phone.outbox(0)).await;
     let key = centre.running().centre_key();
@@ -603,3 +602,4 @@ async fn a_restart_on_the_same_data_keeps_devices_chains_keys_and_server_events(
         .unwrap();
     assert_eq!(decode(held[0].canonical.as_bytes()).unwrap().seq, 1);
 }
+on_both_backends!(a_restart_on_the_same_data_keeps_devices_chains_keys_and_server_events);

@@ -137,6 +137,7 @@ async fn a_captive_portal_proves_nothing_and_a_restarted_centre_loses_nothing() 
     let running = redshield_server::start(redshield_server::Config {
         data_dir: centre.data.path().to_path_buf(),
         listen: addr,
+        database: None,
     })
     .await
     .unwrap();
@@ -199,6 +200,7 @@ async fn a_receipt_for_an_event_the_device_never_made_is_not_taken() {
         redshield_server::start(redshield_server::Config {
             data_dir: centre.data.path().to_path_buf(),
             listen: addr,
+            database: None,
         })
         .await
         .unwrap(),
@@ -328,6 +330,7 @@ async fn start_on(data: &Path, listen: std::net::SocketAddr) -> redshield_server
     redshield_server::start(redshield_server::Config {
         data_dir: data.to_path_buf(),
         listen,
+        database: None,
     })
     .await
     .unwrap()

@@ -1,5 +1,9 @@
-//! What the server's tests share: a real server on 127.0.0.1:0 over a SQLite ledger in a temp
-//! dir, a client that speaks protocol v1, and phones — real core stores making real events.
+//! What the server's tests share: a real server on 127.0.0.1:0 over a real ledger — a SQLite
+//! file in a temp dir, or a fresh database on the PostgreSQL server that
+//! `REDSHIELD_TEST_POSTGRES` names — a client that speaks protocol v1, and phones: real core
+//! stores making real events.
+//!
+//! Each test is one `async fn(Backend)`, run on both ledgers by `on_both_backends!`.
 #![allow(dead_code)]
 
 use std::path::Path;
@@ -13,10 +17,133 @@ use redshield_core::sync::protocol::{
 };
 use redshield_core::sync::wire;
 use redshield_e2e::{PhonePlatform, complaint};
-use redshield_server::{Config, Running};
+use redshield_server::{AnyLedger, Config, Running};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde_json::Value;
 use tempfile::TempDir;
+use uuid::Uuid;
+
+// --- the two ledgers ---
+
+/// Which ledger a test's centre keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs each named test — an `async fn(Backend)` — on both ledgers, as `<name>::sqlite` and
+/// `<name>::postgres`.
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(crate::common::Backend::Sqlite).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name(crate::common::Backend::Postgres).await
+            }
+        }
+    )+};
+}
+pub(crate) use on_both_backends;
+
+/// The PostgreSQL server the tests make their databases on: a URL whose role may CREATEDB.
+pub const POSTGRES_ENV: &str = "REDSHIELD_TEST_POSTGRES";
+
+/// The server `REDSHIELD_TEST_POSTGRES` names; a test that needs it fails without it.
+pub fn postgres_server() -> String {
+    std::env::var(POSTGRES_ENV).unwrap_or_else(|_| {
+        panic!(
+            "{POSTGRES_ENV} is not set, and this test runs the centre on PostgreSQL. \
+             Run the tests next to a throwaway server with `scripts/test-postgres` \
+             (`scripts/test-postgres cargo test -p redshield-server`; .ci/run does the same), \
+             or set {POSTGRES_ENV}=postgres://USER@127.0.0.1:5432/postgres for a server where \
+             USER may CREATEDB (README: \"Deployment with PostgreSQL\")."
+        )
+    })
+}
+
+/// A new database for one test on the `REDSHIELD_TEST_POSTGRES` server, dropped with this.
+pub struct TestDatabase {
+    server: String,
+    pub name: String,
+    /// The URL the centre is given.
+    pub url: String,
+}
+
+impl TestDatabase {
+    pub async fn create() -> TestDatabase {
+        let server = postgres_server();
+        let name = format!("redshield_test_{}", Uuid::now_v7().simple());
+        admin(&server, &format!("CREATE DATABASE {name}")).await;
+        TestDatabase {
+            url: with_database(&server, &name),
+            server,
+            name,
+        }
+    }
+
+    /// A plain connection to this database, to look at it as an operator would.
+    pub async fn connect(&self) -> tokio_postgres::Client {
+        connect(&self.url).await
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        // Drop runs in sync code, perhaps on the test's runtime: a thread with its own. FORCE
+        // ends the connections a server that was not shut down still holds.
+        let (server, sql) = (
+            self.server.clone(),
+            format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+        );
+        let dropped = std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map(|runtime| runtime.block_on(admin(&server, &sql)))
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("test database {} was not dropped", self.name);
+        }
+    }
+}
+
+pub async fn connect(url: &str) -> tokio_postgres::Client {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap_or_else(|e| panic!("cannot connect to PostgreSQL ({POSTGRES_ENV}): {e:?}"));
+    tokio::spawn(connection);
+    client
+}
+
+async fn admin(server: &str, sql: &str) {
+    connect(server)
+        .await
+        .batch_execute(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e:?}"));
+}
+
+/// `url` naming the database `name` instead of its own.
+fn with_database(url: &str, name: &str) -> String {
+    let (scheme, rest) = url
+        .split_once("://")
+        .unwrap_or_else(|| panic!("{POSTGRES_ENV} is not a postgres:// URL"));
+    let (head, query) = match rest.split_once('?') {
+        Some((head, query)) => (head, format!("?{query}")),
+        None => (rest, String::new()),
+    };
+    let authority = head
+        .split_once('/')
+        .map_or(head, |(authority, _)| authority);
+    format!("{scheme}://{authority}/{name}{query}")
+}
 
 // --- the phone's side: a platform and a store ---
 
@@ -111,21 +238,26 @@ fn copy_dir(from: &Path, to: &Path) {
 // --- the centre's side ---
 
 pub struct Centre {
-    pub dir: TempDir,
+    /// First, so the server stops before its storage goes.
     pub running: Option<Running>,
+    pub dir: TempDir,
+    pub database: Option<TestDatabase>,
     pub base: String,
     pub client: reqwest::Client,
 }
 
 impl Centre {
-    pub async fn start() -> Centre {
-        let dir = TempDir::new().unwrap();
-        let running = start_in(dir.path()).await;
-        let base = format!("http://{}", running.local_addr());
-        Centre {
-            dir,
-            running: Some(running),
-            base,
+    /// A new centre on `backend`: a new data directory, and a new database on PostgreSQL.
+    pub async fn start(backend: Backend) -> Centre {
+        let database = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(TestDatabase::create().await),
+        };
+        let mut centre = Centre {
+            running: None,
+            dir: TempDir::new().unwrap(),
+            database,
+            base: String::new(),
             client: reqwest::Client::builder()
                 // The workspace's reqwest brings rustls without a provider (the phones choose
                 // `ring`); these tests speak plain HTTP but the builder still wants one.
@@ -133,6 +265,17 @@ impl Centre {
                 .timeout(Duration::from_secs(60))
                 .build()
                 .unwrap(),
+        };
+        centre.start_again().await;
+        centre
+    }
+
+    /// How this centre is started: its data directory and database, any free port.
+    pub fn config(&self) -> Config {
+        Config {
+            data_dir: self.dir.path().to_path_buf(),
+            listen: "127.0.0.1:0".parse().unwrap(),
+            database: self.database.as_ref().map(|d| d.url.clone()),
         }
     }
 
@@ -140,12 +283,19 @@ impl Centre {
         self.running.as_ref().expect("running")
     }
 
-    /// Stops the server gracefully and starts a new one on the same data directory.
-    pub async fn restart(&mut self) {
-        self.running.take().expect("running").shutdown().await;
-        let running = start_in(self.dir.path()).await;
+    /// Starts a server on this centre's data and database (the last one has stopped).
+    pub async fn start_again(&mut self) {
+        let running = redshield_server::start(self.config()).await.unwrap();
+        let on_postgres = matches!(running.ledger(), AnyLedger::Postgres(_));
+        assert_eq!(on_postgres, self.database.is_some(), "the ledger asked for");
         self.base = format!("http://{}", running.local_addr());
         self.running = Some(running);
+    }
+
+    /// Stops the server gracefully and starts a new one on the same data and database.
+    pub async fn restart(&mut self) {
+        self.running.take().expect("running").shutdown().await;
+        self.start_again().await;
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -207,15 +357,6 @@ impl Centre {
         assert_eq!(status, StatusCode::OK, "{body}");
         serde_json::from_value(body).unwrap()
     }
-}
-
-pub async fn start_in(dir: &Path) -> Running {
-    redshield_server::start(Config {
-        data_dir: dir.to_path_buf(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-    })
-    .await
-    .unwrap()
 }
 
 /// Sends a request and reads its status and JSON body.
