@@ -5,7 +5,7 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{Centre, Phone};
+use common::{Backend, Centre, Phone, on_both_backends};
 use ed25519_dalek::SigningKey;
 use redshield_core::api::{EvidenceKind, FieldCore, NewEvidence, Step};
 use redshield_core::cases::Case;
@@ -65,9 +65,10 @@ fn newer_apps_event(phone: &Phone, value: &str) -> (WireEvent, WireVaultRow) {
     (event, row)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_event_of_a_newer_app_is_held_not_refused_and_its_vault_row_still_checked() {
-    let centre = Centre::start().await;
+async fn an_event_of_a_newer_app_is_held_not_refused_and_its_vault_row_still_checked(
+    backend: Backend,
+) {
+    let centre = Centre::start(backend).await;
     let mut phone = Phone::new();
     phone.open_case(1);
     centre.enrol(&mut phone).await;
@@ -117,6 +118,8 @@ async fn an_event_of_a_newer_app_is_held_not_refused_and_its_vault_row_still_che
     );
 }
 
+on_both_backends!(an_event_of_a_newer_app_is_held_not_refused_and_its_vault_row_still_checked);
+
 /// The centre's reading of a case, with the core's own code on its replica of the device.
 async fn centre_case(centre: &Centre, device: uuid::Uuid, case: &str) -> Case {
     let case = case.to_string();
@@ -137,9 +140,10 @@ async fn enrol_core(centre: &Centre, core: &Arc<FieldCore>) {
         .unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_centre_projects_each_case_as_its_owner_does_and_verifies_evidence_on_ingest() {
-    let centre = Centre::start().await;
+async fn the_centre_projects_each_case_as_its_owner_does_and_verifies_evidence_on_ingest(
+    backend: Backend,
+) {
+    let centre = Centre::start(backend).await;
     let dir = tempfile::tempdir().unwrap();
     let phone = redshield_e2e::device(dir.path(), "李明");
     let accepted = phone.open_case(complaint("王芳")).unwrap();
@@ -210,3 +214,5 @@ async fn the_centre_projects_each_case_as_its_owner_does_and_verifies_evidence_o
         assert_eq!(theirs, mine);
     }
 }
+
+on_both_backends!(the_centre_projects_each_case_as_its_owner_does_and_verifies_evidence_on_ingest);
