@@ -240,16 +240,16 @@ mod tests {
     fn the_file_beats_the_defaults_and_flags_beat_the_file() {
         let (dir, path) = file(
             "data = \"ledger-data\"\nlisten = \"0.0.0.0:9000\"\n\
-             database = \"postgres://redshield:pw@db/ledger\"\n",
+             database = \"postgres://redshield:Secret-42@db/ledger\"\n",
         );
         let config = settings_of(&["--config", &path]).unwrap();
         assert_eq!(config.data_dir, dir.path().join("ledger-data"));
         assert_eq!(config.listen.to_string(), "0.0.0.0:9000");
         assert_eq!(
             config.database.as_deref(),
-            Some("postgres://redshield:pw@db/ledger")
+            Some("postgres://redshield:Secret-42@db/ledger")
         );
-        assert!(!format!("{config:?}").contains("pw"), "{config:?}");
+        assert!(!format!("{config:?}").contains("Secret-42"), "{config:?}");
 
         let config = settings_of(&[
             "--config",
