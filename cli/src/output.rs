@@ -362,6 +362,7 @@ impl Output {
             CoreError::NotDelivered { .. } => ("not_delivered", 6, None),
             CoreError::NotEnrolled => ("not_enrolled", 1, None),
             CoreError::SyncConflict { .. } => ("sync_conflict", 3, None),
+            CoreError::Cancelled => ("cancelled", 1, None),
         };
         self.error(kind, field, &e.to_string());
         ExitCode::from(code)

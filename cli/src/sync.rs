@@ -40,7 +40,7 @@ pub fn enrol(core: Arc<FieldCore>, args: Enrol, out: &Output) -> Result<(), Fail
 }
 
 pub fn sync(core: Arc<FieldCore>, out: &Output) -> Result<(), Failure> {
-    let report: SyncReport = runtime()?.block_on(core.sync())?;
+    let report: SyncReport = runtime()?.block_on(core.sync(None, None))?;
     let value = json!({
         "events_pushed": report.events_pushed,
         "acked_seq": report.acked_seq,

@@ -170,7 +170,7 @@ async fn the_centre_projects_each_case_as_its_owner_does_and_verifies_evidence_o
         })
         .unwrap();
     enrol_core(&centre, &phone).await;
-    phone.clone().sync().await.unwrap();
+    phone.clone().sync(None, None).await.unwrap();
 
     let id = uuid::Uuid::parse_str(&phone.device_id()).unwrap();
     for case in [&accepted, &other] {
@@ -195,7 +195,7 @@ async fn the_centre_projects_each_case_as_its_owner_does_and_verifies_evidence_o
     phone
         .take_step(other.id.clone(), Step::Accept, None, None)
         .unwrap();
-    phone.clone().sync().await.unwrap();
+    phone.clone().sync(None, None).await.unwrap();
     let elsewhere = tempfile::tempdir().unwrap();
     let rebuilt = Replicas::new(elsewhere.path());
     let ledger = centre.running().ledger();

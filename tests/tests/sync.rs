@@ -68,18 +68,18 @@ async fn every_event_of_every_device_arrives_once_and_byte_identical() {
         enrol(&centre, phone).await;
     }
     for (dir, phone) in dirs.iter().zip(&phones) {
-        let report = phone.clone().sync().await.unwrap();
+        let report = phone.clone().sync(None, None).await.unwrap();
         let log = device_log(dir.path());
         assert_eq!(report.acked_seq, log.last().unwrap().0);
         assert_eq!(centre_log(&centre, phone).await, log, "byte-identical");
         // Again: nothing to send, nothing stored twice.
-        let again = phone.clone().sync().await.unwrap();
+        let again = phone.clone().sync(None, None).await.unwrap();
         assert_eq!(again.events_pushed, 0);
         assert_eq!(centre_log(&centre, phone).await, device_log(dir.path()));
     }
     // More work later: only the new events travel.
     phones[0].open_case(complaint("赵六")).unwrap();
-    let later = phones[0].clone().sync().await.unwrap();
+    let later = phones[0].clone().sync(None, None).await.unwrap();
     assert!(
         later.events_pushed >= 1 && later.events_pushed <= 2,
         "{later:?}"
@@ -116,7 +116,7 @@ async fn a_captive_portal_proves_nothing_and_a_restarted_centre_loses_nothing() 
     let phone = device(dir.path(), "李明");
     phone.open_case(complaint("王芳")).unwrap();
     enrol(&centre, &phone).await;
-    let first = phone.clone().sync().await.unwrap();
+    let first = phone.clone().sync(None, None).await.unwrap();
 
     // The centre goes away; a portal answers 200 on its address.
     let addr = centre.running().local_addr();
@@ -125,7 +125,7 @@ async fn a_captive_portal_proves_nothing_and_a_restarted_centre_loses_nothing() 
         tokio::net::TcpListener::bind(addr).await.unwrap(),
     ));
     phone.open_case(complaint("钱七")).unwrap();
-    match phone.clone().sync().await {
+    match phone.clone().sync(None, None).await {
         Err(CoreError::NotDelivered { reason }) => assert!(reason.contains("200"), "{reason}"),
         other => panic!("a portal's page taken for delivery: {other:?}"),
     }
@@ -142,12 +142,15 @@ async fn a_captive_portal_proves_nothing_and_a_restarted_centre_loses_nothing() 
     .await
     .unwrap();
     centre.running = Some(running);
-    let report = phone.clone().sync().await.unwrap();
+    let report = phone.clone().sync(None, None).await.unwrap();
     assert!(report.acked_seq > first.acked_seq);
     assert_eq!(centre_log(&centre, &phone).await, device_log(dir.path()));
     // A plain restart between syncs changes nothing either.
     centre.restart().await;
-    assert_eq!(phone.clone().sync().await.unwrap().events_pushed, 0);
+    assert_eq!(
+        phone.clone().sync(None, None).await.unwrap().events_pushed,
+        0
+    );
 }
 
 /// Answers every request with a well-formed push receipt for `device` that acknowledges seq 1
@@ -189,7 +192,7 @@ async fn a_receipt_for_an_event_the_device_never_made_is_not_taken() {
         tokio::net::TcpListener::bind(addr).await.unwrap(),
         phone.device_id(),
     ));
-    match phone.clone().sync().await {
+    match phone.clone().sync(None, None).await {
         Err(CoreError::SyncConflict { seq: 1, .. }) => {}
         other => panic!("a receipt with a foreign hash was taken: {other:?}"),
     }
@@ -205,7 +208,7 @@ async fn a_receipt_for_an_event_the_device_never_made_is_not_taken() {
         .await
         .unwrap(),
     );
-    phone.clone().sync().await.unwrap();
+    phone.clone().sync(None, None).await.unwrap();
     assert_eq!(centre_log(&centre, &phone).await, device_log(dir.path()));
 }
 
@@ -235,9 +238,30 @@ async fn the_centres_events_are_checked_and_applied_in_order_once() {
         )
         .await
         .unwrap();
-    assert_eq!(a.clone().sync().await.unwrap().server_events_applied, 2);
-    assert_eq!(b.clone().sync().await.unwrap().server_events_applied, 1);
-    assert_eq!(a.clone().sync().await.unwrap().server_events_applied, 0);
+    assert_eq!(
+        a.clone()
+            .sync(None, None)
+            .await
+            .unwrap()
+            .server_events_applied,
+        2
+    );
+    assert_eq!(
+        b.clone()
+            .sync(None, None)
+            .await
+            .unwrap()
+            .server_events_applied,
+        1
+    );
+    assert_eq!(
+        a.clone()
+            .sync(None, None)
+            .await
+            .unwrap()
+            .server_events_applied,
+        0
+    );
     // The device's log records what it applied, with the centre's signed bytes.
     let log = device_log(dirs[0].path());
     let applied = log
@@ -256,7 +280,7 @@ async fn a_restored_store_is_caught_as_a_fork_and_nothing_is_overwritten() {
     let phone = device(dir.path(), "李明");
     phone.open_case(complaint("王芳")).unwrap();
     enrol(&centre, &phone).await;
-    phone.clone().sync().await.unwrap();
+    phone.clone().sync(None, None).await.unwrap();
     // A backup taken now, restored later on another phone (the same identity and key).
     drop(phone);
     for entry in std::fs::read_dir(dir.path()).unwrap() {
@@ -267,12 +291,12 @@ async fn a_restored_store_is_caught_as_a_fork_and_nothing_is_overwritten() {
     }
     let phone = device(dir.path(), "李明");
     phone.open_case(complaint("钱七")).unwrap();
-    phone.clone().sync().await.unwrap();
+    phone.clone().sync(None, None).await.unwrap();
     let held = centre_log(&centre, &phone).await;
 
     let restored = device(copy.path(), "李明");
     restored.open_case(complaint("孙八")).unwrap();
-    match restored.clone().sync().await {
+    match restored.clone().sync(None, None).await {
         Err(CoreError::SyncConflict { seq, .. }) => assert!(seq > 0),
         other => panic!("a restored store went unnoticed: {other:?}"),
     }
@@ -358,7 +382,7 @@ async fn evidence_blobs_arrive_byte_identical_and_are_never_sent_twice() {
         .unwrap();
     enrol(&centre, &phone).await;
 
-    let report = phone.clone().sync().await.unwrap();
+    let report = phone.clone().sync(None, None).await.unwrap();
     // A photo this small has the same bytes as display copy and thumbnail: one blob.
     let names: std::collections::BTreeSet<String> = [
         Some(evidence.sha256.clone()),
@@ -378,6 +402,6 @@ async fn evidence_blobs_arrive_byte_identical_and_are_never_sent_twice() {
             "blob {sha} byte-identical"
         );
     }
-    let again = phone.clone().sync().await.unwrap();
+    let again = phone.clone().sync(None, None).await.unwrap();
     assert_eq!((again.blobs_sent, again.bytes_sent), (0, 0));
 }

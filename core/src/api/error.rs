@@ -83,6 +83,11 @@ pub enum CoreError {
     /// cloned. The centre has it flagged; nothing is overwritten.
     #[error("fork at seq {seq}: {reason}")]
     SyncConflict { seq: u64, reason: String },
+
+    /// The sync was cancelled through its `SyncHandle`. Nothing the centre has not proven
+    /// receiving is marked sent: the next sync resumes without loss or duplication.
+    #[error("the sync was cancelled")]
+    Cancelled,
 }
 
 impl From<Error> for CoreError {

@@ -6,6 +6,7 @@
 mod error;
 mod records;
 mod sync;
+mod sync_control;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -38,6 +39,7 @@ pub use crate::trips::{
 pub use error::CoreError;
 pub use records::ChainReport;
 pub use sync::SyncReport;
+pub use sync_control::{SyncHandle, SyncListener, SyncListenerError, SyncPhase, SyncProgress};
 
 use crate::device::Device;
 use crate::platform::Platform;

@@ -4,16 +4,18 @@
 //! only after the centre's receipt has been checked, so a sync cancelled anywhere is resumed
 //! by the next one without loss or duplication.
 
+use std::future::Future;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
-use std::path::Path;
-
+use crate::device::Device;
 use crate::events::Digest;
-use crate::sync::client::Client;
+use crate::sync::client::{Client, SyncError};
 use crate::sync::protocol::{BLOB_CHUNK_BYTES, MAX_EVENTS_PER_PUSH, Push};
 
-use super::{ApiResult, FieldCore};
+use super::sync_control::{SyncHandle, SyncListener, SyncPhase, SyncProgress, report};
+use super::{ApiResult, CoreError, FieldCore};
 
 /// What a sync did.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -29,13 +31,21 @@ pub struct SyncReport {
     pub requests: u32,
     pub bytes_sent: u64,
     pub duration_ms: u64,
+    /// Trusted time minus the phone's wall clock after this sync (ms; positive: the phone is
+    /// slow), from the best server time sample (round-trip midpoint) or GNSS anchor in force;
+    /// 0 when nothing anchors trusted time.
+    pub time_offset_ms: i64,
+    /// How far trusted time may be off (half the anchoring round trip plus drift); `None`:
+    /// no anchor, the wall clock is taken as it is.
+    pub time_uncertainty_ms: Option<u64>,
 }
 
 #[uniffi::export(async_runtime = "tokio")]
 impl FieldCore {
     /// Enrols this device with the centre at `server` (`https://…`) using a one-time code
     /// issued there; `centre_ca_pem` is the centre's CA certificate when it is not in the web
-    /// PKI. Pins the centre's key; the token is kept wrapped by the keystore.
+    /// PKI. Pins the centre's key; the token is kept wrapped by the keystore. Nothing is saved
+    /// unless the centre answered (a TLS failure leaves the device not enrolled).
     pub async fn enrol(
         self: Arc<Self>,
         server: String,
@@ -51,88 +61,185 @@ impl FieldCore {
         let mut device = self.device();
         let received = device.monotonic_ms();
         device.save_enrolment(&server, centre_ca_pem, &enrolled)?;
-        device.record_server_time(sent, received, enrolled.server_time_ms)?;
+        sample_time(&mut device, sent, received, enrolled.server_time_ms)?;
         Ok(())
     }
 
     /// Pushes every event the centre has not acknowledged, in batches, each checked against
     /// the centre's receipt; uploads the blobs they name (photos, signatures) that the centre
-    /// does not hold whole, resuming where an upload stopped; then pulls the centre's events for this device, checks them
-    /// against the pinned key and applies them in order. The server's time feeds trusted time.
-    pub async fn sync(self: Arc<Self>) -> ApiResult<SyncReport> {
+    /// does not hold whole, resuming where an upload stopped; then pulls the centre's events
+    /// for this device, checks them against the pinned key and applies them in order. The
+    /// server's time feeds trusted time.
+    ///
+    /// `listener` hears the progress (at each phase's start, after each exchange, and `Done`
+    /// last). `handle.cancel()` stops the sync at its next await with `Cancelled`; dropping the
+    /// future (Kotlin's `job.cancel()`) stops it where it stands. Both are safe: the next sync
+    /// resumes without loss or duplication.
+    pub async fn sync(
+        self: Arc<Self>,
+        listener: Option<Arc<dyn SyncListener>>,
+        handle: Option<Arc<SyncHandle>>,
+    ) -> ApiResult<SyncReport> {
         let started = Instant::now();
         let session = self.device().sync_session()?;
         let client = Client::new(&session.server, session.centre_ca.as_deref())
             .map_err(crate::Error::from)?;
         let device_id = self.device().device_id();
-        let mut report = SyncReport {
-            events_pushed: 0,
-            acked_seq: session.acked_seq,
-            server_events_applied: 0,
-            blobs_sent: 0,
-            requests: 0,
-            bytes_sent: 0,
-            duration_ms: 0,
+        let mut run = Run {
+            listener: listener.as_ref(),
+            handle: handle.as_deref(),
+            report: SyncReport {
+                events_pushed: 0,
+                acked_seq: session.acked_seq,
+                server_events_applied: 0,
+                blobs_sent: 0,
+                requests: 0,
+                bytes_sent: 0,
+                duration_ms: 0,
+                time_offset_ms: 0,
+                time_uncertainty_ms: None,
+            },
+            events_to_push: 0,
+            blobs_to_send: 0,
         };
+        run.count_unacked(&self.device());
+        run.tell(SyncPhase::Pushing);
         loop {
             let (events, vault) = self
                 .device()
-                .outbox(report.acked_seq, MAX_EVENTS_PER_PUSH)?;
+                .outbox(run.report.acked_seq, MAX_EVENTS_PER_PUSH)?;
             if events.is_empty() {
                 break;
             }
             let count = events.len() as u64;
             let push = Push { events, vault };
-            report.bytes_sent += serde_json::to_vec(&push).map_or(0, |b| b.len() as u64);
+            run.report.bytes_sent += serde_json::to_vec(&push).map_or(0, |b| b.len() as u64);
             let sent = self.device().monotonic_ms();
-            let receipt = client
-                .push(device_id, &session.token, &push)
-                .await
-                .map_err(crate::Error::from)?;
-            report.requests += 1;
+            // Stopped here (cancelled, or the future dropped), the centre may hold the batch
+            // without this device knowing: the next sync sends it again, and the centre keeps
+            // each event once by (device, seq, hash).
+            let receipt = run
+                .step(client.push(device_id, &session.token, &push))
+                .await?;
+            run.report.requests += 1;
             let mut device = self.device();
             let received = device.monotonic_ms();
             device.accept_receipt(&receipt)?;
-            device.record_server_time(sent, received, receipt.server_time_ms)?;
-            report.events_pushed += count;
+            sample_time(&mut device, sent, received, receipt.server_time_ms)?;
+            run.report.events_pushed += count;
             // The centre took nothing new: stop rather than send the same batch forever. (An
             // acknowledgement below ours — a centre restored from backup — is followed: the
             // next batch starts there.)
-            let progress = receipt.acked_seq != report.acked_seq;
-            report.acked_seq = receipt.acked_seq;
-            if !progress {
+            let moved = receipt.acked_seq != run.report.acked_seq;
+            run.report.acked_seq = receipt.acked_seq;
+            run.count_unacked(&device);
+            drop(device);
+            run.tell(SyncPhase::Pushing);
+            if !moved {
                 break;
             }
         }
         let unsent = self.device().unsent_blobs()?;
-        for (sha256, path) in unsent {
-            upload(&client, &session.token, &sha256, &path, &mut report).await?;
-            self.device().blob_confirmed(&sha256)?;
-            report.blobs_sent += 1;
+        run.blobs_to_send = unsent.len().try_into().unwrap_or(u32::MAX);
+        if !unsent.is_empty() {
+            run.tell(SyncPhase::UploadingBlobs);
         }
+        for (sha256, path) in unsent {
+            upload(&client, &session.token, &sha256, &path, &mut run).await?;
+            // Only now: a blob whose upload was stopped is asked about (HEAD) and resumed.
+            self.device().blob_confirmed(&sha256)?;
+            run.report.blobs_sent += 1;
+            run.tell(SyncPhase::UploadingBlobs);
+        }
+        run.tell(SyncPhase::Pulling);
         let mut cursor = session.pull_cursor;
         loop {
             let sent = self.device().monotonic_ms();
-            let answer = client
-                .pull(device_id, &session.token, cursor)
-                .await
-                .map_err(crate::Error::from)?;
-            report.requests += 1;
+            let answer = run
+                .step(client.pull(device_id, &session.token, cursor))
+                .await?;
+            run.report.requests += 1;
             let mut device = self.device();
             let received = device.monotonic_ms();
-            device.record_server_time(sent, received, answer.server_time_ms)?;
+            sample_time(&mut device, sent, received, answer.server_time_ms)?;
             let Some(last) = answer.events.last().map(|e| e.server_seq) else {
                 break;
             };
-            report.server_events_applied +=
+            // Each applied with the cursor moved in the same transaction: stopped later, the
+            // next pull starts after the last one applied.
+            run.report.server_events_applied +=
                 device.apply_server_events(&session.centre_key, &answer.events)?;
+            drop(device);
+            run.tell(SyncPhase::Pulling);
             if last <= cursor {
                 break;
             }
             cursor = last;
         }
-        report.duration_ms = started.elapsed().as_millis() as u64;
-        Ok(report)
+        let time = self.device().trusted_time()?;
+        run.report.time_offset_ms = time.offset_ms;
+        run.report.time_uncertainty_ms = time.uncertainty_ms;
+        run.report.duration_ms = started.elapsed().as_millis() as u64;
+        run.tell(SyncPhase::Done);
+        Ok(run.report)
+    }
+}
+
+/// A sync under way: its report so far, and the app's listener and cancel handle.
+struct Run<'a> {
+    listener: Option<&'a Arc<dyn SyncListener>>,
+    handle: Option<&'a SyncHandle>,
+    report: SyncReport,
+    events_to_push: u64,
+    blobs_to_send: u32,
+}
+
+impl Run<'_> {
+    /// One exchange with the centre, stopped with `Cancelled` if the handle is cancelled
+    /// before or while it runs.
+    async fn step<T>(&self, exchange: impl Future<Output = Result<T, SyncError>>) -> ApiResult<T> {
+        SyncHandle::run(self.handle, async {
+            exchange
+                .await
+                .map_err(|e| CoreError::from(crate::Error::from(e)))
+        })
+        .await
+    }
+
+    /// What is left to push: the events after the centre's acknowledgement.
+    fn count_unacked(&mut self, device: &Device) {
+        let unacked = device.head().seq.saturating_sub(self.report.acked_seq);
+        self.events_to_push = self.report.events_pushed + unacked;
+    }
+
+    fn tell(&self, phase: SyncPhase) {
+        let r = &self.report;
+        report(
+            self.listener,
+            SyncProgress {
+                phase,
+                events_pushed: r.events_pushed,
+                events_to_push: self.events_to_push,
+                blobs_sent: r.blobs_sent,
+                blobs_to_send: self.blobs_to_send,
+                bytes_sent: r.bytes_sent,
+                server_events_applied: r.server_events_applied,
+            },
+        );
+    }
+}
+
+/// Feeds a server time sample to trusted time. A sample the round trip makes useless (longer
+/// than a minute on a poor network) is left out: it says nothing about the time, and it must
+/// not fail a sync whose exchange was proven.
+fn sample_time(device: &mut Device, sent: u64, received: u64, server_ms: i64) -> ApiResult<()> {
+    match device.record_server_time(sent, received, server_ms) {
+        Ok(_) => Ok(()),
+        Err(crate::Error::Invalid { reason, .. }) => {
+            tracing::info!(%reason, "sync: a server time sample left out");
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -143,13 +250,10 @@ async fn upload(
     token: &str,
     sha256: &Digest,
     path: &Path,
-    report: &mut SyncReport,
-) -> crate::Result<()> {
-    let (mut offset, complete) = client
-        .blob_held(token, sha256)
-        .await
-        .map_err(crate::Error::from)?;
-    report.requests += 1;
+    run: &mut Run<'_>,
+) -> ApiResult<()> {
+    let (mut offset, complete) = run.step(client.blob_held(token, sha256)).await?;
+    run.report.requests += 1;
     if complete {
         return Ok(());
     }
@@ -165,17 +269,16 @@ async fn upload(
         let chunk =
             read_chunk(&mut file, offset_now, size).map_err(|e| crate::Error::file(path, e))?;
         let last = offset_now + chunk.len() as u64 == size;
-        let receipt = client
-            .put_blob_chunk(token, sha256, offset_now, &chunk, last)
-            .await
-            .map_err(crate::Error::from)?;
-        report.requests += 1;
-        report.bytes_sent += chunk.len() as u64;
+        let receipt = run
+            .step(client.put_blob_chunk(token, sha256, offset_now, &chunk, last))
+            .await?;
+        run.report.requests += 1;
+        run.report.bytes_sent += chunk.len() as u64;
         if receipt.sha256 != *sha256 {
-            return Err(crate::sync::client::SyncError::NotDelivered(format!(
+            return Err(crate::Error::from(SyncError::NotDelivered(format!(
                 "a receipt for blob {} when {sha256} was sent",
                 receipt.sha256
-            ))
+            )))
             .into());
         }
         if receipt.complete {
@@ -183,11 +286,12 @@ async fn upload(
         }
         // The centre says where its copy ends: resume there.
         offset = receipt.received;
+        run.tell(SyncPhase::UploadingBlobs);
         turns -= 1;
         if turns == 0 {
-            return Err(crate::sync::client::SyncError::NotDelivered(format!(
+            return Err(crate::Error::from(SyncError::NotDelivered(format!(
                 "blob {sha256}: the centre does not take it whole"
-            ))
+            )))
             .into());
         }
     }

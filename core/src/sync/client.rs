@@ -137,7 +137,7 @@ impl Client {
             .bearer_auth(token)
             .send()
             .await
-            .map_err(|e| SyncError::NotDelivered(e.to_string()))?;
+            .map_err(|e| SyncError::NotDelivered(causes(&e)))?;
         let header = |name: &str| {
             response
                 .headers()
@@ -217,12 +217,12 @@ impl Client {
         let response = request
             .send()
             .await
-            .map_err(|e| SyncError::NotDelivered(e.to_string()))?;
+            .map_err(|e| SyncError::NotDelivered(causes(&e)))?;
         let status = response.status();
         let body = response
             .bytes()
             .await
-            .map_err(|e| SyncError::NotDelivered(format!("the answer was cut: {e}")))?;
+            .map_err(|e| SyncError::NotDelivered(format!("the answer was cut: {}", causes(&e))))?;
         let stamp: Stamp =
             serde_json::from_slice(&body).map_err(|_| not_protocol(status, &body))?;
         if stamp.protocol != PROTOCOL {
@@ -243,6 +243,22 @@ impl Client {
         }
         serde_json::from_slice(&body).map_err(|_| not_protocol(status, &body))
     }
+}
+
+/// A failed request with its causes: reqwest's own words ("error sending request for url …")
+/// hide why — a certificate refused, a connection reset — which is what a user must be told.
+fn causes(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        let said = cause.to_string();
+        if !text.contains(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 fn transient(e: &SyncError) -> bool {

@@ -1,0 +1,158 @@
+//! What the app holds while a sync runs: a listener it implements (progress, on the core's
+//! thread: hand it to the UI thread and return quickly) and a handle that cancels the sync.
+//!
+//! Cancelling stops the sync at its next await with `CoreError::Cancelled`. Dropping the sync's
+//! future does the same at the await it stands on (Kotlin's `job.cancel()`; Swift lets the
+//! future run to its end, hence the handle). Either is safe: an acknowledgement is kept only
+//! after the centre's receipt has been checked, and a blob is marked sent only after the centre
+//! confirmed it whole, so the next sync resends what was not proven and the centre, idempotent
+//! by (device, seq, hash) and by blob hash, keeps each once.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use tokio::sync::watch;
+
+use super::CoreError;
+
+/// Where a sync stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum SyncPhase {
+    /// Sending events the centre has not acknowledged, in batches.
+    Pushing,
+    /// Uploading the blobs (photos, signatures) the events name.
+    UploadingBlobs,
+    /// Receiving the centre's events for this device.
+    Pulling,
+    /// Finished; the same figures as the report.
+    Done,
+}
+
+/// A sync's progress, sent to the listener when a phase starts and after every exchange.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct SyncProgress {
+    pub phase: SyncPhase,
+    /// Events sent so far (a resent event the centre already held counts again).
+    pub events_pushed: u64,
+    /// `events_pushed` plus what the centre has not acknowledged yet: grows if the sync itself
+    /// records an event (a better time anchor).
+    pub events_to_push: u64,
+    /// Blobs the centre confirmed whole during this sync.
+    pub blobs_sent: u32,
+    /// Blobs the centre had not confirmed when the upload phase started.
+    pub blobs_to_send: u32,
+    pub bytes_sent: u64,
+    pub server_events_applied: u64,
+}
+
+/// A failure inside the app's listener. The sync goes on: progress is for the UI, and a
+/// broken progress bar must not stop delivery.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum SyncListenerError {
+    // Not `message`: in Kotlin that would clash with `Throwable.message`.
+    #[error("{reason}")]
+    Failed { reason: String },
+}
+
+impl From<uniffi::UnexpectedUniFFICallbackError> for SyncListenerError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        SyncListenerError::Failed { reason: e.reason }
+    }
+}
+
+/// The app's progress listener (a foreign trait). An exception thrown by the app's
+/// implementation arrives as `SyncListenerError` and is logged; it never fails the sync.
+#[uniffi::export(foreign)]
+pub trait SyncListener: Send + Sync {
+    fn progress(&self, progress: SyncProgress) -> Result<(), SyncListenerError>;
+}
+
+/// Cancels a running sync: pass it to `FieldCore::sync`, call `cancel()` from any thread. Once
+/// cancelled it stays cancelled (a sync given it stops at once): make one per sync.
+#[derive(Debug, uniffi::Object)]
+pub struct SyncHandle {
+    cancelled: watch::Sender<bool>,
+}
+
+#[uniffi::export]
+impl SyncHandle {
+    #[uniffi::constructor]
+    pub fn new() -> Arc<SyncHandle> {
+        Arc::new(SyncHandle {
+            cancelled: watch::Sender::new(false),
+        })
+    }
+
+    /// Stops the sync at its next await with `CoreError::Cancelled`. Nothing the centre has
+    /// not proven receiving is marked sent; the next sync resumes.
+    pub fn cancel(&self) {
+        self.cancelled.send_replace(true);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        *self.cancelled.borrow()
+    }
+}
+
+impl SyncHandle {
+    /// Completes once `cancel` has been called (at once if it was already).
+    async fn cancelled(&self) {
+        let mut seen = self.cancelled.subscribe();
+        // The sender lives in `self`, which outlives this wait: `wait_for` cannot fail.
+        let _ = seen.wait_for(|cancelled| *cancelled).await;
+    }
+
+    /// Runs `step` unless the handle is cancelled first: then `step` is dropped where it
+    /// stands and the answer is `Cancelled`. Checked before `step` is polled, so a handle
+    /// cancelled between two awaits stops the next one.
+    pub(crate) async fn run<T>(
+        handle: Option<&SyncHandle>,
+        step: impl Future<Output = Result<T, CoreError>>,
+    ) -> Result<T, CoreError> {
+        match handle {
+            None => step.await,
+            Some(handle) => {
+                tokio::select! {
+                    biased;
+                    () = handle.cancelled() => Err(CoreError::Cancelled),
+                    done = step => done,
+                }
+            }
+        }
+    }
+}
+
+/// Sends progress to the app's listener, if any; its failures are logged, not raised.
+pub(crate) fn report(listener: Option<&Arc<dyn SyncListener>>, progress: SyncProgress) {
+    if let Some(listener) = listener
+        && let Err(e) = listener.progress(progress)
+    {
+        tracing::warn!(error = %e, "sync: the app's progress listener failed");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_cancelled_handle_stops_a_step_that_would_never_finish() {
+        let handle = SyncHandle::new();
+        assert!(!handle.is_cancelled());
+        // Not cancelled: the step's own answer.
+        let done = SyncHandle::run(Some(&handle), async { Ok::<_, CoreError>(7) }).await;
+        assert_eq!(done.unwrap(), 7);
+        let waiting = {
+            let handle = handle.clone();
+            tokio::spawn(async move {
+                SyncHandle::run(Some(&handle), std::future::pending::<Result<(), _>>()).await
+            })
+        };
+        handle.cancel();
+        assert!(matches!(waiting.await.unwrap(), Err(CoreError::Cancelled)));
+        // Cancelled stays cancelled: even a step that is ready is not run.
+        let again = SyncHandle::run(Some(&handle), async { Ok::<_, CoreError>(7) }).await;
+        assert!(matches!(again, Err(CoreError::Cancelled)));
+        assert!(handle.is_cancelled());
+    }
+}

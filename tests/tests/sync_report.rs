@@ -1,0 +1,74 @@
+//! What a sync reports about trusted time, and a time sample that says nothing: on a network so
+//! slow that every round trip lasts over a minute, the exchanges are still proven and kept —
+//! the samples are left out, they do not fail the enrolment or the sync.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use redshield_core::api::FieldCore;
+use redshield_core::platform::{LogLevel, Platform, PlatformError};
+use redshield_e2e::complaint;
+
+/// A phone whose monotonic clock moves 61 s between any two readings: every request's round
+/// trip looks longer than `MAX_ROUND_TRIP_MS`.
+struct SlowNetworkPhone(AtomicU64);
+
+impl Platform for SlowNetworkPhone {
+    fn monotonic_ms(&self) -> u64 {
+        self.0.fetch_add(61_000, Ordering::SeqCst)
+    }
+
+    fn wall_ms(&self) -> i64 {
+        chrono::Utc::now().timestamp_millis()
+    }
+
+    fn wrap_secret(&self, secret: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        Ok(secret)
+    }
+
+    fn unwrap_secret(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        Ok(wrapped)
+    }
+
+    fn log(&self, _level: LogLevel, _target: String, _message: String) {}
+}
+
+fn open(dir: &Path) -> Arc<FieldCore> {
+    let platform = Arc::new(SlowNetworkPhone(AtomicU64::new(1_000_000)));
+    let core = FieldCore::open(dir.display().to_string(), platform).unwrap();
+    core.sign_in("李明".into(), "HN-12315-0042".into()).unwrap();
+    core
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn round_trips_over_a_minute_fail_nothing_and_anchor_nothing() {
+    let data = tempfile::tempdir().unwrap();
+    let centre = redshield_server::start(redshield_server::Config {
+        data_dir: data.path().to_path_buf(),
+        listen: "127.0.0.1:0".parse().unwrap(),
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let phone = open(dir.path());
+    phone.open_case(complaint("王芳")).unwrap();
+    let code = centre
+        .issue_enrolment_code(Duration::from_secs(600))
+        .await
+        .unwrap();
+    phone
+        .clone()
+        .enrol(format!("http://{}", centre.local_addr()), code, None)
+        .await
+        .unwrap();
+    let report = phone.clone().sync(None, None).await.unwrap();
+    let head = phone.verify_chain().unwrap().events;
+    assert_eq!((report.events_pushed, report.acked_seq), (head, head));
+    // No sample anchored trusted time: the wall clock, as it is.
+    assert_eq!(
+        (report.time_offset_ms, report.time_uncertainty_ms),
+        (0, None)
+    );
+}
