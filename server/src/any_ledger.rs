@@ -8,8 +8,8 @@ use uuid::Uuid;
 
 use crate::Config;
 use crate::ledger::{
-    BlobRecord, ChainHead, DeviceRecord, EnrolRefusal, HeldEvent, HeldFork, Ledger, LedgerError,
-    LedgerResult, NewDevice, PushBatch,
+    BlobRecord, CaseDecision, CaseOwner, ChainHead, DeviceRecord, EnrolRefusal, HeldConflict,
+    HeldEvent, HeldFork, Ledger, LedgerError, LedgerResult, NewDevice, PushBatch,
 };
 use crate::postgres::PostgresLedger;
 use crate::sqlite::SqliteLedger;
@@ -114,6 +114,14 @@ impl Ledger for AnyLedger {
         delegate!(self, l => l.forks(device))
     }
 
+    async fn conflicts(&self, device: Uuid) -> LedgerResult<Vec<HeldConflict>> {
+        delegate!(self, l => l.conflicts(device))
+    }
+
+    async fn case_owner(&self, case_id: Uuid) -> LedgerResult<Option<CaseOwner>> {
+        delegate!(self, l => l.case_owner(case_id))
+    }
+
     async fn vault_rows(&self, device: Uuid) -> LedgerResult<Vec<WireVaultRow>> {
         delegate!(self, l => l.vault_rows(device))
     }
@@ -121,12 +129,13 @@ impl Ledger for AnyLedger {
     async fn append_server_event<F>(
         &self,
         device: Option<Uuid>,
+        decision: Option<CaseDecision>,
         make: F,
     ) -> LedgerResult<ServerEvent>
     where
         F: FnOnce(u64) -> LedgerResult<ServerEvent> + Send + 'static,
     {
-        delegate!(self, l => l.append_server_event(device, make))
+        delegate!(self, l => l.append_server_event(device, decision, make))
     }
 
     async fn server_events(

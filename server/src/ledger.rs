@@ -109,6 +109,34 @@ pub struct HeldFork {
     pub flagged: bool,
 }
 
+/// Which device may write a case's field events, as the centre sees it (DESIGN: one owner
+/// per case): the first device to write to it, until the centre assigns it elsewhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseOwner {
+    pub device: Uuid,
+    /// Closed by a decision of the centre: no device writes to it any more.
+    pub closed: bool,
+}
+
+/// An event held in its chain but flagged for the centre: it no longer fits its case (the
+/// case was reassigned or closed while the device was offline). Never dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldConflict {
+    pub seq: u64,
+    pub case_id: Uuid,
+    pub reason: String,
+    pub flagged_at_ms: i64,
+    pub resolved: bool,
+}
+
+/// A decision of the centre about a case, stored with the server event that announces it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseDecision {
+    /// The case's field events now come from `device` (ownership transfer).
+    Assign { case_id: Uuid, device: Uuid },
+    Close { case_id: Uuid },
+}
+
 /// What one push stores, in one transaction, onto head `onto`.
 #[derive(Debug, Clone, Default)]
 pub struct PushBatch {
@@ -117,6 +145,10 @@ pub struct PushBatch {
     pub forks: Vec<HeldFork>,
     /// Vault rows of the new events (a row already held is left as it is).
     pub vault: Vec<WireVaultRow>,
+    /// Cases this device writes to first: it owns them (a case already owned stays so).
+    pub claims: Vec<Uuid>,
+    /// New links that do not fit their case.
+    pub conflicts: Vec<HeldConflict>,
 }
 
 /// Where an upload stands.
@@ -204,6 +236,17 @@ pub trait Ledger: Send + Sync + 'static {
 
     fn forks(&self, device: Uuid) -> impl Future<Output = LedgerResult<Vec<HeldFork>>> + Send;
 
+    /// The device's events flagged as not fitting their case, by seq.
+    fn conflicts(
+        &self,
+        device: Uuid,
+    ) -> impl Future<Output = LedgerResult<Vec<HeldConflict>>> + Send;
+
+    fn case_owner(
+        &self,
+        case_id: Uuid,
+    ) -> impl Future<Output = LedgerResult<Option<CaseOwner>>> + Send;
+
     fn vault_rows(
         &self,
         device: Uuid,
@@ -212,10 +255,13 @@ pub trait Ledger: Send + Sync + 'static {
     // --- server events ---
 
     /// Appends a server event: `make` is given the next server seq and builds the signed
-    /// event, inside the write, so seqs are gapless and in signing order.
+    /// event, inside the write, so seqs are gapless and in signing order. A `decision` about a
+    /// case takes effect in the same transaction: the event announcing it and the ownership it
+    /// changes are never apart.
     fn append_server_event<F>(
         &self,
         device: Option<Uuid>,
+        decision: Option<CaseDecision>,
         make: F,
     ) -> impl Future<Output = LedgerResult<ServerEvent>> + Send
     where
@@ -425,4 +471,27 @@ pub(crate) fn blob_record(row: (i64, bool, Option<i64>)) -> LedgerResult<BlobRec
         complete,
         size: size.map(seq_of).transpose()?,
     })
+}
+
+pub(crate) fn held_conflict(row: (i64, String, String, i64, bool)) -> LedgerResult<HeldConflict> {
+    let (seq, case_id, reason, flagged_at_ms, resolved) = row;
+    Ok(HeldConflict {
+        seq: seq_of(seq)?,
+        case_id: uuid_of(&case_id)?,
+        reason,
+        flagged_at_ms,
+        resolved,
+    })
+}
+
+pub(crate) fn case_owner(row: (String, bool)) -> LedgerResult<CaseOwner> {
+    Ok(CaseOwner {
+        device: uuid_of(&row.0)?,
+        closed: row.1,
+    })
+}
+
+/// A decision about a case the centre has never seen.
+pub(crate) fn unknown_case(case_id: Uuid) -> LedgerError {
+    LedgerError::Refused(format!("the centre holds no case {case_id}"))
 }

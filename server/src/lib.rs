@@ -203,6 +203,16 @@ impl<L: Ledger> Running<L> {
         self.service.publish(device, event_type, body).await
     }
 
+    /// Assigns a case to another device (ownership transfer); see `Service::assign_case`.
+    pub async fn assign_case(&self, case_id: Uuid, device: Uuid) -> Result<(), ServerError> {
+        self.service.assign_case(case_id, device).await
+    }
+
+    /// Closes a case by a decision of the centre; see `Service::close_case`.
+    pub async fn close_case(&self, case_id: Uuid) -> Result<(), ServerError> {
+        self.service.close_case(case_id).await
+    }
+
     /// The centre's public key (devices pin it at enrolment).
     pub fn centre_key(&self) -> [u8; 32] {
         self.service.centre.public_key().to_bytes()

@@ -34,9 +34,10 @@ use uuid::Uuid;
 
 use crate::ledger::{
     Admission, BlobRecord, ChainHead, DEVICE_COLUMNS, DeviceRecord, DeviceRow, EnrolRefusal,
-    EventRow, HeldEvent, HeldFork, Ledger, LedgerError, LedgerResult, NewDevice, PushBatch,
-    admission, blob_record, chain_head, code_refusal, device_record, digest_of, held_event,
-    held_fork, last_seen_due, made_for, salt_of, seq_of, seq_sql, server_event, vault_row,
+    CaseDecision, CaseOwner, EventRow, HeldConflict, HeldEvent, HeldFork, Ledger, LedgerError,
+    LedgerResult, NewDevice, PushBatch, admission, blob_record, case_owner, chain_head,
+    code_refusal, device_record, digest_of, held_conflict, held_event, held_fork, last_seen_due,
+    made_for, unknown_case, salt_of, seq_of, seq_sql, server_event, vault_row,
 };
 
 /// Connections kept open to the database.
@@ -95,7 +96,6 @@ const STEPS: &[&str] = &["CREATE TABLE enrolment_codes (
     );
 
     -- Events stored but no longer fitting their case (reassigned or closed meanwhile).
-    -- Reserved: case ownership comes with a later step.
     CREATE TABLE conflicts (
         device        TEXT NOT NULL REFERENCES devices (id),
         seq           BIGINT NOT NULL,
@@ -132,7 +132,15 @@ const STEPS: &[&str] = &["CREATE TABLE enrolment_codes (
         size     BIGINT,
         complete BOOLEAN NOT NULL DEFAULT FALSE,
         received BIGINT NOT NULL DEFAULT 0
-    );"];
+    );",
+    // 2: case ownership, and the case a conflict is about.
+    "CREATE TABLE case_owners (
+        case_id TEXT PRIMARY KEY,
+        device  TEXT NOT NULL REFERENCES devices (id),
+        closed  BOOLEAN NOT NULL DEFAULT FALSE
+    );
+    ALTER TABLE conflicts ADD COLUMN case_id TEXT NOT NULL DEFAULT '';",
+];
 
 /// The schema version this server migrates to.
 pub fn schema_version() -> usize {
@@ -463,6 +471,66 @@ async fn insert_vault(tx: &Transaction<'_>, id: &str, rows: &[WireVaultRow]) -> 
     Ok(())
 }
 
+/// The cases this push's device claims by writing first, and its events that do not fit
+/// their case.
+async fn insert_ownership(tx: &Transaction<'_>, id: &str, batch: &PushBatch) -> LedgerResult<()> {
+    let claim = tx
+        .prepare_cached(
+            "INSERT INTO case_owners (case_id, device) VALUES ($1, $2)
+             ON CONFLICT (case_id) DO NOTHING",
+        )
+        .await?;
+    for case_id in &batch.claims {
+        tx.execute(&claim, &[&case_id.to_string(), &id]).await?;
+    }
+    let conflict = tx
+        .prepare_cached(
+            "INSERT INTO conflicts (device, seq, case_id, reason, flagged_at_ms)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        )
+        .await?;
+    for c in &batch.conflicts {
+        tx.execute(
+            &conflict,
+            &[
+                &id,
+                &seq_sql(c.seq)?,
+                &c.case_id.to_string(),
+                &c.reason,
+                &c.flagged_at_ms,
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Applies a decision of the centre to the case's ownership.
+async fn decide(tx: &Transaction<'_>, decision: CaseDecision) -> LedgerResult<()> {
+    match decision {
+        CaseDecision::Assign { case_id, device } => {
+            tx.execute(
+                "INSERT INTO case_owners (case_id, device, closed) VALUES ($1, $2, FALSE)
+                 ON CONFLICT (case_id) DO UPDATE SET device = excluded.device, closed = FALSE",
+                &[&case_id.to_string(), &device.to_string()],
+            )
+            .await?;
+        }
+        CaseDecision::Close { case_id } => {
+            let closed = tx
+                .execute(
+                    "UPDATE case_owners SET closed = TRUE WHERE case_id = $1",
+                    &[&case_id.to_string()],
+                )
+                .await?;
+            if closed == 0 {
+                return Err(unknown_case(case_id));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Writes the enrolling device: a new row, or the same device's new token.
 async fn admit(
     tx: &Transaction<'_>,
@@ -694,6 +762,7 @@ impl Ledger for PostgresLedger {
         insert_events(&tx, &id, &batch.events).await?;
         insert_forks(&tx, &id, &batch.forks).await?;
         insert_vault(&tx, &id, &batch.vault).await?;
+        insert_ownership(&tx, &id, &batch).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -733,6 +802,42 @@ impl Ledger for PostgresLedger {
             .collect()
     }
 
+    async fn conflicts(&self, device: Uuid) -> LedgerResult<Vec<HeldConflict>> {
+        let client = self.client().await?;
+        let statement = client
+            .prepare_cached(
+                "SELECT seq, case_id, reason, flagged_at_ms, resolved FROM conflicts
+                 WHERE device = $1 ORDER BY seq",
+            )
+            .await?;
+        client
+            .query(&statement, &[&device.to_string()])
+            .await?
+            .iter()
+            .map(|r| {
+                held_conflict((
+                    r.try_get(0)?,
+                    r.try_get(1)?,
+                    r.try_get(2)?,
+                    r.try_get(3)?,
+                    r.try_get(4)?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn case_owner(&self, case_id: Uuid) -> LedgerResult<Option<CaseOwner>> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt(
+                "SELECT device, closed FROM case_owners WHERE case_id = $1",
+                &[&case_id.to_string()],
+            )
+            .await?;
+        row.map(|r| case_owner((r.try_get(0)?, r.try_get(1)?)))
+            .transpose()
+    }
+
     async fn vault_rows(&self, device: Uuid) -> LedgerResult<Vec<WireVaultRow>> {
         let client = self.client().await?;
         let statement = client
@@ -759,6 +864,7 @@ impl Ledger for PostgresLedger {
     async fn append_server_event<F>(
         &self,
         device: Option<Uuid>,
+        decision: Option<CaseDecision>,
         make: F,
     ) -> LedgerResult<ServerEvent>
     where
@@ -774,6 +880,9 @@ impl Ledger for PostgresLedger {
         // last committed one, and this event is committed before the next is numbered.
         tx.batch_execute("LOCK TABLE server_events IN EXCLUSIVE MODE")
             .await?;
+        if let Some(decision) = decision {
+            decide(&tx, decision).await?;
+        }
         let last: i64 = tx
             .query_one(
                 "SELECT COALESCE(MAX(server_seq), 0) FROM server_events",

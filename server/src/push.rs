@@ -19,7 +19,10 @@ use redshield_core::sync::protocol::{MAX_EVENTS_PER_PUSH, Push, WireEvent, WireV
 use redshield_core::sync::wire::{self, Checked};
 use uuid::Uuid;
 
-use crate::ledger::{ChainHead, DeviceRecord, HeldEvent, HeldFork, Ledger, LedgerError, PushBatch};
+use crate::ledger::{
+    CaseOwner, ChainHead, DeviceRecord, HeldConflict, HeldEvent, HeldFork, Ledger, LedgerError,
+    PushBatch,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PushError {
@@ -43,6 +46,8 @@ pub struct PushOutcome {
     pub duplicates: u32,
     /// Seqs of the push's events that are forks (new or already held), ascending.
     pub forks: Vec<u64>,
+    /// Seqs of the push's new links that do not fit their case, flagged for the centre.
+    pub conflicts: Vec<u64>,
 }
 
 /// One async lock per key, made on first use and dropped when no one holds or waits for it.
@@ -113,10 +118,14 @@ pub async fn push<L: Ledger>(
         fork_tip: None,
         duplicates: 0,
         forks: Vec::new(),
+        owners: HashMap::new(),
     };
     let mut needed_rows: Vec<i64> = Vec::new();
     for (i, event) in push.events.iter().enumerate() {
         if let Some(checked) = judge.judge(i, event).await? {
+            if let Some(case_id) = checked.body.as_ref().ok().and_then(|b| b.case_id()) {
+                judge.ownership(checked.envelope.seq, case_id).await?;
+            }
             if let Err(reason) = &checked.body {
                 tracing::info!(device = %device.id, seq = checked.envelope.seq, event_type = %checked.envelope.event_type, %reason, "held an event this centre cannot read yet");
             }
@@ -157,6 +166,7 @@ pub async fn push<L: Ledger>(
             stored_events: batch.events.len() as u32,
             stored_forks: batch.forks.len() as u32,
             duplicates,
+            conflicts: batch.conflicts.iter().map(|c| c.seq).collect(),
             forks,
         }
     };
@@ -195,6 +205,8 @@ struct Judge<'a, L> {
     fork_tip: Option<(u64, Digest)>,
     duplicates: u32,
     forks: Vec<u64>,
+    /// Case owners read so far, with this push's claims.
+    owners: HashMap<Uuid, Option<CaseOwner>>,
 }
 
 impl<L: Ledger> Judge<'_, L> {
@@ -259,6 +271,45 @@ impl<L: Ledger> Judge<'_, L> {
             hash: checked.hash,
         };
         Ok(Some(checked))
+    }
+
+    /// Judges the new link `seq` against its case's owner (DESIGN: one owning device per
+    /// case): a case no device holds yet is claimed by this one; an event for a case the
+    /// centre assigned elsewhere or closed is still stored, and flagged as a conflict.
+    async fn ownership(&mut self, seq: u64, case_id: Uuid) -> Result<(), PushError> {
+        let owner = match self.owners.get(&case_id) {
+            Some(owner) => *owner,
+            None => self.ledger.case_owner(case_id).await?,
+        };
+        let reason = match owner {
+            None => {
+                self.batch.claims.push(case_id);
+                let mine = CaseOwner {
+                    device: self.device,
+                    closed: false,
+                };
+                self.owners.insert(case_id, Some(mine));
+                return Ok(());
+            }
+            Some(o) if o.closed => "the centre closed the case".to_string(),
+            Some(o) if o.device != self.device => {
+                format!("the centre assigned the case to device {}", o.device)
+            }
+            Some(_) => {
+                self.owners.insert(case_id, owner);
+                return Ok(());
+            }
+        };
+        self.owners.insert(case_id, owner);
+        tracing::warn!(device = %self.device, seq, case = %case_id, %reason, "conflict stored for the centre");
+        self.batch.conflicts.push(HeldConflict {
+            seq,
+            case_id,
+            reason,
+            flagged_at_ms: self.now_ms,
+            resolved: false,
+        });
+        Ok(())
     }
 
     /// The hash the chain holds at `seq` (≤ the running head), this push's new links included.

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ServerError};
 use crate::keys::{AdminToken, CentreKey, random};
-use crate::ledger::{DeviceRecord, EnrolRefusal, Ledger, LedgerError, NewDevice};
+use crate::ledger::{CaseDecision, DeviceRecord, EnrolRefusal, Ledger, LedgerError, NewDevice};
 use crate::metrics::Metrics;
 use crate::push::{self, KeyedLocks};
 use crate::replicas::Replicas;
@@ -223,7 +223,7 @@ impl<L: Ledger> Service<L> {
             acked_hash: outcome.head.hash,
             stored: outcome.stored_events + outcome.stored_forks,
             forks: outcome.forks,
-            conflicts: Vec::new(),
+            conflicts: outcome.conflicts,
         })
     }
 
@@ -288,6 +288,47 @@ impl<L: Ledger> Service<L> {
         event_type: &str,
         body: serde_json::Value,
     ) -> Result<ServerEvent, ServerError> {
+        self.publish_decision(device, None, event_type, body).await
+    }
+
+    /// Assigns a case to `device` (ownership transfer): from now on the case's field events
+    /// come from it, and events of the previous owner are conflicts. The signed `CaseAssigned`
+    /// event goes to the new owner with the change, in one transaction; the previous owner is
+    /// told by a second event (if that one fails, its next push shows it the conflict).
+    pub async fn assign_case(&self, case_id: Uuid, device: Uuid) -> Result<(), ServerError> {
+        let previous = self.ledger.case_owner(case_id).await?;
+        let body = serde_json::json!({"case_id": case_id, "device": device});
+        let decision = CaseDecision::Assign { case_id, device };
+        self.publish_decision(Some(device), Some(decision), "CaseAssigned", body.clone())
+            .await?;
+        if let Some(previous) = previous.filter(|p| p.device != device) {
+            self.publish(Some(previous.device), "CaseAssigned", body).await?;
+        }
+        Ok(())
+    }
+
+    /// Closes a case by a decision of the centre: later events of any device for it are
+    /// conflicts. Its owner is told by the signed `CaseClosed` event.
+    pub async fn close_case(&self, case_id: Uuid) -> Result<(), ServerError> {
+        let owner = self
+            .ledger
+            .case_owner(case_id)
+            .await?
+            .ok_or_else(|| ServerError::BadInput(format!("the centre holds no case {case_id}")))?;
+        let decision = CaseDecision::Close { case_id };
+        let body = serde_json::json!({"case_id": case_id});
+        self.publish_decision(Some(owner.device), Some(decision), "CaseClosed", body)
+            .await?;
+        Ok(())
+    }
+
+    async fn publish_decision(
+        &self,
+        device: Option<Uuid>,
+        decision: Option<CaseDecision>,
+        event_type: &str,
+        body: serde_json::Value,
+    ) -> Result<ServerEvent, ServerError> {
         if event_type.trim().is_empty() {
             return Err(ServerError::BadInput("a server event needs a type".into()));
         }
@@ -305,7 +346,7 @@ impl<L: Ledger> Service<L> {
         let event_type = event_type.to_string();
         let event = self
             .ledger
-            .append_server_event(device, move |server_seq| {
+            .append_server_event(device, decision, move |server_seq| {
                 let body = ServerEventBody {
                     server_seq,
                     device,

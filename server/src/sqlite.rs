@@ -16,14 +16,16 @@ use uuid::Uuid;
 
 use crate::ledger::{
     Admission, BlobRecord, ChainHead, DEVICE_COLUMNS, DeviceRecord, DeviceRow, EnrolRefusal,
-    EventRow, HeldEvent, HeldFork, Ledger, LedgerError, LedgerResult, NewDevice, PushBatch,
+    CaseDecision, CaseOwner, EventRow, HeldConflict, HeldEvent, HeldFork, Ledger, LedgerError, LedgerResult, NewDevice, PushBatch,
     admission, blob_record, chain_head, code_refusal, device_record, digest_of, held_event,
-    held_fork, last_seen_due, made_for, salt_of, seq_of, seq_sql, server_event, vault_row,
+    case_owner, held_conflict, held_fork, last_seen_due, unknown_case, made_for, salt_of, seq_of, seq_sql, server_event, vault_row,
 };
 
 pub const FILE_NAME: &str = "ledger.sqlite";
 
-const STEPS: &[M<'static>] = &[M::up(
+const STEPS: &[M<'static>] = &[
+    // 1: devices, chains, forks, vault rows, server events, blobs.
+    M::up(
     "CREATE TABLE enrolment_codes (
         code_hash   BLOB PRIMARY KEY,
         created_ms  INTEGER NOT NULL,
@@ -68,7 +70,6 @@ const STEPS: &[M<'static>] = &[M::up(
     ) WITHOUT ROWID;
 
     -- Events stored but no longer fitting their case (reassigned or closed meanwhile).
-    -- Reserved: case ownership comes with a later step.
     CREATE TABLE conflicts (
         device        TEXT NOT NULL REFERENCES devices (id),
         seq           INTEGER NOT NULL,
@@ -105,7 +106,17 @@ const STEPS: &[M<'static>] = &[M::up(
         complete INTEGER NOT NULL DEFAULT 0,
         received INTEGER NOT NULL DEFAULT 0
     ) WITHOUT ROWID;",
-)];
+    ),
+    // 2: case ownership, and the case a conflict is about.
+    M::up(
+        "CREATE TABLE case_owners (
+        case_id TEXT PRIMARY KEY,
+        device  TEXT NOT NULL REFERENCES devices (id),
+        closed  INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    ALTER TABLE conflicts ADD COLUMN case_id TEXT NOT NULL DEFAULT '';",
+    ),
+];
 
 fn migrations() -> Migrations<'static> {
     Migrations::from_slice(STEPS)
@@ -435,6 +446,26 @@ impl Ledger for SqliteLedger {
                     row.value
                 ])?;
             }
+            let mut claim = tx.prepare_cached(
+                "INSERT INTO case_owners (case_id, device) VALUES (?1, ?2)
+                 ON CONFLICT (case_id) DO NOTHING",
+            )?;
+            for case_id in &batch.claims {
+                claim.execute(params![case_id.to_string(), id])?;
+            }
+            let mut conflict = tx.prepare_cached(
+                "INSERT OR IGNORE INTO conflicts (device, seq, case_id, reason, flagged_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for c in &batch.conflicts {
+                conflict.execute(params![
+                    id,
+                    seq_sql(c.seq)?,
+                    c.case_id.to_string(),
+                    c.reason,
+                    c.flagged_at_ms
+                ])?;
+            }
             Ok(())
         })
         .await
@@ -473,6 +504,35 @@ impl Ledger for SqliteLedger {
         .await
     }
 
+    async fn conflicts(&self, device: Uuid) -> LedgerResult<Vec<HeldConflict>> {
+        self.with(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT seq, case_id, reason, flagged_at_ms, resolved FROM conflicts
+                 WHERE device = ?1 ORDER BY seq",
+            )?;
+            let rows = stmt
+                .query_map([device.to_string()], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows.into_iter().map(held_conflict).collect()
+        })
+        .await
+    }
+
+    async fn case_owner(&self, case_id: Uuid) -> LedgerResult<Option<CaseOwner>> {
+        self.with(move |conn| {
+            let row = conn
+                .prepare_cached("SELECT device, closed FROM case_owners WHERE case_id = ?1")?
+                .query_row([case_id.to_string()], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get(1)?))
+                })
+                .optional()?;
+            row.map(case_owner).transpose()
+        })
+        .await
+    }
+
     async fn vault_rows(&self, device: Uuid) -> LedgerResult<Vec<WireVaultRow>> {
         self.with(move |conn| {
             let mut stmt = conn.prepare_cached(
@@ -491,12 +551,16 @@ impl Ledger for SqliteLedger {
     async fn append_server_event<F>(
         &self,
         device: Option<Uuid>,
+        decision: Option<CaseDecision>,
         make: F,
     ) -> LedgerResult<ServerEvent>
     where
         F: FnOnce(u64) -> LedgerResult<ServerEvent> + Send + 'static,
     {
         self.write(move |tx| {
+            if let Some(decision) = decision {
+                decide(tx, decision)?;
+            }
             let last: i64 = tx.query_row(
                 "SELECT COALESCE(MAX(server_seq), 0) FROM server_events",
                 [],
@@ -592,6 +656,29 @@ impl Ledger for SqliteLedger {
         })
         .await
     }
+}
+
+/// Applies a decision of the centre to the case's ownership.
+fn decide(tx: &rusqlite::Transaction, decision: CaseDecision) -> LedgerResult<()> {
+    match decision {
+        CaseDecision::Assign { case_id, device } => {
+            tx.execute(
+                "INSERT INTO case_owners (case_id, device, closed) VALUES (?1, ?2, 0)
+                 ON CONFLICT (case_id) DO UPDATE SET device = excluded.device, closed = 0",
+                params![case_id.to_string(), device.to_string()],
+            )?;
+        }
+        CaseDecision::Close { case_id } => {
+            let closed = tx.execute(
+                "UPDATE case_owners SET closed = 1 WHERE case_id = ?1",
+                [case_id.to_string()],
+            )?;
+            if closed == 0 {
+                return Err(unknown_case(case_id));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -216,3 +216,65 @@ async fn the_centre_projects_each_case_as_its_owner_does_and_verifies_evidence_o
 }
 
 on_both_backends!(the_centre_projects_each_case_as_its_owner_does_and_verifies_evidence_on_ingest);
+
+async fn a_case_has_one_owner_and_late_events_of_another_device_are_conflicts(backend: Backend) {
+    let centre = Centre::start(backend).await;
+    let mut first = Phone::new();
+    let case = first.device.open_case(&complaint("王芳")).unwrap();
+    centre.enrol(&mut first).await;
+    let mut second = Phone::new();
+    centre.enrol(&mut second).await;
+    let receipt = centre.push_ok(&first, &first.outbox(0)).await;
+    assert!(receipt.conflicts.is_empty());
+    centre.push_ok(&second, &second.outbox(0)).await;
+    let ledger = centre.running().ledger();
+    let case_id = uuid::Uuid::parse_str(&case.id).unwrap();
+    let (a, b) = (first.device.device_id(), second.device.device_id());
+    let owner = ledger.case_owner(case_id).await.unwrap().unwrap();
+    assert_eq!((owner.device, owner.closed), (a, false), "the device that opened it");
+
+    // The centre reassigns the case while the first device is offline and still working.
+    centre.running().assign_case(case_id, b).await.unwrap();
+    assert_eq!(ledger.case_owner(case_id).await.unwrap().unwrap().device, b);
+    let told: Vec<_> = [a, b].into_iter().collect();
+    for device in told {
+        let events = ledger.server_events(device, 0, 10).await.unwrap();
+        assert!(
+            events.iter().any(|e| e.canonical.contains("CaseAssigned")),
+            "device {device} is told"
+        );
+    }
+    let before = first.head_seq();
+    first
+        .device
+        .take_step(&case.id, &Step::Accept, Some("当场受理"), None)
+        .unwrap();
+    let late = first.head_seq();
+    let receipt = centre.push_ok(&first, &first.outbox(before)).await;
+    assert_eq!(receipt.acked_seq, late, "stored in its chain all the same");
+    assert_eq!(receipt.conflicts, vec![late]);
+    let conflicts = ledger.conflicts(a).await.unwrap();
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!((conflicts[0].seq, conflicts[0].case_id), (late, case_id));
+    assert!(conflicts[0].reason.contains(&b.to_string()), "{conflicts:?}");
+    // A replay flags nothing twice.
+    centre.push_ok(&first, &first.outbox(before)).await;
+    assert_eq!(ledger.conflicts(a).await.unwrap().len(), 1);
+
+    // Closed by the centre: no device's event fits it any more.
+    centre.running().close_case(case_id).await.unwrap();
+    assert!(ledger.case_owner(case_id).await.unwrap().unwrap().closed);
+    first
+        .device
+        .take_step(&case.id, &Step::StartMediation, None, None)
+        .unwrap();
+    let receipt = centre.push_ok(&first, &first.outbox(late)).await;
+    assert_eq!(receipt.conflicts, vec![first.head_seq()]);
+    let conflicts = ledger.conflicts(a).await.unwrap();
+    assert!(conflicts[1].reason.contains("closed"), "{conflicts:?}");
+
+    let unknown = centre.running().close_case(uuid::Uuid::now_v7()).await;
+    assert!(unknown.unwrap_err().to_string().contains("no case"));
+}
+
+on_both_backends!(a_case_has_one_owner_and_late_events_of_another_device_are_conflicts);

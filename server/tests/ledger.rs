@@ -38,7 +38,7 @@ async fn concurrent_server_events_are_numbered_without_gaps_in_signing_order(bac
         let ledger = ledgers[n % 2].clone();
         tasks.push(tokio::spawn(async move {
             ledger
-                .append_server_event(None, move |seq| Ok(event(seq, &format!("task {n}"))))
+                .append_server_event(None, None, move |seq| Ok(event(seq, &format!("task {n}"))))
                 .await
                 .unwrap()
         }));
@@ -61,14 +61,14 @@ async fn concurrent_server_events_are_numbered_without_gaps_in_signing_order(bac
 
     // A `make` that refuses stores nothing and takes no seq.
     let refused = ledgers[0]
-        .append_server_event(None, |_| Err(LedgerError::Refused("no".into())))
+        .append_server_event(None, None, |_| Err(LedgerError::Refused("no".into())))
         .await;
     assert!(
         matches!(refused, Err(LedgerError::Refused(_))),
         "{refused:?}"
     );
     let next = ledgers[1]
-        .append_server_event(None, |seq| Ok(event(seq, "after")))
+        .append_server_event(None, None, |seq| Ok(event(seq, "after")))
         .await
         .unwrap();
     assert_eq!(next.server_seq, 41);
