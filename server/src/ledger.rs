@@ -133,8 +133,13 @@ pub struct HeldConflict {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaseDecision {
     /// The case's field events now come from `device` (ownership transfer).
-    Assign { case_id: Uuid, device: Uuid },
-    Close { case_id: Uuid },
+    Assign {
+        case_id: Uuid,
+        device: Uuid,
+    },
+    Close {
+        case_id: Uuid,
+    },
 }
 
 /// What one push stores, in one transaction, onto head `onto`.

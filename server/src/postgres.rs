@@ -33,11 +33,11 @@ use tokio_postgres::{IsolationLevel, NoTls, Row};
 use uuid::Uuid;
 
 use crate::ledger::{
-    Admission, BlobRecord, ChainHead, DEVICE_COLUMNS, DeviceRecord, DeviceRow, EnrolRefusal,
-    CaseDecision, CaseOwner, EventRow, HeldConflict, HeldEvent, HeldFork, Ledger, LedgerError,
+    Admission, BlobRecord, CaseDecision, CaseOwner, ChainHead, DEVICE_COLUMNS, DeviceRecord,
+    DeviceRow, EnrolRefusal, EventRow, HeldConflict, HeldEvent, HeldFork, Ledger, LedgerError,
     LedgerResult, NewDevice, PushBatch, admission, blob_record, case_owner, chain_head,
     code_refusal, device_record, digest_of, held_conflict, held_event, held_fork, last_seen_due,
-    made_for, unknown_case, salt_of, seq_of, seq_sql, server_event, vault_row,
+    made_for, salt_of, seq_of, seq_sql, server_event, unknown_case, vault_row,
 };
 
 /// Connections kept open to the database.
@@ -52,7 +52,8 @@ const MIGRATION_LOCK: i64 = 0x7265_6473_6869_656c;
 
 /// The schema, one step per version; `schema_migrations` records the versions applied.
 /// Steps are only ever appended.
-const STEPS: &[&str] = &["CREATE TABLE enrolment_codes (
+const STEPS: &[&str] = &[
+    "CREATE TABLE enrolment_codes (
         code_hash   BYTEA PRIMARY KEY,
         created_ms  BIGINT NOT NULL,
         expires_ms  BIGINT NOT NULL,

@@ -302,7 +302,8 @@ impl<L: Ledger> Service<L> {
         self.publish_decision(Some(device), Some(decision), "CaseAssigned", body.clone())
             .await?;
         if let Some(previous) = previous.filter(|p| p.device != device) {
-            self.publish(Some(previous.device), "CaseAssigned", body).await?;
+            self.publish(Some(previous.device), "CaseAssigned", body)
+                .await?;
         }
         Ok(())
     }
@@ -310,11 +311,10 @@ impl<L: Ledger> Service<L> {
     /// Closes a case by a decision of the centre: later events of any device for it are
     /// conflicts. Its owner is told by the signed `CaseClosed` event.
     pub async fn close_case(&self, case_id: Uuid) -> Result<(), ServerError> {
-        let owner = self
-            .ledger
-            .case_owner(case_id)
-            .await?
-            .ok_or_else(|| ServerError::BadInput(format!("the centre holds no case {case_id}")))?;
+        let owner =
+            self.ledger.case_owner(case_id).await?.ok_or_else(|| {
+                ServerError::BadInput(format!("the centre holds no case {case_id}"))
+            })?;
         let decision = CaseDecision::Close { case_id };
         let body = serde_json::json!({"case_id": case_id});
         self.publish_decision(Some(owner.device), Some(decision), "CaseClosed", body)

@@ -15,10 +15,11 @@ use rusqlite_migration::{M, Migrations};
 use uuid::Uuid;
 
 use crate::ledger::{
-    Admission, BlobRecord, ChainHead, DEVICE_COLUMNS, DeviceRecord, DeviceRow, EnrolRefusal,
-    CaseDecision, CaseOwner, EventRow, HeldConflict, HeldEvent, HeldFork, Ledger, LedgerError, LedgerResult, NewDevice, PushBatch,
-    admission, blob_record, chain_head, code_refusal, device_record, digest_of, held_event,
-    case_owner, held_conflict, held_fork, last_seen_due, unknown_case, made_for, salt_of, seq_of, seq_sql, server_event, vault_row,
+    Admission, BlobRecord, CaseDecision, CaseOwner, ChainHead, DEVICE_COLUMNS, DeviceRecord,
+    DeviceRow, EnrolRefusal, EventRow, HeldConflict, HeldEvent, HeldFork, Ledger, LedgerError,
+    LedgerResult, NewDevice, PushBatch, admission, blob_record, case_owner, chain_head,
+    code_refusal, device_record, digest_of, held_conflict, held_event, held_fork, last_seen_due,
+    made_for, salt_of, seq_of, seq_sql, server_event, unknown_case, vault_row,
 };
 
 pub const FILE_NAME: &str = "ledger.sqlite";
@@ -26,7 +27,7 @@ pub const FILE_NAME: &str = "ledger.sqlite";
 const STEPS: &[M<'static>] = &[
     // 1: devices, chains, forks, vault rows, server events, blobs.
     M::up(
-    "CREATE TABLE enrolment_codes (
+        "CREATE TABLE enrolment_codes (
         code_hash   BLOB PRIMARY KEY,
         created_ms  INTEGER NOT NULL,
         expires_ms  INTEGER NOT NULL,

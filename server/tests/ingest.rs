@@ -231,7 +231,11 @@ async fn a_case_has_one_owner_and_late_events_of_another_device_are_conflicts(ba
     let case_id = uuid::Uuid::parse_str(&case.id).unwrap();
     let (a, b) = (first.device.device_id(), second.device.device_id());
     let owner = ledger.case_owner(case_id).await.unwrap().unwrap();
-    assert_eq!((owner.device, owner.closed), (a, false), "the device that opened it");
+    assert_eq!(
+        (owner.device, owner.closed),
+        (a, false),
+        "the device that opened it"
+    );
 
     // The centre reassigns the case while the first device is offline and still working.
     centre.running().assign_case(case_id, b).await.unwrap();
@@ -256,7 +260,10 @@ async fn a_case_has_one_owner_and_late_events_of_another_device_are_conflicts(ba
     let conflicts = ledger.conflicts(a).await.unwrap();
     assert_eq!(conflicts.len(), 1);
     assert_eq!((conflicts[0].seq, conflicts[0].case_id), (late, case_id));
-    assert!(conflicts[0].reason.contains(&b.to_string()), "{conflicts:?}");
+    assert!(
+        conflicts[0].reason.contains(&b.to_string()),
+        "{conflicts:?}"
+    );
     // A replay flags nothing twice.
     centre.push_ok(&first, &first.outbox(before)).await;
     assert_eq!(ledger.conflicts(a).await.unwrap().len(), 1);
