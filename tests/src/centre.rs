@@ -87,9 +87,14 @@ impl Centre {
 
     /// What the centre holds of `device`'s chain, in the form of `crate::device_log`.
     pub async fn log_of(&self, device: &FieldCore) -> Vec<LogRow> {
+        self.log(device_uuid(device)).await
+    }
+
+    /// What the centre holds of the chain of device `id`.
+    pub async fn log(&self, id: Uuid) -> Vec<LogRow> {
         self.running()
             .ledger()
-            .events(device_uuid(device), 0, 1_000_000)
+            .events(id, 0, 1_000_000)
             .await
             .unwrap()
             .into_iter()

@@ -740,9 +740,9 @@ impl Wire {
 
     /// Reads more bytes into the buffer; false at the end of the stream.
     async fn fill(&mut self) -> io::Result<bool> {
-        let mut chunk = [0u8; 64 * 1024];
-        let n = self.stream.read(&mut chunk).await?;
-        self.buf.extend_from_slice(&chunk[..n]);
+        // Straight into the heap: an array here would sit in every future that reads.
+        self.buf.reserve(64 * 1024);
+        let n = self.stream.read_buf(&mut self.buf).await?;
         Ok(n > 0)
     }
 
