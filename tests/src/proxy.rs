@@ -24,6 +24,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
 
@@ -386,7 +387,7 @@ async fn accept(listener: TcpListener, shared: Arc<Shared>) {
 /// Serves one phone connection, request after request, until a fault (or the phone) ends it.
 async fn serve(mut phone: Wire, shared: Arc<Shared>) {
     loop {
-        let Ok(Some(head)) = phone.read_head().await else {
+        let Ok(Some(head)) = phone.reader.read_head().await else {
             return;
         };
         let Some(parsed) = parse_request(&head) else {
@@ -458,9 +459,9 @@ async fn handle(
         return Ok(false);
     }
     let body = if parsed.chunked {
-        phone.read_chunked().await?
+        phone.reader.read_chunked().await?
     } else {
-        phone.read_exact(parsed.length).await?
+        phone.reader.read_exact(parsed.length).await?
     };
     let mut request = Request {
         method: parsed.method,
@@ -541,7 +542,7 @@ async fn cut_request(phone: &mut Wire, shared: &Shared, parsed: &Parsed, head: &
         return;
     };
     let half = if parsed.length > 0 && !parsed.chunked {
-        phone.read_exact(parsed.length / 2).await.ok()
+        phone.reader.read_exact(parsed.length / 2).await.ok()
     } else {
         None
     };
@@ -591,14 +592,24 @@ async fn forward(shared: &Shared, upstream: SocketAddr, request: &Request) -> Op
         return None;
     };
     let mut centre = Wire::new(socket);
-    // A write the centre cut short (it may answer a too-large body before reading it) still
-    // leaves its answer to read.
-    let _ = centre.stream.write_all(&request.to_bytes()).await;
-    let answer = tokio::time::timeout(Duration::from_secs(60), read_response(&mut centre, request));
-    answer.await.ok()?.ok()
+    let bytes = request.to_bytes();
+    // Written while the answer is read: the centre may answer a body too large before reading
+    // it, and stop reading; its answer counts, whatever became of the write.
+    let writing = async {
+        let _ = centre.writer.write_all(&bytes).await;
+        std::future::pending::<()>().await
+    };
+    let reading = tokio::time::timeout(
+        Duration::from_secs(60),
+        read_response(&mut centre.reader, request),
+    );
+    tokio::select! {
+        answer = reading => answer.ok()?.ok(),
+        () = writing => None,
+    }
 }
 
-async fn read_response(centre: &mut Wire, request: &Request) -> io::Result<Response> {
+async fn read_response(centre: &mut Reader, request: &Request) -> io::Result<Response> {
     let head = centre
         .read_head()
         .await?
@@ -722,9 +733,15 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// A connection with the bytes read ahead of what was taken.
+/// A connection: its reading half, with the bytes read ahead of what was taken, and its
+/// writing half.
 struct Wire {
-    stream: TcpStream,
+    reader: Reader,
+    writer: OwnedWriteHalf,
+}
+
+struct Reader {
+    half: OwnedReadHalf,
     buf: Vec<u8>,
 }
 
@@ -732,17 +749,36 @@ const MAX_HEAD: usize = 64 * 1024;
 
 impl Wire {
     fn new(stream: TcpStream) -> Wire {
+        let (half, writer) = stream.into_split();
         Wire {
-            stream,
-            buf: Vec::new(),
+            reader: Reader {
+                half,
+                buf: Vec::new(),
+            },
+            writer,
         }
     }
 
+    /// Writes `response` (only its first `cut` bytes, if given); true if the connection
+    /// can carry another request.
+    async fn answer(&mut self, response: &Response, cut: Option<usize>) -> io::Result<bool> {
+        let bytes = response.to_bytes();
+        let end = cut.unwrap_or(bytes.len());
+        self.writer.write_all(&bytes[..end]).await?;
+        self.writer.flush().await?;
+        let closing = response
+            .header("connection")
+            .is_some_and(|v| v.eq_ignore_ascii_case("close"));
+        Ok(cut.is_none() && !closing)
+    }
+}
+
+impl Reader {
     /// Reads more bytes into the buffer; false at the end of the stream.
     async fn fill(&mut self) -> io::Result<bool> {
         // Straight into the heap: an array here would sit in every future that reads.
         self.buf.reserve(64 * 1024);
-        let n = self.stream.read_buf(&mut self.buf).await?;
+        let n = self.half.read_buf(&mut self.buf).await?;
         Ok(n > 0)
     }
 
@@ -810,19 +846,6 @@ impl Wire {
     async fn read_to_end(&mut self) -> io::Result<Vec<u8>> {
         while self.fill().await? {}
         Ok(std::mem::take(&mut self.buf))
-    }
-
-    /// Writes `response` (only its first `cut` bytes, if given); true if the connection
-    /// can carry another request.
-    async fn answer(&mut self, response: &Response, cut: Option<usize>) -> io::Result<bool> {
-        let bytes = response.to_bytes();
-        let end = cut.unwrap_or(bytes.len());
-        self.stream.write_all(&bytes[..end]).await?;
-        self.stream.flush().await?;
-        let closing = response
-            .header("connection")
-            .is_some_and(|v| v.eq_ignore_ascii_case("close"));
-        Ok(cut.is_none() && !closing)
     }
 }
 
