@@ -45,7 +45,7 @@ fn load() -> Load {
         Load {
             devices: 3,
             rounds: 3,
-            share: 0.3,
+            share: 0.2,
             attempts: 100,
         }
     }
@@ -79,7 +79,7 @@ impl Phone {
         self.evidence(&case.id, &jpeg, EvidenceKind::Goods);
         if interview {
             let m4a = self.dir.path().join(format!("interview-{n}.m4a"));
-            recording(&m4a, u64::from(n), 2_500_000);
+            recording(&m4a, u64::from(n), 1_500_000);
             self.evidence(&case.id, &m4a, EvidenceKind::Recording);
         }
     }
