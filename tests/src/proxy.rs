@@ -3,10 +3,12 @@
 //! generator or scripted by the test ("the next N pushes lose their answer"); the proxy counts
 //! what it did, so a test can assert that every kind of fault actually happened.
 //!
-//! A fault is drawn from the seed, the request line and how many times that request line was
-//! seen — not from the order requests arrive in — so devices syncing concurrently get the same
-//! faults on every run with the same seed: a failing run is replayed with
-//! `REDSHIELD_E2E_SEED=<seed>` (the seed is printed at start and again on failure).
+//! A random fault is drawn from the seed, the request line and how many times that request
+//! line was seen — not from the order requests arrive in — so devices syncing concurrently get
+//! the same faults on every run with the same seed: a failing run is replayed with
+//! `REDSHIELD_E2E_SEED=<seed>` (the seed is printed at start and again on failure). Device ids
+//! are new on every run: a test names them (`alias`) so that their request lines are the same.
+//! Scripted faults go to requests in the order they arrive.
 //!
 //! Raw TCP with `httparse` rather than a full HTTP stack: a fault is often a broken message
 //! (a body cut halfway, an answer never sent), which a well-behaved HTTP library will not
@@ -194,6 +196,7 @@ struct State {
     /// Scripted faults, taken in order by the first request of a matching route.
     script: Vec<(Option<Route>, Fault)>,
     seen: HashMap<String, u64>,
+    aliases: Vec<(String, String)>,
     counts: BTreeMap<Fault, u64>,
     upstream_failures: u64,
     on_request: Option<RequestHook>,
@@ -211,7 +214,12 @@ impl Shared {
 
     fn decide(&self, route: Route, method: &str, target: &str) -> Decision {
         let mut state = self.lock();
-        let line = format!("{method} {target}");
+        let line = state
+            .aliases
+            .iter()
+            .fold(format!("{method} {target}"), |line, (text, name)| {
+                line.replace(text.as_str(), name)
+            });
         let seen = state.seen.entry(line.clone()).or_insert(0);
         let occurrence = *seen;
         *seen += 1;
@@ -256,6 +264,7 @@ impl Proxy {
                 faults,
                 script: Vec::new(),
                 seen: HashMap::new(),
+                aliases: Vec::new(),
                 counts: BTreeMap::new(),
                 upstream_failures: 0,
                 on_request: None,
@@ -291,6 +300,15 @@ impl Proxy {
     /// Points the proxy at another centre (one restarted elsewhere, or an impostor).
     pub fn set_upstream(&self, upstream: SocketAddr) {
         self.shared.lock().upstream = upstream;
+    }
+
+    /// Calls `text` (a device id, new on every run) `name` when drawing faults, so that a seed
+    /// replays the same faults on that device's requests.
+    pub fn alias(&self, text: &str, name: &str) {
+        self.shared
+            .lock()
+            .aliases
+            .push((text.to_string(), name.to_string()));
     }
 
     /// Changes the share of requests given a random fault (0 turns random faults off).
