@@ -7,6 +7,7 @@ pub mod centre;
 pub mod proxy;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
@@ -43,9 +44,40 @@ impl Platform for PhonePlatform {
     fn log(&self, _level: LogLevel, _target: String, _message: String) {}
 }
 
+/// A phone whose clocks can be moved on by a test (`lag` ms ahead of `PhonePlatform`'s): time
+/// passing while a request is in flight, without waiting for it.
+pub struct LaggingPlatform {
+    pub lag: Arc<AtomicU64>,
+}
+
+impl Platform for LaggingPlatform {
+    fn monotonic_ms(&self) -> u64 {
+        PhonePlatform.monotonic_ms() + self.lag.load(Ordering::SeqCst)
+    }
+
+    fn wall_ms(&self) -> i64 {
+        PhonePlatform.wall_ms() + self.lag.load(Ordering::SeqCst) as i64
+    }
+
+    fn wrap_secret(&self, secret: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        PhonePlatform.wrap_secret(secret)
+    }
+
+    fn unwrap_secret(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        PhonePlatform.unwrap_secret(wrapped)
+    }
+
+    fn log(&self, _level: LogLevel, _target: String, _message: String) {}
+}
+
 /// A device store in `dir` with an officer signed in.
 pub fn device(dir: &Path, officer: &str) -> Arc<FieldCore> {
-    let core = FieldCore::open(dir.display().to_string(), Arc::new(PhonePlatform)).unwrap();
+    device_on(dir, officer, Arc::new(PhonePlatform))
+}
+
+/// A device store in `dir` on `platform`, with an officer signed in.
+pub fn device_on(dir: &Path, officer: &str, platform: Arc<dyn Platform>) -> Arc<FieldCore> {
+    let core = FieldCore::open(dir.display().to_string(), platform).unwrap();
     core.sign_in(officer.into(), format!("HN-12315-{:04}", officer.len()))
         .unwrap();
     core

@@ -617,8 +617,9 @@ async fn forward(shared: &Shared, upstream: SocketAddr, request: &Request) -> Op
         let _ = centre.writer.write_all(&bytes).await;
         std::future::pending::<()>().await
     };
+    // Longer than the phone waits (120 s): the phone, not the proxy, gives up on a slow centre.
     let reading = tokio::time::timeout(
-        Duration::from_secs(60),
+        Duration::from_secs(180),
         read_response(&mut centre.reader, request),
     );
     tokio::select! {

@@ -12,15 +12,19 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use redshield_core::api::{CoreError, EvidenceKind, FieldCore, NewEvidence, SyncReport};
+use redshield_core::sync::protocol::MAX_EVENTS_PER_PUSH;
 use redshield_e2e::centre::{Centre, device_uuid};
 use redshield_e2e::proxy::{Fault, Faults, Proxy, Route};
 use redshield_e2e::{
-    applied_server_seqs, complaint, copy_store, device, device_log, photo, recording, sync_marks,
+    LaggingPlatform, applied_server_seqs, complaint, copy_store, device, device_log, device_on,
+    photo, recording, sync_marks,
 };
 use redshield_server::Ledger;
+use redshield_server::service::MAX_SERVER_EVENTS_PER_PULL;
 use tempfile::TempDir;
 
 /// How hard a run pushes.
@@ -31,8 +35,9 @@ struct Load {
     share: f64,
     /// Syncs tried before a device is declared stuck.
     attempts: u32,
-    /// Cases one phone opens offline in one go, and twice as many decisions the centre
-    /// publishes at once: more than one push, and more than one pull, carries them.
+    /// Cases one phone opens offline in one go; with any, the centre also publishes more
+    /// reference data than one pull carries, which every phone records in more events than
+    /// one push carries.
     burst: u32,
 }
 
@@ -43,7 +48,7 @@ fn load() -> Load {
             rounds: 12,
             share: 0.5,
             attempts: 400,
-            burst: 300,
+            burst: 100,
         }
     } else {
         Load {
@@ -203,16 +208,21 @@ async fn publish(centre: &Centre, phones: &[Phone], round: u32) {
         .unwrap();
 }
 
-/// A week's work of one phone offline, and reference data from the centre, both more than one
-/// push or pull holds; a recording forwarded to two phones.
-async fn burst(centre: &Centre, phones: &mut [Phone], size: u32) {
-    for i in 0..size {
+/// A week's work of one phone offline, and reference data from the centre over several pulls
+/// (and, applied, over several pushes); a recording forwarded to two phones.
+async fn burst(centre: &Centre, phones: &mut [Phone], cases: u32) {
+    for i in 0..cases {
         phones[0]
             .core
             .open_case(complaint(&format!("积压{i}")))
             .unwrap();
     }
-    for i in 0..size * 2 {
+    let items = if cases > 0 {
+        MAX_SERVER_EVENTS_PER_PULL.max(MAX_EVENTS_PER_PUSH) + 10
+    } else {
+        0
+    };
+    for i in 0..items {
         let body = serde_json::json!({"item": i});
         centre
             .running()
@@ -462,4 +472,46 @@ async fn a_store_restored_from_an_old_copy_is_caught_as_one_fork_through_faults(
     );
     assert_eq!(centre.log(id).await, held, "the chain held is untouched");
     assert_eq!(proxy.scripted_left(), 0);
+}
+
+/// An answer slower than a minute (a large push on a weak link; the phone's clocks are moved on
+/// 61 s while each request is in flight) is still the centre's answer: the sync completes.
+///
+/// Fails now: `FieldCore::sync` (`core/src/api/sync.rs`) passes every answer's server time to
+/// `record_server_time`, which refuses a sample whose round trip exceeds
+/// `time::MAX_ROUND_TRIP_MS` (60 s) with `InvalidInput { field: "received_monotonic_ms" }`, and
+/// the `?` turns that into the sync's error — after the push's acknowledgement was kept, and
+/// before a pulled page is applied, so on such a link the centre's events never arrive. Found
+/// by the heavy run (debug build, 8 phones pushing 500-event batches at once).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "bug: a round trip over 60 s fails the sync (record_server_time's `?` in core/src/api/sync.rs)"]
+async fn an_answer_slower_than_a_minute_still_counts() {
+    let centre = Centre::start().await;
+    let proxy = Proxy::start(centre.addr(), Faults::none()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let lag = Arc::new(AtomicU64::new(0));
+    let platform = Arc::new(LaggingPlatform { lag: lag.clone() });
+    let core = device_on(dir.path(), "李明", platform);
+    core.open_case(complaint("王芳")).unwrap();
+    core.clone()
+        .enrol(proxy.url(), centre.code().await, None)
+        .await
+        .unwrap();
+    let note = serde_json::json!({"note": "督办"});
+    let running = centre.running();
+    running
+        .publish(Some(device_uuid(&core)), "CaseAssigned", note)
+        .await
+        .unwrap();
+    proxy.on_response(Some(Arc::new(move |_, _| {
+        lag.fetch_add(61_000, Ordering::SeqCst);
+    })));
+
+    let report = core.clone().sync().await.unwrap();
+    assert_eq!(report.server_events_applied, 1);
+    let log = device_log(dir.path());
+    assert_eq!(
+        centre.log_of(&core).await[..],
+        log[..report.acked_seq as usize]
+    );
 }
