@@ -476,28 +476,7 @@ async fn handle(
         cut_request(phone, shared, &parsed, head).await;
         return Ok(false);
     }
-    let body = if parsed.chunked {
-        phone.reader.read_chunked().await?
-    } else {
-        phone.reader.read_exact(parsed.length).await?
-    };
-    let mut request = Request {
-        method: parsed.method,
-        target: parsed.target,
-        headers: parsed.headers,
-        body,
-    };
-    let (upstream, on_request, on_response) = {
-        let state = shared.lock();
-        (
-            state.upstream,
-            state.on_request.clone(),
-            state.on_response.clone(),
-        )
-    };
-    if let Some(hook) = on_request {
-        hook(&mut request);
-    }
+    let (request, upstream, on_response) = read_request(phone, shared, parsed).await?;
     let reply = |mut response: Response| {
         if let Some(hook) = &on_response {
             hook(&request, &mut response);
@@ -541,14 +520,44 @@ async fn handle(
         Fault::CutAnswer => {
             if let Some(response) = forward(shared, upstream, &request).await {
                 let response = reply(response);
-                let whole = response.to_bytes();
-                let cut = response.cut_at();
-                phone.answer(&response, Some(cut.min(whole.len()))).await?;
+                phone.answer(&response, Some(response.cut_at())).await?;
             }
             Ok(false)
         }
         Fault::CutRequest => unreachable!("handled before the body is read"),
     }
+}
+
+/// Reads the body of the request `parsed` and lets the request hook rewrite it; with where to
+/// send it and the answer hook, as they are now.
+async fn read_request(
+    phone: &mut Wire,
+    shared: &Shared,
+    parsed: Parsed,
+) -> io::Result<(Request, SocketAddr, Option<ResponseHook>)> {
+    let body = if parsed.chunked {
+        phone.reader.read_chunked().await?
+    } else {
+        phone.reader.read_exact(parsed.length).await?
+    };
+    let mut request = Request {
+        method: parsed.method,
+        target: parsed.target,
+        headers: parsed.headers,
+        body,
+    };
+    let (upstream, on_request, on_response) = {
+        let state = shared.lock();
+        (
+            state.upstream,
+            state.on_request.clone(),
+            state.on_response.clone(),
+        )
+    };
+    if let Some(hook) = on_request {
+        hook(&mut request);
+    }
+    Ok((request, upstream, on_response))
 }
 
 /// Sends the centre the head and half of the body (or half of the head, for a request
