@@ -157,7 +157,7 @@ async fn the_centre_projects_each_case_as_its_owner_does_and_verifies_evidence_o
         )
         .unwrap();
     let jpeg = dir.path().join("receipt.jpg");
-    photo(&jpeg);
+    photo(&jpeg, 1);
     let evidence = phone
         .add_evidence(NewEvidence {
             case_id: accepted.id.clone(),

@@ -1,8 +1,14 @@
 //! Fixtures the end-to-end and the server's tests share: a phone's platform stand-in
 //! (keystore, clocks — the app's part, not ours), devices opened on temp dirs with an officer
-//! signed in, and a complaint to open.
+//! signed in, a complaint to open, evidence files, and a device's store read back as it is on
+//! disk. `centre` runs the real central service; `proxy` puts faults between the two.
+
+pub mod centre;
+pub mod postgres;
+pub mod proxy;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
@@ -39,9 +45,40 @@ impl Platform for PhonePlatform {
     fn log(&self, _level: LogLevel, _target: String, _message: String) {}
 }
 
+/// A phone whose clocks can be moved on by a test (`lag` ms ahead of `PhonePlatform`'s): time
+/// passing while a request is in flight, without waiting for it.
+pub struct LaggingPlatform {
+    pub lag: Arc<AtomicU64>,
+}
+
+impl Platform for LaggingPlatform {
+    fn monotonic_ms(&self) -> u64 {
+        PhonePlatform.monotonic_ms() + self.lag.load(Ordering::SeqCst)
+    }
+
+    fn wall_ms(&self) -> i64 {
+        PhonePlatform.wall_ms() + self.lag.load(Ordering::SeqCst) as i64
+    }
+
+    fn wrap_secret(&self, secret: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        PhonePlatform.wrap_secret(secret)
+    }
+
+    fn unwrap_secret(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        PhonePlatform.unwrap_secret(wrapped)
+    }
+
+    fn log(&self, _level: LogLevel, _target: String, _message: String) {}
+}
+
 /// A device store in `dir` with an officer signed in.
 pub fn device(dir: &Path, officer: &str) -> Arc<FieldCore> {
-    let core = FieldCore::open(dir.display().to_string(), Arc::new(PhonePlatform)).unwrap();
+    device_on(dir, officer, Arc::new(PhonePlatform))
+}
+
+/// A device store in `dir` on `platform`, with an officer signed in.
+pub fn device_on(dir: &Path, officer: &str, platform: Arc<dyn Platform>) -> Arc<FieldCore> {
+    let core = FieldCore::open(dir.display().to_string(), platform).unwrap();
     core.sign_in(officer.into(), format!("HN-12315-{:04}", officer.len()))
         .unwrap();
     core
@@ -85,15 +122,90 @@ pub fn complaint(name: &str) -> NewCase {
     }
 }
 
-/// A small real JPEG at `path`: a colour gradient.
-pub fn photo(path: &Path) {
+/// One event of a device's chain as stored: (seq, canonical bytes, hash).
+pub type LogRow = (u64, Vec<u8>, Vec<u8>);
+
+/// A read-only look at a device's store, beside the open `FieldCore` (WAL allows it).
+fn store(dir: &Path) -> rusqlite::Connection {
+    let path = dir.join(redshield_core::store::FILE_NAME);
+    rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap()
+}
+
+/// The device's own events as stored.
+pub fn device_log(dir: &Path) -> Vec<LogRow> {
+    let conn = store(dir);
+    let mut stmt = conn
+        .prepare("SELECT seq, canonical, hash FROM events ORDER BY seq")
+        .unwrap();
+    stmt.query_map([], |r| {
+        Ok((r.get::<_, i64>(0)? as u64, r.get(1)?, r.get(2)?))
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+/// How far the centre has acknowledged the device's chain, and how far it has pulled the
+/// centre's events: (acked seq, pull cursor), as the device keeps them.
+pub fn sync_marks(dir: &Path) -> (u64, u64) {
+    store(dir)
+        .query_row("SELECT acked_seq, pull_cursor FROM sync_state", [], |r| {
+            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
+        })
+        .unwrap()
+}
+
+/// The server seqs of the centre's events the device applied, in the order of its log.
+pub fn applied_server_seqs(dir: &Path) -> Vec<u64> {
+    device_log(dir)
+        .iter()
+        .filter_map(|(_, canonical, _)| {
+            let envelope = redshield_core::events::decode(canonical).unwrap();
+            (envelope.event_type == "ServerEventApplied")
+                .then(|| envelope.body["server_seq"].as_u64().unwrap())
+        })
+        .collect()
+}
+
+/// Copies a (closed) store directory, blobs included: a backup, restored later.
+pub fn copy_store(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_store(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A small real JPEG, a colour gradient; `n` varies its pixels, so each `n` is another blob.
+pub fn photo(path: &Path, n: u32) {
     let (w, h) = (96u16, 64u16);
     let pixels: Vec<u8> = (0..h)
-        .flat_map(|y| (0..w).flat_map(move |x| [x as u8 * 2, y as u8 * 3, 128]))
+        .flat_map(|y| (0..w).flat_map(move |x| [x as u8 * 2, y as u8 * 3, (n * 37) as u8]))
         .collect();
     let mut out = Vec::new();
-    jpeg_encoder::Encoder::new(&mut out, 85)
+    jpeg_encoder::Encoder::new(&mut out, 85 + (n / 256 % 10) as u8)
         .encode(&pixels, w, h, jpeg_encoder::ColorType::Rgb)
         .unwrap();
+    std::fs::write(path, out).unwrap();
+}
+
+/// An m4a recording of `bytes` bytes (its header, then noise from `n`): evidence kept as it
+/// is, large enough to travel in several chunks without decoding a large photo.
+pub fn recording(path: &Path, n: u64, bytes: usize) {
+    let mut out = b"\0\0\0\x18ftypM4A \0\0\0\0M4A isom".to_vec();
+    let mut state = n.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    while out.len() < bytes {
+        // xorshift64: cheap noise, so that no two recordings share a blob.
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        out.extend_from_slice(&state.to_le_bytes());
+    }
+    out.truncate(bytes);
     std::fs::write(path, out).unwrap();
 }

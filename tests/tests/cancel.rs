@@ -16,12 +16,11 @@ use redshield_core::api::{
     CoreError, EvidenceKind, FieldCore, NewEvidence, SyncHandle, SyncListener, SyncListenerError,
     SyncPhase, SyncProgress,
 };
+use redshield_e2e::centre::Centre;
 use redshield_e2e::{complaint, device};
-use redshield_server::Ledger;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
-use uuid::Uuid;
 
 /// Which half of the chosen exchange the relay holds.
 #[derive(Debug, Clone, Copy)]
@@ -183,50 +182,6 @@ fn read_only(dir: &Path) -> rusqlite::Connection {
     .unwrap()
 }
 
-/// The central service on 127.0.0.1 with its data in a temp dir.
-struct Centre {
-    data: tempfile::TempDir,
-    running: redshield_server::Running,
-}
-
-impl Centre {
-    async fn start() -> Centre {
-        let data = tempfile::tempdir().unwrap();
-        let running = redshield_server::start(redshield_server::Config {
-            data_dir: data.path().to_path_buf(),
-            listen: "127.0.0.1:0".parse().unwrap(),
-        })
-        .await
-        .unwrap();
-        Centre { data, running }
-    }
-
-    async fn code(&self) -> String {
-        self.running
-            .issue_enrolment_code(Duration::from_secs(600))
-            .await
-            .unwrap()
-    }
-
-    /// What the centre holds of a device's chain: (seq, canonical bytes, hash).
-    async fn log(&self, device: &FieldCore) -> Vec<(u64, Vec<u8>, Vec<u8>)> {
-        let id = Uuid::parse_str(&device.device_id()).unwrap();
-        self.running
-            .ledger()
-            .events(id, 0, 100_000)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|e| (e.seq, e.canonical.into_bytes(), e.hash.0.to_vec()))
-            .collect()
-    }
-
-    async fn forks(&self, device: &FieldCore) -> usize {
-        let id = Uuid::parse_str(&device.device_id()).unwrap();
-        self.running.ledger().forks(id).await.unwrap().len()
-    }
-}
-
 /// A phone with `cases` complaints, enrolled through `relay`.
 async fn phone(dir: &Path, centre: &Centre, relay: &Relay, cases: usize) -> Arc<FieldCore> {
     let phone = device(dir, "李明");
@@ -260,13 +215,7 @@ fn phases(heard: &[SyncProgress]) -> Vec<SyncPhase> {
 #[tokio::test(flavor = "multi_thread")]
 async fn cancelled_after_the_centre_stored_the_push_the_next_sync_resends_and_nothing_doubles() {
     let centre = Centre::start().await;
-    let mut relay = Relay::start(
-        centre.running.local_addr(),
-        "POST /v1/devices/",
-        1,
-        Hold::Answer,
-    )
-    .await;
+    let mut relay = Relay::start(centre.addr(), "POST /v1/devices/", 1, Hold::Answer).await;
     let dir = tempfile::tempdir().unwrap();
     let phone = phone(dir.path(), &centre, &relay, 3).await;
     let head = device_log(dir.path()).last().unwrap().0;
@@ -280,7 +229,7 @@ async fn cancelled_after_the_centre_stored_the_push_the_next_sync_resends_and_no
     );
     relay.wait_held().await;
     // The centre holds the whole batch; the device has not heard so.
-    assert_eq!(centre.log(&phone).await, device_log(dir.path()));
+    assert_eq!(centre.log_of(&phone).await, device_log(dir.path()));
     handle.cancel();
     match stops(sync).await {
         Err(CoreError::Cancelled) => {}
@@ -305,11 +254,11 @@ async fn cancelled_after_the_centre_stored_the_push_the_next_sync_resends_and_no
     let log = device_log(dir.path());
     assert_eq!(log.last().unwrap().0, head);
     assert_eq!(
-        centre.log(&phone).await,
+        centre.log_of(&phone).await,
         log,
         "each event once, byte-identical"
     );
-    assert_eq!(centre.forks(&phone).await, 0);
+    assert_eq!(centre.forks_of(&phone).await, 0);
     // The listener heard the whole run, ending with the report's figures.
     let after = heard.take();
     assert_eq!(
@@ -356,13 +305,7 @@ async fn cancelled_after_the_centre_stored_the_push_the_next_sync_resends_and_no
 async fn a_sync_future_dropped_mid_push_keeps_what_was_proven_and_the_next_sends_the_rest() {
     let centre = Centre::start().await;
     // The second batch's request is held: the first (500 events) was acknowledged.
-    let mut relay = Relay::start(
-        centre.running.local_addr(),
-        "POST /v1/devices/",
-        2,
-        Hold::Request,
-    )
-    .await;
+    let mut relay = Relay::start(centre.addr(), "POST /v1/devices/", 2, Hold::Request).await;
     let dir = tempfile::tempdir().unwrap();
     let phone = phone(dir.path(), &centre, &relay, 520).await;
     let head = device_log(dir.path()).last().unwrap().0;
@@ -380,14 +323,14 @@ async fn a_sync_future_dropped_mid_push_keeps_what_was_proven_and_the_next_sends
         batch,
         "the first batch's receipt was kept"
     );
-    let held = centre.log(&phone).await;
+    let held = centre.log_of(&phone).await;
     assert_eq!(held, device_log(dir.path())[..batch as usize].to_vec());
 
     let report = phone.clone().sync(None, None).await.unwrap();
     assert_eq!(report.events_pushed, head - batch, "only the rest travels");
     assert_eq!(report.acked_seq, head);
-    assert_eq!(centre.log(&phone).await, device_log(dir.path()));
-    assert_eq!(centre.forks(&phone).await, 0);
+    assert_eq!(centre.log_of(&phone).await, device_log(dir.path()));
+    assert_eq!(centre.forks_of(&phone).await, 0);
 }
 
 /// A small real JPEG: a colour gradient.
@@ -406,13 +349,7 @@ fn photo(path: &Path) {
 #[tokio::test(flavor = "multi_thread")]
 async fn cancelled_after_the_centre_took_a_blob_whole_it_is_not_sent_again() {
     let centre = Centre::start().await;
-    let mut relay = Relay::start(
-        centre.running.local_addr(),
-        "PUT /v1/blobs/",
-        1,
-        Hold::Answer,
-    )
-    .await;
+    let mut relay = Relay::start(centre.addr(), "PUT /v1/blobs/", 1, Hold::Answer).await;
     let dir = tempfile::tempdir().unwrap();
     let phone = phone(dir.path(), &centre, &relay, 0).await;
     let case = phone.open_case(complaint("王芳")).unwrap();
@@ -482,7 +419,7 @@ async fn cancelled_after_the_centre_took_a_blob_whole_it_is_not_sent_again() {
     assert!(matches!(stops(sync).await, Err(CoreError::Cancelled)));
 
     // The centre took the held blob whole; the device does not know it yet.
-    let on_centre = |sha: &str| centre.data.path().join("blobs").join(&sha[..2]).join(sha);
+    let on_centre = |sha: &str| centre.blob_file(sha);
     let mine = |sha: &str| std::fs::read(phone.blob_path(sha.to_string()).unwrap()).unwrap();
     let (held, rest): (Vec<&String>, Vec<&String>) =
         names.iter().partition(|sha| on_centre(sha).exists());
@@ -505,5 +442,5 @@ async fn cancelled_after_the_centre_took_a_blob_whole_it_is_not_sent_again() {
     }
     let again = phone.clone().sync(None, None).await.unwrap();
     assert_eq!((again.blobs_sent, again.bytes_sent), (0, 0));
-    assert_eq!(centre.log(&phone).await, device_log(dir.path()));
+    assert_eq!(centre.log_of(&phone).await, device_log(dir.path()));
 }

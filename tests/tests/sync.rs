@@ -3,58 +3,20 @@
 //! restarted loses nothing; the centre's events are checked and applied; a restored store is
 //! caught as a fork.
 
-use std::path::Path;
-use std::sync::Arc;
-
 use redshield_core::api::{CoreError, FieldCore};
-use std::time::Duration;
-
-use redshield_e2e::{complaint, device, photo};
+use redshield_e2e::centre::{Centre, device_uuid, enrol};
+use redshield_e2e::on_both_backends;
+use redshield_e2e::postgres::Backend;
+use redshield_e2e::{LogRow, complaint, copy_store, device, device_log, photo};
 use redshield_server::Ledger;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use uuid::Uuid;
 
-/// The device's own events as stored: (seq, canonical bytes, hash).
-fn device_log(dir: &Path) -> Vec<(u64, Vec<u8>, Vec<u8>)> {
-    let path = dir.join(redshield_core::store::FILE_NAME);
-    let conn =
-        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .unwrap();
-    let mut stmt = conn
-        .prepare("SELECT seq, canonical, hash FROM events ORDER BY seq")
-        .unwrap();
-    stmt.query_map([], |r| {
-        Ok((r.get::<_, i64>(0)? as u64, r.get(1)?, r.get(2)?))
-    })
-    .unwrap()
-    .map(Result::unwrap)
-    .collect()
+async fn centre_log(centre: &Centre, device: &FieldCore) -> Vec<LogRow> {
+    centre.log_of(device).await
 }
 
-/// What the centre holds of a device's chain, in the same form.
-async fn centre_log(centre: &Centre, device: &FieldCore) -> Vec<(u64, Vec<u8>, Vec<u8>)> {
-    let id = Uuid::parse_str(&device.device_id()).unwrap();
-    centre
-        .running()
-        .ledger()
-        .events(id, 0, 10_000)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|e| (e.seq, e.canonical.into_bytes(), e.hash.0.to_vec()))
-        .collect()
-}
-
-async fn enrol(centre: &Centre, core: &Arc<FieldCore>) {
-    core.clone()
-        .enrol(centre.url(), centre.code().await, None)
-        .await
-        .unwrap();
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn every_event_of_every_device_arrives_once_and_byte_identical() {
-    let centre = Centre::start().await;
+async fn every_event_of_every_device_arrives_once_and_byte_identical(backend: Backend) {
+    let centre = Centre::on(backend).await;
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
     let phones: Vec<_> = dirs
         .iter()
@@ -90,6 +52,8 @@ async fn every_event_of_every_device_arrives_once_and_byte_identical() {
     );
 }
 
+on_both_backends!(every_event_of_every_device_arrives_once_and_byte_identical);
+
 /// Answers every request with a login page and 200, as a captive portal does.
 async fn captive_portal(listener: tokio::net::TcpListener) {
     loop {
@@ -109,9 +73,8 @@ async fn captive_portal(listener: tokio::net::TcpListener) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_captive_portal_proves_nothing_and_a_restarted_centre_loses_nothing() {
-    let mut centre = Centre::start().await;
+async fn a_captive_portal_proves_nothing_and_a_restarted_centre_loses_nothing(backend: Backend) {
+    let mut centre = Centre::on(backend).await;
     let dir = tempfile::tempdir().unwrap();
     let phone = device(dir.path(), "李明");
     phone.open_case(complaint("王芳")).unwrap();
@@ -134,14 +97,7 @@ async fn a_captive_portal_proves_nothing_and_a_restarted_centre_loses_nothing() 
 
     // The centre comes back on the same data: it held everything acknowledged, and takes
     // the rest now.
-    let running = redshield_server::start(redshield_server::Config {
-        data_dir: centre.data.path().to_path_buf(),
-        listen: addr,
-        database: None,
-    })
-    .await
-    .unwrap();
-    centre.running = Some(running);
+    centre.revive(addr).await;
     let report = phone.clone().sync(None, None).await.unwrap();
     assert!(report.acked_seq > first.acked_seq);
     assert_eq!(centre_log(&centre, &phone).await, device_log(dir.path()));
@@ -152,6 +108,8 @@ async fn a_captive_portal_proves_nothing_and_a_restarted_centre_loses_nothing() 
         0
     );
 }
+
+on_both_backends!(a_captive_portal_proves_nothing_and_a_restarted_centre_loses_nothing);
 
 /// Answers every request with a well-formed push receipt for `device` that acknowledges seq 1
 /// with a hash the device never made: protocol JSON, but not proof.
@@ -179,9 +137,8 @@ async fn lying_receipts(listener: tokio::net::TcpListener, device: String) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_receipt_for_an_event_the_device_never_made_is_not_taken() {
-    let mut centre = Centre::start().await;
+async fn a_receipt_for_an_event_the_device_never_made_is_not_taken(backend: Backend) {
+    let mut centre = Centre::on(backend).await;
     let dir = tempfile::tempdir().unwrap();
     let phone = device(dir.path(), "李明");
     phone.open_case(complaint("王芳")).unwrap();
@@ -199,28 +156,21 @@ async fn a_receipt_for_an_event_the_device_never_made_is_not_taken() {
     liar.abort();
     let _ = liar.await;
     // Nothing was marked sent: the real centre gets every event.
-    centre.running = Some(
-        redshield_server::start(redshield_server::Config {
-            data_dir: centre.data.path().to_path_buf(),
-            listen: addr,
-            database: None,
-        })
-        .await
-        .unwrap(),
-    );
+    centre.revive(addr).await;
     phone.clone().sync(None, None).await.unwrap();
     assert_eq!(centre_log(&centre, &phone).await, device_log(dir.path()));
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_centres_events_are_checked_and_applied_in_order_once() {
-    let centre = Centre::start().await;
+on_both_backends!(a_receipt_for_an_event_the_device_never_made_is_not_taken);
+
+async fn the_centres_events_are_checked_and_applied_in_order_once(backend: Backend) {
+    let centre = Centre::on(backend).await;
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
     let a = device(dirs[0].path(), "李明");
     let b = device(dirs[1].path(), "张伟");
     enrol(&centre, &a).await;
     enrol(&centre, &b).await;
-    let a_id = Uuid::parse_str(&a.device_id()).unwrap();
+    let a_id = device_uuid(&a);
     let running = centre.running();
     running
         .publish(
@@ -272,9 +222,10 @@ async fn the_centres_events_are_checked_and_applied_in_order_once() {
     assert!(a.verify_chain().unwrap().intact);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_restored_store_is_caught_as_a_fork_and_nothing_is_overwritten() {
-    let centre = Centre::start().await;
+on_both_backends!(the_centres_events_are_checked_and_applied_in_order_once);
+
+async fn a_restored_store_is_caught_as_a_fork_and_nothing_is_overwritten(backend: Backend) {
+    let centre = Centre::on(backend).await;
     let dir = tempfile::tempdir().unwrap();
     let copy = tempfile::tempdir().unwrap();
     let phone = device(dir.path(), "李明");
@@ -283,12 +234,7 @@ async fn a_restored_store_is_caught_as_a_fork_and_nothing_is_overwritten() {
     phone.clone().sync(None, None).await.unwrap();
     // A backup taken now, restored later on another phone (the same identity and key).
     drop(phone);
-    for entry in std::fs::read_dir(dir.path()).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_file() {
-            std::fs::copy(entry.path(), copy.path().join(entry.file_name())).unwrap();
-        }
-    }
+    copy_store(dir.path(), copy.path());
     let phone = device(dir.path(), "李明");
     phone.open_case(complaint("钱七")).unwrap();
     phone.clone().sync(None, None).await.unwrap();
@@ -300,8 +246,12 @@ async fn a_restored_store_is_caught_as_a_fork_and_nothing_is_overwritten() {
         Err(CoreError::SyncConflict { seq, .. }) => assert!(seq > 0),
         other => panic!("a restored store went unnoticed: {other:?}"),
     }
-    let id = Uuid::parse_str(&phone.device_id()).unwrap();
-    let forks = centre.running().ledger().forks(id).await.unwrap();
+    let forks = centre
+        .running()
+        .ledger()
+        .forks(device_uuid(&phone))
+        .await
+        .unwrap();
     assert!(!forks.is_empty() && forks.iter().all(|f| f.flagged));
     assert_eq!(
         centre_log(&centre, &phone).await,
@@ -310,65 +260,16 @@ async fn a_restored_store_is_caught_as_a_fork_and_nothing_is_overwritten() {
     );
 }
 
-/// The central service on 127.0.0.1 with its data in a temp dir.
-pub struct Centre {
-    pub data: tempfile::TempDir,
-    pub running: Option<redshield_server::Running>,
-}
+on_both_backends!(a_restored_store_is_caught_as_a_fork_and_nothing_is_overwritten);
 
-impl Centre {
-    pub async fn start() -> Centre {
-        let data = tempfile::tempdir().unwrap();
-        let running = start_on(data.path(), "127.0.0.1:0".parse().unwrap()).await;
-        Centre {
-            data,
-            running: Some(running),
-        }
-    }
-
-    pub fn running(&self) -> &redshield_server::Running {
-        self.running.as_ref().expect("the centre runs")
-    }
-
-    pub fn url(&self) -> String {
-        format!("http://{}", self.running().local_addr())
-    }
-
-    pub async fn code(&self) -> String {
-        self.running()
-            .issue_enrolment_code(Duration::from_secs(600))
-            .await
-            .unwrap()
-    }
-
-    /// Stops the service and starts it again on the same data and port.
-    pub async fn restart(&mut self) {
-        let running = self.running.take().expect("the centre runs");
-        let addr = running.local_addr();
-        running.shutdown().await;
-        self.running = Some(start_on(self.data.path(), addr).await);
-    }
-}
-
-async fn start_on(data: &Path, listen: std::net::SocketAddr) -> redshield_server::Running {
-    redshield_server::start(redshield_server::Config {
-        data_dir: data.to_path_buf(),
-        listen,
-        database: None,
-    })
-    .await
-    .unwrap()
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn evidence_blobs_arrive_byte_identical_and_are_never_sent_twice() {
+async fn evidence_blobs_arrive_byte_identical_and_are_never_sent_twice(backend: Backend) {
     use redshield_core::api::{EvidenceKind, NewEvidence};
-    let centre = Centre::start().await;
+    let centre = Centre::on(backend).await;
     let dir = tempfile::tempdir().unwrap();
     let phone = device(dir.path(), "李明");
     let case = phone.open_case(complaint("王芳")).unwrap();
     let jpeg = dir.path().join("goods.jpg");
-    photo(&jpeg);
+    photo(&jpeg, 0);
     let evidence = phone
         .add_evidence(NewEvidence {
             case_id: case.id,
@@ -394,7 +295,7 @@ async fn evidence_blobs_arrive_byte_identical_and_are_never_sent_twice() {
     .collect();
     assert_eq!(report.blobs_sent as usize, names.len());
     for sha in &names {
-        let held = centre.data.path().join("blobs").join(&sha[..2]).join(sha);
+        let held = centre.blob_file(sha);
         let mine = std::fs::read(phone.blob_path(sha.clone()).unwrap()).unwrap();
         assert_eq!(
             std::fs::read(held).unwrap(),
@@ -405,3 +306,5 @@ async fn evidence_blobs_arrive_byte_identical_and_are_never_sent_twice() {
     let again = phone.clone().sync(None, None).await.unwrap();
     assert_eq!((again.blobs_sent, again.bytes_sent), (0, 0));
 }
+
+on_both_backends!(evidence_blobs_arrive_byte_identical_and_are_never_sent_twice);

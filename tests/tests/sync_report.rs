@@ -5,10 +5,10 @@
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
 
 use redshield_core::api::FieldCore;
 use redshield_core::platform::{LogLevel, Platform, PlatformError};
+use redshield_e2e::centre::Centre;
 use redshield_e2e::complaint;
 
 /// A phone whose monotonic clock moves 61 s between any two readings: every request's round
@@ -44,25 +44,12 @@ fn open(dir: &Path) -> Arc<FieldCore> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn round_trips_over_a_minute_fail_nothing_and_anchor_nothing() {
-    let data = tempfile::tempdir().unwrap();
-    let centre = redshield_server::start(redshield_server::Config {
-        data_dir: data.path().to_path_buf(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-    })
-    .await
-    .unwrap();
+    let centre = Centre::start().await;
     let dir = tempfile::tempdir().unwrap();
     let phone = open(dir.path());
     phone.open_case(complaint("王芳")).unwrap();
-    let code = centre
-        .issue_enrolment_code(Duration::from_secs(600))
-        .await
-        .unwrap();
-    phone
-        .clone()
-        .enrol(format!("http://{}", centre.local_addr()), code, None)
-        .await
-        .unwrap();
+    let code = centre.code().await;
+    phone.clone().enrol(centre.url(), code, None).await.unwrap();
     let report = phone.clone().sync(None, None).await.unwrap();
     let head = phone.verify_chain().unwrap().events;
     assert_eq!((report.events_pushed, report.acked_seq), (head, head));

@@ -7,17 +7,15 @@
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, KeyUsagePurpose,
 };
-use redshield_core::api::{CoreError, FieldCore};
+use redshield_core::api::CoreError;
+use redshield_e2e::centre::Centre;
 use redshield_e2e::{complaint, device};
-use redshield_server::Ledger;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::net::{TcpListener, TcpStream};
-use uuid::Uuid;
 
 /// A test CA and a certificate it issued for `localhost` and 127.0.0.1.
 struct Pki {
@@ -99,46 +97,6 @@ impl TlsFront {
     }
 }
 
-struct Centre {
-    _data: tempfile::TempDir,
-    running: redshield_server::Running,
-}
-
-impl Centre {
-    async fn start() -> Centre {
-        let data = tempfile::tempdir().unwrap();
-        let running = redshield_server::start(redshield_server::Config {
-            data_dir: data.path().to_path_buf(),
-            listen: "127.0.0.1:0".parse().unwrap(),
-        })
-        .await
-        .unwrap();
-        Centre {
-            _data: data,
-            running,
-        }
-    }
-
-    async fn code(&self) -> String {
-        self.running
-            .issue_enrolment_code(Duration::from_secs(600))
-            .await
-            .unwrap()
-    }
-
-    async fn log(&self, device: &FieldCore) -> Vec<(u64, Vec<u8>, Vec<u8>)> {
-        let id = Uuid::parse_str(&device.device_id()).unwrap();
-        self.running
-            .ledger()
-            .events(id, 0, 10_000)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|e| (e.seq, e.canonical.into_bytes(), e.hash.0.to_vec()))
-            .collect()
-    }
-}
-
 fn device_log(dir: &Path) -> Vec<(u64, Vec<u8>, Vec<u8>)> {
     let conn = rusqlite::Connection::open_with_flags(
         dir.join(redshield_core::store::FILE_NAME),
@@ -170,7 +128,7 @@ fn refused_on_the_certificate(result: Result<(), CoreError>) {
 async fn with_the_centres_ca_enrolment_and_sync_go_over_https() {
     let centre = Centre::start().await;
     let pki = test_pki("Centre");
-    let front = TlsFront::start(centre.running.local_addr(), &pki).await;
+    let front = TlsFront::start(centre.addr(), &pki).await;
     let dir = tempfile::tempdir().unwrap();
     let phone = device(dir.path(), "李明");
     phone.open_case(complaint("王芳")).unwrap();
@@ -188,7 +146,7 @@ async fn with_the_centres_ca_enrolment_and_sync_go_over_https() {
     let report = phone.clone().sync(None, None).await.unwrap();
     let log = device_log(dir.path());
     assert_eq!(report.acked_seq, log.last().unwrap().0);
-    assert_eq!(centre.log(&phone).await, log, "byte-identical over TLS");
+    assert_eq!(centre.log_of(&phone).await, log, "byte-identical over TLS");
     assert!(front.only_tls_was_spoken());
 }
 
@@ -197,7 +155,7 @@ async fn without_the_ca_or_with_another_enrolment_fails_on_the_certificate_and_s
     let centre = Centre::start().await;
     let pki = test_pki("Centre");
     let stranger = test_pki("Stranger");
-    let front = TlsFront::start(centre.running.local_addr(), &pki).await;
+    let front = TlsFront::start(centre.addr(), &pki).await;
     let dir = tempfile::tempdir().unwrap();
     let phone = device(dir.path(), "李明");
     let code = centre.code().await;
@@ -224,7 +182,7 @@ async fn without_the_ca_or_with_another_enrolment_fails_on_the_certificate_and_s
         Err(CoreError::NotEnrolled)
     ));
     // A server showing the stranger's certificate to a device trusting the centre's CA.
-    let impostor = TlsFront::start(centre.running.local_addr(), &stranger).await;
+    let impostor = TlsFront::start(centre.addr(), &stranger).await;
     refused_on_the_certificate(
         phone
             .clone()
@@ -258,7 +216,7 @@ async fn an_https_url_is_never_spoken_to_in_plain_http() {
     let code = centre.code().await;
     // The centre's plain-HTTP port named as https://: the handshake fails and the device does
     // not fall back to sending the request in clear.
-    let plain = format!("https://localhost:{}", centre.running.local_addr().port());
+    let plain = format!("https://localhost:{}", centre.addr().port());
     match phone
         .clone()
         .enrol(plain, code.clone(), Some(pki.ca_pem.clone().into_bytes()))
@@ -272,7 +230,7 @@ async fn an_https_url_is_never_spoken_to_in_plain_http() {
         Err(CoreError::NotEnrolled)
     ));
     // The code was never seen by the centre (a request in clear would have spent it).
-    let front = TlsFront::start(centre.running.local_addr(), &pki).await;
+    let front = TlsFront::start(centre.addr(), &pki).await;
     phone
         .clone()
         .enrol(front.url(), code, Some(pki.ca_pem.into_bytes()))

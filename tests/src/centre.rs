@@ -1,0 +1,196 @@
+//! The central service for end-to-end tests: a real `redshield_server` on 127.0.0.1 with its
+//! data in a temp dir, stopped, killed and restarted on the same data and port as a test needs,
+//! and what it holds of a device, read back for comparison with the device's own store.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use redshield_core::api::FieldCore;
+use redshield_server::{Ledger, Running};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use uuid::Uuid;
+
+use crate::LogRow;
+use crate::postgres::{Backend, TestDatabase};
+
+pub struct Centre {
+    pub data: tempfile::TempDir,
+    /// The centre's database when its ledger is PostgreSQL (dropped with the centre).
+    pub database: Option<TestDatabase>,
+    pub running: Option<Running>,
+}
+
+impl Centre {
+    /// A centre on SQLite.
+    pub async fn start() -> Centre {
+        Centre::on(Backend::Sqlite).await
+    }
+
+    /// A centre whose ledger is `backend`: a new data directory, and a new database on
+    /// PostgreSQL.
+    pub async fn on(backend: Backend) -> Centre {
+        let database = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(TestDatabase::create().await),
+        };
+        let mut centre = Centre {
+            data: tempfile::tempdir().unwrap(),
+            database,
+            running: None,
+        };
+        centre.running = Some(
+            centre
+                .start_at("127.0.0.1:0".parse().unwrap())
+                .await
+                .unwrap(),
+        );
+        centre
+    }
+
+    /// The one place a test builds the server's `Config`: this centre's data and database.
+    async fn start_at(&self, listen: SocketAddr) -> Result<Running, redshield_server::ServerError> {
+        redshield_server::start(redshield_server::Config {
+            data_dir: self.data.path().to_path_buf(),
+            listen,
+            database: self.database.as_ref().map(|d| d.url.clone()),
+        })
+        .await
+    }
+
+    pub fn running(&self) -> &Running {
+        self.running.as_ref().expect("the centre runs")
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.running().local_addr()
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr())
+    }
+
+    pub async fn code(&self) -> String {
+        self.running()
+            .issue_enrolment_code(Duration::from_secs(600))
+            .await
+            .unwrap()
+    }
+
+    /// Stops the service gracefully and starts it again on the same data and port.
+    pub async fn restart(&mut self) {
+        let running = self.running.take().expect("the centre runs");
+        let addr = running.local_addr();
+        running.shutdown().await;
+        self.running = Some(self.start_at(addr).await.unwrap());
+    }
+
+    /// Drops the service without waiting for the requests in flight (they may still finish, or
+    /// not, as on a crash): returns the address it listened on.
+    pub fn kill(&mut self) -> SocketAddr {
+        let running = self.running.take().expect("the centre runs");
+        let addr = running.local_addr();
+        drop(running);
+        addr
+    }
+
+    /// Starts the service again on the same data at `addr`, waiting (briefly) for the port to
+    /// be free: a killed server lets go of its listener in its own time.
+    pub async fn revive(&mut self, addr: SocketAddr) {
+        for _ in 0..200 {
+            match self.start_at(addr).await {
+                Ok(running) => {
+                    self.running = Some(running);
+                    return;
+                }
+                Err(redshield_server::ServerError::Listen { .. }) => {
+                    tokio::time::sleep(Duration::from_millis(25)).await;
+                }
+                Err(e) => panic!("the centre does not start again: {e}"),
+            }
+        }
+        panic!("port {addr} stayed taken");
+    }
+
+    /// What the centre holds of `device`'s chain, in the form of `crate::device_log`.
+    pub async fn log_of(&self, device: &FieldCore) -> Vec<LogRow> {
+        self.log(device_uuid(device)).await
+    }
+
+    /// What the centre holds of the chain of device `id`.
+    pub async fn log(&self, id: Uuid) -> Vec<LogRow> {
+        self.running()
+            .ledger()
+            .events(id, 0, 1_000_000)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.seq, e.canonical.into_bytes(), e.hash.0.to_vec()))
+            .collect()
+    }
+
+    /// How many forks of `device`'s chain the centre holds.
+    pub async fn forks_of(&self, device: &FieldCore) -> usize {
+        let forks = self.running().ledger().forks(device_uuid(device)).await;
+        forks.unwrap().len()
+    }
+
+    /// The server seqs of the centre's events meant for `device` (its own and everyone's).
+    pub async fn server_seqs_for(&self, device: &FieldCore) -> Vec<u64> {
+        self.running()
+            .ledger()
+            .server_events(device_uuid(device), 0, 1_000_000)
+            .await
+            .unwrap()
+            .iter()
+            .map(|e| e.server_seq)
+            .collect()
+    }
+
+    /// The file a whole blob is kept in (`server/src/blobs.rs`).
+    pub fn blob_file(&self, sha256: &str) -> std::path::PathBuf {
+        self.data
+            .path()
+            .join("blobs")
+            .join(&sha256[..2])
+            .join(sha256)
+    }
+
+    /// Uploads begun and not finished (`blobs/partial`).
+    pub fn partial_uploads(&self) -> Vec<String> {
+        std::fs::read_dir(self.data.path().join("blobs").join("partial"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    /// A counter of `/metrics` (since this server started), read over HTTP as a scraper would.
+    pub async fn metric(&self, name: &str) -> u64 {
+        let mut stream = tokio::net::TcpStream::connect(self.addr()).await.unwrap();
+        let request = "GET /metrics HTTP/1.1\r\nhost: centre\r\nconnection: close\r\n\r\n";
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut text = String::new();
+        stream.read_to_string(&mut text).await.unwrap();
+        text.lines()
+            .find_map(|line| {
+                line.strip_prefix(name)?
+                    .strip_prefix(' ')?
+                    .trim()
+                    .parse()
+                    .ok()
+            })
+            .unwrap_or_else(|| panic!("no {name} in /metrics:\n{text}"))
+    }
+}
+
+pub fn device_uuid(device: &FieldCore) -> Uuid {
+    Uuid::parse_str(&device.device_id()).unwrap()
+}
+
+/// Enrols `core` with the centre directly (no proxy), with a fresh code.
+pub async fn enrol(centre: &Centre, core: &Arc<FieldCore>) {
+    core.clone()
+        .enrol(centre.url(), centre.code().await, None)
+        .await
+        .unwrap();
+}
