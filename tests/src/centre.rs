@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use redshield_core::api::FieldCore;
+use redshield_core::cases::Case;
 use redshield_server::{Ledger, Running};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use uuid::Uuid;
@@ -127,6 +128,19 @@ impl Centre {
             .into_iter()
             .map(|e| (e.seq, e.canonical.into_bytes(), e.hash.0.to_vec()))
             .collect()
+    }
+
+    /// A case of `device` as the centre reads it: from its replica of the device's store,
+    /// with the core's own projection code.
+    pub async fn case_as_held(&self, device: &FieldCore, case_id: &str) -> Case {
+        let case_id = case_id.to_string();
+        self.running()
+            .replicas()
+            .read(device_uuid(device), move |r| {
+                redshield_core::cases::read::get(r.conn(), &case_id)
+            })
+            .await
+            .unwrap()
     }
 
     /// How many forks of `device`'s chain the centre holds.

@@ -145,6 +145,16 @@ pub fn device_log(dir: &Path) -> Vec<LogRow> {
     .collect()
 }
 
+/// The ids of the cases in the device's store.
+pub fn case_ids(dir: &Path) -> Vec<String> {
+    let conn = store(dir);
+    let mut stmt = conn.prepare("SELECT id FROM cases ORDER BY id").unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
 /// How far the centre has acknowledged the device's chain, and how far it has pulled the
 /// centre's events: (acked seq, pull cursor), as the device keeps them.
 pub fn sync_marks(dir: &Path) -> (u64, u64) {

@@ -22,8 +22,8 @@ use redshield_e2e::on_both_backends;
 use redshield_e2e::postgres::Backend;
 use redshield_e2e::proxy::{Fault, Faults, Proxy, Route};
 use redshield_e2e::{
-    LaggingPlatform, applied_server_seqs, complaint, copy_store, device, device_log, device_on,
-    photo, recording, sync_marks,
+    LaggingPlatform, applied_server_seqs, case_ids, complaint, copy_store, device, device_log,
+    device_on, photo, recording, sync_marks,
 };
 use redshield_server::Ledger;
 use redshield_server::service::MAX_SERVER_EVENTS_PER_PULL;
@@ -254,7 +254,8 @@ fn tour(proxy: &Proxy) {
 
 /// Each phone's chain is held whole, once and byte-identical, with nothing flagged; its
 /// acknowledgement is its head; each blob it named is held whole; each decision of the centre
-/// meant for it was applied once, in order. No upload is left half-done.
+/// meant for it was applied once, in order; the centre's projection of each of its cases equals
+/// its own. No upload is left half-done.
 async fn assert_everything_held(centre: &Centre, phones: &[Phone]) {
     for (i, phone) in phones.iter().enumerate() {
         let log = device_log(phone.dir.path());
@@ -276,6 +277,16 @@ async fn assert_everything_held(centre: &Centre, phones: &[Phone]) {
             assert!(held == mine, "phone {i}: blob {sha} differs");
         }
         assert!(phone.core.verify_chain().unwrap().intact);
+        let cases = case_ids(phone.dir.path());
+        assert!(!cases.is_empty(), "phone {i} has cases");
+        for case in cases {
+            let mine = phone.core.get_case(case.clone()).unwrap();
+            assert_eq!(
+                centre.case_as_held(&phone.core, &case).await,
+                mine,
+                "phone {i}: the centre's projection of case {case}"
+            );
+        }
     }
     assert_eq!(centre.partial_uploads(), Vec::<String>::new());
 }
