@@ -12,7 +12,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
-use redshield_core::api::{Business, CaseKind, DemandKind, FieldCore, NewCase, NewMatter, Person};
+use redshield_core::api::{
+    Business, CaseKind, DemandKind, Evidence, EvidenceKind, FieldCore, NewCase, NewEvidence,
+    NewMatter, Person,
+};
 use redshield_core::platform::{LogLevel, Platform, PlatformError};
 
 pub struct PhonePlatform;
@@ -189,6 +192,20 @@ pub fn copy_store(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), target).unwrap();
         }
     }
+}
+
+/// Adds the file at `path` to `case` as evidence of `kind`, as an officer would.
+pub fn add_evidence(core: &FieldCore, case: &str, path: &Path, kind: EvidenceKind) -> Evidence {
+    core.add_evidence(NewEvidence {
+        case_id: case.to_string(),
+        path: path.display().to_string(),
+        kind,
+        note: None,
+        caption: false,
+        place: None,
+        place_time_ms: None,
+    })
+    .unwrap()
 }
 
 /// A small real JPEG, a colour gradient; `n` varies its pixels, so each `n` is another blob.

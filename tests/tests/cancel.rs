@@ -13,11 +13,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use redshield_core::api::{
-    CoreError, EvidenceKind, FieldCore, NewEvidence, SyncHandle, SyncListener, SyncListenerError,
-    SyncPhase, SyncProgress,
+    CoreError, EvidenceKind, FieldCore, SyncHandle, SyncListener, SyncListenerError, SyncPhase,
+    SyncProgress,
 };
 use redshield_e2e::centre::Centre;
-use redshield_e2e::{complaint, device};
+use redshield_e2e::{add_evidence, complaint, device, device_log, photo, sync_marks};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
@@ -151,37 +151,6 @@ impl Heard {
     }
 }
 
-/// The device's own events as stored: (seq, canonical bytes, hash).
-fn device_log(dir: &Path) -> Vec<(u64, Vec<u8>, Vec<u8>)> {
-    let conn = read_only(dir);
-    let mut stmt = conn
-        .prepare("SELECT seq, canonical, hash FROM events ORDER BY seq")
-        .unwrap();
-    stmt.query_map([], |r| {
-        Ok((r.get::<_, i64>(0)? as u64, r.get(1)?, r.get(2)?))
-    })
-    .unwrap()
-    .map(Result::unwrap)
-    .collect()
-}
-
-/// The acknowledgement the device keeps.
-fn acked_seq(dir: &Path) -> u64 {
-    read_only(dir)
-        .query_row("SELECT acked_seq FROM sync_state", [], |r| {
-            r.get::<_, i64>(0)
-        })
-        .unwrap() as u64
-}
-
-fn read_only(dir: &Path) -> rusqlite::Connection {
-    rusqlite::Connection::open_with_flags(
-        dir.join(redshield_core::store::FILE_NAME),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .unwrap()
-}
-
 /// A phone with `cases` complaints, enrolled through `relay`.
 async fn phone(dir: &Path, centre: &Centre, relay: &Relay, cases: usize) -> Arc<FieldCore> {
     let phone = device(dir, "李明");
@@ -235,7 +204,7 @@ async fn cancelled_after_the_centre_stored_the_push_the_next_sync_resends_and_no
         Err(CoreError::Cancelled) => {}
         other => panic!("not cancelled: {other:?}"),
     }
-    assert_eq!(acked_seq(dir.path()), 0, "nothing acknowledged unproven");
+    assert_eq!(sync_marks(dir.path()).0, 0, "nothing acknowledged unproven");
     let before = heard.take();
     assert_eq!(phases(&before), [SyncPhase::Pushing]);
     assert_eq!(
@@ -250,7 +219,7 @@ async fn cancelled_after_the_centre_stored_the_push_the_next_sync_resends_and_no
         "resent: the device could not know"
     );
     assert_eq!(report.acked_seq, head);
-    assert_eq!(acked_seq(dir.path()), head);
+    assert_eq!(sync_marks(dir.path()).0, head);
     let log = device_log(dir.path());
     assert_eq!(log.last().unwrap().0, head);
     assert_eq!(
@@ -319,7 +288,7 @@ async fn a_sync_future_dropped_mid_push_keeps_what_was_proven_and_the_next_sends
     }
     // The future is dropped where it stood, as Kotlin's `job.cancel()` drops it.
     assert_eq!(
-        acked_seq(dir.path()),
+        sync_marks(dir.path()).0,
         batch,
         "the first batch's receipt was kept"
     );
@@ -333,19 +302,6 @@ async fn a_sync_future_dropped_mid_push_keeps_what_was_proven_and_the_next_sends
     assert_eq!(centre.forks_of(&phone).await, 0);
 }
 
-/// A small real JPEG: a colour gradient.
-fn photo(path: &Path) {
-    let (w, h) = (96u16, 64u16);
-    let pixels: Vec<u8> = (0..h)
-        .flat_map(|y| (0..w).flat_map(move |x| [x as u8 * 2, y as u8 * 3, 128]))
-        .collect();
-    let mut out = Vec::new();
-    jpeg_encoder::Encoder::new(&mut out, 85)
-        .encode(&pixels, w, h, jpeg_encoder::ColorType::Rgb)
-        .unwrap();
-    std::fs::write(path, out).unwrap();
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn cancelled_after_the_centre_took_a_blob_whole_it_is_not_sent_again() {
     let centre = Centre::start().await;
@@ -354,18 +310,8 @@ async fn cancelled_after_the_centre_took_a_blob_whole_it_is_not_sent_again() {
     let phone = phone(dir.path(), &centre, &relay, 0).await;
     let case = phone.open_case(complaint("王芳")).unwrap();
     let jpeg = dir.path().join("goods.jpg");
-    photo(&jpeg);
-    let evidence = phone
-        .add_evidence(NewEvidence {
-            case_id: case.id,
-            path: jpeg.display().to_string(),
-            kind: EvidenceKind::Goods,
-            note: None,
-            caption: false,
-            place: None,
-            place_time_ms: None,
-        })
-        .unwrap();
+    photo(&jpeg, 0);
+    let evidence = add_evidence(&phone, &case.id, &jpeg, EvidenceKind::Goods);
 
     // The listener cancels when it hears the upload start (the app's "stop" button).
     struct CancelOnUpload(Arc<SyncHandle>, Heard);
@@ -409,7 +355,11 @@ async fn cancelled_after_the_centre_took_a_blob_whole_it_is_not_sent_again() {
         (0, names.len() as u32)
     );
     let head = device_log(dir.path()).last().unwrap().0;
-    assert_eq!(acked_seq(dir.path()), head, "the events were proven first");
+    assert_eq!(
+        sync_marks(dir.path()).0,
+        head,
+        "the events were proven first"
+    );
 
     // Then: cancelled through the handle while the centre's answer to the blob is held.
     let handle = SyncHandle::new();

@@ -15,15 +15,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use redshield_core::api::{CoreError, EvidenceKind, FieldCore, NewEvidence, SyncReport};
+use redshield_core::api::{CoreError, EvidenceKind, FieldCore, SyncReport};
 use redshield_core::sync::protocol::MAX_EVENTS_PER_PUSH;
 use redshield_e2e::centre::{Centre, device_uuid};
 use redshield_e2e::on_both_backends;
 use redshield_e2e::postgres::Backend;
 use redshield_e2e::proxy::{Fault, Faults, Proxy, Route};
 use redshield_e2e::{
-    LaggingPlatform, applied_server_seqs, case_ids, complaint, copy_store, device, device_log,
-    device_on, photo, recording, sync_marks,
+    LaggingPlatform, add_evidence, applied_server_seqs, case_ids, complaint, copy_store, device,
+    device_log, device_on, photo, recording, sync_marks,
 };
 use redshield_server::Ledger;
 use redshield_server::service::MAX_SERVER_EVENTS_PER_PULL;
@@ -106,18 +106,7 @@ impl Phone {
     }
 
     fn evidence(&mut self, case_id: &str, path: &Path, kind: EvidenceKind) {
-        let evidence = self
-            .core
-            .add_evidence(NewEvidence {
-                case_id: case_id.to_string(),
-                path: path.display().to_string(),
-                kind,
-                note: None,
-                caption: false,
-                place: None,
-                place_time_ms: None,
-            })
-            .unwrap();
+        let evidence = add_evidence(&self.core, case_id, path, kind);
         self.blobs.insert(evidence.sha256);
         self.blobs
             .extend(evidence.display.into_iter().map(|d| d.sha256));

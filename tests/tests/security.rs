@@ -8,7 +8,7 @@
 use std::sync::{Arc, Mutex};
 
 use ed25519_dalek::{Signer, SigningKey};
-use redshield_core::api::{CoreError, EvidenceKind, FieldCore, NewEvidence};
+use redshield_core::api::{CoreError, EvidenceKind, FieldCore};
 use redshield_core::events::Digest;
 use redshield_core::sync::protocol::{MAX_BODY_BYTES, Push, ServerEvent, ServerEvents};
 use redshield_e2e::centre::{Centre, device_uuid};
@@ -16,7 +16,7 @@ use redshield_e2e::on_both_backends;
 use redshield_e2e::postgres::Backend;
 use redshield_e2e::proxy::{Faults, Proxy, Request, RequestHook, Route};
 use redshield_e2e::{
-    LogRow, applied_server_seqs, complaint, device, device_log, photo, sync_marks,
+    LogRow, add_evidence, applied_server_seqs, complaint, device, device_log, photo, sync_marks,
 };
 use redshield_server::Ledger;
 use tempfile::TempDir;
@@ -209,18 +209,7 @@ async fn a_photo_altered_in_transit_is_never_held_and_is_sent_again_whole(backen
     let case = phone.core.open_case(complaint("孙八")).unwrap();
     let jpeg = phone.dir.path().join("goods.jpg");
     photo(&jpeg, 7);
-    let evidence = phone
-        .core
-        .add_evidence(NewEvidence {
-            case_id: case.id,
-            path: jpeg.display().to_string(),
-            kind: EvidenceKind::Goods,
-            note: None,
-            caption: false,
-            place: None,
-            place_time_ms: None,
-        })
-        .unwrap();
+    let evidence = add_evidence(&phone.core, &case.id, &jpeg, EvidenceKind::Goods);
     // One byte of the photo flipped on its way up.
     proxy.on_request(Some(Arc::new(|r: &mut Request| {
         if r.route() == Route::BlobPut && !r.body.is_empty() {

@@ -7,7 +7,7 @@ use redshield_core::api::{CoreError, FieldCore};
 use redshield_e2e::centre::{Centre, device_uuid, enrol};
 use redshield_e2e::on_both_backends;
 use redshield_e2e::postgres::Backend;
-use redshield_e2e::{LogRow, complaint, copy_store, device, device_log, photo};
+use redshield_e2e::{LogRow, add_evidence, complaint, copy_store, device, device_log, photo};
 use redshield_server::Ledger;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -263,24 +263,14 @@ async fn a_restored_store_is_caught_as_a_fork_and_nothing_is_overwritten(backend
 on_both_backends!(a_restored_store_is_caught_as_a_fork_and_nothing_is_overwritten);
 
 async fn evidence_blobs_arrive_byte_identical_and_are_never_sent_twice(backend: Backend) {
-    use redshield_core::api::{EvidenceKind, NewEvidence};
+    use redshield_core::api::EvidenceKind;
     let centre = Centre::on(backend).await;
     let dir = tempfile::tempdir().unwrap();
     let phone = device(dir.path(), "李明");
     let case = phone.open_case(complaint("王芳")).unwrap();
     let jpeg = dir.path().join("goods.jpg");
     photo(&jpeg, 0);
-    let evidence = phone
-        .add_evidence(NewEvidence {
-            case_id: case.id,
-            path: jpeg.display().to_string(),
-            kind: EvidenceKind::Goods,
-            note: None,
-            caption: false,
-            place: None,
-            place_time_ms: None,
-        })
-        .unwrap();
+    let evidence = add_evidence(&phone, &case.id, &jpeg, EvidenceKind::Goods);
     enrol(&centre, &phone).await;
 
     let report = phone.clone().sync(None, None).await.unwrap();

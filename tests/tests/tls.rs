@@ -5,7 +5,6 @@
 //! certificate and nothing is saved; the device never speaks plain HTTP to an `https://` URL.
 
 use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use rcgen::{
@@ -13,7 +12,7 @@ use rcgen::{
 };
 use redshield_core::api::CoreError;
 use redshield_e2e::centre::Centre;
-use redshield_e2e::{complaint, device};
+use redshield_e2e::{complaint, device, device_log};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -95,23 +94,6 @@ impl TlsFront {
         let seen = self.first_bytes.lock().unwrap();
         !seen.is_empty() && seen.iter().all(|&b| b == 0x16)
     }
-}
-
-fn device_log(dir: &Path) -> Vec<(u64, Vec<u8>, Vec<u8>)> {
-    let conn = rusqlite::Connection::open_with_flags(
-        dir.join(redshield_core::store::FILE_NAME),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .unwrap();
-    let mut stmt = conn
-        .prepare("SELECT seq, canonical, hash FROM events ORDER BY seq")
-        .unwrap();
-    stmt.query_map([], |r| {
-        Ok((r.get::<_, i64>(0)? as u64, r.get(1)?, r.get(2)?))
-    })
-    .unwrap()
-    .map(Result::unwrap)
-    .collect()
 }
 
 /// Enrolment refused on the certificate: `NotDelivered` naming it.
