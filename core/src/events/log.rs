@@ -146,7 +146,27 @@ impl<'a> Writer<'a> {
 }
 
 fn insert(conn: &Connection, event: &SealedEvent, case_id: Option<Uuid>) -> Result<()> {
-    let e = &event.envelope;
+    let signature = event.signature.to_bytes();
+    insert_row(
+        conn,
+        &event.envelope,
+        &event.canonical,
+        &event.hash,
+        &signature,
+        case_id,
+    )
+}
+
+/// Stores an event's row: its exact signed bytes, hash and signature, and the columns read
+/// from its envelope. (The centre's replicas store the devices' rows the same way.)
+pub fn insert_row(
+    conn: &Connection,
+    e: &Envelope,
+    canonical: &[u8],
+    hash: &Digest,
+    signature: &[u8],
+    case_id: Option<Uuid>,
+) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO events (seq, id, type, body_version, case_id, canonical, hash, signature)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -157,9 +177,9 @@ fn insert(conn: &Connection, event: &SealedEvent, case_id: Option<Uuid>) -> Resu
         e.event_type,
         e.body_version,
         case_id.map(|id| id.to_string()),
-        event.canonical,
-        event.hash.0.as_slice(),
-        event.signature.to_bytes().as_slice(),
+        canonical,
+        hash.0.as_slice(),
+        signature,
     ])?;
     Ok(())
 }

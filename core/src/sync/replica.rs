@@ -13,7 +13,7 @@ use ed25519_dalek::VerifyingKey;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::{Error, Result};
-use crate::events::{Body, Envelope, decode};
+use crate::events::{Body, Envelope, decode, log};
 use crate::evidence::blobs::Blobs;
 use crate::evidence::verify::{self, EvidenceReport};
 use crate::projection;
@@ -250,19 +250,13 @@ fn insert_event(
         seq: envelope.seq,
         reason: "the signature is not hex".into(),
     })?;
-    conn.prepare_cached(
-        "INSERT INTO events (seq, id, type, body_version, case_id, canonical, hash, signature)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![
-        envelope.seq as i64,
-        envelope.id.to_string(),
-        envelope.event_type,
-        envelope.body_version,
-        body.and_then(Body::case_id).map(|id| id.to_string()),
+    let case_id = body.and_then(Body::case_id);
+    log::insert_row(
+        conn,
+        envelope,
         event.canonical.as_bytes(),
-        event.hash.0.as_slice(),
-        signature,
-    ])?;
-    Ok(())
+        &event.hash,
+        &signature,
+        case_id,
+    )
 }
