@@ -46,6 +46,8 @@ pub fn sync(core: Arc<FieldCore>, out: &Output) -> Result<(), Failure> {
         "acked_seq": report.acked_seq,
         "server_events_applied": report.server_events_applied,
         "blobs_sent": report.blobs_sent,
+        "conflicts_flagged": report.conflicts_flagged,
+        "time_offset_ms": report.time_offset_ms,
         "requests": report.requests,
         "bytes_sent": report.bytes_sent,
         "duration_ms": report.duration_ms,
@@ -53,13 +55,19 @@ pub fn sync(core: Arc<FieldCore>, out: &Output) -> Result<(), Failure> {
     out.print(value, || {
         format!(
             "pushed {} events and applied {} of the centre's in {} requests ({} bytes, {} ms); \
-             the centre holds the log through seq {}",
+             the centre holds the log through seq {}{}",
             report.events_pushed,
             report.server_events_applied,
             report.requests,
             report.bytes_sent,
             report.duration_ms,
-            report.acked_seq
+            report.acked_seq,
+            match report.conflicts_flagged {
+                0 => String::new(),
+                n => format!(
+                    "; {n} events flagged as conflicts (their case was reassigned or closed)"
+                ),
+            }
         )
     });
     Ok(())

@@ -3,7 +3,7 @@
 //! restarted loses nothing; the centre's events are checked and applied; a restored store is
 //! caught as a fork.
 
-use redshield_core::api::{CoreError, FieldCore};
+use redshield_core::api::{CoreError, FieldCore, Step};
 use redshield_e2e::centre::{Centre, device_uuid, enrol};
 use redshield_e2e::on_both_backends;
 use redshield_e2e::postgres::Backend;
@@ -298,3 +298,47 @@ async fn evidence_blobs_arrive_byte_identical_and_are_never_sent_twice(backend: 
 }
 
 on_both_backends!(evidence_blobs_arrive_byte_identical_and_are_never_sent_twice);
+
+async fn work_on_a_case_reassigned_meanwhile_is_delivered_and_flagged(backend: Backend) {
+    let centre = Centre::on(backend).await;
+    let (first_dir, second_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let first = device(first_dir.path(), "李明");
+    let second = device(second_dir.path(), "张伟");
+    let case = first.open_case(complaint("王芳")).unwrap();
+    for phone in [&first, &second] {
+        enrol(&centre, phone).await;
+        phone.clone().sync(None, None).await.unwrap();
+    }
+    let case_id = uuid::Uuid::parse_str(&case.id).unwrap();
+    centre
+        .running()
+        .assign_case(case_id, device_uuid(&second))
+        .await
+        .unwrap();
+
+    // The first officer, not yet told, accepts the complaint on the spot.
+    first
+        .take_step(case.id.clone(), Step::Accept, None, None)
+        .unwrap();
+    let report = first.clone().sync(None, None).await.unwrap();
+    assert_eq!(report.conflicts_flagged, 1);
+    // Delivered all the same, byte for byte (the decision's record, applied after the push,
+    // goes with the next sync).
+    let mut mine = device_log(first_dir.path());
+    mine.retain(|(seq, ..)| *seq <= report.acked_seq);
+    assert!(centre.log_of(&first).await == mine, "the chain as held");
+    let conflicts = centre
+        .running()
+        .ledger()
+        .conflicts(device_uuid(&first))
+        .await
+        .unwrap();
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(conflicts[0].case_id, case_id);
+    // The same sync brought the decision; the next one flags nothing more.
+    assert!(report.server_events_applied >= 1);
+    let again = first.clone().sync(None, None).await.unwrap();
+    assert_eq!(again.conflicts_flagged, 0);
+}
+
+on_both_backends!(work_on_a_case_reassigned_meanwhile_is_delivered_and_flagged);

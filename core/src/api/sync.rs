@@ -26,6 +26,10 @@ pub struct SyncReport {
     pub acked_seq: u64,
     /// Decisions of the centre received, checked and applied.
     pub server_events_applied: u64,
+    /// Events of this device the centre stored but flagged as conflicts: their case was
+    /// reassigned or closed by the centre meanwhile. The centre resolves them; the app may
+    /// tell the officer.
+    pub conflicts_flagged: u32,
     /// Blobs the centre now holds whole that it did not before this sync.
     pub blobs_sent: u32,
     pub requests: u32,
@@ -98,6 +102,7 @@ impl FieldCore {
                 duration_ms: 0,
                 time_offset_ms: 0,
                 time_uncertainty_ms: None,
+                conflicts_flagged: 0,
             },
             events_to_push: 0,
             blobs_to_send: 0,
@@ -127,6 +132,7 @@ impl FieldCore {
             device.accept_receipt(&receipt)?;
             sample_time(&mut device, sent, received, receipt.server_time_ms)?;
             run.report.events_pushed += count;
+            run.report.conflicts_flagged += receipt.conflicts.len() as u32;
             // The centre took nothing new: stop rather than send the same batch forever. (An
             // acknowledgement below ours — a centre restored from backup — is followed: the
             // next batch starts there.)
