@@ -1,5 +1,5 @@
-//! `redshield serve` (the central service) and `redshield centre …` (its staff's commands; the
-//! full admin API comes with the centre issue).
+//! `redshield serve` (the central service) and `redshield centre …` (its staff's commands,
+//! through the running service's admin API with the admin token).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -49,22 +49,41 @@ struct ServeFile {
 pub enum CentreCommand {
     /// Issue a one-time enrolment code for a device (asks the running service).
     EnrolCode {
-        #[arg(
-            long,
-            env = "REDSHIELD_SERVER",
-            default_value = "http://127.0.0.1:8315"
-        )]
-        server: String,
-        /// The service's data directory, for its admin token (`<data>/admin.token`).
-        #[arg(long, env = "REDSHIELD_DATA", default_value = "./redshield-data")]
-        data: PathBuf,
+        #[command(flatten)]
+        centre: AdminAccess,
         /// How long the code stays valid.
         #[arg(long, default_value_t = 24)]
         hours: u64,
-        /// The centre's CA certificate (PEM), when it is not in the web PKI.
-        #[arg(long)]
-        ca: Option<PathBuf>,
     },
+    /// Every enrolled device: last sync, last position, app version, what is flagged.
+    Devices {
+        #[command(flatten)]
+        centre: AdminAccess,
+    },
+    /// Revoke a lost device: its token stops working at once; its signed events stay.
+    Revoke {
+        #[command(flatten)]
+        centre: AdminAccess,
+        /// The device's id (`redshield centre devices` lists them).
+        device: String,
+    },
+}
+
+/// How a staff command reaches the running service and proves it is the centre's staff.
+#[derive(Args)]
+pub struct AdminAccess {
+    #[arg(
+        long,
+        env = "REDSHIELD_SERVER",
+        default_value = "http://127.0.0.1:8315"
+    )]
+    server: String,
+    /// The service's data directory, for its admin token (`<data>/admin.token`).
+    #[arg(long, env = "REDSHIELD_DATA", default_value = "./redshield-data")]
+    data: PathBuf,
+    /// The centre's CA certificate (PEM), when it is not in the web PKI.
+    #[arg(long)]
+    ca: Option<PathBuf>,
 }
 
 pub fn serve(args: Serve) -> Result<(), Failure> {
@@ -123,25 +142,87 @@ fn read_config(path: &Path) -> Result<ServeFile, Failure> {
 }
 
 pub fn run(command: CentreCommand, out: &Output) -> Result<(), Failure> {
-    let CentreCommand::EnrolCode {
-        server,
-        data,
-        hours,
-        ca,
-    } = command;
-    let token = read(&data.join("admin.token"))?;
-    let ca = ca.map(|path| read(&path)).transpose()?;
-    let answer = runtime()?.block_on(issue_code(&server, token.trim(), hours, ca))?;
-    let code = answer["code"].as_str().unwrap_or_default().to_string();
-    out.print(answer.clone(), || code);
+    match command {
+        CentreCommand::EnrolCode { centre, hours } => {
+            let body = json!({ "ttl_seconds": hours * 3600 });
+            let answer = centre.ask("POST", "/v1/admin/enrolment-codes", Some(body))?;
+            let code = answer["code"].as_str().unwrap_or_default().to_string();
+            out.print(answer, || code);
+        }
+        CentreCommand::Devices { centre } => {
+            let answer = centre.ask("GET", "/v1/admin/devices", None)?;
+            let text = device_lines(&answer);
+            out.print(answer, || text);
+        }
+        CentreCommand::Revoke { centre, device } => {
+            let path = format!("/v1/admin/devices/{device}/revoke");
+            let answer = centre.ask("POST", &path, None)?;
+            out.print(answer, || format!("device {device} revoked"));
+        }
+    }
     Ok(())
 }
 
-async fn issue_code(
-    server: &str,
+/// One line per device, for people.
+fn device_lines(answer: &Value) -> String {
+    let devices = answer["devices"].as_array().cloned().unwrap_or_default();
+    let lines: Vec<String> = devices
+        .iter()
+        .map(|d| {
+            let seen = crate::output::beijing(d["last_seen_ms"].as_i64().unwrap_or(0));
+            let position = match &d["last_position"] {
+                Value::Null => "no position".to_string(),
+                p => format!(
+                    "at {:.5},{:.5}",
+                    p["lat"].as_f64().unwrap_or(0.0),
+                    p["lon"].as_f64().unwrap_or(0.0)
+                ),
+            };
+            format!(
+                "{} {} app {} seen {} seq {} {}{}{}{}",
+                d["device_id"].as_str().unwrap_or("?"),
+                d["prefix"].as_str().unwrap_or("?"),
+                d["app_version"].as_str().unwrap_or("?"),
+                seen,
+                d["held_seq"],
+                position,
+                flag(d, "open_conflicts", "conflicts"),
+                flag(d, "open_forks", "forks"),
+                if d["revoked"] == true { " REVOKED" } else { "" },
+            )
+        })
+        .collect();
+    if lines.is_empty() {
+        "no device is enrolled".into()
+    } else {
+        lines.join("\n")
+    }
+}
+
+fn flag(device: &Value, field: &str, words: &str) -> String {
+    match device[field].as_u64() {
+        Some(n) if n > 0 => format!(" {n} {words}"),
+        _ => String::new(),
+    }
+}
+
+impl AdminAccess {
+    /// Sends an admin request with the admin token and returns the centre's JSON answer;
+    /// anything else (a refusal, a page that is not the centre's) is an error.
+    fn ask(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, Failure> {
+        let token = read(&self.data.join("admin.token"))?;
+        let ca = self.ca.as_ref().map(|path| read(path)).transpose()?;
+        let url = format!("{}{path}", self.server.trim_end_matches('/'));
+        runtime()?.block_on(admin_request(method, &url, token.trim(), ca, body))
+    }
+}
+
+async fn admin_request(
+    method: &str,
+    url: &str,
     token: &str,
-    hours: u64,
     ca: Option<String>,
+    body: Option<Value>,
 ) -> Result<Value, Failure> {
     let tls = redshield_core::sync::client::tls_config(ca.as_deref().map(str::as_bytes))
         .map_err(|e| Failure::Setup(e.to_string()))?;
@@ -149,16 +230,21 @@ async fn issue_code(
         .tls_backend_preconfigured(tls)
         .build()
         .map_err(|e| Failure::Setup(e.to_string()))?;
-    let url = format!("{}/v1/admin/enrolment-codes", server.trim_end_matches('/'));
-    let response = client
-        .post(url)
+    let method = reqwest::Method::from_bytes(method.as_bytes())
+        .map_err(|e| Failure::Setup(e.to_string()))?;
+    let mut request = client
+        .request(method, url)
         .bearer_auth(token)
-        .header(PROTOCOL_HEADER, PROTOCOL.to_string())
-        .header("content-type", "application/json")
-        .body(json!({ "ttl_seconds": hours * 3600 }).to_string())
+        .header(PROTOCOL_HEADER, PROTOCOL.to_string());
+    if let Some(body) = body {
+        request = request
+            .header("content-type", "application/json")
+            .body(body.to_string());
+    }
+    let response = request
         .send()
         .await
-        .map_err(|e| Failure::Setup(format!("the centre at {server}: {e}")))?;
+        .map_err(|e| Failure::Setup(format!("the centre at {url}: {e}")))?;
     let status = response.status();
     let body = response
         .bytes()
@@ -166,7 +252,7 @@ async fn issue_code(
         .map_err(|e| Failure::Setup(e.to_string()))?;
     let value: Value = serde_json::from_slice(&body)
         .map_err(|_| Failure::Setup(format!("HTTP {status}: not the centre's answer")))?;
-    if !status.is_success() || value["code"].as_str().is_none() {
+    if !status.is_success() || value["protocol"].as_u64().is_none() {
         return Err(Failure::Setup(format!(
             "the centre refused: {}",
             value["error"]["message"]

@@ -22,7 +22,7 @@ pub struct Output {
 }
 
 /// Beijing time, as officers read it.
-fn beijing(ms: i64) -> String {
+pub fn beijing(ms: i64) -> String {
     DateTime::from_timestamp_millis(ms)
         .map(|t| {
             t.with_timezone(&BEIJING)

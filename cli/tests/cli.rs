@@ -1203,3 +1203,104 @@ fn bad_document_input_is_refused_with_the_problem_named() {
         String::from_utf8_lossy(&out.stderr).starts_with("error: status: the mediation is ended")
     );
 }
+
+/// `redshield serve` in a child process on a free port; killed when dropped.
+struct Service {
+    child: std::process::Child,
+    url: String,
+    data: tempfile::TempDir,
+}
+
+impl Service {
+    fn start() -> Service {
+        let data = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_redshield"))
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data"])
+            .arg(data.path())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let service = Service {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            data,
+        };
+        // Ready once its admin token is written and its port answers.
+        for _ in 0..400 {
+            let token = service.data.path().join("admin.token").exists();
+            if token && std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return service;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(25));
+        }
+        panic!("redshield serve did not start");
+    }
+
+    /// A staff command (`redshield centre …`) against this service, with `--json`.
+    fn staff(&self, args: &[&str]) -> Output {
+        let data = self.data.path().display().to_string();
+        let access = ["--server", self.url.as_str(), "--data", data.as_str()];
+        Command::new(env!("CARGO_BIN_EXE_redshield"))
+            .args([&["--json", "centre"], &args[..1], &access[..], &args[1..]].concat())
+            .output()
+            .unwrap()
+    }
+
+    fn staff_json(&self, args: &[&str]) -> Value {
+        let out = self.staff(args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn the_staff_list_devices_and_revoke_a_lost_one_from_the_command_line() {
+    let service = Service::start();
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path();
+    init(store);
+    open_complaint(store, "王芳");
+    let code = service.staff_json(&["enrol-code", "--hours", "1"])["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    json(store, &["enrol", "--server", &service.url, "--code", &code]);
+    let synced = json(store, &["sync"]);
+    assert!(synced["acked_seq"].as_u64().unwrap() >= 2, "{synced}");
+
+    let devices = service.staff_json(&["devices"])["devices"].clone();
+    assert_eq!(devices.as_array().unwrap().len(), 1);
+    let id = devices[0]["device_id"].as_str().unwrap().to_string();
+    assert_eq!(devices[0]["held_seq"], synced["acked_seq"]);
+    assert_eq!(devices[0]["revoked"], false);
+
+    service.staff_json(&["revoke", &id]);
+    let refused = redshield(store, &["sync"]);
+    assert!(!refused.status.success());
+    let words = String::from_utf8_lossy(&refused.stderr);
+    assert!(words.contains("revoked"), "{words}");
+    assert_eq!(
+        service.staff_json(&["devices"])["devices"][0]["revoked"],
+        true
+    );
+
+    let unknown = service.staff(&["revoke", "0190b1a2-0000-7000-8000-000000000000"]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no device"));
+}

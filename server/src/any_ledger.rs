@@ -73,6 +73,10 @@ impl Ledger for AnyLedger {
         delegate!(self, l => l.device(id))
     }
 
+    async fn devices(&self) -> LedgerResult<Vec<DeviceRecord>> {
+        delegate!(self, l => l.devices())
+    }
+
     async fn device_by_token(
         &self,
         token_hash: Digest,

@@ -35,6 +35,9 @@ pub enum ServerError {
     /// A call with arguments the server cannot use (a body with floating point, a zero TTL).
     #[error("{0}")]
     BadInput(String),
+    /// The centre's replica of a device could not be read.
+    #[error("{0}")]
+    Replica(String),
     #[error("the server stopped with an error: {0}")]
     Serve(std::io::Error),
     #[error("cannot wait for a shutdown signal: {0}")]
@@ -135,6 +138,21 @@ impl From<PushError> for ApiError {
                 ApiError::bad_request(format!("nothing of this push was stored: {reason}"))
             }
             PushError::Ledger(e) => e.into(),
+        }
+    }
+}
+
+/// A failure of the centre's own work, answered to an admin request: bad input is the
+/// caller's to fix; anything else is logged and answered "try again".
+impl From<ServerError> for ApiError {
+    fn from(e: ServerError) -> ApiError {
+        match e {
+            ServerError::BadInput(words) => ApiError::bad_request(words),
+            ServerError::Ledger(e) => e.into(),
+            other => {
+                tracing::error!(error = %other, "admin request");
+                ApiError::unavailable("the centre cannot do this now; try again later")
+            }
         }
     }
 }

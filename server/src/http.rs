@@ -26,8 +26,9 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 use uuid::Uuid;
 
+use crate::admin::Devices;
 use crate::blobs::{BlobState, ChunkOutcome};
-use crate::error::{ApiError, ServerError};
+use crate::error::ApiError;
 use crate::ledger::{DeviceRecord, Ledger};
 use crate::service::{Service, now_ms};
 
@@ -69,6 +70,8 @@ pub fn router<L: Ledger>(service: Shared<L>) -> Router {
             head(blob_head::<L>).put(blob_put::<L>),
         )
         .route("/v1/admin/enrolment-codes", post(issue_code::<L>))
+        .route("/v1/admin/devices", get(devices::<L>))
+        .route("/v1/admin/devices/{device_id}/revoke", post(revoke::<L>))
         .route("/healthz", get(healthz::<L>))
         .route("/metrics", get(metrics::<L>))
         .route("/openapi.json", get(openapi))
@@ -399,11 +402,7 @@ pub(crate) async fn issue_code<L: Ledger>(
     State(service): State<Shared<L>>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    let token = bearer(request.headers())
-        .ok_or_else(|| ApiError::unauthorized("the admin routes need the admin token"))?;
-    if !service.admin.accepts(token) {
-        return Err(ApiError::unauthorized("this is not the admin token"));
-    }
+    admin(&service, request.headers())?;
     let request: CodeRequest = match read_body(request).await {
         Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => CodeRequest::default(),
         // `null` is an absent body too (the document's request body is optional).
@@ -413,21 +412,67 @@ pub(crate) async fn issue_code<L: Ledger>(
     };
     let ttl =
         std::time::Duration::from_secs(request.ttl_seconds.unwrap_or(DEFAULT_CODE_TTL_SECONDS));
-    let issued = service
-        .issue_enrolment_code(ttl)
-        .await
-        .map_err(|e| match e {
-            ServerError::BadInput(words) => ApiError::bad_request(words),
-            other => {
-                tracing::error!(error = %other, "issue enrolment code");
-                ApiError::unavailable("the centre cannot issue a code now; try again later")
-            }
-        })?;
+    let issued = service.issue_enrolment_code(ttl).await?;
     Ok(axum::Json(IssuedCodeBody {
         protocol: PROTOCOL,
         server_time_ms: now_ms(),
         code: issued.code,
         expires_at_ms: issued.expires_at_ms,
+    })
+    .into_response())
+}
+
+/// Admin routes take the admin token (`<data>/admin.token`), never a device's.
+fn admin<L: Ledger>(service: &Service<L>, headers: &HeaderMap) -> Result<(), ApiError> {
+    let token = bearer(headers)
+        .ok_or_else(|| ApiError::unauthorized("the admin routes need the admin token"))?;
+    if !service.admin.accepts(token) {
+        return Err(ApiError::unauthorized("this is not the admin token"));
+    }
+    Ok(())
+}
+
+#[utoipa::path(get, path = "/v1/admin/devices", tag = "admin",
+    summary = "Every enrolled device: last sync, last position, app version, what is flagged",
+    security(("bearer" = [])),
+    responses((status = 200, body = Devices, description = "in order of enrolment")))]
+pub(crate) async fn devices<L: Ledger>(
+    State(service): State<Shared<L>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    admin(&service, &headers)?;
+    Ok(axum::Json(service.devices().await?).into_response())
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Revoked {
+    protocol: u32,
+    server_time_ms: i64,
+    device_id: Uuid,
+    revoked: bool,
+}
+
+#[utoipa::path(post, path = "/v1/admin/devices/{device_id}/revoke", tag = "admin",
+    summary = "Revoke a lost device: its token stops working at once; its signed events stay",
+    params(("device_id" = Uuid, Path, description = "the device")), security(("bearer" = [])),
+    responses((status = 200, body = Revoked, description = "revoked (again: still revoked)"),
+        (status = 404, body = ErrorBody, description = "no such device")))]
+pub(crate) async fn revoke<L: Ledger>(
+    State(service): State<Shared<L>>,
+    Path(device_id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    admin(&service, &headers)?;
+    let id = Uuid::parse_str(&device_id)
+        .map_err(|_| ApiError::bad_request(format!("{device_id:?} is not a device id")))?;
+    if !service.revoke(id).await? {
+        return Err(ApiError::not_found(format!("no device {id} is enrolled")));
+    }
+    Ok(axum::Json(Revoked {
+        protocol: PROTOCOL,
+        server_time_ms: now_ms(),
+        device_id: id,
+        revoked: true,
     })
     .into_response())
 }

@@ -192,6 +192,9 @@ pub trait Ledger: Send + Sync + 'static {
 
     fn device(&self, id: Uuid) -> impl Future<Output = LedgerResult<Option<DeviceRecord>>> + Send;
 
+    /// Every device enrolled, revoked ones included, in order of enrolment.
+    fn devices(&self) -> impl Future<Output = LedgerResult<Vec<DeviceRecord>>> + Send;
+
     /// The device a bearer token (by its SHA-256) belongs to; its `last_seen` is set to
     /// `now_ms` (written at most once a minute).
     fn device_by_token(

@@ -9,6 +9,7 @@
 //! PostgreSQL database), `centre.key` (the Ed25519 key that signs server events),
 //! `admin.token` (the admin routes' token) and `blobs/`.
 
+pub mod admin;
 pub mod any_ledger;
 pub mod blobs;
 pub mod error;
@@ -211,6 +212,16 @@ impl<L: Ledger> Running<L> {
     /// Closes a case by a decision of the centre; see `Service::close_case`.
     pub async fn close_case(&self, case_id: Uuid) -> Result<(), ServerError> {
         self.service.close_case(case_id).await
+    }
+
+    /// Every enrolled device as the centre's staff see it.
+    pub async fn devices(&self) -> Result<admin::Devices, ServerError> {
+        self.service.devices().await
+    }
+
+    /// Revokes a lost device (false: no such device).
+    pub async fn revoke_device(&self, id: Uuid) -> Result<bool, ServerError> {
+        self.service.revoke(id).await
     }
 
     /// The centre's public key (devices pin it at enrolment).

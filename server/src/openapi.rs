@@ -24,6 +24,8 @@ use crate::http;
         http::blob_head,
         http::blob_put,
         http::issue_code,
+        http::devices,
+        http::revoke,
         http::healthz,
         http::metrics,
         http::openapi

@@ -663,6 +663,21 @@ impl Ledger for PostgresLedger {
         read_device(&self.client().await?, id).await
     }
 
+    async fn devices(&self) -> LedgerResult<Vec<DeviceRecord>> {
+        let client = self.client().await?;
+        let statement = client
+            .prepare_cached(&format!(
+                "SELECT {DEVICE_COLUMNS} FROM devices ORDER BY enrolled_at_ms, id"
+            ))
+            .await?;
+        client
+            .query(&statement, &[])
+            .await?
+            .iter()
+            .map(|row| device_record(device_row(row)?))
+            .collect()
+    }
+
     async fn device_by_token(
         &self,
         token_hash: Digest,

@@ -322,6 +322,19 @@ impl Ledger for SqliteLedger {
         self.with(move |conn| read_device(conn, id)).await
     }
 
+    async fn devices(&self) -> LedgerResult<Vec<DeviceRecord>> {
+        self.with(|conn| {
+            let rows = conn
+                .prepare_cached(&format!(
+                    "SELECT {DEVICE_COLUMNS} FROM devices ORDER BY enrolled_at_ms, id"
+                ))?
+                .query_map([], device_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows.into_iter().map(device_record).collect()
+        })
+        .await
+    }
+
     async fn device_by_token(
         &self,
         token_hash: Digest,

@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::events::{Body, Envelope, decode, log};
 use crate::evidence::blobs::Blobs;
 use crate::evidence::verify::{self, EvidenceReport};
+use crate::position::GeoPoint;
 use crate::projection;
 use crate::store::{Store, schema};
 use crate::sync::protocol::{WireEvent, WireVaultRow};
@@ -73,6 +74,25 @@ impl Replica {
                 .conn
                 .query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |r| r.get(0))?;
         Ok(seq as u64)
+    }
+
+    /// Where the device last said it was, and when (trusted ms): the newest of its last
+    /// 1 000 events that carries a position.
+    pub fn last_position(&self) -> Result<Option<(GeoPoint, i64)>> {
+        let mut stmt = self
+            .store
+            .conn
+            .prepare("SELECT canonical FROM events ORDER BY seq DESC LIMIT 1000")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let canonical: Vec<u8> = row.get(0)?;
+            let envelope =
+                decode(&canonical).map_err(|reason| Error::Corrupt { seq: 0, reason })?;
+            if let Some(position) = envelope.position {
+                return Ok(Some((position, envelope.time.trusted_ms)));
+            }
+        }
+        Ok(None)
     }
 
     /// Events the replica holds but cannot project yet: (seq, why).

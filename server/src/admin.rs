@@ -1,0 +1,107 @@
+//! What the centre's staff see and do about the devices (the admin API's first part): every
+//! device with its last sync, last position, app version and what is flagged for it; revoking
+//! a lost device, whose token stops working at once while its signed events stay held.
+
+use redshield_core::sync::protocol::PROTOCOL;
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::error::ServerError;
+use crate::ledger::{DeviceRecord, Ledger};
+use crate::service::{Service, now_ms};
+
+/// A device as the centre's staff see it.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct DeviceSummary {
+    pub device_id: Uuid,
+    /// Starts the case numbers made on the device.
+    pub prefix: String,
+    pub app_version: String,
+    pub enrolled_at_ms: i64,
+    /// The last request it made with its token (to the minute).
+    pub last_seen_ms: i64,
+    pub revoked: bool,
+    /// The highest seq of its chain the centre holds.
+    pub held_seq: u64,
+    /// Its events flagged because their case was reassigned or closed, not yet resolved.
+    pub open_conflicts: u32,
+    /// Its forks still flagged.
+    pub open_forks: u32,
+    /// Where it last said it was, from its events.
+    pub last_position: Option<Position>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Position {
+    /// WGS-84 degrees, as the device recorded them.
+    pub lat: f64,
+    pub lon: f64,
+    pub accuracy_m: Option<f64>,
+    /// The event's trusted time.
+    pub at_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Devices {
+    pub protocol: u32,
+    pub server_time_ms: i64,
+    pub devices: Vec<DeviceSummary>,
+}
+
+impl<L: Ledger> Service<L> {
+    /// Every device enrolled, in order of enrolment.
+    pub async fn devices(&self) -> Result<Devices, ServerError> {
+        let mut devices = Vec::new();
+        for record in self.ledger.devices().await? {
+            devices.push(self.summary(record).await?);
+        }
+        Ok(Devices {
+            protocol: PROTOCOL,
+            server_time_ms: now_ms(),
+            devices,
+        })
+    }
+
+    async fn summary(&self, record: DeviceRecord) -> Result<DeviceSummary, ServerError> {
+        let id = record.id;
+        let held_seq = self.ledger.head(id).await?.seq;
+        let open_conflicts = self.ledger.conflicts(id).await?;
+        let open_forks = self.ledger.forks(id).await?;
+        let last_position = if held_seq == 0 {
+            None
+        } else {
+            self.replicas
+                .read(id, |r| r.last_position())
+                .await
+                .map_err(|e| ServerError::Replica(e.to_string()))?
+                .map(|(point, at_ms)| Position {
+                    lat: f64::from(point.lat_e7) / 1e7,
+                    lon: f64::from(point.lon_e7) / 1e7,
+                    accuracy_m: point.accuracy_cm.map(|cm| f64::from(cm) / 100.0),
+                    at_ms,
+                })
+        };
+        Ok(DeviceSummary {
+            device_id: id,
+            prefix: record.prefix,
+            app_version: record.app_version,
+            enrolled_at_ms: record.enrolled_at_ms,
+            last_seen_ms: record.last_seen_ms,
+            revoked: record.revoked,
+            held_seq,
+            open_conflicts: open_conflicts.iter().filter(|c| !c.resolved).count() as u32,
+            open_forks: open_forks.iter().filter(|f| f.flagged).count() as u32,
+            last_position,
+        })
+    }
+
+    /// Revokes a lost device: its token stops working at once; what it signed stays held and
+    /// valid. False when no such device is enrolled.
+    pub async fn revoke(&self, id: Uuid) -> Result<bool, ServerError> {
+        let revoked = self.ledger.revoke_device(id).await?;
+        if revoked {
+            tracing::warn!(device = %id, "device revoked by the centre");
+        }
+        Ok(revoked)
+    }
+}
