@@ -60,6 +60,13 @@ pub enum CentreCommand {
         #[command(flatten)]
         centre: AdminAccess,
     },
+    /// Publish the departments directory for referrals to every device: FILE is a JSON list
+    /// of `{"code", "name"}`, checked as a device checks it.
+    Departments {
+        #[command(flatten)]
+        centre: AdminAccess,
+        file: PathBuf,
+    },
     /// Revoke a lost device: its token stops working at once; its signed events stay.
     Revoke {
         #[command(flatten)]
@@ -153,6 +160,14 @@ pub fn run(command: CentreCommand, out: &Output) -> Result<(), Failure> {
             let answer = centre.ask("GET", "/v1/admin/devices", None)?;
             let text = device_lines(&answer);
             out.print(answer, || text);
+        }
+        CentreCommand::Departments { centre, file } => {
+            let list: Value = serde_json::from_str(&read(&file)?)
+                .map_err(|e| Failure::Setup(format!("{}: {e}", file.display())))?;
+            let body = json!({ "departments": list });
+            let answer = centre.ask("PUT", "/v1/admin/reference/departments", Some(body))?;
+            let seq = answer["server_seq"].clone();
+            out.print(answer, || format!("published as server event {seq}"));
         }
         CentreCommand::Revoke { centre, device } => {
             let path = format!("/v1/admin/devices/{device}/revoke");

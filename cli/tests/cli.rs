@@ -1290,6 +1290,16 @@ fn the_staff_list_devices_and_revoke_a_lost_one_from_the_command_line() {
     assert_eq!(devices[0]["held_seq"], synced["acked_seq"]);
     assert_eq!(devices[0]["revoked"], false);
 
+    // Reference data from the centre reaches the device with its next sync.
+    let file = dir.path().join("departments.json");
+    let directory =
+        r#"[{"code": "police", "name": "公安机关"}, {"code": "prices", "name": "价格主管部门"}]"#;
+    std::fs::write(&file, directory).unwrap();
+    service.staff_json(&["departments", file.to_str().unwrap()]);
+    json(store, &["sync"]);
+    let held: Value = serde_json::from_str(directory).unwrap();
+    assert_eq!(json(store, &["departments"])["departments"], held);
+
     service.staff_json(&["revoke", &id]);
     let refused = redshield(store, &["sync"]);
     assert!(!refused.status.success());

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::events::log::for_each_row;
 use crate::events::{Body, Envelope, decode};
 use crate::store::schema;
-use crate::{cases, dispatch, documents, evidence, officer, time, trips};
+use crate::{cases, dispatch, documents, evidence, officer, sync, time, trips};
 
 pub fn apply(conn: &Connection, event: &Envelope, body: &Body) -> Result<()> {
     match body {
@@ -31,9 +31,7 @@ pub fn apply(conn: &Connection, event: &Envelope, body: &Body) -> Result<()> {
         Body::WallClockJumped(body) => time::project_jumped(conn, body),
         Body::DocumentOpened(body) => documents::projection::opened(conn, event, body),
         Body::DocumentActed(body) => documents::projection::acted(conn, event, body),
-        // What a server event changes comes with the event types the centre sends (the
-        // centre issue); the record itself projects nothing.
-        Body::ServerEventApplied(_) => Ok(()),
+        Body::ServerEventApplied(applied) => sync::events::project(conn, applied),
     }
 }
 

@@ -1,8 +1,12 @@
 //! What the centre's staff see and do about the devices (the admin API's first part): every
 //! device with its last sync, last position, app version and what is flagged for it; revoking
-//! a lost device, whose token stops working at once while its signed events stay held.
+//! a lost device, whose token stops working at once while its signed events stay held; and
+//! the reference data published to every device.
 
-use redshield_core::sync::protocol::PROTOCOL;
+use redshield_core::cases::departments;
+use redshield_core::sync::protocol::{
+    DEPARTMENTS_PUBLISHED, DepartmentsPublished, PROTOCOL, ServerEvent,
+};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -93,6 +97,21 @@ impl<L: Ledger> Service<L> {
             open_forks: open_forks.iter().filter(|f| f.flagged).count() as u32,
             last_position,
         })
+    }
+
+    /// Publishes the departments directory to every device, once it passes the very checks
+    /// a device makes (a device never receives a directory it would refuse).
+    pub async fn publish_departments(
+        &self,
+        directory: DepartmentsPublished,
+    ) -> Result<ServerEvent, ServerError> {
+        let checked = departments::check(&directory.departments)
+            .map_err(|e| ServerError::BadInput(e.to_string()))?;
+        let body = serde_json::to_value(DepartmentsPublished {
+            departments: checked,
+        })
+        .map_err(|e| ServerError::BadInput(e.to_string()))?;
+        self.publish(None, DEPARTMENTS_PUBLISHED, body).await
     }
 
     /// Revokes a lost device: its token stops working at once; what it signed stays held and

@@ -17,8 +17,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, head, post};
 use redshield_core::events::Digest;
 use redshield_core::sync::protocol::{
-    BlobReceipt, EnrolRequest, Enrolled, ErrorBody, MAX_BODY_BYTES, OLDEST_SUPPORTED, PROTOCOL,
-    PROTOCOL_HEADER, Push, PushReceipt, Refusal, RefusalCode, ServerEvents,
+    BlobReceipt, DepartmentsPublished, EnrolRequest, Enrolled, ErrorBody, MAX_BODY_BYTES,
+    OLDEST_SUPPORTED, PROTOCOL, PROTOCOL_HEADER, Push, PushReceipt, Refusal, RefusalCode,
+    ServerEvents,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -71,6 +72,10 @@ pub fn router<L: Ledger>(service: Shared<L>) -> Router {
         )
         .route("/v1/admin/enrolment-codes", post(issue_code::<L>))
         .route("/v1/admin/devices", get(devices::<L>))
+        .route(
+            "/v1/admin/reference/departments",
+            axum::routing::put(publish_departments::<L>),
+        )
         .route("/v1/admin/devices/{device_id}/revoke", post(revoke::<L>))
         .route("/healthz", get(healthz::<L>))
         .route("/metrics", get(metrics::<L>))
@@ -473,6 +478,34 @@ pub(crate) async fn revoke<L: Ledger>(
         server_time_ms: now_ms(),
         device_id: id,
         revoked: true,
+    })
+    .into_response())
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Published {
+    protocol: u32,
+    server_time_ms: i64,
+    /// The server event that carries it to the devices.
+    server_seq: u64,
+}
+
+#[utoipa::path(put, path = "/v1/admin/reference/departments", tag = "admin",
+    summary = "Publish the departments directory for referrals to every device (checked as a device checks it)",
+    request_body = DepartmentsPublished, security(("bearer" = [])),
+    responses((status = 200, body = Published, description = "published as a signed server event")))]
+pub(crate) async fn publish_departments<L: Ledger>(
+    State(service): State<Shared<L>>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    admin(&service, request.headers())?;
+    let directory: DepartmentsPublished =
+        json_body(read_body(request).await, "departments directory")?;
+    let event = service.publish_departments(directory).await?;
+    Ok(axum::Json(Published {
+        protocol: PROTOCOL,
+        server_time_ms: now_ms(),
+        server_seq: event.server_seq,
     })
     .into_response())
 }

@@ -219,6 +219,14 @@ impl<L: Ledger> Running<L> {
         self.service.devices().await
     }
 
+    /// Publishes the departments directory to every device.
+    pub async fn publish_departments(
+        &self,
+        directory: redshield_core::sync::protocol::DepartmentsPublished,
+    ) -> Result<ServerEvent, ServerError> {
+        self.service.publish_departments(directory).await
+    }
+
     /// Revokes a lost device (false: no such device).
     pub async fn revoke_device(&self, id: Uuid) -> Result<bool, ServerError> {
         self.service.revoke(id).await

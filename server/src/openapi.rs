@@ -26,6 +26,7 @@ use crate::http;
         http::issue_code,
         http::devices,
         http::revoke,
+        http::publish_departments,
         http::healthz,
         http::metrics,
         http::openapi

@@ -342,3 +342,53 @@ async fn work_on_a_case_reassigned_meanwhile_is_delivered_and_flagged(backend: B
 }
 
 on_both_backends!(work_on_a_case_reassigned_meanwhile_is_delivered_and_flagged);
+
+async fn the_departments_directory_the_centre_publishes_reaches_every_device(backend: Backend) {
+    use redshield_core::cases::departments::Department;
+    use redshield_core::sync::protocol::DepartmentsPublished;
+    let centre = Centre::on(backend).await;
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let phones: Vec<_> = dirs.iter().map(|d| device(d.path(), "李明")).collect();
+    for phone in &phones {
+        enrol(&centre, phone).await;
+    }
+    let directory = vec![
+        Department {
+            code: "market_supervision_furong".into(),
+            name: "芙蓉区市场监督管理局".into(),
+        },
+        Department {
+            code: "police".into(),
+            name: "公安机关".into(),
+        },
+    ];
+    // A directory a device would refuse is never published.
+    let mut twice = directory.clone();
+    twice.push(directory[1].clone());
+    let refused = centre
+        .running()
+        .publish_departments(DepartmentsPublished { departments: twice })
+        .await;
+    assert!(refused.unwrap_err().to_string().contains("appears twice"));
+    assert!(centre.server_seqs_for(&phones[0]).await.is_empty());
+
+    centre
+        .running()
+        .publish_departments(DepartmentsPublished {
+            departments: directory.clone(),
+        })
+        .await
+        .unwrap();
+    for phone in &phones {
+        assert_ne!(
+            phone.departments().unwrap(),
+            directory,
+            "the built-in list before"
+        );
+        let report = phone.clone().sync(None, None).await.unwrap();
+        assert_eq!(report.server_events_applied, 1);
+        assert_eq!(phone.departments().unwrap(), directory);
+    }
+}
+
+on_both_backends!(the_departments_directory_the_centre_publishes_reaches_every_device);

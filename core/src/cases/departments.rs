@@ -75,6 +75,18 @@ pub fn find(conn: &Connection, code: &str) -> Result<Department> {
 /// Replaces the directory, after checking every entry. Cases already referred keep the code
 /// they were referred with.
 pub fn load(conn: &Connection, departments: &[Department]) -> Result<()> {
+    let checked = check(departments)?;
+    conn.execute("DELETE FROM departments", [])?;
+    let mut insert = conn.prepare_cached("INSERT INTO departments (code, name) VALUES (?1, ?2)")?;
+    for d in checked {
+        insert.execute(params![d.code, d.name])?;
+    }
+    Ok(())
+}
+
+/// A directory as it would be loaded: not empty, every code 1 to 32 of `[a-z0-9_]` and used
+/// once, every name one line. The centre checks with this before it publishes one.
+pub fn check(departments: &[Department]) -> Result<Vec<Department>> {
     if departments.is_empty() {
         return Err(Error::invalid(
             "departments",
@@ -101,15 +113,10 @@ pub fn load(conn: &Connection, departments: &[Department]) -> Result<()> {
                 format!("{code:?} appears twice"),
             ));
         }
-        checked.push((
-            code,
-            one_line(&format!("departments[{i}].name"), &d.name, 64)?,
-        ));
+        checked.push(Department {
+            code: code.to_string(),
+            name: one_line(&format!("departments[{i}].name"), &d.name, 64)?,
+        });
     }
-    conn.execute("DELETE FROM departments", [])?;
-    let mut insert = conn.prepare_cached("INSERT INTO departments (code, name) VALUES (?1, ?2)")?;
-    for (code, name) in checked {
-        insert.execute(params![code, name])?;
-    }
-    Ok(())
+    Ok(checked)
 }

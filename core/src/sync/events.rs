@@ -2,9 +2,13 @@
 //! the centre's own signed bytes, so that the device's log shows what it acted on and anyone
 //! can check the centre signed it.
 
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
+use crate::cases::departments;
+use crate::error::Result;
 use crate::events::{Digest, EventBody};
+use crate::sync::protocol::{DEPARTMENTS_PUBLISHED, DepartmentsPublished, ServerEventBody};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -21,4 +25,30 @@ pub struct ServerEventApplied {
 impl EventBody for ServerEventApplied {
     const TYPE: &'static str = "ServerEventApplied";
     const VERSION: u32 = 1;
+}
+
+/// What a decision of the centre changes on the device, projected with its record (so a
+/// replay of the log applies it again). Reference data that does not pass the device's own
+/// checks is recorded and not used, with a warning: the centre checks before it publishes,
+/// and a device must never stop taking the centre's events over one.
+pub fn project(conn: &Connection, applied: &ServerEventApplied) -> Result<()> {
+    let Ok(body) = serde_json::from_str::<ServerEventBody>(&applied.canonical) else {
+        tracing::warn!(
+            server_seq = applied.server_seq,
+            "a server event whose body does not decode"
+        );
+        return Ok(());
+    };
+    if body.event_type == DEPARTMENTS_PUBLISHED {
+        let checked = serde_json::from_value::<DepartmentsPublished>(body.body)
+            .map_err(|e| e.to_string())
+            .and_then(|p| departments::check(&p.departments).map_err(|e| e.to_string()));
+        match checked {
+            Ok(directory) => departments::load(conn, &directory)?,
+            Err(reason) => {
+                tracing::warn!(server_seq = applied.server_seq, %reason, "departments directory not used")
+            }
+        }
+    }
+    Ok(())
 }

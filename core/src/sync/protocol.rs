@@ -168,6 +168,18 @@ pub struct ServerEvents {
     pub events: Vec<ServerEvent>,
 }
 
+/// Reference data the centre publishes to every device: the departments directory for
+/// referrals (server event type `DepartmentsPublished`). It replaces the device's directory.
+pub const DEPARTMENTS_PUBLISHED: &str = "DepartmentsPublished";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DepartmentsPublished {
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub departments: Vec<crate::cases::departments::Department>,
+}
+
 /// Where an upload stands: bytes held so far, and whether the whole blob is verified.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
