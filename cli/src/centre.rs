@@ -67,6 +67,13 @@ pub enum CentreCommand {
         centre: AdminAccess,
         file: PathBuf,
     },
+    /// Publish the urban areas to every device: FILE is a GeoJSON FeatureCollection of named
+    /// Polygon / MultiPolygon features (the 30-minute on-site target applies inside them).
+    UrbanAreas {
+        #[command(flatten)]
+        centre: AdminAccess,
+        file: PathBuf,
+    },
     /// Revoke a lost device: its token stops working at once; its signed events stay.
     Revoke {
         #[command(flatten)]
@@ -166,6 +173,13 @@ pub fn run(command: CentreCommand, out: &Output) -> Result<(), Failure> {
                 .map_err(|e| Failure::Setup(format!("{}: {e}", file.display())))?;
             let body = json!({ "departments": list });
             let answer = centre.ask("PUT", "/v1/admin/reference/departments", Some(body))?;
+            let seq = answer["server_seq"].clone();
+            out.print(answer, || format!("published as server event {seq}"));
+        }
+        CentreCommand::UrbanAreas { centre, file } => {
+            let geojson: Value = serde_json::from_str(&read(&file)?)
+                .map_err(|e| Failure::Setup(format!("{}: {e}", file.display())))?;
+            let answer = centre.ask("PUT", "/v1/admin/reference/urban-areas", Some(geojson))?;
             let seq = answer["server_seq"].clone();
             out.print(answer, || format!("published as server event {seq}"));
         }

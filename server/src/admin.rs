@@ -4,8 +4,10 @@
 //! the reference data published to every device.
 
 use redshield_core::cases::departments;
+use redshield_core::dispatch::areas;
 use redshield_core::sync::protocol::{
-    DEPARTMENTS_PUBLISHED, DepartmentsPublished, PROTOCOL, ServerEvent,
+    DEPARTMENTS_PUBLISHED, DepartmentsPublished, MAX_URBAN_AREAS_BYTES, PROTOCOL, ServerEvent,
+    URBAN_AREAS_PUBLISHED, UrbanAreasPublished,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -112,6 +114,28 @@ impl<L: Ledger> Service<L> {
         })
         .map_err(|e| ServerError::BadInput(e.to_string()))?;
         self.publish(None, DEPARTMENTS_PUBLISHED, body).await
+    }
+
+    /// Publishes the urban areas (GeoJSON) to every device, once they parse as a device
+    /// parses them. Returns the event and how many areas it holds.
+    pub async fn publish_urban_areas(
+        &self,
+        geojson: String,
+    ) -> Result<(ServerEvent, usize), ServerError> {
+        if geojson.len() > MAX_URBAN_AREAS_BYTES {
+            return Err(ServerError::BadInput(format!(
+                "the urban areas are {} bytes; at most {MAX_URBAN_AREAS_BYTES} are published \
+                 (simplify the polygons)",
+                geojson.len()
+            )));
+        }
+        let count = areas::parse(&geojson)
+            .map_err(|e| ServerError::BadInput(e.to_string()))?
+            .len();
+        let body = serde_json::to_value(UrbanAreasPublished { geojson })
+            .map_err(|e| ServerError::BadInput(e.to_string()))?;
+        let event = self.publish(None, URBAN_AREAS_PUBLISHED, body).await?;
+        Ok((event, count))
     }
 
     /// Revokes a lost device: its token stops working at once; what it signed stays held and

@@ -76,6 +76,10 @@ pub fn router<L: Ledger>(service: Shared<L>) -> Router {
             "/v1/admin/reference/departments",
             axum::routing::put(publish_departments::<L>),
         )
+        .route(
+            "/v1/admin/reference/urban-areas",
+            axum::routing::put(publish_urban_areas::<L>),
+        )
         .route("/v1/admin/devices/{device_id}/revoke", post(revoke::<L>))
         .route("/healthz", get(healthz::<L>))
         .route("/metrics", get(metrics::<L>))
@@ -502,6 +506,27 @@ pub(crate) async fn publish_departments<L: Ledger>(
     let directory: DepartmentsPublished =
         json_body(read_body(request).await, "departments directory")?;
     let event = service.publish_departments(directory).await?;
+    Ok(axum::Json(Published {
+        protocol: PROTOCOL,
+        server_time_ms: now_ms(),
+        server_seq: event.server_seq,
+    })
+    .into_response())
+}
+
+#[utoipa::path(put, path = "/v1/admin/reference/urban-areas", tag = "admin",
+    summary = "Publish the urban areas (a GeoJSON FeatureCollection of named polygons, at most 4 MiB) to every device",
+    request_body(content = Object, content_type = "application/geo+json"), security(("bearer" = [])),
+    responses((status = 200, body = Published, description = "published as a signed server event")))]
+pub(crate) async fn publish_urban_areas<L: Ledger>(
+    State(service): State<Shared<L>>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    admin(&service, request.headers())?;
+    let bytes = read_body(request).await?;
+    let geojson = String::from_utf8(bytes.to_vec())
+        .map_err(|_| ApiError::bad_request("the GeoJSON is not UTF-8"))?;
+    let (event, _) = service.publish_urban_areas(geojson).await?;
     Ok(axum::Json(Published {
         protocol: PROTOCOL,
         server_time_ms: now_ms(),

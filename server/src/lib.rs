@@ -227,6 +227,11 @@ impl<L: Ledger> Running<L> {
         self.service.publish_departments(directory).await
     }
 
+    /// Publishes the urban areas (GeoJSON) to every device; returns how many areas.
+    pub async fn publish_urban_areas(&self, geojson: String) -> Result<usize, ServerError> {
+        Ok(self.service.publish_urban_areas(geojson).await?.1)
+    }
+
     /// Revokes a lost device (false: no such device).
     pub async fn revoke_device(&self, id: Uuid) -> Result<bool, ServerError> {
         self.service.revoke(id).await

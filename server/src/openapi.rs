@@ -27,6 +27,7 @@ use crate::http;
         http::devices,
         http::revoke,
         http::publish_departments,
+        http::publish_urban_areas,
         http::healthz,
         http::metrics,
         http::openapi

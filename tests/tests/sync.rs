@@ -392,3 +392,50 @@ async fn the_departments_directory_the_centre_publishes_reaches_every_device(bac
 }
 
 on_both_backends!(the_departments_directory_the_centre_publishes_reaches_every_device);
+
+async fn urban_areas_the_centre_publishes_set_each_devices_on_site_target(backend: Backend) {
+    use redshield_core::api::{AreaType, GeoPosition, NewDispatch};
+    let centre = Centre::on(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let phone = device(dir.path(), "李明");
+    enrol(&centre, &phone).await;
+    let dispatch_to = |case: &str| NewDispatch {
+        case_id: case.into(),
+        vehicle: "湘A·12315".into(),
+        site: Some(GeoPosition {
+            latitude: 28.1942,
+            longitude: 112.9823,
+            accuracy_m: None,
+        }),
+        site_text: None,
+    };
+    let before = phone.open_case(complaint("王芳")).unwrap();
+    assert_eq!(
+        phone.dispatch(dispatch_to(&before.id)).unwrap().area,
+        AreaType::Remote
+    );
+
+    let refused = centre
+        .running()
+        .publish_urban_areas(r#"{"type": "FeatureCollection", "features": [{"geometry": {"type": "Point", "coordinates": [1, 2]}}]}"#.into())
+        .await;
+    assert!(refused.is_err(), "a Point is no area");
+    assert!(
+        centre.server_seqs_for(&phone).await.is_empty(),
+        "nothing published"
+    );
+    let urban = r#"{"type": "FeatureCollection", "features": [
+      {"type": "Feature", "properties": {"name": "长沙市区"},
+       "geometry": {"type": "Polygon", "coordinates": [[[112.90, 28.10], [113.10, 28.10],
+          [113.10, 28.30], [112.90, 28.30], [112.90, 28.10]]]}}]}"#;
+    let areas = centre.running().publish_urban_areas(urban.into()).await;
+    assert_eq!(areas.unwrap(), 1);
+
+    phone.clone().sync(None, None).await.unwrap();
+    let after = phone.open_case(complaint("赵强")).unwrap();
+    let dispatched = phone.dispatch(dispatch_to(&after.id)).unwrap();
+    assert_eq!(dispatched.area, AreaType::Urban);
+    assert_eq!(dispatched.area_name.as_deref(), Some("长沙市区"));
+}
+
+on_both_backends!(urban_areas_the_centre_publishes_set_each_devices_on_site_target);

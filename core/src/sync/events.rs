@@ -6,9 +6,13 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use crate::cases::departments;
+use crate::dispatch::areas;
 use crate::error::Result;
 use crate::events::{Digest, EventBody};
-use crate::sync::protocol::{DEPARTMENTS_PUBLISHED, DepartmentsPublished, ServerEventBody};
+use crate::sync::protocol::{
+    DEPARTMENTS_PUBLISHED, DepartmentsPublished, ServerEventBody, URBAN_AREAS_PUBLISHED,
+    UrbanAreasPublished,
+};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -39,16 +43,31 @@ pub fn project(conn: &Connection, applied: &ServerEventApplied) -> Result<()> {
         );
         return Ok(());
     };
-    if body.event_type == DEPARTMENTS_PUBLISHED {
-        let checked = serde_json::from_value::<DepartmentsPublished>(body.body)
-            .map_err(|e| e.to_string())
-            .and_then(|p| departments::check(&p.departments).map_err(|e| e.to_string()));
-        match checked {
-            Ok(directory) => departments::load(conn, &directory)?,
-            Err(reason) => {
-                tracing::warn!(server_seq = applied.server_seq, %reason, "departments directory not used")
+    match body.event_type.as_str() {
+        DEPARTMENTS_PUBLISHED => {
+            let checked = serde_json::from_value::<DepartmentsPublished>(body.body)
+                .map_err(|e| e.to_string())
+                .and_then(|p| departments::check(&p.departments).map_err(|e| e.to_string()));
+            match checked {
+                Ok(directory) => departments::load(conn, &directory)?,
+                Err(reason) => unused(applied, "departments directory", &reason),
             }
         }
+        URBAN_AREAS_PUBLISHED => {
+            let checked = serde_json::from_value::<UrbanAreasPublished>(body.body)
+                .map_err(|e| e.to_string())
+                .and_then(|p| areas::parse(&p.geojson).map_err(|e| e.to_string()));
+            match checked {
+                Ok(urban) => areas::store(conn, &urban)?,
+                Err(reason) => unused(applied, "urban areas", &reason),
+            }
+        }
+        // Other decisions of the centre: recorded; what they change comes with their step.
+        _ => {}
     }
     Ok(())
+}
+
+fn unused(applied: &ServerEventApplied, what: &str, reason: &str) {
+    tracing::warn!(server_seq = applied.server_seq, %reason, "{what} from the centre not used");
 }

@@ -180,6 +180,20 @@ pub struct DepartmentsPublished {
     pub departments: Vec<crate::cases::departments::Department>,
 }
 
+/// Reference data for every device: the urban areas inside which a dispatched vehicle must
+/// be on site within 30 minutes (server event type `UrbanAreasPublished`). The GeoJSON travels
+/// as text: a signed body holds no floating point. It replaces the device's areas.
+pub const URBAN_AREAS_PUBLISHED: &str = "UrbanAreasPublished";
+/// The largest urban-areas GeoJSON the centre publishes (it travels in a pull page).
+pub const MAX_URBAN_AREAS_BYTES: usize = 4 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UrbanAreasPublished {
+    /// A FeatureCollection of Polygon / MultiPolygon features, WGS-84, `properties.name`.
+    pub geojson: String,
+}
+
 /// Where an upload stands: bytes held so far, and whether the whole blob is verified.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
