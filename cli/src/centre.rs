@@ -74,6 +74,13 @@ pub enum CentreCommand {
         centre: AdminAccess,
         file: PathBuf,
     },
+    /// Publish a year's holidays and adjusted working days to every device: FILE as for
+    /// `calendar load` (`{"year", "holidays", "working_days", "source"}`).
+    CalendarYear {
+        #[command(flatten)]
+        centre: AdminAccess,
+        file: PathBuf,
+    },
     /// Revoke a lost device: its token stops working at once; its signed events stay.
     Revoke {
         #[command(flatten)]
@@ -180,6 +187,13 @@ pub fn run(command: CentreCommand, out: &Output) -> Result<(), Failure> {
             let geojson: Value = serde_json::from_str(&read(&file)?)
                 .map_err(|e| Failure::Setup(format!("{}: {e}", file.display())))?;
             let answer = centre.ask("PUT", "/v1/admin/reference/urban-areas", Some(geojson))?;
+            let seq = answer["server_seq"].clone();
+            out.print(answer, || format!("published as server event {seq}"));
+        }
+        CentreCommand::CalendarYear { centre, file } => {
+            let year: Value = serde_json::from_str(&read(&file)?)
+                .map_err(|e| Failure::Setup(format!("{}: {e}", file.display())))?;
+            let answer = centre.ask("PUT", "/v1/admin/reference/calendar-years", Some(year))?;
             let seq = answer["server_seq"].clone();
             out.print(answer, || format!("published as server event {seq}"));
         }

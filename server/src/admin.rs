@@ -3,11 +3,12 @@
 //! a lost device, whose token stops working at once while its signed events stay held; and
 //! the reference data published to every device.
 
+use redshield_core::calendar::years::{Year, YearData};
 use redshield_core::cases::departments;
 use redshield_core::dispatch::areas;
 use redshield_core::sync::protocol::{
-    DEPARTMENTS_PUBLISHED, DepartmentsPublished, MAX_URBAN_AREAS_BYTES, PROTOCOL, ServerEvent,
-    URBAN_AREAS_PUBLISHED, UrbanAreasPublished,
+    CALENDAR_YEAR_PUBLISHED, DEPARTMENTS_PUBLISHED, DepartmentsPublished, MAX_URBAN_AREAS_BYTES,
+    PROTOCOL, ServerEvent, URBAN_AREAS_PUBLISHED, UrbanAreasPublished,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -136,6 +137,14 @@ impl<L: Ledger> Service<L> {
             .map_err(|e| ServerError::BadInput(e.to_string()))?;
         let event = self.publish(None, URBAN_AREAS_PUBLISHED, body).await?;
         Ok((event, count))
+    }
+
+    /// Publishes a year's holidays and adjusted working days to every device, once they pass
+    /// the device's own checks (every date in the year, none both a holiday and worked, …).
+    pub async fn publish_calendar_year(&self, data: YearData) -> Result<ServerEvent, ServerError> {
+        Year::check(data.clone()).map_err(|e| ServerError::BadInput(e.to_string()))?;
+        let body = serde_json::to_value(data).map_err(|e| ServerError::BadInput(e.to_string()))?;
+        self.publish(None, CALENDAR_YEAR_PUBLISHED, body).await
     }
 
     /// Revokes a lost device: its token stops working at once; what it signed stays held and

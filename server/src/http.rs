@@ -32,6 +32,7 @@ use crate::blobs::{BlobState, ChunkOutcome};
 use crate::error::ApiError;
 use crate::ledger::{DeviceRecord, Ledger};
 use crate::service::{Service, now_ms};
+use redshield_core::calendar::years::YearData;
 
 /// The server's clock on every response, in ms since the epoch.
 pub const SERVER_TIME_HEADER: &str = "redshield-server-time";
@@ -79,6 +80,10 @@ pub fn router<L: Ledger>(service: Shared<L>) -> Router {
         .route(
             "/v1/admin/reference/urban-areas",
             axum::routing::put(publish_urban_areas::<L>),
+        )
+        .route(
+            "/v1/admin/reference/calendar-years",
+            axum::routing::put(publish_calendar_year::<L>),
         )
         .route("/v1/admin/devices/{device_id}/revoke", post(revoke::<L>))
         .route("/healthz", get(healthz::<L>))
@@ -527,6 +532,26 @@ pub(crate) async fn publish_urban_areas<L: Ledger>(
     let geojson = String::from_utf8(bytes.to_vec())
         .map_err(|_| ApiError::bad_request("the GeoJSON is not UTF-8"))?;
     let (event, _) = service.publish_urban_areas(geojson).await?;
+    Ok(axum::Json(Published {
+        protocol: PROTOCOL,
+        server_time_ms: now_ms(),
+        server_seq: event.server_seq,
+    })
+    .into_response())
+}
+
+#[utoipa::path(put, path = "/v1/admin/reference/calendar-years", tag = "admin",
+    summary = "Publish a year's public holidays and adjusted working days to every device (checked as a device checks them)",
+    request_body(content = Object, description = "{year, holidays: [YYYY-MM-DD], working_days: [YYYY-MM-DD], source}"),
+    security(("bearer" = [])),
+    responses((status = 200, body = Published, description = "published as a signed server event")))]
+pub(crate) async fn publish_calendar_year<L: Ledger>(
+    State(service): State<Shared<L>>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    admin(&service, request.headers())?;
+    let data: YearData = json_body(read_body(request).await, "calendar year")?;
+    let event = service.publish_calendar_year(data).await?;
     Ok(axum::Json(Published {
         protocol: PROTOCOL,
         server_time_ms: now_ms(),

@@ -232,6 +232,14 @@ impl<L: Ledger> Running<L> {
         Ok(self.service.publish_urban_areas(geojson).await?.1)
     }
 
+    /// Publishes a year's holidays and adjusted working days to every device.
+    pub async fn publish_calendar_year(
+        &self,
+        data: redshield_core::calendar::years::YearData,
+    ) -> Result<ServerEvent, ServerError> {
+        self.service.publish_calendar_year(data).await
+    }
+
     /// Revokes a lost device (false: no such device).
     pub async fn revoke_device(&self, id: Uuid) -> Result<bool, ServerError> {
         self.service.revoke(id).await

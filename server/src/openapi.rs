@@ -28,6 +28,7 @@ use crate::http;
         http::revoke,
         http::publish_departments,
         http::publish_urban_areas,
+        http::publish_calendar_year,
         http::healthz,
         http::metrics,
         http::openapi

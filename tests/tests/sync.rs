@@ -439,3 +439,51 @@ async fn urban_areas_the_centre_publishes_set_each_devices_on_site_target(backen
 }
 
 on_both_backends!(urban_areas_the_centre_publishes_set_each_devices_on_site_target);
+
+async fn a_calendar_year_the_centre_publishes_is_the_devices_calendar(backend: Backend) {
+    use redshield_core::calendar::years::YearData;
+    let centre = Centre::on(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let phone = device(dir.path(), "李明");
+    enrol(&centre, &phone).await;
+    let year = |holidays: &[&str], working_days: &[&str]| YearData {
+        year: 2030,
+        holidays: holidays.iter().map(|d| d.to_string()).collect(),
+        working_days: working_days.iter().map(|d| d.to_string()).collect(),
+        source: "国务院办公厅关于2030年部分节假日安排的通知（测试）".into(),
+    };
+    // 2030-01-01 is a Tuesday, 2030-01-05 a Saturday.
+    let refused = centre
+        .running()
+        .publish_calendar_year(year(&["2031-01-01"], &[]))
+        .await;
+    assert!(refused.is_err(), "a holiday outside its year");
+    assert!(
+        centre.server_seqs_for(&phone).await.is_empty(),
+        "nothing published"
+    );
+
+    let mut days_off = vec!["2030-01-01".to_string()];
+    for (month, first, last) in [(2, 2, 8), (5, 1, 5), (10, 1, 7)] {
+        days_off.extend((first..=last).map(|d| format!("2030-{month:02}-{d:02}")));
+    }
+    let days_off: Vec<&str> = days_off.iter().map(String::as_str).collect();
+    let notice = year(&days_off, &["2030-01-05"]);
+    centre
+        .running()
+        .publish_calendar_year(notice)
+        .await
+        .unwrap();
+    phone.clone().sync(None, None).await.unwrap();
+    assert!(
+        !phone.is_working_day("2030-01-01".into()).unwrap(),
+        "New Year's Day"
+    );
+    assert!(
+        phone.is_working_day("2030-01-05".into()).unwrap(),
+        "a worked Saturday"
+    );
+    assert!(phone.is_working_day("2030-01-02".into()).unwrap());
+}
+
+on_both_backends!(a_calendar_year_the_centre_publishes_is_the_devices_calendar);

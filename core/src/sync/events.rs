@@ -5,13 +5,14 @@
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::years::{self, Year, YearData};
 use crate::cases::departments;
 use crate::dispatch::areas;
 use crate::error::Result;
 use crate::events::{Digest, EventBody};
 use crate::sync::protocol::{
-    DEPARTMENTS_PUBLISHED, DepartmentsPublished, ServerEventBody, URBAN_AREAS_PUBLISHED,
-    UrbanAreasPublished,
+    CALENDAR_YEAR_PUBLISHED, DEPARTMENTS_PUBLISHED, DepartmentsPublished, ServerEventBody,
+    URBAN_AREAS_PUBLISHED, UrbanAreasPublished,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,6 +61,15 @@ pub fn project(conn: &Connection, applied: &ServerEventApplied) -> Result<()> {
             match checked {
                 Ok(urban) => areas::store(conn, &urban)?,
                 Err(reason) => unused(applied, "urban areas", &reason),
+            }
+        }
+        CALENDAR_YEAR_PUBLISHED => {
+            let checked = serde_json::from_value::<YearData>(body.body)
+                .map_err(|e| e.to_string())
+                .and_then(|data| Year::check(data).map_err(|e| e.to_string()));
+            match checked {
+                Ok(year) => years::store(conn, &year, body.time_ms)?,
+                Err(reason) => unused(applied, "calendar year", &reason),
             }
         }
         // Other decisions of the centre: recorded; what they change comes with their step.

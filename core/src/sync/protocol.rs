@@ -194,6 +194,11 @@ pub struct UrbanAreasPublished {
     pub geojson: String,
 }
 
+/// Reference data for every device: a year's public holidays and adjusted working days
+/// (server event type `CalendarYearPublished`, the body a `calendar::years::YearData`). It
+/// replaces that year's calendar on the device.
+pub const CALENDAR_YEAR_PUBLISHED: &str = "CalendarYearPublished";
+
 /// Where an upload stands: bytes held so far, and whether the whole blob is verified.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
