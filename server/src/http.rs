@@ -499,6 +499,16 @@ pub(crate) struct Published {
     server_seq: u64,
 }
 
+/// The answer to a publication: which server event carries it.
+fn published(event: &redshield_core::sync::protocol::ServerEvent) -> Response {
+    axum::Json(Published {
+        protocol: PROTOCOL,
+        server_time_ms: now_ms(),
+        server_seq: event.server_seq,
+    })
+    .into_response()
+}
+
 #[utoipa::path(put, path = "/v1/admin/reference/departments", tag = "admin",
     summary = "Publish the departments directory for referrals to every device (checked as a device checks it)",
     request_body = DepartmentsPublished, security(("bearer" = [])),
@@ -511,12 +521,7 @@ pub(crate) async fn publish_departments<L: Ledger>(
     let directory: DepartmentsPublished =
         json_body(read_body(request).await, "departments directory")?;
     let event = service.publish_departments(directory).await?;
-    Ok(axum::Json(Published {
-        protocol: PROTOCOL,
-        server_time_ms: now_ms(),
-        server_seq: event.server_seq,
-    })
-    .into_response())
+    Ok(published(&event))
 }
 
 #[utoipa::path(put, path = "/v1/admin/reference/urban-areas", tag = "admin",
@@ -532,12 +537,7 @@ pub(crate) async fn publish_urban_areas<L: Ledger>(
     let geojson = String::from_utf8(bytes.to_vec())
         .map_err(|_| ApiError::bad_request("the GeoJSON is not UTF-8"))?;
     let (event, _) = service.publish_urban_areas(geojson).await?;
-    Ok(axum::Json(Published {
-        protocol: PROTOCOL,
-        server_time_ms: now_ms(),
-        server_seq: event.server_seq,
-    })
-    .into_response())
+    Ok(published(&event))
 }
 
 #[utoipa::path(put, path = "/v1/admin/reference/calendar-years", tag = "admin",
@@ -552,12 +552,7 @@ pub(crate) async fn publish_calendar_year<L: Ledger>(
     admin(&service, request.headers())?;
     let data: YearData = json_body(read_body(request).await, "calendar year")?;
     let event = service.publish_calendar_year(data).await?;
-    Ok(axum::Json(Published {
-        protocol: PROTOCOL,
-        server_time_ms: now_ms(),
-        server_seq: event.server_seq,
-    })
-    .into_response())
+    Ok(published(&event))
 }
 
 #[utoipa::path(get, path = "/healthz", tag = "operations",
