@@ -208,6 +208,20 @@ pub fn add_evidence(core: &FieldCore, case: &str, path: &Path, kind: EvidenceKin
     .unwrap()
 }
 
+/// The blobs a piece of evidence names: its original, and its display copy and thumbnail
+/// where they differ from it.
+pub fn blob_names(evidence: &Evidence) -> std::collections::BTreeSet<String> {
+    [
+        Some(&evidence.sha256),
+        evidence.display.as_ref().map(|d| &d.sha256),
+    ]
+    .into_iter()
+    .chain([evidence.thumbnail.as_ref().map(|d| &d.sha256)])
+    .flatten()
+    .cloned()
+    .collect()
+}
+
 /// A small real JPEG, a colour gradient; `n` varies its pixels, so each `n` is another blob.
 pub fn photo(path: &Path, n: u32) {
     let (w, h) = (96u16, 64u16);

@@ -17,7 +17,7 @@ use redshield_core::api::{
     SyncProgress,
 };
 use redshield_e2e::centre::Centre;
-use redshield_e2e::{add_evidence, complaint, device, device_log, photo, sync_marks};
+use redshield_e2e::{add_evidence, blob_names, complaint, device, device_log, photo, sync_marks};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
@@ -341,14 +341,7 @@ async fn cancelled_after_the_centre_took_a_blob_whole_it_is_not_sent_again() {
         [SyncPhase::Pushing, SyncPhase::UploadingBlobs]
     );
     // The original, and its display copy and thumbnail where they differ from it.
-    let names: std::collections::BTreeSet<String> = [
-        Some(evidence.sha256.clone()),
-        evidence.display.as_ref().map(|d| d.sha256.clone()),
-        evidence.thumbnail.as_ref().map(|d| d.sha256.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let names = blob_names(&evidence);
     let upload = heard.last().unwrap();
     assert_eq!(
         (upload.blobs_sent, upload.blobs_to_send),

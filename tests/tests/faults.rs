@@ -22,8 +22,8 @@ use redshield_e2e::on_both_backends;
 use redshield_e2e::postgres::Backend;
 use redshield_e2e::proxy::{Fault, Faults, Proxy, Route};
 use redshield_e2e::{
-    LaggingPlatform, add_evidence, applied_server_seqs, case_ids, complaint, copy_store, device,
-    device_log, device_on, photo, recording, sync_marks,
+    LaggingPlatform, add_evidence, applied_server_seqs, blob_names, case_ids, complaint,
+    copy_store, device, device_log, device_on, photo, recording, sync_marks,
 };
 use redshield_server::Ledger;
 use redshield_server::service::MAX_SERVER_EVENTS_PER_PULL;
@@ -107,11 +107,7 @@ impl Phone {
 
     fn evidence(&mut self, case_id: &str, path: &Path, kind: EvidenceKind) {
         let evidence = add_evidence(&self.core, case_id, path, kind);
-        self.blobs.insert(evidence.sha256);
-        self.blobs
-            .extend(evidence.display.into_iter().map(|d| d.sha256));
-        self.blobs
-            .extend(evidence.thumbnail.into_iter().map(|d| d.sha256));
+        self.blobs.extend(blob_names(&evidence));
     }
 }
 

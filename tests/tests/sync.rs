@@ -7,7 +7,9 @@ use redshield_core::api::{CoreError, FieldCore, Step};
 use redshield_e2e::centre::{Centre, device_uuid, enrol};
 use redshield_e2e::on_both_backends;
 use redshield_e2e::postgres::Backend;
-use redshield_e2e::{LogRow, add_evidence, complaint, copy_store, device, device_log, photo};
+use redshield_e2e::{
+    LogRow, add_evidence, blob_names, complaint, copy_store, device, device_log, photo,
+};
 use redshield_server::Ledger;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -54,6 +56,15 @@ async fn every_event_of_every_device_arrives_once_and_byte_identical(backend: Ba
 
 on_both_backends!(every_event_of_every_device_arrives_once_and_byte_identical);
 
+/// A `200 OK` with `body`, whatever was asked: what a portal or an impostor answers.
+async fn answer_ok(socket: &mut tokio::net::TcpStream, content_type: &str, body: &str) {
+    let answer = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = socket.write_all(answer.as_bytes()).await;
+}
+
 /// Answers every request with a login page and 200, as a captive portal does.
 async fn captive_portal(listener: tokio::net::TcpListener) {
     loop {
@@ -64,11 +75,7 @@ async fn captive_portal(listener: tokio::net::TcpListener) {
             let mut buf = vec![0u8; 64 * 1024];
             let _ = socket.read(&mut buf).await;
             let page = "<html><body>请登录 Wi-Fi</body></html>";
-            let answer = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{page}",
-                page.len()
-            );
-            let _ = socket.write_all(answer.as_bytes()).await;
+            answer_ok(&mut socket, "text/html", page).await;
         });
     }
 }
@@ -128,11 +135,7 @@ async fn lying_receipts(listener: tokio::net::TcpListener, device: String) {
                 "stored": 1, "forks": [], "conflicts": [],
             })
             .to_string();
-            let answer = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{receipt}",
-                receipt.len()
-            );
-            let _ = socket.write_all(answer.as_bytes()).await;
+            answer_ok(&mut socket, "application/json", &receipt).await;
         });
     }
 }
@@ -275,14 +278,7 @@ async fn evidence_blobs_arrive_byte_identical_and_are_never_sent_twice(backend: 
 
     let report = phone.clone().sync(None, None).await.unwrap();
     // A photo this small has the same bytes as display copy and thumbnail: one blob.
-    let names: std::collections::BTreeSet<String> = [
-        Some(evidence.sha256.clone()),
-        evidence.display.as_ref().map(|d| d.sha256.clone()),
-        evidence.thumbnail.as_ref().map(|d| d.sha256.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let names = blob_names(&evidence);
     assert_eq!(report.blobs_sent as usize, names.len());
     for sha in &names {
         let held = centre.blob_file(sha);
