@@ -32,6 +32,9 @@ pub fn apply(conn: &Connection, event: &Envelope, body: &Body) -> Result<()> {
         Body::DocumentOpened(body) => documents::projection::opened(conn, event, body),
         Body::DocumentActed(body) => documents::projection::acted(conn, event, body),
         Body::ServerEventApplied(applied) => sync::events::project(conn, applied),
+        Body::EvidenceOriginalPruned(body) => {
+            evidence::care::project(conn, event.time.trusted_ms, body)
+        }
     }
 }
 

@@ -21,6 +21,7 @@ pub use crate::dispatch::{AreaType, Dispatch, DispatchStep, NewDispatch};
 pub use crate::documents::DocumentAct;
 pub use crate::documents::model::*;
 pub use crate::documents::signature::StrokePoint;
+pub use crate::evidence::care::{PruneReport, PrunedOriginal};
 pub use crate::evidence::derive::Derived;
 pub use crate::evidence::media::MediaType;
 pub use crate::evidence::metadata::{ExifStatus, ExifSummary};
@@ -228,6 +229,14 @@ impl FieldCore {
     /// Every piece of evidence on the device, checked (the server runs the same on ingest).
     pub fn verify_all_evidence(&self) -> ApiResult<Vec<EvidenceReport>> {
         Ok(self.device().verify_all_evidence()?)
+    }
+
+    /// Frees the device's storage: deletes each evidence original the centre has confirmed
+    /// holding whole once its case is final and 30 days (the retention rule) have passed since
+    /// both; keeps the hash, the display copy and the thumbnail, and records each prune in the
+    /// log. Returns what was pruned and the bytes freed; nothing eligible changes nothing.
+    pub fn prune_originals(&self) -> ApiResult<PruneReport> {
+        Ok(self.device().prune_originals()?)
     }
 
     /// Writes a photo's copy for sharing — no metadata, no caption — to `path`, with a manifest

@@ -67,6 +67,8 @@ impl Device {
             let replayed = replay(&mut store, &identity)?;
             tracing::info!(replayed, "projections rebuilt after a schema upgrade");
         }
+        // Deletions an interrupted prune recorded but did not finish.
+        evidence::care::finish_pending(&store.conn, &Blobs::in_store(dir))?;
         let head = Head::read(&store.conn)?;
         let officer = officer::current(&store.conn)?;
         let last_time = last_event_time(&store.conn, head.seq)?;
@@ -375,11 +377,21 @@ impl Device {
         let last = pieces.iter().map(|(_, seq)| *seq).max().unwrap_or(0);
         let conn = &self.store.conn;
         let chain_break = verify::chain_through(conn, self.identity.device_id, &key, last)?;
+        let prunes = evidence::care::signed_prunes(conn, &key)?;
         let blobs = self.blobs();
         pieces
             .iter()
             .map(|(id, seq)| {
-                evidence::verify::evidence(conn, &blobs, &key, id, *seq, chain_break.as_ref())
+                let archived = prunes.get(id);
+                evidence::verify::evidence(
+                    conn,
+                    &blobs,
+                    &key,
+                    id,
+                    *seq,
+                    chain_break.as_ref(),
+                    archived,
+                )
             })
             .collect()
     }
@@ -389,10 +401,38 @@ impl Device {
         evidence::redact::export(&self.blobs(), &self.evidence(id)?, out)
     }
 
+    /// Deletes the originals the centre holds whose retention has passed
+    /// (`evidence::care::RETENTION`), keeping their hashes, display copies and thumbnails;
+    /// records each as `EvidenceOriginalPruned`. Nothing eligible: nothing recorded.
+    pub fn prune_originals(&mut self) -> Result<evidence::care::PruneReport> {
+        let report = self.record_prunes()?;
+        evidence::care::finish_pending(&self.store.conn, &self.blobs())?;
+        Ok(report)
+    }
+
+    /// The first half of `prune_originals`: the prunes recorded, the files not yet deleted
+    /// (what an interruption leaves; the next prune or open deletes them).
+    pub fn record_prunes(&mut self) -> Result<evidence::care::PruneReport> {
+        let blobs = self.blobs();
+        evidence::care::finish_pending(&self.store.conn, &blobs)?;
+        let candidates = evidence::care::eligible(&self.store.conn, &blobs, self.now_ms()?)?;
+        if candidates.is_empty() {
+            return Ok(Default::default());
+        }
+        self.record(|w| evidence::care::record(w, &candidates))
+    }
+
     /// The file holding the blob with this SHA-256 (an original or a copy), for the app to show.
+    /// A pruned original is not on the device: `NotFound`, saying so.
     pub fn blob_path(&self, sha256: &str) -> Result<std::path::PathBuf> {
         let digest = Digest::from_hex(sha256.trim())
             .ok_or_else(|| Error::invalid("sha256", "is not 64 hex digits"))?;
+        if evidence::care::is_pruned(&self.store.conn, &digest)? {
+            return Err(Error::NotFound {
+                what: "blob on this device (the original is archived at the centre)",
+                id: sha256.trim().to_string(),
+            });
+        }
         let path = self.blobs().path(&digest);
         if !path.exists() {
             return Err(Error::NotFound {

@@ -10,6 +10,7 @@ use crate::cases::events::{CaseOpened, CaseStepTaken};
 use crate::clocks::events::{ClockExtended, ClockPaused, ClockResumed, ClockStarted, ClockStopped};
 use crate::dispatch::{DispatchAdvanced, Dispatched};
 use crate::documents::events::{DocumentActed, DocumentOpened};
+use crate::evidence::care::EvidenceOriginalPruned;
 use crate::evidence::events::EvidenceCaptured;
 use crate::officer::{OfficerSignedIn, OfficerSignedOut};
 use crate::sync::events::ServerEventApplied;
@@ -110,6 +111,7 @@ bodies!(
     DocumentOpened,
     DocumentActed,
     ServerEventApplied,
+    EvidenceOriginalPruned,
 );
 
 fn decode_as<T: EventBody>(version: u32, body: Value) -> Result<T, String> {

@@ -79,6 +79,18 @@ impl Blobs {
         Ok(stored)
     }
 
+    /// Deletes a blob, durably (its directory synced); one already gone is fine.
+    pub fn remove(&self, sha256: &Digest) -> Result<()> {
+        let path = self.path(sha256);
+        match fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(Error::file(&path, e)),
+        }
+        let dir = path.parent().unwrap_or(&self.root);
+        sync_dir(dir).map_err(|e| Error::file(dir, e))
+    }
+
     /// Hashes a stored blob again: `None` if it is not there.
     pub fn rehash(&self, sha256: &Digest) -> Result<Option<Stored>> {
         let path = self.path(sha256);

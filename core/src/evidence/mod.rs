@@ -6,6 +6,7 @@
 
 pub mod blobs;
 pub mod caption;
+pub mod care;
 pub mod derive;
 pub mod events;
 pub mod media;

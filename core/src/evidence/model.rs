@@ -85,6 +85,9 @@ pub struct Evidence {
     /// The original's SHA-256, lowercase hex: its name in the blob store.
     pub sha256: String,
     pub bytes: u64,
+    /// Set once the device pruned the original (`prune_originals`): the centre holds it, the
+    /// archive; the hash, the display copy and the thumbnail stay here. Trusted time, ms.
+    pub original_archived_at_ms: Option<i64>,
     pub width: Option<u32>,
     pub height: Option<u32>,
     pub duration_ms: Option<u64>,

@@ -32,7 +32,8 @@ pub fn captured(conn: &Connection, event: &Envelope, body: &EvidenceCaptured) ->
     Ok(())
 }
 
-const COLUMNS: &str = "seq, captured_at_ms, officer_name, officer_id, body FROM evidence";
+const COLUMNS: &str =
+    "seq, captured_at_ms, officer_name, officer_id, body, original_pruned_at_ms FROM evidence";
 
 /// One piece of evidence, by id.
 pub fn get(conn: &Connection, id: &str) -> Result<Evidence> {
@@ -89,6 +90,7 @@ struct Row {
     captured_at_ms: i64,
     officer: Officer,
     body: String,
+    original_pruned_at_ms: Option<i64>,
 }
 
 impl Row {
@@ -101,6 +103,7 @@ impl Row {
                 enforcement_id: r.get(3)?,
             },
             body: r.get(4)?,
+            original_pruned_at_ms: r.get(5)?,
         })
     }
 
@@ -122,6 +125,7 @@ impl Row {
             media_type: o.media_type,
             sha256: o.sha256.to_hex(),
             bytes: o.bytes,
+            original_archived_at_ms: self.original_pruned_at_ms,
             width: o.width,
             height: o.height,
             duration_ms: o.duration_ms,

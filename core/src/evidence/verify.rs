@@ -3,7 +3,9 @@
 //! hashes every blob the event names. Each check reports a status in the spirit of C2PA's
 //! codes: `event.hash.match`, `event.signature.valid`, `event.body.match`, `chain.intact`,
 //! `original.hash.match`, `display.hash.match`, … and their failures (`…mismatch`,
-//! `…invalid`, `chain.broken`, `original.blob.missing`). The server runs the same code.
+//! `…invalid`, `chain.broken`, `original.blob.missing`). An original the device pruned under a
+//! signed `EvidenceOriginalPruned` is `original.blob.archived` (passed: the centre holds it).
+//! The server runs the same code.
 
 use ed25519_dalek::{Signature, VerifyingKey};
 use rusqlite::Connection;
@@ -48,8 +50,13 @@ impl Checks {
     }
 }
 
+/// The signed prune of an original (`care::signed_prunes`): the seq recording it and the hash
+/// it names.
+pub type Archived = (u64, Digest);
+
 /// Verifies the evidence recorded by the event at `seq`, given the chain's first break (from
-/// `events::verify::chain_through`, walked at least up to `seq`).
+/// `events::verify::chain_through`, walked at least up to `seq`) and the signed record of its
+/// original's prune, if any (the centre, which is the archive, passes none).
 pub fn evidence(
     conn: &Connection,
     blobs: &Blobs,
@@ -57,6 +64,7 @@ pub fn evidence(
     evidence_id: &str,
     seq: u64,
     chain_break: Option<&Break>,
+    archived: Option<&Archived>,
 ) -> Result<EvidenceReport> {
     let mut checks = Checks(Vec::new());
     if let Some(body) = signed_body(conn, key, evidence_id, seq, &mut checks)? {
@@ -65,7 +73,21 @@ pub fn evidence(
             .map(|b| format!("at seq {}: {}", b.seq, b.reason));
         checks.add(detail.is_none(), "chain.intact", "chain.broken", detail);
         let derived = [("display", &body.display), ("thumbnail", &body.thumbnail)];
-        blob(blobs, "original", &body.original.sha256, &mut checks)?;
+        let original = &body.original.sha256;
+        let archived = archived.filter(|(at, sha)| *at > seq && sha == original);
+        match archived {
+            Some((at, _)) if blobs.rehash(original)?.is_none() => {
+                checks.add(
+                    true,
+                    "original.blob.archived",
+                    "",
+                    Some(format!(
+                        "pruned from the device at seq {at}; the centre holds it"
+                    )),
+                );
+            }
+            _ => blob(blobs, "original", original, &mut checks)?,
+        }
         for (role, copy) in derived {
             if let Some(copy) = copy {
                 blob(blobs, role, &copy.sha256, &mut checks)?;

@@ -310,6 +310,17 @@ const STEPS: &[M<'static>] = &[
         ) WITHOUT ROWID;",
     )
     .down("DROP TABLE blobs_sent;"),
+    // 13: storage care. The evidence projection shows an original pruned from the device;
+    // device state (not rebuilt from the log) lists files whose prune is recorded but whose
+    // deletion may not have finished.
+    M::up(
+        "ALTER TABLE evidence ADD COLUMN original_pruned_at_ms INTEGER;
+        CREATE TABLE blob_prunes_pending (sha256 TEXT PRIMARY KEY) WITHOUT ROWID;",
+    )
+    .down(
+        "DROP TABLE blob_prunes_pending;
+        ALTER TABLE evidence DROP COLUMN original_pruned_at_ms;",
+    ),
 ];
 
 /// Steps that create or change projection tables: a store upgraded across one of them replays

@@ -11,6 +11,20 @@ use crate::evidence::events::EvidenceCaptured;
 
 /// Blobs named by the device's records and not yet confirmed, oldest record first.
 pub fn unsent(conn: &Connection) -> Result<Vec<Digest>> {
+    let mut seen = std::collections::HashSet::new();
+    let mut sent = conn.prepare_cached("SELECT 1 FROM blobs_sent WHERE sha256 = ?1")?;
+    let mut out = Vec::new();
+    for sha in named(conn)? {
+        if seen.insert(sha) && !sent.exists([sha.to_hex()])? {
+            out.push(sha);
+        }
+    }
+    Ok(out)
+}
+
+/// Every reference the device's records make to a blob, oldest record first: a blob named
+/// twice appears twice.
+pub fn named(conn: &Connection) -> Result<Vec<Digest>> {
     let mut named = Vec::new();
     for body in column(conn, "SELECT body FROM evidence ORDER BY seq")? {
         let e: EvidenceCaptured = parse(&body)?;
@@ -26,15 +40,7 @@ pub fn unsent(conn: &Connection) -> Result<Vec<Digest>> {
             named.extend([g.strokes_sha256, g.image_sha256]);
         }
     }
-    let mut seen = std::collections::HashSet::new();
-    let mut sent = conn.prepare_cached("SELECT 1 FROM blobs_sent WHERE sha256 = ?1")?;
-    let mut out = Vec::new();
-    for sha in named {
-        if seen.insert(sha) && !sent.exists([sha.to_hex()])? {
-            out.push(sha);
-        }
-    }
-    Ok(out)
+    Ok(named)
 }
 
 pub fn mark_sent(conn: &Connection, sha256: &Digest, at_ms: i64) -> Result<()> {
