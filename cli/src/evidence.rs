@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use redshield_core::api::{EvidenceKind, FieldCore, GeoPosition, NewEvidence};
+use redshield_core::api::{EvidenceKind, FieldCore, GeoPosition, NewEvidence, PruneReport};
 
 use crate::output::Output;
 use crate::{Failure, PlaceArgs, arg_enum};
@@ -47,6 +47,9 @@ pub enum EvidenceCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Free storage: delete the originals the centre confirmed holding, once their case is
+    /// final and the retention (30 days) has passed; hashes, display copies and thumbnails stay.
+    Prune,
 }
 
 arg_enum!(KindArg => EvidenceKind {
@@ -91,6 +94,24 @@ pub fn run(core: &FieldCore, command: EvidenceCommand, out: &Output) -> Result<E
                 core.export_redacted_evidence(id, path.to_string_lossy().into_owned())?;
             out.redaction(&manifest);
         }
+        EvidenceCommand::Prune => print_pruned(&core.prune_originals()?, out),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn print_pruned(report: &PruneReport, out: &Output) {
+    let value = serde_json::to_value(report).unwrap_or(serde_json::Value::Null);
+    out.print(value, || {
+        let mut lines: Vec<String> = report
+            .pruned
+            .iter()
+            .map(|p| format!("pruned {}  {}  {} bytes", p.evidence_id, p.sha256, p.bytes))
+            .collect();
+        lines.push(format!(
+            "{} original(s) pruned, {} bytes freed; the centre holds them",
+            report.pruned.len(),
+            report.bytes_freed
+        ));
+        lines.join("\n")
+    });
 }

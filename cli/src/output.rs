@@ -219,8 +219,9 @@ impl Output {
             }
             list.iter()
                 .map(|e| {
+                    let archived = e.original_archived_at_ms.map_or("", |_| "  (archived)");
                     format!(
-                        "{}  {:<10} {:<10} {}  {}",
+                        "{}  {:<10} {:<10} {}  {}{archived}",
                         e.id,
                         e.kind.as_str(),
                         e.media_type.as_str(),
@@ -404,6 +405,14 @@ fn evidence_json(e: &Evidence) -> Value {
     value
 }
 
+/// Where the original is: on this device, or pruned from it and archived at the centre.
+fn original_place(e: &Evidence) -> String {
+    match e.original_archived_at_ms {
+        Some(ms) => format!("archived at the centre (pruned here {})", beijing(ms)),
+        None => "on this device".into(),
+    }
+}
+
 fn evidence_text(e: &Evidence) -> String {
     let row = |label: &str, value: String| format!("{label:<10}{value}");
     let mut lines = vec![
@@ -418,6 +427,7 @@ fn evidence_text(e: &Evidence) -> String {
             ),
         ),
         row("sha256", e.sha256.clone()),
+        row("original", original_place(e)),
         row(
             "captured",
             format!("{} by {}", beijing(e.captured_at_ms), e.captured_by.name),

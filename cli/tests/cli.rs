@@ -674,6 +674,11 @@ fn evidence_is_added_verified_and_exported_from_the_command_line() {
     let id = added["id"].as_str().unwrap();
     let verified = json(&store, &["evidence", "verify", id]);
     assert_eq!(verified["intact"], true, "{verified}");
+    // Never sent to a centre: nothing may be pruned, the original stays.
+    let pruned = json(&store, &["evidence", "prune"]);
+    assert_eq!(pruned, serde_json::json!({"pruned": [], "bytes_freed": 0}));
+    let shown = json(&store, &["evidence", "show", id]);
+    assert_eq!(shown["original_archived_at_ms"], Value::Null);
 
     let out = dir.path().join("shared.jpg");
     let out_arg = out.to_string_lossy().into_owned();
