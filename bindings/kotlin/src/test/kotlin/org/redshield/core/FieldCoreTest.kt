@@ -357,6 +357,12 @@ class FieldCoreTest {
             val report = core.verifyEvidence(evidence.id)
             assertTrue(report.intact, report.toString())
             assertTrue(report.checks.any { it.code == "original.hash.match" })
+            // Never confirmed by a centre: storage care prunes nothing, the original stays.
+            val pruned = core.pruneOriginals()
+            assertTrue(pruned.pruned.isEmpty())
+            assertEquals(0uL, pruned.bytesFreed)
+            assertNull(core.getEvidence(evidence.id).originalArchivedAtMs)
+            assertTrue(File(core.blobPath(evidence.sha256)).exists())
 
             val shared = dir.resolve("shared.jpg").toString()
             val manifest = core.exportRedactedEvidence(evidence.id, shared)
