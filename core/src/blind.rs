@@ -71,8 +71,7 @@ impl BlindKey {
     }
 }
 
-/// Indexes one case's people and business. `person` numbers the complainants (0, 1), so that
-/// one person's name and phone can be told from another's; a business is person -1.
+/// Indexes one case's people and business (`digests`).
 pub fn index_case(
     conn: &Connection,
     key: &BlindKey,
@@ -82,19 +81,33 @@ pub fn index_case(
     let mut insert = conn.prepare_cached(
         "INSERT INTO blind_index (digest, field, case_id, person) VALUES (?1, ?2, ?3, ?4)",
     )?;
+    for (field, person, digest) in digests(conn, key, body)? {
+        insert.execute(params![
+            digest.0.as_slice(),
+            field.as_str(),
+            case_id.to_string(),
+            person
+        ])?;
+    }
+    Ok(())
+}
+
+/// The digests of one case's people and business under `key`, from the vault: (field,
+/// person, digest). `person` numbers the complainants (0, 1), so that one person's name and
+/// phone can be told from another's; a business is person -1. Purged values give none.
+pub fn digests(
+    conn: &Connection,
+    key: &BlindKey,
+    body: &CaseOpened,
+) -> Result<Vec<(Field, i64, Digest)>> {
+    let mut out = Vec::new();
     let mut add = |field: Field, sealed: Option<&Sealed>, person: i64| -> Result<()> {
         if let Some(value) = sealed
             .map(|s| vault::value(conn, s.id))
             .transpose()?
             .flatten()
         {
-            let digest = key.digest(field, &value);
-            insert.execute(params![
-                digest.0.as_slice(),
-                field.as_str(),
-                case_id.to_string(),
-                person
-            ])?;
+            out.push((field, person, key.digest(field, &value)));
         }
         Ok(())
     };
@@ -106,7 +119,7 @@ pub fn index_case(
     if let Some(r) = &body.respondent {
         add(Field::BusinessName, Some(&r.name), -1)?;
     }
-    Ok(())
+    Ok(out)
 }
 
 pub fn forget_case(conn: &Connection, case_id: Uuid) -> Result<()> {

@@ -4,13 +4,14 @@
 //! The rule (`flags`) is written once, over `Subject`s made of keyed digests, never of plain
 //! values: the device runs it over its own cases (`for_case`), the centre over all cases.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::blind::Field;
+use crate::blind::{self, BlindKey, Field};
 use crate::cases::model::CaseKind;
+use crate::cases::read::parse_intake;
 use crate::error::Result;
 use crate::events::Digest;
 use crate::wire::wire_enum;
@@ -126,6 +127,47 @@ pub fn flags(subject: &Subject, others: &[Subject], rules: &FlagRules) -> Vec<Ab
     flags
 }
 
+/// The flags of each of `subjects` among all the others (index for index): what the centre
+/// runs over every complaint of every device. Each subject is judged by `flags` against only
+/// the subjects that share a phone, an address, a credit code or a business name with it —
+/// the only ones that can raise a flag with it — so the work grows with the matches, not with
+/// the square of the cases.
+pub fn flags_among(subjects: &[Subject], rules: &FlagRules) -> Vec<Vec<AbuseFlag>> {
+    let mut by_key: HashMap<(u8, Digest), Vec<usize>> = HashMap::new();
+    let mut by_code: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, s) in subjects.iter().enumerate() {
+        for key in keys(s) {
+            by_key.entry(key).or_default().push(i);
+        }
+        if let Some(code) = &s.credit_code {
+            by_code.entry(code).or_default().push(i);
+        }
+    }
+    subjects
+        .iter()
+        .map(|s| {
+            let mut related: BTreeSet<usize> = keys(s)
+                .flat_map(|key| by_key.get(&key).into_iter().flatten().copied())
+                .collect();
+            if let Some(code) = &s.credit_code {
+                related.extend(by_code.get(code.as_str()).into_iter().flatten().copied());
+            }
+            let others: Vec<Subject> = related.into_iter().map(|i| subjects[i].clone()).collect();
+            flags(s, &others, rules)
+        })
+        .collect()
+}
+
+/// A subject's phones (0), addresses (1) and business name (2), tagged so that equal digests
+/// of different fields never meet.
+fn keys(s: &Subject) -> impl Iterator<Item = (u8, Digest)> + '_ {
+    let people = s
+        .people
+        .iter()
+        .flat_map(|p| [p.phone.map(|d| (0, d)), p.address.map(|d| (1, d))]);
+    people.chain([s.business_name.map(|d| (2, d))]).flatten()
+}
+
 /// Whether a person of `other` gives the same `key` as a person of `subject` under another
 /// name: one consumer complaining twice is not a flag.
 fn shares(subject: &Subject, other: &Subject, key: fn(&PersonKeys) -> Option<Digest>) -> bool {
@@ -171,8 +213,52 @@ pub fn for_case(conn: &Connection, case_id: &str) -> Result<Vec<AbuseFlag>> {
     Ok(flags(&this, &others, &RULES))
 }
 
-/// A complaint's subject; `None` for other kinds (the rule is about complaints).
+/// A complaint's subject from the device's own blind index; `None` for other kinds (the rule
+/// is about complaints).
 fn subject(conn: &Connection, case_id: &str) -> Result<Option<Subject>> {
+    let Some(mut subject) = base(conn, case_id)? else {
+        return Ok(None);
+    };
+    let mut stmt =
+        conn.prepare_cached("SELECT field, person, digest FROM blind_index WHERE case_id = ?1")?;
+    let mut rows = stmt.query([case_id])?;
+    while let Some(r) = rows.next()? {
+        let field = Field::parse(&r.get::<_, String>(0)?);
+        let digest = Digest::from_slice(&r.get::<_, Vec<u8>>(2)?);
+        if let (Some(field), Some(digest)) = (field, digest) {
+            subject.add_key(field, r.get(1)?, digest);
+        }
+    }
+    Ok(Some(subject))
+}
+
+/// Every complaint of a store whose personal data is still held (id, subject), its digests
+/// made under `key` rather than the store's own: the centre runs the rule with its one key
+/// over the replicas of all devices, whose own keys never match each other's digests.
+pub fn subjects_under(conn: &Connection, key: &BlindKey) -> Result<Vec<(String, Subject)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, intake FROM cases WHERE kind = ?1 AND purged_at_ms IS NULL ORDER BY id",
+    )?;
+    let cases = stmt
+        .query_map([CaseKind::Complaint.as_str()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut subjects = Vec::with_capacity(cases.len());
+    for (id, intake) in cases {
+        let Some(mut subject) = base(conn, &id)? else {
+            continue;
+        };
+        for (field, person, digest) in blind::digests(conn, key, &parse_intake(&id, &intake)?)? {
+            subject.add_key(field, person, digest);
+        }
+        subjects.push((id, subject));
+    }
+    Ok(subjects)
+}
+
+/// A complaint's subject without its digests; `None` for other kinds.
+fn base(conn: &Connection, case_id: &str) -> Result<Option<Subject>> {
     let row = conn
         .prepare_cached(
             "SELECT number, kind, received_at_ms, credit_code,
@@ -195,39 +281,36 @@ fn subject(conn: &Connection, case_id: &str) -> Result<Option<Subject>> {
     if kind != CaseKind::Complaint.as_str() {
         return Ok(None);
     }
-    let mut subject = Subject {
+    Ok(Some(Subject {
         number,
         received_at_ms,
         credit_code,
         quantity,
         ..Subject::default()
-    };
-    let mut stmt =
-        conn.prepare_cached("SELECT field, person, digest FROM blind_index WHERE case_id = ?1")?;
-    let mut rows = stmt.query([case_id])?;
-    while let Some(r) = rows.next()? {
-        let field = Field::parse(&r.get::<_, String>(0)?);
-        let person: i64 = r.get(1)?;
-        let digest = Digest::from_slice(&r.get::<_, Vec<u8>>(2)?);
-        if field == Some(Field::BusinessName) {
-            subject.business_name = digest;
-            continue;
+    }))
+}
+
+impl Subject {
+    /// Adds one digest of the blind index (`person` -1: the business).
+    fn add_key(&mut self, field: Field, person: i64, digest: Digest) {
+        if field == Field::BusinessName {
+            self.business_name = Some(digest);
+            return;
         }
         let Ok(i) = usize::try_from(person) else {
-            continue;
+            return;
         };
-        if subject.people.len() <= i {
-            subject.people.resize(i + 1, PersonKeys::default());
+        if self.people.len() <= i {
+            self.people.resize(i + 1, PersonKeys::default());
         }
-        let keys = &mut subject.people[i];
+        let keys = &mut self.people[i];
         match field {
-            Some(Field::Name) => keys.name = digest,
-            Some(Field::Phone) => keys.phone = digest,
-            Some(Field::Address) => keys.address = digest,
-            _ => {}
+            Field::Name => keys.name = Some(digest),
+            Field::Phone => keys.phone = Some(digest),
+            Field::Address => keys.address = Some(digest),
+            Field::BusinessName => {}
         }
     }
-    Ok(Some(subject))
 }
 
 #[cfg(test)]
@@ -292,6 +375,21 @@ mod tests {
             o.credit_code = None;
         }
         assert!(flags(&this, &elsewhere, &RULES).is_empty());
+    }
+
+    #[test]
+    fn flags_among_all_match_the_rule_run_against_every_other_subject() {
+        let mut all: Vec<Subject> = (0..12)
+            .map(|i| complaint(&format!("C{i:02}"), i * 3, i as u8, 40 + (i % 4) as u8))
+            .collect();
+        all[5].credit_code = None;
+        all[7].credit_code = Some("91350100M000100Y43".into());
+        all[9].quantity = Some(RULES.quantity + 1);
+        let among = flags_among(&all, &RULES);
+        for (i, s) in all.iter().enumerate() {
+            assert_eq!(among[i], flags(s, &all, &RULES), "{}", s.number);
+        }
+        assert!(among.iter().any(|f| !f.is_empty()));
     }
 
     #[test]
