@@ -86,6 +86,7 @@ pub fn router<L: Ledger>(service: Shared<L>) -> Router {
             axum::routing::put(publish_calendar_year::<L>),
         )
         .route("/v1/admin/devices/{device_id}/revoke", post(revoke::<L>))
+        .route("/v1/admin/flags", get(flags::<L>))
         .route("/healthz", get(healthz::<L>))
         .route("/metrics", get(metrics::<L>))
         .route("/openapi.json", get(openapi))
@@ -456,6 +457,21 @@ pub(crate) async fn devices<L: Ledger>(
 ) -> Result<Response, ApiError> {
     admin(&service, &headers)?;
     Ok(axum::Json(service.devices().await?).into_response())
+}
+
+#[utoipa::path(get, path = "/v1/admin/flags", tag = "admin",
+    summary = "Abuse flags across all devices' complaints (Art. 17): shown, never acted on",
+    description = "Every complaint the Art. 17 rule flags among all cases of all devices, matched by \
+        the centre's own blind index: its number, device, each flag's kind, reason and the \
+        related case numbers. No phone number, address or name is in the answer.",
+    security(("bearer" = [])),
+    responses((status = 200, body = crate::flags::Flags, description = "by case number")))]
+pub(crate) async fn flags<L: Ledger>(
+    State(service): State<Shared<L>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    admin(&service, &headers)?;
+    Ok(axum::Json(service.flags().await?).into_response())
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

@@ -24,7 +24,10 @@ pub fn random<const N: usize>() -> Result<[u8; N], ServerError> {
 }
 
 /// Reads the hex secret in `path`, or makes one of `N` random bytes and writes it (mode 0600).
-fn load_or_create<const N: usize>(path: &Path, what: &str) -> Result<[u8; N], ServerError> {
+pub(crate) fn load_or_create<const N: usize>(
+    path: &Path,
+    what: &str,
+) -> Result<[u8; N], ServerError> {
     let bad = |reason: String| ServerError::Secret {
         what: what.to_string(),
         path: path.to_path_buf(),

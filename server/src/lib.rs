@@ -13,6 +13,7 @@ pub mod admin;
 pub mod any_ledger;
 pub mod blobs;
 pub mod error;
+pub mod flags;
 pub mod http;
 pub mod keys;
 pub mod ledger;
@@ -120,6 +121,7 @@ pub async fn start_with<L: Ledger>(config: Config, ledger: L) -> Result<Running<
         data_dir: config.data_dir.clone(),
         metrics: Metrics::default(),
         replicas: replicas::Replicas::new(&config.data_dir),
+        blind: Arc::new(flags::blind_key(&config.data_dir)?),
         device_locks: Default::default(),
         blob_locks: Default::default(),
     });
@@ -238,6 +240,11 @@ impl<L: Ledger> Running<L> {
         data: redshield_core::calendar::years::YearData,
     ) -> Result<ServerEvent, ServerError> {
         self.service.publish_calendar_year(data).await
+    }
+
+    /// Every flagged complaint across all devices (Art. 17); see `Service::flags`.
+    pub async fn flags(&self) -> Result<flags::Flags, ServerError> {
+        self.service.flags().await
     }
 
     /// Revokes a lost device (false: no such device).

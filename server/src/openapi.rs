@@ -26,6 +26,7 @@ use crate::http;
         http::issue_code,
         http::devices,
         http::revoke,
+        http::flags,
         http::publish_departments,
         http::publish_urban_areas,
         http::publish_calendar_year,

@@ -50,6 +50,8 @@ pub struct Service<L> {
     pub data_dir: PathBuf,
     pub metrics: Metrics,
     pub replicas: Replicas,
+    /// The centre's blind-index key (`flags`).
+    pub blind: std::sync::Arc<redshield_core::blind::BlindKey>,
     pub(crate) device_locks: KeyedLocks<Uuid>,
     pub(crate) blob_locks: KeyedLocks<Digest>,
 }

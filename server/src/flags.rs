@@ -1,0 +1,131 @@
+//! Abuse flags across cases (Art. 17), for the centre's supervisors: the cases issue's rule
+//! (`redshield_core::cases::flags`) run over every complaint of every device. Each device's
+//! blind index is keyed by its own key, so digests from two devices never match; the centre
+//! makes every case's digests again under its own blind-index key (`centre.blind-key` in the
+//! data directory, made once beside the signing key) from the replicas, which hold the vault
+//! rows. Flags are shown, never acted on: nothing here changes a case. The answer names
+//! cases, never a phone number, an address or a name.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use redshield_core::blind::BlindKey;
+use redshield_core::cases::flags::{self, RULES, Subject};
+use redshield_core::sync::protocol::PROTOCOL;
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::error::ServerError;
+use crate::ledger::Ledger;
+use crate::service::{Service, now_ms};
+
+pub const BLIND_KEY_FILE: &str = "centre.blind-key";
+
+/// The centre's blind-index key, made on first start (`0600`) and never overwritten: a new
+/// key would only change the digests, never lose a case, but one key keeps flags comparable.
+pub fn blind_key(data_dir: &Path) -> Result<BlindKey, ServerError> {
+    let path = data_dir.join(BLIND_KEY_FILE);
+    let bytes = crate::keys::load_or_create::<32>(&path, "blind-index key")?;
+    BlindKey::from_bytes(&bytes).map_err(|e| ServerError::Secret {
+        what: "blind-index key".into(),
+        path,
+        reason: e.to_string(),
+    })
+}
+
+/// One sign on a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Flag {
+    /// `shared_phone`, `shared_address`, `frequent_respondent` or `large_quantity`.
+    pub kind: String,
+    /// Why, in words; it never quotes a phone number or an address.
+    pub reason: String,
+    /// The numbers of the other cases involved, on any device.
+    pub related_cases: Vec<String>,
+}
+
+/// A complaint with at least one flag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct FlaggedCase {
+    pub case_number: String,
+    pub case_id: Uuid,
+    /// The device whose replica holds the case (the one that recorded it).
+    pub device_id: Uuid,
+    pub flags: Vec<Flag>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Flags {
+    pub protocol: u32,
+    pub server_time_ms: i64,
+    /// By case number.
+    pub cases: Vec<FlaggedCase>,
+}
+
+/// A complaint as the rule sees it, with where it is held.
+struct Held {
+    device_id: Uuid,
+    case_id: Uuid,
+    subject: Subject,
+}
+
+impl<L: Ledger> Service<L> {
+    /// Every flagged complaint across all devices' cases.
+    pub async fn flags(&self) -> Result<Flags, ServerError> {
+        let held = self.subjects().await?;
+        let subjects: Vec<Subject> = held.iter().map(|h| h.subject.clone()).collect();
+        let found = tokio::task::spawn_blocking(move || flags::flags_among(&subjects, &RULES))
+            .await
+            .map_err(|e| ServerError::Replica(format!("flags task: {e}")))?;
+        let mut cases: Vec<FlaggedCase> = held
+            .into_iter()
+            .zip(found)
+            .filter(|(_, f)| !f.is_empty())
+            .map(|(h, f)| FlaggedCase {
+                case_number: h.subject.number,
+                case_id: h.case_id,
+                device_id: h.device_id,
+                flags: f
+                    .into_iter()
+                    .map(|f| Flag {
+                        kind: f.kind.as_str().to_string(),
+                        reason: f.reason,
+                        related_cases: f.related_cases,
+                    })
+                    .collect(),
+            })
+            .collect();
+        cases.sort_by(|a, b| a.case_number.cmp(&b.case_number));
+        Ok(Flags {
+            protocol: PROTOCOL,
+            server_time_ms: now_ms(),
+            cases,
+        })
+    }
+
+    /// Every device's complaints, their digests under the centre's key.
+    async fn subjects(&self) -> Result<Vec<Held>, ServerError> {
+        let mut held = Vec::new();
+        for device in self.ledger.devices().await? {
+            if self.ledger.head(device.id).await?.seq == 0 {
+                continue; // nothing pushed: no replica, no cases
+            }
+            let key: Arc<BlindKey> = self.blind.clone();
+            let subjects = self
+                .replicas
+                .read(device.id, move |r| flags::subjects_under(r.conn(), &key))
+                .await
+                .map_err(|e| ServerError::Replica(e.to_string()))?;
+            for (case_id, subject) in subjects {
+                let case_id = Uuid::parse_str(&case_id)
+                    .map_err(|e| ServerError::Replica(format!("case id {case_id}: {e}")))?;
+                held.push(Held {
+                    device_id: device.id,
+                    case_id,
+                    subject,
+                });
+            }
+        }
+        Ok(held)
+    }
+}
