@@ -81,6 +81,12 @@ pub enum CentreCommand {
         centre: AdminAccess,
         file: PathBuf,
     },
+    /// The Art. 17 signs across all devices' complaints (shared phone or address under other
+    /// names, a business complained about often): shown, never acted on.
+    Flags {
+        #[command(flatten)]
+        centre: AdminAccess,
+    },
     /// Revoke a lost device: its token stops working at once; its signed events stay.
     Revoke {
         #[command(flatten)]
@@ -197,6 +203,7 @@ pub fn run(command: CentreCommand, out: &Output) -> Result<(), Failure> {
             let seq = answer["server_seq"].clone();
             out.print(answer, || format!("published as server event {seq}"));
         }
+        CentreCommand::Flags { centre } => crate::flags::run(&centre, out)?,
         CentreCommand::Revoke { centre, device } => {
             let path = format!("/v1/admin/devices/{device}/revoke");
             let answer = centre.ask("POST", &path, None)?;
@@ -252,7 +259,12 @@ fn flag(device: &Value, field: &str, words: &str) -> String {
 impl AdminAccess {
     /// Sends an admin request with the admin token and returns the centre's JSON answer;
     /// anything else (a refusal, a page that is not the centre's) is an error.
-    fn ask(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, Failure> {
+    pub(crate) fn ask(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, Failure> {
         let token = read(&self.data.join("admin.token"))?;
         let ca = self.ca.as_ref().map(|path| read(path)).transpose()?;
         let url = format!("{}{path}", self.server.trim_end_matches('/'));

@@ -5,6 +5,7 @@ mod calendar;
 mod centre;
 mod dispatch;
 mod evidence;
+mod flags;
 mod mediation;
 mod output;
 mod platform;

@@ -1305,6 +1305,28 @@ fn the_staff_list_devices_and_revoke_a_lost_one_from_the_command_line() {
     let held: Value = serde_json::from_str(directory).unwrap();
     assert_eq!(json(store, &["departments"])["departments"], held);
 
+    // Another device, another name, the same phone and address: flagged at the centre.
+    let other = dir.path().join("other");
+    init(&other);
+    open_complaint(&other, "李娜");
+    let code = service.staff_json(&["enrol-code"])["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    json(
+        &other,
+        &["enrol", "--server", &service.url, "--code", &code],
+    );
+    json(&other, &["sync"]);
+    let flagged = service.staff_json(&["flags"])["cases"].clone();
+    assert_eq!(flagged.as_array().unwrap().len(), 2, "{flagged}");
+    assert_eq!(flagged[0]["flags"][0]["kind"], "shared_phone");
+    assert_eq!(flagged[0]["flags"][1]["kind"], "shared_address");
+    assert!(
+        !flagged.to_string().contains("0731"),
+        "no phone number: {flagged}"
+    );
+
     service.staff_json(&["revoke", &id]);
     let refused = redshield(store, &["sync"]);
     assert!(!refused.status.success());
