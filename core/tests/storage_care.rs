@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
@@ -19,6 +19,15 @@ use redshield_core::evidence::care::RETENTION;
 use redshield_core::evidence::{Evidence, EvidenceKind, NewEvidence};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// A store (in `dir/store`) on a platform whose wall clock the test moves.
+fn bench() -> (tempfile::TempDir, PathBuf, Arc<TestPlatform>, Device) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let platform = TestPlatform::new();
+    let device = open(&store, &platform);
+    (dir, store, platform, device)
+}
 
 fn open(dir: &Path, platform: &Arc<TestPlatform>) -> Device {
     let mut device = Device::open(dir, platform.clone()).unwrap();
@@ -61,7 +70,7 @@ fn decline(device: &mut Device, case: &str) {
     device.take_step(case, &step, None, None).unwrap();
 }
 
-fn original_file(store: &Path, evidence: &Evidence) -> std::path::PathBuf {
+fn original_file(store: &Path, evidence: &Evidence) -> PathBuf {
     store
         .join("blobs")
         .join(&evidence.sha256[..2])
@@ -81,10 +90,7 @@ fn codes(device: &Device, evidence: &Evidence) -> Vec<String> {
 
 #[test]
 fn an_interrupted_prune_is_finished_on_the_next_open() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store");
-    let platform = TestPlatform::new();
-    let mut device = open(&store, &platform);
+    let (dir, store, platform, mut device) = bench();
     let case = device.open_case(&complaint(1)).unwrap().number;
     let evidence = photo(&mut device, dir.path(), &case, 0);
     confirm(&device, &evidence);
@@ -122,10 +128,7 @@ fn an_interrupted_prune_is_finished_on_the_next_open() {
 
 #[test]
 fn an_altered_or_missing_original_is_never_pruned_and_stays_reported() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store");
-    let platform = TestPlatform::new();
-    let mut device = open(&store, &platform);
+    let (dir, store, platform, mut device) = bench();
     let case = device.open_case(&complaint(1)).unwrap().number;
     let altered = photo(&mut device, dir.path(), &case, 1);
     let missing = photo(&mut device, dir.path(), &case, 2);
@@ -155,10 +158,7 @@ fn an_altered_or_missing_original_is_never_pruned_and_stays_reported() {
 
 #[test]
 fn an_original_shared_with_an_open_case_is_kept_until_both_may_go() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store");
-    let platform = TestPlatform::new();
-    let mut device = open(&store, &platform);
+    let (dir, store, platform, mut device) = bench();
     let first = device.open_case(&complaint(1)).unwrap().number;
     let second = device.open_case(&complaint(2)).unwrap().number;
     let a = photo(&mut device, dir.path(), &first, 3);
