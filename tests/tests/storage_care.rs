@@ -45,7 +45,7 @@ async fn originals_go_only_once_confirmed_and_retained_and_the_centre_keeps_them
     let dir = tempfile::tempdir().unwrap();
     let lag = Arc::new(AtomicU64::new(0));
     let platform = Arc::new(LaggingPlatform { lag: lag.clone() });
-    let phone = device_on(dir.path(), "李明", platform);
+    let phone = device_on(dir.path(), "李明", platform.clone());
     let closed = phone.open_case(complaint("王芳")).unwrap();
     let open = phone.open_case(complaint("赵六")).unwrap();
     let (jpeg, m4a, other) = (
@@ -73,6 +73,9 @@ async fn originals_go_only_once_confirmed_and_retained_and_the_centre_keeps_them
 
     enrol(&centre, &phone).await;
     phone.clone().sync(None, None).await.unwrap();
+    // The record of what the centre confirmed survives a restart of the app.
+    drop(phone);
+    let phone = device_on(dir.path(), "李明", platform);
     // Confirmed now: the retention counts from the confirmation.
     nothing_pruned(&phone);
     lag.fetch_add((RETENTION.days as u64 - 1) * DAY_MS, Ordering::SeqCst);
