@@ -88,6 +88,8 @@ pub enum CentreCommand {
         /// The device's id (`redshield centre devices` lists them).
         device: String,
     },
+    #[command(flatten)]
+    Decision(crate::decisions::DecisionCommand),
 }
 
 /// How a staff command reaches the running service and proves it is the centre's staff.
@@ -176,23 +178,20 @@ pub fn run(command: CentreCommand, out: &Output) -> Result<(), Failure> {
             out.print(answer, || text);
         }
         CentreCommand::Departments { centre, file } => {
-            let list: Value = serde_json::from_str(&read(&file)?)
-                .map_err(|e| Failure::Setup(format!("{}: {e}", file.display())))?;
+            let list = json_file(&file)?;
             let body = json!({ "departments": list });
             let answer = centre.ask("PUT", "/v1/admin/reference/departments", Some(body))?;
             let seq = answer["server_seq"].clone();
             out.print(answer, || format!("published as server event {seq}"));
         }
         CentreCommand::UrbanAreas { centre, file } => {
-            let geojson: Value = serde_json::from_str(&read(&file)?)
-                .map_err(|e| Failure::Setup(format!("{}: {e}", file.display())))?;
+            let geojson = json_file(&file)?;
             let answer = centre.ask("PUT", "/v1/admin/reference/urban-areas", Some(geojson))?;
             let seq = answer["server_seq"].clone();
             out.print(answer, || format!("published as server event {seq}"));
         }
         CentreCommand::CalendarYear { centre, file } => {
-            let year: Value = serde_json::from_str(&read(&file)?)
-                .map_err(|e| Failure::Setup(format!("{}: {e}", file.display())))?;
+            let year = json_file(&file)?;
             let answer = centre.ask("PUT", "/v1/admin/reference/calendar-years", Some(year))?;
             let seq = answer["server_seq"].clone();
             out.print(answer, || format!("published as server event {seq}"));
@@ -202,6 +201,7 @@ pub fn run(command: CentreCommand, out: &Output) -> Result<(), Failure> {
             let answer = centre.ask("POST", &path, None)?;
             out.print(answer, || format!("device {device} revoked"));
         }
+        CentreCommand::Decision(command) => crate::decisions::run(command, out)?,
     }
     Ok(())
 }
@@ -252,7 +252,12 @@ fn flag(device: &Value, field: &str, words: &str) -> String {
 impl AdminAccess {
     /// Sends an admin request with the admin token and returns the centre's JSON answer;
     /// anything else (a refusal, a page that is not the centre's) is an error.
-    fn ask(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, Failure> {
+    pub(crate) fn ask(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, Failure> {
         let token = read(&self.data.join("admin.token"))?;
         let ca = self.ca.as_ref().map(|path| read(path)).transpose()?;
         let url = format!("{}{path}", self.server.trim_end_matches('/'));
@@ -304,6 +309,12 @@ async fn admin_request(
         )));
     }
     Ok(value)
+}
+
+/// A JSON file the staff hand in.
+pub(crate) fn json_file(file: &Path) -> Result<Value, Failure> {
+    serde_json::from_str(&read(file)?)
+        .map_err(|e| Failure::Setup(format!("{}: {e}", file.display())))
 }
 
 fn read(path: &Path) -> Result<String, Failure> {

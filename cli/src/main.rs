@@ -3,6 +3,7 @@
 
 mod calendar;
 mod centre;
+mod decisions;
 mod dispatch;
 mod evidence;
 mod mediation;
@@ -218,6 +219,8 @@ enum CaseCommand {
     Flags { id: String },
     /// What the business may see of a complaint (Art. 37).
     MerchantView { id: String },
+    /// The centre's supervision notes (督办) on a case, with the day each is due.
+    Supervision { id: String },
 }
 
 /// What every workflow step takes: the case, a note, where the officer stands.
@@ -519,6 +522,12 @@ fn case(core: &FieldCore, command: CaseCommand, out: &Output) -> Result<(), Fail
         }
         CaseCommand::MerchantView { id } => {
             out.merchant_view(&core.merchant_view(id)?);
+            return Ok(());
+        }
+        CaseCommand::Supervision { id } => {
+            let notes = core.case_supervisions(id)?;
+            let value = serde_json::json!({ "supervisions": serde_json::to_value(&notes).unwrap_or_default() });
+            out.print(value, || output::supervision_lines(&notes));
             return Ok(());
         }
         CaseCommand::Accept(at) => (at, Step::Accept),

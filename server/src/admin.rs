@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::error::ServerError;
 use crate::ledger::{DeviceRecord, Ledger};
-use crate::service::{Service, now_ms};
+use crate::service::{Service, now_ms, to_body};
 
 /// A device as the centre's staff see it.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -110,10 +110,9 @@ impl<L: Ledger> Service<L> {
     ) -> Result<ServerEvent, ServerError> {
         let checked = departments::check(&directory.departments)
             .map_err(|e| ServerError::BadInput(e.to_string()))?;
-        let body = serde_json::to_value(DepartmentsPublished {
+        let body = to_body(&DepartmentsPublished {
             departments: checked,
-        })
-        .map_err(|e| ServerError::BadInput(e.to_string()))?;
+        })?;
         self.publish(None, DEPARTMENTS_PUBLISHED, body).await
     }
 
@@ -133,8 +132,7 @@ impl<L: Ledger> Service<L> {
         let count = areas::parse(&geojson)
             .map_err(|e| ServerError::BadInput(e.to_string()))?
             .len();
-        let body = serde_json::to_value(UrbanAreasPublished { geojson })
-            .map_err(|e| ServerError::BadInput(e.to_string()))?;
+        let body = to_body(&UrbanAreasPublished { geojson })?;
         let event = self.publish(None, URBAN_AREAS_PUBLISHED, body).await?;
         Ok((event, count))
     }
@@ -143,7 +141,7 @@ impl<L: Ledger> Service<L> {
     /// the device's own checks (every date in the year, none both a holiday and worked, …).
     pub async fn publish_calendar_year(&self, data: YearData) -> Result<ServerEvent, ServerError> {
         Year::check(data.clone()).map_err(|e| ServerError::BadInput(e.to_string()))?;
-        let body = serde_json::to_value(data).map_err(|e| ServerError::BadInput(e.to_string()))?;
+        let body = to_body(&data)?;
         self.publish(None, CALENDAR_YEAR_PUBLISHED, body).await
     }
 

@@ -9,7 +9,7 @@
 use std::future::Future;
 
 use redshield_core::events::Digest;
-use redshield_core::sync::protocol::{ServerEvent, WireVaultRow};
+use redshield_core::sync::protocol::{Attachment, ServerEvent, WireVaultRow};
 use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
@@ -114,8 +114,11 @@ pub struct HeldFork {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CaseOwner {
     pub device: Uuid,
-    /// Closed by a decision of the centre: no device writes to it any more.
+    /// Closed by a decision of the centre: no device writes to it any more, but its owner
+    /// once it has applied the decision (it carries it out, and may follow the case up).
     pub closed: bool,
+    /// The owner has applied the closure (its chain holds the decision's record).
+    pub closure_seen: bool,
 }
 
 /// An event held in its chain but flagged for the centre: it no longer fits its case (the
@@ -154,6 +157,8 @@ pub struct PushBatch {
     pub claims: Vec<Uuid>,
     /// New links that do not fit their case.
     pub conflicts: Vec<HeldConflict>,
+    /// Cases whose closure by the centre this device, their owner, has now applied.
+    pub closures_seen: Vec<Uuid>,
 }
 
 /// Where an upload stands.
@@ -458,17 +463,40 @@ pub(crate) fn vault_row(row: VaultRow) -> LedgerResult<WireVaultRow> {
     })
 }
 
-/// server_seq, canonical, hash, signature.
-pub(crate) type ServerEventRow = (i64, Vec<u8>, Vec<u8>, Vec<u8>);
+/// server_seq, canonical, hash, signature, attachment salt, attachment value.
+pub(crate) type ServerEventRow = (
+    i64,
+    Vec<u8>,
+    Vec<u8>,
+    Vec<u8>,
+    Option<Vec<u8>>,
+    Option<String>,
+);
 
 pub(crate) fn server_event(row: ServerEventRow) -> LedgerResult<ServerEvent> {
-    let (seq, canonical, hash, signature) = row;
+    let (seq, canonical, hash, signature, salt, value) = row;
     Ok(ServerEvent {
         server_seq: seq_of(seq)?,
         canonical: text_of(canonical, "a server event")?,
         hash: digest_of(&hash, "a server event hash")?,
         signature: hex::encode(signature),
+        attachment: salt.zip(value).map(|(salt, value)| Attachment {
+            salt: hex::encode(salt),
+            value,
+        }),
     })
+}
+
+/// An attachment's salt and value as stored beside its server event.
+pub(crate) fn attachment_columns(
+    event: &ServerEvent,
+) -> LedgerResult<(Option<Vec<u8>>, Option<&str>)> {
+    let Some(a) = &event.attachment else {
+        return Ok((None, None));
+    };
+    let salt = hex::decode(&a.salt)
+        .map_err(|_| LedgerError::Refused("an attachment's salt is not hex".into()))?;
+    Ok((Some(salt), Some(&a.value)))
 }
 
 /// received, complete, size.
@@ -492,10 +520,11 @@ pub(crate) fn held_conflict(row: (i64, String, String, i64, bool)) -> LedgerResu
     })
 }
 
-pub(crate) fn case_owner(row: (String, bool)) -> LedgerResult<CaseOwner> {
+pub(crate) fn case_owner(row: (String, bool, bool)) -> LedgerResult<CaseOwner> {
     Ok(CaseOwner {
         device: uuid_of(&row.0)?,
         closed: row.1,
+        closure_seen: row.2,
     })
 }
 
