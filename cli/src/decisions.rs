@@ -79,6 +79,24 @@ pub enum DecisionCommand {
         #[command(flatten)]
         centre: AdminAccess,
     },
+    /// Conflicts and forks to review (the open ones; --all: resolved ones too).
+    Flagged {
+        #[command(flatten)]
+        centre: AdminAccess,
+        #[arg(long)]
+        all: bool,
+    },
+    /// Resolve a device's conflict or fork at SEQ, saying what the centre decided.
+    Resolve {
+        #[command(flatten)]
+        centre: AdminAccess,
+        device: String,
+        #[arg(value_parser = ["conflict", "fork"])]
+        flag: String,
+        seq: u64,
+        #[arg(long)]
+        note: String,
+    },
 }
 
 pub fn run(command: DecisionCommand, out: &Output) -> Result<(), Failure> {
@@ -152,6 +170,27 @@ pub fn run(command: DecisionCommand, out: &Output) -> Result<(), Failure> {
             out.print(answer, || text);
             return Ok(());
         }
+        DecisionCommand::Flagged { centre, all } => {
+            let path = format!("/v1/admin/flagged?open={}", !all);
+            let answer = centre.ask("GET", &path, None)?;
+            let text = flagged_lines(&answer);
+            out.print(answer, || text);
+            return Ok(());
+        }
+        DecisionCommand::Resolve {
+            centre,
+            device,
+            flag,
+            seq,
+            note,
+        } => {
+            let path = format!("/v1/admin/flagged/{device}/{flag}/{seq}/resolve");
+            let answer = centre.ask("POST", &path, Some(json!({ "note": note })))?;
+            out.print(answer, || {
+                format!("{flag} at seq {seq} of {device} resolved")
+            });
+            return Ok(());
+        }
     };
     let answer = centre.ask("POST", &path, body)?;
     let (case, seq) = (answer["case_id"].clone(), answer["server_seq"].clone());
@@ -176,6 +215,31 @@ fn request_lines(answer: &Value) -> String {
                 r["clock"].as_str().unwrap_or("?"),
                 crate::output::beijing(r["requested_at_ms"].as_i64().unwrap_or(0)),
                 r["reason"].as_str().unwrap_or("(purged)")
+            )
+        })
+        .collect();
+    lines.join("\n")
+}
+
+fn flagged_lines(answer: &Value) -> String {
+    let flagged = answer["flagged"].as_array().cloned().unwrap_or_default();
+    if flagged.is_empty() {
+        return "nothing to review".into();
+    }
+    let lines: Vec<String> = flagged
+        .iter()
+        .map(|f| {
+            let state = match f["resolution"].as_str() {
+                Some(note) => format!("resolved: {note}"),
+                None => "open".to_string(),
+            };
+            format!(
+                "{} {} seq {}  {}  {}",
+                f["device"].as_str().unwrap_or("?"),
+                f["flag"].as_str().unwrap_or("?"),
+                f["seq"],
+                f["reason"].as_str().unwrap_or(""),
+                state
             )
         })
         .collect();

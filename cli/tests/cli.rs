@@ -1426,4 +1426,44 @@ fn the_dispatcher_sends_supervises_answers_and_closes_from_the_command_line() {
     let refused = service.staff(&["supervise", &case, "--due", "soon", "--note", "x"]);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("due_on"));
+
+    // Work on a case reassigned meanwhile is flagged for review, and resolved with a note.
+    let other = tempfile::tempdir().unwrap();
+    init(other.path());
+    let code = service.staff_json(&["enrol-code"])["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    json(
+        other.path(),
+        &["enrol", "--server", &service.url, "--code", &code],
+    );
+    json(other.path(), &["sync"]);
+    let devices = service.staff_json(&["devices"])["devices"].clone();
+    let second = devices
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["device_id"] != device.as_str())
+        .unwrap();
+    let second = second["device_id"].as_str().unwrap().to_string();
+    service.staff_json(&["assign", &case, "--device", &second]);
+    json(store, &["case", "accept", &case]);
+    // The accept step and the clock it starts: two events of the case, both flagged.
+    let flagged = json(store, &["sync"])["conflicts_flagged"]
+        .as_u64()
+        .unwrap();
+    let open = service.staff_json(&["flagged"])["flagged"].clone();
+    assert_eq!(open.as_array().unwrap().len() as u64, flagged, "{open}");
+    assert!(flagged >= 1);
+    for item in open.as_array().unwrap() {
+        let seq = item["seq"].to_string();
+        service.staff_json(&["resolve", &device, "conflict", &seq, "--note", "受理有效"]);
+    }
+    assert_eq!(
+        service.staff_json(&["flagged"])["flagged"],
+        serde_json::json!([])
+    );
+    let all = service.staff_json(&["flagged", "--all"]);
+    assert_eq!(all["flagged"][0]["resolution"], "受理有效");
 }

@@ -31,7 +31,8 @@ use crate::admin::Devices;
 use crate::blobs::{BlobState, ChunkOutcome};
 use crate::decisions::{self, Decided, DispatchOrder, PendingExtension};
 use crate::error::ApiError;
-use crate::ledger::{DeviceRecord, Ledger};
+use crate::ledger::{DeviceRecord, Flag, Ledger};
+use crate::review::Flagged;
 use crate::service::{Service, now_ms};
 use redshield_core::calendar::years::YearData;
 use redshield_core::cases::Outcome;
@@ -101,6 +102,11 @@ pub fn router<L: Ledger>(service: Shared<L>) -> Router {
             post(decide_extension::<L>),
         )
         .route("/v1/admin/extension-requests", get(extension_requests::<L>))
+        .route("/v1/admin/flagged", get(flagged::<L>))
+        .route(
+            "/v1/admin/flagged/{device_id}/{flag}/{seq}/resolve",
+            post(resolve::<L>),
+        )
         .route("/healthz", get(healthz::<L>))
         .route("/metrics", get(metrics::<L>))
         .route("/openapi.json", get(openapi))
@@ -751,6 +757,87 @@ pub(crate) async fn extension_requests<L: Ledger>(
         protocol: PROTOCOL,
         server_time_ms: now_ms(),
         requests: service.pending_extensions().await?,
+    })
+    .into_response())
+}
+
+// --- Conflicts and forks for the staff to review (`review`) ---
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct FlaggedQuery {
+    /// Only those not resolved yet.
+    #[serde(default)]
+    open: bool,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct FlaggedList {
+    protocol: u32,
+    server_time_ms: i64,
+    flagged: Vec<Flagged>,
+}
+
+#[utoipa::path(get, path = "/v1/admin/flagged", tag = "admin",
+    summary = "Conflicts and forks of every device, for review",
+    params(FlaggedQuery), security(("bearer" = [])),
+    responses((status = 200, body = FlaggedList, description = "device by device, by seq")))]
+pub(crate) async fn flagged<L: Ledger>(
+    State(service): State<Shared<L>>,
+    headers: HeaderMap,
+    query: Result<Query<FlaggedQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    admin(&service, &headers)?;
+    let Query(query) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    Ok(axum::Json(FlaggedList {
+        protocol: PROTOCOL,
+        server_time_ms: now_ms(),
+        flagged: service.flagged(query.open).await?,
+    })
+    .into_response())
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ResolutionNote {
+    /// What the centre decided about it.
+    note: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Resolved {
+    protocol: u32,
+    server_time_ms: i64,
+    device_id: Uuid,
+    flag: Flag,
+    seq: u64,
+}
+
+#[utoipa::path(post, path = "/v1/admin/flagged/{device_id}/{flag}/{seq}/resolve", tag = "admin",
+    summary = "Resolve a device's conflict or fork with a note (the events stay held)",
+    params(("device_id" = Uuid, Path, description = "the device"),
+        ("flag" = Flag, Path, description = "conflict or fork"),
+        ("seq" = u64, Path, description = "the flagged event's seq")),
+    request_body = ResolutionNote, security(("bearer" = [])),
+    responses((status = 200, body = Resolved, description = "resolved"),
+        (status = 400, body = ErrorBody, description = "nothing of that kind is open there")))]
+pub(crate) async fn resolve<L: Ledger>(
+    State(service): State<Shared<L>>,
+    Path((device_id, flag, seq)): Path<(String, String, u64)>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    admin(&service, request.headers())?;
+    let device = Uuid::parse_str(&device_id)
+        .map_err(|_| ApiError::bad_request(format!("{device_id:?} is not a device id")))?;
+    let flag = Flag::parse(&flag)
+        .ok_or_else(|| ApiError::bad_request(format!("{flag:?} is not conflict or fork")))?;
+    let note: ResolutionNote = json_body(read_body(request).await, "resolution")?;
+    service.resolve(device, flag, seq, &note.note).await?;
+    Ok(axum::Json(Resolved {
+        protocol: PROTOCOL,
+        server_time_ms: now_ms(),
+        device_id: device,
+        flag,
+        seq,
     })
     .into_response())
 }

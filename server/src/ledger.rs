@@ -132,6 +132,54 @@ pub struct HeldConflict {
     pub resolved: bool,
 }
 
+/// What the centre flags for its staff to resolve.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Flag {
+    /// An event that no longer fits its case (reassigned or closed meanwhile).
+    Conflict,
+    /// An event that differs from the one held at its seq (a restored or copied store).
+    Fork,
+}
+
+impl Flag {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flag::Conflict => "conflict",
+            Flag::Fork => "fork",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Flag> {
+        [Flag::Conflict, Flag::Fork]
+            .into_iter()
+            .find(|f| f.as_str() == text)
+    }
+}
+
+/// How the centre resolved a flagged event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution {
+    pub flag: Flag,
+    pub seq: u64,
+    pub note: String,
+    pub resolved_at_ms: i64,
+}
+
+/// flag, seq, note, resolved_at_ms.
+pub(crate) fn resolution(row: (String, i64, String, i64)) -> LedgerResult<Resolution> {
+    let (flag, seq, note, resolved_at_ms) = row;
+    Ok(Resolution {
+        flag: Flag::parse(&flag)
+            .ok_or_else(|| LedgerError::Corrupt(format!("a resolution of a {flag:?}")))?,
+        seq: seq_of(seq)?,
+        note,
+        resolved_at_ms,
+    })
+}
+
 /// A decision of the centre about a case, stored with the server event that announces it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaseDecision {
@@ -210,6 +258,23 @@ pub trait Ledger: Send + Sync + 'static {
 
     /// Revokes a device: its token stops working; what it pushed stays.
     fn revoke_device(&self, id: Uuid) -> impl Future<Output = LedgerResult<bool>> + Send;
+
+    /// Marks the device's open conflict or forks at `seq` resolved by the centre, with its
+    /// note; false when nothing of that kind is open there. The flagged events stay held.
+    fn resolve(
+        &self,
+        device: Uuid,
+        flag: Flag,
+        seq: u64,
+        note: String,
+        at_ms: i64,
+    ) -> impl Future<Output = LedgerResult<bool>> + Send;
+
+    /// How the centre resolved the device's conflicts and forks.
+    fn resolutions(
+        &self,
+        device: Uuid,
+    ) -> impl Future<Output = LedgerResult<Vec<Resolution>>> + Send;
 
     // --- device events ---
 

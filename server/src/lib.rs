@@ -22,6 +22,7 @@ pub mod openapi;
 pub mod postgres;
 pub mod push;
 pub mod replicas;
+pub mod review;
 pub mod service;
 pub mod sqlite;
 
@@ -247,6 +248,22 @@ impl<L: Ledger> Running<L> {
         self.service
             .decide_extension(case_id, clock, approved)
             .await
+    }
+
+    /// Conflicts and forks of every device, or only the open ones; see `Service::flagged`.
+    pub async fn flagged(&self, open_only: bool) -> Result<Vec<review::Flagged>, ServerError> {
+        self.service.flagged(open_only).await
+    }
+
+    /// Resolves a device's conflict or forks at `seq` with a note; see `Service::resolve`.
+    pub async fn resolve(
+        &self,
+        device: Uuid,
+        flag: ledger::Flag,
+        seq: u64,
+        note: &str,
+    ) -> Result<(), ServerError> {
+        self.service.resolve(device, flag, seq, note).await
     }
 
     /// Extension requests not yet answered, from every device.

@@ -35,6 +35,8 @@ use crate::http;
         http::supervise,
         http::decide_extension,
         http::extension_requests,
+        http::flagged,
+        http::resolve,
         http::healthz,
         http::metrics,
         http::openapi

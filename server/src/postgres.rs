@@ -34,10 +34,11 @@ use uuid::Uuid;
 
 use crate::ledger::{
     Admission, BlobRecord, CaseDecision, CaseOwner, ChainHead, DEVICE_COLUMNS, DeviceRecord,
-    DeviceRow, EnrolRefusal, EventRow, HeldConflict, HeldEvent, HeldFork, Ledger, LedgerError,
-    LedgerResult, NewDevice, PushBatch, admission, attachment_columns, blob_record, case_owner,
-    chain_head, code_refusal, device_record, digest_of, held_conflict, held_event, held_fork,
-    last_seen_due, made_for, salt_of, seq_of, seq_sql, server_event, unknown_case, vault_row,
+    DeviceRow, EnrolRefusal, EventRow, Flag, HeldConflict, HeldEvent, HeldFork, Ledger,
+    LedgerError, LedgerResult, NewDevice, PushBatch, Resolution, admission, attachment_columns,
+    blob_record, case_owner, chain_head, code_refusal, device_record, digest_of, held_conflict,
+    held_event, held_fork, last_seen_due, made_for, resolution, salt_of, seq_of, seq_sql,
+    server_event, unknown_case, vault_row,
 };
 
 /// Connections kept open to the database.
@@ -145,7 +146,16 @@ const STEPS: &[&str] = &[
     // whether a case's owner has applied its closure.
     "ALTER TABLE server_events ADD COLUMN attachment_salt BYTEA;
     ALTER TABLE server_events ADD COLUMN attachment_value TEXT;
-    ALTER TABLE case_owners ADD COLUMN closure_seen BOOLEAN NOT NULL DEFAULT FALSE;",
+    ALTER TABLE case_owners ADD COLUMN closure_seen BOOLEAN NOT NULL DEFAULT FALSE;
+    -- How the centre's staff resolved a conflict or a fork (the events stay held).
+    CREATE TABLE resolutions (
+        device         TEXT NOT NULL REFERENCES devices (id),
+        flag           TEXT NOT NULL,
+        seq            BIGINT NOT NULL,
+        note           TEXT NOT NULL,
+        resolved_at_ms BIGINT NOT NULL,
+        PRIMARY KEY (device, flag, seq)
+    );",
 ];
 
 /// The schema version this server migrates to.
@@ -730,6 +740,56 @@ impl Ledger for PostgresLedger {
             )
             .await?;
         Ok(changed == 1)
+    }
+
+    async fn resolve(
+        &self,
+        device: Uuid,
+        flag: Flag,
+        seq: u64,
+        note: String,
+        at_ms: i64,
+    ) -> LedgerResult<bool> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let open = match flag {
+            Flag::Conflict => {
+                "UPDATE conflicts SET resolved = TRUE
+                               WHERE device = $1 AND seq = $2 AND NOT resolved"
+            }
+            Flag::Fork => {
+                "UPDATE forks SET flagged = FALSE
+                           WHERE device = $1 AND seq = $2 AND flagged"
+            }
+        };
+        let (id, seq) = (device.to_string(), seq_sql(seq)?);
+        if tx.execute(open, &[&id, &seq]).await? == 0 {
+            return Ok(false);
+        }
+        tx.execute(
+            "INSERT INTO resolutions (device, flag, seq, note, resolved_at_ms)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (device, flag, seq)
+             DO UPDATE SET note = excluded.note, resolved_at_ms = excluded.resolved_at_ms",
+            &[&id, &flag.as_str(), &seq, &note, &at_ms],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn resolutions(&self, device: Uuid) -> LedgerResult<Vec<Resolution>> {
+        let client = self.client().await?;
+        client
+            .query(
+                "SELECT flag, seq, note, resolved_at_ms FROM resolutions
+                 WHERE device = $1 ORDER BY seq, flag",
+                &[&device.to_string()],
+            )
+            .await?
+            .iter()
+            .map(|r| resolution((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+            .collect()
     }
 
     async fn head(&self, device: Uuid) -> LedgerResult<ChainHead> {

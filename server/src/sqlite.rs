@@ -16,10 +16,11 @@ use uuid::Uuid;
 
 use crate::ledger::{
     Admission, BlobRecord, CaseDecision, CaseOwner, ChainHead, DEVICE_COLUMNS, DeviceRecord,
-    DeviceRow, EnrolRefusal, EventRow, HeldConflict, HeldEvent, HeldFork, Ledger, LedgerError,
-    LedgerResult, NewDevice, PushBatch, admission, attachment_columns, blob_record, case_owner,
-    chain_head, code_refusal, device_record, digest_of, held_conflict, held_event, held_fork,
-    last_seen_due, made_for, salt_of, seq_of, seq_sql, server_event, unknown_case, vault_row,
+    DeviceRow, EnrolRefusal, EventRow, Flag, HeldConflict, HeldEvent, HeldFork, Ledger,
+    LedgerError, LedgerResult, NewDevice, PushBatch, Resolution, admission, attachment_columns,
+    blob_record, case_owner, chain_head, code_refusal, device_record, digest_of, held_conflict,
+    held_event, held_fork, last_seen_due, made_for, resolution, salt_of, seq_of, seq_sql,
+    server_event, unknown_case, vault_row,
 };
 
 pub const FILE_NAME: &str = "ledger.sqlite";
@@ -122,7 +123,16 @@ const STEPS: &[M<'static>] = &[
     M::up(
         "ALTER TABLE server_events ADD COLUMN attachment_salt BLOB;
     ALTER TABLE server_events ADD COLUMN attachment_value TEXT;
-    ALTER TABLE case_owners ADD COLUMN closure_seen INTEGER NOT NULL DEFAULT 0;",
+    ALTER TABLE case_owners ADD COLUMN closure_seen INTEGER NOT NULL DEFAULT 0;
+    -- How the centre's staff resolved a conflict or a fork (the events stay held).
+    CREATE TABLE resolutions (
+        device         TEXT NOT NULL REFERENCES devices (id),
+        flag           TEXT NOT NULL,
+        seq            INTEGER NOT NULL,
+        note           TEXT NOT NULL,
+        resolved_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (device, flag, seq)
+    ) WITHOUT ROWID;",
     ),
 ];
 
@@ -374,6 +384,60 @@ impl Ledger for SqliteLedger {
                 "UPDATE devices SET revoked = 1 WHERE id = ?1",
                 [id.to_string()],
             )? == 1)
+        })
+        .await
+    }
+
+    async fn resolve(
+        &self,
+        device: Uuid,
+        flag: Flag,
+        seq: u64,
+        note: String,
+        at_ms: i64,
+    ) -> LedgerResult<bool> {
+        self.write(move |tx| {
+            let open = match flag {
+                Flag::Conflict => {
+                    "UPDATE conflicts SET resolved = 1
+                                   WHERE device = ?1 AND seq = ?2 AND resolved = 0"
+                }
+                Flag::Fork => {
+                    "UPDATE forks SET flagged = 0
+                               WHERE device = ?1 AND seq = ?2 AND flagged = 1"
+                }
+            };
+            if tx.execute(open, params![device.to_string(), seq_sql(seq)?])? == 0 {
+                return Ok(false);
+            }
+            tx.execute(
+                "INSERT OR REPLACE INTO resolutions (device, flag, seq, note, resolved_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    device.to_string(),
+                    flag.as_str(),
+                    seq_sql(seq)?,
+                    note,
+                    at_ms
+                ],
+            )?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn resolutions(&self, device: Uuid) -> LedgerResult<Vec<Resolution>> {
+        self.with(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT flag, seq, note, resolved_at_ms FROM resolutions
+                 WHERE device = ?1 ORDER BY seq, flag",
+            )?;
+            let rows = stmt
+                .query_map([device.to_string()], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows.into_iter().map(resolution).collect()
         })
         .await
     }
