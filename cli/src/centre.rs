@@ -81,6 +81,18 @@ pub enum CentreCommand {
         centre: AdminAccess,
         file: PathBuf,
     },
+    /// Publish the officer roster to every device: FILE is a JSON list of
+    /// `{"name", "enforcement_id", "supervisor"}`; devices then sign in only those officers.
+    Roster {
+        #[command(flatten)]
+        centre: AdminAccess,
+        file: PathBuf,
+    },
+    /// The officer roster last published.
+    Officers {
+        #[command(flatten)]
+        centre: AdminAccess,
+    },
     /// Revoke a lost device: its token stops working at once; its signed events stay.
     Revoke {
         #[command(flatten)]
@@ -181,20 +193,28 @@ pub fn run(command: CentreCommand, out: &Output) -> Result<(), Failure> {
             let list = json_file(&file)?;
             let body = json!({ "departments": list });
             let answer = centre.ask("PUT", "/v1/admin/reference/departments", Some(body))?;
-            let seq = answer["server_seq"].clone();
-            out.print(answer, || format!("published as server event {seq}"));
+            published(out, answer);
         }
         CentreCommand::UrbanAreas { centre, file } => {
             let geojson = json_file(&file)?;
             let answer = centre.ask("PUT", "/v1/admin/reference/urban-areas", Some(geojson))?;
-            let seq = answer["server_seq"].clone();
-            out.print(answer, || format!("published as server event {seq}"));
+            published(out, answer);
         }
         CentreCommand::CalendarYear { centre, file } => {
             let year = json_file(&file)?;
             let answer = centre.ask("PUT", "/v1/admin/reference/calendar-years", Some(year))?;
-            let seq = answer["server_seq"].clone();
-            out.print(answer, || format!("published as server event {seq}"));
+            published(out, answer);
+        }
+        CentreCommand::Roster { centre, file } => {
+            let body = json!({ "officers": json_file(&file)? });
+            let answer = centre.ask("PUT", "/v1/admin/reference/officers", Some(body))?;
+            published(out, answer);
+        }
+        CentreCommand::Officers { centre } => {
+            let answer = centre.ask("GET", "/v1/admin/reference/officers", None)?;
+            let officers: Vec<redshield_core::api::RosterEntry> =
+                serde_json::from_value(answer["officers"].clone()).unwrap_or_default();
+            out.print(answer, || crate::output::roster_lines(&officers));
         }
         CentreCommand::Revoke { centre, device } => {
             let path = format!("/v1/admin/devices/{device}/revoke");
@@ -204,6 +224,12 @@ pub fn run(command: CentreCommand, out: &Output) -> Result<(), Failure> {
         CentreCommand::Decision(command) => crate::decisions::run(command, out)?,
     }
     Ok(())
+}
+
+/// The answer to a publication of reference data: the server event that carries it.
+fn published(out: &Output, answer: Value) {
+    let seq = answer["server_seq"].clone();
+    out.print(answer, || format!("published as server event {seq}"));
 }
 
 /// One line per device, for people.

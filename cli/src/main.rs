@@ -82,6 +82,8 @@ enum StoreCommand {
     Case(CaseCommand),
     /// The departments directory cases are referred to.
     Departments,
+    /// The centre's officer roster (who may sign in; empty before the centre publishes one).
+    Roster,
     /// Vehicle trips and mileage.
     #[command(subcommand)]
     Trip(trip::TripCommand),
@@ -445,6 +447,11 @@ fn run(cli: Cli, out: &Output) -> Result<ExitCode, Failure> {
         }
         StoreCommand::Case(command) => case(&core, command, out)?,
         StoreCommand::Departments => out.departments(&core.departments()?),
+        StoreCommand::Roster => {
+            let roster = core.officer_roster()?;
+            let value = serde_json::json!({ "officers": serde_json::to_value(&roster).unwrap_or_default() });
+            out.print(value, || output::roster_lines(&roster));
+        }
         StoreCommand::Trip(command) => trip::run(&core, command, out)?,
         StoreCommand::Evidence(command) => return evidence::run(&core, command, out),
         StoreCommand::Dispatch(command) => dispatch::run(&core, command, out)?,

@@ -803,3 +803,18 @@ pub fn supervision_lines(notes: &[redshield_core::api::Supervision]) -> String {
         .collect();
     lines.join("\n")
 }
+
+/// One line per officer on the roster, for people.
+pub fn roster_lines(roster: &[redshield_core::api::RosterEntry]) -> String {
+    if roster.is_empty() {
+        return "no roster from the centre yet: any officer signs in".into();
+    }
+    let lines: Vec<String> = roster
+        .iter()
+        .map(|o| {
+            let role = if o.supervisor { "  supervisor" } else { "" };
+            format!("{}  {}{role}", o.enforcement_id, o.name)
+        })
+        .collect();
+    lines.join("\n")
+}

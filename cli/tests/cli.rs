@@ -1300,6 +1300,16 @@ fn the_staff_list_devices_and_revoke_a_lost_one_from_the_command_line() {
     let held: Value = serde_json::from_str(directory).unwrap();
     assert_eq!(json(store, &["departments"])["departments"], held);
 
+    // So does the officer roster; the officer signed in at `init` is on it.
+    let file = dir.path().join("roster.json");
+    let roster = r#"[{"name": "李明", "enforcement_id": "HN-12315-0042", "supervisor": true}]"#;
+    std::fs::write(&file, roster).unwrap();
+    service.staff_json(&["roster", file.to_str().unwrap()]);
+    let officers = service.staff_json(&["officers"])["officers"].clone();
+    assert_eq!(officers, serde_json::from_str::<Value>(roster).unwrap());
+    json(store, &["sync"]);
+    assert_eq!(json(store, &["roster"])["officers"], officers);
+
     service.staff_json(&["revoke", &id]);
     let refused = redshield(store, &["sync"]);
     assert!(!refused.status.success());

@@ -37,6 +37,8 @@ use crate::service::{Service, now_ms};
 use redshield_core::calendar::years::YearData;
 use redshield_core::cases::Outcome;
 use redshield_core::clocks::ClockKind;
+use redshield_core::roster::RosterEntry;
+use redshield_core::sync::protocol::RosterPublished;
 
 /// The server's clock on every response, in ms since the epoch.
 pub const SERVER_TIME_HEADER: &str = "redshield-server-time";
@@ -88,6 +90,10 @@ pub fn router<L: Ledger>(service: Shared<L>) -> Router {
         .route(
             "/v1/admin/reference/calendar-years",
             axum::routing::put(publish_calendar_year::<L>),
+        )
+        .route(
+            "/v1/admin/reference/officers",
+            get(roster::<L>).put(publish_roster::<L>),
         )
         .route("/v1/admin/devices/{device_id}/revoke", post(revoke::<L>))
         .route("/v1/admin/dispatches", post(dispatch::<L>))
@@ -574,6 +580,45 @@ pub(crate) async fn publish_calendar_year<L: Ledger>(
     let data: YearData = json_body(read_body(request).await, "calendar year")?;
     let event = service.publish_calendar_year(data).await?;
     Ok(published(&event))
+}
+
+#[utoipa::path(put, path = "/v1/admin/reference/officers", tag = "admin",
+    summary = "Publish the officer roster to every device (enforcement IDs; who may sign in as a supervisor)",
+    request_body = RosterPublished, security(("bearer" = [])),
+    responses((status = 200, body = Published, description = "published as a signed server event")))]
+pub(crate) async fn publish_roster<L: Ledger>(
+    State(service): State<Shared<L>>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    admin(&service, request.headers())?;
+    let roster: RosterPublished = json_body(read_body(request).await, "officer roster")?;
+    let event = service.publish_roster(roster).await?;
+    Ok(published(&event))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Roster {
+    protocol: u32,
+    server_time_ms: i64,
+    #[schema(value_type = Vec<Object>)]
+    officers: Vec<RosterEntry>,
+}
+
+#[utoipa::path(get, path = "/v1/admin/reference/officers", tag = "admin",
+    summary = "The officer roster last published",
+    security(("bearer" = [])),
+    responses((status = 200, body = Roster, description = "by enforcement ID as published")))]
+pub(crate) async fn roster<L: Ledger>(
+    State(service): State<Shared<L>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    admin(&service, &headers)?;
+    Ok(axum::Json(Roster {
+        protocol: PROTOCOL,
+        server_time_ms: now_ms(),
+        officers: service.roster().await?,
+    })
+    .into_response())
 }
 
 #[utoipa::path(get, path = "/healthz", tag = "operations",

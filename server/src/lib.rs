@@ -266,6 +266,20 @@ impl<L: Ledger> Running<L> {
         self.service.resolve(device, flag, seq, note).await
     }
 
+    /// Publishes the officer roster; see `Service::publish_roster`.
+    pub async fn publish_roster(
+        &self,
+        officers: Vec<redshield_core::roster::RosterEntry>,
+    ) -> Result<ServerEvent, ServerError> {
+        let roster = redshield_core::sync::protocol::RosterPublished { officers };
+        self.service.publish_roster(roster).await
+    }
+
+    /// The roster last published.
+    pub async fn roster(&self) -> Result<Vec<redshield_core::roster::RosterEntry>, ServerError> {
+        self.service.roster().await
+    }
+
     /// Extension requests not yet answered, from every device.
     pub async fn pending_extensions(&self) -> Result<Vec<PendingExtension>, ServerError> {
         self.service.pending_extensions().await

@@ -29,6 +29,8 @@ use crate::http;
         http::publish_departments,
         http::publish_urban_areas,
         http::publish_calendar_year,
+        http::publish_roster,
+        http::roster,
         http::dispatch,
         http::assign,
         http::close,

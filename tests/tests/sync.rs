@@ -532,3 +532,60 @@ async fn resolve_flagged(centre: &Centre, device: &FieldCore, flag: Flag, seq: u
     let again = centre.running().resolve(id, flag, seq, note).await;
     assert!(again.unwrap_err().to_string().contains("no open"));
 }
+
+async fn the_officer_roster_the_centre_publishes_decides_who_signs_in(backend: Backend) {
+    use redshield_core::api::{Role, RosterEntry};
+    let centre = Centre::on(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let phone = device(dir.path(), "李明");
+    enrol(&centre, &phone).await;
+    let entry = |name: &str, id: &str, supervisor| RosterEntry {
+        name: name.into(),
+        enforcement_id: id.into(),
+        supervisor,
+    };
+    let roster = vec![
+        entry("李明", "hn-12315-0042", false),
+        entry("周敏", "HN-12315-0007", true),
+    ];
+    // A roster a device would refuse is never published.
+    let mut twice = roster.clone();
+    twice.push(entry("李明", "HN-12315-0042", false));
+    let refused = centre.running().publish_roster(twice).await.unwrap_err();
+    assert!(refused.to_string().contains("appears twice"), "{refused}");
+    assert!(centre.running().roster().await.unwrap().is_empty());
+
+    // Before its first roster a device signs in any valid officer; after it, only those on it.
+    phone
+        .sign_in("王五".into(), "HN-12315-9999".into())
+        .unwrap();
+    centre.running().publish_roster(roster).await.unwrap();
+    let held = centre.running().roster().await.unwrap();
+    assert_eq!(held[0].enforcement_id, "HN-12315-0042", "normalised");
+    phone.clone().sync(None, None).await.unwrap();
+    assert_eq!(phone.officer_roster().unwrap().len(), 2);
+    let stranger = phone.sign_in("王五".into(), "HN-12315-9999".into());
+    assert!(
+        stranger
+            .unwrap_err()
+            .to_string()
+            .contains("not on the centre's officer roster")
+    );
+    let wrong_name = phone.sign_in("李敏".into(), "HN-12315-0042".into());
+    assert!(wrong_name.unwrap_err().to_string().contains("李明"));
+    let not_supervisor = phone.sign_in_as("李明".into(), "HN-12315-0042".into(), Role::Supervisor);
+    assert!(
+        not_supervisor
+            .unwrap_err()
+            .to_string()
+            .contains("not a supervisor")
+    );
+    phone
+        .sign_in_as("周敏".into(), "HN-12315-0007".into(), Role::Supervisor)
+        .unwrap();
+    phone
+        .sign_in("李明".into(), "HN-12315-0042".into())
+        .unwrap();
+}
+
+on_both_backends!(the_officer_roster_the_centre_publishes_decides_who_signs_in);

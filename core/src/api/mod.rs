@@ -32,6 +32,7 @@ pub use crate::evidence::{DeviceFix, Evidence, EvidenceKind, FixSource, NewEvide
 pub use crate::mediation::terms::{EndReason, Performer, Term, TermKind};
 pub use crate::officer::{Officer, Role};
 pub use crate::position::GeoPosition;
+pub use crate::roster::RosterEntry;
 pub use crate::time::{TimeSource, TrustedTime};
 pub use crate::trips::summary::{Mileage, MonthlyMileage};
 pub use crate::trips::track::{DropCount, Gap, Stop};
@@ -481,6 +482,12 @@ impl FieldCore {
             received_monotonic_ms,
             server_time_ms,
         )?)
+    }
+
+    /// The centre's officer roster: who may sign in, under which enforcement ID, and who as a
+    /// supervisor. Empty until the centre publishes one (then any valid officer signs in).
+    pub fn officer_roster(&self) -> ApiResult<Vec<RosterEntry>> {
+        Ok(self.device().officer_roster()?)
     }
 
     /// The departments directory for referrals.

@@ -146,6 +146,7 @@ impl Device {
 
     /// Signs `officer` in with a role.
     pub fn sign_in_as(&mut self, officer: Officer, role: Role) -> Result<()> {
+        crate::roster::admits(&self.store.conn, &officer, role)?;
         if self.officer.as_ref() == Some(&officer) && self.role()? == role {
             return Ok(());
         }
@@ -557,6 +558,11 @@ impl Device {
         let now = self.now_ms()?;
         self.store
             .write(|tx| calendar::years::store(tx, &year, now))
+    }
+
+    /// The centre's officer roster (empty until the centre publishes one).
+    pub fn officer_roster(&self) -> Result<Vec<crate::roster::RosterEntry>> {
+        crate::roster::list(&self.store.conn)
     }
 
     pub fn departments(&self) -> Result<Vec<Department>> {

@@ -310,7 +310,8 @@ const STEPS: &[M<'static>] = &[
         ) WITHOUT ROWID;",
     )
     .down("DROP TABLE blobs_sent;"),
-    // 13: the centre's supervision notes (督办) and officers' requests for extensions.
+    // 13: the centre's supervision notes (督办), officers' requests for extensions, and the
+    // centre's officer roster.
     M::up(
         "CREATE TABLE supervisions (
             case_id        TEXT NOT NULL,
@@ -329,9 +330,14 @@ const STEPS: &[M<'static>] = &[
             approved        INTEGER,
             decided_at_ms   INTEGER,
             PRIMARY KEY (case_id, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE officer_roster (
+            enforcement_id TEXT PRIMARY KEY,
+            name           TEXT NOT NULL,
+            supervisor     INTEGER NOT NULL
         ) WITHOUT ROWID;",
     )
-    .down("DROP TABLE extension_requests; DROP TABLE supervisions;"),
+    .down("DROP TABLE officer_roster; DROP TABLE extension_requests; DROP TABLE supervisions;"),
 ];
 
 /// Steps that create or change projection tables: a store upgraded across one of them replays
@@ -366,6 +372,7 @@ pub const PROJECTIONS: &[&str] = &[
     "documents",
     "supervisions",
     "extension_requests",
+    "officer_roster",
 ];
 
 #[cfg(test)]

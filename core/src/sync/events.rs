@@ -13,10 +13,11 @@ use crate::clocks;
 use crate::dispatch::areas;
 use crate::error::Result;
 use crate::events::{Digest, EventBody};
+use crate::roster;
 use crate::sync::protocol::{
     CALENDAR_YEAR_PUBLISHED, CASE_CLOSED, CaseClosed, DEPARTMENTS_PUBLISHED, DepartmentsPublished,
-    EXTENSION_DECIDED, ExtensionDecided, ServerEventBody, URBAN_AREAS_PUBLISHED,
-    UrbanAreasPublished,
+    EXTENSION_DECIDED, ExtensionDecided, ROSTER_PUBLISHED, RosterPublished, ServerEventBody,
+    URBAN_AREAS_PUBLISHED, UrbanAreasPublished,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -92,6 +93,15 @@ pub fn project(conn: &Connection, applied: &ServerEventApplied) -> Result<()> {
             match checked {
                 Ok(year) => years::store(conn, &year, body.time_ms)?,
                 Err(reason) => unused(applied, "calendar year", &reason),
+            }
+        }
+        ROSTER_PUBLISHED => {
+            let checked = serde_json::from_value::<RosterPublished>(body.body)
+                .map_err(|e| e.to_string())
+                .and_then(|p| roster::check(&p.officers).map_err(|e| e.to_string()));
+            match checked {
+                Ok(officers) => roster::store(conn, &officers)?,
+                Err(reason) => unused(applied, "officer roster", &reason),
             }
         }
         EXTENSION_DECIDED if applied.not_carried_out.is_none() => {

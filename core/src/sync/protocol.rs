@@ -294,6 +294,18 @@ pub struct CaseAssigned {
     pub device: Uuid,
 }
 
+/// Reference data for every device: the centre's officer roster (server event type
+/// `RosterPublished`). It replaces the device's roster; sign-in is checked against it.
+pub const ROSTER_PUBLISHED: &str = "RosterPublished";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RosterPublished {
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub officers: Vec<crate::roster::RosterEntry>,
+}
+
 /// Where an upload stands: bytes held so far, and whether the whole blob is verified.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
