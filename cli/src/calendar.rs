@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use redshield_core::api::{ClockKind, FieldCore, PauseReason, RuleSet, YearData};
+use redshield_core::api::{ClockKind, ExtensionRequest, FieldCore, PauseReason, RuleSet, YearData};
 use serde_json::json;
 
 use crate::output::Output;
@@ -91,6 +91,16 @@ pub enum ClockCommand {
         #[arg(long, value_enum)]
         clock: ClockArg,
     },
+    /// Ask the centre to extend a clock; its answer comes with a sync.
+    AskExtension {
+        case: String,
+        #[arg(long, value_enum)]
+        clock: ClockArg,
+        #[arg(long)]
+        reason: String,
+    },
+    /// A case's extension requests and the centre's answers.
+    Requests { case: String },
 }
 
 arg_enum!(PauseArg => PauseReason { Testing, Appraisal });
@@ -119,6 +129,19 @@ pub fn clocks(core: &FieldCore, command: ClockCommand, out: &Output) -> Result<(
         ClockCommand::Start { case, clock } => core.start_clock(case, clock.into())?,
         ClockCommand::Stop { case, clock } => core.stop_clock(case, clock.into())?,
         ClockCommand::Extend { case, clock } => core.approve_clock_extension(case, clock.into())?,
+        ClockCommand::AskExtension {
+            case,
+            clock,
+            reason,
+        } => {
+            return extension_requests(
+                core.request_clock_extension(case, clock.into(), reason)?,
+                out,
+            );
+        }
+        ClockCommand::Requests { case } => {
+            return extension_requests(core.clock_extension_requests(case)?, out);
+        }
     };
     let value = json!({ "clocks": serde_json::to_value(&clocks).unwrap_or_default() });
     out.print(value, || {
@@ -198,4 +221,32 @@ pub fn run(core: &FieldCore, command: CalendarCommand, out: &Output) -> Result<b
         }
     }
     Ok(true)
+}
+
+fn extension_requests(requests: Vec<ExtensionRequest>, out: &Output) -> Result<(), Failure> {
+    let value = json!({ "requests": serde_json::to_value(&requests).unwrap_or_default() });
+    out.print(value, || {
+        if requests.is_empty() {
+            return "no extension requested".into();
+        }
+        let lines: Vec<String> = requests
+            .iter()
+            .map(|r| {
+                let answer = match r.approved {
+                    None => "waiting for the centre".to_string(),
+                    Some(true) => "approved".to_string(),
+                    Some(false) => "refused".to_string(),
+                };
+                format!(
+                    "{:<16} asked {}  {}  {}",
+                    r.clock.as_str(),
+                    crate::output::beijing(r.requested_at_ms),
+                    answer,
+                    r.reason.as_deref().unwrap_or("(purged)")
+                )
+            })
+            .collect();
+        lines.join("\n")
+    });
+    Ok(())
 }

@@ -81,6 +81,18 @@ pub enum CentreCommand {
         centre: AdminAccess,
         file: PathBuf,
     },
+    /// Publish the officer roster to every device: FILE is a JSON list of
+    /// `{"name", "enforcement_id", "supervisor"}`; devices then sign in only those officers.
+    Roster {
+        #[command(flatten)]
+        centre: AdminAccess,
+        file: PathBuf,
+    },
+    /// The officer roster last published.
+    Officers {
+        #[command(flatten)]
+        centre: AdminAccess,
+    },
     /// The Art. 17 signs across all devices' complaints (shared phone or address under other
     /// names, a business complained about often): shown, never acted on.
     Flags {
@@ -94,6 +106,8 @@ pub enum CentreCommand {
         /// The device's id (`redshield centre devices` lists them).
         device: String,
     },
+    #[command(flatten)]
+    Decision(crate::decisions::DecisionCommand),
 }
 
 /// How a staff command reaches the running service and proves it is the centre's staff.
@@ -182,26 +196,31 @@ pub fn run(command: CentreCommand, out: &Output) -> Result<(), Failure> {
             out.print(answer, || text);
         }
         CentreCommand::Departments { centre, file } => {
-            let list: Value = serde_json::from_str(&read(&file)?)
-                .map_err(|e| Failure::Setup(format!("{}: {e}", file.display())))?;
+            let list = json_file(&file)?;
             let body = json!({ "departments": list });
             let answer = centre.ask("PUT", "/v1/admin/reference/departments", Some(body))?;
-            let seq = answer["server_seq"].clone();
-            out.print(answer, || format!("published as server event {seq}"));
+            published(out, answer);
         }
         CentreCommand::UrbanAreas { centre, file } => {
-            let geojson: Value = serde_json::from_str(&read(&file)?)
-                .map_err(|e| Failure::Setup(format!("{}: {e}", file.display())))?;
+            let geojson = json_file(&file)?;
             let answer = centre.ask("PUT", "/v1/admin/reference/urban-areas", Some(geojson))?;
-            let seq = answer["server_seq"].clone();
-            out.print(answer, || format!("published as server event {seq}"));
+            published(out, answer);
         }
         CentreCommand::CalendarYear { centre, file } => {
-            let year: Value = serde_json::from_str(&read(&file)?)
-                .map_err(|e| Failure::Setup(format!("{}: {e}", file.display())))?;
+            let year = json_file(&file)?;
             let answer = centre.ask("PUT", "/v1/admin/reference/calendar-years", Some(year))?;
-            let seq = answer["server_seq"].clone();
-            out.print(answer, || format!("published as server event {seq}"));
+            published(out, answer);
+        }
+        CentreCommand::Roster { centre, file } => {
+            let body = json!({ "officers": json_file(&file)? });
+            let answer = centre.ask("PUT", "/v1/admin/reference/officers", Some(body))?;
+            published(out, answer);
+        }
+        CentreCommand::Officers { centre } => {
+            let answer = centre.ask("GET", "/v1/admin/reference/officers", None)?;
+            let officers: Vec<redshield_core::api::RosterEntry> =
+                serde_json::from_value(answer["officers"].clone()).unwrap_or_default();
+            out.print(answer, || crate::output::roster_lines(&officers));
         }
         CentreCommand::Flags { centre } => crate::flags::run(&centre, out)?,
         CentreCommand::Revoke { centre, device } => {
@@ -209,8 +228,15 @@ pub fn run(command: CentreCommand, out: &Output) -> Result<(), Failure> {
             let answer = centre.ask("POST", &path, None)?;
             out.print(answer, || format!("device {device} revoked"));
         }
+        CentreCommand::Decision(command) => crate::decisions::run(command, out)?,
     }
     Ok(())
+}
+
+/// The answer to a publication of reference data: the server event that carries it.
+fn published(out: &Output, answer: Value) {
+    let seq = answer["server_seq"].clone();
+    out.print(answer, || format!("published as server event {seq}"));
 }
 
 /// One line per device, for people.
@@ -316,6 +342,12 @@ async fn admin_request(
         )));
     }
     Ok(value)
+}
+
+/// A JSON file the staff hand in.
+pub(crate) fn json_file(file: &Path) -> Result<Value, Failure> {
+    serde_json::from_str(&read(file)?)
+        .map_err(|e| Failure::Setup(format!("{}: {e}", file.display())))
 }
 
 fn read(path: &Path) -> Result<String, Failure> {

@@ -3,6 +3,7 @@
 
 mod calendar;
 mod centre;
+mod decisions;
 mod dispatch;
 mod evidence;
 mod flags;
@@ -82,6 +83,8 @@ enum StoreCommand {
     Case(CaseCommand),
     /// The departments directory cases are referred to.
     Departments,
+    /// The centre's officer roster (who may sign in; empty before the centre publishes one).
+    Roster,
     /// Vehicle trips and mileage.
     #[command(subcommand)]
     Trip(trip::TripCommand),
@@ -219,6 +222,8 @@ enum CaseCommand {
     Flags { id: String },
     /// What the business may see of a complaint (Art. 37).
     MerchantView { id: String },
+    /// The centre's supervision notes (督办) on a case, with the day each is due.
+    Supervision { id: String },
 }
 
 /// What every workflow step takes: the case, a note, where the officer stands.
@@ -443,6 +448,11 @@ fn run(cli: Cli, out: &Output) -> Result<ExitCode, Failure> {
         }
         StoreCommand::Case(command) => case(&core, command, out)?,
         StoreCommand::Departments => out.departments(&core.departments()?),
+        StoreCommand::Roster => {
+            let roster = core.officer_roster()?;
+            let value = serde_json::json!({ "officers": serde_json::to_value(&roster).unwrap_or_default() });
+            out.print(value, || output::roster_lines(&roster));
+        }
         StoreCommand::Trip(command) => trip::run(&core, command, out)?,
         StoreCommand::Evidence(command) => return evidence::run(&core, command, out),
         StoreCommand::Dispatch(command) => dispatch::run(&core, command, out)?,
@@ -520,6 +530,12 @@ fn case(core: &FieldCore, command: CaseCommand, out: &Output) -> Result<(), Fail
         }
         CaseCommand::MerchantView { id } => {
             out.merchant_view(&core.merchant_view(id)?);
+            return Ok(());
+        }
+        CaseCommand::Supervision { id } => {
+            let notes = core.case_supervisions(id)?;
+            let value = serde_json::json!({ "supervisions": serde_json::to_value(&notes).unwrap_or_default() });
+            out.print(value, || output::supervision_lines(&notes));
             return Ok(());
         }
         CaseCommand::Accept(at) => (at, Step::Accept),

@@ -794,3 +794,37 @@ fn recovered_text(m: &MoneyRecovered) -> String {
     lines.extend(m.by_officer.iter().map(row));
     lines.join("\n")
 }
+
+/// One line per supervision note (督办), for people.
+pub fn supervision_lines(notes: &[redshield_core::api::Supervision]) -> String {
+    if notes.is_empty() {
+        return "no supervision note".into();
+    }
+    let lines: Vec<String> = notes
+        .iter()
+        .map(|n| {
+            format!(
+                "due {}{}  {}",
+                n.due_on,
+                if n.overdue { " OVERDUE" } else { "" },
+                n.note.as_deref().unwrap_or("(purged)")
+            )
+        })
+        .collect();
+    lines.join("\n")
+}
+
+/// One line per officer on the roster, for people.
+pub fn roster_lines(roster: &[redshield_core::api::RosterEntry]) -> String {
+    if roster.is_empty() {
+        return "no roster from the centre yet: any officer signs in".into();
+    }
+    let lines: Vec<String> = roster
+        .iter()
+        .map(|o| {
+            let role = if o.supervisor { "  supervisor" } else { "" };
+            format!("{}  {}{role}", o.enforcement_id, o.name)
+        })
+        .collect();
+    lines.join("\n")
+}

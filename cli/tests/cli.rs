@@ -1326,6 +1326,15 @@ fn the_staff_list_devices_and_revoke_a_lost_one_from_the_command_line() {
         !flagged.to_string().contains("0731"),
         "no phone number: {flagged}"
     );
+    // So does the officer roster; the officer signed in at `init` is on it.
+    let file = dir.path().join("roster.json");
+    let roster = r#"[{"name": "李明", "enforcement_id": "HN-12315-0042", "supervisor": true}]"#;
+    std::fs::write(&file, roster).unwrap();
+    service.staff_json(&["roster", file.to_str().unwrap()]);
+    let officers = service.staff_json(&["officers"])["officers"].clone();
+    assert_eq!(officers, serde_json::from_str::<Value>(roster).unwrap());
+    json(store, &["sync"]);
+    assert_eq!(json(store, &["roster"])["officers"], officers);
 
     service.staff_json(&["revoke", &id]);
     let refused = redshield(store, &["sync"]);
@@ -1340,4 +1349,157 @@ fn the_staff_list_devices_and_revoke_a_lost_one_from_the_command_line() {
     let unknown = service.staff(&["revoke", "0190b1a2-0000-7000-8000-000000000000"]);
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no device"));
+}
+
+#[test]
+fn the_dispatcher_sends_supervises_answers_and_closes_from_the_command_line() {
+    let service = Service::start();
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path();
+    init(store);
+    let code = service.staff_json(&["enrol-code"])["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    json(store, &["enrol", "--server", &service.url, "--code", &code]);
+    json(store, &["sync"]);
+    let device = service.staff_json(&["devices"])["devices"][0]["device_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // A complaint taken by the hotline goes to the vehicle with its dispatch.
+    let intake = json_file(
+        store,
+        "intake.json",
+        &serde_json::json!({
+            "kind": "complaint",
+            "channel": "hotline",
+            "complainants": [{"name": "赵敏", "phone": "139 0731 0000",
+                "address": "长沙市天心区书院路 9 号"}],
+            "respondent": {"name": "某某电器商行", "address": "长沙市雨花区劳动路 8 号"},
+            "matter": {"facts": "新买的电饭煲第三天不能加热", "demands": ["replace"]}
+        }),
+    );
+    let sent = service.staff_json(&[
+        "dispatch",
+        "--device",
+        &device,
+        "--vehicle",
+        "湘A·12315",
+        "--intake",
+        &intake,
+        "--lat",
+        "28.1942",
+        "--lon",
+        "112.9823",
+    ]);
+    let case = sent["case_id"].as_str().unwrap().to_string();
+    assert_eq!(json(store, &["sync"])["server_events_applied"], 1);
+    let held = json(store, &["case", "show", &case]);
+    assert_eq!(held["channel"], "hotline");
+    assert_eq!(held["complainants"][0]["name"], "赵敏");
+    let dispatches = json(store, &["dispatch", "list", "--case", &case]);
+    assert_eq!(
+        dispatches["dispatches"][0]["vehicle"], "湘A·12315",
+        "{dispatches}"
+    );
+
+    // 督办, and an extension asked for on the device and approved at the centre.
+    service.staff_json(&[
+        "supervise",
+        &case,
+        "--due",
+        "2026-12-05",
+        "--note",
+        "请尽快回复",
+    ]);
+    let report = json_file(
+        store,
+        "report.json",
+        &serde_json::json!({"kind": "report", "complainants": [],
+            "respondent": {"name": "某某药店"}, "matter": {"facts": "无证销售处方药"}}),
+    );
+    let report = json(store, &["case", "open", "--file", &report])["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    json(
+        store,
+        &[
+            "clock",
+            "ask-extension",
+            &report,
+            "--clock",
+            "report_decision",
+            "--reason",
+            "送检",
+        ],
+    );
+    json(store, &["sync"]);
+    let waiting = service.staff_json(&["extension-requests"]);
+    assert_eq!(
+        waiting["requests"][0]["case_id"],
+        report.as_str(),
+        "{waiting}"
+    );
+    service.staff_json(&[
+        "extension",
+        &report,
+        "--clock",
+        "report_decision",
+        "--approve",
+    ]);
+    service.staff_json(&["close", &report, "--outcome", "no_case_filed"]);
+    json(store, &["sync"]);
+    let notes = json(store, &["case", "supervision", &case]);
+    assert_eq!(notes["supervisions"][0]["note"], "请尽快回复");
+    let requests = json(store, &["clock", "requests", &report]);
+    assert_eq!(requests["requests"][0]["approved"], true);
+    // A report not yet decided cannot be closed as "no case filed": recorded, not done.
+    assert_eq!(json(store, &["case", "show", &report])["state"], "received");
+
+    let refused = service.staff(&["supervise", &case, "--due", "soon", "--note", "x"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("due_on"));
+
+    // Work on a case reassigned meanwhile is flagged for review, and resolved with a note.
+    let other = tempfile::tempdir().unwrap();
+    init(other.path());
+    let code = service.staff_json(&["enrol-code"])["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    json(
+        other.path(),
+        &["enrol", "--server", &service.url, "--code", &code],
+    );
+    json(other.path(), &["sync"]);
+    let devices = service.staff_json(&["devices"])["devices"].clone();
+    let second = devices
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["device_id"] != device.as_str())
+        .unwrap();
+    let second = second["device_id"].as_str().unwrap().to_string();
+    service.staff_json(&["assign", &case, "--device", &second]);
+    json(store, &["case", "accept", &case]);
+    // The accept step and the clock it starts: two events of the case, both flagged.
+    let flagged = json(store, &["sync"])["conflicts_flagged"]
+        .as_u64()
+        .unwrap();
+    let open = service.staff_json(&["flagged"])["flagged"].clone();
+    assert_eq!(open.as_array().unwrap().len() as u64, flagged, "{open}");
+    assert!(flagged >= 1);
+    for item in open.as_array().unwrap() {
+        let seq = item["seq"].to_string();
+        service.staff_json(&["resolve", &device, "conflict", &seq, "--note", "受理有效"]);
+    }
+    assert_eq!(
+        service.staff_json(&["flagged"])["flagged"],
+        serde_json::json!([])
+    );
+    let all = service.staff_json(&["flagged", "--all"]);
+    assert_eq!(all["flagged"][0]["resolution"], "受理有效");
 }

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::events::log::for_each_row;
 use crate::events::{Body, Envelope, decode};
 use crate::store::schema;
-use crate::{cases, dispatch, documents, evidence, officer, sync, time, trips};
+use crate::{cases, clocks, dispatch, documents, evidence, officer, sync, time, trips};
 
 pub fn apply(conn: &Connection, event: &Envelope, body: &Body) -> Result<()> {
     match body {
@@ -32,6 +32,8 @@ pub fn apply(conn: &Connection, event: &Envelope, body: &Body) -> Result<()> {
         Body::DocumentOpened(body) => documents::projection::opened(conn, event, body),
         Body::DocumentActed(body) => documents::projection::acted(conn, event, body),
         Body::ServerEventApplied(applied) => sync::events::project(conn, applied),
+        Body::SupervisionReceived(body) => cases::supervision::received(conn, event, body),
+        Body::ExtensionRequested(body) => clocks::extension::requested(conn, event, body),
         Body::EvidenceOriginalPruned(body) => {
             evidence::care::project(conn, event.time.trusted_ms, body)
         }

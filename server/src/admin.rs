@@ -6,16 +6,18 @@
 use redshield_core::calendar::years::{Year, YearData};
 use redshield_core::cases::departments;
 use redshield_core::dispatch::areas;
+use redshield_core::roster::{self, RosterEntry};
 use redshield_core::sync::protocol::{
     CALENDAR_YEAR_PUBLISHED, DEPARTMENTS_PUBLISHED, DepartmentsPublished, MAX_URBAN_AREAS_BYTES,
-    PROTOCOL, ServerEvent, URBAN_AREAS_PUBLISHED, UrbanAreasPublished,
+    PROTOCOL, ROSTER_PUBLISHED, RosterPublished, ServerEvent, ServerEventBody,
+    URBAN_AREAS_PUBLISHED, UrbanAreasPublished,
 };
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::error::ServerError;
 use crate::ledger::{DeviceRecord, Ledger};
-use crate::service::{Service, now_ms};
+use crate::service::{Service, now_ms, to_body};
 
 /// A device as the centre's staff see it.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -110,10 +112,9 @@ impl<L: Ledger> Service<L> {
     ) -> Result<ServerEvent, ServerError> {
         let checked = departments::check(&directory.departments)
             .map_err(|e| ServerError::BadInput(e.to_string()))?;
-        let body = serde_json::to_value(DepartmentsPublished {
+        let body = to_body(&DepartmentsPublished {
             departments: checked,
-        })
-        .map_err(|e| ServerError::BadInput(e.to_string()))?;
+        })?;
         self.publish(None, DEPARTMENTS_PUBLISHED, body).await
     }
 
@@ -133,8 +134,7 @@ impl<L: Ledger> Service<L> {
         let count = areas::parse(&geojson)
             .map_err(|e| ServerError::BadInput(e.to_string()))?
             .len();
-        let body = serde_json::to_value(UrbanAreasPublished { geojson })
-            .map_err(|e| ServerError::BadInput(e.to_string()))?;
+        let body = to_body(&UrbanAreasPublished { geojson })?;
         let event = self.publish(None, URBAN_AREAS_PUBLISHED, body).await?;
         Ok((event, count))
     }
@@ -143,8 +143,46 @@ impl<L: Ledger> Service<L> {
     /// the device's own checks (every date in the year, none both a holiday and worked, …).
     pub async fn publish_calendar_year(&self, data: YearData) -> Result<ServerEvent, ServerError> {
         Year::check(data.clone()).map_err(|e| ServerError::BadInput(e.to_string()))?;
-        let body = serde_json::to_value(data).map_err(|e| ServerError::BadInput(e.to_string()))?;
+        let body = to_body(&data)?;
         self.publish(None, CALENDAR_YEAR_PUBLISHED, body).await
+    }
+
+    /// Publishes the officer roster to every device, once it passes the device's own checks;
+    /// from then on a device signs in only the officers on it.
+    pub async fn publish_roster(
+        &self,
+        roster: RosterPublished,
+    ) -> Result<ServerEvent, ServerError> {
+        let officers =
+            roster::check(&roster.officers).map_err(|e| ServerError::BadInput(e.to_string()))?;
+        self.publish(
+            None,
+            ROSTER_PUBLISHED,
+            to_body(&RosterPublished { officers })?,
+        )
+        .await
+    }
+
+    /// The roster last published (empty before the first).
+    pub async fn roster(&self) -> Result<Vec<RosterEntry>, ServerError> {
+        let mut last = Vec::new();
+        let mut after = 0;
+        loop {
+            // Reference data goes to every device: what the nil device is sent.
+            let page = self.ledger.server_events(Uuid::nil(), after, 500).await?;
+            let Some(end) = page.last() else {
+                return Ok(last);
+            };
+            after = end.server_seq;
+            for event in &page {
+                let body: Option<ServerEventBody> = serde_json::from_str(&event.canonical).ok();
+                if let Some(body) = body.filter(|b| b.event_type == ROSTER_PUBLISHED)
+                    && let Ok(roster) = serde_json::from_value::<RosterPublished>(body.body)
+                {
+                    last = roster.officers;
+                }
+            }
+        }
     }
 
     /// Revokes a lost device: its token stops working at once; what it signed stays held and

@@ -8,8 +8,8 @@ use uuid::Uuid;
 
 use crate::Config;
 use crate::ledger::{
-    BlobRecord, CaseDecision, CaseOwner, ChainHead, DeviceRecord, EnrolRefusal, HeldConflict,
-    HeldEvent, HeldFork, Ledger, LedgerError, LedgerResult, NewDevice, PushBatch,
+    BlobRecord, CaseDecision, CaseOwner, ChainHead, DeviceRecord, EnrolRefusal, Flag, HeldConflict,
+    HeldEvent, HeldFork, Ledger, LedgerError, LedgerResult, NewDevice, PushBatch, Resolution,
 };
 use crate::postgres::PostgresLedger;
 use crate::sqlite::SqliteLedger;
@@ -87,6 +87,21 @@ impl Ledger for AnyLedger {
 
     async fn revoke_device(&self, id: Uuid) -> LedgerResult<bool> {
         delegate!(self, l => l.revoke_device(id))
+    }
+
+    async fn resolve(
+        &self,
+        device: Uuid,
+        flag: Flag,
+        seq: u64,
+        note: String,
+        at_ms: i64,
+    ) -> LedgerResult<bool> {
+        delegate!(self, l => l.resolve(device, flag, seq, note, at_ms))
+    }
+
+    async fn resolutions(&self, device: Uuid) -> LedgerResult<Vec<Resolution>> {
+        delegate!(self, l => l.resolutions(device))
     }
 
     async fn head(&self, device: Uuid) -> LedgerResult<ChainHead> {

@@ -29,10 +29,16 @@ use uuid::Uuid;
 
 use crate::admin::Devices;
 use crate::blobs::{BlobState, ChunkOutcome};
+use crate::decisions::{self, Decided, DispatchOrder, PendingExtension};
 use crate::error::ApiError;
-use crate::ledger::{DeviceRecord, Ledger};
+use crate::ledger::{DeviceRecord, Flag, Ledger};
+use crate::review::Flagged;
 use crate::service::{Service, now_ms};
 use redshield_core::calendar::years::YearData;
+use redshield_core::cases::Outcome;
+use redshield_core::clocks::ClockKind;
+use redshield_core::roster::RosterEntry;
+use redshield_core::sync::protocol::RosterPublished;
 
 /// The server's clock on every response, in ms since the epoch.
 pub const SERVER_TIME_HEADER: &str = "redshield-server-time";
@@ -85,7 +91,28 @@ pub fn router<L: Ledger>(service: Shared<L>) -> Router {
             "/v1/admin/reference/calendar-years",
             axum::routing::put(publish_calendar_year::<L>),
         )
+        .route(
+            "/v1/admin/reference/officers",
+            get(roster::<L>).put(publish_roster::<L>),
+        )
         .route("/v1/admin/devices/{device_id}/revoke", post(revoke::<L>))
+        .route("/v1/admin/dispatches", post(dispatch::<L>))
+        .route("/v1/admin/cases/{case_id}/assign", post(assign::<L>))
+        .route("/v1/admin/cases/{case_id}/close", post(close::<L>))
+        .route(
+            "/v1/admin/cases/{case_id}/supervision",
+            post(supervise::<L>),
+        )
+        .route(
+            "/v1/admin/cases/{case_id}/extension",
+            post(decide_extension::<L>),
+        )
+        .route("/v1/admin/extension-requests", get(extension_requests::<L>))
+        .route("/v1/admin/flagged", get(flagged::<L>))
+        .route(
+            "/v1/admin/flagged/{device_id}/{flag}/{seq}/resolve",
+            post(resolve::<L>),
+        )
         .route("/v1/admin/flags", get(flags::<L>))
         .route("/healthz", get(healthz::<L>))
         .route("/metrics", get(metrics::<L>))
@@ -571,6 +598,45 @@ pub(crate) async fn publish_calendar_year<L: Ledger>(
     Ok(published(&event))
 }
 
+#[utoipa::path(put, path = "/v1/admin/reference/officers", tag = "admin",
+    summary = "Publish the officer roster to every device (enforcement IDs; who may sign in as a supervisor)",
+    request_body = RosterPublished, security(("bearer" = [])),
+    responses((status = 200, body = Published, description = "published as a signed server event")))]
+pub(crate) async fn publish_roster<L: Ledger>(
+    State(service): State<Shared<L>>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    admin(&service, request.headers())?;
+    let roster: RosterPublished = json_body(read_body(request).await, "officer roster")?;
+    let event = service.publish_roster(roster).await?;
+    Ok(published(&event))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Roster {
+    protocol: u32,
+    server_time_ms: i64,
+    #[schema(value_type = Vec<Object>)]
+    officers: Vec<RosterEntry>,
+}
+
+#[utoipa::path(get, path = "/v1/admin/reference/officers", tag = "admin",
+    summary = "The officer roster last published",
+    security(("bearer" = [])),
+    responses((status = 200, body = Roster, description = "by enforcement ID as published")))]
+pub(crate) async fn roster<L: Ledger>(
+    State(service): State<Shared<L>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    admin(&service, &headers)?;
+    Ok(axum::Json(Roster {
+        protocol: PROTOCOL,
+        server_time_ms: now_ms(),
+        officers: service.roster().await?,
+    })
+    .into_response())
+}
+
 #[utoipa::path(get, path = "/healthz", tag = "operations",
     summary = "The server and its storage answer",
     responses((status = 200, description = "{\"status\": \"ok\"}"),
@@ -610,4 +676,229 @@ pub(crate) async fn openapi() -> Response {
         crate::openapi::document(),
     )
         .into_response()
+}
+
+// --- The dispatcher's and supervisor's decisions (`decisions`) ---
+
+fn case_id_of(text: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(text).map_err(|_| ApiError::bad_request(format!("{text:?} is not a case id")))
+}
+
+#[utoipa::path(post, path = "/v1/admin/dispatches", tag = "admin",
+    summary = "Send a vehicle to a case: one its device owns, or a new case the centre received (it goes with the dispatch)",
+    request_body = DispatchOrder, security(("bearer" = [])),
+    responses((status = 200, body = Decided, description = "published to the device as a signed CaseDispatched")))]
+pub(crate) async fn dispatch<L: Ledger>(
+    State(service): State<Shared<L>>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    admin(&service, request.headers())?;
+    let order: DispatchOrder = json_body(read_body(request).await, "dispatch")?;
+    Ok(axum::Json(service.dispatch(order).await?).into_response())
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Assignment {
+    device: Uuid,
+}
+
+#[utoipa::path(post, path = "/v1/admin/cases/{case_id}/assign", tag = "admin",
+    summary = "Reassign a case to another device (ownership transfer)",
+    params(("case_id" = Uuid, Path, description = "the case")), request_body = Assignment,
+    security(("bearer" = [])),
+    responses((status = 200, body = Decided, description = "published as a signed CaseAssigned")))]
+pub(crate) async fn assign<L: Ledger>(
+    State(service): State<Shared<L>>,
+    Path(case_id): Path<String>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    admin(&service, request.headers())?;
+    let case_id = case_id_of(&case_id)?;
+    let to: Assignment = json_body(read_body(request).await, "assignment")?;
+    let event = service.assign_case(case_id, to.device).await?;
+    Ok(axum::Json(decisions::decided(case_id, &event)).into_response())
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Closure {
+    /// answered, agreement, no_agreement, withdrawn, settled_by_parties, case_filed, no_case_filed
+    #[schema(value_type = String)]
+    outcome: Outcome,
+}
+
+#[utoipa::path(post, path = "/v1/admin/cases/{case_id}/close", tag = "admin",
+    summary = "Close a case by the centre's decision; its device carries the closure out",
+    params(("case_id" = Uuid, Path, description = "the case")), request_body = Closure,
+    security(("bearer" = [])),
+    responses((status = 200, body = Decided, description = "published as a signed CaseClosed")))]
+pub(crate) async fn close<L: Ledger>(
+    State(service): State<Shared<L>>,
+    Path(case_id): Path<String>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    admin(&service, request.headers())?;
+    let case_id = case_id_of(&case_id)?;
+    let closure: Closure = json_body(read_body(request).await, "closure")?;
+    let event = service.close_case(case_id, closure.outcome).await?;
+    Ok(axum::Json(decisions::decided(case_id, &event)).into_response())
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SupervisionNote {
+    /// Beijing date, YYYY-MM-DD.
+    due_on: String,
+    note: String,
+}
+
+#[utoipa::path(post, path = "/v1/admin/cases/{case_id}/supervision", tag = "admin",
+    summary = "督办: a supervision note on a case, to be answered by a date",
+    params(("case_id" = Uuid, Path, description = "the case")), request_body = SupervisionNote,
+    security(("bearer" = [])),
+    responses((status = 200, body = Decided, description = "published as a signed CaseSupervised, the note beside it")))]
+pub(crate) async fn supervise<L: Ledger>(
+    State(service): State<Shared<L>>,
+    Path(case_id): Path<String>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    admin(&service, request.headers())?;
+    let case_id = case_id_of(&case_id)?;
+    let s: SupervisionNote = json_body(read_body(request).await, "supervision note")?;
+    let decided = service.supervise(case_id, &s.due_on, &s.note).await?;
+    Ok(axum::Json(decided).into_response())
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ExtensionAnswer {
+    /// The clock, e.g. report_check, violation_check, penalty_case
+    #[schema(value_type = String)]
+    clock: ClockKind,
+    approved: bool,
+}
+
+#[utoipa::path(post, path = "/v1/admin/cases/{case_id}/extension", tag = "admin",
+    summary = "Approve or refuse the extension of a case's statutory clock",
+    params(("case_id" = Uuid, Path, description = "the case")), request_body = ExtensionAnswer,
+    security(("bearer" = [])),
+    responses((status = 200, body = Decided, description = "published as a signed ExtensionDecided")))]
+pub(crate) async fn decide_extension<L: Ledger>(
+    State(service): State<Shared<L>>,
+    Path(case_id): Path<String>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    admin(&service, request.headers())?;
+    let case_id = case_id_of(&case_id)?;
+    let a: ExtensionAnswer = json_body(read_body(request).await, "extension answer")?;
+    let decided = service
+        .decide_extension(case_id, a.clock, a.approved)
+        .await?;
+    Ok(axum::Json(decided).into_response())
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct PendingExtensions {
+    protocol: u32,
+    server_time_ms: i64,
+    requests: Vec<PendingExtension>,
+}
+
+#[utoipa::path(get, path = "/v1/admin/extension-requests", tag = "admin",
+    summary = "Officers' requests to extend a statutory clock, not yet answered",
+    security(("bearer" = [])),
+    responses((status = 200, body = PendingExtensions, description = "oldest first per device")))]
+pub(crate) async fn extension_requests<L: Ledger>(
+    State(service): State<Shared<L>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    admin(&service, &headers)?;
+    Ok(axum::Json(PendingExtensions {
+        protocol: PROTOCOL,
+        server_time_ms: now_ms(),
+        requests: service.pending_extensions().await?,
+    })
+    .into_response())
+}
+
+// --- Conflicts and forks for the staff to review (`review`) ---
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct FlaggedQuery {
+    /// Only those not resolved yet.
+    #[serde(default)]
+    open: bool,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct FlaggedList {
+    protocol: u32,
+    server_time_ms: i64,
+    flagged: Vec<Flagged>,
+}
+
+#[utoipa::path(get, path = "/v1/admin/flagged", tag = "admin",
+    summary = "Conflicts and forks of every device, for review",
+    params(FlaggedQuery), security(("bearer" = [])),
+    responses((status = 200, body = FlaggedList, description = "device by device, by seq")))]
+pub(crate) async fn flagged<L: Ledger>(
+    State(service): State<Shared<L>>,
+    headers: HeaderMap,
+    query: Result<Query<FlaggedQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    admin(&service, &headers)?;
+    let Query(query) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    Ok(axum::Json(FlaggedList {
+        protocol: PROTOCOL,
+        server_time_ms: now_ms(),
+        flagged: service.flagged(query.open).await?,
+    })
+    .into_response())
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ResolutionNote {
+    /// What the centre decided about it.
+    note: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Resolved {
+    protocol: u32,
+    server_time_ms: i64,
+    device_id: Uuid,
+    flag: Flag,
+    seq: u64,
+}
+
+#[utoipa::path(post, path = "/v1/admin/flagged/{device_id}/{flag}/{seq}/resolve", tag = "admin",
+    summary = "Resolve a device's conflict or fork with a note (the events stay held)",
+    params(("device_id" = Uuid, Path, description = "the device"),
+        ("flag" = Flag, Path, description = "conflict or fork"),
+        ("seq" = u64, Path, description = "the flagged event's seq")),
+    request_body = ResolutionNote, security(("bearer" = [])),
+    responses((status = 200, body = Resolved, description = "resolved"),
+        (status = 400, body = ErrorBody, description = "nothing of that kind is open there")))]
+pub(crate) async fn resolve<L: Ledger>(
+    State(service): State<Shared<L>>,
+    Path((device_id, flag, seq)): Path<(String, String, u64)>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    admin(&service, request.headers())?;
+    let device = Uuid::parse_str(&device_id)
+        .map_err(|_| ApiError::bad_request(format!("{device_id:?} is not a device id")))?;
+    let flag = Flag::parse(&flag)
+        .ok_or_else(|| ApiError::bad_request(format!("{flag:?} is not conflict or fork")))?;
+    let note: ResolutionNote = json_body(read_body(request).await, "resolution")?;
+    service.resolve(device, flag, seq, &note.note).await?;
+    Ok(axum::Json(Resolved {
+        protocol: PROTOCOL,
+        server_time_ms: now_ms(),
+        device_id: device,
+        flag,
+        seq,
+    })
+    .into_response())
 }

@@ -106,6 +106,7 @@ impl CentreKey {
         Ok(ServerEvent {
             server_seq: body.server_seq,
             canonical: String::from_utf8(bytes).map_err(|e| e.to_string())?,
+            attachment: None,
             hash,
             signature: hex::encode(signature.to_bytes()),
         })

@@ -9,7 +9,7 @@
 use std::future::Future;
 
 use redshield_core::events::Digest;
-use redshield_core::sync::protocol::{ServerEvent, WireVaultRow};
+use redshield_core::sync::protocol::{Attachment, ServerEvent, WireVaultRow};
 use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
@@ -114,8 +114,11 @@ pub struct HeldFork {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CaseOwner {
     pub device: Uuid,
-    /// Closed by a decision of the centre: no device writes to it any more.
+    /// Closed by a decision of the centre: no device writes to it any more, but its owner
+    /// once it has applied the decision (it carries it out, and may follow the case up).
     pub closed: bool,
+    /// The owner has applied the closure (its chain holds the decision's record).
+    pub closure_seen: bool,
 }
 
 /// An event held in its chain but flagged for the centre: it no longer fits its case (the
@@ -127,6 +130,54 @@ pub struct HeldConflict {
     pub reason: String,
     pub flagged_at_ms: i64,
     pub resolved: bool,
+}
+
+/// What the centre flags for its staff to resolve.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Flag {
+    /// An event that no longer fits its case (reassigned or closed meanwhile).
+    Conflict,
+    /// An event that differs from the one held at its seq (a restored or copied store).
+    Fork,
+}
+
+impl Flag {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flag::Conflict => "conflict",
+            Flag::Fork => "fork",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Flag> {
+        [Flag::Conflict, Flag::Fork]
+            .into_iter()
+            .find(|f| f.as_str() == text)
+    }
+}
+
+/// How the centre resolved a flagged event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution {
+    pub flag: Flag,
+    pub seq: u64,
+    pub note: String,
+    pub resolved_at_ms: i64,
+}
+
+/// flag, seq, note, resolved_at_ms.
+pub(crate) fn resolution(row: (String, i64, String, i64)) -> LedgerResult<Resolution> {
+    let (flag, seq, note, resolved_at_ms) = row;
+    Ok(Resolution {
+        flag: Flag::parse(&flag)
+            .ok_or_else(|| LedgerError::Corrupt(format!("a resolution of a {flag:?}")))?,
+        seq: seq_of(seq)?,
+        note,
+        resolved_at_ms,
+    })
 }
 
 /// A decision of the centre about a case, stored with the server event that announces it.
@@ -154,6 +205,8 @@ pub struct PushBatch {
     pub claims: Vec<Uuid>,
     /// New links that do not fit their case.
     pub conflicts: Vec<HeldConflict>,
+    /// Cases whose closure by the centre this device, their owner, has now applied.
+    pub closures_seen: Vec<Uuid>,
 }
 
 /// Where an upload stands.
@@ -205,6 +258,23 @@ pub trait Ledger: Send + Sync + 'static {
 
     /// Revokes a device: its token stops working; what it pushed stays.
     fn revoke_device(&self, id: Uuid) -> impl Future<Output = LedgerResult<bool>> + Send;
+
+    /// Marks the device's open conflict or forks at `seq` resolved by the centre, with its
+    /// note; false when nothing of that kind is open there. The flagged events stay held.
+    fn resolve(
+        &self,
+        device: Uuid,
+        flag: Flag,
+        seq: u64,
+        note: String,
+        at_ms: i64,
+    ) -> impl Future<Output = LedgerResult<bool>> + Send;
+
+    /// How the centre resolved the device's conflicts and forks.
+    fn resolutions(
+        &self,
+        device: Uuid,
+    ) -> impl Future<Output = LedgerResult<Vec<Resolution>>> + Send;
 
     // --- device events ---
 
@@ -458,17 +528,40 @@ pub(crate) fn vault_row(row: VaultRow) -> LedgerResult<WireVaultRow> {
     })
 }
 
-/// server_seq, canonical, hash, signature.
-pub(crate) type ServerEventRow = (i64, Vec<u8>, Vec<u8>, Vec<u8>);
+/// server_seq, canonical, hash, signature, attachment salt, attachment value.
+pub(crate) type ServerEventRow = (
+    i64,
+    Vec<u8>,
+    Vec<u8>,
+    Vec<u8>,
+    Option<Vec<u8>>,
+    Option<String>,
+);
 
 pub(crate) fn server_event(row: ServerEventRow) -> LedgerResult<ServerEvent> {
-    let (seq, canonical, hash, signature) = row;
+    let (seq, canonical, hash, signature, salt, value) = row;
     Ok(ServerEvent {
         server_seq: seq_of(seq)?,
         canonical: text_of(canonical, "a server event")?,
         hash: digest_of(&hash, "a server event hash")?,
         signature: hex::encode(signature),
+        attachment: salt.zip(value).map(|(salt, value)| Attachment {
+            salt: hex::encode(salt),
+            value,
+        }),
     })
+}
+
+/// An attachment's salt and value as stored beside its server event.
+pub(crate) fn attachment_columns(
+    event: &ServerEvent,
+) -> LedgerResult<(Option<Vec<u8>>, Option<&str>)> {
+    let Some(a) = &event.attachment else {
+        return Ok((None, None));
+    };
+    let salt = hex::decode(&a.salt)
+        .map_err(|_| LedgerError::Refused("an attachment's salt is not hex".into()))?;
+    Ok((Some(salt), Some(&a.value)))
 }
 
 /// received, complete, size.
@@ -492,10 +585,11 @@ pub(crate) fn held_conflict(row: (i64, String, String, i64, bool)) -> LedgerResu
     })
 }
 
-pub(crate) fn case_owner(row: (String, bool)) -> LedgerResult<CaseOwner> {
+pub(crate) fn case_owner(row: (String, bool, bool)) -> LedgerResult<CaseOwner> {
     Ok(CaseOwner {
         device: uuid_of(&row.0)?,
         closed: row.1,
+        closure_seen: row.2,
     })
 }
 

@@ -12,6 +12,7 @@
 pub mod admin;
 pub mod any_ledger;
 pub mod blobs;
+pub mod decisions;
 pub mod error;
 pub mod flags;
 pub mod http;
@@ -22,9 +23,11 @@ pub mod openapi;
 pub mod postgres;
 pub mod push;
 pub mod replicas;
+pub mod review;
 pub mod service;
 pub mod sqlite;
 
+use decisions::{Decided, DispatchOrder, PendingExtension};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -207,13 +210,81 @@ impl<L: Ledger> Running<L> {
     }
 
     /// Assigns a case to another device (ownership transfer); see `Service::assign_case`.
-    pub async fn assign_case(&self, case_id: Uuid, device: Uuid) -> Result<(), ServerError> {
-        self.service.assign_case(case_id, device).await
+    pub async fn assign_case(&self, case_id: Uuid, device: Uuid) -> Result<Decided, ServerError> {
+        let event = self.service.assign_case(case_id, device).await?;
+        Ok(decisions::decided(case_id, &event))
     }
 
     /// Closes a case by a decision of the centre; see `Service::close_case`.
-    pub async fn close_case(&self, case_id: Uuid) -> Result<(), ServerError> {
-        self.service.close_case(case_id).await
+    pub async fn close_case(
+        &self,
+        case_id: Uuid,
+        outcome: redshield_core::cases::Outcome,
+    ) -> Result<Decided, ServerError> {
+        let event = self.service.close_case(case_id, outcome).await?;
+        Ok(decisions::decided(case_id, &event))
+    }
+
+    /// Sends a vehicle to a case; see `Service::dispatch`.
+    pub async fn dispatch(&self, order: DispatchOrder) -> Result<Decided, ServerError> {
+        self.service.dispatch(order).await
+    }
+
+    /// 督办; see `Service::supervise`.
+    pub async fn supervise(
+        &self,
+        case_id: Uuid,
+        due_on: &str,
+        note: &str,
+    ) -> Result<Decided, ServerError> {
+        self.service.supervise(case_id, due_on, note).await
+    }
+
+    /// Answers an extension request; see `Service::decide_extension`.
+    pub async fn decide_extension(
+        &self,
+        case_id: Uuid,
+        clock: redshield_core::clocks::ClockKind,
+        approved: bool,
+    ) -> Result<Decided, ServerError> {
+        self.service
+            .decide_extension(case_id, clock, approved)
+            .await
+    }
+
+    /// Conflicts and forks of every device, or only the open ones; see `Service::flagged`.
+    pub async fn flagged(&self, open_only: bool) -> Result<Vec<review::Flagged>, ServerError> {
+        self.service.flagged(open_only).await
+    }
+
+    /// Resolves a device's conflict or forks at `seq` with a note; see `Service::resolve`.
+    pub async fn resolve(
+        &self,
+        device: Uuid,
+        flag: ledger::Flag,
+        seq: u64,
+        note: &str,
+    ) -> Result<(), ServerError> {
+        self.service.resolve(device, flag, seq, note).await
+    }
+
+    /// Publishes the officer roster; see `Service::publish_roster`.
+    pub async fn publish_roster(
+        &self,
+        officers: Vec<redshield_core::roster::RosterEntry>,
+    ) -> Result<ServerEvent, ServerError> {
+        let roster = redshield_core::sync::protocol::RosterPublished { officers };
+        self.service.publish_roster(roster).await
+    }
+
+    /// The roster last published.
+    pub async fn roster(&self) -> Result<Vec<redshield_core::roster::RosterEntry>, ServerError> {
+        self.service.roster().await
+    }
+
+    /// Extension requests not yet answered, from every device.
+    pub async fn pending_extensions(&self) -> Result<Vec<PendingExtension>, ServerError> {
+        self.service.pending_extensions().await
     }
 
     /// Every enrolled device as the centre's staff see it.

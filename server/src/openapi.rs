@@ -3,9 +3,9 @@
 //! committed copy, `docs/openapi.json`, is checked against it by a test.
 
 use redshield_core::sync::protocol::{
-    BlobReceipt, EnrolRequest, Enrolled, ErrorBody, MAX_BODY_BYTES, MAX_EVENTS_PER_PUSH, PROTOCOL,
-    PROTOCOL_HEADER, Push, PushReceipt, Refusal, RefusalCode, ServerEvent, ServerEventBody,
-    ServerEvents, WireEvent, WireVaultRow,
+    Attachment, BlobReceipt, EnrolRequest, Enrolled, ErrorBody, MAX_BODY_BYTES,
+    MAX_EVENTS_PER_PUSH, PROTOCOL, PROTOCOL_HEADER, Push, PushReceipt, Refusal, RefusalCode,
+    ServerEvent, ServerEventBody, ServerEvents, WireEvent, WireVaultRow,
 };
 use utoipa::openapi::path::{Operation, Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -30,6 +30,16 @@ use crate::http;
         http::publish_departments,
         http::publish_urban_areas,
         http::publish_calendar_year,
+        http::publish_roster,
+        http::roster,
+        http::dispatch,
+        http::assign,
+        http::close,
+        http::supervise,
+        http::decide_extension,
+        http::extension_requests,
+        http::flagged,
+        http::resolve,
         http::healthz,
         http::metrics,
         http::openapi
@@ -47,7 +57,8 @@ use crate::http;
         BlobReceipt,
         ErrorBody,
         Refusal,
-        RefusalCode
+        RefusalCode,
+        Attachment
     )),
     modifiers(&Protocol)
 )]

@@ -34,10 +34,11 @@ use uuid::Uuid;
 
 use crate::ledger::{
     Admission, BlobRecord, CaseDecision, CaseOwner, ChainHead, DEVICE_COLUMNS, DeviceRecord,
-    DeviceRow, EnrolRefusal, EventRow, HeldConflict, HeldEvent, HeldFork, Ledger, LedgerError,
-    LedgerResult, NewDevice, PushBatch, admission, blob_record, case_owner, chain_head,
-    code_refusal, device_record, digest_of, held_conflict, held_event, held_fork, last_seen_due,
-    made_for, salt_of, seq_of, seq_sql, server_event, unknown_case, vault_row,
+    DeviceRow, EnrolRefusal, EventRow, Flag, HeldConflict, HeldEvent, HeldFork, Ledger,
+    LedgerError, LedgerResult, NewDevice, PushBatch, Resolution, admission, attachment_columns,
+    blob_record, case_owner, chain_head, code_refusal, device_record, digest_of, held_conflict,
+    held_event, held_fork, last_seen_due, made_for, resolution, salt_of, seq_of, seq_sql,
+    server_event, unknown_case, vault_row,
 };
 
 /// Connections kept open to the database.
@@ -141,6 +142,20 @@ const STEPS: &[&str] = &[
         closed  BOOLEAN NOT NULL DEFAULT FALSE
     );
     ALTER TABLE conflicts ADD COLUMN case_id TEXT NOT NULL DEFAULT '';",
+    // 3: personal data sent beside a decision (purgeable, outside the signed bytes), and
+    // whether a case's owner has applied its closure.
+    "ALTER TABLE server_events ADD COLUMN attachment_salt BYTEA;
+    ALTER TABLE server_events ADD COLUMN attachment_value TEXT;
+    ALTER TABLE case_owners ADD COLUMN closure_seen BOOLEAN NOT NULL DEFAULT FALSE;
+    -- How the centre's staff resolved a conflict or a fork (the events stay held).
+    CREATE TABLE resolutions (
+        device         TEXT NOT NULL REFERENCES devices (id),
+        flag           TEXT NOT NULL,
+        seq            BIGINT NOT NULL,
+        note           TEXT NOT NULL,
+        resolved_at_ms BIGINT NOT NULL,
+        PRIMARY KEY (device, flag, seq)
+    );",
 ];
 
 /// The schema version this server migrates to.
@@ -484,6 +499,14 @@ async fn insert_ownership(tx: &Transaction<'_>, id: &str, batch: &PushBatch) -> 
     for case_id in &batch.claims {
         tx.execute(&claim, &[&case_id.to_string(), &id]).await?;
     }
+    let seen = tx
+        .prepare_cached(
+            "UPDATE case_owners SET closure_seen = TRUE WHERE case_id = $1 AND device = $2",
+        )
+        .await?;
+    for case_id in &batch.closures_seen {
+        tx.execute(&seen, &[&case_id.to_string(), &id]).await?;
+    }
     let conflict = tx
         .prepare_cached(
             "INSERT INTO conflicts (device, seq, case_id, reason, flagged_at_ms)
@@ -512,7 +535,8 @@ async fn decide(tx: &Transaction<'_>, decision: CaseDecision) -> LedgerResult<()
         CaseDecision::Assign { case_id, device } => {
             tx.execute(
                 "INSERT INTO case_owners (case_id, device, closed) VALUES ($1, $2, FALSE)
-                 ON CONFLICT (case_id) DO UPDATE SET device = excluded.device, closed = FALSE",
+                 ON CONFLICT (case_id) DO UPDATE
+                     SET device = excluded.device, closed = FALSE, closure_seen = FALSE",
                 &[&case_id.to_string(), &device.to_string()],
             )
             .await?;
@@ -520,7 +544,7 @@ async fn decide(tx: &Transaction<'_>, decision: CaseDecision) -> LedgerResult<()
         CaseDecision::Close { case_id } => {
             let closed = tx
                 .execute(
-                    "UPDATE case_owners SET closed = TRUE WHERE case_id = $1",
+                    "UPDATE case_owners SET closed = TRUE, closure_seen = FALSE WHERE case_id = $1",
                     &[&case_id.to_string()],
                 )
                 .await?;
@@ -718,6 +742,56 @@ impl Ledger for PostgresLedger {
         Ok(changed == 1)
     }
 
+    async fn resolve(
+        &self,
+        device: Uuid,
+        flag: Flag,
+        seq: u64,
+        note: String,
+        at_ms: i64,
+    ) -> LedgerResult<bool> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let open = match flag {
+            Flag::Conflict => {
+                "UPDATE conflicts SET resolved = TRUE
+                               WHERE device = $1 AND seq = $2 AND NOT resolved"
+            }
+            Flag::Fork => {
+                "UPDATE forks SET flagged = FALSE
+                           WHERE device = $1 AND seq = $2 AND flagged"
+            }
+        };
+        let (id, seq) = (device.to_string(), seq_sql(seq)?);
+        if tx.execute(open, &[&id, &seq]).await? == 0 {
+            return Ok(false);
+        }
+        tx.execute(
+            "INSERT INTO resolutions (device, flag, seq, note, resolved_at_ms)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (device, flag, seq)
+             DO UPDATE SET note = excluded.note, resolved_at_ms = excluded.resolved_at_ms",
+            &[&id, &flag.as_str(), &seq, &note, &at_ms],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn resolutions(&self, device: Uuid) -> LedgerResult<Vec<Resolution>> {
+        let client = self.client().await?;
+        client
+            .query(
+                "SELECT flag, seq, note, resolved_at_ms FROM resolutions
+                 WHERE device = $1 ORDER BY seq, flag",
+                &[&device.to_string()],
+            )
+            .await?
+            .iter()
+            .map(|r| resolution((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+            .collect()
+    }
+
     async fn head(&self, device: Uuid) -> LedgerResult<ChainHead> {
         read_head(&self.client().await?, device).await
     }
@@ -846,11 +920,11 @@ impl Ledger for PostgresLedger {
         let client = self.client().await?;
         let row = client
             .query_opt(
-                "SELECT device, closed FROM case_owners WHERE case_id = $1",
+                "SELECT device, closed, closure_seen FROM case_owners WHERE case_id = $1",
                 &[&case_id.to_string()],
             )
             .await?;
-        row.map(|r| case_owner((r.try_get(0)?, r.try_get(1)?)))
+        row.map(|r| case_owner((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
             .transpose()
     }
 
@@ -909,15 +983,19 @@ impl Ledger for PostgresLedger {
         let next = seq_of(last)? + 1;
         let event = make(next)?;
         let signature = made_for(next, &event)?;
+        let (salt, value) = attachment_columns(&event)?;
         tx.execute(
-            "INSERT INTO server_events (server_seq, device, canonical, hash, signature)
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO server_events (server_seq, device, canonical, hash, signature,
+                 attachment_salt, attachment_value)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
             &[
                 &seq_sql(next)?,
                 &device.map(|d| d.to_string()),
                 &event.canonical.as_bytes(),
                 &event.hash.0.as_slice(),
                 &signature,
+                &salt,
+                &value,
             ],
         )
         .await?;
@@ -934,7 +1012,8 @@ impl Ledger for PostgresLedger {
         let client = self.client().await?;
         let statement = client
             .prepare_cached(
-                "SELECT server_seq, canonical, hash, signature FROM server_events
+                "SELECT server_seq, canonical, hash, signature, attachment_salt, attachment_value
+                 FROM server_events
                  WHERE server_seq > $2 AND (device = $1 OR device IS NULL)
                  ORDER BY server_seq LIMIT $3",
             )
@@ -946,7 +1025,16 @@ impl Ledger for PostgresLedger {
             )
             .await?
             .iter()
-            .map(|r| server_event((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+            .map(|r| {
+                server_event((
+                    r.try_get(0)?,
+                    r.try_get(1)?,
+                    r.try_get(2)?,
+                    r.try_get(3)?,
+                    r.try_get(4)?,
+                    r.try_get(5)?,
+                ))
+            })
             .collect()
     }
 

@@ -14,7 +14,7 @@ use std::hash::Hash;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use ed25519_dalek::VerifyingKey;
-use redshield_core::events::{Digest, decode};
+use redshield_core::events::{Body, Digest, decode};
 use redshield_core::sync::protocol::{MAX_EVENTS_PER_PUSH, Push, WireEvent, WireVaultRow};
 use redshield_core::sync::wire::{self, Checked};
 use uuid::Uuid;
@@ -125,6 +125,11 @@ pub async fn push<L: Ledger>(
         if let Some(checked) = judge.judge(i, event).await? {
             if let Some(case_id) = checked.body.as_ref().ok().and_then(|b| b.case_id()) {
                 judge.ownership(checked.envelope.seq, case_id).await?;
+            }
+            if let Ok(Body::ServerEventApplied(applied)) = &checked.body
+                && let Some(case_id) = applied.closed_case()
+            {
+                judge.closure_seen(case_id).await?;
             }
             if let Err(reason) = &checked.body {
                 tracing::info!(device = %device.id, seq = checked.envelope.seq, event_type = %checked.envelope.event_type, %reason, "held an event this centre cannot read yet");
@@ -287,11 +292,14 @@ impl<L: Ledger> Judge<'_, L> {
                 let mine = CaseOwner {
                     device: self.device,
                     closed: false,
+                    closure_seen: false,
                 };
                 self.owners.insert(case_id, Some(mine));
                 return Ok(());
             }
-            Some(o) if o.closed => "the centre closed the case".to_string(),
+            Some(o) if o.closed && !(o.device == self.device && o.closure_seen) => {
+                "the centre closed the case".to_string()
+            }
             Some(o) if o.device != self.device => {
                 format!("the centre assigned the case to device {}", o.device)
             }
@@ -309,6 +317,21 @@ impl<L: Ledger> Judge<'_, L> {
             flagged_at_ms: self.now_ms,
             resolved: false,
         });
+        Ok(())
+    }
+
+    /// The owner applied the centre's closure of `case_id`: its events for the case from here
+    /// on carry the decision out (the close step, a follow-up), knowing of it.
+    async fn closure_seen(&mut self, case_id: Uuid) -> Result<(), PushError> {
+        let owner = match self.owners.get(&case_id) {
+            Some(owner) => *owner,
+            None => self.ledger.case_owner(case_id).await?,
+        };
+        if let Some(mut o) = owner.filter(|o| o.device == self.device && o.closed) {
+            o.closure_seen = true;
+            self.owners.insert(case_id, Some(o));
+            self.batch.closures_seen.push(case_id);
+        }
         Ok(())
     }
 

@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use ed25519_dalek::VerifyingKey;
+use redshield_core::cases::Outcome;
 use redshield_core::events::Digest;
 use redshield_core::sync::protocol::{
-    EnrolRequest, Enrolled, PROTOCOL, Push, PushReceipt, RefusalCode, ServerEvent, ServerEventBody,
-    ServerEvents,
+    Attachment, CASE_ASSIGNED, CASE_CLOSED, CaseAssigned, CaseClosed, EnrolRequest, Enrolled,
+    PROTOCOL, Push, PushReceipt, RefusalCode, ServerEvent, ServerEventBody, ServerEvents,
 };
 use uuid::Uuid;
 
@@ -290,46 +291,71 @@ impl<L: Ledger> Service<L> {
         event_type: &str,
         body: serde_json::Value,
     ) -> Result<ServerEvent, ServerError> {
-        self.publish_decision(device, None, event_type, body).await
+        self.publish_decision(device, None, event_type, body, None)
+            .await
     }
 
     /// Assigns a case to `device` (ownership transfer): from now on the case's field events
     /// come from it, and events of the previous owner are conflicts. The signed `CaseAssigned`
     /// event goes to the new owner with the change, in one transaction; the previous owner is
     /// told by a second event (if that one fails, its next push shows it the conflict).
-    pub async fn assign_case(&self, case_id: Uuid, device: Uuid) -> Result<(), ServerError> {
+    pub async fn assign_case(
+        &self,
+        case_id: Uuid,
+        device: Uuid,
+    ) -> Result<ServerEvent, ServerError> {
         let previous = self.ledger.case_owner(case_id).await?;
-        let body = serde_json::json!({"case_id": case_id, "device": device});
+        let body = to_body(&CaseAssigned { case_id, device })?;
         let decision = CaseDecision::Assign { case_id, device };
-        self.publish_decision(Some(device), Some(decision), "CaseAssigned", body.clone())
+        let event = self
+            .publish_decision(
+                Some(device),
+                Some(decision),
+                CASE_ASSIGNED,
+                body.clone(),
+                None,
+            )
             .await?;
         if let Some(previous) = previous.filter(|p| p.device != device) {
-            self.publish(Some(previous.device), "CaseAssigned", body)
+            self.publish(Some(previous.device), CASE_ASSIGNED, body)
                 .await?;
         }
-        Ok(())
+        Ok(event)
     }
 
-    /// Closes a case by a decision of the centre: later events of any device for it are
-    /// conflicts. Its owner is told by the signed `CaseClosed` event.
-    pub async fn close_case(&self, case_id: Uuid) -> Result<(), ServerError> {
+    /// Closes a case by a decision of the centre, with `outcome`: its owner carries the
+    /// closure out when it applies the signed `CaseClosed`; events of any device for the case
+    /// made without knowing of it are conflicts.
+    pub async fn close_case(
+        &self,
+        case_id: Uuid,
+        outcome: Outcome,
+    ) -> Result<ServerEvent, ServerError> {
+        let owner = self.owner(case_id).await?;
+        let decision = CaseDecision::Close { case_id };
+        let body = to_body(&CaseClosed { case_id, outcome })?;
+        self.publish_decision(Some(owner), Some(decision), CASE_CLOSED, body, None)
+            .await
+    }
+
+    /// The device that owns `case_id`.
+    pub(crate) async fn owner(&self, case_id: Uuid) -> Result<Uuid, ServerError> {
         let owner =
             self.ledger.case_owner(case_id).await?.ok_or_else(|| {
                 ServerError::BadInput(format!("the centre holds no case {case_id}"))
             })?;
-        let decision = CaseDecision::Close { case_id };
-        let body = serde_json::json!({"case_id": case_id});
-        self.publish_decision(Some(owner.device), Some(decision), "CaseClosed", body)
-            .await?;
-        Ok(())
+        Ok(owner.device)
     }
 
-    async fn publish_decision(
+    /// Numbers, signs and stores a server event, with the ownership change it makes and the
+    /// personal data it carries beside its signed bytes, in one transaction.
+    pub(crate) async fn publish_decision(
         &self,
         device: Option<Uuid>,
         decision: Option<CaseDecision>,
         event_type: &str,
         body: serde_json::Value,
+        attachment: Option<Attachment>,
     ) -> Result<ServerEvent, ServerError> {
         if event_type.trim().is_empty() {
             return Err(ServerError::BadInput("a server event needs a type".into()));
@@ -356,13 +382,20 @@ impl<L: Ledger> Service<L> {
                     time_ms: now_ms(),
                     body,
                 };
-                centre.seal(&body).map_err(LedgerError::Refused)
+                let mut event = centre.seal(&body).map_err(LedgerError::Refused)?;
+                event.attachment = attachment;
+                Ok(event)
             })
             .await?;
         Metrics::add(&self.metrics.server_events, 1);
         tracing::info!(server_seq = event.server_seq, device = ?device, "server event published");
         Ok(event)
     }
+}
+
+/// A decision's body as JSON.
+pub(crate) fn to_body(body: &impl serde::Serialize) -> Result<serde_json::Value, ServerError> {
+    serde_json::to_value(body).map_err(|e| ServerError::BadInput(e.to_string()))
 }
 
 pub fn token_hash(token: &str) -> Digest {

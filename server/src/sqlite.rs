@@ -16,10 +16,11 @@ use uuid::Uuid;
 
 use crate::ledger::{
     Admission, BlobRecord, CaseDecision, CaseOwner, ChainHead, DEVICE_COLUMNS, DeviceRecord,
-    DeviceRow, EnrolRefusal, EventRow, HeldConflict, HeldEvent, HeldFork, Ledger, LedgerError,
-    LedgerResult, NewDevice, PushBatch, admission, blob_record, case_owner, chain_head,
-    code_refusal, device_record, digest_of, held_conflict, held_event, held_fork, last_seen_due,
-    made_for, salt_of, seq_of, seq_sql, server_event, unknown_case, vault_row,
+    DeviceRow, EnrolRefusal, EventRow, Flag, HeldConflict, HeldEvent, HeldFork, Ledger,
+    LedgerError, LedgerResult, NewDevice, PushBatch, Resolution, admission, attachment_columns,
+    blob_record, case_owner, chain_head, code_refusal, device_record, digest_of, held_conflict,
+    held_event, held_fork, last_seen_due, made_for, resolution, salt_of, seq_of, seq_sql,
+    server_event, unknown_case, vault_row,
 };
 
 pub const FILE_NAME: &str = "ledger.sqlite";
@@ -116,6 +117,22 @@ const STEPS: &[M<'static>] = &[
         closed  INTEGER NOT NULL DEFAULT 0
     ) WITHOUT ROWID;
     ALTER TABLE conflicts ADD COLUMN case_id TEXT NOT NULL DEFAULT '';",
+    ),
+    // 3: personal data sent beside a decision (purgeable, outside the signed bytes), and
+    // whether a case's owner has applied its closure.
+    M::up(
+        "ALTER TABLE server_events ADD COLUMN attachment_salt BLOB;
+    ALTER TABLE server_events ADD COLUMN attachment_value TEXT;
+    ALTER TABLE case_owners ADD COLUMN closure_seen INTEGER NOT NULL DEFAULT 0;
+    -- How the centre's staff resolved a conflict or a fork (the events stay held).
+    CREATE TABLE resolutions (
+        device         TEXT NOT NULL REFERENCES devices (id),
+        flag           TEXT NOT NULL,
+        seq            INTEGER NOT NULL,
+        note           TEXT NOT NULL,
+        resolved_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (device, flag, seq)
+    ) WITHOUT ROWID;",
     ),
 ];
 
@@ -371,6 +388,60 @@ impl Ledger for SqliteLedger {
         .await
     }
 
+    async fn resolve(
+        &self,
+        device: Uuid,
+        flag: Flag,
+        seq: u64,
+        note: String,
+        at_ms: i64,
+    ) -> LedgerResult<bool> {
+        self.write(move |tx| {
+            let open = match flag {
+                Flag::Conflict => {
+                    "UPDATE conflicts SET resolved = 1
+                                   WHERE device = ?1 AND seq = ?2 AND resolved = 0"
+                }
+                Flag::Fork => {
+                    "UPDATE forks SET flagged = 0
+                               WHERE device = ?1 AND seq = ?2 AND flagged = 1"
+                }
+            };
+            if tx.execute(open, params![device.to_string(), seq_sql(seq)?])? == 0 {
+                return Ok(false);
+            }
+            tx.execute(
+                "INSERT OR REPLACE INTO resolutions (device, flag, seq, note, resolved_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    device.to_string(),
+                    flag.as_str(),
+                    seq_sql(seq)?,
+                    note,
+                    at_ms
+                ],
+            )?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn resolutions(&self, device: Uuid) -> LedgerResult<Vec<Resolution>> {
+        self.with(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT flag, seq, note, resolved_at_ms FROM resolutions
+                 WHERE device = ?1 ORDER BY seq, flag",
+            )?;
+            let rows = stmt
+                .query_map([device.to_string()], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows.into_iter().map(resolution).collect()
+        })
+        .await
+    }
+
     async fn head(&self, device: Uuid) -> LedgerResult<ChainHead> {
         self.with(move |conn| read_head(conn, device)).await
     }
@@ -467,6 +538,12 @@ impl Ledger for SqliteLedger {
             for case_id in &batch.claims {
                 claim.execute(params![case_id.to_string(), id])?;
             }
+            let mut seen = tx.prepare_cached(
+                "UPDATE case_owners SET closure_seen = 1 WHERE case_id = ?1 AND device = ?2",
+            )?;
+            for case_id in &batch.closures_seen {
+                seen.execute(params![case_id.to_string(), id])?;
+            }
             let mut conflict = tx.prepare_cached(
                 "INSERT OR IGNORE INTO conflicts (device, seq, case_id, reason, flagged_at_ms)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -537,9 +614,11 @@ impl Ledger for SqliteLedger {
     async fn case_owner(&self, case_id: Uuid) -> LedgerResult<Option<CaseOwner>> {
         self.with(move |conn| {
             let row = conn
-                .prepare_cached("SELECT device, closed FROM case_owners WHERE case_id = ?1")?
+                .prepare_cached(
+                    "SELECT device, closed, closure_seen FROM case_owners WHERE case_id = ?1",
+                )?
                 .query_row([case_id.to_string()], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get(1)?))
+                    Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?))
                 })
                 .optional()?;
             row.map(case_owner).transpose()
@@ -583,15 +662,19 @@ impl Ledger for SqliteLedger {
             let next = seq_of(last)? + 1;
             let event = make(next)?;
             let signature = made_for(next, &event)?;
+            let (salt, value) = attachment_columns(&event)?;
             tx.execute(
-                "INSERT INTO server_events (server_seq, device, canonical, hash, signature)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO server_events (server_seq, device, canonical, hash, signature,
+                     attachment_salt, attachment_value)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![
                     seq_sql(next)?,
                     device.map(|d| d.to_string()),
                     event.canonical.as_bytes(),
                     event.hash.0.as_slice(),
-                    signature
+                    signature,
+                    salt,
+                    value
                 ],
             )?;
             Ok(event)
@@ -607,14 +690,24 @@ impl Ledger for SqliteLedger {
     ) -> LedgerResult<Vec<ServerEvent>> {
         self.with(move |conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT server_seq, canonical, hash, signature FROM server_events
+                "SELECT server_seq, canonical, hash, signature, attachment_salt, attachment_value
+                 FROM server_events
                  WHERE server_seq > ?2 AND (device = ?1 OR device IS NULL)
                  ORDER BY server_seq LIMIT ?3",
             )?;
             let rows = stmt
                 .query_map(
                     params![device.to_string(), seq_sql(after)?, limit as i64],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                    |r| {
+                        Ok((
+                            r.get(0)?,
+                            r.get(1)?,
+                            r.get(2)?,
+                            r.get(3)?,
+                            r.get(4)?,
+                            r.get(5)?,
+                        ))
+                    },
                 )?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             rows.into_iter().map(server_event).collect()
@@ -678,13 +771,14 @@ fn decide(tx: &rusqlite::Transaction, decision: CaseDecision) -> LedgerResult<()
         CaseDecision::Assign { case_id, device } => {
             tx.execute(
                 "INSERT INTO case_owners (case_id, device, closed) VALUES (?1, ?2, 0)
-                 ON CONFLICT (case_id) DO UPDATE SET device = excluded.device, closed = 0",
+                 ON CONFLICT (case_id) DO UPDATE
+                     SET device = excluded.device, closed = 0, closure_seen = 0",
                 params![case_id.to_string(), device.to_string()],
             )?;
         }
         CaseDecision::Close { case_id } => {
             let closed = tx.execute(
-                "UPDATE case_owners SET closed = 1 WHERE case_id = ?1",
+                "UPDATE case_owners SET closed = 1, closure_seen = 0 WHERE case_id = ?1",
                 [case_id.to_string()],
             )?;
             if closed == 0 {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use common::{Backend, Centre, Phone, on_both_backends};
 use ed25519_dalek::SigningKey;
-use redshield_core::api::{EvidenceKind, FieldCore, NewEvidence, Step};
+use redshield_core::api::{EvidenceKind, FieldCore, NewEvidence, Outcome, Step};
 use redshield_core::cases::Case;
 use redshield_core::events::{Digest, Envelope, SealedEvent, decode};
 use redshield_core::platform::Platform;
@@ -269,7 +269,11 @@ async fn a_case_has_one_owner_and_late_events_of_another_device_are_conflicts(ba
     assert_eq!(ledger.conflicts(a).await.unwrap().len(), 1);
 
     // Closed by the centre: no device's event fits it any more.
-    centre.running().close_case(case_id).await.unwrap();
+    centre
+        .running()
+        .close_case(case_id, Outcome::Withdrawn)
+        .await
+        .unwrap();
     assert!(ledger.case_owner(case_id).await.unwrap().unwrap().closed);
     first
         .device
@@ -280,7 +284,10 @@ async fn a_case_has_one_owner_and_late_events_of_another_device_are_conflicts(ba
     let conflicts = ledger.conflicts(a).await.unwrap();
     assert!(conflicts[1].reason.contains("closed"), "{conflicts:?}");
 
-    let unknown = centre.running().close_case(uuid::Uuid::now_v7()).await;
+    let unknown = centre
+        .running()
+        .close_case(uuid::Uuid::now_v7(), Outcome::Withdrawn)
+        .await;
     assert!(unknown.unwrap_err().to_string().contains("no case"));
 }
 

@@ -27,6 +27,7 @@ fn event(server_seq: u64, tag: &str) -> ServerEvent {
         hash: Digest::of(&[canonical.as_bytes()]),
         canonical,
         signature: hex::encode([7u8; 64]),
+        attachment: None,
     }
 }
 

@@ -11,6 +11,7 @@ use redshield_e2e::{
     LogRow, add_evidence, blob_names, complaint, copy_store, device, device_log, photo,
 };
 use redshield_server::Ledger;
+use redshield_server::ledger::Flag;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 async fn centre_log(centre: &Centre, device: &FieldCore) -> Vec<LogRow> {
@@ -261,6 +262,20 @@ async fn a_restored_store_is_caught_as_a_fork_and_nothing_is_overwritten(backend
         held,
         "the chain held is untouched"
     );
+
+    // The staff review the fork and resolve it with a note; the events stay held.
+    let seq = forks[0].seq;
+    resolve_flagged(&centre, &phone, Flag::Fork, seq, "恢复的备份，以原链为准").await;
+    assert_eq!(
+        centre
+            .running()
+            .ledger()
+            .forks(device_uuid(&phone))
+            .await
+            .unwrap()
+            .len(),
+        forks.len()
+    );
 }
 
 on_both_backends!(a_restored_store_is_caught_as_a_fork_and_nothing_is_overwritten);
@@ -331,6 +346,14 @@ async fn work_on_a_case_reassigned_meanwhile_is_delivered_and_flagged(backend: B
         .unwrap();
     assert_eq!(conflicts.len(), 1);
     assert_eq!(conflicts[0].case_id, case_id);
+    resolve_flagged(
+        &centre,
+        &first,
+        Flag::Conflict,
+        conflicts[0].seq,
+        "受理有效，已告知新承办人",
+    )
+    .await;
     // The same sync brought the decision; the next one flags nothing more.
     assert!(report.server_events_applied >= 1);
     let again = first.clone().sync(None, None).await.unwrap();
@@ -483,3 +506,86 @@ async fn a_calendar_year_the_centre_publishes_is_the_devices_calendar(backend: B
 }
 
 on_both_backends!(a_calendar_year_the_centre_publishes_is_the_devices_calendar);
+
+/// Resolves a device's open conflict or fork at `seq` as the staff do, and checks the review
+/// list before and after: open, then resolved with the note; resolving twice is refused.
+async fn resolve_flagged(centre: &Centre, device: &FieldCore, flag: Flag, seq: u64, note: &str) {
+    let id = device_uuid(device);
+    let is_it =
+        |f: &&redshield_server::review::Flagged| f.device == id && f.flag == flag && f.seq == seq;
+    let open = centre.running().flagged(true).await.unwrap();
+    assert!(open.iter().any(|f| is_it(&f)), "{open:?}");
+    centre.running().resolve(id, flag, seq, note).await.unwrap();
+    assert!(
+        !centre
+            .running()
+            .flagged(true)
+            .await
+            .unwrap()
+            .iter()
+            .any(|f| is_it(&f))
+    );
+    let all = centre.running().flagged(false).await.unwrap();
+    let resolved = all.iter().find(is_it).unwrap();
+    assert!(!resolved.open);
+    assert_eq!(resolved.resolution.as_deref(), Some(note));
+    let again = centre.running().resolve(id, flag, seq, note).await;
+    assert!(again.unwrap_err().to_string().contains("no open"));
+}
+
+async fn the_officer_roster_the_centre_publishes_decides_who_signs_in(backend: Backend) {
+    use redshield_core::api::{Role, RosterEntry};
+    let centre = Centre::on(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let phone = device(dir.path(), "李明");
+    enrol(&centre, &phone).await;
+    let entry = |name: &str, id: &str, supervisor| RosterEntry {
+        name: name.into(),
+        enforcement_id: id.into(),
+        supervisor,
+    };
+    let roster = vec![
+        entry("李明", "hn-12315-0042", false),
+        entry("周敏", "HN-12315-0007", true),
+    ];
+    // A roster a device would refuse is never published.
+    let mut twice = roster.clone();
+    twice.push(entry("李明", "HN-12315-0042", false));
+    let refused = centre.running().publish_roster(twice).await.unwrap_err();
+    assert!(refused.to_string().contains("appears twice"), "{refused}");
+    assert!(centre.running().roster().await.unwrap().is_empty());
+
+    // Before its first roster a device signs in any valid officer; after it, only those on it.
+    phone
+        .sign_in("王五".into(), "HN-12315-9999".into())
+        .unwrap();
+    centre.running().publish_roster(roster).await.unwrap();
+    let held = centre.running().roster().await.unwrap();
+    assert_eq!(held[0].enforcement_id, "HN-12315-0042", "normalised");
+    phone.clone().sync(None, None).await.unwrap();
+    assert_eq!(phone.officer_roster().unwrap().len(), 2);
+    let stranger = phone.sign_in("王五".into(), "HN-12315-9999".into());
+    assert!(
+        stranger
+            .unwrap_err()
+            .to_string()
+            .contains("not on the centre's officer roster")
+    );
+    let wrong_name = phone.sign_in("李敏".into(), "HN-12315-0042".into());
+    assert!(wrong_name.unwrap_err().to_string().contains("李明"));
+    let not_supervisor = phone.sign_in_as("李明".into(), "HN-12315-0042".into(), Role::Supervisor);
+    assert!(
+        not_supervisor
+            .unwrap_err()
+            .to_string()
+            .contains("not a supervisor")
+    );
+    phone
+        .sign_in_as("周敏".into(), "HN-12315-0007".into(), Role::Supervisor)
+        .unwrap();
+    phone
+        .sign_in("李明".into(), "HN-12315-0042".into())
+        .unwrap();
+}
+
+on_both_backends!(the_officer_roster_the_centre_publishes_decides_who_signs_in);

@@ -13,8 +13,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use crate::calendar::YearData;
 pub use crate::cases::departments::Department;
+pub use crate::cases::supervision::Supervision;
 pub use crate::cases::*;
 pub use crate::clocks::events::PauseReason;
+pub use crate::clocks::extension::ExtensionRequest;
 pub use crate::clocks::report::{ClockReport, OnScene, OnTime};
 pub use crate::clocks::{Clock, ClockKind, ClockState, DueDate};
 pub use crate::dispatch::{AreaType, Dispatch, DispatchStep, NewDispatch};
@@ -31,6 +33,7 @@ pub use crate::evidence::{DeviceFix, Evidence, EvidenceKind, FixSource, NewEvide
 pub use crate::mediation::terms::{EndReason, Performer, Term, TermKind};
 pub use crate::officer::{Officer, Role};
 pub use crate::position::GeoPosition;
+pub use crate::roster::RosterEntry;
 pub use crate::time::{TimeSource, TrustedTime};
 pub use crate::trips::summary::{Mileage, MonthlyMileage};
 pub use crate::trips::track::{DropCount, Gap, Stop};
@@ -401,6 +404,29 @@ impl FieldCore {
         Ok(device.case_clocks(&case_id)?)
     }
 
+    /// Asks the centre to extend a statutory clock, saying why; the centre's answer arrives
+    /// with a sync (an approval extends the clock). One request per clock at a time.
+    pub fn request_clock_extension(
+        &self,
+        case_id: String,
+        clock: ClockKind,
+        reason: String,
+    ) -> ApiResult<Vec<ExtensionRequest>> {
+        let mut device = self.device();
+        device.request_extension(&case_id, clock, &reason)?;
+        Ok(device.extension_requests(&case_id)?)
+    }
+
+    /// The case's extension requests and the centre's answers, oldest first.
+    pub fn clock_extension_requests(&self, case_id: String) -> ApiResult<Vec<ExtensionRequest>> {
+        Ok(self.device().extension_requests(&case_id)?)
+    }
+
+    /// The centre's supervision notes (督办) on the case, with their due days.
+    pub fn case_supervisions(&self, case_id: String) -> ApiResult<Vec<Supervision>> {
+        Ok(self.device().supervisions(&case_id)?)
+    }
+
     /// Dispatches a vehicle to a case's site (a walk-in at the vehicle, a call the crew took):
     /// the on-scene clock starts, 30 minutes inside an urban area, 60 elsewhere.
     pub fn dispatch(&self, dispatch: NewDispatch) -> ApiResult<Dispatch> {
@@ -465,6 +491,12 @@ impl FieldCore {
             received_monotonic_ms,
             server_time_ms,
         )?)
+    }
+
+    /// The centre's officer roster: who may sign in, under which enforcement ID, and who as a
+    /// supervisor. Empty until the centre publishes one (then any valid officer signs in).
+    pub fn officer_roster(&self) -> ApiResult<Vec<RosterEntry>> {
+        Ok(self.device().officer_roster()?)
     }
 
     /// The departments directory for referrals.

@@ -29,8 +29,18 @@ const FUTURE_TOLERANCE_MS: i64 = 5 * 60 * 1000;
 /// Checks `new` and appends its `CaseOpened` (two linked cases for a complaint that also
 /// reports, Art. 9). Returns the id of the case as entered (the complaint).
 pub fn open(w: &mut Writer, new: &NewCase) -> Result<Uuid> {
+    open_as(w, Uuid::now_v7(), new)
+}
+
+/// As `open`, under an id the centre chose for a case it received and sends to this device.
+pub fn open_as(w: &mut Writer, case_id: Uuid, new: &NewCase) -> Result<Uuid> {
     let checked = check(new, w.time.trusted_ms)?;
-    let case_id = Uuid::now_v7();
+    if super::projection::kind_and_state(w.conn(), &case_id.to_string())?.is_some() {
+        return Err(Error::invalid(
+            "case_id",
+            format!("case {case_id} is already on this device"),
+        ));
+    }
     let report = checked.also_report.as_ref().map(|leads| {
         let mut report = checked.clone();
         report.case.kind = CaseKind::Report;
@@ -72,6 +82,11 @@ struct Checked {
     rule_set: RuleSet,
     place: Option<GeoPoint>,
     also_report: Option<String>,
+}
+
+/// The checks `open` makes, for the centre before it sends a case it received to a device.
+pub fn validate(new: &NewCase, now_ms: i64) -> Result<()> {
+    check(new, now_ms).map(|_| ())
 }
 
 fn check(new: &NewCase, now_ms: i64) -> Result<Checked> {
@@ -333,8 +348,7 @@ const MAX_AMOUNT_FEN: i64 = 1_000_000_000_000;
 
 fn occurred_on(value: &str, today: NaiveDate) -> Result<String> {
     let field = "matter.occurred_on";
-    let date = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::invalid(field, format!("{value:?} is not a date (YYYY-MM-DD)")))?;
+    let date = crate::validate::date(field, value)?;
     if date > today {
         return Err(Error::invalid(field, format!("{date} is in the future")));
     }

@@ -12,6 +12,7 @@ mod number;
 pub mod projection;
 pub mod read;
 pub mod search;
+pub mod supervision;
 pub mod workflow;
 
 use uuid::Uuid;

@@ -2,6 +2,7 @@
 //! dates they give on the mainland calendar.
 
 pub mod events;
+pub mod extension;
 pub mod report;
 pub mod rules;
 pub mod state;
@@ -125,9 +126,34 @@ pub fn extend(
     if role != crate::officer::Role::Supervisor {
         return Err(Error::invalid(
             "role",
-            "an extension is approved by a supervisor: sign in as one",
+            "an extension is approved by a supervisor: sign in as one, or ask the centre",
         ));
     }
+    approve(w, calendar, case_id, kind)
+}
+
+/// Extends the clock, approved by a supervisor on the device or by the centre.
+fn approve(
+    w: &mut crate::events::log::Writer,
+    calendar: &Calendar,
+    case_id: uuid::Uuid,
+    kind: ClockKind,
+) -> Result<()> {
+    extendable(w, calendar, case_id, kind)?;
+    w.append(events::ClockExtended {
+        case_id,
+        clock: kind,
+    })?;
+    Ok(())
+}
+
+/// Whether the case's `kind` clock runs, has a statutory extension, and has not had it yet.
+fn extendable(
+    w: &crate::events::log::Writer,
+    calendar: &Calendar,
+    case_id: uuid::Uuid,
+    kind: ClockKind,
+) -> Result<()> {
     running(w, calendar, case_id, kind)?;
     if rule(clock_rule_set(w, case_id)?, kind).extension.is_none() {
         return Err(Error::invalid(
@@ -146,10 +172,6 @@ pub fn extend(
             format!("the {kind} clock was already extended"),
         ));
     }
-    w.append(events::ClockExtended {
-        case_id,
-        clock: kind,
-    })?;
     Ok(())
 }
 

@@ -14,11 +14,13 @@ use uuid::Uuid;
 
 use crate::calendar::{self, Calendar, Year, YearData};
 use crate::cases::departments::{self, Department};
+use crate::cases::supervision::Supervision;
 use crate::cases::{
     self, AbuseFlag, Case, CasePage, CaseQuery, CaseState, MerchantView, NewCase, Step,
 };
 use crate::clock::EventTime;
 use crate::clocks::events::PauseReason;
+use crate::clocks::extension::ExtensionRequest;
 use crate::clocks::report::ClockReport;
 use crate::clocks::{self, Clock, ClockKind};
 use crate::dispatch::{self, Dispatch, DispatchStep, NewDispatch};
@@ -146,6 +148,7 @@ impl Device {
 
     /// Signs `officer` in with a role.
     pub fn sign_in_as(&mut self, officer: Officer, role: Role) -> Result<()> {
+        crate::roster::admits(&self.store.conn, &officer, role)?;
         if self.officer.as_ref() == Some(&officer) && self.role()? == role {
             return Ok(());
         }
@@ -524,6 +527,25 @@ impl Device {
         })
     }
 
+    /// Asks the centre to extend a clock (its answer arrives with a sync).
+    pub fn request_extension(&mut self, case: &str, kind: ClockKind, reason: &str) -> Result<()> {
+        self.clock_act(case, |w, calendar, case_id| {
+            clocks::extension::request(w, calendar, case_id, kind, reason)
+        })
+    }
+
+    pub fn extension_requests(&self, case: &str) -> Result<Vec<ExtensionRequest>> {
+        let case_id = cases::id_of(&self.store.conn, case)?;
+        clocks::extension::of_case(&self.store.conn, &case_id.to_string())
+    }
+
+    /// The centre's supervision notes (督办) on a case.
+    pub fn supervisions(&self, case: &str) -> Result<Vec<Supervision>> {
+        let case_id = cases::id_of(&self.store.conn, case)?;
+        let today = crate::clock::beijing_date(self.now_ms()?)?;
+        cases::supervision::of_case(&self.store.conn, &case_id.to_string(), today)
+    }
+
     /// An act on a case's clocks, judged against the calendar in force.
     fn clock_act(
         &mut self,
@@ -576,6 +598,11 @@ impl Device {
         let now = self.now_ms()?;
         self.store
             .write(|tx| calendar::years::store(tx, &year, now))
+    }
+
+    /// The centre's officer roster (empty until the centre publishes one).
+    pub fn officer_roster(&self) -> Result<Vec<crate::roster::RosterEntry>> {
+        crate::roster::list(&self.store.conn)
     }
 
     pub fn departments(&self) -> Result<Vec<Department>> {

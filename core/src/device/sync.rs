@@ -10,7 +10,7 @@ use crate::sync::events::ServerEventApplied;
 use crate::sync::protocol::{
     EnrolRequest, Enrolled, PushReceipt, ServerEvent, WireEvent, WireVaultRow,
 };
-use crate::sync::{state, wire};
+use crate::sync::{decisions, state, wire};
 
 use super::Device;
 
@@ -144,9 +144,9 @@ fn parse_key(text: &str) -> Result<VerifyingKey> {
 
 impl Device {
     /// Applies the centre's events in server order: each checked against the pinned centre
-    /// key and meant for this device (or for all), recorded as `ServerEventApplied` with the
-    /// pull cursor moved in the same transaction. Events at or below the cursor were applied
-    /// already and are skipped. Returns how many were applied.
+    /// key and meant for this device (or for all), recorded as `ServerEventApplied` and
+    /// carried out (`decisions`) with the pull cursor moved in the same transaction. Events at
+    /// or below the cursor were applied already and are skipped. Returns how many were applied.
     pub fn apply_server_events(
         &mut self,
         key: &VerifyingKey,
@@ -167,16 +167,31 @@ impl Device {
                     reason: format!("server event refused: {reason}"),
                 }
             })?;
-            self.record(|w| {
-                w.append(ServerEventApplied {
-                    server_seq: event.server_seq,
-                    event_type: body.event_type.clone(),
-                    canonical: event.canonical.clone(),
-                    hash: event.hash,
-                    signature: event.signature.clone(),
-                })?;
+            let calendar = self.calendar()?;
+            let record = |not_carried_out| ServerEventApplied {
+                server_seq: event.server_seq,
+                event_type: body.event_type.clone(),
+                canonical: event.canonical.clone(),
+                hash: event.hash,
+                signature: event.signature.clone(),
+                not_carried_out,
+            };
+            let carried = self.record(|w| {
+                w.append(record(None))?;
+                decisions::carry_out(w, &calendar, &body, event.attachment.as_ref())?;
                 state::pulled_through(w.conn(), event.server_seq)
-            })?;
+            });
+            match carried {
+                Ok(()) => {}
+                Err(e) if decisions::cannot_carry_out(&e) => {
+                    tracing::warn!(server_seq = event.server_seq, event_type = %body.event_type, error = %e, "a decision of the centre not carried out");
+                    self.record(|w| {
+                        w.append(record(Some(e.to_string())))?;
+                        state::pulled_through(w.conn(), event.server_seq)
+                    })?;
+                }
+                Err(e) => return Err(e),
+            }
             cursor = event.server_seq;
             applied += 1;
         }

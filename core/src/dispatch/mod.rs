@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::events::EventBody;
 use crate::events::log::Writer;
 use crate::position::{GeoPoint, GeoPosition};
+use crate::sync::protocol::CaseDispatched;
 use crate::trips::Fix;
 use crate::trips::geodesy::metres;
 use crate::validate::{one_line, optional};
@@ -77,6 +78,10 @@ pub struct Dispatched {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub area_name: Option<String>,
     pub target_minutes: u32,
+    /// Dispatched by the centre at this time (its server event's): the on-scene clock runs
+    /// from it, not from when the device heard of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ordered_at_ms: Option<i64>,
 }
 
 impl EventBody for Dispatched {
@@ -143,9 +148,37 @@ pub struct Dispatch {
 
 /// Dispatches a vehicle to a case's site; the target follows from the urban areas.
 pub fn dispatch(w: &mut Writer, case_id: Uuid, new: &NewDispatch) -> Result<Uuid> {
-    let vehicle = one_line("vehicle", &new.vehicle, crate::trips::limits::VEHICLE)?;
     let site = new.site.map(|p| p.to_point("site")).transpose()?;
-    let site_text = optional(new.site_text.as_deref(), |v| one_line("site_text", v, 200))?;
+    let dispatch_id = Uuid::now_v7();
+    let order = CaseDispatched {
+        dispatch_id,
+        case_id,
+        vehicle: new.vehicle.clone(),
+        site,
+        site_text: new.site_text.clone(),
+        intake_sha256: None,
+    };
+    append(w, &order, None)?;
+    Ok(dispatch_id)
+}
+
+/// Carries out the centre's dispatch of a case this device holds, made at `ordered_at_ms`.
+pub fn ordered(w: &mut Writer, order: &CaseDispatched, ordered_at_ms: i64) -> Result<()> {
+    crate::cases::projection::kind_and_state(w.conn(), &order.case_id.to_string())?.ok_or(
+        Error::NotFound {
+            what: "case",
+            id: order.case_id.to_string(),
+        },
+    )?;
+    append(w, order, Some(ordered_at_ms))
+}
+
+fn append(w: &mut Writer, order: &CaseDispatched, ordered_at_ms: Option<i64>) -> Result<()> {
+    let vehicle = one_line("vehicle", &order.vehicle, crate::trips::limits::VEHICLE)?;
+    let site = order.site;
+    let site_text = optional(order.site_text.as_deref(), |v| {
+        one_line("site_text", v, 200)
+    })?;
     let area_name = match &site {
         Some(point) => areas::containing(w.conn(), point)?,
         None => None,
@@ -155,10 +188,9 @@ pub fn dispatch(w: &mut Writer, case_id: Uuid, new: &NewDispatch) -> Result<Uuid
         (Some(_), Some(_)) => AreaType::Urban,
         (Some(_), None) => AreaType::Remote,
     };
-    let dispatch_id = Uuid::now_v7();
     w.append(Dispatched {
-        dispatch_id,
-        case_id,
+        dispatch_id: order.dispatch_id,
+        case_id: order.case_id,
         vehicle,
         site,
         site_text,
@@ -169,8 +201,9 @@ pub fn dispatch(w: &mut Writer, case_id: Uuid, new: &NewDispatch) -> Result<Uuid
         },
         area,
         area_name,
+        ordered_at_ms,
     })?;
-    Ok(dispatch_id)
+    Ok(())
 }
 
 /// The next step of a dispatch, confirmed by the officer. Steps go forward only.

@@ -27,7 +27,7 @@ pub fn dispatched(conn: &Connection, event: &Envelope, body: &Dispatched) -> Res
         body.area.as_str(),
         body.area_name,
         body.target_minutes,
-        event.time.trusted_ms,
+        body.ordered_at_ms.unwrap_or(event.time.trusted_ms),
     ])?;
     Ok(())
 }

@@ -7,7 +7,9 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::cases::events::{CaseOpened, CaseStepTaken};
+use crate::cases::supervision::SupervisionReceived;
 use crate::clocks::events::{ClockExtended, ClockPaused, ClockResumed, ClockStarted, ClockStopped};
+use crate::clocks::extension::ExtensionRequested;
 use crate::dispatch::{DispatchAdvanced, Dispatched};
 use crate::documents::events::{DocumentActed, DocumentOpened};
 use crate::evidence::care::EvidenceOriginalPruned;
@@ -111,6 +113,8 @@ bodies!(
     DocumentOpened,
     DocumentActed,
     ServerEventApplied,
+    SupervisionReceived,
+    ExtensionRequested,
     EvidenceOriginalPruned,
 );
 

@@ -310,7 +310,35 @@ const STEPS: &[M<'static>] = &[
         ) WITHOUT ROWID;",
     )
     .down("DROP TABLE blobs_sent;"),
-    // 13: storage care. The evidence projection shows an original pruned from the device;
+    // 13: the centre's supervision notes (督办), officers' requests for extensions, and the
+    // centre's officer roster.
+    M::up(
+        "CREATE TABLE supervisions (
+            case_id        TEXT NOT NULL,
+            server_seq     INTEGER NOT NULL,
+            due_on         TEXT NOT NULL,
+            note_vault     INTEGER NOT NULL,
+            received_at_ms INTEGER NOT NULL,
+            PRIMARY KEY (case_id, server_seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE extension_requests (
+            case_id         TEXT NOT NULL,
+            clock           TEXT NOT NULL,
+            seq             INTEGER NOT NULL,
+            requested_at_ms INTEGER NOT NULL,
+            reason_vault    INTEGER NOT NULL,
+            approved        INTEGER,
+            decided_at_ms   INTEGER,
+            PRIMARY KEY (case_id, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE officer_roster (
+            enforcement_id TEXT PRIMARY KEY,
+            name           TEXT NOT NULL,
+            supervisor     INTEGER NOT NULL
+        ) WITHOUT ROWID;",
+    )
+    .down("DROP TABLE officer_roster; DROP TABLE extension_requests; DROP TABLE supervisions;"),
+    // 14: storage care. The evidence projection shows an original pruned from the device;
     // device state (not rebuilt from the log) lists files whose prune is recorded but whose
     // deletion may not have finished.
     M::up(
@@ -325,7 +353,7 @@ const STEPS: &[M<'static>] = &[
 
 /// Steps that create or change projection tables: a store upgraded across one of them replays
 /// its log once, so the new projections hold what the log says.
-const PROJECTION_STEPS: &[usize] = &[2, 3, 4, 5, 7, 8, 9, 10];
+const PROJECTION_STEPS: &[usize] = &[2, 3, 4, 5, 7, 8, 9, 10, 13];
 
 /// Whether upgrading a store from schema version `from` must replay the log.
 pub fn upgrade_needs_replay(from: usize) -> bool {
@@ -353,6 +381,9 @@ pub const PROJECTIONS: &[&str] = &[
     "dispatches",
     "time_anchor",
     "documents",
+    "supervisions",
+    "extension_requests",
+    "officer_roster",
 ];
 
 #[cfg(test)]

@@ -5,13 +5,18 @@
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
+use uuid::Uuid;
+
 use crate::calendar::years::{self, Year, YearData};
 use crate::cases::departments;
+use crate::clocks;
 use crate::dispatch::areas;
 use crate::error::Result;
 use crate::events::{Digest, EventBody};
+use crate::roster;
 use crate::sync::protocol::{
-    CALENDAR_YEAR_PUBLISHED, DEPARTMENTS_PUBLISHED, DepartmentsPublished, ServerEventBody,
+    CALENDAR_YEAR_PUBLISHED, CASE_CLOSED, CaseClosed, DEPARTMENTS_PUBLISHED, DepartmentsPublished,
+    EXTENSION_DECIDED, ExtensionDecided, ROSTER_PUBLISHED, RosterPublished, ServerEventBody,
     URBAN_AREAS_PUBLISHED, UrbanAreasPublished,
 };
 
@@ -25,6 +30,24 @@ pub struct ServerEventApplied {
     pub canonical: String,
     pub hash: Digest,
     pub signature: String,
+    /// A decision the device could not carry out (the case is not here, its state does not
+    /// allow the step, the attachment does not match): why. The centre sees it with the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_carried_out: Option<String>,
+}
+
+impl ServerEventApplied {
+    /// The body the centre signed (a record's bytes were checked when it was applied).
+    pub fn body(&self) -> Option<ServerEventBody> {
+        serde_json::from_str(&self.canonical).ok()
+    }
+
+    /// The case this record closes, if it is a closure decision the device carried out.
+    pub fn closed_case(&self) -> Option<Uuid> {
+        let body = self.body().filter(|b| b.event_type == CASE_CLOSED)?;
+        let closed = serde_json::from_value::<CaseClosed>(body.body).ok()?;
+        self.not_carried_out.is_none().then_some(closed.case_id)
+    }
 }
 
 impl EventBody for ServerEventApplied {
@@ -37,7 +60,7 @@ impl EventBody for ServerEventApplied {
 /// checks is recorded and not used, with a warning: the centre checks before it publishes,
 /// and a device must never stop taking the centre's events over one.
 pub fn project(conn: &Connection, applied: &ServerEventApplied) -> Result<()> {
-    let Ok(body) = serde_json::from_str::<ServerEventBody>(&applied.canonical) else {
+    let Some(body) = applied.body() else {
         tracing::warn!(
             server_seq = applied.server_seq,
             "a server event whose body does not decode"
@@ -72,7 +95,21 @@ pub fn project(conn: &Connection, applied: &ServerEventApplied) -> Result<()> {
                 Err(reason) => unused(applied, "calendar year", &reason),
             }
         }
-        // Other decisions of the centre: recorded; what they change comes with their step.
+        ROSTER_PUBLISHED => {
+            let checked = serde_json::from_value::<RosterPublished>(body.body)
+                .map_err(|e| e.to_string())
+                .and_then(|p| roster::check(&p.officers).map_err(|e| e.to_string()));
+            match checked {
+                Ok(officers) => roster::store(conn, &officers)?,
+                Err(reason) => unused(applied, "officer roster", &reason),
+            }
+        }
+        EXTENSION_DECIDED if applied.not_carried_out.is_none() => {
+            if let Ok(decided) = serde_json::from_value::<ExtensionDecided>(body.body) {
+                clocks::extension::decided(conn, &decided, body.time_ms)?;
+            }
+        }
+        // Other decisions are carried out by the device's own events (`decisions`).
         _ => {}
     }
     Ok(())

@@ -4,6 +4,7 @@
 
 pub mod blobs;
 pub mod client;
+pub mod decisions;
 pub mod events;
 pub mod protocol;
 pub mod replica;

@@ -21,7 +21,10 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::cases::model::Outcome;
+use crate::clocks::ClockKind;
 use crate::events::Digest;
+use crate::position::GeoPoint;
 
 /// The version this build speaks.
 pub const PROTOCOL: u32 = 1;
@@ -140,6 +143,30 @@ pub struct ServerEvent {
     #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9a-f]{64}$"))]
     pub hash: Digest,
     pub signature: String,
+    /// Personal data a decision carries (a case the centre received, a supervision note):
+    /// outside the signed bytes, which hold its commitment, so that the device's record of
+    /// the decision never holds the values and a purge can delete them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<Attachment>,
+}
+
+/// A value sent beside a server event; the signed body commits to SHA-256(salt || value),
+/// as an event commits to a vault row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Attachment {
+    /// Hex.
+    pub salt: String,
+    pub value: String,
+}
+
+impl Attachment {
+    /// The commitment the signed body carries.
+    pub fn commitment(&self) -> Option<Digest> {
+        let salt = hex::decode(&self.salt).ok()?;
+        Some(crate::vault::commit(&salt, &self.value))
+    }
 }
 
 /// What a server event says; its canonical form is what the centre signs.
@@ -198,6 +225,86 @@ pub struct UrbanAreasPublished {
 /// (server event type `CalendarYearPublished`, the body a `calendar::years::YearData`). It
 /// replaces that year's calendar on the device.
 pub const CALENDAR_YEAR_PUBLISHED: &str = "CalendarYearPublished";
+
+/// A decision of the centre for the device that owns a case (server event type
+/// `CaseDispatched`): send `vehicle` to the case's site. The dispatch clock runs from the
+/// centre's time of the event. A case the centre received itself (by hotline, from the
+/// national platform) travels with it: its `NewCase` JSON is the attachment, and the device
+/// opens it under `case_id` before dispatching.
+pub const CASE_DISPATCHED: &str = "CaseDispatched";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseDispatched {
+    pub dispatch_id: Uuid,
+    pub case_id: Uuid,
+    pub vehicle: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<GeoPoint>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_text: Option<String>,
+    /// The commitment to the attached intake, for a case new to the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intake_sha256: Option<Digest>,
+}
+
+/// 督办: a supervisor's note on a case with the day it must be answered by (server event type
+/// `CaseSupervised`); the note is the attachment.
+pub const CASE_SUPERVISED: &str = "CaseSupervised";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseSupervised {
+    pub case_id: Uuid,
+    /// Beijing date, `YYYY-MM-DD`.
+    pub due_on: String,
+    pub note_sha256: Digest,
+}
+
+/// The centre's answer to an officer's request to extend a statutory clock (server event type
+/// `ExtensionDecided`); an approval extends the clock on the device.
+pub const EXTENSION_DECIDED: &str = "ExtensionDecided";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionDecided {
+    pub case_id: Uuid,
+    pub clock: ClockKind,
+    pub approved: bool,
+}
+
+/// The centre's closure decision (server event type `CaseClosed`): the owning device closes
+/// the case with `outcome`.
+pub const CASE_CLOSED: &str = "CaseClosed";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseClosed {
+    pub case_id: Uuid,
+    pub outcome: Outcome,
+}
+
+/// Ownership moved (server event type `CaseAssigned`), sent to the new owner and the previous.
+pub const CASE_ASSIGNED: &str = "CaseAssigned";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseAssigned {
+    pub case_id: Uuid,
+    pub device: Uuid,
+}
+
+/// Reference data for every device: the centre's officer roster (server event type
+/// `RosterPublished`). It replaces the device's roster; sign-in is checked against it.
+pub const ROSTER_PUBLISHED: &str = "RosterPublished";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RosterPublished {
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub officers: Vec<crate::roster::RosterEntry>,
+}
 
 /// Where an upload stands: bytes held so far, and whether the whole blob is verified.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -76,6 +76,11 @@ impl Replica {
         Ok(seq as u64)
     }
 
+    /// Officers' extension requests the centre has not answered.
+    pub fn pending_extensions(&self) -> Result<Vec<crate::clocks::extension::ExtensionRequest>> {
+        crate::clocks::extension::pending(&self.store.conn)
+    }
+
     /// Where the device last said it was, and when (trusted ms): the newest of its last
     /// 1 000 events that carries a position.
     pub fn last_position(&self) -> Result<Option<(GeoPoint, i64)>> {

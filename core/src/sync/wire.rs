@@ -238,6 +238,7 @@ mod tests {
             canonical,
             hash,
             signature: hex::encode(key.sign(&hash.0).to_bytes()),
+            attachment: None,
         }
     }
 

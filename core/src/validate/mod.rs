@@ -45,6 +45,12 @@ fn text(field: &str, value: &str, max: usize, lines: bool) -> Result<String> {
     Ok(value.to_string())
 }
 
+/// A calendar date written `YYYY-MM-DD`.
+pub fn date(field: &str, value: &str) -> Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
+        .map_err(|_| Error::invalid(field, format!("{value:?} is not a date (YYYY-MM-DD)")))
+}
+
 /// Full-width forms that Chinese input methods produce (ＡＢＣ, １２３, ＋, the ideographic
 /// space) folded to ASCII, so that codes typed either way are the same code.
 pub fn ascii_form(value: &str) -> String {
