@@ -88,6 +88,13 @@ pub enum CentreCommand {
         centre: AdminAccess,
         file: PathBuf,
     },
+    /// The rule-set parameters in force; with FILE (a JSON object of every parameter, as
+    /// shown), publish it to every device.
+    Parameters {
+        #[command(flatten)]
+        centre: AdminAccess,
+        file: Option<PathBuf>,
+    },
     /// The officer roster last published.
     Officers {
         #[command(flatten)]
@@ -209,6 +216,21 @@ pub fn run(command: CentreCommand, out: &Output) -> Result<(), Failure> {
             let body = json!({ "officers": json_file(&file)? });
             let answer = centre.ask("PUT", "/v1/admin/reference/officers", Some(body))?;
             published(out, answer);
+        }
+        CentreCommand::Parameters {
+            centre,
+            file: Some(file),
+        } => {
+            let body = json_file(&file)?;
+            published(
+                out,
+                centre.ask("PUT", "/v1/admin/reference/parameters", Some(body))?,
+            );
+        }
+        CentreCommand::Parameters { centre, file: None } => {
+            let answer = centre.ask("GET", "/v1/admin/reference/parameters", None)?;
+            let text = serde_json::to_string_pretty(&answer["parameters"]).unwrap_or_default();
+            out.print(answer, || text);
         }
         CentreCommand::Officers { centre } => {
             let answer = centre.ask("GET", "/v1/admin/reference/officers", None)?;

@@ -84,6 +84,8 @@ enum StoreCommand {
     Departments,
     /// The centre's officer roster (who may sign in; empty before the centre publishes one).
     Roster,
+    /// The rule-set parameters in force (the centre's, else the defaults).
+    Parameters,
     /// Vehicle trips and mileage.
     #[command(subcommand)]
     Trip(trip::TripCommand),
@@ -447,6 +449,11 @@ fn run(cli: Cli, out: &Output) -> Result<ExitCode, Failure> {
         }
         StoreCommand::Case(command) => case(&core, command, out)?,
         StoreCommand::Departments => out.departments(&core.departments()?),
+        StoreCommand::Parameters => {
+            let value = serde_json::to_value(core.rule_parameters()?).unwrap_or_default();
+            let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+            out.print(value, || text);
+        }
         StoreCommand::Roster => {
             let roster = core.officer_roster()?;
             let value = serde_json::json!({ "officers": serde_json::to_value(&roster).unwrap_or_default() });

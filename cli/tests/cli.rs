@@ -1310,6 +1310,16 @@ fn the_staff_list_devices_and_revoke_a_lost_one_from_the_command_line() {
     json(store, &["sync"]);
     assert_eq!(json(store, &["roster"])["officers"], officers);
 
+    // And the rule-set parameters: shown, changed, published, in force on the device.
+    let mut parameters = service.staff_json(&["parameters"])["parameters"].clone();
+    assert_eq!(parameters["on_scene_urban_minutes"], 30);
+    parameters["on_scene_urban_minutes"] = 25.into();
+    let file = dir.path().join("parameters.json");
+    std::fs::write(&file, parameters.to_string()).unwrap();
+    service.staff_json(&["parameters", file.to_str().unwrap()]);
+    json(store, &["sync"]);
+    assert_eq!(json(store, &["parameters"]), parameters);
+
     service.staff_json(&["revoke", &id]);
     let refused = redshield(store, &["sync"]);
     assert!(!refused.status.success());

@@ -22,6 +22,7 @@ pub mod identity;
 mod logging;
 pub mod mediation;
 pub mod officer;
+pub mod parameters;
 pub mod platform;
 pub mod position;
 pub mod projection;

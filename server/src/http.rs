@@ -37,6 +37,7 @@ use crate::service::{Service, now_ms};
 use redshield_core::calendar::years::YearData;
 use redshield_core::cases::Outcome;
 use redshield_core::clocks::ClockKind;
+use redshield_core::parameters::Parameters;
 use redshield_core::roster::RosterEntry;
 use redshield_core::sync::protocol::RosterPublished;
 
@@ -90,6 +91,10 @@ pub fn router<L: Ledger>(service: Shared<L>) -> Router {
         .route(
             "/v1/admin/reference/calendar-years",
             axum::routing::put(publish_calendar_year::<L>),
+        )
+        .route(
+            "/v1/admin/reference/parameters",
+            get(parameters::<L>).put(publish_parameters::<L>),
         )
         .route(
             "/v1/admin/reference/officers",
@@ -617,6 +622,46 @@ pub(crate) async fn roster<L: Ledger>(
         protocol: PROTOCOL,
         server_time_ms: now_ms(),
         officers: service.roster().await?,
+    })
+    .into_response())
+}
+
+#[utoipa::path(put, path = "/v1/admin/reference/parameters", tag = "admin",
+    summary = "Publish the rule-set parameters to every device (on-site targets, arrival proof, Art. 17 thresholds, odometer tolerance)",
+    request_body(content = Object, description = "every field of Parameters, whole numbers"),
+    security(("bearer" = [])),
+    responses((status = 200, body = Published, description = "published as a signed server event")))]
+pub(crate) async fn publish_parameters<L: Ledger>(
+    State(service): State<Shared<L>>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    admin(&service, request.headers())?;
+    let p: Parameters = json_body(read_body(request).await, "set of rule-set parameters")?;
+    let event = service.publish_parameters(p).await?;
+    Ok(published(&event))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ParametersInForce {
+    protocol: u32,
+    server_time_ms: i64,
+    #[schema(value_type = Object)]
+    parameters: Parameters,
+}
+
+#[utoipa::path(get, path = "/v1/admin/reference/parameters", tag = "admin",
+    summary = "The rule-set parameters in force (the last published, else the defaults)",
+    security(("bearer" = [])),
+    responses((status = 200, body = ParametersInForce, description = "the parameters")))]
+pub(crate) async fn parameters<L: Ledger>(
+    State(service): State<Shared<L>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    admin(&service, &headers)?;
+    Ok(axum::Json(ParametersInForce {
+        protocol: PROTOCOL,
+        server_time_ms: now_ms(),
+        parameters: service.parameters().await?,
     })
     .into_response())
 }

@@ -275,6 +275,19 @@ impl<L: Ledger> Running<L> {
         self.service.publish_roster(roster).await
     }
 
+    /// Publishes the rule-set parameters; see `Service::publish_parameters`.
+    pub async fn publish_parameters(
+        &self,
+        p: redshield_core::parameters::Parameters,
+    ) -> Result<ServerEvent, ServerError> {
+        self.service.publish_parameters(p).await
+    }
+
+    /// The parameters in force (the last published, else the defaults).
+    pub async fn parameters(&self) -> Result<redshield_core::parameters::Parameters, ServerError> {
+        self.service.parameters().await
+    }
+
     /// The roster last published.
     pub async fn roster(&self) -> Result<Vec<redshield_core::roster::RosterEntry>, ServerError> {
         self.service.roster().await

@@ -30,6 +30,8 @@ use crate::http;
         http::publish_urban_areas,
         http::publish_calendar_year,
         http::publish_roster,
+        http::publish_parameters,
+        http::parameters,
         http::roster,
         http::dispatch,
         http::assign,

@@ -31,6 +31,7 @@ pub use crate::evidence::verify::{EvidenceCheck, EvidenceReport};
 pub use crate::evidence::{DeviceFix, Evidence, EvidenceKind, FixSource, NewEvidence};
 pub use crate::mediation::terms::{EndReason, Performer, Term, TermKind};
 pub use crate::officer::{Officer, Role};
+pub use crate::parameters::Parameters;
 pub use crate::position::GeoPosition;
 pub use crate::roster::RosterEntry;
 pub use crate::time::{TimeSource, TrustedTime};
@@ -482,6 +483,12 @@ impl FieldCore {
             received_monotonic_ms,
             server_time_ms,
         )?)
+    }
+
+    /// The rule-set parameters in force: on-site targets, how arrival is proven, the Art. 17
+    /// flag thresholds, the odometer tolerance — the centre's, else the defaults.
+    pub fn rule_parameters(&self) -> ApiResult<Parameters> {
+        Ok(self.device().rule_parameters()?)
     }
 
     /// The centre's officer roster: who may sign in, under which enforcement ID, and who as a

@@ -311,7 +311,7 @@ const STEPS: &[M<'static>] = &[
     )
     .down("DROP TABLE blobs_sent;"),
     // 13: the centre's supervision notes (督办), officers' requests for extensions, and the
-    // centre's officer roster.
+    // centre's officer roster and rule-set parameters.
     M::up(
         "CREATE TABLE supervisions (
             case_id        TEXT NOT NULL,
@@ -335,9 +335,16 @@ const STEPS: &[M<'static>] = &[
             enforcement_id TEXT PRIMARY KEY,
             name           TEXT NOT NULL,
             supervisor     INTEGER NOT NULL
-        ) WITHOUT ROWID;",
+        ) WITHOUT ROWID;
+        CREATE TABLE rule_parameters (
+            singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
+            parameters TEXT NOT NULL
+        );",
     )
-    .down("DROP TABLE officer_roster; DROP TABLE extension_requests; DROP TABLE supervisions;"),
+    .down(
+        "DROP TABLE rule_parameters; DROP TABLE officer_roster; DROP TABLE extension_requests;
+         DROP TABLE supervisions;",
+    ),
 ];
 
 /// Steps that create or change projection tables: a store upgraded across one of them replays
@@ -373,6 +380,7 @@ pub const PROJECTIONS: &[&str] = &[
     "supervisions",
     "extension_requests",
     "officer_roster",
+    "rule_parameters",
 ];
 
 #[cfg(test)]

@@ -13,11 +13,12 @@ use crate::clocks;
 use crate::dispatch::areas;
 use crate::error::Result;
 use crate::events::{Digest, EventBody};
+use crate::parameters::{self, Parameters};
 use crate::roster;
 use crate::sync::protocol::{
     CALENDAR_YEAR_PUBLISHED, CASE_CLOSED, CaseClosed, DEPARTMENTS_PUBLISHED, DepartmentsPublished,
-    EXTENSION_DECIDED, ExtensionDecided, ROSTER_PUBLISHED, RosterPublished, ServerEventBody,
-    URBAN_AREAS_PUBLISHED, UrbanAreasPublished,
+    EXTENSION_DECIDED, ExtensionDecided, PARAMETERS_PUBLISHED, ROSTER_PUBLISHED, RosterPublished,
+    ServerEventBody, URBAN_AREAS_PUBLISHED, UrbanAreasPublished,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -93,6 +94,15 @@ pub fn project(conn: &Connection, applied: &ServerEventApplied) -> Result<()> {
             match checked {
                 Ok(year) => years::store(conn, &year, body.time_ms)?,
                 Err(reason) => unused(applied, "calendar year", &reason),
+            }
+        }
+        PARAMETERS_PUBLISHED => {
+            let checked = serde_json::from_value::<Parameters>(body.body)
+                .map_err(|e| e.to_string())
+                .and_then(|p| parameters::check(&p).map(|()| p).map_err(|e| e.to_string()));
+            match checked {
+                Ok(p) => parameters::store(conn, &p)?,
+                Err(reason) => unused(applied, "rule-set parameters", &reason),
             }
         }
         ROSTER_PUBLISHED => {
