@@ -358,6 +358,20 @@ async fn work_on_a_case_reassigned_meanwhile_is_delivered_and_flagged(backend: B
     assert!(report.server_events_applied >= 1);
     let again = first.clone().sync(None, None).await.unwrap();
     assert_eq!(again.conflicts_flagged, 0);
+    // Told now, the first device takes no more work on the case — only its purge.
+    let refused = first.take_step(case.id.clone(), Step::StartMediation, None, None);
+    let words = refused.unwrap_err().to_string();
+    assert!(words.contains(&device_uuid(&second).to_string()), "{words}");
+    assert!(first.purge_personal_data(case.id.clone()).unwrap() > 0);
+    assert_eq!(
+        first
+            .clone()
+            .sync(None, None)
+            .await
+            .unwrap()
+            .conflicts_flagged,
+        0
+    );
 }
 
 on_both_backends!(work_on_a_case_reassigned_meanwhile_is_delivered_and_flagged);

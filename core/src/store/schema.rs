@@ -311,7 +311,7 @@ const STEPS: &[M<'static>] = &[
     )
     .down("DROP TABLE blobs_sent;"),
     // 13: the centre's supervision notes (督办), officers' requests for extensions, and the
-    // centre's officer roster and rule-set parameters.
+    // centre's officer roster and rule-set parameters; cases handed over to another device.
     M::up(
         "CREATE TABLE supervisions (
             case_id        TEXT NOT NULL,
@@ -339,10 +339,14 @@ const STEPS: &[M<'static>] = &[
         CREATE TABLE rule_parameters (
             singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
             parameters TEXT NOT NULL
-        );",
+        );
+        CREATE TABLE handed_over (
+            case_id TEXT PRIMARY KEY,
+            device  TEXT NOT NULL
+        ) WITHOUT ROWID;",
     )
     .down(
-        "DROP TABLE rule_parameters; DROP TABLE officer_roster; DROP TABLE extension_requests;
+        "DROP TABLE handed_over; DROP TABLE rule_parameters; DROP TABLE officer_roster; DROP TABLE extension_requests;
          DROP TABLE supervisions;",
     ),
 ];
@@ -381,6 +385,7 @@ pub const PROJECTIONS: &[&str] = &[
     "extension_requests",
     "officer_roster",
     "rule_parameters",
+    "handed_over",
 ];
 
 #[cfg(test)]
