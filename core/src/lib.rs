@@ -25,6 +25,7 @@ pub mod officer;
 pub mod platform;
 pub mod position;
 pub mod projection;
+pub mod statistics;
 pub mod store;
 pub mod sync;
 pub mod time;
