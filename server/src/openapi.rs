@@ -35,6 +35,7 @@ use crate::http;
         http::supervise,
         http::decide_extension,
         http::extension_requests,
+        crate::statistics::statistics,
         http::healthz,
         http::metrics,
         http::openapi
