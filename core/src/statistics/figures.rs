@@ -224,7 +224,7 @@ pub fn compute(facts: &Facts, period: &Period, as_of: NaiveDate) -> Statistics {
         .filter(|d| within(d.dispatched_at_ms))
     {
         rows.each(Some(&dispatch.vehicle), [], |f| {
-f.dispatches.push(dispatch.clone())
+            f.dispatches.push(dispatch.clone())
         });
     }
     Statistics {
