@@ -441,3 +441,81 @@ fn case_vehicle(
         })?;
     Ok(under_way)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::statistics::{Period, compute};
+
+    fn act(at_ms: i64, id: &str) -> Act {
+        Act {
+            at_ms,
+            by: Officer {
+                name: id.into(),
+                enforcement_id: id.into(),
+            },
+        }
+    }
+
+    /// A case reassigned from one device to another is held by both replicas: it is received
+    /// once, accepted by the first, closed by the second.
+    #[test]
+    fn a_case_in_two_stores_counts_once() {
+        let (june, _) = crate::clock::beijing_month("2026-06").unwrap();
+        let day = 86_400_000;
+        let case = |accepted, closed| CaseFact {
+            id: "c".into(),
+            kind: CaseKind::Complaint,
+            received_at_ms: june + day,
+            opened: act(june + day, "A-0001"),
+            vehicle: None,
+            accepted,
+            closed,
+        };
+        let clock = |stopped, ended_at_ms, met| ClockFact {
+            case_id: "c".into(),
+            kind: ClockKind::Accept,
+            ended_at_ms,
+            met,
+            stopped,
+        };
+        let mut first = Facts::default();
+        first
+            .cases
+            .insert("c".into(), case(Some(act(june + 2 * day, "A-0001")), None));
+        // The first device never saw the acceptance it handed over: its clock ran past due.
+        first
+            .clocks
+            .insert("c/accept".into(), clock(false, june + 9 * day, false));
+        let mut second = Facts::default();
+        second
+            .cases
+            .insert("c".into(), case(None, Some(act(june + 5 * day, "B-0002"))));
+        second
+            .clocks
+            .insert("c/accept".into(), clock(true, june + 2 * day, true));
+        first.merge(second);
+        let figures = compute(
+            &first,
+            &Period::month("2026-06").unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+        );
+        let centre = figures.centre;
+        assert_eq!(
+            (
+                centre.complaints,
+                centre.accepted,
+                centre.closed,
+                centre.cohort_closed
+            ),
+            (1, 1, 1, 1)
+        );
+        assert_eq!((centre.clocks_ended, centre.clocks_met), (1, 1));
+        let officers: Vec<_> = figures
+            .by_officer
+            .iter()
+            .map(|f| (f.key.as_str(), f.accepted, f.closed))
+            .collect();
+        assert_eq!(officers, [("A-0001", 1, 0), ("B-0002", 0, 1)]);
+    }
+}
