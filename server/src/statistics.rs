@@ -112,8 +112,10 @@ pub(crate) async fn statistics<L: Ledger>(
         })
         .into_response()),
         "xlsx" => {
-            let bytes = workbook(&statistics)
-                .map_err(|e| ApiError::from(ServerError::BadInput(format!("workbook: {e}"))))?;
+            let bytes = workbook(&statistics).map_err(|e| {
+                tracing::error!(error = %e, "statistics workbook");
+                ApiError::unavailable("the workbook could not be made; try again later")
+            })?;
             let name = format!(
                 "attachment; filename=\"redshield-statistics-{}.xlsx\"",
                 statistics.period.label
@@ -144,8 +146,11 @@ enum Cell {
     Decimal(Option<f64>),
 }
 
+/// A column: its header, and what it shows of a row.
+type Column<T> = (&'static str, fn(&T) -> Cell);
+
 /// The columns of the 全中心 / 按车辆 / 按人员 sheets, in order.
-const COLUMNS: &[(&str, fn(&Figures) -> Cell)] = &[
+const COLUMNS: &[Column<Figures>] = &[
     ("咨询（件）", |f| Cell::Count(f.consultations)),
     ("投诉（件）", |f| Cell::Count(f.complaints)),
     ("举报（件）", |f| Cell::Count(f.reports)),
@@ -196,7 +201,7 @@ const COLUMNS: &[(&str, fn(&Figures) -> Cell)] = &[
 ];
 
 /// The on-scene sheet's columns after its two key columns.
-const ON_SCENE: &[(&str, fn(&OnScene) -> Cell)] = &[
+const ON_SCENE: &[Column<OnScene>] = &[
     ("派遣（次）", |o| Cell::Count(o.dispatches)),
     ("到场（次）", |o| Cell::Count(o.arrived)),
     ("按时到场（次）", |o| Cell::Count(o.met)),

@@ -332,13 +332,7 @@ fn read_cases(conn: &Connection, facts: &mut Facts) -> Result<()> {
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, i64>(2)?,
-                Act {
-                    at_ms: r.get(3)?,
-                    by: Officer {
-                        name: r.get(4)?,
-                        enforcement_id: r.get(5)?,
-                    },
-                },
+                act_at(r, 3)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -387,18 +381,7 @@ fn steps(conn: &Connection, case_id: &str) -> Result<Vec<(Step, Act)>> {
          ORDER BY seq",
     )?;
     let rows = stmt
-        .query_map([case_id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                Act {
-                    at_ms: r.get(1)?,
-                    by: Officer {
-                        name: r.get(2)?,
-                        enforcement_id: r.get(3)?,
-                    },
-                },
-            ))
-        })?
+        .query_map([case_id], |r| Ok((r.get::<_, String>(0)?, act_at(r, 1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()
         .map(|(step, act)| {
@@ -409,6 +392,17 @@ fn steps(conn: &Connection, case_id: &str) -> Result<Vec<(Step, Act)>> {
             Ok((step, act))
         })
         .collect()
+}
+
+/// An act from three columns from `first` on: its time, the officer's name and enforcement ID.
+fn act_at(r: &rusqlite::Row, first: usize) -> rusqlite::Result<Act> {
+    Ok(Act {
+        at_ms: r.get(first)?,
+        by: Officer {
+            name: r.get(first + 1)?,
+            enforcement_id: r.get(first + 2)?,
+        },
+    })
 }
 
 /// The vehicle of the case's first dispatch, else of the trip under way when it was opened.

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::cases::model::{CaseKind, SatisfactionWord};
-use crate::clock::BEIJING;
+use crate::clock::{beijing_day_start_ms, month_days};
 use crate::clocks::ClockKind;
 use crate::clocks::report::{OnScene, OnTime};
 use crate::dispatch::AreaType;
@@ -36,16 +36,11 @@ fn as_text<S: serde::Serializer>(date: &NaiveDate, s: S) -> std::result::Result<
 impl Period {
     /// A month, `YYYY-MM`.
     pub fn month(month: &str) -> Result<Period> {
-        let bad = || Error::invalid("month", format!("{month:?} is not a month (YYYY-MM)"));
-        let from = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d")
-            .map_err(|_| bad())?;
-        let next = from
-            .checked_add_months(chrono::Months::new(1))
-            .ok_or_else(bad)?;
+        let (from, next) = month_days(month)?;
         Ok(Period {
             label: month.trim().to_string(),
             from,
-            to: next.pred_opt().ok_or_else(bad)?,
+            to: next.pred_opt().unwrap_or(from),
         })
     }
 
@@ -77,10 +72,9 @@ fn next_day(day: NaiveDate) -> NaiveDate {
     day.succ_opt().unwrap_or(NaiveDate::MAX)
 }
 
+/// Days outside the calendar (none a date string names) sort after every event.
 fn day_start_ms(day: NaiveDate) -> i64 {
-    day.and_hms_opt(0, 0, 0)
-        .and_then(|t| t.and_local_timezone(BEIJING).single())
-        .map_or(i64::MAX, |t| t.timestamp_millis())
+    beijing_day_start_ms(day).unwrap_or(i64::MAX)
 }
 
 /// One row of figures: the centre's, a vehicle's or an officer's.
