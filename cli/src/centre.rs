@@ -100,6 +100,9 @@ pub enum CentreCommand {
         #[command(flatten)]
         centre: AdminAccess,
     },
+    /// The 12315 statistics of a month or a date range: the centre, each vehicle, each
+    /// officer; as text, JSON (--json) or an .xlsx workbook (--xlsx FILE).
+    Report(crate::report::Report),
     /// Revoke a lost device: its token stops working at once; its signed events stay.
     Revoke {
         #[command(flatten)]
@@ -238,6 +241,7 @@ pub fn run(command: CentreCommand, out: &Output) -> Result<(), Failure> {
                 serde_json::from_value(answer["officers"].clone()).unwrap_or_default();
             out.print(answer, || crate::output::roster_lines(&officers));
         }
+        CentreCommand::Report(report) => crate::report::run(report, out)?,
         CentreCommand::Revoke { centre, device } => {
             let path = format!("/v1/admin/devices/{device}/revoke");
             let answer = centre.ask("POST", &path, None)?;
@@ -306,20 +310,57 @@ impl AdminAccess {
         path: &str,
         body: Option<Value>,
     ) -> Result<Value, Failure> {
+        let (status, body) = self.exchange(method, path, body)?;
+        let value: Value = serde_json::from_slice(&body)
+            .map_err(|_| Failure::Setup(format!("HTTP {status}: not the centre's answer")))?;
+        if !status.is_success() || value["protocol"].as_u64().is_none() {
+            return refusal(status, &body);
+        }
+        Ok(value)
+    }
+
+    /// Gets a file the admin API makes (a workbook): its bytes, or the centre's refusal.
+    pub(crate) fn download(&self, path: &str) -> Result<Vec<u8>, Failure> {
+        let (status, body) = self.exchange("GET", path, None)?;
+        if status.is_success() {
+            return Ok(body);
+        }
+        refusal(status, &body)
+    }
+
+    fn exchange(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<(reqwest::StatusCode, Vec<u8>), Failure> {
         let token = read(&self.data.join("admin.token"))?;
         let ca = self.ca.as_ref().map(|path| read(path)).transpose()?;
         let url = format!("{}{path}", self.server.trim_end_matches('/'));
-        runtime()?.block_on(admin_request(method, &url, token.trim(), ca, body))
+        runtime()?.block_on(admin_exchange(method, &url, token.trim(), ca, body))
     }
 }
 
-async fn admin_request(
+/// The centre's refusal as a failure, with its reason when the answer is the centre's.
+fn refusal<T>(status: reqwest::StatusCode, body: &[u8]) -> Result<T, Failure> {
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|_| Failure::Setup(format!("HTTP {status}: not the centre's answer")))?;
+    Err(Failure::Setup(format!(
+        "the centre refused: {}",
+        value["error"]["message"]
+            .as_str()
+            .unwrap_or("no reason given")
+    )))
+}
+
+/// One admin request with the admin token: the answer's status and body.
+async fn admin_exchange(
     method: &str,
     url: &str,
     token: &str,
     ca: Option<String>,
     body: Option<Value>,
-) -> Result<Value, Failure> {
+) -> Result<(reqwest::StatusCode, Vec<u8>), Failure> {
     let tls = redshield_core::sync::client::tls_config(ca.as_deref().map(str::as_bytes))
         .map_err(|e| Failure::Setup(e.to_string()))?;
     let client = reqwest::Client::builder()
@@ -346,17 +387,7 @@ async fn admin_request(
         .bytes()
         .await
         .map_err(|e| Failure::Setup(e.to_string()))?;
-    let value: Value = serde_json::from_slice(&body)
-        .map_err(|_| Failure::Setup(format!("HTTP {status}: not the centre's answer")))?;
-    if !status.is_success() || value["protocol"].as_u64().is_none() {
-        return Err(Failure::Setup(format!(
-            "the centre refused: {}",
-            value["error"]["message"]
-                .as_str()
-                .unwrap_or("no reason given")
-        )));
-    }
-    Ok(value)
+    Ok((status, body.to_vec()))
 }
 
 /// A JSON file the staff hand in.

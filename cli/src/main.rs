@@ -9,6 +9,7 @@ mod evidence;
 mod mediation;
 mod output;
 mod platform;
+mod report;
 mod sync;
 mod trip;
 

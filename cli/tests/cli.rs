@@ -1487,3 +1487,51 @@ fn the_dispatcher_sends_supervises_answers_and_closes_from_the_command_line() {
     let all = service.staff_json(&["flagged", "--all"]);
     assert_eq!(all["flagged"][0]["resolution"], "受理有效");
 }
+
+#[test]
+fn the_staff_get_the_months_statistics_as_figures_and_as_a_workbook() {
+    let service = Service::start();
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path();
+    init(store);
+    open_complaint(store, "王芳");
+    let code = service.staff_json(&["enrol-code"])["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    json(store, &["enrol", "--server", &service.url, "--code", &code]);
+    json(store, &["sync"]);
+
+    let month = redshield_core::clock::beijing_today()
+        .format("%Y-%m")
+        .to_string();
+    let figures = service.staff_json(&["report", "--month", &month]);
+    assert_eq!(figures["period"]["label"], month.as_str());
+    assert_eq!(figures["centre"]["complaints"], 1, "{figures}");
+    assert_eq!(figures["centre"]["cohort_closed"], 0);
+
+    let book = dir.path().join("report.xlsx");
+    let wrote = service.staff_json(&[
+        "report",
+        "--month",
+        &month,
+        "--xlsx",
+        book.to_str().unwrap(),
+    ]);
+    let bytes = std::fs::read(&book).unwrap();
+    assert_eq!(wrote["bytes"], bytes.len());
+    assert!(bytes.starts_with(b"PK"), "an .xlsx is a zip file");
+
+    // A month that does not exist: refused, with the centre's reason, and no file written.
+    let bad = dir.path().join("bad.xlsx");
+    let refused = service.staff(&[
+        "report",
+        "--month",
+        "2026-13",
+        "--xlsx",
+        bad.to_str().unwrap(),
+    ]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("is not a month"));
+    assert!(!bad.exists());
+}

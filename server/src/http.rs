@@ -118,6 +118,11 @@ pub fn router<L: Ledger>(service: Shared<L>) -> Router {
             "/v1/admin/flagged/{device_id}/{flag}/{seq}/resolve",
             post(resolve::<L>),
         )
+        // The 12315 statistics (issue 9, item 4): `crate::statistics`.
+        .route(
+            "/v1/admin/statistics",
+            get(crate::statistics::statistics::<L>),
+        )
         .route("/healthz", get(healthz::<L>))
         .route("/metrics", get(metrics::<L>))
         .route("/openapi.json", get(openapi))
@@ -469,7 +474,7 @@ pub(crate) async fn issue_code<L: Ledger>(
 }
 
 /// Admin routes take the admin token (`<data>/admin.token`), never a device's.
-fn admin<L: Ledger>(service: &Service<L>, headers: &HeaderMap) -> Result<(), ApiError> {
+pub(crate) fn admin<L: Ledger>(service: &Service<L>, headers: &HeaderMap) -> Result<(), ApiError> {
     let token = bearer(headers)
         .ok_or_else(|| ApiError::unauthorized("the admin routes need the admin token"))?;
     if !service.admin.accepts(token) {

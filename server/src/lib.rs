@@ -25,6 +25,7 @@ pub mod replicas;
 pub mod review;
 pub mod service;
 pub mod sqlite;
+pub mod statistics;
 
 use decisions::{Decided, DispatchOrder, PendingExtension};
 use std::net::SocketAddr;
@@ -322,6 +323,16 @@ impl<L: Ledger> Running<L> {
         data: redshield_core::calendar::years::YearData,
     ) -> Result<ServerEvent, ServerError> {
         self.service.publish_calendar_year(data).await
+    }
+
+    /// The 12315 statistics of `period` over every device's replica, the cohort judged by
+    /// the end of `as_of`.
+    pub async fn statistics(
+        &self,
+        period: &redshield_core::statistics::Period,
+        as_of: chrono::NaiveDate,
+    ) -> Result<redshield_core::statistics::Statistics, ServerError> {
+        self.service.statistics(period, as_of).await
     }
 
     /// Revokes a lost device (false: no such device).

@@ -41,6 +41,7 @@ use crate::http;
         http::extension_requests,
         http::flagged,
         http::resolve,
+        crate::statistics::statistics,
         http::healthz,
         http::metrics,
         http::openapi
