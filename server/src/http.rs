@@ -714,8 +714,17 @@ pub(crate) async fn openapi() -> Response {
 
 // --- The dispatcher's and supervisor's decisions (`decisions`) ---
 
-fn case_id_of(text: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(text).map_err(|_| ApiError::bad_request(format!("{text:?} is not a case id")))
+/// An admin order about one case: the admin token, the case id of the path, the JSON body.
+async fn case_order<L: Ledger, T: DeserializeOwned>(
+    service: &Service<L>,
+    case_id: &str,
+    request: Request,
+    what: &str,
+) -> Result<(Uuid, T), ApiError> {
+    admin(service, request.headers())?;
+    let case_id = Uuid::parse_str(case_id)
+        .map_err(|_| ApiError::bad_request(format!("{case_id:?} is not a case id")))?;
+    Ok((case_id, json_body(read_body(request).await, what)?))
 }
 
 #[utoipa::path(post, path = "/v1/admin/dispatches", tag = "admin",
@@ -747,9 +756,8 @@ pub(crate) async fn assign<L: Ledger>(
     Path(case_id): Path<String>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    admin(&service, request.headers())?;
-    let case_id = case_id_of(&case_id)?;
-    let to: Assignment = json_body(read_body(request).await, "assignment")?;
+    let (case_id, to): (Uuid, Assignment) =
+        case_order(&service, &case_id, request, "assignment").await?;
     let event = service.assign_case(case_id, to.device).await?;
     Ok(axum::Json(decisions::decided(case_id, &event)).into_response())
 }
@@ -772,9 +780,8 @@ pub(crate) async fn close<L: Ledger>(
     Path(case_id): Path<String>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    admin(&service, request.headers())?;
-    let case_id = case_id_of(&case_id)?;
-    let closure: Closure = json_body(read_body(request).await, "closure")?;
+    let (case_id, closure): (Uuid, Closure) =
+        case_order(&service, &case_id, request, "closure").await?;
     let event = service.close_case(case_id, closure.outcome).await?;
     Ok(axum::Json(decisions::decided(case_id, &event)).into_response())
 }
@@ -797,9 +804,8 @@ pub(crate) async fn supervise<L: Ledger>(
     Path(case_id): Path<String>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    admin(&service, request.headers())?;
-    let case_id = case_id_of(&case_id)?;
-    let s: SupervisionNote = json_body(read_body(request).await, "supervision note")?;
+    let (case_id, s): (Uuid, SupervisionNote) =
+        case_order(&service, &case_id, request, "supervision note").await?;
     let decided = service.supervise(case_id, &s.due_on, &s.note).await?;
     Ok(axum::Json(decided).into_response())
 }
@@ -823,9 +829,8 @@ pub(crate) async fn decide_extension<L: Ledger>(
     Path(case_id): Path<String>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    admin(&service, request.headers())?;
-    let case_id = case_id_of(&case_id)?;
-    let a: ExtensionAnswer = json_body(read_body(request).await, "extension answer")?;
+    let (case_id, a): (Uuid, ExtensionAnswer) =
+        case_order(&service, &case_id, request, "extension answer").await?;
     let decided = service
         .decide_extension(case_id, a.clock, a.approved)
         .await?;
@@ -859,6 +864,7 @@ pub(crate) async fn extension_requests<L: Ledger>(
 // --- Conflicts and forks for the staff to review (`review`) ---
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct FlaggedQuery {
     /// Only those not resolved yet.
     #[serde(default)]
