@@ -253,10 +253,32 @@ impl AdminAccess {
     /// Sends an admin request with the admin token and returns the centre's JSON answer;
     /// anything else (a refusal, a page that is not the centre's) is an error.
     fn ask(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, Failure> {
+        runtime()?.block_on(self.ask_async(method, path, body))
+    }
+
+    /// `ask`, from inside a runtime.
+    pub async fn ask_async(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, Failure> {
         let token = read(&self.data.join("admin.token"))?;
         let ca = self.ca.as_ref().map(|path| read(path)).transpose()?;
         let url = format!("{}{path}", self.server.trim_end_matches('/'));
-        runtime()?.block_on(admin_request(method, &url, token.trim(), ca, body))
+        admin_request(method, &url, token.trim(), ca, body).await
+    }
+
+    pub fn server(&self) -> &str {
+        &self.server
+    }
+
+    /// The centre's CA certificate (PEM), if one was named.
+    pub fn ca_pem(&self) -> Result<Option<Vec<u8>>, Failure> {
+        self.ca
+            .as_ref()
+            .map(|path| read(path).map(String::into_bytes))
+            .transpose()
     }
 }
 
