@@ -694,6 +694,8 @@ struct SimReport {
     blobs_sent: u64,
     /// Sorted.
     push_latencies: Vec<Duration>,
+    /// p50 of the devices' first and last quarters of pushes, ms.
+    early_late_p50: (f64, f64),
     errors: Vec<String>,
     /// Devices whose head the centre does not hold, with what it holds.
     not_held: Vec<String>,
@@ -716,6 +718,7 @@ impl SimReport {
             .flat_map(|t| t.push_latencies.iter().copied())
             .collect();
         push_latencies.sort();
+        let early_late_p50 = early_and_late_p50(&tallies);
         let not_held = tallies
             .iter()
             .filter(|t| held.get(&t.device_id) != Some(&t.head_seq))
@@ -744,6 +747,7 @@ impl SimReport {
             bytes_sent: sum(|t| t.bytes_sent),
             blobs_sent: sum(|t| t.blobs_sent),
             push_latencies,
+            early_late_p50,
             errors,
             not_held,
             centre,
@@ -766,14 +770,8 @@ impl SimReport {
         count as f64 / self.duration.as_secs_f64().max(1e-3)
     }
 
-    /// Nearest-rank percentile of the push latencies, in ms.
     fn push_ms(&self, percentile: f64) -> f64 {
-        let n = self.push_latencies.len();
-        if n == 0 {
-            return 0.0;
-        }
-        let rank = ((percentile / 100.0 * n as f64).ceil() as usize).clamp(1, n);
-        self.push_latencies[rank - 1].as_secs_f64() * 1000.0
+        percentile_ms(&self.push_latencies, percentile)
     }
 
     fn json(&self) -> Value {
@@ -801,6 +799,8 @@ impl SimReport {
                 "p90": round(self.push_ms(90.0)),
                 "p99": round(self.push_ms(99.0)),
                 "max": round(self.push_ms(100.0)),
+                "first_quarter_p50": round(self.early_late_p50.0),
+                "last_quarter_p50": round(self.early_late_p50.1),
             },
             "errors": self.errors.len(),
             "error_messages": self.errors.iter().take(20).collect::<Vec<_>>(),
@@ -823,7 +823,8 @@ impl SimReport {
             "{} devices × {} cases ({} at once, a sync every {} cases, seed {}) in {:.1} s\n\
              cases {} ({:.1}/s), photos {}, events {} ({:.1}/s), pushed {}, syncs {}, \
              requests {}, blobs {}, {} bytes ({:.0} B/s)\n\
-             push latency over {} pushes: p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms\n\
+             push latency over {} pushes: p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms \
+             (p50 of each device's first quarter of pushes {:.1} ms, of its last {:.1} ms)\n\
              errors {}; the centre holds every device's head: {}\n\
              the centre: {} events stored, {} duplicates, {} forks, {} replica failures, \
              evidence {} intact / {} not, {} answers 5xx",
@@ -849,6 +850,8 @@ impl SimReport {
             self.push_ms(90.0),
             self.push_ms(99.0),
             self.push_ms(100.0),
+            self.early_late_p50.0,
+            self.early_late_p50.1,
             self.errors.len(),
             if self.not_held.is_empty() {
                 "yes"
@@ -869,6 +872,30 @@ impl SimReport {
         }
         text
     }
+}
+
+/// Nearest-rank percentile of sorted latencies, in ms.
+fn percentile_ms(sorted: &[Duration], percentile: f64) -> f64 {
+    let n = sorted.len();
+    if n == 0 {
+        return 0.0;
+    }
+    let rank = ((percentile / 100.0 * n as f64).ceil() as usize).clamp(1, n);
+    sorted[rank - 1].as_secs_f64() * 1000.0
+}
+
+/// The median of every device's first quarter of pushes, and of its last quarter: a push that
+/// costs the centre more as a device's history grows shows as the second above the first.
+fn early_and_late_p50(tallies: &[Tally]) -> (f64, f64) {
+    let (mut early, mut late) = (Vec::new(), Vec::new());
+    for pushes in tallies.iter().map(|t| &t.push_latencies) {
+        let quarter = pushes.len().div_ceil(4);
+        early.extend_from_slice(&pushes[..quarter]);
+        late.extend_from_slice(&pushes[pushes.len() - quarter..]);
+    }
+    early.sort();
+    late.sort();
+    (percentile_ms(&early, 50.0), percentile_ms(&late, 50.0))
 }
 
 /// Two decimals are enough for a report.

@@ -854,15 +854,16 @@ impl Ledger for PostgresLedger {
             .transpose()
     }
 
-    async fn vault_rows(&self, device: Uuid) -> LedgerResult<Vec<WireVaultRow>> {
+    async fn vault_rows_after(&self, device: Uuid, after: i64) -> LedgerResult<Vec<WireVaultRow>> {
         let client = self.client().await?;
         let statement = client
             .prepare_cached(
-                "SELECT id, case_id, field, salt, value FROM vault WHERE device = $1 ORDER BY id",
+                "SELECT id, case_id, field, salt, value FROM vault
+                 WHERE device = $1 AND id > $2 ORDER BY id",
             )
             .await?;
         client
-            .query(&statement, &[&device.to_string()])
+            .query(&statement, &[&device.to_string(), &after])
             .await?
             .iter()
             .map(|r| {
