@@ -310,7 +310,17 @@ impl AdminAccess {
         path: &str,
         body: Option<Value>,
     ) -> Result<Value, Failure> {
-        let (status, body) = self.exchange(method, path, body)?;
+        runtime()?.block_on(self.ask_async(method, path, body))
+    }
+
+    /// `ask`, from inside a runtime.
+    pub async fn ask_async(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, Failure> {
+        let (status, body) = self.exchange(method, path, body).await?;
         let value: Value = serde_json::from_slice(&body)
             .map_err(|_| Failure::Setup(format!("HTTP {status}: not the centre's answer")))?;
         if !status.is_success() || value["protocol"].as_u64().is_none() {
@@ -321,14 +331,14 @@ impl AdminAccess {
 
     /// Gets a file the admin API makes (a workbook): its bytes, or the centre's refusal.
     pub(crate) fn download(&self, path: &str) -> Result<Vec<u8>, Failure> {
-        let (status, body) = self.exchange("GET", path, None)?;
+        let (status, body) = runtime()?.block_on(self.exchange("GET", path, None))?;
         if status.is_success() {
             return Ok(body);
         }
         refusal(status, &body)
     }
 
-    fn exchange(
+    async fn exchange(
         &self,
         method: &str,
         path: &str,
@@ -337,7 +347,19 @@ impl AdminAccess {
         let token = read(&self.data.join("admin.token"))?;
         let ca = self.ca.as_ref().map(|path| read(path)).transpose()?;
         let url = format!("{}{path}", self.server.trim_end_matches('/'));
-        runtime()?.block_on(admin_exchange(method, &url, token.trim(), ca, body))
+        admin_exchange(method, &url, token.trim(), ca, body).await
+    }
+
+    pub fn server(&self) -> &str {
+        &self.server
+    }
+
+    /// The centre's CA certificate (PEM), if one was named.
+    pub fn ca_pem(&self) -> Result<Option<Vec<u8>>, Failure> {
+        self.ca
+            .as_ref()
+            .map(|path| read(path).map(String::into_bytes))
+            .transpose()
     }
 }
 

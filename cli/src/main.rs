@@ -10,6 +10,7 @@ mod mediation;
 mod output;
 mod platform;
 mod report;
+mod sim;
 mod sync;
 mod trip;
 
@@ -66,6 +67,9 @@ enum Command {
     /// The centre's staff: enrolment codes.
     #[command(subcommand)]
     Centre(centre::CentreCommand),
+    /// Load test of a running centre: simulated devices (real cores in temp stores) enrol,
+    /// record cases and sync concurrently; reports throughput and push latencies.
+    Sim(sim::Sim),
     #[command(flatten)]
     Store(StoreCommand),
 }
@@ -428,6 +432,7 @@ fn run(cli: Cli, out: &Output) -> Result<ExitCode, Failure> {
         Command::Check { what, value } => return Ok(check(what.into(), value, out)),
         Command::Serve(args) => return centre::serve(args).map(|()| ExitCode::SUCCESS),
         Command::Centre(command) => return centre::run(command, out).map(|()| ExitCode::SUCCESS),
+        Command::Sim(args) => return sim::run(args, out),
         Command::Store(command) => command,
     };
     let core = open(&cli.store, cli.verbose)?;

@@ -1535,3 +1535,69 @@ fn the_staff_get_the_months_statistics_as_figures_and_as_a_workbook() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("is not a month"));
     assert!(!bad.exists());
 }
+
+#[test]
+fn a_small_simulation_is_held_whole_by_the_centre() {
+    let service = Service::start();
+    let data = service.data.path().display().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_redshield"))
+        .args(["--json", "sim", "--server", &service.url, "--data", &data])
+        .args([
+            "--devices",
+            "3",
+            "--cases-per-device",
+            "4",
+            "--concurrency",
+            "2",
+        ])
+        .args(["--sync-every", "2", "--seed", "7"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let count = |field: &str| report[field].as_u64().unwrap();
+    assert_eq!(report["errors"], 0, "{report}");
+    assert_eq!(
+        report["devices_not_held"],
+        serde_json::json!([]),
+        "{report}"
+    );
+    assert_eq!(count("cases"), 3 * 4);
+    // This seed photographs some goods: their blobs reach the centre and are found intact.
+    assert!(count("photos") > 0, "{report}");
+    assert!(count("blobs_sent") >= count("photos"), "{report}");
+    assert_eq!(report["centre"]["evidence_intact"], report["photos"]);
+    // Two syncs after two cases each, and at least one at the end, each pushing something.
+    assert!(count("syncs") >= 3 * 3, "{report}");
+    assert!(count("pushes") >= 3 * 3, "{report}");
+    // Every event made was stored once by the centre, and each device's log is held to its
+    // head: the centre's own list of devices adds up to the report's events.
+    assert!(count("events") > count("cases"), "{report}");
+    assert_eq!(report["centre"]["events_stored"], report["events"]);
+    assert_eq!(
+        count("events_pushed"),
+        count("events") + report["centre"]["duplicates"].as_u64().unwrap()
+    );
+    let devices = service.staff_json(&["devices"])["devices"].clone();
+    let devices = devices.as_array().unwrap();
+    assert_eq!(devices.len(), 3);
+    let held: u64 = devices
+        .iter()
+        .map(|d| d["held_seq"].as_u64().unwrap())
+        .sum();
+    assert_eq!(held, count("events"));
+    for field in [
+        "replica_failures",
+        "forks",
+        "evidence_not_intact",
+        "server_errors",
+    ] {
+        assert_eq!(report["centre"][field], 0, "{field}: {report}");
+    }
+    assert_eq!(report["clean"], true);
+}

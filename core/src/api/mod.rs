@@ -42,7 +42,7 @@ pub use crate::trips::{
 };
 pub use error::CoreError;
 pub use records::ChainReport;
-pub use sync::SyncReport;
+pub use sync::{MeasuredSync, SyncReport};
 pub use sync_control::{SyncHandle, SyncListener, SyncListenerError, SyncPhase, SyncProgress};
 
 use crate::device::Device;
