@@ -88,6 +88,13 @@ pub enum CentreCommand {
         centre: AdminAccess,
         file: PathBuf,
     },
+    /// The rule-set parameters in force; with FILE (a JSON object of every parameter, as
+    /// shown), publish it to every device.
+    Parameters {
+        #[command(flatten)]
+        centre: AdminAccess,
+        file: Option<PathBuf>,
+    },
     /// The officer roster last published.
     Officers {
         #[command(flatten)]
@@ -99,6 +106,9 @@ pub enum CentreCommand {
         #[command(flatten)]
         centre: AdminAccess,
     },
+    /// The 12315 statistics of a month or a date range: the centre, each vehicle, each
+    /// officer; as text, JSON (--json) or an .xlsx workbook (--xlsx FILE).
+    Report(crate::report::Report),
     /// Revoke a lost device: its token stops working at once; its signed events stay.
     Revoke {
         #[command(flatten)]
@@ -216,6 +226,21 @@ pub fn run(command: CentreCommand, out: &Output) -> Result<(), Failure> {
             let answer = centre.ask("PUT", "/v1/admin/reference/officers", Some(body))?;
             published(out, answer);
         }
+        CentreCommand::Parameters {
+            centre,
+            file: Some(file),
+        } => {
+            let body = json_file(&file)?;
+            published(
+                out,
+                centre.ask("PUT", "/v1/admin/reference/parameters", Some(body))?,
+            );
+        }
+        CentreCommand::Parameters { centre, file: None } => {
+            let answer = centre.ask("GET", "/v1/admin/reference/parameters", None)?;
+            let text = serde_json::to_string_pretty(&answer["parameters"]).unwrap_or_default();
+            out.print(answer, || text);
+        }
         CentreCommand::Officers { centre } => {
             let answer = centre.ask("GET", "/v1/admin/reference/officers", None)?;
             let officers: Vec<redshield_core::api::RosterEntry> =
@@ -223,6 +248,7 @@ pub fn run(command: CentreCommand, out: &Output) -> Result<(), Failure> {
             out.print(answer, || crate::output::roster_lines(&officers));
         }
         CentreCommand::Flags { centre } => crate::flags::run(&centre, out)?,
+        CentreCommand::Report(report) => crate::report::run(report, out)?,
         CentreCommand::Revoke { centre, device } => {
             let path = format!("/v1/admin/devices/{device}/revoke");
             let answer = centre.ask("POST", &path, None)?;
@@ -291,20 +317,79 @@ impl AdminAccess {
         path: &str,
         body: Option<Value>,
     ) -> Result<Value, Failure> {
+        runtime()?.block_on(self.ask_async(method, path, body))
+    }
+
+    /// `ask`, from inside a runtime.
+    pub async fn ask_async(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, Failure> {
+        let (status, body) = self.exchange(method, path, body).await?;
+        let value: Value = serde_json::from_slice(&body)
+            .map_err(|_| Failure::Setup(format!("HTTP {status}: not the centre's answer")))?;
+        if !status.is_success() || value["protocol"].as_u64().is_none() {
+            return refusal(status, &body);
+        }
+        Ok(value)
+    }
+
+    /// Gets a file the admin API makes (a workbook): its bytes, or the centre's refusal.
+    pub(crate) fn download(&self, path: &str) -> Result<Vec<u8>, Failure> {
+        let (status, body) = runtime()?.block_on(self.exchange("GET", path, None))?;
+        if status.is_success() {
+            return Ok(body);
+        }
+        refusal(status, &body)
+    }
+
+    async fn exchange(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<(reqwest::StatusCode, Vec<u8>), Failure> {
         let token = read(&self.data.join("admin.token"))?;
         let ca = self.ca.as_ref().map(|path| read(path)).transpose()?;
         let url = format!("{}{path}", self.server.trim_end_matches('/'));
-        runtime()?.block_on(admin_request(method, &url, token.trim(), ca, body))
+        admin_exchange(method, &url, token.trim(), ca, body).await
+    }
+
+    pub fn server(&self) -> &str {
+        &self.server
+    }
+
+    /// The centre's CA certificate (PEM), if one was named.
+    pub fn ca_pem(&self) -> Result<Option<Vec<u8>>, Failure> {
+        self.ca
+            .as_ref()
+            .map(|path| read(path).map(String::into_bytes))
+            .transpose()
     }
 }
 
-async fn admin_request(
+/// The centre's refusal as a failure, with its reason when the answer is the centre's.
+fn refusal<T>(status: reqwest::StatusCode, body: &[u8]) -> Result<T, Failure> {
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|_| Failure::Setup(format!("HTTP {status}: not the centre's answer")))?;
+    Err(Failure::Setup(format!(
+        "the centre refused: {}",
+        value["error"]["message"]
+            .as_str()
+            .unwrap_or("no reason given")
+    )))
+}
+
+/// One admin request with the admin token: the answer's status and body.
+async fn admin_exchange(
     method: &str,
     url: &str,
     token: &str,
     ca: Option<String>,
     body: Option<Value>,
-) -> Result<Value, Failure> {
+) -> Result<(reqwest::StatusCode, Vec<u8>), Failure> {
     let tls = redshield_core::sync::client::tls_config(ca.as_deref().map(str::as_bytes))
         .map_err(|e| Failure::Setup(e.to_string()))?;
     let client = reqwest::Client::builder()
@@ -331,17 +416,7 @@ async fn admin_request(
         .bytes()
         .await
         .map_err(|e| Failure::Setup(e.to_string()))?;
-    let value: Value = serde_json::from_slice(&body)
-        .map_err(|_| Failure::Setup(format!("HTTP {status}: not the centre's answer")))?;
-    if !status.is_success() || value["protocol"].as_u64().is_none() {
-        return Err(Failure::Setup(format!(
-            "the centre refused: {}",
-            value["error"]["message"]
-                .as_str()
-                .unwrap_or("no reason given")
-        )));
-    }
-    Ok(value)
+    Ok((status, body.to_vec()))
 }
 
 /// A JSON file the staff hand in.

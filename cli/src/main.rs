@@ -10,6 +10,8 @@ mod flags;
 mod mediation;
 mod output;
 mod platform;
+mod report;
+mod sim;
 mod sync;
 mod trip;
 
@@ -66,6 +68,9 @@ enum Command {
     /// The centre's staff: enrolment codes.
     #[command(subcommand)]
     Centre(centre::CentreCommand),
+    /// Load test of a running centre: simulated devices (real cores in temp stores) enrol,
+    /// record cases and sync concurrently; reports throughput and push latencies.
+    Sim(sim::Sim),
     #[command(flatten)]
     Store(StoreCommand),
 }
@@ -85,6 +90,8 @@ enum StoreCommand {
     Departments,
     /// The centre's officer roster (who may sign in; empty before the centre publishes one).
     Roster,
+    /// The rule-set parameters in force (the centre's, else the defaults).
+    Parameters,
     /// Vehicle trips and mileage.
     #[command(subcommand)]
     Trip(trip::TripCommand),
@@ -426,6 +433,7 @@ fn run(cli: Cli, out: &Output) -> Result<ExitCode, Failure> {
         Command::Check { what, value } => return Ok(check(what.into(), value, out)),
         Command::Serve(args) => return centre::serve(args).map(|()| ExitCode::SUCCESS),
         Command::Centre(command) => return centre::run(command, out).map(|()| ExitCode::SUCCESS),
+        Command::Sim(args) => return sim::run(args, out),
         Command::Store(command) => command,
     };
     let core = open(&cli.store, cli.verbose)?;
@@ -448,6 +456,11 @@ fn run(cli: Cli, out: &Output) -> Result<ExitCode, Failure> {
         }
         StoreCommand::Case(command) => case(&core, command, out)?,
         StoreCommand::Departments => out.departments(&core.departments()?),
+        StoreCommand::Parameters => {
+            let value = serde_json::to_value(core.rule_parameters()?).unwrap_or_default();
+            let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+            out.print(value, || text);
+        }
         StoreCommand::Roster => {
             let roster = core.officer_roster()?;
             let value = serde_json::json!({ "officers": serde_json::to_value(&roster).unwrap_or_default() });

@@ -621,10 +621,10 @@ fn render(core: &FieldCore, args: RenderArgs, out: &Output) -> Result<(), Failur
 }
 
 /// The whole file or none: written beside it, then renamed over it.
-fn write_file(path: &Path, content: &str) -> Result<(), Failure> {
+pub(crate) fn write_file(path: &Path, content: impl AsRef<[u8]>) -> Result<(), Failure> {
     use redshield_core::error::Error;
     redshield_core::files::write_atomically(path, |w| {
-        w.write_all(content.as_bytes())
+        w.write_all(content.as_ref())
             .map_err(|e| Error::file(path, e))
     })
     .map_err(|e| Failure::Core(e.into()))

@@ -1336,6 +1336,16 @@ fn the_staff_list_devices_and_revoke_a_lost_one_from_the_command_line() {
     json(store, &["sync"]);
     assert_eq!(json(store, &["roster"])["officers"], officers);
 
+    // And the rule-set parameters: shown, changed, published, in force on the device.
+    let mut parameters = service.staff_json(&["parameters"])["parameters"].clone();
+    assert_eq!(parameters["on_scene_urban_minutes"], 30);
+    parameters["on_scene_urban_minutes"] = 25.into();
+    let file = dir.path().join("parameters.json");
+    std::fs::write(&file, parameters.to_string()).unwrap();
+    service.staff_json(&["parameters", file.to_str().unwrap()]);
+    json(store, &["sync"]);
+    assert_eq!(json(store, &["parameters"]), parameters);
+
     service.staff_json(&["revoke", &id]);
     let refused = redshield(store, &["sync"]);
     assert!(!refused.status.success());
@@ -1502,4 +1512,118 @@ fn the_dispatcher_sends_supervises_answers_and_closes_from_the_command_line() {
     );
     let all = service.staff_json(&["flagged", "--all"]);
     assert_eq!(all["flagged"][0]["resolution"], "受理有效");
+}
+
+#[test]
+fn the_staff_get_the_months_statistics_as_figures_and_as_a_workbook() {
+    let service = Service::start();
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path();
+    init(store);
+    open_complaint(store, "王芳");
+    let code = service.staff_json(&["enrol-code"])["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    json(store, &["enrol", "--server", &service.url, "--code", &code]);
+    json(store, &["sync"]);
+
+    let month = redshield_core::clock::beijing_today()
+        .format("%Y-%m")
+        .to_string();
+    let figures = service.staff_json(&["report", "--month", &month]);
+    assert_eq!(figures["period"]["label"], month.as_str());
+    assert_eq!(figures["centre"]["complaints"], 1, "{figures}");
+    assert_eq!(figures["centre"]["cohort_closed"], 0);
+
+    let book = dir.path().join("report.xlsx");
+    let wrote = service.staff_json(&[
+        "report",
+        "--month",
+        &month,
+        "--xlsx",
+        book.to_str().unwrap(),
+    ]);
+    let bytes = std::fs::read(&book).unwrap();
+    assert_eq!(wrote["bytes"], bytes.len());
+    assert!(bytes.starts_with(b"PK"), "an .xlsx is a zip file");
+
+    // A month that does not exist: refused, with the centre's reason, and no file written.
+    let bad = dir.path().join("bad.xlsx");
+    let refused = service.staff(&[
+        "report",
+        "--month",
+        "2026-13",
+        "--xlsx",
+        bad.to_str().unwrap(),
+    ]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("is not a month"));
+    assert!(!bad.exists());
+}
+
+#[test]
+fn a_small_simulation_is_held_whole_by_the_centre() {
+    let service = Service::start();
+    let data = service.data.path().display().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_redshield"))
+        .args(["--json", "sim", "--server", &service.url, "--data", &data])
+        .args([
+            "--devices",
+            "3",
+            "--cases-per-device",
+            "4",
+            "--concurrency",
+            "2",
+        ])
+        .args(["--sync-every", "2", "--seed", "7"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let count = |field: &str| report[field].as_u64().unwrap();
+    assert_eq!(report["errors"], 0, "{report}");
+    assert_eq!(
+        report["devices_not_held"],
+        serde_json::json!([]),
+        "{report}"
+    );
+    assert_eq!(count("cases"), 3 * 4);
+    // This seed photographs some goods: their blobs reach the centre and are found intact.
+    assert!(count("photos") > 0, "{report}");
+    assert!(count("blobs_sent") >= count("photos"), "{report}");
+    assert_eq!(report["centre"]["evidence_intact"], report["photos"]);
+    // Two syncs after two cases each, and at least one at the end, each pushing something.
+    assert!(count("syncs") >= 3 * 3, "{report}");
+    assert!(count("pushes") >= 3 * 3, "{report}");
+    // Every event made was stored once by the centre, and each device's log is held to its
+    // head: the centre's own list of devices adds up to the report's events.
+    assert!(count("events") > count("cases"), "{report}");
+    assert_eq!(report["centre"]["events_stored"], report["events"]);
+    assert_eq!(
+        count("events_pushed"),
+        count("events") + report["centre"]["duplicates"].as_u64().unwrap()
+    );
+    let devices = service.staff_json(&["devices"])["devices"].clone();
+    let devices = devices.as_array().unwrap();
+    assert_eq!(devices.len(), 3);
+    let held: u64 = devices
+        .iter()
+        .map(|d| d["held_seq"].as_u64().unwrap())
+        .sum();
+    assert_eq!(held, count("events"));
+    for field in [
+        "replica_failures",
+        "forks",
+        "evidence_not_intact",
+        "server_errors",
+    ] {
+        assert_eq!(report["centre"][field], 0, "{field}: {report}");
+    }
+    assert_eq!(report["clean"], true);
 }

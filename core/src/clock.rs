@@ -41,19 +41,27 @@ pub fn beijing_date(ms: i64) -> Result<NaiveDate> {
 
 /// A month (`YYYY-MM`, Beijing): its first instant and the next month's, ms.
 pub fn beijing_month(month: &str) -> Result<(i64, i64)> {
+    let (first, next) = month_days(month)?;
+    Ok((beijing_day_start_ms(first)?, beijing_day_start_ms(next)?))
+}
+
+/// A month (`YYYY-MM`): its first day and the next month's.
+pub fn month_days(month: &str) -> Result<(NaiveDate, NaiveDate)> {
     let bad = || Error::invalid("month", format!("{month:?} is not a month (YYYY-MM)"));
     let first = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d")
         .map_err(|_| bad())?;
     let next = first
         .checked_add_months(chrono::Months::new(1))
         .ok_or_else(bad)?;
-    let ms = |d: NaiveDate| {
-        d.and_hms_opt(0, 0, 0)
-            .and_then(|t| t.and_local_timezone(BEIJING).single())
-            .map(|t| t.timestamp_millis())
-            .ok_or_else(bad)
-    };
-    Ok((ms(first)?, ms(next)?))
+    Ok((first, next))
+}
+
+/// The first instant of a Beijing day, ms since the epoch.
+pub fn beijing_day_start_ms(day: NaiveDate) -> Result<i64> {
+    day.and_hms_opt(0, 0, 0)
+        .and_then(|t| t.and_local_timezone(BEIJING).single())
+        .map(|t| t.timestamp_millis())
+        .ok_or_else(|| Error::invalid("date", format!("{day} is outside the calendar")))
 }
 
 /// Today in Beijing, by the system clock.

@@ -31,7 +31,7 @@ pub fn apply(conn: &Connection, event: &Envelope, body: &Body) -> Result<()> {
         Body::WallClockJumped(body) => time::project_jumped(conn, body),
         Body::DocumentOpened(body) => documents::projection::opened(conn, event, body),
         Body::DocumentActed(body) => documents::projection::acted(conn, event, body),
-        Body::ServerEventApplied(applied) => sync::events::project(conn, applied),
+        Body::ServerEventApplied(applied) => sync::events::project(conn, event, applied),
         Body::SupervisionReceived(body) => cases::supervision::received(conn, event, body),
         Body::ExtensionRequested(body) => clocks::extension::requested(conn, event, body),
         Body::EvidenceOriginalPruned(body) => {

@@ -6,13 +6,15 @@
 use redshield_core::calendar::years::{Year, YearData};
 use redshield_core::cases::departments;
 use redshield_core::dispatch::areas;
+use redshield_core::parameters::{self, Parameters};
 use redshield_core::roster::{self, RosterEntry};
 use redshield_core::sync::protocol::{
     CALENDAR_YEAR_PUBLISHED, DEPARTMENTS_PUBLISHED, DepartmentsPublished, MAX_URBAN_AREAS_BYTES,
-    PROTOCOL, ROSTER_PUBLISHED, RosterPublished, ServerEvent, ServerEventBody,
-    URBAN_AREAS_PUBLISHED, UrbanAreasPublished,
+    PARAMETERS_PUBLISHED, PROTOCOL, ROSTER_PUBLISHED, RosterPublished, ServerEvent,
+    ServerEventBody, URBAN_AREAS_PUBLISHED, UrbanAreasPublished,
 };
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use crate::error::ServerError;
@@ -165,8 +167,30 @@ impl<L: Ledger> Service<L> {
 
     /// The roster last published (empty before the first).
     pub async fn roster(&self) -> Result<Vec<RosterEntry>, ServerError> {
-        let mut last = Vec::new();
-        let mut after = 0;
+        let last = self
+            .last_published::<RosterPublished>(ROSTER_PUBLISHED)
+            .await?;
+        Ok(last.map(|r| r.officers).unwrap_or_default())
+    }
+
+    /// Publishes the rule-set parameters to every device, once they pass the device's checks.
+    pub async fn publish_parameters(&self, p: Parameters) -> Result<ServerEvent, ServerError> {
+        parameters::check(&p).map_err(|e| ServerError::BadInput(e.to_string()))?;
+        self.publish(None, PARAMETERS_PUBLISHED, to_body(&p)?).await
+    }
+
+    /// The parameters last published, else the defaults devices use.
+    pub async fn parameters(&self) -> Result<Parameters, ServerError> {
+        let last = self.last_published(PARAMETERS_PUBLISHED).await?;
+        Ok(last.unwrap_or(parameters::DEFAULT))
+    }
+
+    /// The body of the last reference data of `event_type` published to every device.
+    async fn last_published<T: DeserializeOwned>(
+        &self,
+        event_type: &str,
+    ) -> Result<Option<T>, ServerError> {
+        let (mut last, mut after) = (None, 0);
         loop {
             // Reference data goes to every device: what the nil device is sent.
             let page = self.ledger.server_events(Uuid::nil(), after, 500).await?;
@@ -176,10 +200,8 @@ impl<L: Ledger> Service<L> {
             after = end.server_seq;
             for event in &page {
                 let body: Option<ServerEventBody> = serde_json::from_str(&event.canonical).ok();
-                if let Some(body) = body.filter(|b| b.event_type == ROSTER_PUBLISHED)
-                    && let Ok(roster) = serde_json::from_value::<RosterPublished>(body.body)
-                {
-                    last = roster.officers;
+                if let Some(body) = body.filter(|b| b.event_type == event_type) {
+                    last = serde_json::from_value(body.body).ok().or(last);
                 }
             }
         }

@@ -141,8 +141,8 @@ impl Ledger for AnyLedger {
         delegate!(self, l => l.case_owner(case_id))
     }
 
-    async fn vault_rows(&self, device: Uuid) -> LedgerResult<Vec<WireVaultRow>> {
-        delegate!(self, l => l.vault_rows(device))
+    async fn vault_rows_after(&self, device: Uuid, after: i64) -> LedgerResult<Vec<WireVaultRow>> {
+        delegate!(self, l => l.vault_rows_after(device, after))
     }
 
     async fn append_server_event<F>(

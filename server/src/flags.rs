@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use redshield_core::blind::BlindKey;
-use redshield_core::cases::flags::{self, RULES, Subject};
+use redshield_core::cases::flags::{self, FlagRules, Subject};
 use redshield_core::sync::protocol::PROTOCOL;
 use serde::Serialize;
 use uuid::Uuid;
@@ -74,7 +74,9 @@ impl<L: Ledger> Service<L> {
     pub async fn flags(&self) -> Result<Flags, ServerError> {
         let held = self.subjects().await?;
         let subjects: Vec<Subject> = held.iter().map(|h| h.subject.clone()).collect();
-        let found = tokio::task::spawn_blocking(move || flags::flags_among(&subjects, &RULES))
+        // The thresholds the centre published to its devices (else the defaults).
+        let rules = FlagRules::from(self.parameters().await?);
+        let found = tokio::task::spawn_blocking(move || flags::flags_among(&subjects, &rules))
             .await
             .map_err(|e| ServerError::Replica(format!("flags task: {e}")))?;
         let mut cases: Vec<FlaggedCase> = held

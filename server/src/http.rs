@@ -37,6 +37,7 @@ use crate::service::{Service, now_ms};
 use redshield_core::calendar::years::YearData;
 use redshield_core::cases::Outcome;
 use redshield_core::clocks::ClockKind;
+use redshield_core::parameters::Parameters;
 use redshield_core::roster::RosterEntry;
 use redshield_core::sync::protocol::RosterPublished;
 
@@ -92,6 +93,10 @@ pub fn router<L: Ledger>(service: Shared<L>) -> Router {
             axum::routing::put(publish_calendar_year::<L>),
         )
         .route(
+            "/v1/admin/reference/parameters",
+            get(parameters::<L>).put(publish_parameters::<L>),
+        )
+        .route(
             "/v1/admin/reference/officers",
             get(roster::<L>).put(publish_roster::<L>),
         )
@@ -114,6 +119,11 @@ pub fn router<L: Ledger>(service: Shared<L>) -> Router {
             post(resolve::<L>),
         )
         .route("/v1/admin/flags", get(flags::<L>))
+        // The 12315 statistics (issue 9, item 4): `crate::statistics`.
+        .route(
+            "/v1/admin/statistics",
+            get(crate::statistics::statistics::<L>),
+        )
         .route("/healthz", get(healthz::<L>))
         .route("/metrics", get(metrics::<L>))
         .route("/openapi.json", get(openapi))
@@ -465,7 +475,7 @@ pub(crate) async fn issue_code<L: Ledger>(
 }
 
 /// Admin routes take the admin token (`<data>/admin.token`), never a device's.
-fn admin<L: Ledger>(service: &Service<L>, headers: &HeaderMap) -> Result<(), ApiError> {
+pub(crate) fn admin<L: Ledger>(service: &Service<L>, headers: &HeaderMap) -> Result<(), ApiError> {
     let token = bearer(headers)
         .ok_or_else(|| ApiError::unauthorized("the admin routes need the admin token"))?;
     if !service.admin.accepts(token) {
@@ -637,6 +647,46 @@ pub(crate) async fn roster<L: Ledger>(
     .into_response())
 }
 
+#[utoipa::path(put, path = "/v1/admin/reference/parameters", tag = "admin",
+    summary = "Publish the rule-set parameters to every device (on-site targets, arrival proof, Art. 17 thresholds, odometer tolerance)",
+    request_body(content = Object, description = "every field of Parameters, whole numbers"),
+    security(("bearer" = [])),
+    responses((status = 200, body = Published, description = "published as a signed server event")))]
+pub(crate) async fn publish_parameters<L: Ledger>(
+    State(service): State<Shared<L>>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    admin(&service, request.headers())?;
+    let p: Parameters = json_body(read_body(request).await, "set of rule-set parameters")?;
+    let event = service.publish_parameters(p).await?;
+    Ok(published(&event))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ParametersInForce {
+    protocol: u32,
+    server_time_ms: i64,
+    #[schema(value_type = Object)]
+    parameters: Parameters,
+}
+
+#[utoipa::path(get, path = "/v1/admin/reference/parameters", tag = "admin",
+    summary = "The rule-set parameters in force (the last published, else the defaults)",
+    security(("bearer" = [])),
+    responses((status = 200, body = ParametersInForce, description = "the parameters")))]
+pub(crate) async fn parameters<L: Ledger>(
+    State(service): State<Shared<L>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    admin(&service, &headers)?;
+    Ok(axum::Json(ParametersInForce {
+        protocol: PROTOCOL,
+        server_time_ms: now_ms(),
+        parameters: service.parameters().await?,
+    })
+    .into_response())
+}
+
 #[utoipa::path(get, path = "/healthz", tag = "operations",
     summary = "The server and its storage answer",
     responses((status = 200, description = "{\"status\": \"ok\"}"),
@@ -680,8 +730,17 @@ pub(crate) async fn openapi() -> Response {
 
 // --- The dispatcher's and supervisor's decisions (`decisions`) ---
 
-fn case_id_of(text: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(text).map_err(|_| ApiError::bad_request(format!("{text:?} is not a case id")))
+/// An admin order about one case: the admin token, the case id of the path, the JSON body.
+async fn case_order<L: Ledger, T: DeserializeOwned>(
+    service: &Service<L>,
+    case_id: &str,
+    request: Request,
+    what: &str,
+) -> Result<(Uuid, T), ApiError> {
+    admin(service, request.headers())?;
+    let case_id = Uuid::parse_str(case_id)
+        .map_err(|_| ApiError::bad_request(format!("{case_id:?} is not a case id")))?;
+    Ok((case_id, json_body(read_body(request).await, what)?))
 }
 
 #[utoipa::path(post, path = "/v1/admin/dispatches", tag = "admin",
@@ -713,9 +772,8 @@ pub(crate) async fn assign<L: Ledger>(
     Path(case_id): Path<String>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    admin(&service, request.headers())?;
-    let case_id = case_id_of(&case_id)?;
-    let to: Assignment = json_body(read_body(request).await, "assignment")?;
+    let (case_id, to): (Uuid, Assignment) =
+        case_order(&service, &case_id, request, "assignment").await?;
     let event = service.assign_case(case_id, to.device).await?;
     Ok(axum::Json(decisions::decided(case_id, &event)).into_response())
 }
@@ -738,9 +796,8 @@ pub(crate) async fn close<L: Ledger>(
     Path(case_id): Path<String>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    admin(&service, request.headers())?;
-    let case_id = case_id_of(&case_id)?;
-    let closure: Closure = json_body(read_body(request).await, "closure")?;
+    let (case_id, closure): (Uuid, Closure) =
+        case_order(&service, &case_id, request, "closure").await?;
     let event = service.close_case(case_id, closure.outcome).await?;
     Ok(axum::Json(decisions::decided(case_id, &event)).into_response())
 }
@@ -763,9 +820,8 @@ pub(crate) async fn supervise<L: Ledger>(
     Path(case_id): Path<String>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    admin(&service, request.headers())?;
-    let case_id = case_id_of(&case_id)?;
-    let s: SupervisionNote = json_body(read_body(request).await, "supervision note")?;
+    let (case_id, s): (Uuid, SupervisionNote) =
+        case_order(&service, &case_id, request, "supervision note").await?;
     let decided = service.supervise(case_id, &s.due_on, &s.note).await?;
     Ok(axum::Json(decided).into_response())
 }
@@ -789,9 +845,8 @@ pub(crate) async fn decide_extension<L: Ledger>(
     Path(case_id): Path<String>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    admin(&service, request.headers())?;
-    let case_id = case_id_of(&case_id)?;
-    let a: ExtensionAnswer = json_body(read_body(request).await, "extension answer")?;
+    let (case_id, a): (Uuid, ExtensionAnswer) =
+        case_order(&service, &case_id, request, "extension answer").await?;
     let decided = service
         .decide_extension(case_id, a.clock, a.approved)
         .await?;
@@ -825,6 +880,7 @@ pub(crate) async fn extension_requests<L: Ledger>(
 // --- Conflicts and forks for the staff to review (`review`) ---
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct FlaggedQuery {
     /// Only those not resolved yet.
     #[serde(default)]

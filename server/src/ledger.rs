@@ -325,9 +325,19 @@ pub trait Ledger: Send + Sync + 'static {
         case_id: Uuid,
     ) -> impl Future<Output = LedgerResult<Option<CaseOwner>>> + Send;
 
+    /// The device's vault rows, in id order.
     fn vault_rows(
         &self,
         device: Uuid,
+    ) -> impl Future<Output = LedgerResult<Vec<WireVaultRow>>> + Send {
+        self.vault_rows_after(device, i64::MIN)
+    }
+
+    /// The device's vault rows with an id above `after`, in id order.
+    fn vault_rows_after(
+        &self,
+        device: Uuid,
+        after: i64,
     ) -> impl Future<Output = LedgerResult<Vec<WireVaultRow>>> + Send;
 
     // --- server events ---

@@ -26,6 +26,7 @@ pub mod replicas;
 pub mod review;
 pub mod service;
 pub mod sqlite;
+pub mod statistics;
 
 use decisions::{Decided, DispatchOrder, PendingExtension};
 use std::net::SocketAddr;
@@ -277,6 +278,19 @@ impl<L: Ledger> Running<L> {
         self.service.publish_roster(roster).await
     }
 
+    /// Publishes the rule-set parameters; see `Service::publish_parameters`.
+    pub async fn publish_parameters(
+        &self,
+        p: redshield_core::parameters::Parameters,
+    ) -> Result<ServerEvent, ServerError> {
+        self.service.publish_parameters(p).await
+    }
+
+    /// The parameters in force (the last published, else the defaults).
+    pub async fn parameters(&self) -> Result<redshield_core::parameters::Parameters, ServerError> {
+        self.service.parameters().await
+    }
+
     /// The roster last published.
     pub async fn roster(&self) -> Result<Vec<redshield_core::roster::RosterEntry>, ServerError> {
         self.service.roster().await
@@ -316,6 +330,16 @@ impl<L: Ledger> Running<L> {
     /// Every flagged complaint across all devices (Art. 17); see `Service::flags`.
     pub async fn flags(&self) -> Result<flags::Flags, ServerError> {
         self.service.flags().await
+    }
+
+    /// The 12315 statistics of `period` over every device's replica, the cohort judged by
+    /// the end of `as_of`.
+    pub async fn statistics(
+        &self,
+        period: &redshield_core::statistics::Period,
+        as_of: chrono::NaiveDate,
+    ) -> Result<redshield_core::statistics::Statistics, ServerError> {
+        self.service.statistics(period, as_of).await
     }
 
     /// Revokes a lost device (false: no such device).

@@ -31,6 +31,8 @@ use crate::http;
         http::publish_urban_areas,
         http::publish_calendar_year,
         http::publish_roster,
+        http::publish_parameters,
+        http::parameters,
         http::roster,
         http::dispatch,
         http::assign,
@@ -40,6 +42,7 @@ use crate::http;
         http::extension_requests,
         http::flagged,
         http::resolve,
+        crate::statistics::statistics,
         http::healthz,
         http::metrics,
         http::openapi

@@ -123,7 +123,13 @@ pub async fn push<L: Ledger>(
     let mut needed_rows: Vec<i64> = Vec::new();
     for (i, event) in push.events.iter().enumerate() {
         if let Some(checked) = judge.judge(i, event).await? {
-            if let Some(case_id) = checked.body.as_ref().ok().and_then(|b| b.case_id()) {
+            // A purge deletes the device's own copy: never a conflict, whoever owns the case.
+            let judged = checked
+                .body
+                .as_ref()
+                .ok()
+                .filter(|b| !matches!(b, Body::PersonalDataPurged(_)));
+            if let Some(case_id) = judged.and_then(|b| b.case_id()) {
                 judge.ownership(checked.envelope.seq, case_id).await?;
             }
             if let Ok(Body::ServerEventApplied(applied)) = &checked.body

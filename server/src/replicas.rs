@@ -72,9 +72,13 @@ impl Replicas {
     ) -> Result<CaughtUp, ReplicaError> {
         let replica = self.replica(device.id).await?;
         let mut caught = CaughtUp::default();
-        let mut head = self.run(device.id, &replica, |r| r.head()).await?;
-        // The device's vault rows, read once: rows are few beside events, and a row may come
-        // with a later push than the event naming it.
+        let (mut head, vault_held) = self
+            .run(device.id, &replica, |r| Ok((r.head()?, r.last_vault_id()?)))
+            .await?;
+        // The vault rows the replica lacks, read once. Only those: reading all of them made
+        // every push cost more as the device's history grew. A device numbers its rows in
+        // increasing order (AUTOINCREMENT) and each travels with the first event naming it,
+        // so the rows of events after the head are all above the highest row held.
         let mut vault = None;
         loop {
             let held = ledger.events(device.id, head, PAGE).await?;
@@ -82,7 +86,9 @@ impl Replicas {
                 break;
             };
             if vault.is_none() {
-                vault = Some(Arc::new(ledger.vault_rows(device.id).await?));
+                vault = Some(Arc::new(
+                    ledger.vault_rows_after(device.id, vault_held).await?,
+                ));
             }
             let rows = vault.clone().unwrap_or_default();
             let events: Vec<WireEvent> = held

@@ -626,13 +626,14 @@ impl Ledger for SqliteLedger {
         .await
     }
 
-    async fn vault_rows(&self, device: Uuid) -> LedgerResult<Vec<WireVaultRow>> {
+    async fn vault_rows_after(&self, device: Uuid, after: i64) -> LedgerResult<Vec<WireVaultRow>> {
         self.with(move |conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT id, case_id, field, salt, value FROM vault WHERE device = ?1 ORDER BY id",
+                "SELECT id, case_id, field, salt, value FROM vault
+                 WHERE device = ?1 AND id > ?2 ORDER BY id",
             )?;
             let rows = stmt
-                .query_map([device.to_string()], |r| {
+                .query_map(params![device.to_string(), after], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;

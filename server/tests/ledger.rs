@@ -194,6 +194,29 @@ async fn one_device_enrolling_with_two_codes_at_once_keeps_one_token(backend: Ba
 }
 on_both_backends!(one_device_enrolling_with_two_codes_at_once_keeps_one_token);
 
+/// A fleet enrolled on one morning: every device gets in, none is told the ledger is busy
+/// (under load PostgreSQL cancelled serializable enrolments faster than they were retried).
+async fn many_devices_enrolling_at_once_all_get_in(backend: Backend) {
+    let centre = Centre::start(backend).await;
+    let ledger = centre.running().ledger().clone();
+    let mut enrolments = tokio::task::JoinSet::new();
+    for n in 0..64 {
+        let code = add_code(&ledger, &format!("FLEET{n}")).await;
+        let ledger = ledger.clone();
+        enrolments.spawn(async move {
+            let now = chrono::Utc::now().timestamp_millis();
+            let device = new_device(Uuid::now_v7(), &format!("fleet token {n}"));
+            ledger.enrol(code, now, device).await
+        });
+    }
+    while let Some(enrolled) = enrolments.join_next().await {
+        let record = enrolled.unwrap().unwrap();
+        assert!(record.is_ok(), "{record:?}");
+    }
+    assert_eq!(ledger.devices().await.unwrap().len(), 64);
+}
+on_both_backends!(many_devices_enrolling_at_once_all_get_in);
+
 async fn applied_versions(database: &TestDatabase) -> Vec<i32> {
     database
         .connect()

@@ -180,11 +180,8 @@ impl Centre {
 
     /// A counter of `/metrics` (since this server started), read over HTTP as a scraper would.
     pub async fn metric(&self, name: &str) -> u64 {
-        let mut stream = tokio::net::TcpStream::connect(self.addr()).await.unwrap();
-        let request = "GET /metrics HTTP/1.1\r\nhost: centre\r\nconnection: close\r\n\r\n";
-        stream.write_all(request.as_bytes()).await.unwrap();
-        let mut text = String::new();
-        stream.read_to_string(&mut text).await.unwrap();
+        let (_, _, body) = self.get("/metrics", &[]).await;
+        let text = String::from_utf8(body).unwrap();
         text.lines()
             .find_map(|line| {
                 line.strip_prefix(name)?
@@ -207,4 +204,47 @@ pub async fn enrol(centre: &Centre, core: &Arc<FieldCore>) {
         .enrol(centre.url(), centre.code().await, None)
         .await
         .unwrap();
+}
+
+impl Centre {
+    /// `GET path` over plain HTTP/1.1 with `headers`: (status, head, body).
+    pub async fn get(&self, path: &str, headers: &[(&str, &str)]) -> (u16, String, Vec<u8>) {
+        let mut stream = tokio::net::TcpStream::connect(self.addr()).await.unwrap();
+        let mut request = format!("GET {path} HTTP/1.1\r\nhost: centre\r\nconnection: close\r\n");
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        request.push_str("\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).await.unwrap();
+        let split = answer
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("an HTTP head");
+        let head = String::from_utf8(answer[..split].to_vec()).unwrap();
+        let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+        assert!(
+            !head
+                .to_ascii_lowercase()
+                .contains("transfer-encoding: chunked"),
+            "answers here carry their length: {head}"
+        );
+        (status, head, answer[split + 4..].to_vec())
+    }
+
+    /// `GET path` of the admin API with the admin token and the protocol header.
+    pub async fn admin_get(&self, path: &str) -> (u16, String, Vec<u8>) {
+        let token = std::fs::read_to_string(self.running().admin_token_path()).unwrap();
+        let bearer = format!("Bearer {}", token.trim());
+        let protocol = redshield_core::sync::protocol::PROTOCOL.to_string();
+        let headers = [
+            ("authorization", bearer.as_str()),
+            (
+                redshield_core::sync::protocol::PROTOCOL_HEADER,
+                protocol.as_str(),
+            ),
+        ];
+        self.get(path, &headers).await
+    }
 }

@@ -358,6 +358,20 @@ async fn work_on_a_case_reassigned_meanwhile_is_delivered_and_flagged(backend: B
     assert!(report.server_events_applied >= 1);
     let again = first.clone().sync(None, None).await.unwrap();
     assert_eq!(again.conflicts_flagged, 0);
+    // Told now, the first device takes no more work on the case — only its purge.
+    let refused = first.take_step(case.id.clone(), Step::StartMediation, None, None);
+    let words = refused.unwrap_err().to_string();
+    assert!(words.contains(&device_uuid(&second).to_string()), "{words}");
+    assert!(first.purge_personal_data(case.id.clone()).unwrap() > 0);
+    assert_eq!(
+        first
+            .clone()
+            .sync(None, None)
+            .await
+            .unwrap()
+            .conflicts_flagged,
+        0
+    );
 }
 
 on_both_backends!(work_on_a_case_reassigned_meanwhile_is_delivered_and_flagged);
@@ -589,3 +603,61 @@ async fn the_officer_roster_the_centre_publishes_decides_who_signs_in(backend: B
 }
 
 on_both_backends!(the_officer_roster_the_centre_publishes_decides_who_signs_in);
+
+async fn rule_set_parameters_the_centre_publishes_are_the_devices_rules(backend: Backend) {
+    use redshield_core::api::{FlagKind, GeoPosition, NewDispatch};
+    use redshield_core::parameters::{DEFAULT, Parameters};
+    let centre = Centre::on(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let phone = device(dir.path(), "李明");
+    enrol(&centre, &phone).await;
+    let case = phone.open_case(complaint("王芳")).unwrap();
+    assert!(
+        phone.abuse_flags(case.id.clone()).unwrap().is_empty(),
+        "2 bought: no flag"
+    );
+    assert_eq!(centre.running().parameters().await.unwrap(), DEFAULT);
+
+    let mut slower = Parameters {
+        on_scene_urban_minutes: 90,
+        ..DEFAULT
+    };
+    let refused = centre.running().publish_parameters(slower).await;
+    assert!(
+        refused
+            .unwrap_err()
+            .to_string()
+            .contains("on_scene_urban_minutes")
+    );
+    slower = Parameters {
+        on_scene_urban_minutes: 20,
+        on_scene_remote_minutes: 45,
+        flag_quantity: 1,
+        ..DEFAULT
+    };
+    centre.running().publish_parameters(slower).await.unwrap();
+    assert_eq!(centre.running().parameters().await.unwrap(), slower);
+    phone.clone().sync(None, None).await.unwrap();
+    assert_eq!(phone.rule_parameters().unwrap(), slower);
+
+    // Outside any urban area: the remote target, as the centre set it.
+    let site = GeoPosition {
+        latitude: 28.5,
+        longitude: 113.5,
+        accuracy_m: None,
+    };
+    let dispatch = phone
+        .dispatch(NewDispatch {
+            case_id: case.id.clone(),
+            vehicle: "湘A·12315".into(),
+            site: Some(site),
+            site_text: None,
+        })
+        .unwrap();
+    assert_eq!(dispatch.target_minutes, 45);
+    let flags = phone.abuse_flags(case.id).unwrap();
+    assert_eq!(flags.len(), 1);
+    assert_eq!(flags[0].kind, FlagKind::LargeQuantity);
+}
+
+on_both_backends!(rule_set_parameters_the_centre_publishes_are_the_devices_rules);

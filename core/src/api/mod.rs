@@ -32,6 +32,7 @@ pub use crate::evidence::verify::{EvidenceCheck, EvidenceReport};
 pub use crate::evidence::{DeviceFix, Evidence, EvidenceKind, FixSource, NewEvidence};
 pub use crate::mediation::terms::{EndReason, Performer, Term, TermKind};
 pub use crate::officer::{Officer, Role};
+pub use crate::parameters::Parameters;
 pub use crate::position::GeoPosition;
 pub use crate::roster::RosterEntry;
 pub use crate::time::{TimeSource, TrustedTime};
@@ -42,7 +43,7 @@ pub use crate::trips::{
 };
 pub use error::CoreError;
 pub use records::ChainReport;
-pub use sync::SyncReport;
+pub use sync::{MeasuredSync, SyncReport};
 pub use sync_control::{SyncHandle, SyncListener, SyncListenerError, SyncPhase, SyncProgress};
 
 use crate::device::Device;
@@ -491,6 +492,12 @@ impl FieldCore {
             received_monotonic_ms,
             server_time_ms,
         )?)
+    }
+
+    /// The rule-set parameters in force: on-site targets, how arrival is proven, the Art. 17
+    /// flag thresholds, the odometer tolerance — the centre's, else the defaults.
+    pub fn rule_parameters(&self) -> ApiResult<Parameters> {
+        Ok(self.device().rule_parameters()?)
     }
 
     /// The centre's officer roster: who may sign in, under which enforcement ID, and who as a

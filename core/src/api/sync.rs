@@ -7,7 +7,7 @@
 use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::device::Device;
 use crate::events::Digest;
@@ -84,6 +84,31 @@ impl FieldCore {
         listener: Option<Arc<dyn SyncListener>>,
         handle: Option<Arc<SyncHandle>>,
     ) -> ApiResult<SyncReport> {
+        Ok(self.sync_measured(listener, handle).await?.report)
+    }
+}
+
+/// A sync's report with what the apps' record leaves out: the timings the load simulator
+/// (`redshield sim`) reports. Not exported: the phones need none of it.
+#[derive(Debug, Clone)]
+pub struct MeasuredSync {
+    pub report: SyncReport,
+    /// Each push request's latency: from handing the batch to the client until the centre's
+    /// receipt has arrived and been read (retries included).
+    pub push_latencies: Vec<Duration>,
+    /// The device's head seq when the sync ended: above `report.acked_seq` when the sync
+    /// itself recorded events after its push (a better time anchor, the centre's events
+    /// applied), which the next sync sends.
+    pub head_seq: u64,
+}
+
+impl FieldCore {
+    /// `sync`, with the push latencies and the head at the end.
+    pub async fn sync_measured(
+        self: Arc<Self>,
+        listener: Option<Arc<dyn SyncListener>>,
+        handle: Option<Arc<SyncHandle>>,
+    ) -> ApiResult<MeasuredSync> {
         let started = Instant::now();
         let session = self.device().sync_session()?;
         let client = Client::new(&session.server, session.centre_ca.as_deref())
@@ -109,6 +134,7 @@ impl FieldCore {
         };
         run.count_unacked(&self.device());
         run.tell(SyncPhase::Pushing);
+        let mut push_latencies = Vec::new();
         loop {
             let (events, vault) = self
                 .device()
@@ -120,12 +146,14 @@ impl FieldCore {
             let push = Push { events, vault };
             run.report.bytes_sent += serde_json::to_vec(&push).map_or(0, |b| b.len() as u64);
             let sent = self.device().monotonic_ms();
+            let push_started = Instant::now();
             // Stopped here (cancelled, or the future dropped), the centre may hold the batch
             // without this device knowing: the next sync sends it again, and the centre keeps
             // each event once by (device, seq, hash).
             let receipt = run
                 .step(client.push(device_id, &session.token, &push))
                 .await?;
+            push_latencies.push(push_started.elapsed());
             run.report.requests += 1;
             let mut device = self.device();
             let received = device.monotonic_ms();
@@ -187,7 +215,11 @@ impl FieldCore {
         run.report.time_uncertainty_ms = time.uncertainty_ms;
         run.report.duration_ms = started.elapsed().as_millis() as u64;
         run.tell(SyncPhase::Done);
-        Ok(run.report)
+        Ok(MeasuredSync {
+            report: run.report,
+            push_latencies,
+            head_seq: self.device().head().seq,
+        })
     }
 }
 

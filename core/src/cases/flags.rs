@@ -49,11 +49,29 @@ pub struct FlagRules {
     pub quantity: u32,
 }
 
+/// The defaults (`parameters::DEFAULT`).
 pub const RULES: FlagRules = FlagRules {
-    window_days: 30,
-    complaints_in_window: 5,
-    quantity: 10,
+    window_days: crate::parameters::DEFAULT.flag_window_days as i64,
+    complaints_in_window: crate::parameters::DEFAULT.flag_complaints_in_window as usize,
+    quantity: crate::parameters::DEFAULT.flag_quantity,
 };
+
+impl FlagRules {
+    /// The thresholds in force on this store (the centre's rule-set parameters).
+    pub fn of(conn: &Connection) -> Result<FlagRules> {
+        Ok(crate::parameters::current(conn)?.into())
+    }
+}
+
+impl From<crate::parameters::Parameters> for FlagRules {
+    fn from(p: crate::parameters::Parameters) -> FlagRules {
+        FlagRules {
+            window_days: i64::from(p.flag_window_days),
+            complaints_in_window: p.flag_complaints_in_window as usize,
+            quantity: p.flag_quantity,
+        }
+    }
+}
 
 /// A complaint as the rule sees it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -210,7 +228,7 @@ pub fn for_case(conn: &Connection, case_id: &str) -> Result<Vec<AbuseFlag>> {
     for id in related {
         others.extend(subject(conn, &id)?);
     }
-    Ok(flags(&this, &others, &RULES))
+    Ok(flags(&this, &others, &FlagRules::of(conn)?))
 }
 
 /// A complaint's subject from the device's own blind index; `None` for other kinds (the rule

@@ -600,6 +600,11 @@ impl Device {
             .write(|tx| calendar::years::store(tx, &year, now))
     }
 
+    /// The rule-set parameters in force (the centre's, else the defaults).
+    pub fn rule_parameters(&self) -> Result<crate::parameters::Parameters> {
+        crate::parameters::current(&self.store.conn)
+    }
+
     /// The centre's officer roster (empty until the centre publishes one).
     pub fn officer_roster(&self) -> Result<Vec<crate::roster::RosterEntry>> {
         crate::roster::list(&self.store.conn)

@@ -1,9 +1,10 @@
 //! The dispatch clock, as in computer-aided dispatch: dispatched → acknowledged → en route →
 //! on scene → cleared, each an event. The target is 30 minutes where the site lies inside an
-//! urban area (`areas`), 60 elsewhere — and 30, said so, when the site has no position.
-//! Arrival is confirmed by the officer, or detected when a fix of the vehicle's trip, accurate
-//! to `ARRIVAL_ACCURACY_M`, lies within `ARRIVAL_RADIUS_M` of the site (a mock location, or a fix
-//! from after now, proves nothing); the proving fix is stored in the event.
+//! urban area (`areas`), 60 elsewhere — and the urban one, said so, when the site has no
+//! position. Arrival is confirmed by the officer, or detected when a fix of the vehicle's trip,
+//! accurate to 50 m, lies within 150 m of the site (a mock location, or a fix from after now,
+//! proves nothing); the proving fix is stored in the event. The figures are the centre's
+//! rule-set parameters (`parameters`), these by default.
 
 pub mod areas;
 pub mod projection;
@@ -21,13 +22,6 @@ use crate::trips::Fix;
 use crate::trips::geodesy::metres;
 use crate::validate::{one_line, optional};
 use crate::wire::wire_enum;
-
-/// `dispatch.arrival_accuracy_m`: a fix proves arrival only if at least this accurate.
-pub const ARRIVAL_ACCURACY_M: f64 = 50.0;
-/// `dispatch.arrival_radius_m`: how near the site a proving fix must be.
-pub const ARRIVAL_RADIUS_M: f64 = 150.0;
-pub const URBAN_MINUTES: u32 = 30;
-pub const REMOTE_MINUTES: u32 = 60;
 
 wire_enum! {
     /// The steps after dispatch, in order.
@@ -176,6 +170,7 @@ pub fn ordered(w: &mut Writer, order: &CaseDispatched, ordered_at_ms: i64) -> Re
 fn append(w: &mut Writer, order: &CaseDispatched, ordered_at_ms: Option<i64>) -> Result<()> {
     let vehicle = one_line("vehicle", &order.vehicle, crate::trips::limits::VEHICLE)?;
     let site = order.site;
+    let limits = crate::parameters::current(w.conn())?;
     let site_text = optional(order.site_text.as_deref(), |v| {
         one_line("site_text", v, 200)
     })?;
@@ -195,9 +190,9 @@ fn append(w: &mut Writer, order: &CaseDispatched, ordered_at_ms: Option<i64>) ->
         site,
         site_text,
         target_minutes: if area == AreaType::Remote {
-            REMOTE_MINUTES
+            limits.on_scene_remote_minutes
         } else {
-            URBAN_MINUTES
+            limits.on_scene_urban_minutes
         },
         area,
         area_name,
@@ -233,18 +228,21 @@ pub fn detect_arrival(w: &mut Writer, vehicle: &str, fixes: &[Fix]) -> Result<()
     let now = w.time.trusted_ms;
     // A fix from the future (a receiver's clock gone wrong) proves nothing.
     let latest = now.saturating_add(crate::trips::FilterConfig::default().future_ms);
+    let limits = crate::parameters::current(w.conn())?;
     for open in projection::open_of_vehicle(w.conn(), vehicle, now)? {
         let Some(site) = open.site else { continue };
         let site_fix = Fix::at(site.latitude, site.longitude, 0);
         let proof = fixes.iter().find_map(|f| {
-            let accurate = f.accuracy_m.is_some_and(|a| a <= ARRIVAL_ACCURACY_M);
+            let accurate = f
+                .accuracy_m
+                .is_some_and(|a| a <= f64::from(limits.arrival_accuracy_m));
             if !accurate || f.mock || f.time_ms < open.dispatched_at_ms || f.time_ms > latest {
                 return None;
             }
             let point =
                 GeoPoint::from_degrees("fix", f.latitude, f.longitude, f.accuracy_m).ok()?;
             let distance = metres(f, &site_fix);
-            (distance <= ARRIVAL_RADIUS_M).then_some(ProvingFix {
+            (distance <= f64::from(limits.arrival_radius_m)).then_some(ProvingFix {
                 point,
                 time_ms: f.time_ms,
                 distance_cm: (distance * 100.0).round() as i64,

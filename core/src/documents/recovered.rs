@@ -9,9 +9,8 @@ use rusqlite::Connection;
 use crate::cases;
 use crate::clock::beijing_month;
 use crate::documents::model::{MoneyRecovered, RecoveredBy};
-use crate::documents::projection;
 use crate::error::Result;
-use crate::mediation::terms::{Performer, recovered_fen};
+use crate::statistics::facts::agreement_facts;
 
 pub fn month(conn: &Connection, month: &str) -> Result<MoneyRecovered> {
     let (from, to) = beijing_month(month)?;
@@ -25,31 +24,15 @@ pub fn month(conn: &Connection, month: &str) -> Result<MoneyRecovered> {
     };
     let mut by_case: BTreeMap<String, RecoveredBy> = BTreeMap::new();
     let mut by_officer: BTreeMap<String, RecoveredBy> = BTreeMap::new();
-    for state in projection::concluded_mediations(conn, from, to)? {
-        let Some(agreement) = &state.agreement else {
-            continue;
-        };
-        let fen = recovered_fen(&agreement.terms);
+    for agreement in agreement_facts(conn, from, to)? {
+        let fen = agreement.fen;
         out.total_fen += fen;
         out.agreements += 1;
-        out.performed_fen += agreement
-            .terms
-            .iter()
-            .zip(&agreement.performed_on)
-            .filter(|(t, on)| {
-                t.by == Performer::Merchant && (t.performed_on_the_spot || on.is_some())
-            })
-            .filter_map(|(t, _)| t.amount_fen)
-            .sum::<i64>();
-        let number = cases::get(conn, &state.case_id.to_string())?.number;
+        out.performed_fen += agreement.performed_fen;
+        let number = cases::get(conn, &agreement.case_id)?.number;
         add(&mut by_case, number, String::new(), fen);
-        for (_, officer) in state.officers() {
-            add(
-                &mut by_officer,
-                officer.enforcement_id.clone(),
-                officer.name.clone(),
-                fen,
-            );
+        for officer in agreement.mediators {
+            add(&mut by_officer, officer.enforcement_id, officer.name, fen);
         }
     }
     out.by_case = by_case.into_values().collect();

@@ -96,6 +96,16 @@ impl<'a> Writer<'a> {
     /// Appends `body` as the next event and projects it.
     pub fn append(&mut self, body: impl Into<Body>) -> Result<Envelope> {
         let body = body.into();
+        // A case the centre gave to another device takes no more work here; only its purge.
+        if let Some(case_id) = body.case_id()
+            && !matches!(body, Body::PersonalDataPurged(_))
+            && let Some(owner) = crate::sync::events::handed_over_to(self.conn, case_id)?
+        {
+            return Err(Error::invalid(
+                "case",
+                format!("the centre assigned this case to device {owner}: it is theirs now"),
+            ));
+        }
         let value = body.to_value().map_err(Error::Encoding)?;
         self.seal_and_store(body.event_type(), body.version(), value, &body)
     }

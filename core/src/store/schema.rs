@@ -311,7 +311,7 @@ const STEPS: &[M<'static>] = &[
     )
     .down("DROP TABLE blobs_sent;"),
     // 13: the centre's supervision notes (督办), officers' requests for extensions, and the
-    // centre's officer roster.
+    // centre's officer roster and rule-set parameters; cases handed over to another device.
     M::up(
         "CREATE TABLE supervisions (
             case_id        TEXT NOT NULL,
@@ -335,9 +335,20 @@ const STEPS: &[M<'static>] = &[
             enforcement_id TEXT PRIMARY KEY,
             name           TEXT NOT NULL,
             supervisor     INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE rule_parameters (
+            singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
+            parameters TEXT NOT NULL
+        );
+        CREATE TABLE handed_over (
+            case_id TEXT PRIMARY KEY,
+            device  TEXT NOT NULL
         ) WITHOUT ROWID;",
     )
-    .down("DROP TABLE officer_roster; DROP TABLE extension_requests; DROP TABLE supervisions;"),
+    .down(
+        "DROP TABLE handed_over; DROP TABLE rule_parameters; DROP TABLE officer_roster;
+         DROP TABLE extension_requests; DROP TABLE supervisions;",
+    ),
     // 14: storage care. The evidence projection shows an original pruned from the device;
     // device state (not rebuilt from the log) lists files whose prune is recorded but whose
     // deletion may not have finished.
@@ -384,6 +395,8 @@ pub const PROJECTIONS: &[&str] = &[
     "supervisions",
     "extension_requests",
     "officer_roster",
+    "rule_parameters",
+    "handed_over",
 ];
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! the centre's own signed bytes, so that the device's log shows what it acted on and anyone
 //! can check the centre signed it.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use uuid::Uuid;
@@ -12,11 +12,13 @@ use crate::cases::departments;
 use crate::clocks;
 use crate::dispatch::areas;
 use crate::error::Result;
-use crate::events::{Digest, EventBody};
+use crate::events::{Digest, Envelope, EventBody};
+use crate::parameters::{self, Parameters};
 use crate::roster;
 use crate::sync::protocol::{
-    CALENDAR_YEAR_PUBLISHED, CASE_CLOSED, CaseClosed, DEPARTMENTS_PUBLISHED, DepartmentsPublished,
-    EXTENSION_DECIDED, ExtensionDecided, ROSTER_PUBLISHED, RosterPublished, ServerEventBody,
+    CALENDAR_YEAR_PUBLISHED, CASE_ASSIGNED, CASE_CLOSED, CaseAssigned, CaseClosed,
+    DEPARTMENTS_PUBLISHED, DepartmentsPublished, EXTENSION_DECIDED, ExtensionDecided,
+    PARAMETERS_PUBLISHED, ROSTER_PUBLISHED, RosterPublished, ServerEventBody,
     URBAN_AREAS_PUBLISHED, UrbanAreasPublished,
 };
 
@@ -59,7 +61,7 @@ impl EventBody for ServerEventApplied {
 /// replay of the log applies it again). Reference data that does not pass the device's own
 /// checks is recorded and not used, with a warning: the centre checks before it publishes,
 /// and a device must never stop taking the centre's events over one.
-pub fn project(conn: &Connection, applied: &ServerEventApplied) -> Result<()> {
+pub fn project(conn: &Connection, event: &Envelope, applied: &ServerEventApplied) -> Result<()> {
     let Some(body) = applied.body() else {
         tracing::warn!(
             server_seq = applied.server_seq,
@@ -95,6 +97,15 @@ pub fn project(conn: &Connection, applied: &ServerEventApplied) -> Result<()> {
                 Err(reason) => unused(applied, "calendar year", &reason),
             }
         }
+        PARAMETERS_PUBLISHED => {
+            let checked = serde_json::from_value::<Parameters>(body.body)
+                .map_err(|e| e.to_string())
+                .and_then(|p| parameters::check(&p).map(|()| p).map_err(|e| e.to_string()));
+            match checked {
+                Ok(p) => parameters::store(conn, &p)?,
+                Err(reason) => unused(applied, "rule-set parameters", &reason),
+            }
+        }
         ROSTER_PUBLISHED => {
             let checked = serde_json::from_value::<RosterPublished>(body.body)
                 .map_err(|e| e.to_string())
@@ -102,6 +113,19 @@ pub fn project(conn: &Connection, applied: &ServerEventApplied) -> Result<()> {
             match checked {
                 Ok(officers) => roster::store(conn, &officers)?,
                 Err(reason) => unused(applied, "officer roster", &reason),
+            }
+        }
+        CASE_ASSIGNED => {
+            if let Ok(assigned) = serde_json::from_value::<CaseAssigned>(body.body) {
+                let case_id = assigned.case_id.to_string();
+                if assigned.device == event.device {
+                    conn.execute("DELETE FROM handed_over WHERE case_id = ?1", [case_id])?;
+                } else {
+                    conn.execute(
+                        "INSERT OR REPLACE INTO handed_over (case_id, device) VALUES (?1, ?2)",
+                        [case_id, assigned.device.to_string()],
+                    )?;
+                }
             }
         }
         EXTENSION_DECIDED if applied.not_carried_out.is_none() => {
@@ -113,6 +137,15 @@ pub fn project(conn: &Connection, applied: &ServerEventApplied) -> Result<()> {
         _ => {}
     }
     Ok(())
+}
+
+/// The device the centre assigned `case_id` to, if that is another device than this store's.
+pub fn handed_over_to(conn: &Connection, case_id: Uuid) -> Result<Option<Uuid>> {
+    let device: Option<String> = conn
+        .prepare_cached("SELECT device FROM handed_over WHERE case_id = ?1")?
+        .query_row([case_id.to_string()], |r| r.get(0))
+        .optional()?;
+    Ok(device.and_then(|d| Uuid::parse_str(&d).ok()))
 }
 
 fn unused(applied: &ServerEventApplied, what: &str, reason: &str) {

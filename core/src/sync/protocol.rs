@@ -306,6 +306,10 @@ pub struct RosterPublished {
     pub officers: Vec<crate::roster::RosterEntry>,
 }
 
+/// Reference data for every device: the rule-set parameters (server event type
+/// `ParametersPublished`, the body a `parameters::Parameters`). They replace the device's.
+pub const PARAMETERS_PUBLISHED: &str = "ParametersPublished";
+
 /// Where an upload stands: bytes held so far, and whether the whole blob is verified.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -81,6 +81,15 @@ impl Replica {
         crate::clocks::extension::pending(&self.store.conn)
     }
 
+    /// The highest vault row id the replica holds (0: none).
+    pub fn last_vault_id(&self) -> Result<i64> {
+        let id = self
+            .store
+            .conn
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM vault", [], |r| r.get(0))?;
+        Ok(id)
+    }
+
     /// Where the device last said it was, and when (trusted ms): the newest of its last
     /// 1 000 events that carries a position.
     pub fn last_position(&self) -> Result<Option<(GeoPoint, i64)>> {

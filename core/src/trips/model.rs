@@ -87,7 +87,7 @@ pub struct Trip {
     pub odometer_photo: Option<String>,
     /// End minus start reading, when both exist.
     pub odometer_distance_km: Option<f64>,
-    /// GPS and odometer disagree by more than `ODOMETER_TOLERANCE`.
+    /// GPS and odometer disagree by more than the centre's tolerance (10 % by default).
     pub odometer_mismatch: bool,
     pub track: TrackReport,
 }
@@ -127,9 +127,6 @@ impl Trip {
         .collect()
     }
 }
-
-/// How far GPS and odometer kilometres may differ before the trip is flagged.
-pub const ODOMETER_TOLERANCE: f64 = 0.10;
 
 /// How much shorter than the measured track a simplified route may be.
 pub const ROUTE_MAX_LOSS: f64 = 0.005;

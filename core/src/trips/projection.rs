@@ -9,7 +9,7 @@ use crate::events::Envelope;
 use crate::officer::Officer;
 use crate::trips::Fix;
 use crate::trips::events::{FixesRecorded, StoredFix, TripEnded, TripStarted};
-use crate::trips::model::{ODOMETER_TOLERANCE, Purpose, Trip};
+use crate::trips::model::{Purpose, Trip};
 use crate::trips::track::{TrackConfig, TrackReport, Tracker};
 use crate::wire::to_json;
 
@@ -186,7 +186,11 @@ pub fn get(conn: &Connection, trip_id: Uuid) -> Result<Trip> {
         _ => None,
     };
     Ok(Trip {
-        odometer_mismatch: mismatch(odometer_distance_km, track.distance_m / 1000.0),
+        odometer_mismatch: mismatch(
+            odometer_distance_km,
+            track.distance_m / 1000.0,
+            crate::parameters::current(conn)?.odometer_tolerance_percent,
+        ),
         crew: serde_json::from_str(&row.crew).map_err(|e| damaged(&id, e))?,
         purpose: Purpose::parse(&row.purpose)
             .ok_or_else(|| damaged(&id, format!("purpose {:?}", row.purpose)))?,
@@ -243,10 +247,10 @@ impl TripRow {
     }
 }
 
-/// GPS and odometer disagree by more than the tolerance (of the larger of the two).
-pub fn mismatch(odometer_km: Option<f64>, gps_km: f64) -> bool {
+/// GPS and odometer disagree by more than `tolerance_percent` of the larger of the two.
+pub fn mismatch(odometer_km: Option<f64>, gps_km: f64, tolerance_percent: u32) -> bool {
     odometer_km.is_some_and(|odo| {
         let larger = odo.max(gps_km);
-        larger > 0.0 && (odo - gps_km).abs() / larger > ODOMETER_TOLERANCE
+        larger > 0.0 && (odo - gps_km).abs() / larger > f64::from(tolerance_percent) / 100.0
     })
 }

@@ -7,12 +7,10 @@ use std::collections::BTreeMap;
 
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use crate::clock::beijing_date;
-use crate::error::{Error, Result};
-use crate::trips::model::{Purpose, Trip};
-use crate::trips::projection;
+use crate::error::Result;
+use crate::statistics::facts::{self, TripFact};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, uniffi::Record)]
 pub struct Mileage {
@@ -46,31 +44,19 @@ pub struct MonthlyMileage {
 /// The month's mileage (`YYYY-MM`, Beijing), of one vehicle or all.
 pub fn month(conn: &Connection, month: &str, vehicle: Option<&str>) -> Result<MonthlyMileage> {
     let (from_ms, to_ms) = crate::clock::beijing_month(month)?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT id FROM trips WHERE started_at_ms >= ?1 AND started_at_ms < ?2
-           AND (?3 IS NULL OR vehicle = ?3)
-         ORDER BY started_at_ms",
-    )?;
-    let ids: Vec<String> = stmt
-        .query_map(rusqlite::params![from_ms, to_ms, vehicle], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
     let mut total = Mileage::default();
     let mut by_vehicle = BTreeMap::new();
     let mut by_member = BTreeMap::new();
     let mut by_day = BTreeMap::new();
-    for id in ids {
-        let trip_id = Uuid::parse_str(&id).map_err(|_| Error::Corrupt {
-            seq: 0,
-            reason: format!("trip id {id:?}"),
-        })?;
-        let trip = projection::get(conn, trip_id)?;
-        add(&mut total, &trip);
-        add(row(&mut by_vehicle, &trip.vehicle), &trip);
+    for trip in facts::trip_facts_of(conn, from_ms, to_ms, vehicle)? {
+        let trip = TripFact::of(&trip);
+        total.add(&trip);
+        row(&mut by_vehicle, &trip.vehicle).add(&trip);
         for member in &trip.crew {
-            add(row(&mut by_member, member), &trip);
+            row(&mut by_member, member).add(&trip);
         }
         let day = beijing_date(trip.started_at_ms)?.to_string();
-        add(row(&mut by_day, &day), &trip);
+        row(&mut by_day, &day).add(&trip);
     }
     total.key = "total".into();
     Ok(MonthlyMileage {
@@ -89,15 +75,19 @@ fn row<'a>(rows: &'a mut BTreeMap<String, Mileage>, key: &str) -> &'a mut Mileag
     })
 }
 
-fn add(m: &mut Mileage, trip: &Trip) {
-    m.trips += 1;
-    m.dispatch_trips += u64::from(trip.purpose == Purpose::Dispatch);
-    m.staff_trips += u64::from(trip.crew_count);
-    m.gps_km += trip.track.distance_m / 1000.0;
-    if let Some(km) = trip.odometer_distance_km {
-        m.odometer_km += km;
-        m.odometer_trips += 1;
+impl Mileage {
+    /// Adds a trip: an outing, a dispatch trip if it is one, its crew count as 人次, its
+    /// kilometres.
+    pub fn add(&mut self, trip: &TripFact) {
+        self.trips += 1;
+        self.dispatch_trips += u64::from(trip.dispatch);
+        self.staff_trips += u64::from(trip.crew_count);
+        self.gps_km += trip.gps_km;
+        if let Some(km) = trip.odometer_km {
+            self.odometer_km += km;
+            self.odometer_trips += 1;
+        }
+        self.mismatched_trips += u64::from(trip.odometer_mismatch);
+        self.open_trips += u64::from(trip.open);
     }
-    m.mismatched_trips += u64::from(trip.odometer_mismatch);
-    m.open_trips += u64::from(trip.ended_at_ms.is_none());
 }

@@ -188,6 +188,15 @@ class Centre private constructor(
         return out.trim().lines().last().trim()
     }
 
+    /** A staff command (`redshield --json centre …`) against this centre; its JSON answer. */
+    fun staff(vararg args: String): String {
+        val command = listOf(bin, "--json", "centre", *args, "--server", url, "--data", data.toString())
+        val run = ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start()
+        val out = run.inputStream.bufferedReader().readText()
+        check(run.waitFor(60, TimeUnit.SECONDS) && run.exitValue() == 0) { "centre ${args.first()} failed: $out" }
+        return out
+    }
+
     /** A counter from the centre's `/metrics`. */
     fun metric(name: String): Long =
         URI("$url/metrics").toURL().readText().lines()

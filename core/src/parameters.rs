@@ -1,0 +1,132 @@
+//! Rule-set parameters the centre sets for its devices (reference data, issue 9): the
+//! on-site targets and how arrival is proven, the Art. 17 flag thresholds, how far GPS and
+//! odometer may disagree. The statutory periods are law and stay in `clocks::rules`. The
+//! defaults are the seed reports' and regulations.md's figures; the centre publishes a whole
+//! set (`ParametersPublished`) and a device applies it with its record of the event, so a
+//! replay of the log reads each event under the parameters then in force.
+
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Every figure whole (a signed body holds no floating point).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[serde(deny_unknown_fields)]
+pub struct Parameters {
+    /// On site within this many minutes of dispatch inside an urban area …
+    pub on_scene_urban_minutes: u32,
+    /// … and elsewhere.
+    pub on_scene_remote_minutes: u32,
+    /// A fix proves arrival only within this many metres of the site …
+    pub arrival_radius_m: u32,
+    /// … and only if accurate to this many metres.
+    pub arrival_accuracy_m: u32,
+    /// Art. 17: complaints against one business within this many days …
+    pub flag_window_days: u32,
+    /// … this many of them, the one looked at included, raise a flag.
+    pub flag_complaints_in_window: u32,
+    /// Art. 17: a quantity bought above this raises a flag.
+    pub flag_quantity: u32,
+    /// A trip is flagged when GPS and odometer kilometres differ by more than this share (%)
+    /// of the larger.
+    pub odometer_tolerance_percent: u32,
+}
+
+pub const DEFAULT: Parameters = Parameters {
+    on_scene_urban_minutes: 30,
+    on_scene_remote_minutes: 60,
+    arrival_radius_m: 150,
+    arrival_accuracy_m: 50,
+    flag_window_days: 30,
+    flag_complaints_in_window: 5,
+    flag_quantity: 10,
+    odometer_tolerance_percent: 10,
+};
+
+/// Each figure within bounds a real centre could mean; the urban target no longer than the
+/// remote one.
+pub fn check(p: &Parameters) -> Result<()> {
+    let bounds: [(&str, u32, u32, u32); 8] = [
+        ("on_scene_urban_minutes", p.on_scene_urban_minutes, 5, 240),
+        ("on_scene_remote_minutes", p.on_scene_remote_minutes, 5, 480),
+        ("arrival_radius_m", p.arrival_radius_m, 20, 2000),
+        ("arrival_accuracy_m", p.arrival_accuracy_m, 5, 500),
+        ("flag_window_days", p.flag_window_days, 1, 365),
+        (
+            "flag_complaints_in_window",
+            p.flag_complaints_in_window,
+            2,
+            1000,
+        ),
+        ("flag_quantity", p.flag_quantity, 1, 1_000_000),
+        (
+            "odometer_tolerance_percent",
+            p.odometer_tolerance_percent,
+            1,
+            100,
+        ),
+    ];
+    for (field, value, low, high) in bounds {
+        if !(low..=high).contains(&value) {
+            return Err(Error::invalid(
+                field,
+                format!("{value} is not within {low}..={high}"),
+            ));
+        }
+    }
+    if p.on_scene_urban_minutes > p.on_scene_remote_minutes {
+        return Err(Error::invalid(
+            "on_scene_urban_minutes",
+            "the urban target is longer than the remote one",
+        ));
+    }
+    Ok(())
+}
+
+/// The parameters in force on this store: the centre's last, else the defaults.
+pub fn current(conn: &Connection) -> Result<Parameters> {
+    let text: Option<String> = conn
+        .query_row("SELECT parameters FROM rule_parameters", [], |r| r.get(0))
+        .optional()?;
+    match text {
+        None => Ok(DEFAULT),
+        Some(text) => serde_json::from_str(&text).map_err(|e| Error::Corrupt {
+            seq: 0,
+            reason: format!("rule parameters: {e}"),
+        }),
+    }
+}
+
+pub fn store(conn: &Connection, p: &Parameters) -> Result<()> {
+    conn.execute(
+        "INSERT OR REPLACE INTO rule_parameters (singleton, parameters) VALUES (1, ?1)",
+        [crate::wire::to_json(p)?],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_pass_and_figures_out_of_bounds_do_not() {
+        check(&DEFAULT).unwrap();
+        let slow = Parameters {
+            on_scene_urban_minutes: 90,
+            ..DEFAULT
+        };
+        assert!(check(&slow).unwrap_err().to_string().contains("longer"));
+        let zero = Parameters {
+            arrival_radius_m: 0,
+            ..DEFAULT
+        };
+        assert!(
+            check(&zero)
+                .unwrap_err()
+                .to_string()
+                .contains("arrival_radius_m")
+        );
+    }
+}

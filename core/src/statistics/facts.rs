@@ -1,0 +1,515 @@
+//! The plain facts the centre's figures are computed from, read out of one store's projections
+//! (a device's own store, or the centre's replica of it). Facts of several stores merge; the
+//! figures are computed from merged facts only — a median needs the raw values, so figures are
+//! never added up.
+
+use std::collections::BTreeMap;
+
+use rusqlite::Connection;
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::calendar::Calendar;
+use crate::cases::model::{CaseKind, SatisfactionWord, Step};
+use crate::clocks::{ClockKind, ClockState, state};
+use crate::dispatch::{AreaType, projection as dispatches};
+use crate::documents::projection as documents;
+use crate::error::{Error, Result};
+use crate::mediation::terms::{Performer, recovered_fen};
+use crate::officer::Officer;
+use crate::trips::model::{Purpose, Trip};
+use crate::trips::projection as trips;
+
+/// An act on a case: when, and by whom.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Act {
+    pub at_ms: i64,
+    pub by: Officer,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseFact {
+    pub id: String,
+    pub kind: CaseKind,
+    pub received_at_ms: i64,
+    /// Who registered it (登记): the case's officer for receipt, cohort and clocks.
+    pub opened: Act,
+    /// The case's vehicle: that of its first dispatch, else that of the trip under way on the
+    /// same device when the case was opened; none when neither exists.
+    pub vehicle: Option<String>,
+    pub accepted: Option<Act>,
+    pub closed: Option<Act>,
+}
+
+/// A statutory clock that has ended: stopped (met or late), or still running past its due day.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClockFact {
+    pub case_id: String,
+    pub kind: ClockKind,
+    pub ended_at_ms: i64,
+    pub met: bool,
+    /// False when it ended by running past its due day without being stopped.
+    pub stopped: bool,
+}
+
+/// A mediation agreement concluded (signed by everyone).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgreementFact {
+    pub document_id: String,
+    pub case_id: String,
+    pub signed_at_ms: i64,
+    /// The merchant's agreed amounts (`mediation::terms::recovered_fen`).
+    pub fen: i64,
+    /// Of `fen`, what has been carried out so far.
+    pub performed_fen: i64,
+    /// The serving mediators (not withdrawn after an objection).
+    pub mediators: Vec<Officer>,
+}
+
+/// A 回访.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FollowUpFact {
+    pub case_id: String,
+    pub at_ms: i64,
+    pub by: Officer,
+    pub score: Option<u8>,
+    pub word: Option<SatisfactionWord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TripFact {
+    pub id: String,
+    pub vehicle: String,
+    pub started_at_ms: i64,
+    pub crew: Vec<String>,
+    pub crew_count: u32,
+    pub dispatch: bool,
+    pub gps_km: f64,
+    /// End minus start reading, when both exist.
+    pub odometer_km: Option<f64>,
+    pub odometer_mismatch: bool,
+    pub open: bool,
+}
+
+impl TripFact {
+    pub fn of(trip: &Trip) -> TripFact {
+        TripFact {
+            id: trip.id.clone(),
+            vehicle: trip.vehicle.clone(),
+            started_at_ms: trip.started_at_ms,
+            crew: trip.crew.clone(),
+            crew_count: trip.crew_count,
+            dispatch: trip.purpose == Purpose::Dispatch,
+            gps_km: trip.track.distance_m / 1000.0,
+            odometer_km: trip.odometer_distance_km,
+            odometer_mismatch: trip.odometer_mismatch,
+            open: trip.ended_at_ms.is_none(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DispatchFact {
+    pub id: String,
+    pub case_id: String,
+    pub vehicle: String,
+    pub area: AreaType,
+    pub dispatched_at_ms: i64,
+    pub on_scene_at_ms: Option<i64>,
+    /// On scene within the target (30 / 60 minutes).
+    pub met: bool,
+}
+
+/// Everything the figures need, keyed so that the same fact read from two stores (a case
+/// reassigned from one device to another) is held once.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Facts {
+    pub cases: BTreeMap<String, CaseFact>,
+    /// By `case id/clock kind`.
+    pub clocks: BTreeMap<String, ClockFact>,
+    pub agreements: BTreeMap<String, AgreementFact>,
+    /// By case: a case is followed up once.
+    pub follow_ups: BTreeMap<String, FollowUpFact>,
+    pub trips: BTreeMap<String, TripFact>,
+    pub dispatches: BTreeMap<String, DispatchFact>,
+}
+
+impl Facts {
+    /// The facts of one store, its running clocks judged at `now_ms`.
+    pub fn of_store(conn: &Connection, calendar: &Calendar, now_ms: i64) -> Result<Facts> {
+        let mut facts = Facts {
+            trips: trip_facts(conn, i64::MIN, i64::MAX)?
+                .into_iter()
+                .map(|t| (t.id.clone(), t))
+                .collect(),
+            dispatches: dispatch_facts(conn, i64::MIN, i64::MAX, now_ms)?
+                .into_iter()
+                .map(|d| (d.id.clone(), d))
+                .collect(),
+            agreements: agreement_facts(conn, i64::MIN, i64::MAX)?
+                .into_iter()
+                .map(|a| (a.document_id.clone(), a))
+                .collect(),
+            ..Facts::default()
+        };
+        for clock in clock_facts(conn, calendar, now_ms)? {
+            facts.clocks.insert(clock_key(&clock), clock);
+        }
+        read_cases(conn, &mut facts)?;
+        Ok(facts)
+    }
+
+    /// Adds another store's facts. A case held by two stores (reassigned) counts once: its
+    /// earliest receipt, and acceptance, closure and follow-up from whichever store has them.
+    pub fn merge(&mut self, other: Facts) {
+        for (id, case) in other.cases {
+            match self.cases.get_mut(&id) {
+                Some(held) => held.merge(case),
+                None => {
+                    self.cases.insert(id, case);
+                }
+            }
+        }
+        for (key, clock) in other.clocks {
+            let keep_held = self.clocks.get(&key).is_some_and(|held| {
+                (held.stopped, -held.ended_at_ms) >= (clock.stopped, -clock.ended_at_ms)
+            });
+            if !keep_held {
+                self.clocks.insert(key, clock);
+            }
+        }
+        for (key, follow_up) in other.follow_ups {
+            self.follow_ups.entry(key).or_insert(follow_up);
+        }
+        self.agreements.extend(other.agreements);
+        self.trips.extend(other.trips);
+        self.dispatches.extend(other.dispatches);
+    }
+}
+
+impl CaseFact {
+    fn merge(&mut self, other: CaseFact) {
+        if other.received_at_ms < self.received_at_ms {
+            self.received_at_ms = other.received_at_ms;
+            self.opened = other.opened;
+        }
+        self.vehicle = self.vehicle.take().or(other.vehicle);
+        self.accepted = earliest(self.accepted.take(), other.accepted);
+        self.closed = earliest(self.closed.take(), other.closed);
+    }
+}
+
+fn earliest(a: Option<Act>, b: Option<Act>) -> Option<Act> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if b.at_ms < a.at_ms { b } else { a }),
+        (a, b) => a.or(b),
+    }
+}
+
+fn clock_key(clock: &ClockFact) -> String {
+    format!("{}/{}", clock.case_id, clock.kind)
+}
+
+/// The statutory clocks of the store's complaints and reports that have ended by `now_ms`:
+/// stopped met or late, or running past their due day (ended then, breached).
+pub fn clock_facts(conn: &Connection, calendar: &Calendar, now_ms: i64) -> Result<Vec<ClockFact>> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM cases WHERE kind != 'consultation'")?;
+    let ids = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out = Vec::new();
+    for id in ids {
+        for clock in state::of_case(conn, calendar, &id, now_ms)? {
+            let ended = match (clock.stopped_at_ms, clock.state) {
+                (Some(at), ClockState::Met | ClockState::Breached) => Some((at, true)),
+                (None, ClockState::Breached) => Some((clock.due_at_ms, false)),
+                _ => None,
+            };
+            if let Some((ended_at_ms, stopped)) = ended {
+                out.push(ClockFact {
+                    case_id: clock.case_id,
+                    kind: clock.kind,
+                    ended_at_ms,
+                    met: clock.state == ClockState::Met,
+                    stopped,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Mediation agreements concluded between two instants, oldest first.
+pub fn agreement_facts(conn: &Connection, from_ms: i64, to_ms: i64) -> Result<Vec<AgreementFact>> {
+    let mut out = Vec::new();
+    for state in documents::concluded_mediations(conn, from_ms, to_ms)? {
+        let (Some(agreement), Some(signed_at_ms)) = (&state.agreement, state.closed_at_ms) else {
+            continue;
+        };
+        let performed_fen = agreement
+            .terms
+            .iter()
+            .zip(&agreement.performed_on)
+            .filter(|(t, on)| {
+                t.by == Performer::Merchant && (t.performed_on_the_spot || on.is_some())
+            })
+            .filter_map(|(t, _)| t.amount_fen)
+            .sum::<i64>();
+        out.push(AgreementFact {
+            document_id: state.id.to_string(),
+            case_id: state.case_id.to_string(),
+            signed_at_ms,
+            fen: recovered_fen(&agreement.terms),
+            performed_fen,
+            mediators: state.officers().map(|(_, o)| o.clone()).collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// Trips started between two instants (of one vehicle, or all), oldest first.
+pub fn trip_facts_of(
+    conn: &Connection,
+    from_ms: i64,
+    to_ms: i64,
+    vehicle: Option<&str>,
+) -> Result<Vec<Trip>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM trips WHERE started_at_ms >= ?1 AND started_at_ms < ?2
+           AND (?3 IS NULL OR vehicle = ?3)
+         ORDER BY started_at_ms",
+    )?;
+    let ids: Vec<String> = stmt
+        .query_map(rusqlite::params![from_ms, to_ms, vehicle], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    ids.iter()
+        .map(|id| {
+            let trip_id = Uuid::parse_str(id).map_err(|_| Error::Corrupt {
+                seq: 0,
+                reason: format!("trip id {id:?}"),
+            })?;
+            trips::get(conn, trip_id)
+        })
+        .collect()
+}
+
+fn trip_facts(conn: &Connection, from_ms: i64, to_ms: i64) -> Result<Vec<TripFact>> {
+    Ok(trip_facts_of(conn, from_ms, to_ms, None)?
+        .iter()
+        .map(TripFact::of)
+        .collect())
+}
+
+/// Dispatches made between two instants, their on-scene clock judged at `now_ms`.
+pub fn dispatch_facts(
+    conn: &Connection,
+    from_ms: i64,
+    to_ms: i64,
+    now_ms: i64,
+) -> Result<Vec<DispatchFact>> {
+    Ok(dispatches::made_between(conn, from_ms, to_ms, now_ms)?
+        .into_iter()
+        .map(|d| DispatchFact {
+            met: d.on_scene_state == ClockState::Met,
+            id: d.id,
+            case_id: d.case_id,
+            vehicle: d.vehicle,
+            area: d.area,
+            dispatched_at_ms: d.dispatched_at_ms,
+            on_scene_at_ms: d.on_scene_at_ms,
+        })
+        .collect())
+}
+
+/// The store's cases with their acceptance, closure, follow-up and vehicle.
+fn read_cases(conn: &Connection, facts: &mut Facts) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, kind, received_at_ms, opened_at_ms, opened_by_name, opened_by_id FROM cases",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                act_at(r, 3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (id, kind, received_at_ms, opened) in rows {
+        let kind = CaseKind::parse(&kind).ok_or_else(|| Error::Corrupt {
+            seq: 0,
+            reason: format!("case {id} has kind {kind:?}"),
+        })?;
+        let vehicle = case_vehicle(conn, facts, &id, opened.at_ms)?;
+        let mut case = CaseFact {
+            id: id.clone(),
+            kind,
+            received_at_ms,
+            opened,
+            vehicle,
+            accepted: None,
+            closed: None,
+        };
+        for (step, act) in steps(conn, &id)? {
+            match step {
+                Step::Accept => case.accepted = Some(act),
+                Step::Close { .. } => case.closed = Some(act),
+                Step::FollowUp { score, word } => {
+                    facts.follow_ups.insert(
+                        id.clone(),
+                        FollowUpFact {
+                            case_id: id.clone(),
+                            at_ms: act.at_ms,
+                            by: act.by,
+                            score,
+                            word,
+                        },
+                    );
+                }
+                _ => {}
+            }
+        }
+        facts.cases.insert(id, case);
+    }
+    Ok(())
+}
+
+fn steps(conn: &Connection, case_id: &str) -> Result<Vec<(Step, Act)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT step, at_ms, officer_name, officer_id FROM case_steps WHERE case_id = ?1
+         ORDER BY seq",
+    )?;
+    let rows = stmt
+        .query_map([case_id], |r| Ok((r.get::<_, String>(0)?, act_at(r, 1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(step, act)| {
+            let step = serde_json::from_str(&step).map_err(|e| Error::Corrupt {
+                seq: 0,
+                reason: format!("a step of case {case_id}: {e}"),
+            })?;
+            Ok((step, act))
+        })
+        .collect()
+}
+
+/// An act from three columns from `first` on: its time, the officer's name and enforcement ID.
+fn act_at(r: &rusqlite::Row, first: usize) -> rusqlite::Result<Act> {
+    Ok(Act {
+        at_ms: r.get(first)?,
+        by: Officer {
+            name: r.get(first + 1)?,
+            enforcement_id: r.get(first + 2)?,
+        },
+    })
+}
+
+/// The vehicle of the case's first dispatch, else of the trip under way when it was opened.
+fn case_vehicle(
+    conn: &Connection,
+    facts: &Facts,
+    case_id: &str,
+    opened_at_ms: i64,
+) -> Result<Option<String>> {
+    let dispatched = facts
+        .dispatches
+        .values()
+        .filter(|d| d.case_id == case_id)
+        .min_by_key(|d| d.dispatched_at_ms)
+        .map(|d| d.vehicle.clone());
+    if dispatched.is_some() {
+        return Ok(dispatched);
+    }
+    let under_way: Option<String> = conn
+        .prepare_cached(
+            "SELECT vehicle FROM trips WHERE started_at_ms <= ?1
+               AND (ended_at_ms IS NULL OR ended_at_ms >= ?1)
+             ORDER BY started_at_ms DESC LIMIT 1",
+        )?
+        .query_row([opened_at_ms], |r| r.get(0))
+        .map(Some)
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            e => Err(e),
+        })?;
+    Ok(under_way)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::statistics::{Period, compute};
+
+    fn act(at_ms: i64, id: &str) -> Act {
+        Act {
+            at_ms,
+            by: Officer {
+                name: id.into(),
+                enforcement_id: id.into(),
+            },
+        }
+    }
+
+    /// A case reassigned from one device to another is held by both replicas: it is received
+    /// once, accepted by the first, closed by the second.
+    #[test]
+    fn a_case_in_two_stores_counts_once() {
+        let (june, _) = crate::clock::beijing_month("2026-06").unwrap();
+        let day = 86_400_000;
+        let case = |accepted, closed| CaseFact {
+            id: "c".into(),
+            kind: CaseKind::Complaint,
+            received_at_ms: june + day,
+            opened: act(june + day, "A-0001"),
+            vehicle: None,
+            accepted,
+            closed,
+        };
+        let clock = |stopped, ended_at_ms, met| ClockFact {
+            case_id: "c".into(),
+            kind: ClockKind::Accept,
+            ended_at_ms,
+            met,
+            stopped,
+        };
+        let mut first = Facts::default();
+        first
+            .cases
+            .insert("c".into(), case(Some(act(june + 2 * day, "A-0001")), None));
+        // The first device never saw the acceptance it handed over: its clock ran past due.
+        first
+            .clocks
+            .insert("c/accept".into(), clock(false, june + 9 * day, false));
+        let mut second = Facts::default();
+        second
+            .cases
+            .insert("c".into(), case(None, Some(act(june + 5 * day, "B-0002"))));
+        second
+            .clocks
+            .insert("c/accept".into(), clock(true, june + 2 * day, true));
+        first.merge(second);
+        let figures = compute(
+            &first,
+            &Period::month("2026-06").unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+        );
+        let centre = figures.centre;
+        assert_eq!(
+            (
+                centre.complaints,
+                centre.accepted,
+                centre.closed,
+                centre.cohort_closed
+            ),
+            (1, 1, 1, 1)
+        );
+        assert_eq!((centre.clocks_ended, centre.clocks_met), (1, 1));
+        let officers: Vec<_> = figures
+            .by_officer
+            .iter()
+            .map(|f| (f.key.as_str(), f.accepted, f.closed))
+            .collect();
+        assert_eq!(officers, [("A-0001", 1, 0), ("B-0002", 0, 1)]);
+    }
+}

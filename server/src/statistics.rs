@@ -1,0 +1,360 @@
+//! The centre's monthly 12315 statistics (issue 9, item 4): the facts of every device's
+//! replica read with the core's own code (`redshield_core::statistics`), merged — a case held
+//! by two replicas after a reassignment counts once — and the period's figures computed from
+//! them, answered as JSON or as an `.xlsx` workbook.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use redshield_core::calendar::Calendar;
+use redshield_core::clock::beijing_today;
+use redshield_core::clocks::report::OnScene;
+use redshield_core::dispatch::AreaType;
+use redshield_core::statistics::figures::parse_day;
+use redshield_core::statistics::{Facts, Figures, Period, Statistics, compute};
+use redshield_core::sync::protocol::PROTOCOL;
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+use crate::error::{ApiError, ServerError};
+use crate::ledger::Ledger;
+use crate::service::{Service, now_ms};
+
+impl<L: Ledger> Service<L> {
+    /// The figures of `period` over every device's replica, the cohort judged by `as_of`.
+    pub async fn statistics(
+        &self,
+        period: &Period,
+        as_of: chrono::NaiveDate,
+    ) -> Result<Statistics, ServerError> {
+        let now = now_ms();
+        let mut facts = Facts::default();
+        for device in self.ledger.devices().await? {
+            if self.ledger.head(device.id).await?.seq == 0 {
+                continue;
+            }
+            let held = self
+                .replicas
+                .read(device.id, move |r| {
+                    Facts::of_store(r.conn(), &Calendar::of_store(r.conn())?, now)
+                })
+                .await
+                .map_err(|e| ServerError::Replica(e.to_string()))?;
+            facts.merge(held);
+        }
+        Ok(compute(&facts, period, as_of))
+    }
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StatisticsQuery {
+    /// A Beijing month, `YYYY-MM`; or give `from` and `to`.
+    month: Option<String>,
+    /// First day, `YYYY-MM-DD` (with `to`, instead of `month`).
+    from: Option<String>,
+    /// Last day, included.
+    to: Option<String>,
+    /// The report date for the 办结率 cohort, `YYYY-MM-DD`; default today in Beijing.
+    as_of: Option<String>,
+    /// `json` (default) or `xlsx`.
+    format: Option<String>,
+}
+
+/// The statistics as JSON: `Statistics` of `redshield_core::statistics`.
+#[derive(Serialize)]
+struct StatisticsBody<'a> {
+    protocol: u32,
+    server_time_ms: i64,
+    #[serde(flatten)]
+    statistics: &'a Statistics,
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+#[utoipa::path(get, path = "/v1/admin/statistics", tag = "admin",
+    summary = "The 12315 statistics of a month or a date range: for the centre, per vehicle, per officer (JSON, or an .xlsx workbook with format=xlsx)",
+    params(StatisticsQuery), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "JSON: {protocol, server_time_ms, period {label, from, to}, as_of, centre, on_time_by_kind, by_vehicle, by_officer}; with format=xlsx the workbook (sheets 全中心, 按车辆, 按人员, 到场时间)",
+            content((Object = "application/json"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))))]
+pub(crate) async fn statistics<L: Ledger>(
+    State(service): State<Arc<Service<L>>>,
+    headers: HeaderMap,
+    query: Result<Query<StatisticsQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    crate::http::admin(&service, &headers)?;
+    let Query(query) =
+        query.map_err(|e| ApiError::bad_request(format!("the query: {}", e.body_text())))?;
+    let bad = |e: redshield_core::Error| ApiError::bad_request(e.to_string());
+    let period = match (&query.month, &query.from, &query.to) {
+        (Some(month), None, None) => Period::month(month).map_err(bad)?,
+        (None, Some(from), Some(to)) => Period::days(from, to).map_err(bad)?,
+        _ => {
+            return Err(ApiError::bad_request(
+                "name a month (month=YYYY-MM) or a range (from=YYYY-MM-DD&to=YYYY-MM-DD)",
+            ));
+        }
+    };
+    let as_of = match &query.as_of {
+        Some(day) => parse_day("as_of", day).map_err(bad)?,
+        None => beijing_today(),
+    };
+    let statistics = service.statistics(&period, as_of).await?;
+    match query.format.as_deref().unwrap_or("json") {
+        "json" => Ok(axum::Json(StatisticsBody {
+            protocol: PROTOCOL,
+            server_time_ms: now_ms(),
+            statistics: &statistics,
+        })
+        .into_response()),
+        "xlsx" => {
+            let bytes = workbook(&statistics).map_err(|e| {
+                tracing::error!(error = %e, "statistics workbook");
+                ApiError::unavailable("the workbook could not be made; try again later")
+            })?;
+            let name = format!(
+                "attachment; filename=\"redshield-statistics-{}.xlsx\"",
+                statistics.period.label
+            );
+            Ok((
+                [
+                    (header::CONTENT_TYPE, XLSX.to_string()),
+                    (header::CONTENT_DISPOSITION, name),
+                ],
+                bytes,
+            )
+                .into_response())
+        }
+        other => Err(ApiError::bad_request(format!(
+            "format {other:?}: json or xlsx"
+        ))),
+    }
+}
+
+/// What a cell of a figures sheet holds.
+enum Cell {
+    Text(String),
+    Count(u64),
+    /// A share, shown as a percentage; blank when nothing was counted.
+    Rate(Option<f64>),
+    /// Fen, written as yuan with two decimals.
+    Yuan(i64),
+    Decimal(Option<f64>),
+}
+
+/// A column: its header, and what it shows of a row.
+type Column<T> = (&'static str, fn(&T) -> Cell);
+
+/// The columns of the 全中心 / 按车辆 / 按人员 sheets, in order.
+const COLUMNS: &[Column<Figures>] = &[
+    ("咨询（件）", |f| Cell::Count(f.consultations)),
+    ("投诉（件）", |f| Cell::Count(f.complaints)),
+    ("举报（件）", |f| Cell::Count(f.reports)),
+    ("受理投诉（件）", |f| Cell::Count(f.accepted)),
+    ("办结（件）", |f| Cell::Count(f.closed)),
+    ("本期登记（件，办结率基数）", |f| {
+        Cell::Count(f.cohort)
+    }),
+    ("其中截至报告日已办结（件）", |f| {
+        Cell::Count(f.cohort_closed)
+    }),
+    ("办结率", |f| Cell::Rate(f.completion_rate)),
+    ("到期法定时限（个）", |f| {
+        Cell::Count(f.clocks_ended)
+    }),
+    ("其中按时（个）", |f| Cell::Count(f.clocks_met)),
+    ("按时办结率", |f| Cell::Rate(f.on_time_rate)),
+    ("调解协议（份）", |f| Cell::Count(f.agreements)),
+    ("挽回经济损失（元）", |f| {
+        Cell::Yuan(f.recovered_fen)
+    }),
+    ("回访（次）", |f| Cell::Count(f.follow_ups)),
+    ("评分回访（次）", |f| Cell::Count(f.scored)),
+    ("平均满意度（5分制）", |f| {
+        Cell::Decimal(f.mean_score)
+    }),
+    ("表态回访（次）", |f| Cell::Count(f.worded)),
+    ("非常满意+满意（次）", |f| Cell::Count(f.satisfied)),
+    ("满意率", |f| Cell::Rate(f.satisfied_share)),
+    ("出动维权车辆（次）", |f| {
+        Cell::Count(f.mileage.trips)
+    }),
+    ("其中派遣出车（次）", |f| {
+        Cell::Count(f.mileage.dispatch_trips)
+    }),
+    ("维权人员（人次）", |f| {
+        Cell::Count(f.mileage.staff_trips)
+    }),
+    ("GPS里程（公里）", |f| {
+        Cell::Decimal(Some(f.mileage.gps_km))
+    }),
+    ("里程表里程（公里）", |f| {
+        Cell::Decimal(Some(f.mileage.odometer_km))
+    }),
+    ("有里程表读数的出车（次）", |f| {
+        Cell::Count(f.mileage.odometer_trips)
+    }),
+];
+
+/// The on-scene sheet's columns after its two key columns.
+const ON_SCENE: &[Column<OnScene>] = &[
+    ("派遣（次）", |o| Cell::Count(o.dispatches)),
+    ("到场（次）", |o| Cell::Count(o.arrived)),
+    ("按时到场（次）", |o| Cell::Count(o.met)),
+    ("到场时间中位数（分钟）", |o| {
+        Cell::Decimal(o.median_minutes)
+    }),
+    ("到场时间P90（分钟）", |o| {
+        Cell::Decimal(o.p90_minutes)
+    }),
+];
+
+struct Formats {
+    bold: Format,
+    rate: Format,
+    decimal: Format,
+}
+
+/// The workbook: one sheet per breakdown, each stating the period, the cohort and the
+/// report date; numbers as numeric cells.
+pub fn workbook(statistics: &Statistics) -> Result<Vec<u8>, XlsxError> {
+    let formats = Formats {
+        bold: Format::new().set_bold(),
+        rate: Format::new().set_num_format("0.00%"),
+        decimal: Format::new().set_num_format("0.00"),
+    };
+    let mut book = Workbook::new();
+    let sheets: [(&str, &str, Vec<&Figures>); 3] = [
+        ("全中心", "范围", vec![&statistics.centre]),
+        ("按车辆", "车辆", statistics.by_vehicle.iter().collect()),
+        ("按人员", "执法证号", statistics.by_officer.iter().collect()),
+    ];
+    for (name, key, rows) in sheets {
+        let sheet = book.add_worksheet().set_name(name)?;
+        let start = preamble(sheet, statistics, name, &formats)?;
+        let mut headers = vec![key];
+        if name == "按人员" {
+            headers.push("姓名");
+        }
+        let keys = headers.len() as u16;
+        headers.extend(COLUMNS.iter().map(|(h, _)| *h));
+        header_row(sheet, start, &headers, &formats)?;
+        for (i, figures) in rows.iter().enumerate() {
+            let row = start + 1 + i as u32;
+            let label = if figures.key == "total" {
+                "全中心".to_string()
+            } else {
+                figures.key.clone()
+            };
+            write(sheet, row, 0, Cell::Text(label), &formats)?;
+            if keys == 2 {
+                write(sheet, row, 1, Cell::Text(figures.name.clone()), &formats)?;
+            }
+            for (col, (_, value)) in COLUMNS.iter().enumerate() {
+                write(sheet, row, keys + col as u16, value(figures), &formats)?;
+            }
+        }
+    }
+    let sheet = book.add_worksheet().set_name("到场时间")?;
+    let start = preamble(sheet, statistics, "到场时间", &formats)?;
+    let mut headers = vec!["范围", "区域类型"];
+    headers.extend(ON_SCENE.iter().map(|(h, _)| *h));
+    header_row(sheet, start, &headers, &formats)?;
+    let scopes = std::iter::once(&statistics.centre).chain(statistics.by_vehicle.iter());
+    let mut row = start + 1;
+    for figures in scopes {
+        for area in &figures.on_scene {
+            let scope = if figures.key == "total" {
+                "全中心"
+            } else {
+                &figures.key
+            };
+            write(sheet, row, 0, Cell::Text(scope.to_string()), &formats)?;
+            write(
+                sheet,
+                row,
+                1,
+                Cell::Text(area_name(area.area).into()),
+                &formats,
+            )?;
+            for (col, (_, value)) in ON_SCENE.iter().enumerate() {
+                write(sheet, row, 2 + col as u16, value(area), &formats)?;
+            }
+            row += 1;
+        }
+    }
+    book.save_to_buffer()
+}
+
+fn area_name(area: AreaType) -> &'static str {
+    match area {
+        AreaType::Urban => "城区（30分钟）",
+        AreaType::Remote => "偏远（60分钟）",
+        AreaType::Unknown => "位置不明（按30分钟）",
+    }
+}
+
+/// The sheet's title, period, cohort and report date; returns the header row's index.
+fn preamble(
+    sheet: &mut Worksheet,
+    statistics: &Statistics,
+    name: &str,
+    formats: &Formats,
+) -> Result<u32, XlsxError> {
+    let period = &statistics.period;
+    sheet.write_string_with_format(0, 0, format!("12315 统计 · {name}"), &formats.bold)?;
+    sheet.write_string(
+        1,
+        0,
+        format!("统计期间：{} 至 {}（北京时间）", period.from, period.to),
+    )?;
+    sheet.write_string(
+        2,
+        0,
+        format!(
+            "办结率队列：{} 至 {} 登记的案件，截至报告日 {} 已办结者",
+            period.from, period.to, statistics.as_of
+        ),
+    )?;
+    sheet.write_string(3, 0, format!("报告日：{}", statistics.as_of))?;
+    Ok(5)
+}
+
+fn header_row(
+    sheet: &mut Worksheet,
+    row: u32,
+    headers: &[&str],
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    for (col, text) in headers.iter().enumerate() {
+        sheet.write_string_with_format(row, col as u16, *text, &formats.bold)?;
+        sheet.set_column_width(col as u16, 14)?;
+    }
+    Ok(())
+}
+
+fn write(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    cell: Cell,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    match cell {
+        Cell::Text(text) => sheet.write_string(row, col, text)?,
+        Cell::Count(n) => sheet.write_number(row, col, n as f64)?,
+        Cell::Rate(Some(share)) => {
+            sheet.write_number_with_format(row, col, share, &formats.rate)?
+        }
+        Cell::Yuan(fen) => {
+            sheet.write_number_with_format(row, col, fen as f64 / 100.0, &formats.decimal)?
+        }
+        Cell::Decimal(Some(x)) => sheet.write_number_with_format(row, col, x, &formats.decimal)?,
+        Cell::Rate(None) | Cell::Decimal(None) => sheet,
+    };
+    Ok(())
+}

@@ -1,0 +1,870 @@
+//! The centre's 12315 statistics (issue 9, item 4) on a sample month, June 2026, made through
+//! two real devices whose clocks the test sets: every kind of case (a complaint that also
+//! reports, split in two), acceptances, closures (one after the month: the cohort), statutory
+//! clocks met and breached, two mediation agreements (one with two mediators), follow-ups,
+//! trips with crew counts and odometer readings (one without an end reading), dispatches in
+//! town and in a remote area with their arrivals. Synced to a real centre on both ledgers,
+//! the figures read from `GET /v1/admin/statistics` are checked one by one against values
+//! worked out by hand below; then the workbook is read back with Python's openpyxl.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use chrono::{NaiveDateTime, TimeZone};
+use redshield_core::api::{
+    CaseKind, DeclineReason, DispatchStep, DocumentAct, FieldCore, Fix, GeoPosition, MediationMode,
+    NewCase, NewDispatch, NewMediation, NewParticipant, NewTrip, Notice, NoticeMethod, Outcome,
+    ParticipantRole, Performer, Purpose, SatisfactionWord, Step, StrokePoint, Term, TermKind,
+};
+use redshield_core::clock::BEIJING;
+use redshield_core::platform::{LogLevel, Platform, PlatformError};
+use redshield_e2e::centre::{Centre, enrol};
+use redshield_e2e::postgres::Backend;
+use redshield_e2e::{PhonePlatform, complaint, on_both_backends};
+use serde_json::{Value, json};
+
+/// A phone whose clock the test sets: wall and monotonic move together, so no clock jump is
+/// ever recorded, and every act happens at the Beijing time the test names.
+struct SetClock {
+    now_ms: Arc<AtomicI64>,
+}
+
+impl Platform for SetClock {
+    fn monotonic_ms(&self) -> u64 {
+        // Counted from 2026-01-01: the clock only ever moves forward in this test.
+        (self.now_ms.load(Ordering::SeqCst) - 1_767_196_800_000) as u64
+    }
+
+    fn wall_ms(&self) -> i64 {
+        self.now_ms.load(Ordering::SeqCst)
+    }
+
+    fn wrap_secret(&self, secret: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        PhonePlatform.wrap_secret(secret)
+    }
+
+    fn unwrap_secret(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        PhonePlatform.unwrap_secret(wrapped)
+    }
+
+    fn log(&self, _level: LogLevel, _target: String, _message: String) {}
+}
+
+/// A device and the hand on its clock.
+struct Phone {
+    core: Arc<FieldCore>,
+    clock: Arc<AtomicI64>,
+}
+
+impl Phone {
+    fn open(dir: &Path, at: &str, officer: (&str, &str)) -> Phone {
+        let clock = Arc::new(AtomicI64::new(beijing(at)));
+        let platform = Arc::new(SetClock {
+            now_ms: clock.clone(),
+        });
+        let core = FieldCore::open(dir.display().to_string(), platform).unwrap();
+        core.sign_in(officer.0.into(), officer.1.into()).unwrap();
+        let areas = dir.join("urban.geojson");
+        std::fs::write(&areas, URBAN).unwrap();
+        core.load_urban_areas(areas.display().to_string()).unwrap();
+        Phone { core, clock }
+    }
+
+    /// Sets the phone's clock to `at` (Beijing, `YYYY-MM-DD HH:MM`).
+    fn at(&self, at: &str) -> &FieldCore {
+        self.clock.store(beijing(at), Ordering::SeqCst);
+        &self.core
+    }
+
+    fn step(&self, at: &str, case: &str, step: Step) {
+        self.at(at)
+            .take_step(case.into(), step, None, None)
+            .unwrap();
+    }
+
+    /// A patrol.
+    fn trip(&self, at: &str, vehicle: &str, crew: &[&str], count: u32, odometer: f64) -> String {
+        self.start_trip(at, vehicle, crew, count, odometer, Purpose::Patrol, None)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn start_trip(
+        &self,
+        at: &str,
+        vehicle: &str,
+        crew: &[&str],
+        count: u32,
+        odometer: f64,
+        purpose: Purpose,
+        case: Option<&str>,
+    ) -> String {
+        self.at(at)
+            .start_trip(NewTrip {
+                vehicle: vehicle.into(),
+                crew: crew.iter().map(|c| c.to_string()).collect(),
+                crew_count: Some(count),
+                purpose,
+                case_id: case.map(Into::into),
+                odometer_km: Some(odometer),
+                odometer_photo: None,
+                started_at_ms: None,
+            })
+            .unwrap()
+            .id
+    }
+
+    fn end_trip(&self, at: &str, trip: &str, odometer: Option<f64>) {
+        self.at(at).end_trip(trip.into(), odometer).unwrap();
+    }
+
+    fn dispatch(&self, at: &str, case: &str, vehicle: &str, site: GeoPosition) -> String {
+        self.at(at)
+            .dispatch(NewDispatch {
+                case_id: case.into(),
+                vehicle: vehicle.into(),
+                site: Some(site),
+                site_text: None,
+            })
+            .unwrap()
+            .id
+    }
+
+    fn on_scene(&self, at: &str, dispatch: &str) {
+        self.at(at)
+            .advance_dispatch(dispatch.into(), DispatchStep::OnScene)
+            .unwrap();
+    }
+
+    /// A mediation opened at `at`, agreed on `terms` and signed by everyone (the signed-in
+    /// officer, the consumer, the merchant, and `second` mediator if any); concluded at `done`.
+    fn mediate(
+        &self,
+        at: &str,
+        done: &str,
+        case: &str,
+        second: Option<(&str, &str)>,
+        terms: Vec<Term>,
+    ) {
+        let now = beijing(at);
+        let core = self.at(at);
+        let person = |role, name: &str, id: Option<&str>| NewParticipant {
+            role,
+            name: name.into(),
+            title: (role == ParticipantRole::MerchantRepresentative).then(|| "店长".into()),
+            enforcement_id: id.map(Into::into),
+        };
+        let doc = core
+            .start_mediation(NewMediation {
+                case_id: case.into(),
+                mode: MediationMode::OnSite,
+                consumer_consents: true,
+                merchant_consents: true,
+                notice: Some(Notice {
+                    given_at_ms: now - 3_600_000,
+                    method: NoticeMethod::Oral,
+                    session_at_ms: now,
+                    place: "流动维权车旁".into(),
+                }),
+                place_text: Some("长沙市芙蓉区五一大道 1 号门前".into()),
+                enforcement: false,
+                participants: vec![
+                    person(ParticipantRole::Consumer, "王芳", None),
+                    person(ParticipantRole::MerchantRepresentative, "赵强", None),
+                ],
+                position: None,
+            })
+            .unwrap()
+            .id;
+        let mut signers = vec![1, 2, 0];
+        if let Some((name, id)) = second {
+            let officer = person(ParticipantRole::Officer, name, Some(id));
+            core.act_on_document(
+                doc.clone(),
+                DocumentAct::Join {
+                    participant: officer,
+                },
+                None,
+            )
+            .unwrap();
+            signers.push(3);
+        }
+        let agree = DocumentAct::Agree {
+            terms,
+            document_declined: false,
+        };
+        core.act_on_document(doc.clone(), agree, None).unwrap();
+        for who in signers {
+            let text_sha256 = core.document_text(doc.clone()).unwrap().sha256;
+            let strokes = vec![
+                (0..20)
+                    .map(|i| StrokePoint {
+                        x: f64::from(i) * 10.0,
+                        y: f64::from(i * (who + 2)).sin() * 30.0,
+                        t_ms: i64::from(i) * 16,
+                    })
+                    .collect(),
+            ];
+            let sign = DocumentAct::Sign {
+                participant: who,
+                text_sha256,
+                strokes,
+            };
+            core.act_on_document(doc.clone(), sign, None).unwrap();
+        }
+        self.at(done)
+            .act_on_document(doc, DocumentAct::Conclude, None)
+            .unwrap();
+    }
+}
+
+/// Beijing wall time `YYYY-MM-DD HH:MM` as ms since the epoch.
+fn beijing(at: &str) -> i64 {
+    let naive = NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M").unwrap();
+    BEIJING
+        .from_local_datetime(&naive)
+        .unwrap()
+        .timestamp_millis()
+}
+
+/// 长沙 in town: the dispatch target there is 30 minutes; outside, 60.
+const URBAN: &str = r#"{"type": "FeatureCollection", "features": [
+  {"type": "Feature", "properties": {"name": "长沙市区"},
+   "geometry": {"type": "Polygon", "coordinates": [[[112.90, 28.10], [113.10, 28.10],
+      [113.10, 28.30], [112.90, 28.30], [112.90, 28.10]]]}}]}"#;
+
+fn in_town() -> GeoPosition {
+    GeoPosition {
+        latitude: 28.19,
+        longitude: 112.98,
+        accuracy_m: Some(10.0),
+    }
+}
+
+fn out_of_town() -> GeoPosition {
+    GeoPosition {
+        latitude: 28.50,
+        longitude: 112.60,
+        accuracy_m: Some(10.0),
+    }
+}
+
+fn case_of(kind: CaseKind, name: &str) -> NewCase {
+    let mut case = complaint(name);
+    case.kind = kind;
+    if kind != CaseKind::Complaint {
+        case.matter.demands.clear();
+        case.matter.demands_text = None;
+    }
+    case
+}
+
+fn merchant_pays(fen: i64) -> Term {
+    Term {
+        kind: TermKind::Refund,
+        by: Performer::Merchant,
+        what: "退还货款".into(),
+        amount_fen: Some(fen),
+        due_on: None,
+        performed_on_the_spot: true,
+    }
+}
+
+const A: &str = "湘A·12315";
+const B: &str = "湘A·12316";
+const LI: (&str, &str) = ("李明", "LM-0001");
+const WANG: (&str, &str) = ("王强", "WQ-0002");
+const ZHANG: (&str, &str) = ("张伟", "ZW-0003");
+
+/// Device 1 (vehicle 湘A·12315; officers 李明 and 王强).
+fn first_device(dir: &Path) -> Phone {
+    let p = Phone::open(dir, "2026-05-29 09:00", LI);
+    // C5: a consultation received in May, closed in June (closed, but not in June's cohort).
+    let c5 = p
+        .at("2026-05-29 10:00")
+        .open_case(case_of(CaseKind::Consultation, "刘一"))
+        .unwrap()
+        .id;
+    let close = |outcome| Step::Close { outcome };
+    p.step("2026-06-01 08:00", &c5, close(Outcome::Answered));
+    // T1: a patrol, crew 李明 and 王强 of three, odometer 1000 → 1012, a GPS track due north.
+    let t1 = p.trip("2026-06-01 09:00", A, &[LI.0, WANG.0], 3, 1000.0);
+    // C1: a consultation during T1, answered at once.
+    let c1 = p
+        .at("2026-06-01 09:30")
+        .open_case(case_of(CaseKind::Consultation, "陈二"))
+        .unwrap()
+        .id;
+    p.step("2026-06-01 09:45", &c1, close(Outcome::Answered));
+    // C2: a complaint during T1.
+    let c2 = p
+        .at("2026-06-01 10:00")
+        .open_case(complaint("王芳"))
+        .unwrap()
+        .id;
+    let fixes: Vec<Fix> = (0..=20)
+        .map(|i| Fix {
+            accuracy_m: Some(5.0),
+            speed_mps: Some(5.5),
+            ..Fix::at(
+                28.19 + f64::from(i) * 0.0005,
+                112.98,
+                beijing("2026-06-01 10:00") + i64::from(i) * 10_000,
+            )
+        })
+        .collect();
+    p.at("2026-06-01 11:00")
+        .record_fixes(t1.clone(), fixes)
+        .unwrap();
+    p.end_trip("2026-06-01 11:00", &t1, Some(1012.0));
+    p.step("2026-06-02 09:00", &c2, Step::Accept);
+    let follow_up = |score, word| Step::FollowUp { score, word };
+    p.step("2026-06-02 10:00", &c1, follow_up(Some(4), None));
+    // C3 + C3r: a complaint that also reports, two cases; C3 dispatched to 湘A·12315 in town.
+    let c3 = p.at("2026-06-03 13:50").open_case(NewCase {
+        also_report: Some("该店长期销售过期食品".into()),
+        ..complaint("赵六")
+    });
+    let c3 = c3.unwrap();
+    let c3r = c3.linked_case.clone().unwrap();
+    let d1 = p.dispatch("2026-06-03 13:55", &c3.id, A, in_town());
+    let t2 = p.start_trip(
+        "2026-06-03 14:00",
+        A,
+        &[LI.0],
+        2,
+        1012.0,
+        Purpose::Dispatch,
+        Some(&c3.id),
+    );
+    p.on_scene("2026-06-03 14:10", &d1);
+    p.end_trip("2026-06-03 15:30", &t2, Some(1030.0));
+    p.step("2026-06-04 09:00", &c3r, Step::StartVerification);
+    p.step(
+        "2026-06-05 09:00",
+        &c3r,
+        Step::DecideReport { file_case: false },
+    );
+    p.step("2026-06-05 09:30", &c3r, close(Outcome::NoCaseFiled));
+    // C2's agreement: 5 980 + 50 000 fen by the merchant, mediated by 李明 and 王强.
+    let terms = vec![merchant_pays(5_980), merchant_pays(50_000)];
+    p.mediate(
+        "2026-06-05 10:00",
+        "2026-06-05 11:00",
+        &c2,
+        Some(WANG),
+        terms,
+    );
+    p.at("2026-06-08 08:59")
+        .sign_in(WANG.0.into(), WANG.1.into())
+        .unwrap();
+    p.step("2026-06-08 09:00", &c2, close(Outcome::Agreement));
+    let very = Some(SatisfactionWord::VerySatisfied);
+    p.step("2026-06-10 09:00", &c2, follow_up(Some(5), very));
+    // C3 accepted late: received Wed 3 June, due on the 7th working day, Fri 12 June.
+    p.step("2026-06-15 10:00", &c3.id, Step::Accept);
+    p
+}
+
+/// Device 2 (vehicle 湘A·12316; officer 张伟).
+fn second_device(dir: &Path) -> Phone {
+    let p = Phone::open(dir, "2026-05-31 19:00", ZHANG);
+    // T5: in May, not counted.
+    let t5 = p.trip("2026-05-31 20:00", B, &[ZHANG.0], 1, 490.0);
+    p.end_trip("2026-05-31 21:00", &t5, Some(500.0));
+    // T3: a patrol without an end reading: no odometer kilometres.
+    let t3 = p.trip("2026-06-02 09:00", B, &[ZHANG.0], 2, 500.0);
+    let c6 = p
+        .at("2026-06-02 10:00")
+        .open_case(complaint("孙七"))
+        .unwrap()
+        .id;
+    p.step("2026-06-02 11:00", &c6, Step::Accept);
+    p.end_trip("2026-06-02 12:00", &t3, None);
+    // C7: an anonymous report, dispatched out of town (60 minutes), arrived after 45.
+    let mut report = case_of(CaseKind::Report, "匿名");
+    report.complainants.clear();
+    let c7 = p.at("2026-06-04 09:30").open_case(report).unwrap().id;
+    let d2 = p.dispatch("2026-06-04 09:40", &c7, B, out_of_town());
+    let t4 = p.start_trip(
+        "2026-06-04 10:00",
+        B,
+        &[ZHANG.0],
+        2,
+        530.0,
+        Purpose::Dispatch,
+        Some(&c7),
+    );
+    p.on_scene("2026-06-04 10:25", &d2);
+    p.step("2026-06-04 11:00", &c7, Step::StartVerification);
+    p.end_trip("2026-06-04 12:00", &t4, Some(555.0));
+    // C8: a complaint dispatched in town, arrived after 40 minutes (late), then declined.
+    let c8 = p
+        .at("2026-06-05 16:00")
+        .open_case(complaint("周八"))
+        .unwrap()
+        .id;
+    let d3 = p.dispatch("2026-06-05 16:05", &c8, B, in_town());
+    p.on_scene("2026-06-05 16:45", &d3);
+    let decline = Step::Decline {
+        reason: DeclineReason::OutsideRemit,
+    };
+    p.step("2026-06-08 10:00", &c8, decline);
+    // C6's agreement: 12 000 fen, 张伟 alone.
+    p.mediate(
+        "2026-06-09 10:00",
+        "2026-06-09 11:00",
+        &c6,
+        None,
+        vec![merchant_pays(12_000)],
+    );
+    p.step(
+        "2026-06-09 15:00",
+        &c6,
+        Step::Close {
+            outcome: Outcome::Agreement,
+        },
+    );
+    let fair = Some(SatisfactionWord::FairlySatisfied);
+    p.step(
+        "2026-06-11 10:00",
+        &c6,
+        Step::FollowUp {
+            score: Some(3),
+            word: fair,
+        },
+    );
+    // C7 decided late (received Thu 4 June; 15 working days end before Mon 29 June), closed
+    // in July: in June's cohort, not closed by 30 June, closed by 31 July.
+    p.step(
+        "2026-06-29 10:00",
+        &c7,
+        Step::DecideReport { file_case: true },
+    );
+    p.step(
+        "2026-07-02 10:00",
+        &c7,
+        Step::Close {
+            outcome: Outcome::CaseFiled,
+        },
+    );
+    p
+}
+
+async fn statistics(centre: &Centre, query: &str) -> Value {
+    let (status, head, body) = centre
+        .admin_get(&format!("/v1/admin/statistics?{query}"))
+        .await;
+    assert_eq!(status, 200, "{head}\n{}", String::from_utf8_lossy(&body));
+    serde_json::from_slice(&body).unwrap()
+}
+
+/// Every figure of `expected` equals the row's (numbers to 1e-9; `null` where none).
+fn assert_figures(row: &Value, expected: &Value) {
+    let key = &row["key"];
+    for (name, want) in expected.as_object().unwrap() {
+        let got = &row[name];
+        match (got.as_f64(), want.as_f64()) {
+            (Some(g), Some(w)) => assert!((g - w).abs() < 1e-9, "{key} {name}: {g}, not {w}"),
+            _ if want.is_object() => assert_figures(got, want),
+            _ => assert_eq!(got, want, "{key} {name}"),
+        }
+    }
+}
+
+fn row<'a>(rows: &'a Value, key: &str) -> &'a Value {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == key)
+        .unwrap_or_else(|| panic!("no row {key} in {rows}"))
+}
+
+/// Metres of T1's track: the meridian arc from 28.19° to 28.20° N on the WGS-84 ellipsoid,
+/// integrated numerically in Python (M(φ) = a(1−e²)/(1−e² sin²φ)^1.5): 1 108.226 m.
+const T1_KM: f64 = 1.108_226;
+
+fn on_scene(
+    area: &str,
+    dispatches: u64,
+    arrived: u64,
+    met: u64,
+    median: Option<f64>,
+    p90: Option<f64>,
+) -> Value {
+    json!({"area": area, "dispatches": dispatches, "arrived": arrived, "met": met,
+           "median_minutes": median, "p90_minutes": p90})
+}
+
+async fn the_month_figure_by_figure(backend: Backend) {
+    let centre = Centre::on(backend).await;
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let phones = [first_device(dirs[0].path()), second_device(dirs[1].path())];
+    for phone in &phones {
+        enrol(&centre, &phone.core).await;
+        phone.core.clone().sync(None, None).await.unwrap();
+    }
+    let june = statistics(&centre, "month=2026-06&as_of=2026-06-30").await;
+    assert_eq!(
+        june["period"],
+        json!({"label": "2026-06", "from": "2026-06-01", "to": "2026-06-30"})
+    );
+    assert_eq!(june["as_of"], "2026-06-30");
+
+    // GPS kilometres come from the device's own track measurement (tested on its own in the
+    // trips tests); here only T1 has a track: one meridian arc.
+    let gps = june["centre"]["mileage"]["gps_km"].as_f64().unwrap();
+    assert!((gps - T1_KM).abs() < 0.001, "T1's track: {gps} km");
+
+    assert_figures(
+        &june["centre"],
+        &json!({
+            "key": "total",
+            // Received in June: C1 (consultation); C2, C3, C6, C8 (complaints); C3r, C7 (reports).
+            // The split submission counts once per kind: C3 a complaint, C3r a report.
+            "consultations": 1, "complaints": 4, "reports": 2,
+            // Accepted in June: C2 (2 June), C6 (2 June), C3 (15 June).
+            "accepted": 3,
+            // Closed in June: C5 (received in May), C1, C3r, C2, C6. C7 closes on 2 July.
+            "closed": 5,
+            // The cohort: the 7 received in June; closed by 30 June: C1, C2, C3r, C6. 4/7.
+            "cohort": 7, "cohort_closed": 4, "completion_rate": 4.0 / 7.0,
+            // Clocks ended in June: accept — C2 met, C3 breached (due 12 June, accepted 15 June),
+            // C6 met, C8 met (declined 8 June); mediation — C2 met (5 June), C6 met (9 June);
+            // report decision — C3r met (5 June), C7 breached (decided 29 June). 6 of 8.
+            "clocks_ended": 8, "clocks_met": 6, "on_time_rate": 0.75,
+            // Agreements signed in June: C2 5 980 + 50 000 = 55 980; C6 12 000. 67 980 fen.
+            "agreements": 2, "recovered_fen": 67_980,
+            // Follow-ups in June: C1 score 4 (no word); C2 5, 非常满意; C6 3, 基本满意.
+            // Mean (4 + 5 + 3) / 3 = 4; satisfied: 1 of the 2 with a word.
+            "follow_ups": 3, "scored": 3, "mean_score": 4.0, "worded": 2, "satisfied": 1,
+            "satisfied_share": 0.5,
+            // Trips started in June: T1 (crew 3), T2 (dispatch, 2), T3 (2), T4 (dispatch, 2); T5
+            // started 31 May. 人次 3 + 2 + 2 + 2 = 9. Odometer: T1 12, T2 18, T4 25 = 55 km over 3
+            // trips (T3 has no end reading). Mismatched (> 10 %): T1 (12 vs 1.1), T2 and T4 (no
+            // track: 0 km by GPS).
+            "mileage": {"trips": 4, "dispatch_trips": 2, "staff_trips": 9, "odometer_km": 55.0,
+                        "odometer_trips": 3, "mismatched_trips": 3, "open_trips": 0},
+            // D1 in town 15 min (met), D3 in town 40 min (late), D2 out of town 45 min (met).
+            // Town: sorted [15, 40], median rank ⌈2·0.5⌉ = 1 → 15, P90 rank ⌈2·0.9⌉ = 2 → 40.
+            "on_scene": [on_scene("urban", 2, 2, 1, Some(15.0), Some(40.0)),
+                         on_scene("remote", 1, 1, 1, Some(45.0), Some(45.0)),
+                         on_scene("unknown", 0, 0, 0, None, None)],
+        }),
+    );
+    // The clocks by kind (the limitation check never ended: no complaint gave a date of harm).
+    let kinds = &june["on_time_by_kind"];
+    for (kind, ended, met) in [
+        ("accept", 4, 3),
+        ("mediation", 2, 2),
+        ("report_decision", 2, 1),
+        ("end_notice", 0, 0),
+        ("limitation", 0, 0),
+    ] {
+        let got = kinds
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["kind"] == kind)
+            .unwrap();
+        assert_eq!(
+            (got["ended"].as_u64(), got["met"].as_u64()),
+            (Some(ended), Some(met)),
+            "{kind}"
+        );
+    }
+
+    let vehicles = &june["by_vehicle"];
+    assert_eq!(vehicles.as_array().unwrap().len(), 2, "{vehicles}");
+    // 湘A·12315: C1, C2 (opened during T1), C3 (dispatched D1). C3r and C5 had no dispatch and
+    // no trip under way when opened: the centre's figures only.
+    assert_figures(
+        row(vehicles, A),
+        &json!({
+            "consultations": 1, "complaints": 2, "reports": 0, "accepted": 2, "closed": 2,
+            "cohort": 3, "cohort_closed": 2, "completion_rate": 2.0 / 3.0,
+            // C2 accept + mediation (met), C3 accept (breached).
+            "clocks_ended": 3, "clocks_met": 2, "on_time_rate": 2.0 / 3.0,
+            "agreements": 1, "recovered_fen": 55_980,
+            // C1 (4, no word), C2 (5, 非常满意).
+            "follow_ups": 2, "scored": 2, "mean_score": 4.5, "worded": 1, "satisfied": 1, "satisfied_share": 1.0,
+            // T1 (3) and T2 (dispatch, 2): 12 + 18 km.
+            "mileage": {"trips": 2, "dispatch_trips": 1, "staff_trips": 5, "odometer_km": 30.0, "odometer_trips": 2, "gps_km": gps},
+            "on_scene": [on_scene("urban", 1, 1, 1, Some(15.0), Some(15.0)),
+                         on_scene("remote", 0, 0, 0, None, None),
+                         on_scene("unknown", 0, 0, 0, None, None)],
+        }),
+    );
+    // 湘A·12316: C6 (opened during T3), C7 (D2), C8 (D3).
+    assert_figures(
+        row(vehicles, B),
+        &json!({
+            "consultations": 0, "complaints": 2, "reports": 1, "accepted": 1, "closed": 1,
+            "cohort": 3, "cohort_closed": 1, "completion_rate": 1.0 / 3.0,
+            // C6 accept + mediation (met), C7 report decision (breached), C8 accept (met).
+            "clocks_ended": 4, "clocks_met": 3, "on_time_rate": 0.75,
+            "agreements": 1, "recovered_fen": 12_000,
+            "follow_ups": 1, "scored": 1, "mean_score": 3.0, "worded": 1, "satisfied": 0, "satisfied_share": 0.0,
+            // T3 (2, no end reading) and T4 (dispatch, 2): 25 km by odometer over one trip.
+            "mileage": {"trips": 2, "dispatch_trips": 1, "staff_trips": 4, "odometer_km": 25.0, "odometer_trips": 1, "gps_km": 0.0},
+            "on_scene": [on_scene("urban", 1, 1, 0, Some(40.0), Some(40.0)),
+                         on_scene("remote", 1, 1, 1, Some(45.0), Some(45.0)),
+                         on_scene("unknown", 0, 0, 0, None, None)],
+        }),
+    );
+
+    let officers = &june["by_officer"];
+    assert_eq!(officers.as_array().unwrap().len(), 3, "{officers}");
+    let no_dispatches = json!([
+        on_scene("urban", 0, 0, 0, None, None),
+        on_scene("remote", 0, 0, 0, None, None),
+        on_scene("unknown", 0, 0, 0, None, None)
+    ]);
+    // 李明 registered C1, C2, C3, C3r in June (and C5 in May); accepted C2; closed C5, C1, C3r;
+    // the clocks of his cases: C2 ×2 met, C3 breached, C3r met; mediator of C2; closed C1,
+    // whose follow-up (4) is his; crew of T1 and T2.
+    assert_figures(
+        row(officers, LI.1),
+        &json!({
+            "name": LI.0, "consultations": 1, "complaints": 2, "reports": 1, "accepted": 1, "closed": 3,
+            "cohort": 4, "cohort_closed": 3, "completion_rate": 0.75,
+            "clocks_ended": 4, "clocks_met": 3, "on_time_rate": 0.75,
+            "agreements": 1, "recovered_fen": 55_980,
+            "follow_ups": 1, "scored": 1, "mean_score": 4.0, "worded": 0, "satisfied": 0, "satisfied_share": null,
+            "mileage": {"trips": 2, "dispatch_trips": 1, "staff_trips": 5, "odometer_km": 30.0, "odometer_trips": 2},
+            "on_scene": no_dispatches,
+        }),
+    );
+    // 王强 registered nothing; accepted C3, closed C2 (so C2's follow-up is his); second
+    // mediator of C2, credited the whole agreement; crew of T1.
+    assert_figures(
+        row(officers, WANG.1),
+        &json!({
+            "name": WANG.0, "consultations": 0, "complaints": 0, "reports": 0, "accepted": 1, "closed": 1,
+            "cohort": 0, "cohort_closed": 0, "completion_rate": null,
+            "clocks_ended": 0, "clocks_met": 0, "on_time_rate": null,
+            "agreements": 1, "recovered_fen": 55_980,
+            "follow_ups": 1, "scored": 1, "mean_score": 5.0, "worded": 1, "satisfied": 1, "satisfied_share": 1.0,
+            "mileage": {"trips": 1, "dispatch_trips": 0, "staff_trips": 3, "odometer_km": 12.0, "odometer_trips": 1, "gps_km": gps},
+        }),
+    );
+    // 张伟: everything of device 2.
+    assert_figures(
+        row(officers, ZHANG.1),
+        &json!({
+            "name": ZHANG.0, "consultations": 0, "complaints": 2, "reports": 1, "accepted": 1, "closed": 1,
+            "cohort": 3, "cohort_closed": 1, "completion_rate": 1.0 / 3.0,
+            "clocks_ended": 4, "clocks_met": 3, "on_time_rate": 0.75,
+            "agreements": 1, "recovered_fen": 12_000,
+            "follow_ups": 1, "scored": 1, "mean_score": 3.0, "worded": 1, "satisfied": 0, "satisfied_share": 0.0,
+            "mileage": {"trips": 2, "dispatch_trips": 1, "staff_trips": 4, "odometer_km": 25.0, "odometer_trips": 1, "gps_km": 0.0},
+        }),
+    );
+
+    // The same cohort judged at the end of July: C7, closed on 2 July, now counts. 5/7.
+    let later = statistics(&centre, "month=2026-06&as_of=2026-07-31").await;
+    assert_figures(
+        &later["centre"],
+        &json!({"cohort": 7, "cohort_closed": 5, "completion_rate": 5.0 / 7.0, "closed": 5}),
+    );
+    // July: C7 closed; nothing received.
+    let july = statistics(&centre, "month=2026-07&as_of=2026-07-31").await;
+    assert_figures(
+        &july["centre"],
+        &json!({"closed": 1, "cohort": 0, "completion_rate": null, "agreements": 0}),
+    );
+    // A range, 1 to 3 June: C1, C2, C6, C3, C3r received; C2 and C6 accepted (2 June); C5
+    // and C1 closed; T1 (3), T3 (2), T2 (dispatch, 2) started; D1 only.
+    let range = statistics(&centre, "from=2026-06-01&to=2026-06-03&as_of=2026-06-30").await;
+    assert_eq!(range["period"]["label"], "2026-06-01..2026-06-03");
+    assert_figures(
+        &range["centre"],
+        &json!({
+            "consultations": 1, "complaints": 3, "reports": 1, "accepted": 2, "closed": 2,
+            "mileage": {"trips": 3, "dispatch_trips": 1, "staff_trips": 7},
+            "on_scene": [on_scene("urban", 1, 1, 1, Some(15.0), Some(15.0)),
+                         on_scene("remote", 0, 0, 0, None, None),
+                         on_scene("unknown", 0, 0, 0, None, None)],
+        }),
+    );
+    // Refusals: no period, half a range, a bad month, no admin token.
+    for bad in [
+        "",
+        "from=2026-06-01",
+        "month=2026-13",
+        "month=2026-06&format=pdf",
+    ] {
+        let (status, _, _) = centre
+            .admin_get(&format!("/v1/admin/statistics?{bad}"))
+            .await;
+        assert_eq!(status, 400, "{bad:?}");
+    }
+    let (status, _, _) = centre
+        .get(
+            "/v1/admin/statistics?month=2026-06",
+            &[("redshield-protocol", "1")],
+        )
+        .await;
+    assert_eq!(status, 401);
+
+    the_workbook_holds_the_same_figures(&centre, &june).await;
+}
+
+on_both_backends!(the_month_figure_by_figure);
+
+/// The headers of the figures sheets and the JSON figures they show (money: fen / 100).
+const COLUMNS: &[(&str, &str)] = &[
+    ("咨询（件）", "consultations"),
+    ("投诉（件）", "complaints"),
+    ("举报（件）", "reports"),
+    ("受理投诉（件）", "accepted"),
+    ("办结（件）", "closed"),
+    ("本期登记（件，办结率基数）", "cohort"),
+    ("其中截至报告日已办结（件）", "cohort_closed"),
+    ("办结率", "completion_rate"),
+    ("到期法定时限（个）", "clocks_ended"),
+    ("其中按时（个）", "clocks_met"),
+    ("按时办结率", "on_time_rate"),
+    ("调解协议（份）", "agreements"),
+    ("挽回经济损失（元）", "recovered_fen"),
+    ("回访（次）", "follow_ups"),
+    ("评分回访（次）", "scored"),
+    ("平均满意度（5分制）", "mean_score"),
+    ("表态回访（次）", "worded"),
+    ("非常满意+满意（次）", "satisfied"),
+    ("满意率", "satisfied_share"),
+    ("出动维权车辆（次）", "mileage.trips"),
+    ("其中派遣出车（次）", "mileage.dispatch_trips"),
+    ("维权人员（人次）", "mileage.staff_trips"),
+    ("GPS里程（公里）", "mileage.gps_km"),
+    ("里程表里程（公里）", "mileage.odometer_km"),
+    ("有里程表读数的出车（次）", "mileage.odometer_trips"),
+];
+
+/// Reads the workbook with openpyxl: per sheet, its first four lines, the header row (row 6)
+/// and the rows below, each cell as [type, value].
+const READ_BACK: &str = r#"
+import json, sys, openpyxl
+book = openpyxl.load_workbook(sys.argv[1])
+out = {"sheets": book.sheetnames}
+for sheet in book.worksheets:
+    rows = [[[type(c.value).__name__, c.value, c.number_format] for c in row] for row in sheet.iter_rows()]
+    out[sheet.title] = {"preamble": [r[0][1] for r in rows[:4]], "headers": [c[1] for c in rows[5]], "rows": rows[6:]}
+print(json.dumps(out, ensure_ascii=False))
+"#;
+
+async fn the_workbook_holds_the_same_figures(centre: &Centre, june: &Value) {
+    let (status, head, body) = centre
+        .admin_get("/v1/admin/statistics?month=2026-06&as_of=2026-06-30&format=xlsx")
+        .await;
+    assert_eq!(status, 200, "{head}");
+    assert!(
+        head.contains("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "{head}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("june.xlsx");
+    std::fs::write(&path, body).unwrap();
+    let output = std::process::Command::new("python3")
+        .args(["-c", READ_BACK])
+        .arg(&path)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "openpyxl: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let book: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        book["sheets"],
+        json!(["全中心", "按车辆", "按人员", "到场时间"])
+    );
+    for sheet in ["全中心", "按车辆", "按人员", "到场时间"] {
+        let preamble = book[sheet]["preamble"].to_string();
+        for stated in ["2026-06-01", "2026-06-30", "办结率队列", "报告日"] {
+            assert!(
+                preamble.contains(stated),
+                "{sheet} states {stated}: {preamble}"
+            );
+        }
+    }
+    let figures_sheets = [
+        ("全中心", vec![("全中心", &june["centre"])]),
+        (
+            "按车辆",
+            vec![
+                (A, row(&june["by_vehicle"], A)),
+                (B, row(&june["by_vehicle"], B)),
+            ],
+        ),
+        (
+            "按人员",
+            [LI, WANG, ZHANG]
+                .iter()
+                .map(|o| (o.1, row(&june["by_officer"], o.1)))
+                .collect(),
+        ),
+    ];
+    for (sheet, expected_rows) in figures_sheets {
+        let headers: Vec<&str> = book[sheet]["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h.as_str().unwrap())
+            .collect();
+        let rows = book[sheet]["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), expected_rows.len(), "{sheet}");
+        for ((key, figures), cells) in expected_rows.iter().zip(rows) {
+            assert_eq!(cells[0][1], *key, "{sheet}");
+            for (header, field) in COLUMNS {
+                let col = headers
+                    .iter()
+                    .position(|h| h == header)
+                    .unwrap_or_else(|| panic!("{sheet}: no {header} in {headers:?}"));
+                let cell = &cells[col];
+                let want = field.split('.').fold(*figures, |v, part| &v[part]);
+                if want.is_null() {
+                    assert!(
+                        cell[1].is_null(),
+                        "{sheet} {key} {header}: blank, not {cell}"
+                    );
+                    continue;
+                }
+                let want = want.as_f64().unwrap()
+                    / if *field == "recovered_fen" {
+                        100.0
+                    } else {
+                        1.0
+                    };
+                assert!(
+                    matches!(cell[0].as_str(), Some("int" | "float")),
+                    "{sheet} {key} {header}: a number, not {cell}"
+                );
+                let got = cell[1].as_f64().unwrap();
+                assert!(
+                    (got - want).abs() < 1e-9,
+                    "{sheet} {key} {header}: {got}, not {want}"
+                );
+                if header.ends_with('率') {
+                    assert_eq!(cell[2], "0.00%", "{sheet} {header} shows a percentage");
+                }
+            }
+        }
+    }
+    assert!(book["按人员"]["headers"][1] == "姓名");
+    assert_eq!(book["按人员"]["rows"][0][1][1], LI.0);
+    // On scene: the centre's three area types, then each vehicle's.
+    let on_scene = &book["到场时间"];
+    let rows = on_scene["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 9, "{on_scene}");
+    assert_eq!(on_scene["headers"][5], "到场时间中位数（分钟）");
+    let urban = &rows[0];
+    assert_eq!(urban[0][1], "全中心");
+    assert_eq!(urban[1][1], "城区（30分钟）");
+    let numbers: Vec<f64> = urban.as_array().unwrap()[2..]
+        .iter()
+        .map(|c| c[1].as_f64().unwrap())
+        .collect();
+    assert_eq!(numbers, [2.0, 2.0, 1.0, 15.0, 40.0]);
+}
