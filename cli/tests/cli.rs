@@ -1256,6 +1256,15 @@ impl Service {
             .unwrap()
     }
 
+    /// Enrols the store with this centre, with a code issued as the staff do.
+    fn enrol(&self, store: &Path) {
+        let code = self.staff_json(&["enrol-code"])["code"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        json(store, &["enrol", "--server", &self.url, "--code", &code]);
+    }
+
     fn staff_json(&self, args: &[&str]) -> Value {
         let out = self.staff(args);
         assert!(
@@ -1281,11 +1290,7 @@ fn the_staff_list_devices_and_revoke_a_lost_one_from_the_command_line() {
     let store = dir.path();
     init(store);
     open_complaint(store, "王芳");
-    let code = service.staff_json(&["enrol-code", "--hours", "1"])["code"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    json(store, &["enrol", "--server", &service.url, "--code", &code]);
+    service.enrol(store);
     let synced = json(store, &["sync"]);
     assert!(synced["acked_seq"].as_u64().unwrap() >= 2, "{synced}");
 
@@ -1309,14 +1314,7 @@ fn the_staff_list_devices_and_revoke_a_lost_one_from_the_command_line() {
     let other = dir.path().join("other");
     init(&other);
     open_complaint(&other, "李娜");
-    let code = service.staff_json(&["enrol-code"])["code"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    json(
-        &other,
-        &["enrol", "--server", &service.url, "--code", &code],
-    );
+    service.enrol(&other);
     json(&other, &["sync"]);
     let flagged = service.staff_json(&["flags"])["cases"].clone();
     assert_eq!(flagged.as_array().unwrap().len(), 2, "{flagged}");
@@ -1367,11 +1365,7 @@ fn the_dispatcher_sends_supervises_answers_and_closes_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path();
     init(store);
-    let code = service.staff_json(&["enrol-code"])["code"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    json(store, &["enrol", "--server", &service.url, "--code", &code]);
+    service.enrol(store);
     json(store, &["sync"]);
     let device = service.staff_json(&["devices"])["devices"][0]["device_id"]
         .as_str()
@@ -1476,14 +1470,7 @@ fn the_dispatcher_sends_supervises_answers_and_closes_from_the_command_line() {
     // Work on a case reassigned meanwhile is flagged for review, and resolved with a note.
     let other = tempfile::tempdir().unwrap();
     init(other.path());
-    let code = service.staff_json(&["enrol-code"])["code"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    json(
-        other.path(),
-        &["enrol", "--server", &service.url, "--code", &code],
-    );
+    service.enrol(other.path());
     json(other.path(), &["sync"]);
     let devices = service.staff_json(&["devices"])["devices"].clone();
     let second = devices
@@ -1521,11 +1508,7 @@ fn the_staff_get_the_months_statistics_as_figures_and_as_a_workbook() {
     let store = dir.path();
     init(store);
     open_complaint(store, "王芳");
-    let code = service.staff_json(&["enrol-code"])["code"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    json(store, &["enrol", "--server", &service.url, "--code", &code]);
+    service.enrol(store);
     json(store, &["sync"]);
 
     let month = redshield_core::clock::beijing_today()
