@@ -228,6 +228,24 @@ final class Centre {
         return code
     }
 
+    /// A staff command (`redshield --json centre …`) against this centre; its JSON answer.
+    func staff(_ args: String...) throws -> [String: Any] {
+        let run = Process()
+        run.executableURL = Centre.binary
+        run.arguments = ["--json", "centre"] + args + ["--server", url, "--data", data.path]
+        let out = Pipe()
+        run.standardOutput = out
+        try run.run()
+        let body = out.fileHandleForReading.readDataToEndOfFile()
+        run.waitUntilExit()
+        guard run.terminationStatus == 0,
+              let answer = try JSONSerialization.jsonObject(with: body) as? [String: Any]
+        else {
+            throw CentreError.refused(String(decoding: body, as: UTF8.self))
+        }
+        return answer
+    }
+
     /// A counter from the centre's `/metrics`.
     func metric(_ name: String) async throws -> Int64 {
         let (body, _) = try await URLSession.shared.data(from: URL(string: "\(url)/metrics")!)
@@ -269,6 +287,7 @@ enum CentreError: Error {
     case notStarted(String)
     case noCode(String)
     case noMetric(String)
+    case refused(String)
 }
 
 /// What the centre said on stderr so far.
