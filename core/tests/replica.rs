@@ -23,11 +23,14 @@ fn a_replica_fed_the_outbox_in_batches_projects_exactly_the_devices_state() {
     let replica_dir = tempfile::tempdir().unwrap();
     let mut replica = Replica::open(replica_dir.path()).unwrap();
     for batch in events.chunks(3) {
-        replica.apply(batch, &vault).unwrap();
+        replica.apply(batch, &vault, &Default::default()).unwrap();
     }
     assert_eq!(replica.head().unwrap(), phone.head().seq);
     assert_eq!(
-        replica.apply(&events, &vault).unwrap().events,
+        replica
+            .apply(&events, &vault, &Default::default())
+            .unwrap()
+            .events,
         0,
         "held once"
     );
@@ -36,7 +39,11 @@ fn a_replica_fed_the_outbox_in_batches_projects_exactly_the_devices_state() {
     // The ledger hands over checked events in order: a gap is an error, and changes nothing.
     let fresh = tempfile::tempdir().unwrap();
     let mut fresh = Replica::open(fresh.path()).unwrap();
-    assert!(fresh.apply(&events[2..], &vault).is_err());
+    assert!(
+        fresh
+            .apply(&events[2..], &vault, &Default::default())
+            .is_err()
+    );
     assert_eq!(fresh.head().unwrap(), 0);
 }
 
@@ -48,7 +55,7 @@ fn events_once_unreadable_are_projected_after_an_upgrade() {
     let replica_dir = tempfile::tempdir().unwrap();
     let replica = {
         let mut replica = Replica::open(replica_dir.path()).unwrap();
-        replica.apply(&events, &vault).unwrap();
+        replica.apply(&events, &vault, &Default::default()).unwrap();
         replica
     };
     // As an older centre would have left it: the sign-in held, not projected, listed.

@@ -10,9 +10,10 @@ use redshield_core::clocks::ClockKind;
 use redshield_core::clocks::extension::ExtensionRequest;
 use redshield_core::events::Digest;
 use redshield_core::position::GeoPoint;
+use redshield_core::sync::handover;
 use redshield_core::sync::protocol::{
     Attachment, CASE_DISPATCHED, CASE_SUPERVISED, CaseDispatched, CaseSupervised,
-    EXTENSION_DECIDED, ExtensionDecided, PROTOCOL, ServerEvent,
+    EXTENSION_DECIDED, ExtensionDecided, Handover, HolderLog, PROTOCOL, ServerEvent, WireEvent,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -170,7 +171,8 @@ impl<L: Ledger> Service<L> {
         Ok(decided(case_id, &event))
     }
 
-    /// Officers' extension requests the centre has not answered, from every device.
+    /// Officers' extension requests the centre has not answered, from every device, on the
+    /// cases it owns (a reassigned case's request is its new owner's to carry out).
     pub async fn pending_extensions(&self) -> Result<Vec<PendingExtension>, ServerError> {
         let mut pending = Vec::new();
         for device in self.ledger.devices().await? {
@@ -182,8 +184,19 @@ impl<L: Ledger> Service<L> {
                 .read(device.id, |r| r.pending_extensions())
                 .await
                 .map_err(|e| ServerError::Replica(e.to_string()))?;
+            let mut owned = Vec::new();
+            for request in requests {
+                let case_id = Uuid::parse_str(&request.case_id).ok();
+                let owner = match case_id {
+                    Some(case_id) => self.ledger.case_owner(case_id).await?,
+                    None => None,
+                };
+                if owner.is_some_and(|o| o.device == device.id) {
+                    owned.push(request);
+                }
+            }
             pending.extend(
-                requests
+                owned
                     .into_iter()
                     .map(|r: ExtensionRequest| PendingExtension {
                         device: device.id,
@@ -196,6 +209,77 @@ impl<L: Ledger> Service<L> {
         }
         Ok(pending)
     }
+}
+
+impl<L: Ledger> Service<L> {
+    /// The history of `case_id` for `to`, its next owner (core `sync::handover`): every other
+    /// device's events for the case and their personal data, read from its replica, earliest
+    /// holder first, but for events flagged as conflicts (made after the case had left the
+    /// device). Nothing when no other device holds events of the case. A case is not given
+    /// back to a device that held it before: its own events and the ones received would not
+    /// order on it.
+    pub(crate) async fn handover(
+        &self,
+        case_id: Uuid,
+        to: Uuid,
+    ) -> Result<Option<(Attachment, Digest)>, ServerError> {
+        let mut holders = Vec::new();
+        for device in self.ledger.devices().await? {
+            if self.ledger.head(device.id).await?.seq == 0 {
+                continue;
+            }
+            let held_back: Vec<u64> = self
+                .ledger
+                .conflicts(device.id)
+                .await?
+                .into_iter()
+                .filter(|c| c.case_id == case_id)
+                .map(|c| c.seq)
+                .collect();
+            let (events, vault) = self
+                .replicas
+                .read(device.id, move |r| {
+                    handover::holder_part(r.conn(), case_id, &held_back)
+                })
+                .await
+                .map_err(|e| ServerError::Replica(e.to_string()))?;
+            let Some(first_at_ms) = events.first().and_then(first_time) else {
+                continue;
+            };
+            if device.id == to {
+                return Err(ServerError::BadInput(format!(
+                    "device {to} held case {case_id} before: a case is not given back to a \
+                     device that held it; assign it to another"
+                )));
+            }
+            holders.push((
+                first_at_ms,
+                HolderLog {
+                    device: device.id,
+                    public_key: hex::encode(device.public_key),
+                    events,
+                    vault,
+                },
+            ));
+        }
+        if holders.is_empty() {
+            return Ok(None);
+        }
+        holders.sort_by_key(|(at_ms, _)| *at_ms);
+        let handover = Handover {
+            holders: holders.into_iter().map(|(_, holder)| holder).collect(),
+        };
+        let json = serde_json::to_string(&handover)
+            .map_err(|e| ServerError::Replica(format!("a handover: {e}")))?;
+        attach(json).map(Some)
+    }
+}
+
+/// When an event was made (trusted time).
+fn first_time(event: &WireEvent) -> Option<i64> {
+    redshield_core::events::decode(event.canonical.as_bytes())
+        .ok()
+        .map(|e| e.time.trusted_ms)
 }
 
 /// Personal data sent beside a decision, with a fresh salt, and the commitment to it that

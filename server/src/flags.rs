@@ -108,6 +108,7 @@ impl<L: Ledger> Service<L> {
     /// Every device's complaints, their digests under the centre's key.
     async fn subjects(&self) -> Result<Vec<Held>, ServerError> {
         let mut held = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for device in self.ledger.devices().await? {
             if self.ledger.head(device.id).await?.seq == 0 {
                 continue; // nothing pushed: no replica, no cases
@@ -121,6 +122,10 @@ impl<L: Ledger> Service<L> {
             for (case_id, subject) in subjects {
                 let case_id = Uuid::parse_str(&case_id)
                     .map_err(|e| ServerError::Replica(format!("case id {case_id}: {e}")))?;
+                // A reassigned case is in its holders' replicas too: it counts once.
+                if !seen.insert(case_id) {
+                    continue;
+                }
                 held.push(Held {
                     device_id: device.id,
                     case_id,

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use ed25519_dalek::VerifyingKey;
 use redshield_core::evidence::blobs::Blobs;
 use redshield_core::evidence::verify::EvidenceReport;
-use redshield_core::sync::protocol::WireEvent;
+use redshield_core::sync::protocol::{Attachment, WireEvent};
 use redshield_core::sync::replica::Replica;
 use uuid::Uuid;
 
@@ -99,8 +99,11 @@ impl Replicas {
                     signature: hex::encode(e.signature),
                 })
                 .collect();
+            let handovers = handovers(ledger, device.id, &events).await?;
             let applied = self
-                .run(device.id, &replica, move |r| r.apply(&events, &rows))
+                .run(device.id, &replica, move |r| {
+                    r.apply(&events, &rows, &handovers)
+                })
                 .await?;
             caught.events += applied.events;
             caught.unreadable += applied.unreadable.len() as u64;
@@ -175,4 +178,25 @@ impl Replicas {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, Shared>> {
         self.open.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// The attachments of the decisions among `events` that brought `device` a case's history
+/// (`Replica::apply`), by server seq, from the ledger.
+async fn handovers<L: Ledger>(
+    ledger: &L,
+    device: Uuid,
+    events: &[WireEvent],
+) -> Result<HashMap<u64, Attachment>, ReplicaError> {
+    let mut handovers = HashMap::new();
+    for server_seq in Replica::handovers_needed(events) {
+        let sent = ledger.server_events(device, server_seq - 1, 1).await?;
+        if let Some(attachment) = sent
+            .into_iter()
+            .find(|e| e.server_seq == server_seq)
+            .and_then(|e| e.attachment)
+        {
+            handovers.insert(server_seq, attachment);
+        }
+    }
+    Ok(handovers)
 }

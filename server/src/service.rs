@@ -305,7 +305,17 @@ impl<L: Ledger> Service<L> {
         device: Uuid,
     ) -> Result<ServerEvent, ServerError> {
         let previous = self.ledger.case_owner(case_id).await?;
-        let body = to_body(&CaseAssigned { case_id, device })?;
+        let moved = previous.as_ref().is_none_or(|p| p.device != device);
+        let handover = match moved {
+            true => self.handover(case_id, device).await?,
+            false => None,
+        };
+        let (attachment, handover_sha256) = handover.unzip();
+        let body = to_body(&CaseAssigned {
+            case_id,
+            device,
+            handover_sha256,
+        })?;
         let decision = CaseDecision::Assign { case_id, device };
         let event = self
             .publish_decision(
@@ -313,7 +323,7 @@ impl<L: Ledger> Service<L> {
                 Some(decision),
                 CASE_ASSIGNED,
                 body.clone(),
-                None,
+                attachment,
             )
             .await?;
         if let Some(previous) = previous.filter(|p| p.device != device) {

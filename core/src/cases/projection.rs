@@ -110,12 +110,7 @@ pub fn kind_and_state(conn: &Connection, case_id: &str) -> Result<Option<(CaseKi
 
 /// The case keeps its non-personal words in the search index, and nothing else.
 pub fn purged(conn: &Connection, event: &Envelope, body: &PersonalDataPurged) -> Result<()> {
-    let intake: Option<String> = conn
-        .prepare_cached("SELECT intake FROM cases WHERE id = ?1")?
-        .query_row([body.case_id.to_string()], |r| r.get(0))
-        .optional()?;
-    if let Some(intake) = intake {
-        let opened = read::parse_intake(&body.case_id.to_string(), &intake)?;
+    if let Some(opened) = read::intake(conn, body.case_id)? {
         search::index(conn, body.case_id, &opened)?;
     }
     conn.execute(

@@ -147,6 +147,16 @@ pub(crate) fn parse<T>(
     f(text).ok_or_else(|| damaged(case_id, format!("{what} {text:?} is not known")))
 }
 
+/// The case's `CaseOpened` body as projected, if the case is here.
+pub(crate) fn intake(conn: &Connection, case_id: Uuid) -> Result<Option<CaseOpened>> {
+    let case_id = case_id.to_string();
+    let json: Option<String> = conn
+        .prepare_cached("SELECT intake FROM cases WHERE id = ?1")?
+        .query_row([&case_id], |r| r.get(0))
+        .optional()?;
+    json.map(|json| parse_intake(&case_id, &json)).transpose()
+}
+
 /// The `intake` column: the case's `CaseOpened` body.
 pub(crate) fn parse_intake(case_id: &str, json: &str) -> Result<CaseOpened> {
     serde_json::from_str(json).map_err(|e| damaged(case_id, format!("intake: {e}")))

@@ -125,9 +125,14 @@ pub fn of_case(conn: &Connection, case_id: &str) -> Result<Vec<ExtensionRequest>
     select(conn, "case_id = ?1", [case_id])
 }
 
-/// Requests the centre has not answered, on every case.
+/// Requests the centre has not answered, on every case still this device's (a case handed
+/// over takes its open request to its new owner).
 pub fn pending(conn: &Connection) -> Result<Vec<ExtensionRequest>> {
-    select(conn, "approved IS NULL", [])
+    select(
+        conn,
+        "approved IS NULL AND case_id NOT IN (SELECT case_id FROM handed_over)",
+        [],
+    )
 }
 
 fn select<P: rusqlite::Params>(

@@ -177,6 +177,7 @@ impl Device {
                 not_carried_out,
             };
             let carried = self.record(|w| {
+                decisions::take_in(w, &body, event.attachment.as_ref())?;
                 w.append(record(None))?;
                 decisions::carry_out(w, &calendar, &body, event.attachment.as_ref())?;
                 state::pulled_through(w.conn(), event.server_seq)
@@ -200,12 +201,15 @@ impl Device {
 }
 
 impl Device {
-    /// Blobs the centre has not confirmed, with their files.
+    /// Blobs the centre has not confirmed whose files this device holds. One it does not
+    /// hold — of a case handed over from another device, the centre has it from there — has
+    /// nothing to send here (a file lost is the evidence verifier's to report).
     pub fn unsent_blobs(&self) -> Result<Vec<(Digest, std::path::PathBuf)>> {
         let blobs = self.blobs();
         Ok(crate::sync::blobs::unsent(&self.store.conn)?
             .into_iter()
             .map(|sha| (sha, blobs.path(&sha)))
+            .filter(|(_, path)| path.exists())
             .collect())
     }
 

@@ -80,6 +80,10 @@ impl<'a> Writer<'a> {
         self.conn
     }
 
+    pub fn device(&self) -> Uuid {
+        self.identity.device_id
+    }
+
     pub fn device_prefix(&self) -> &str {
         &self.identity.prefix
     }

@@ -152,6 +152,27 @@ pub fn check_row(
     Ok((hash, body))
 }
 
+/// Checks signed bytes on their own: against their hash, the hash against `key`. Returns the
+/// hash and the envelope. A link of a chain (`check_link`) and an event handed over from
+/// another device's log (`sync::handover`) are both checked by it.
+pub fn check_signed(
+    canonical: &[u8],
+    hash: &[u8],
+    signature: &[u8],
+    key: &VerifyingKey,
+) -> std::result::Result<(Digest, Envelope), String> {
+    let digest = Digest::of(&[canonical]);
+    if hash != digest.0 {
+        return Err("the stored bytes do not match the stored hash".into());
+    }
+    let signature = Signature::from_slice(signature)
+        .map_err(|_| "the signature is not 64 bytes".to_string())?;
+    key.verify_strict(&digest.0, &signature)
+        .map_err(|_| "the signature does not verify with the device key".to_string())?;
+    let envelope = decode(canonical).map_err(|e| format!("the signed bytes do not decode: {e}"))?;
+    Ok((digest, envelope))
+}
+
 /// Checks a row as a link of the chain — its bytes against its hash, the hash against the
 /// device's key, the envelope against the row and `prev` — without reading its body, which a
 /// centre older than the app may not know yet. Returns its hash and envelope. The server runs
@@ -171,23 +192,8 @@ pub fn check_link(
         ));
     }
     let seq = row.seq;
-    let hash = Digest::of(&[&row.canonical]);
-    if row.hash != hash.0 {
-        return Err(broken(
-            seq,
-            "the stored bytes do not match the stored hash".into(),
-        ));
-    }
-    let signature = Signature::from_slice(&row.signature)
-        .map_err(|_| broken(seq, "the signature is not 64 bytes".into()))?;
-    key.verify_strict(&hash.0, &signature).map_err(|_| {
-        broken(
-            seq,
-            "the signature does not verify with the device key".into(),
-        )
-    })?;
-    let envelope = decode(&row.canonical)
-        .map_err(|e| broken(seq, format!("the signed bytes do not decode: {e}")))?;
+    let (hash, envelope) = check_signed(&row.canonical, &row.hash, &row.signature, key)
+        .map_err(|reason| broken(seq, reason))?;
     let matches_row = envelope.seq == row.seq
         && envelope.id.to_string() == row.id
         && envelope.event_type == row.event_type

@@ -67,6 +67,9 @@ pub fn evidence(
     archived: Option<&Archived>,
 ) -> Result<EvidenceReport> {
     let mut checks = Checks(Vec::new());
+    if (seq as i64) < 0 {
+        return received_evidence(conn, blobs, evidence_id, seq, checks);
+    }
     if let Some(body) = signed_body(conn, key, evidence_id, seq, &mut checks)? {
         let detail = chain_break
             .filter(|b| b.seq <= seq)
@@ -94,13 +97,63 @@ pub fn evidence(
             }
         }
     }
-    let intact = checks.0.iter().all(|c| c.passed);
-    Ok(EvidenceReport {
-        evidence_id: evidence_id.to_string(),
-        seq,
-        intact,
-        checks: checks.0,
-    })
+    Ok(checks.report(evidence_id, seq))
+}
+
+/// Evidence of a case handed over from another device (`sync::handover`, a negative seq):
+/// its event is checked against the key of the device that captured it, whose chain the
+/// centre checked; its files are at the centre, and are hashed here only if present.
+fn received_evidence(
+    conn: &Connection,
+    blobs: &Blobs,
+    evidence_id: &str,
+    seq: u64,
+    mut checks: Checks,
+) -> Result<EvidenceReport> {
+    let Some((row, key)) = crate::sync::handover::signed_event(conn, seq as i64)? else {
+        checks.add(
+            false,
+            "",
+            "event.missing",
+            Some("no handed-over event".into()),
+        );
+        return Ok(checks.report(evidence_id, seq));
+    };
+    if let Some(body) = signed_row(&row, &key, evidence_id, &mut checks) {
+        let copies = [("display", &body.display), ("thumbnail", &body.thumbnail)];
+        let copies = copies
+            .into_iter()
+            .filter_map(|(role, copy)| copy.as_ref().map(|c| (role, c.sha256)));
+        for (role, sha256) in [("original", body.original.sha256)]
+            .into_iter()
+            .chain(copies)
+        {
+            if blobs.rehash(&sha256)?.is_some() {
+                blob(blobs, role, &sha256, &mut checks)?;
+            } else {
+                let detail =
+                    "captured on the device that held the case before; the centre holds it";
+                checks.add(
+                    true,
+                    &format!("{role}.blob.at_centre"),
+                    "",
+                    Some(detail.into()),
+                );
+            }
+        }
+    }
+    Ok(checks.report(evidence_id, seq))
+}
+
+impl Checks {
+    fn report(self, evidence_id: &str, seq: u64) -> EvidenceReport {
+        EvidenceReport {
+            evidence_id: evidence_id.to_string(),
+            seq,
+            intact: self.0.iter().all(|c| c.passed),
+            checks: self.0,
+        }
+    }
 }
 
 /// The event's hash, signature and body; the body if it is this evidence's, signed.
@@ -115,6 +168,16 @@ fn signed_body(
         checks.add(false, "", "event.missing", Some(format!("no event {seq}")));
         return Ok(None);
     };
+    Ok(signed_row(&row, key, evidence_id, checks))
+}
+
+fn signed_row(
+    row: &StoredRow,
+    key: &VerifyingKey,
+    evidence_id: &str,
+    checks: &mut Checks,
+) -> Option<EvidenceCaptured> {
+    let seq = row.seq;
     let hash = Digest::of(&[&row.canonical]);
     let detail =
         (row.hash != hash.0).then(|| "the stored bytes do not hash to the stored hash".into());
@@ -132,7 +195,7 @@ fn signed_body(
         "event.signature.invalid",
         (!signed).then(|| "the signature does not verify with the device key".into()),
     );
-    let body = evidence_body(&row).filter(|b| b.evidence_id.to_string() == evidence_id);
+    let body = evidence_body(row).filter(|b| b.evidence_id.to_string() == evidence_id);
     checks.add(
         body.is_some(),
         "event.body.match",
@@ -140,7 +203,7 @@ fn signed_body(
         body.is_none()
             .then(|| format!("event {seq} does not record evidence {evidence_id}")),
     );
-    Ok(body.filter(|_| hashed && signed))
+    body.filter(|_| hashed && signed)
 }
 
 fn evidence_body(row: &StoredRow) -> Option<EvidenceCaptured> {

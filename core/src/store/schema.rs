@@ -360,6 +360,32 @@ const STEPS: &[M<'static>] = &[
         "DROP TABLE blob_prunes_pending;
         ALTER TABLE evidence DROP COLUMN original_pruned_at_ms;",
     ),
+    // 15: cases handed over from other devices (`sync::handover`): their signed events, as
+    // received, and where their personal-data rows went in this vault. Input, not projection:
+    // the log's record of the reassignment projects them again on every replay.
+    M::up(
+        "CREATE TABLE handover_events (
+            -- Negative, below every earlier handover's: projected before this device's own
+            -- events of the case, never colliding with a seq of its own.
+            seq         INTEGER PRIMARY KEY,
+            server_seq  INTEGER NOT NULL,
+            device      TEXT NOT NULL,
+            public_key  BLOB NOT NULL,
+            canonical   BLOB NOT NULL,
+            hash        BLOB NOT NULL,
+            signature   BLOB NOT NULL
+        );
+        CREATE INDEX handover_events_by_decision ON handover_events (server_seq, seq);
+        CREATE TABLE handover_vault (
+            server_seq  INTEGER NOT NULL,
+            device      TEXT NOT NULL,
+            holder_id   INTEGER NOT NULL,
+            -- Negative too, so that rows of this device's own (AUTOINCREMENT) never collide.
+            vault_id    INTEGER NOT NULL,
+            PRIMARY KEY (server_seq, device, holder_id)
+        ) WITHOUT ROWID;",
+    )
+    .down("DROP TABLE handover_vault; DROP TABLE handover_events;"),
 ];
 
 /// Steps that create or change projection tables: a store upgraded across one of them replays

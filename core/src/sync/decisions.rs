@@ -7,6 +7,7 @@
 
 use serde::de::DeserializeOwned;
 
+use crate::blind;
 use crate::calendar::Calendar;
 use crate::cases::{self, NewCase, Step, supervision};
 use crate::clocks::extension;
@@ -14,10 +15,22 @@ use crate::dispatch;
 use crate::error::{Error, Result};
 use crate::events::Digest;
 use crate::events::log::Writer;
+use crate::sync::handover;
 use crate::sync::protocol::{
-    Attachment, CASE_CLOSED, CASE_DISPATCHED, CASE_SUPERVISED, CaseClosed, CaseDispatched,
-    CaseSupervised, EXTENSION_DECIDED, ExtensionDecided, ServerEventBody,
+    Attachment, CASE_ASSIGNED, CASE_CLOSED, CASE_DISPATCHED, CASE_SUPERVISED, CaseClosed,
+    CaseDispatched, CaseSupervised, EXTENSION_DECIDED, ExtensionDecided, ServerEventBody,
 };
+
+/// Takes in what a decision brings for this device before its record is appended (and
+/// projected): a reassigned case's history, kept to be projected with the record.
+pub fn take_in(w: &Writer, body: &ServerEventBody, attachment: Option<&Attachment>) -> Result<()> {
+    match handover::brought_by(body, w.device()) {
+        Some((case_id, commitment)) => {
+            handover::receive(w.conn(), body.server_seq, case_id, commitment, attachment)
+        }
+        None => Ok(()),
+    }
+}
 
 /// Carries out `body`; reference data and records-only decisions need nothing here.
 pub fn carry_out(
@@ -49,6 +62,15 @@ pub fn carry_out(
                 false => Ok(()),
             }
         }
+        // A case handed over is searched for as any case taken here (`blind`): its intake,
+        // as projected, refers to the rows as this vault holds them.
+        CASE_ASSIGNED => match handover::brought_by(body, w.device()) {
+            Some((case_id, _)) => match cases::read::intake(w.conn(), case_id)? {
+                Some(intake) => blind::index_case(w.conn(), w.blind_key(), case_id, &intake),
+                None => Ok(()),
+            },
+            None => Ok(()),
+        },
         CASE_CLOSED => {
             let closed: CaseClosed = decode(body)?;
             let close = Step::Close {
@@ -82,7 +104,7 @@ fn decode<T: DeserializeOwned>(body: &ServerEventBody) -> Result<T> {
 }
 
 /// The attachment's value, if it is the one the signed body commits to.
-fn attached(attachment: Option<&Attachment>, commitment: Digest) -> Result<&str> {
+pub(crate) fn attached(attachment: Option<&Attachment>, commitment: Digest) -> Result<&str> {
     match attachment {
         Some(a) if a.commitment() == Some(commitment) => Ok(&a.value),
         Some(_) => Err(Error::invalid(

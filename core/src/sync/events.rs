@@ -52,6 +52,16 @@ impl ServerEventApplied {
     }
 }
 
+impl ServerEventApplied {
+    /// The case whose extension request this record answers, if it is an answer the device
+    /// took (the answer goes with the case to a new owner: `handover`).
+    pub fn answered_extension(&self) -> Option<Uuid> {
+        let body = self.body().filter(|b| b.event_type == EXTENSION_DECIDED)?;
+        let decided = serde_json::from_value::<ExtensionDecided>(body.body).ok()?;
+        self.not_carried_out.is_none().then_some(decided.case_id)
+    }
+}
+
 impl EventBody for ServerEventApplied {
     const TYPE: &'static str = "ServerEventApplied";
     const VERSION: u32 = 1;
@@ -120,6 +130,9 @@ pub fn project(conn: &Connection, event: &Envelope, applied: &ServerEventApplied
                 let case_id = assigned.case_id.to_string();
                 if assigned.device == event.device {
                     conn.execute("DELETE FROM handed_over WHERE case_id = ?1", [case_id])?;
+                    if crate::sync::handover::recorded(applied, event.device).is_some() {
+                        crate::sync::handover::project(conn, applied.server_seq)?;
+                    }
                 } else {
                     conn.execute(
                         "INSERT OR REPLACE INTO handed_over (case_id, device) VALUES (?1, ?2)",

@@ -6,6 +6,7 @@ pub mod blobs;
 pub mod client;
 pub mod decisions;
 pub mod events;
+pub mod handover;
 pub mod protocol;
 pub mod replica;
 pub mod state;

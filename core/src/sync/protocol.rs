@@ -292,6 +292,30 @@ pub const CASE_ASSIGNED: &str = "CaseAssigned";
 pub struct CaseAssigned {
     pub case_id: Uuid,
     pub device: Uuid,
+    /// The commitment to the case's history (`Handover`, JSON), sent to the new owner as the
+    /// event's attachment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handover_sha256: Option<Digest>,
+}
+
+/// A reassigned case's history for its new owner: each earlier holder's signed events for
+/// the case and the personal-data rows they refer to, oldest holder first (`sync::handover`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Handover {
+    pub holders: Vec<HolderLog>,
+}
+
+/// One earlier holder's part of a `Handover`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HolderLog {
+    pub device: Uuid,
+    /// The holder's Ed25519 public key, hex: its events are checked against it.
+    pub public_key: String,
+    /// In the holder's seq order.
+    pub events: Vec<WireEvent>,
+    pub vault: Vec<WireVaultRow>,
 }
 
 /// Reference data for every device: the centre's officer roster (server event type

@@ -7,6 +7,7 @@
 //! Events whose body this code cannot read (a newer app's) are kept in the log and listed in
 //! `replica_unreadable`; after an upgrade the replica replays itself and projects them.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use ed25519_dalek::VerifyingKey;
@@ -19,7 +20,8 @@ use crate::evidence::verify::{self, EvidenceReport};
 use crate::position::GeoPoint;
 use crate::projection;
 use crate::store::{Store, schema};
-use crate::sync::protocol::{WireEvent, WireVaultRow};
+use crate::sync::handover;
+use crate::sync::protocol::{Attachment, WireEvent, WireVaultRow};
 
 /// The replica's own tables, beside the core's schema.
 const REPLICA_TABLES: &str = "
@@ -123,8 +125,15 @@ impl Replica {
 
     /// Adds the events that follow the replica's head, with their vault rows, and projects
     /// them, in one transaction. Events at or below the head are skipped (already held); the
-    /// caller hands over events the ledger has checked, in order — a gap is an error.
-    pub fn apply(&mut self, events: &[WireEvent], vault: &[WireVaultRow]) -> Result<Applied> {
+    /// caller hands over events the ledger has checked, in order — a gap is an error. A
+    /// reassigned case's history the device received (`handover`) is taken from `handovers`,
+    /// the attachments of those decisions by server seq (`handovers_needed`).
+    pub fn apply(
+        &mut self,
+        events: &[WireEvent],
+        vault: &[WireVaultRow],
+        handovers: &HashMap<u64, Attachment>,
+    ) -> Result<Applied> {
         let mut next = self.head()? + 1;
         self.store.write(|tx| {
             insert_vault_rows(tx, vault)?;
@@ -147,6 +156,13 @@ impl Replica {
                     envelope.body.clone(),
                 );
                 insert_event(tx, &envelope, event, body.as_ref().ok())?;
+                if let Ok(Body::ServerEventApplied(applied)) = &body
+                    && let Some((server_seq, case_id, commitment)) =
+                        handover::recorded(applied, envelope.device)
+                {
+                    let attachment = handovers.get(&server_seq);
+                    handover::receive(tx, server_seq, case_id, commitment, attachment)?;
+                }
                 match body {
                     Ok(body) => projection::apply(tx, &envelope, &body)?,
                     Err(reason) => {
@@ -161,9 +177,29 @@ impl Replica {
         })
     }
 
+    /// The server seqs of the decisions among `events` that brought the device a case's
+    /// history: `apply` needs their attachments.
+    pub fn handovers_needed(events: &[WireEvent]) -> Vec<u64> {
+        events
+            .iter()
+            .filter_map(|event| {
+                let envelope = decode(event.canonical.as_bytes()).ok()?;
+                let body = Body::decode(&envelope.event_type, envelope.body_version, envelope.body);
+                match body {
+                    Ok(Body::ServerEventApplied(applied)) => {
+                        handover::recorded(&applied, envelope.device).map(|(seq, ..)| seq)
+                    }
+                    _ => None,
+                }
+            })
+            .collect()
+    }
+
     /// Runs the evidence verifier on every piece of evidence that has no verdict yet and
     /// whose blobs are all in `blobs`, and keeps each verdict. The chain is not walked again:
-    /// the centre stores only links it has checked. Returns the new verdicts.
+    /// the centre stores only links it has checked. Evidence of a case handed over to the
+    /// device (negative seq) has its verdict in the replica of the device that captured it.
+    /// Returns the new verdicts.
     pub fn verify_evidence(
         &mut self,
         blobs: &Blobs,
@@ -173,7 +209,8 @@ impl Replica {
         let pending: Vec<(String, i64)> = {
             let mut stmt = self.store.conn.prepare(
                 "SELECT id, seq FROM evidence
-                 WHERE id NOT IN (SELECT evidence_id FROM evidence_verdicts) ORDER BY seq",
+                 WHERE seq > 0 AND id NOT IN (SELECT evidence_id FROM evidence_verdicts)
+                 ORDER BY seq",
             )?;
             stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?

@@ -31,11 +31,23 @@ pub fn outbox(
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    with_vault_rows(conn, rows)
+}
+
+/// Stored events (canonical, hash, signature) as they travel, with each vault row they refer
+/// to once (rows purged since are simply absent).
+pub(crate) fn with_vault_rows(
+    conn: &Connection,
+    rows: Vec<(Vec<u8>, Vec<u8>, Vec<u8>)>,
+) -> Result<(Vec<WireEvent>, Vec<WireVaultRow>)> {
     let mut events = Vec::with_capacity(rows.len());
-    let mut vault_rows = Vec::new();
+    let mut vault_rows: Vec<WireVaultRow> = Vec::new();
     for (canonical, hash, signature) in rows {
         let event = to_wire(canonical, &hash, &signature)?;
         for sealed in references(&event)? {
+            if vault_rows.iter().any(|r| r.id == sealed.id) {
+                continue;
+            }
             if let Some(row) = vault_row(conn, sealed.id)? {
                 vault_rows.push(row);
             }
@@ -176,6 +188,25 @@ fn sealed_in(value: &serde_json::Value) -> Vec<Sealed> {
         Value::Object(map) => map.values().flat_map(sealed_in).collect(),
         Value::Array(items) => items.iter().flat_map(sealed_in).collect(),
         _ => Vec::new(),
+    }
+}
+
+/// Gives every `Sealed`-shaped object in a body the vault id `new_id` maps its id to: an
+/// event read in another store than the one that wrote it (`sync::handover`).
+pub fn remap_sealed(value: &mut serde_json::Value, new_id: &impl Fn(i64) -> i64) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) if map.len() == 2 => {
+            match serde_json::from_value::<Sealed>(Value::Object(map.clone())) {
+                Ok(sealed) => {
+                    map.insert("id".into(), Value::from(new_id(sealed.id)));
+                }
+                Err(_) => map.values_mut().for_each(|v| remap_sealed(v, new_id)),
+            }
+        }
+        Value::Object(map) => map.values_mut().for_each(|v| remap_sealed(v, new_id)),
+        Value::Array(items) => items.iter_mut().for_each(|v| remap_sealed(v, new_id)),
+        _ => {}
     }
 }
 
