@@ -53,7 +53,7 @@ fn receive(into: &Device, case_id: Uuid, log: HolderLog) -> redshield_core::Resu
     let commitment = vault::commit(&salt, &value);
     let tx = into.connection().unchecked_transaction().unwrap();
     handover::receive(&tx, SERVER_SEQ, case_id, commitment, Some(&attachment))?;
-    handover::project(&tx, SERVER_SEQ)?;
+    handover::project(&tx, SERVER_SEQ, case_id)?;
     tx.commit().unwrap();
     Ok(())
 }

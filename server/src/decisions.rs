@@ -212,16 +212,15 @@ impl<L: Ledger> Service<L> {
 }
 
 impl<L: Ledger> Service<L> {
-    /// The history of `case_id` for `to`, its next owner (core `sync::handover`): every other
+    /// The history of `case_id` for its next owner (core `sync::handover`): every holder
     /// device's events for the case and their personal data, read from its replica, earliest
     /// holder first, but for events flagged as conflicts (made after the case had left the
-    /// device). Nothing when no other device holds events of the case. A case is not given
-    /// back to a device that held it before: its own events and the ones received would not
-    /// order on it.
+    /// device). A device that held the case before gets its own earlier events in it too, and
+    /// reads the case again whole (core `handover::project`). Nothing when no device holds
+    /// events of the case.
     pub(crate) async fn handover(
         &self,
         case_id: Uuid,
-        to: Uuid,
     ) -> Result<Option<(Attachment, Digest)>, ServerError> {
         let mut holders = Vec::new();
         for device in self.ledger.devices().await? {
@@ -246,12 +245,6 @@ impl<L: Ledger> Service<L> {
             let Some(first_at_ms) = events.first().and_then(first_time) else {
                 continue;
             };
-            if device.id == to {
-                return Err(ServerError::BadInput(format!(
-                    "device {to} held case {case_id} before: a case is not given back to a \
-                     device that held it; assign it to another"
-                )));
-            }
             holders.push((
                 first_at_ms,
                 HolderLog {

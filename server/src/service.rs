@@ -307,7 +307,7 @@ impl<L: Ledger> Service<L> {
         let previous = self.ledger.case_owner(case_id).await?;
         let moved = previous.as_ref().is_none_or(|p| p.device != device);
         let handover = match moved {
-            true => self.handover(case_id, device).await?,
+            true => self.handover(case_id).await?,
             false => None,
         };
         let (attachment, handover_sha256) = handover.unzip();

@@ -65,10 +65,13 @@ pub fn carry_out(
         // A case handed over is searched for as any case taken here (`blind`): its intake,
         // as projected, refers to the rows as this vault holds them.
         CASE_ASSIGNED => match handover::brought_by(body, w.device()) {
-            Some((case_id, _)) => match cases::read::intake(w.conn(), case_id)? {
-                Some(intake) => blind::index_case(w.conn(), w.blind_key(), case_id, &intake),
-                None => Ok(()),
-            },
+            Some((case_id, _)) => {
+                blind::forget_case(w.conn(), case_id)?;
+                match cases::read::intake(w.conn(), case_id)? {
+                    Some(intake) => blind::index_case(w.conn(), w.blind_key(), case_id, &intake),
+                    None => Ok(()),
+                }
+            }
             None => Ok(()),
         },
         CASE_CLOSED => {

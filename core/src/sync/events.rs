@@ -130,8 +130,10 @@ pub fn project(conn: &Connection, event: &Envelope, applied: &ServerEventApplied
                 let case_id = assigned.case_id.to_string();
                 if assigned.device == event.device {
                     conn.execute("DELETE FROM handed_over WHERE case_id = ?1", [case_id])?;
-                    if crate::sync::handover::recorded(applied, event.device).is_some() {
-                        crate::sync::handover::project(conn, applied.server_seq)?;
+                    if let Some((server_seq, case_id, _)) =
+                        crate::sync::handover::recorded(applied, event.device)
+                    {
+                        crate::sync::handover::project(conn, server_seq, case_id)?;
                     }
                 } else {
                     conn.execute(

@@ -12,6 +12,9 @@
 //! - vault ids: rows take negative ids here, and every reference in a received body is
 //!   rewritten to them when it is projected.
 //!
+//! A case may come back to a device that held it before: the handover then holds that
+//! device's own earlier events too, and the case is read again whole from it.
+//!
 //! The same code runs in the centre's replica of the new owner, given the same attachment, so
 //! the replica reads the case as the device does. Evidence arrives as its record (hash,
 //! time, place), not its files: the photos stay at the centre and on the earlier holder.
@@ -146,8 +149,12 @@ pub fn receive(
     Ok(())
 }
 
-/// Projects the events handed over by the decision `server_seq`, in the order received.
-pub fn project(conn: &Connection, server_seq: u64) -> Result<()> {
+/// Projects the events handed over by the decision `server_seq`, in the order received. A
+/// case coming back to a device that held it before is forgotten first and read again whole
+/// from the handover, which holds this device's own earlier events too: so its events and
+/// the other holders' take one order.
+pub fn project(conn: &Connection, server_seq: u64, case_id: Uuid) -> Result<()> {
+    forget_case(conn, case_id)?;
     let rows: HashMap<(String, i64), i64> = conn
         .prepare_cached(
             "SELECT device, holder_id, vault_id FROM handover_vault WHERE server_seq = ?1",
@@ -186,6 +193,31 @@ pub fn project(conn: &Connection, server_seq: u64) -> Result<()> {
         .map_err(corrupt)?;
         projection::apply(conn, &envelope, &body)?;
     }
+    Ok(())
+}
+
+/// The projection tables that hold a case's rows by its id.
+const CASE_ROWS: &[&str] = &[
+    "case_steps",
+    "clock_marks",
+    "evidence",
+    "dispatches",
+    "documents",
+    "supervisions",
+    "extension_requests",
+];
+
+/// Deletes the case's projected rows (none if the case is new here).
+fn forget_case(conn: &Connection, case_id: Uuid) -> Result<()> {
+    let id = case_id.to_string();
+    for table in CASE_ROWS {
+        conn.execute(&format!("DELETE FROM {table} WHERE case_id = ?1"), [&id])?;
+    }
+    conn.execute(
+        "DELETE FROM case_search WHERE rowid IN (SELECT row FROM cases WHERE id = ?1)",
+        [&id],
+    )?;
+    conn.execute("DELETE FROM cases WHERE id = ?1", [&id])?;
     Ok(())
 }
 
