@@ -78,4 +78,36 @@ final class CentreDecisionsTests: XCTestCase {
         XCTAssertEqual(try core.caseDispatches(caseId: received.id).first?.vehicle, "湘A·12315")
         XCTAssertEqual(try core.ruleParameters().onSceneUrbanMinutes, 30)
     }
+
+    func testAReassignedCaseReachesTheNewVehicleWhole() async throws {
+        let first = try FieldCore.open(dir: dir.appendingPathComponent("first").path, platform: KeychainPlatform())
+        let second = try FieldCore.open(dir: dir.appendingPathComponent("second").path, platform: KeychainPlatform())
+        _ = try first.signIn(name: "李明", enforcementId: "HN-12315-0042")
+        _ = try second.signIn(name: "张伟", enforcementId: "HN-12315-0043")
+        for core in [first, second] {
+            try await core.enrol(server: centre.url, code: try centre.enrolmentCode(), centreCaPem: nil)
+        }
+        let taken = try first.openCase(case: NewCase(
+            kind: .complaint,
+            complainants: [Person(name: "王芳", phone: "13807312233", address: "长沙市天心区书院路 9 号")],
+            respondent: Business(name: "长沙市某某超市", address: "芙蓉区五一大道 1 号"),
+            matter: NewMatter(facts: "购买的酸奶已过保质期", demands: [.refund])
+        ))
+        _ = try first.takeStep(caseId: taken.id, step: .accept, note: nil, place: nil)
+        _ = try await first.sync(listener: nil, handle: nil)
+
+        _ = try centre.staff("assign", taken.id, "--device", second.deviceId())
+        _ = try await second.sync(listener: nil, handle: nil)
+        // The new vehicle reads the case as the first did, and carries on; the first stops.
+        let (held, received) = (try first.getCase(id: taken.id), try second.getCase(id: taken.id))
+        XCTAssertEqual(received.number, held.number)
+        XCTAssertEqual(received.state, .accepted)
+        XCTAssertEqual(received.history.count, held.history.count)
+        XCTAssertEqual(received.complainants.first?.name, "王芳")
+        _ = try second.takeStep(caseId: taken.id, step: .startMediation, note: nil, place: nil)
+        XCTAssertEqual(try await second.sync(listener: nil, handle: nil).conflictsFlagged, 0)
+        _ = try await first.sync(listener: nil, handle: nil)
+        XCTAssertThrowsError(try first.takeStep(caseId: taken.id, step: .startMediation, note: nil, place: nil))
+    }
 }
+

@@ -87,4 +87,34 @@ class CentreDecisionsTest {
         assertEquals("湘A·12315", dispatch.vehicle)
         assertTrue(core.ruleParameters().onSceneUrbanMinutes == 30u)
     }
+
+    @Test
+    fun `a reassigned case reaches the new vehicle whole`() = runBlocking {
+        val first = FieldCore.open(dir.resolve("first").toString(), KeystorePlatform())
+        val second = FieldCore.open(dir.resolve("second").toString(), KeystorePlatform())
+        first.signIn("李明", "HN-12315-0042")
+        second.signIn("张伟", "HN-12315-0043")
+        for (core in listOf(first, second)) core.enrol(centre.url, centre.enrolmentCode(), null)
+        val case = first.openCase(
+            NewCase(
+                kind = CaseKind.COMPLAINT,
+                complainants = listOf(Person(name = "王芳", phone = "13807312233", address = "长沙市天心区书院路 9 号")),
+                respondent = Business(name = "长沙市某某超市", address = "芙蓉区五一大道 1 号"),
+                matter = NewMatter(facts = "购买的酸奶已过保质期", demands = listOf(DemandKind.REFUND)),
+            ),
+        )
+        first.takeStep(case.id, Step.Accept, null, null)
+        first.sync(null, null)
+
+        centre.staff("assign", case.id, "--device", second.deviceId())
+        second.sync(null, null)
+        // The new vehicle reads the case as the first did, personal data and history included,
+        // and carries on; the first takes no more work on it.
+        assertEquals(first.getCase(case.id), second.getCase(case.id))
+        assertEquals("王芳", second.getCase(case.id).complainants.single().name)
+        second.takeStep(case.id, Step.StartMediation, null, null)
+        assertEquals(0uL, second.sync(null, null).conflictsFlagged)
+        first.sync(null, null)
+        assertThrows<CoreException.InvalidInput> { first.takeStep(case.id, Step.StartMediation, null, null) }
+    }
 }
