@@ -136,3 +136,29 @@ fn an_altered_history_is_refused_and_nothing_is_kept() {
     assert_eq!(held_events(&owner), 0);
     assert!(owner.case(&case_id.to_string()).is_err());
 }
+
+#[test]
+fn personal_data_the_holder_purged_does_not_travel() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (mut holder, case_id, mut log) = holder(a.path());
+    let case = case_id.to_string();
+    // The rows as they were before the purge (as a copy kept elsewhere would hold them).
+    let before_purge = log.vault.clone();
+    assert!(!before_purge.is_empty());
+    holder.purge_personal_data(&case).unwrap();
+    let (events, vault) = handover::holder_part(holder.connection(), case_id, &[]).unwrap();
+    assert!(vault.is_empty(), "{vault:?}");
+    // Even offered, the purged rows are not kept by the new owner.
+    log.events = events;
+    log.vault = before_purge;
+    let owner = device(b.path());
+    receive(&owner, case_id, log).unwrap();
+    let received = owner.case(&case).unwrap();
+    assert!(received.personal_data_purged);
+    assert!(received.complainants.is_empty(), "{received:?}");
+    let rows: i64 = owner
+        .connection()
+        .query_row("SELECT COUNT(*) FROM vault WHERE id < 0", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 0);
+}

@@ -15,11 +15,13 @@
 //! A case may come back to a device that held it before: the handover then holds that
 //! device's own earlier events too, and the case is read again whole from it.
 //!
+//! Personal data the holder purged does not travel, even if the centre still holds a copy.
+//!
 //! The same code runs in the centre's replica of the new owner, given the same attachment, so
 //! the replica reads the case as the device does. Evidence arrives as its record (hash,
 //! time, place), not its files: the photos stay at the centre and on the earlier holder.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use ed25519_dalek::VerifyingKey;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -66,19 +68,30 @@ pub fn holder_part(
          WHERE case_id = ?1 OR type = 'ServerEventApplied' ORDER BY seq",
     )?;
     let mut rows = stmt.query([case_id.to_string()])?;
-    let mut part = Vec::new();
+    let (mut part, mut purged) = (Vec::new(), HashSet::new());
     while let Some(r) = rows.next()? {
         let seq = r.get::<_, i64>(0)? as u64;
         let canonical: Vec<u8> = r.get(1)?;
-        let goes = decode(&canonical).ok().is_some_and(|e| {
-            Body::decode(&e.event_type, e.body_version, e.body)
-                .is_ok_and(|body| goes_with_case(&body, case_id))
-        });
-        if goes && !held_back.contains(&seq) {
+        let body = decode(&canonical)
+            .ok()
+            .and_then(|e| Body::decode(&e.event_type, e.body_version, e.body).ok())
+            .filter(|body| goes_with_case(body, case_id));
+        if let Some(body) = body.filter(|_| !held_back.contains(&seq)) {
+            purged.extend(purged_rows(&body));
             part.push((canonical, r.get(2)?, r.get(3)?));
         }
     }
-    with_vault_rows(conn, part)
+    let (events, mut vault) = with_vault_rows(conn, part)?;
+    vault.retain(|row| !purged.contains(&row.id));
+    Ok((events, vault))
+}
+
+/// The rows a purge on the holder deleted: they do not travel, whoever still holds a copy.
+fn purged_rows(body: &Body) -> Vec<i64> {
+    match body {
+        Body::PersonalDataPurged(purge) => purge.vault_ids.clone(),
+        _ => Vec::new(),
+    }
 }
 
 /// The case and the commitment to its history, if `body` reassigns a case to `device` with
@@ -119,10 +132,11 @@ pub fn receive(
     let mut next_row = lowest(conn, "SELECT MIN(vault_id) FROM handover_vault")? - 1;
     for holder in &handover.holders {
         let key = holder_key(holder)?;
-        let mut references = HashMap::new();
+        let (mut references, mut purged) = (HashMap::new(), HashSet::new());
         for event in &holder.events {
             let checked = check_event(event, holder.device, &key, case_id)?;
             references.extend(checked.references().into_iter().map(|s| (s.id, s)));
+            purged.extend(checked.body.as_ref().map(purged_rows).unwrap_or_default());
             store_event(
                 conn,
                 next_seq,
@@ -134,7 +148,7 @@ pub fn receive(
             )?;
             next_seq += 1;
         }
-        for row in &holder.vault {
+        for row in holder.vault.iter().filter(|r| !purged.contains(&r.id)) {
             store_row(
                 conn,
                 server_seq,

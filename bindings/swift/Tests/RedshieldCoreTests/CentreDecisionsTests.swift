@@ -105,7 +105,8 @@ final class CentreDecisionsTests: XCTestCase {
         XCTAssertEqual(received.history.count, held.history.count)
         XCTAssertEqual(received.complainants.first?.name, "王芳")
         _ = try second.takeStep(caseId: taken.id, step: .startMediation, note: nil, place: nil)
-        XCTAssertEqual(try await second.sync(listener: nil, handle: nil).conflictsFlagged, 0)
+        let pushed = try await second.sync(listener: nil, handle: nil)
+        XCTAssertEqual(pushed.conflictsFlagged, 0)
         _ = try await first.sync(listener: nil, handle: nil)
         XCTAssertThrowsError(try first.takeStep(caseId: taken.id, step: .startMediation, note: nil, place: nil))
     }

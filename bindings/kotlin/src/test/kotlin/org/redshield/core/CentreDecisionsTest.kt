@@ -113,8 +113,9 @@ class CentreDecisionsTest {
         assertEquals(first.getCase(case.id), second.getCase(case.id))
         assertEquals("王芳", second.getCase(case.id).complainants.single().name)
         second.takeStep(case.id, Step.StartMediation, null, null)
-        assertEquals(0uL, second.sync(null, null).conflictsFlagged)
+        assertEquals(0u, second.sync(null, null).conflictsFlagged)
         first.sync(null, null)
         assertThrows<CoreException.InvalidInput> { first.takeStep(case.id, Step.StartMediation, null, null) }
+        Unit
     }
 }
