@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use axum::body::Bytes;
 use redshield_core::events::Digest;
 use sha2::{Digest as _, Sha256};
+use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::keys::sync_dir;
@@ -110,6 +111,31 @@ fn file_len(path: &Path) -> io::Result<u64> {
 }
 
 impl<L: Ledger> Service<L> {
+    /// The bytes of blob `sha` for `device`, if the centre holds it whole: only a blob the
+    /// device's own records name (as its replica reads them) — the display copies and
+    /// thumbnails of a case handed over to it, a file of its own it lost.
+    pub async fn blob_for(&self, device: Uuid, sha: Digest) -> Result<Vec<u8>, ApiError> {
+        let named = self
+            .replicas
+            .read(device, move |r| {
+                Ok(redshield_core::sync::blobs::named(r.conn())?.contains(&sha))
+            })
+            .await
+            .map_err(|e| ApiError::unavailable(format!("the device's replica: {e}")))?;
+        if !named {
+            return Err(ApiError::forbidden(format!(
+                "blob {sha} is not named by this device's records"
+            )));
+        }
+        match self.held(sha).await? {
+            Some((record, _)) if record.complete => {
+                let path = blob_path(&self.data_dir, &sha);
+                blocking(move || fs::read(path)).await
+            }
+            _ => Err(ApiError::not_found(format!("blob {sha} is not held whole"))),
+        }
+    }
+
     /// What is held of blob `sha`, if anything.
     pub async fn blob_state(&self, sha: Digest) -> Result<Option<BlobState>, ApiError> {
         self.blob_locks

@@ -76,7 +76,7 @@ pub fn router<L: Ledger>(service: Shared<L>) -> Router {
         )
         .route(
             "/v1/blobs/{sha256}",
-            head(blob_head::<L>).put(blob_put::<L>),
+            head(blob_head::<L>).put(blob_put::<L>).get(blob_get::<L>),
         )
         .route("/v1/admin/enrolment-codes", post(issue_code::<L>))
         .route("/v1/admin/devices", get(devices::<L>))
@@ -361,6 +361,24 @@ pub(crate) async fn blob_head<L: Ledger>(
         ))),
         Some(state) => Ok((StatusCode::OK, blob_headers(state)).into_response()),
     }
+}
+
+#[utoipa::path(get, path = "/v1/blobs/{sha256}", tag = "blobs",
+    summary = "A blob the device's own records name, held whole: the display copies and thumbnails of a case handed over to it",
+    params(("sha256" = String, Path, description = "the blob's SHA-256, lowercase hex")), security(("bearer" = [])),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>, description = "the blob's bytes"),
+        (status = 403, body = ErrorBody, description = "no record of this device names the blob (yet: a case's records arrive with its next push)"),
+        (status = 404, body = ErrorBody, description = "the centre does not hold the blob whole (yet)")))]
+pub(crate) async fn blob_get<L: Ledger>(
+    State(service): State<Shared<L>>,
+    Path(sha): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let device = device_of(&service, &headers).await?;
+    let sha = blob_name(&sha)?;
+    let bytes = service.blob_for(device.id, sha).await?;
+    let content_type = (header::CONTENT_TYPE, "application/octet-stream");
+    Ok((StatusCode::OK, [content_type], bytes).into_response())
 }
 
 #[derive(Deserialize)]

@@ -22,6 +22,7 @@ use crate::http;
         http::push,
         http::server_events,
         http::blob_head,
+        http::blob_get,
         http::blob_put,
         http::issue_code,
         http::devices,

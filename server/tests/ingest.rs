@@ -191,6 +191,31 @@ async fn the_centre_projects_each_case_as_its_owner_does_and_verifies_evidence_o
     let codes: Vec<&str> = verdict.checks.iter().map(|c| c.code.as_str()).collect();
     assert!(codes.contains(&"original.hash.match"), "{codes:?}");
 
+    // A blob is given only to a device whose own records name it (GET /v1/blobs: a case
+    // handed over brings its photos' copies; `tests/tests/handover.rs`).
+    let display = evidence
+        .display
+        .as_ref()
+        .expect("a display copy")
+        .sha256
+        .clone();
+    let path = format!("/v1/blobs/{display}");
+    let mut stranger = Phone::new();
+    centre.enrol(&mut stranger).await;
+    let get = |token: Option<&str>, path: &str| {
+        let request = match token {
+            Some(token) => centre.authed(reqwest::Method::GET, path, token),
+            None => centre.request(reqwest::Method::GET, path),
+        };
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(get(Some(stranger.token()), &path).await, 403);
+    assert_eq!(get(None, &path).await, 401);
+    assert_eq!(
+        get(Some(stranger.token()), "/v1/blobs/not-a-hash").await,
+        400
+    );
+
     // Derived, not the record: a new replica made from the ledger alone reads the same.
     phone
         .take_step(other.id.clone(), Step::Accept, None, None)

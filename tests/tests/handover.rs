@@ -10,7 +10,7 @@ use redshield_core::api::{
 };
 use redshield_e2e::centre::{Centre, device_uuid, enrol};
 use redshield_e2e::postgres::Backend;
-use redshield_e2e::{add_evidence, complaint, device, on_both_backends, photo};
+use redshield_e2e::{add_evidence, blob_names, complaint, device, on_both_backends, photo};
 use uuid::Uuid;
 
 async fn enrolled(centre: &Centre, dir: &std::path::Path, officer: &str) -> Arc<FieldCore> {
@@ -168,6 +168,18 @@ async fn a_reassigned_case_reaches_its_new_owner_whole(backend: Backend) {
     let pushed = second.clone().sync(None, None).await.unwrap();
     assert_eq!(pushed.conflicts_flagged, 0);
     assert_eq!(pushed.blobs_sent, 0, "the received photo is not sent again");
+    // With its record of the case at the centre, the new owner fetches the photo's display
+    // copy and thumbnail (not the original: the centre is its archive), checked by name.
+    let copies = blob_names(&evidence).len() as u32 - 1;
+    assert!(copies >= 1, "the photo has at least its thumbnail");
+    assert_eq!(pushed.blobs_received, copies);
+    let verdict = second.verify_evidence(received[0].id.clone()).unwrap();
+    let codes: Vec<&str> = verdict.checks.iter().map(|c| c.code.as_str()).collect();
+    assert!(codes.contains(&"thumbnail.hash.match"), "{codes:?}");
+    assert!(codes.contains(&"original.blob.at_centre"), "{codes:?}");
+    assert!(verdict.intact);
+    let again = second.clone().sync(None, None).await.unwrap();
+    assert_eq!(again.blobs_received, 0, "fetched once");
     let at_centre = centre.case_as_held(second, case).await;
     assert_eq!(at_centre, scene.case_on(second));
     assert_eq!(at_centre.history.len(), as_held.history.len() + 1);

@@ -213,6 +213,21 @@ impl Device {
             .collect())
     }
 
+    /// Blobs this device's records name that it lacks and may fetch from the centre.
+    pub fn wanted_blobs(&self) -> Result<Vec<Digest>> {
+        crate::sync::blobs::wanted(&self.store.conn, &self.blobs())
+    }
+
+    /// Keeps a blob fetched from the centre, if its bytes are the ones its name says.
+    pub fn keep_fetched_blob(&self, sha256: &Digest, bytes: &[u8]) -> Result<()> {
+        if Digest::of(&[bytes]) != *sha256 {
+            return Err(Error::Sync(crate::sync::client::SyncError::NotDelivered(
+                format!("blob {sha256} from the centre does not hash to its name"),
+            )));
+        }
+        self.blobs().put_bytes(bytes).map(drop)
+    }
+
     pub fn blob_confirmed(&self, sha256: &Digest) -> Result<()> {
         crate::sync::blobs::mark_sent(&self.store.conn, sha256, self.now_ms()?)
     }

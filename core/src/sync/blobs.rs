@@ -2,11 +2,14 @@
 //! and their copies, signature strokes and images — that the centre has not confirmed holding
 //! whole. Confirmed blobs are never sent again.
 
+use std::collections::HashSet;
+
 use rusqlite::{Connection, params};
 
 use crate::documents::state::State;
 use crate::error::{Error, Result};
 use crate::events::Digest;
+use crate::evidence::blobs::Blobs;
 use crate::evidence::events::EvidenceCaptured;
 
 /// Blobs named by the device's records and not yet confirmed, oldest record first.
@@ -41,6 +44,23 @@ pub fn named(conn: &Connection) -> Result<Vec<Digest>> {
         }
     }
     Ok(named)
+}
+
+/// Blobs named by the device's records that it does not hold, evidence originals aside (the
+/// centre is their archive, and a pruned one stays pruned): the display copies and
+/// thumbnails of a case handed over to it, signature images of its documents, a file it lost.
+pub fn wanted(conn: &Connection, blobs: &Blobs) -> Result<Vec<Digest>> {
+    let originals: HashSet<String> = column(conn, "SELECT sha256 FROM evidence")?
+        .into_iter()
+        .collect();
+    let mut seen = HashSet::new();
+    let mut wanted = Vec::new();
+    for sha in named(conn)? {
+        if seen.insert(sha) && !originals.contains(&sha.to_hex()) && !blobs.path(&sha).exists() {
+            wanted.push(sha);
+        }
+    }
+    Ok(wanted)
 }
 
 pub fn mark_sent(conn: &Connection, sha256: &Digest, at_ms: i64) -> Result<()> {

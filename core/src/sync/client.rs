@@ -164,6 +164,42 @@ impl Client {
         }
     }
 
+    /// A blob the device's records name, from the centre; `None` while the centre does not
+    /// hold it whole or does not yet see it named (a case's records reach it with the next
+    /// push). The caller checks the bytes against the name.
+    pub async fn get_blob(
+        &self,
+        token: &str,
+        sha256: &Digest,
+    ) -> Result<Option<Vec<u8>>, SyncError> {
+        let url = format!("{}/v1/blobs/{sha256}", self.base);
+        let response = self
+            .http
+            .get(url)
+            .header(PROTOCOL_HEADER, PROTOCOL.to_string())
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(|e| SyncError::NotDelivered(causes(&e)))?;
+        match response.status().as_u16() {
+            200 => {
+                let bytes = response
+                    .bytes()
+                    .await
+                    .map_err(|e| SyncError::NotDelivered(causes(&e)))?;
+                Ok(Some(bytes.to_vec()))
+            }
+            403 | 404 => Ok(None),
+            401 => Err(SyncError::Refused {
+                code: RefusalCode::Unauthorized,
+                message: "the centre does not take this device's token".into(),
+            }),
+            other => Err(SyncError::NotDelivered(format!(
+                "GET of a blob: HTTP {other}"
+            ))),
+        }
+    }
+
     /// Sends one chunk of a blob at `offset`; `last` asks the centre to verify the whole. A
     /// receipt whose `received` differs from `offset + chunk` says where to resume.
     pub async fn put_blob_chunk(
