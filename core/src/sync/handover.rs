@@ -19,7 +19,8 @@
 //!
 //! The same code runs in the centre's replica of the new owner, given the same attachment, so
 //! the replica reads the case as the device does. Evidence arrives as its record (hash,
-//! time, place), not its files: the photos stay at the centre and on the earlier holder.
+//! time, place), not its files: the sync fetches the copies later (`sync::blobs::wanted`),
+//! and the originals stay at the centre, their archive.
 
 use std::collections::{HashMap, HashSet};
 
