@@ -1610,3 +1610,60 @@ fn a_small_simulation_is_held_whole_by_the_centre() {
     }
     assert_eq!(report["clean"], true);
 }
+
+/// A store written by the code of 2026-12-07 (schema 15), before a fix: an accepted complaint
+/// received 2026-12-08 (Beijing) with a violation check, a penalty case, a jurisdiction and an
+/// evidence-preservation clock started by hand. That code read each as extended: 30 working
+/// days for the check, and "the jurisdiction clock has no extension" for every list. Read by
+/// this code, each runs its normal limit (Order 121 Art. 27: 15 working days, +15 only with
+/// approval; 处罚程序规定 Art. 64: 90 days; Art. 33 and 处罚程序规定 Art. 35: 7 working days).
+#[test]
+fn a_store_with_clocks_started_by_hand_reads_right_after_the_upgrade() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    std::fs::create_dir(&store).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/store-hand-clocks");
+    for file in ["redshield.sqlite", "device.key"] {
+        std::fs::copy(fixture.join(file), store.join(file)).unwrap();
+    }
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        store.join("device.key"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+
+    let clocks = json(&store, &["clock", "list", "--case", "FE01FB-20261208-001"]);
+    let due = |kind: &str| -> (String, bool) {
+        let clock = clocks["clocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["kind"] == kind)
+            .unwrap_or_else(|| panic!("no {kind} clock in {clocks}"));
+        (
+            clock["due_date"].as_str().unwrap().to_string(),
+            clock["extended"].as_bool().unwrap(),
+        )
+    };
+    // From Tuesday 8 December 2026; days from the 26th on are provisional (weekends only).
+    assert_eq!(due("violation_check"), ("2026-12-29".into(), false));
+    assert_eq!(due("jurisdiction"), ("2026-12-17".into(), false));
+    assert_eq!(due("evidence_preservation"), ("2026-12-17".into(), false));
+    // 90 days: 8 March 2027.
+    assert_eq!(due("penalty_case"), ("2027-03-08".into(), false));
+
+    // Every command that read the clocks works again, and the log is intact.
+    json(&store, &["clock", "report", "--month", "2026-12"]);
+    json(
+        &store,
+        &[
+            "clock",
+            "stop",
+            "FE01FB-20261208-001",
+            "--clock",
+            "jurisdiction",
+        ],
+    );
+    json(&store, &["log", "verify"]);
+}

@@ -12,7 +12,7 @@ use redshield_core::clock::beijing_today;
 use redshield_core::clocks::report::OnScene;
 use redshield_core::dispatch::AreaType;
 use redshield_core::statistics::figures::parse_day;
-use redshield_core::statistics::{Facts, Figures, Period, Statistics, compute};
+use redshield_core::statistics::{Facts, Figures, LeftOut, Period, Statistics, compute};
 use redshield_core::sync::protocol::PROTOCOL;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use serde::{Deserialize, Serialize};
@@ -31,6 +31,7 @@ impl<L: Ledger> Service<L> {
     ) -> Result<Statistics, ServerError> {
         let now = now_ms();
         let mut facts = Facts::default();
+        let mut left_out = Vec::new();
         for device in self.ledger.devices().await? {
             if self.ledger.head(device.id).await?.seq == 0 {
                 continue;
@@ -40,11 +41,23 @@ impl<L: Ledger> Service<L> {
                 .read(device.id, move |r| {
                     Facts::of_store(r.conn(), &Calendar::of_store(r.conn())?, now)
                 })
-                .await
-                .map_err(|e| ServerError::Replica(e.to_string()))?;
-            facts.merge(held);
+                .await;
+            // One unreadable replica must not take the figures down for the whole centre:
+            // the rest are counted and the report names what is missing.
+            match held {
+                Ok(held) => facts.merge(held),
+                Err(e) => {
+                    tracing::error!(device = %device.id, error = %e, "statistics: replica left out");
+                    left_out.push(LeftOut {
+                        device: device.id.to_string(),
+                        reason: e.to_string(),
+                    });
+                }
+            }
         }
-        Ok(compute(&facts, period, as_of))
+        let mut statistics = compute(&facts, period, as_of);
+        statistics.left_out = left_out;
+        Ok(statistics)
     }
 }
 
@@ -79,7 +92,7 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
     summary = "The 12315 statistics of a month or a date range: for the centre, per vehicle, per officer (JSON, or an .xlsx workbook with format=xlsx)",
     params(StatisticsQuery), security(("bearer" = [])),
     responses(
-        (status = 200, description = "JSON: {protocol, server_time_ms, period {label, from, to}, as_of, centre, on_time_by_kind, by_vehicle, by_officer}; with format=xlsx the workbook (sheets 全中心, 按车辆, 按人员, 到场时间)",
+        (status = 200, description = "JSON: {protocol, server_time_ms, period {label, from, to}, as_of, centre, on_time_by_kind, by_vehicle, by_officer, left_out (devices whose replica could not be read, with the reason: their work is missing from the figures)}; with format=xlsx the workbook (sheets 全中心, 按车辆, 按人员, 到场时间)",
             content((Object = "application/json"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))))]
 pub(crate) async fn statistics<L: Ledger>(
     State(service): State<Arc<Service<L>>>,
@@ -298,7 +311,8 @@ fn area_name(area: AreaType) -> &'static str {
     }
 }
 
-/// The sheet's title, period, cohort and report date; returns the header row's index.
+/// The sheet's title, period, cohort, report date and any device left out; returns the header
+/// row's index.
 fn preamble(
     sheet: &mut Worksheet,
     statistics: &Statistics,
@@ -321,7 +335,14 @@ fn preamble(
         ),
     )?;
     sheet.write_string(3, 0, format!("报告日：{}", statistics.as_of))?;
-    Ok(5)
+    // Devices left out, each on its own line above the table: the figures lack their work.
+    let mut row = 4;
+    for missing in &statistics.left_out {
+        let line = format!("未计入：设备 {}（{}）", missing.device, missing.reason);
+        sheet.write_string_with_format(row, 0, line, &formats.bold)?;
+        row += 1;
+    }
+    Ok(row + 1)
 }
 
 fn header_row(

@@ -13,9 +13,10 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use chrono::{NaiveDateTime, TimeZone};
 use redshield_core::api::{
-    CaseKind, DeclineReason, DispatchStep, DocumentAct, FieldCore, Fix, GeoPosition, MediationMode,
-    NewCase, NewDispatch, NewMediation, NewParticipant, NewTrip, Notice, NoticeMethod, Outcome,
-    ParticipantRole, Performer, Purpose, SatisfactionWord, Step, StrokePoint, Term, TermKind,
+    CaseKind, ClockKind, DeclineReason, DispatchStep, DocumentAct, FieldCore, Fix, GeoPosition,
+    MediationMode, NewCase, NewDispatch, NewMediation, NewParticipant, NewTrip, Notice,
+    NoticeMethod, Outcome, ParticipantRole, Performer, Purpose, SatisfactionWord, Step,
+    StrokePoint, Term, TermKind,
 };
 use redshield_core::clock::BEIJING;
 use redshield_core::platform::{LogLevel, Platform, PlatformError};
@@ -868,3 +869,109 @@ async fn the_workbook_holds_the_same_figures(centre: &Centre, june: &Value) {
         .collect();
     assert_eq!(numbers, [2.0, 2.0, 1.0, 15.0, 40.0]);
 }
+
+/// The kind's (ended, met) in `on_time_by_kind`.
+fn ended_and_met(statistics: &Value, kind: &str) -> (u64, u64) {
+    let got = statistics["on_time_by_kind"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} in {statistics}"));
+    (got["ended"].as_u64().unwrap(), got["met"].as_u64().unwrap())
+}
+
+/// Clocks started by hand run their normal limit (Order 121 Art. 27: 15 working days, 15 more
+/// only with the head's approval; Art. 33: 7 working days, no extension) on the device and in
+/// the centre's report. Once, starting a jurisdiction clock made every month's report a 503.
+async fn clocks_started_by_hand_reach_the_report(backend: Backend) {
+    let centre = Centre::on(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let p = Phone::open(dir.path(), "2026-11-02 09:00", LI);
+    let case = p
+        .at("2026-11-02 09:10")
+        .open_case(case_of(CaseKind::Complaint, "赵六"))
+        .unwrap()
+        .id;
+    p.step("2026-11-02 09:20", &case, Step::Accept);
+    for kind in [ClockKind::ViolationCheck, ClockKind::Jurisdiction] {
+        p.at("2026-11-02 10:00")
+            .start_clock(case.clone(), kind)
+            .unwrap();
+    }
+    let due: Vec<(ClockKind, String)> = p
+        .core
+        .case_clocks(case.clone())
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.kind, c.due_date))
+        .collect();
+    assert!(
+        due.contains(&(ClockKind::ViolationCheck, "2026-11-23".into())),
+        "{due:?}"
+    );
+    assert!(
+        due.contains(&(ClockKind::Jurisdiction, "2026-11-11".into())),
+        "{due:?}"
+    );
+    // Jurisdiction agreed on 13 November (late); the check done on 20 November (met).
+    p.at("2026-11-13 10:00")
+        .stop_clock(case.clone(), ClockKind::Jurisdiction)
+        .unwrap();
+    p.at("2026-11-20 10:00")
+        .stop_clock(case.clone(), ClockKind::ViolationCheck)
+        .unwrap();
+    enrol(&centre, &p.core).await;
+    p.core.clone().sync(None, None).await.unwrap();
+
+    let november = statistics(&centre, "month=2026-11&as_of=2026-11-30").await;
+    assert_eq!(ended_and_met(&november, "violation_check"), (1, 1));
+    assert_eq!(ended_and_met(&november, "jurisdiction"), (1, 0));
+    assert_eq!(november["left_out"], json!([]));
+    // Any other month reads too.
+    statistics(&centre, "month=2026-06").await;
+}
+
+on_both_backends!(clocks_started_by_hand_reach_the_report);
+
+/// A replica the centre cannot read (here: damaged under it) leaves the others' figures
+/// standing; the report names the device and why.
+async fn an_unreadable_replica_is_named_not_fatal(backend: Backend) {
+    let centre = Centre::on(backend).await;
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let phones = [
+        Phone::open(dirs[0].path(), "2026-11-02 09:00", LI),
+        Phone::open(dirs[1].path(), "2026-11-02 09:00", ZHANG),
+    ];
+    for (phone, name) in phones.iter().zip(["赵六", "孙七"]) {
+        phone
+            .at("2026-11-02 09:10")
+            .open_case(case_of(CaseKind::Complaint, name))
+            .unwrap();
+        enrol(&centre, &phone.core).await;
+        phone.core.clone().sync(None, None).await.unwrap();
+    }
+    let damaged = phones[0].core.device_id();
+    let replica = centre
+        .data
+        .path()
+        .join("replicas")
+        .join(&damaged)
+        .join("redshield.sqlite");
+    rusqlite::Connection::open(&replica)
+        .unwrap()
+        .execute("UPDATE cases SET rule_set = 'samr_order_0'", [])
+        .unwrap();
+
+    let november = statistics(&centre, "month=2026-11&as_of=2026-11-30").await;
+    assert_eq!(november["centre"]["complaints"], 1, "the other device's");
+    let left_out = november["left_out"].as_array().unwrap();
+    assert_eq!(left_out.len(), 1, "{left_out:?}");
+    assert_eq!(left_out[0]["device"], damaged.as_str());
+    assert!(
+        left_out[0]["reason"].as_str().unwrap().contains("rule set"),
+        "{left_out:?}"
+    );
+}
+
+on_both_backends!(an_unreadable_replica_is_named_not_fatal);

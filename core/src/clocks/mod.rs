@@ -147,26 +147,22 @@ fn approve(
     Ok(())
 }
 
-/// Whether the case's `kind` clock runs, has a statutory extension, and has not had it yet.
+/// Whether the case's `kind` clock runs, has a statutory extension, and has not had it yet in
+/// this run.
 fn extendable(
     w: &crate::events::log::Writer,
     calendar: &Calendar,
     case_id: uuid::Uuid,
     kind: ClockKind,
 ) -> Result<()> {
-    running(w, calendar, case_id, kind)?;
+    let clock = running(w, calendar, case_id, kind)?;
     if rule(clock_rule_set(w, case_id)?, kind).extension.is_none() {
         return Err(Error::invalid(
             "clock",
             format!("the {kind} clock has no extension"),
         ));
     }
-    let already: bool = w.conn().query_row(
-        "SELECT EXISTS (SELECT 1 FROM clock_marks WHERE case_id = ?1 AND clock = ?2 AND mark = 'extended')",
-        [case_id.to_string(), kind.as_str().to_string()],
-        |r| r.get(0),
-    )?;
-    if already {
+    if clock.extended {
         return Err(Error::invalid(
             "clock",
             format!("the {kind} clock was already extended"),

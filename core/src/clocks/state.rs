@@ -51,6 +51,8 @@ pub struct Clock {
     pub remaining_ms: i64,
     /// 0, 50, 75 or 100: the share of the period used, for a running clock.
     pub warning_percent: u8,
+    /// An approved extension lengthens this run of the clock.
+    pub extended: bool,
 }
 
 /// What the clocks of a case are derived from.
@@ -63,8 +65,58 @@ struct Facts {
     /// When the consumer met the harm (the complaint's matter), for the limitation check.
     occurred_on: Option<NaiveDate>,
     steps: Vec<(Step, i64)>,
-    /// (clock, mark, at): "paused", "resumed", "extended", in order.
-    marks: Vec<(ClockKind, String, i64)>,
+    /// In log order.
+    marks: Vec<Mark>,
+}
+
+/// One mark on a clock (`clock_marks`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Mark {
+    clock: ClockKind,
+    kind: MarkKind,
+    at_ms: i64,
+    seq: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MarkKind {
+    Started,
+    Stopped,
+    Paused,
+    Resumed,
+    Extended,
+}
+
+impl MarkKind {
+    fn parse(text: &str) -> Option<MarkKind> {
+        Some(match text {
+            "started" => MarkKind::Started,
+            "stopped" => MarkKind::Stopped,
+            "paused" => MarkKind::Paused,
+            "resumed" => MarkKind::Resumed,
+            "extended" => MarkKind::Extended,
+            _ => return None,
+        })
+    }
+}
+
+/// The stretch of the log a clock ran in: its own marks are those between its start and its
+/// stop, so a clock started again does not inherit the first run's extension or pauses.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    after_seq: i64,
+    until_seq: i64,
+}
+
+impl Span {
+    const WHOLE: Span = Span {
+        after_seq: i64::MIN,
+        until_seq: i64::MAX,
+    };
+
+    fn holds(&self, mark: &Mark) -> bool {
+        mark.seq > self.after_seq && mark.seq < self.until_seq
+    }
 }
 
 /// The clocks of one case, at `now_ms`.
@@ -131,8 +183,16 @@ fn clocks(f: &Facts, calendar: &Calendar, now_ms: i64) -> Result<Vec<Clock>> {
         |matches: fn(&Step) -> bool| f.steps.iter().find(|(s, _)| matches(s)).map(|(_, at)| *at);
     let closed = first(|s| matches!(s, Step::Close { .. }));
     let mut out = Vec::new();
-    let mut clock = |kind, start: i64, stop: Option<i64>| -> Result<()> {
-        out.push(make(f, calendar, kind, start, stop, closed, now_ms)?);
+    let mut clock = |kind, start: i64, stop: Option<i64>, span: Span| -> Result<()> {
+        out.push(make(
+            f,
+            calendar,
+            kind,
+            (start, stop),
+            span,
+            closed,
+            now_ms,
+        )?);
         Ok(())
     };
     match f.kind {
@@ -143,49 +203,58 @@ fn clocks(f: &Facts, calendar: &Calendar, now_ms: i64) -> Result<Vec<Clock>> {
                     Step::Accept | Step::Decline { .. } | Step::Forward { .. } | Step::Refer { .. }
                 )
             });
-            clock(ClockKind::Accept, f.received_at_ms, decided)?;
+            clock(ClockKind::Accept, f.received_at_ms, decided, Span::WHOLE)?;
             if let Some(occurred) = f.occurred_on {
                 // Stopped at receipt: breached means time-barred (Art. 16(4)).
                 clock(
                     ClockKind::Limitation,
                     beijing_midnight(occurred)?,
                     Some(f.received_at_ms),
+                    Span::WHOLE,
                 )?;
             }
             if let Some(accepted) = first(|s| matches!(s, Step::Accept)) {
                 let ended = first(|s| matches!(s, Step::EndMediation { .. }));
-                clock(ClockKind::Mediation, accepted, ended)?;
+                clock(ClockKind::Mediation, accepted, ended, Span::WHOLE)?;
             }
             if let Some(ended) = first(|s| matches!(s, Step::EndMediation { agreement: false })) {
-                clock(ClockKind::EndNotice, ended, closed)?;
+                clock(ClockKind::EndNotice, ended, closed, Span::WHOLE)?;
             }
         }
         CaseKind::Report => {
             let decided = first(|s| matches!(s, Step::DecideReport { .. }));
-            clock(ClockKind::ReportDecision, f.received_at_ms, decided)?;
+            clock(
+                ClockKind::ReportDecision,
+                f.received_at_ms,
+                decided,
+                Span::WHOLE,
+            )?;
         }
         CaseKind::Consultation => {}
     }
+    // Clocks started by hand run from each "started" mark to the next "stopped" one.
     for kind in STARTED_BY_HAND {
-        let marks: Vec<(&str, i64)> = f
-            .marks
-            .iter()
-            .filter(|(k, m, _)| *k == kind && matches!(m.as_str(), "started" | "stopped"))
-            .map(|(_, m, at)| (m.as_str(), *at))
-            .collect();
-        let mut started = None;
-        for (mark, at) in marks {
-            match (mark, started) {
-                ("started", None) => started = Some(at),
-                ("stopped", Some(from)) => {
-                    clock(kind, from, Some(at))?;
+        let mut started: Option<&Mark> = None;
+        for mark in f.marks.iter().filter(|m| m.clock == kind) {
+            match (mark.kind, started) {
+                (MarkKind::Started, None) => started = Some(mark),
+                (MarkKind::Stopped, Some(from)) => {
+                    let span = Span {
+                        after_seq: from.seq,
+                        until_seq: mark.seq,
+                    };
+                    clock(kind, from.at_ms, Some(mark.at_ms), span)?;
                     started = None;
                 }
                 _ => {}
             }
         }
         if let Some(from) = started {
-            clock(kind, from, None)?;
+            let span = Span {
+                after_seq: from.seq,
+                until_seq: i64::MAX,
+            };
+            clock(kind, from.at_ms, None, span)?;
         }
     }
     Ok(out)
@@ -195,13 +264,13 @@ fn make(
     f: &Facts,
     calendar: &Calendar,
     kind: ClockKind,
-    started_at_ms: i64,
-    stopped_at_ms: Option<i64>,
+    (started_at_ms, stopped_at_ms): (i64, Option<i64>),
+    span: Span,
     closed_at_ms: Option<i64>,
     now_ms: i64,
 ) -> Result<Clock> {
     let start = beijing_date(started_at_ms)?;
-    let (pauses, paused_since, extended) = marks_of(f, kind, now_ms)?;
+    let (pauses, paused_since, extended) = marks_of(f, kind, span, now_ms)?;
     let due = due_date(calendar, f.rule_set, kind, start, extended, &pauses)?;
     let due_day = NaiveDate::parse_from_str(&due.date, "%Y-%m-%d")
         .map_err(|e| Error::Encoding(e.to_string()))?;
@@ -244,27 +313,35 @@ fn make(
         elapsed_ms: until - started_at_ms,
         remaining_ms: due_at_ms - until,
         warning_percent,
+        extended,
     })
 }
 
-/// A clock's pauses (one still open shown as if resumed today), when it was paused if it still
-/// is, and whether an extension was approved.
-fn marks_of(f: &Facts, kind: ClockKind, now_ms: i64) -> Result<(Vec<Pause>, Option<i64>, bool)> {
+/// A clock's pauses within its span (one still open shown as if resumed today), when it was
+/// paused if it still is, and whether an extension was approved. Only an `extended` mark
+/// extends: a clock started by hand runs its normal limit.
+fn marks_of(
+    f: &Facts,
+    kind: ClockKind,
+    span: Span,
+    now_ms: i64,
+) -> Result<(Vec<Pause>, Option<i64>, bool)> {
     let mut pauses = Vec::new();
     let mut open: Option<i64> = None;
     let mut extended = false;
-    for (_, mark, at) in f.marks.iter().filter(|(k, _, _)| *k == kind) {
-        match mark.as_str() {
-            "paused" => open = Some(*at),
-            "resumed" => {
+    for mark in f.marks.iter().filter(|m| m.clock == kind && span.holds(m)) {
+        match mark.kind {
+            MarkKind::Paused => open = Some(mark.at_ms),
+            MarkKind::Resumed => {
                 if let Some(from) = open.take() {
                     pauses.push(Pause {
                         from: beijing_date(from)?,
-                        to: beijing_date(*at)?,
+                        to: beijing_date(mark.at_ms)?,
                     });
                 }
             }
-            _ => extended = true,
+            MarkKind::Extended => extended = true,
+            MarkKind::Started | MarkKind::Stopped => {}
         }
     }
     if let Some(from) = open {
@@ -332,7 +409,7 @@ fn facts(conn: &Connection, case_id: &str) -> Result<Facts> {
         })
         .collect::<Result<Vec<_>>>()?;
     let mut stmt = conn.prepare_cached(
-        "SELECT clock, mark, at_ms FROM clock_marks WHERE case_id = ?1 ORDER BY seq",
+        "SELECT clock, mark, at_ms, seq FROM clock_marks WHERE case_id = ?1 ORDER BY seq",
     )?;
     let marks = stmt
         .query_map([&id], |r| {
@@ -340,15 +417,22 @@ fn facts(conn: &Connection, case_id: &str) -> Result<Facts> {
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?
         .into_iter()
-        .map(|(clock, mark, at)| {
-            ClockKind::parse(&clock)
-                .map(|k| (k, mark, at))
-                .ok_or_else(|| damaged("a clock mark"))
-        })
+        .map(
+            |(clock, mark, at_ms, seq)| match (ClockKind::parse(&clock), MarkKind::parse(&mark)) {
+                (Some(clock), Some(kind)) => Ok(Mark {
+                    clock,
+                    kind,
+                    at_ms,
+                    seq,
+                }),
+                _ => Err(damaged("a clock mark")),
+            },
+        )
         .collect::<Result<Vec<_>>>()?;
     Ok(Facts {
         occurred_on: occurred_on
@@ -387,7 +471,13 @@ mod tests {
             steps: Vec::new(),
             marks: marks
                 .iter()
-                .map(|(mark, date)| (ClockKind::ReportDecision, mark.to_string(), at(date)))
+                .zip(1..)
+                .map(|((mark, date), seq)| Mark {
+                    clock: ClockKind::ReportDecision,
+                    kind: MarkKind::parse(mark).unwrap(),
+                    at_ms: at(date),
+                    seq,
+                })
                 .collect(),
         }
     }
@@ -440,5 +530,83 @@ mod tests {
             at("2026-10-01"),
         )];
         assert_eq!(decision(&f, "2026-11-01").state, ClockState::Cancelled);
+    }
+
+    /// Marks on clocks an officer starts by hand, on one case received 2026-11-02.
+    fn by_hand(marks: &[(ClockKind, &str, &str)]) -> Facts {
+        let mut f = report(&[]);
+        f.kind = CaseKind::Consultation;
+        f.marks = marks
+            .iter()
+            .zip(1..)
+            .map(|((clock, mark, date), seq)| Mark {
+                clock: *clock,
+                kind: MarkKind::parse(mark).unwrap(),
+                at_ms: at(date),
+                seq,
+            })
+            .collect();
+        f
+    }
+
+    fn due_of(f: &Facts, kind: ClockKind, now: &str) -> Vec<(String, bool)> {
+        clocks(f, &Calendar::default(), at(now))
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.kind == kind)
+            .map(|c| (c.due_date, c.extended))
+            .collect()
+    }
+
+    /// Order 121 Art. 27: a violation check runs 15 working days; 15 more only "经市场监督管理
+    /// 部门负责人批准" — an approval, never the start itself. 处罚程序规定 Art. 64: 90 days, +30
+    /// with approval.
+    #[test]
+    fn a_clock_started_by_hand_runs_its_normal_limit() {
+        use ClockKind::*;
+        let f = by_hand(&[
+            (ViolationCheck, "started", "2026-11-02"),
+            (PenaltyCase, "started", "2026-11-02"),
+            (Jurisdiction, "started", "2026-11-02"),
+            (EvidencePreservation, "started", "2026-11-02"),
+        ]);
+        // 15 working days after Mon 2 November: Mon 23 November; 90 days: 31 January 2027, a
+        // Sunday, moved to the next working day (provisional: past the built-in calendar).
+        assert_eq!(
+            due_of(&f, ViolationCheck, "2026-11-03"),
+            [("2026-11-23".to_string(), false)]
+        );
+        assert_eq!(
+            due_of(&f, PenaltyCase, "2026-11-03"),
+            [("2027-02-01".to_string(), false)]
+        );
+        // Clocks without an extension read at all (they failed: "has no extension").
+        assert_eq!(
+            due_of(&f, Jurisdiction, "2026-11-03"),
+            [("2026-11-11".to_string(), false)]
+        );
+        assert_eq!(
+            due_of(&f, EvidencePreservation, "2026-11-03"),
+            [("2026-11-11".to_string(), false)]
+        );
+    }
+
+    #[test]
+    fn an_extension_belongs_to_the_run_it_was_approved_in() {
+        use ClockKind::ViolationCheck;
+        let f = by_hand(&[
+            (ViolationCheck, "started", "2026-11-02"),
+            (ViolationCheck, "extended", "2026-11-20"),
+            (ViolationCheck, "stopped", "2026-12-01"),
+            (ViolationCheck, "started", "2026-12-02"),
+        ]);
+        assert_eq!(
+            due_of(&f, ViolationCheck, "2026-12-03"),
+            [
+                ("2026-12-14".to_string(), true),
+                // 15 working days after 2 December: 23 December, not extended.
+                ("2026-12-23".to_string(), false),
+            ]
+        );
     }
 }

@@ -133,6 +133,16 @@ pub struct Statistics {
     pub on_time_by_kind: Vec<OnTime>,
     pub by_vehicle: Vec<Figures>,
     pub by_officer: Vec<Figures>,
+    /// Stores whose facts could not be read, so their work is missing from every figure: the
+    /// centre names each device and why, rather than answer no figures at all.
+    pub left_out: Vec<LeftOut>,
+}
+
+/// A store left out of the figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LeftOut {
+    pub device: String,
+    pub reason: String,
 }
 
 /// The figures of `period` from `facts`, the cohort judged closed by the end of `as_of`.
@@ -228,6 +238,7 @@ pub fn compute(facts: &Facts, period: &Period, as_of: NaiveDate) -> Statistics {
         centre: rows.centre.finish(),
         by_vehicle: rows.vehicles.into_values().map(Figures::finish).collect(),
         by_officer: rows.officers.into_values().map(Figures::finish).collect(),
+        left_out: Vec::new(),
     }
 }
 
