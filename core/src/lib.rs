@@ -27,6 +27,7 @@ pub mod platform;
 pub mod position;
 pub mod projection;
 pub mod roster;
+pub mod rulebook;
 pub mod statistics;
 pub mod store;
 pub mod sync;

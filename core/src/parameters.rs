@@ -9,6 +9,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::rulebook::PendingCases;
 
 /// Every figure whole (a signed body holds no floating point).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
@@ -31,6 +32,15 @@ pub struct Parameters {
     /// A trip is flagged when GPS and odometer kilometres differ by more than this share (%)
     /// of the larger.
     pub odometer_tolerance_percent: u32,
+    /// Which rules a case received before 2026-04-15 follows from that day on (Order No. 121
+    /// has no transitional clause: the centre's legal officer decides). Absent from bodies
+    /// published before it existed: by date of receipt.
+    #[serde(default = "by_receipt")]
+    pub pending_cases: PendingCases,
+}
+
+fn by_receipt() -> PendingCases {
+    PendingCases::ByReceipt
 }
 
 pub const DEFAULT: Parameters = Parameters {
@@ -42,6 +52,7 @@ pub const DEFAULT: Parameters = Parameters {
     flag_complaints_in_window: 5,
     flag_quantity: 10,
     odometer_tolerance_percent: 10,
+    pending_cases: PendingCases::ByReceipt,
 };
 
 /// Each figure within bounds a real centre could mean; the urban target no longer than the

@@ -44,7 +44,7 @@ fn clocks_start_and_stop_on_the_case_steps() {
         (ClockKind::Accept, ClockState::Breached)
     );
     assert!(accept.remaining_ms < 0 && accept.warning_percent == 100);
-    assert_eq!(accept.article, "Art. 15");
+    assert_eq!(accept.article, "《投诉举报处理办法》第十五条");
 
     let running = &device.case_clocks(&fresh.id).unwrap()[0];
     assert_eq!(running.state, ClockState::Running);
@@ -86,7 +86,10 @@ fn clocks_start_and_stop_on_the_case_steps() {
         (fresh_clocks[1].kind, fresh_clocks[1].state),
         (ClockKind::Mediation, ClockState::Running)
     );
-    assert_eq!(fresh_clocks[1].article, "Arts. 22, 23(5)");
+    assert_eq!(
+        fresh_clocks[1].article,
+        "《投诉举报处理办法》第二十二条、第二十三条第一款第（五）项"
+    );
 
     // Mediation ends without agreement: the end-notice clock starts; closing stops it.
     device
@@ -315,7 +318,7 @@ fn clocks_started_by_hand_and_the_limitation_check() {
     // Four years after the harm: the limitation clock is breached at receipt (Art. 16(4)).
     let limitation = clock_of(&device, &old.id, ClockKind::Limitation).unwrap();
     assert_eq!(limitation.state, ClockState::Breached);
-    assert_eq!(limitation.article, "Art. 16(4)");
+    assert_eq!(limitation.article, "《投诉举报处理办法》第十六条第（四）项");
     assert!(
         device
             .case_clocks(&recent.id)
@@ -341,7 +344,7 @@ fn clocks_started_by_hand_and_the_limitation_check() {
     let running = clock_of(&device, &recent.id, ClockKind::ViolationCheck).unwrap();
     assert_eq!(
         (running.state, running.article.as_str()),
-        (ClockState::Running, "Art. 27")
+        (ClockState::Running, "《投诉举报处理办法》第二十七条")
     );
     assert!(
         running.remaining_ms > 14 * DAY_MS,

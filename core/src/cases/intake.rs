@@ -17,11 +17,9 @@ use crate::clock::beijing_date;
 use crate::error::{Error, Result};
 use crate::events::log::Writer;
 use crate::position::GeoPoint;
+pub use crate::rulebook::rule_set_for;
 use crate::validate::{mobile_phone, multi_line, one_line, optional, resident_id, uscc};
 use crate::vault::Sealed;
-
-/// Order No. 121 applies to cases received from this Beijing date; Order No. 20 before it.
-pub const ORDER_121_FROM: (i32, u32, u32) = (2026, 4, 15);
 
 /// How far ahead of the trusted clock a time of receipt may be (clock skew between devices).
 const FUTURE_TOLERANCE_MS: i64 = 5 * 60 * 1000;
@@ -146,15 +144,6 @@ fn check(new: &NewCase, now_ms: i64) -> Result<Checked> {
         case,
         also_report,
     })
-}
-
-/// The rule set for a case received on `date` (Beijing).
-pub fn rule_set_for(date: NaiveDate) -> RuleSet {
-    let (y, m, d) = ORDER_121_FROM;
-    match NaiveDate::from_ymd_opt(y, m, d) {
-        Some(from) if date < from => RuleSet::SamrOrder20,
-        _ => RuleSet::SamrOrder121,
-    }
 }
 
 /// Who may stand for a case of each kind: one person; a joint complaint's one or two
@@ -455,18 +444,5 @@ impl Sealer<'_, '_> {
             demands_text: self.seal_opt("matter.demands_text", &m.demands_text)?,
             evidence: m.evidence.clone(),
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_rule_set_changes_on_15_april_2026() {
-        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
-        assert_eq!(rule_set_for(day(4, 14)), RuleSet::SamrOrder20);
-        assert_eq!(rule_set_for(day(4, 15)), RuleSet::SamrOrder121);
-        assert_eq!(rule_set_for(day(11, 28)), RuleSet::SamrOrder121);
     }
 }

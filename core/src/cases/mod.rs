@@ -42,7 +42,7 @@ pub fn take_step(
             id: case_id.to_string(),
         })?;
     let after = workflow::next(kind, state, step)?;
-    let step = checked_step(w, step)?;
+    let step = checked_step(w, case_id, step)?;
     let note = optional(note, |v| multi_line("note", v, limits::NOTE))?;
     if note.is_none() && needs_note(&step) {
         return Err(Error::invalid(
@@ -73,9 +73,15 @@ fn needs_note(step: &Step) -> bool {
     )
 }
 
-/// The step with its details checked and normalised.
-fn checked_step(w: &Writer, step: &Step) -> Result<Step> {
+/// The step with its details checked and normalised: a decline on a ground of the rules the
+/// case follows (Order No. 20 has no identity ground).
+fn checked_step(w: &Writer, case_id: Uuid, step: &Step) -> Result<Step> {
     Ok(match step {
+        Step::Decline { reason } => {
+            let rules = projection::rule_set_at(w.conn(), &case_id.to_string(), w.time.trusted_ms)?;
+            crate::rulebook::book(rules).decline_ground(*reason)?;
+            step.clone()
+        }
         Step::Forward { office } => Step::Forward {
             office: one_line("office", office, limits::NAME)?,
         },

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::officer::Officer;
 use crate::position::GeoPosition;
+pub use crate::rulebook::{DeclineReason, RuleSet};
 use crate::wire::wire_enum;
 
 wire_enum! {
@@ -65,17 +66,6 @@ wire_enum! {
 }
 
 wire_enum! {
-    /// The rules a case is handled under, chosen once by its date of receipt.
-    #[derive(uniffi::Enum)]
-    pub enum RuleSet {
-        /// SAMR Order No. 20 (2019 Interim Measures): cases received before 2026-04-15.
-        SamrOrder20 = "samr_order_20",
-        /// SAMR Order No. 121: cases received from 2026-04-15.
-        SamrOrder121 = "samr_order_121",
-    }
-}
-
-wire_enum! {
     #[derive(uniffi::Enum)]
     pub enum IdKind {
         /// 居民身份证: checked (GB 11643).
@@ -104,27 +94,6 @@ wire_enum! {
         Compensation = "compensation",
         /// Described in `demands_text`.
         Other = "other",
-    }
-}
-
-wire_enum! {
-    /// Grounds for not accepting a complaint, Art. 16 (1)–(7).
-    #[derive(uniffi::Enum)]
-    pub enum DeclineReason {
-        /// (1) outside market regulation's remit, or this agency has no jurisdiction.
-        OutsideRemit = "outside_remit",
-        /// (2) already accepted or handled by a court, arbitrator, agency or consumer association.
-        HandledElsewhere = "handled_elsewhere",
-        /// (3) not daily-life consumption, or no consumer dispute shown.
-        NotConsumerDispute = "not_consumer_dispute",
-        /// (4) more than 3 years since the consumer knew of the harm.
-        TimeBarred = "time_barred",
-        /// (5) required materials missing or false.
-        MaterialsMissing = "materials_missing",
-        /// (6) someone else's identity used, or identity verification refused.
-        IdentityNotVerified = "identity_not_verified",
-        /// (7) another legal ground: the note says which.
-        OtherLegalGround = "other_legal_ground",
     }
 }
 

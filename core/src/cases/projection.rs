@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::cases::events::{CaseOpened, CaseStepTaken};
 use crate::cases::intake::rule_set_for;
-use crate::cases::model::{CaseKind, CaseState};
+use crate::cases::model::{CaseKind, CaseState, RuleSet};
 use crate::cases::{number, read, search, workflow};
 use crate::clock::beijing_date;
 use crate::error::{Error, Result};
@@ -106,6 +106,21 @@ pub fn kind_and_state(conn: &Connection, case_id: &str) -> Result<Option<(CaseKi
         ))
     })
     .transpose()
+}
+
+/// The rules the case follows for an act at `at_ms`: its own, or Order No. 121 from
+/// 2026-04-15 for a pending case when the centre chose so (`PendingCases`).
+pub fn rule_set_at(conn: &Connection, case_id: &str, at_ms: i64) -> Result<RuleSet> {
+    let text: String = conn
+        .prepare_cached("SELECT rule_set FROM cases WHERE id = ?1")?
+        .query_row([case_id], |r| r.get(0))?;
+    let own = read::parse(case_id, "rule_set", &text, RuleSet::parse)?;
+    let pending = crate::parameters::current(conn)?.pending_cases;
+    Ok(crate::rulebook::rule_set_at(
+        own,
+        beijing_date(at_ms)?,
+        pending,
+    ))
 }
 
 /// The case keeps its non-personal words in the search index, and nothing else.

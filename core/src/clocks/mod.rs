@@ -26,6 +26,7 @@ pub struct DueDate {
     /// A day on the way had no calendar data and was taken as weekends-only: shown as
     /// provisional until that year is loaded.
     pub provisional: bool,
+    /// Where the limit comes from, cited as documents cite it.
     pub article: String,
 }
 
@@ -39,7 +40,7 @@ pub fn due_date(
     extended: bool,
     pauses: &[Pause],
 ) -> Result<DueDate> {
-    let rule = rule(rule_set, kind);
+    let rule = rule(rule_set, kind)?;
     let Period::Days(n, unit) = rule.period else {
         return Err(Error::invalid(
             "clock",
@@ -75,7 +76,7 @@ pub fn pause(
     reason: events::PauseReason,
 ) -> Result<()> {
     let clock = running(w, calendar, case_id, kind)?;
-    if !rule(clock_rule_set(w, case_id)?, kind).pausable {
+    if !rule(clock.rule_set, kind)?.pausable {
         return Err(Error::invalid(
             "clock",
             format!("the {kind} clock does not pause"),
@@ -156,7 +157,7 @@ fn extendable(
     kind: ClockKind,
 ) -> Result<()> {
     let clock = running(w, calendar, case_id, kind)?;
-    if rule(clock_rule_set(w, case_id)?, kind).extension.is_none() {
+    if rule(clock.rule_set, kind)?.extension.is_none() {
         return Err(Error::invalid(
             "clock",
             format!("the {kind} clock has no extension"),
@@ -183,18 +184,6 @@ fn running(
         .into_iter()
         .find(|c| c.kind == kind && c.stopped_at_ms.is_none())
         .ok_or_else(|| Error::invalid("clock", format!("the case has no running {kind} clock")))
-}
-
-fn clock_rule_set(w: &crate::events::log::Writer, case_id: uuid::Uuid) -> Result<RuleSet> {
-    let text: String = w.conn().query_row(
-        "SELECT rule_set FROM cases WHERE id = ?1",
-        [case_id.to_string()],
-        |r| r.get(0),
-    )?;
-    RuleSet::parse(&text).ok_or_else(|| Error::Corrupt {
-        seq: 0,
-        reason: format!("case {case_id}: rule set {text:?}"),
-    })
 }
 
 /// Starts a clock that no workflow step starts; one of a kind runs at a time.

@@ -1,250 +1,86 @@
-//! The definition table: one row per time limit, per rule set (SAMR Order No. 121 for cases
-//! received from 2026-04-15, Order No. 20 before). What starts and stops each clock, its unit,
-//! its extension with approval, whether testing and appraisal pause it, and its article. The
-//! counting switch of Art. 45 is data here too (`counting`).
+//! A clock's rule under a rule set. The tables are the rule sets' own (`rulebook`), where
+//! every limit, extension, pause and article is data.
 
-use crate::calendar::deadline::{ART_45, Counting, Unit};
 use crate::cases::RuleSet;
-use crate::wire::wire_enum;
-
-wire_enum! {
-    /// The statutory clocks, and the dispatch clock.
-    #[derive(uniffi::Enum)]
-    pub enum ClockKind {
-        /// Decide whether to accept a complaint, and say so.
-        Accept = "accept",
-        /// Mediation: ends without agreement when it runs out.
-        Mediation = "mediation",
-        /// Tell both parties that mediation has ended.
-        EndNotice = "end_notice",
-        /// Check a possible violation found during mediation.
-        ViolationCheck = "violation_check",
-        /// Check a report's lead and decide whether to open a case (核查).
-        ReportDecision = "report_decision",
-        /// A penalty case, once opened (立案).
-        PenaltyCase = "penalty_case",
-        /// Agree jurisdiction with another agency.
-        Jurisdiction = "jurisdiction",
-        /// Act on evidence registered and preserved (先行登记保存), or the measure lapses.
-        EvidencePreservation = "evidence_preservation",
-        /// A complaint more than three years after the harm was known is not accepted.
-        Limitation = "limitation",
-        /// A dispatched vehicle on site: 30 minutes in town, 60 elsewhere.
-        OnScene = "on_scene",
-    }
-}
-
-/// A length of time and what it is counted in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Period {
-    Days(u32, Unit),
-    Minutes { urban: u32, remote: u32 },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ClockRule {
-    pub kind: ClockKind,
-    pub period: Period,
-    /// Added once, with approval.
-    pub extension: Option<u32>,
-    /// Testing and appraisal time excluded: the clock pauses.
-    pub pausable: bool,
-    pub starts: &'static str,
-    pub stops: &'static str,
-    pub article: &'static str,
-    pub counting: Counting,
-}
-
-const fn days(
-    kind: ClockKind,
-    n: u32,
-    unit: Unit,
-    extension: Option<u32>,
-    pausable: bool,
-    (starts, stops, article): (&'static str, &'static str, &'static str),
-) -> ClockRule {
-    ClockRule {
-        kind,
-        period: Period::Days(n, unit),
-        extension,
-        pausable,
-        starts,
-        stops,
-        article,
-        counting: ART_45,
-    }
-}
-
-use ClockKind::*;
-use Unit::{CalendarDays, WorkingDays, Years};
-
-/// Limits both rule sets share.
-const COMMON: [ClockRule; 8] = [
-    days(
-        Accept,
-        7,
-        WorkingDays,
-        None,
-        false,
-        (
-            "receipt",
-            "accepted, declined, forwarded or referred",
-            "Art. 15",
-        ),
-    ),
-    days(
-        EndNotice,
-        7,
-        WorkingDays,
-        None,
-        false,
-        ("decision to end mediation", "both parties told", "Art. 23"),
-    ),
-    days(
-        ViolationCheck,
-        15,
-        WorkingDays,
-        Some(15),
-        false,
-        ("violation found during mediation", "checked", "Art. 27"),
-    ),
-    days(
-        ReportDecision,
-        15,
-        WorkingDays,
-        Some(15),
-        true,
-        (
-            "receipt of the report",
-            "case filed or not (立案 / 不予立案)",
-            "Art. 35; 处罚程序规定 Art. 18",
-        ),
-    ),
-    days(
-        PenaltyCase,
-        90,
-        CalendarDays,
-        Some(30),
-        false,
-        ("case filed (立案)", "decision", "处罚程序规定 Art. 64"),
-    ),
-    days(
-        Jurisdiction,
-        7,
-        WorkingDays,
-        None,
-        false,
-        (
-            "dispute with another agency",
-            "agreed, or referred to the common higher agency",
-            "Art. 33",
-        ),
-    ),
-    days(
-        EvidencePreservation,
-        7,
-        WorkingDays,
-        None,
-        false,
-        (
-            "evidence registered and preserved",
-            "further action",
-            "处罚程序规定 Arts. 33–35",
-        ),
-    ),
-    days(
-        Limitation,
-        3,
-        Years,
-        None,
-        false,
-        (
-            "the consumer knew or should have known of the harm",
-            "complaint received",
-            "Art. 16(4)",
-        ),
-    ),
-];
-
-const ON_SCENE: ClockRule = ClockRule {
-    kind: OnScene,
-    period: Period::Minutes {
-        urban: 30,
-        remote: 60,
-    },
-    extension: None,
-    pausable: false,
-    starts: "dispatched",
-    stops: "on scene",
-    article: "the centres' standard (seed reports)",
-    counting: ART_45,
-};
-
-const MEDIATION_121: ClockRule = days(
-    Mediation,
-    60,
-    CalendarDays,
-    None,
-    true,
-    (
-        "acceptance",
-        "agreement, or mediation ended",
-        "Arts. 22, 23(5)",
-    ),
-);
-const MEDIATION_20: ClockRule = days(
-    Mediation,
-    45,
-    WorkingDays,
-    None,
-    false,
-    (
-        "acceptance",
-        "agreement, or mediation ended",
-        "Order No. 20 Art. 21(5)",
-    ),
-);
+use crate::error::{Error, Result};
+pub use crate::rulebook::{ClockKind, ClockRule, Period};
 
 /// Every clock of a rule set.
-pub fn rules(rule_set: RuleSet) -> Vec<ClockRule> {
-    let mediation = match rule_set {
-        RuleSet::SamrOrder121 => MEDIATION_121,
-        RuleSet::SamrOrder20 => MEDIATION_20,
-    };
-    let mut all = vec![COMMON[0], mediation];
-    all.extend_from_slice(&COMMON[1..]);
-    all.push(ON_SCENE);
-    all
+pub fn rules(rule_set: RuleSet) -> &'static [ClockRule] {
+    crate::rulebook::book(rule_set).clocks
 }
 
-/// The rule of one clock under a rule set.
-pub fn rule(rule_set: RuleSet, kind: ClockKind) -> ClockRule {
-    rules(rule_set)
-        .into_iter()
-        .find(|r| r.kind == kind)
-        .unwrap_or(ON_SCENE)
+/// The rule of one clock under a rule set; a clock the rule set does not have is an error
+/// (the reporter notice exists under Order No. 20 only).
+pub fn rule(rule_set: RuleSet, kind: ClockKind) -> Result<&'static ClockRule> {
+    let book = crate::rulebook::book(rule_set);
+    book.clock(kind).ok_or_else(|| {
+        Error::invalid(
+            "clock",
+            format!("{} has no {kind} clock ({})", book.short, kind.name()),
+        )
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calendar::deadline::Unit::{CalendarDays, WorkingDays};
 
     #[test]
-    fn every_clock_has_a_rule_in_both_rule_sets() {
+    fn every_clock_has_a_rule_in_both_rule_sets_but_the_reporter_notice() {
         for rule_set in RuleSet::ALL {
-            let kinds: Vec<ClockKind> = rules(*rule_set).iter().map(|r| r.kind).collect();
-            assert_eq!(kinds.len(), ClockKind::ALL.len());
             for kind in ClockKind::ALL {
-                assert!(kinds.contains(kind), "{rule_set} {kind}");
+                let has = rule(*rule_set, *kind).is_ok();
+                let expected =
+                    *kind != ClockKind::ReporterNotice || *rule_set == RuleSet::SamrOrder20;
+                assert_eq!(has, expected, "{rule_set} {kind}");
             }
         }
+        // Order No. 20 Art. 21(5): 45 working days; Order No. 121 Art. 23(5): 60 days.
         assert_eq!(
-            rule(RuleSet::SamrOrder20, Mediation).period,
+            rule(RuleSet::SamrOrder20, ClockKind::Mediation)
+                .unwrap()
+                .period,
             Period::Days(45, WorkingDays)
         );
         assert_eq!(
-            rule(RuleSet::SamrOrder121, Mediation).period,
+            rule(RuleSet::SamrOrder121, ClockKind::Mediation)
+                .unwrap()
+                .period,
             Period::Days(60, CalendarDays)
         );
+    }
+
+    /// Order No. 20 Art. 20 ("检定、检验、检测、鉴定所需时间不计算在调解期限内") and Order
+    /// No. 121 Art. 22 ("鉴定、检测所需时间不计算在调解期限内"): both mediation clocks pause.
+    #[test]
+    fn testing_pauses_mediation_under_both_orders() {
+        for rule_set in RuleSet::ALL {
+            assert!(rule(*rule_set, ClockKind::Mediation).unwrap().pausable);
+        }
+    }
+
+    /// Each clock cites its own order's article: Order No. 20 Arts. 14, 21, 23, 30, 15(4).
+    #[test]
+    fn each_order_cites_its_own_articles() {
+        let cited = |rule_set, kind| rule(rule_set, kind).unwrap().article;
+        use ClockKind::*;
+        for (kind, article_20, article_121) in [
+            (Accept, "第十四条", "第十五条"),
+            (EndNotice, "第二十一条第二款", "第二十三条第二款"),
+            (ViolationCheck, "第二十三条", "第二十七条"),
+            (Jurisdiction, "第三十条", "第三十三条"),
+            (Limitation, "第十五条第（四）项", "第十六条第（四）项"),
+        ] {
+            assert_eq!(
+                cited(RuleSet::SamrOrder20, kind),
+                format!("《投诉举报处理暂行办法》{article_20}")
+            );
+            assert_eq!(
+                cited(RuleSet::SamrOrder121, kind),
+                format!("《投诉举报处理办法》{article_121}")
+            );
+        }
     }
 }

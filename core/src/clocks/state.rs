@@ -15,6 +15,7 @@ use crate::clock::{BEIJING, beijing_date};
 use crate::clocks::events::STARTED_BY_HAND;
 use crate::clocks::{ClockKind, due_date};
 use crate::error::{Error, Result};
+use crate::rulebook::{PendingCases, rule_set_at};
 use crate::wire::wire_enum;
 
 wire_enum! {
@@ -37,6 +38,11 @@ pub struct Clock {
     pub case_id: String,
     pub case_number: String,
     pub kind: ClockKind,
+    /// The clock's name as officers say it (受理期限 …).
+    pub name: String,
+    /// The rules it runs under: the case's, or Order No. 121 for a clock a pending case
+    /// started on or after 2026-04-15 when the centre chose so (`PendingCases`).
+    pub rule_set: RuleSet,
     pub article: String,
     pub started_at_ms: i64,
     /// The due day (Beijing date, `YYYY-MM-DD`) and its last instant.
@@ -61,6 +67,10 @@ struct Facts {
     number: String,
     kind: CaseKind,
     rule_set: RuleSet,
+    /// The centre's choice for cases received before Order No. 121.
+    pending: PendingCases,
+    /// A report whose reporter gave their name (实名举报).
+    named: bool,
     received_at_ms: i64,
     /// When the consumer met the harm (the complaint's matter), for the limitation check.
     occurred_on: Option<NaiveDate>,
@@ -229,6 +239,14 @@ fn clocks(f: &Facts, calendar: &Calendar, now_ms: i64) -> Result<Vec<Clock>> {
                 decided,
                 Span::WHOLE,
             )?;
+            // Order No. 20 Art. 31(2): a named reporter is told within 5 working days of the
+            // decision whether to open a case; closing the report records that they were.
+            if let Some(decided) = decided
+                && f.named
+                && f.runs(ClockKind::ReporterNotice, decided)?
+            {
+                clock(ClockKind::ReporterNotice, decided, closed, Span::WHOLE)?;
+            }
         }
         CaseKind::Consultation => {}
     }
@@ -270,8 +288,9 @@ fn make(
     now_ms: i64,
 ) -> Result<Clock> {
     let start = beijing_date(started_at_ms)?;
+    let rule_set = f.rule_set_from(started_at_ms)?;
     let (pauses, paused_since, extended) = marks_of(f, kind, span, now_ms)?;
-    let due = due_date(calendar, f.rule_set, kind, start, extended, &pauses)?;
+    let due = due_date(calendar, rule_set, kind, start, extended, &pauses)?;
     let due_day = NaiveDate::parse_from_str(&due.date, "%Y-%m-%d")
         .map_err(|e| Error::Encoding(e.to_string()))?;
     let due_at_ms = last_instant(due_day)?;
@@ -303,6 +322,8 @@ fn make(
         case_id: f.id.clone(),
         case_number: f.number.clone(),
         kind,
+        name: kind.name().to_string(),
+        rule_set,
         article: due.article,
         started_at_ms,
         due_date: due.date,
@@ -354,6 +375,24 @@ fn marks_of(
     Ok((pauses, open, extended))
 }
 
+impl Facts {
+    /// The rules a clock started at `at_ms` runs under.
+    fn rule_set_from(&self, at_ms: i64) -> Result<RuleSet> {
+        Ok(rule_set_at(
+            self.rule_set,
+            beijing_date(at_ms)?,
+            self.pending,
+        ))
+    }
+
+    /// Whether a clock of `kind` started at `at_ms` exists under its rules.
+    fn runs(&self, kind: ClockKind, at_ms: i64) -> Result<bool> {
+        Ok(crate::rulebook::book(self.rule_set_from(at_ms)?)
+            .clock(kind)
+            .is_some())
+    }
+}
+
 fn beijing_midnight(day: NaiveDate) -> Result<i64> {
     Ok(last_instant(day.pred_opt().unwrap_or(day))? + 1)
 }
@@ -369,11 +408,12 @@ fn last_instant(day: NaiveDate) -> Result<i64> {
 }
 
 fn facts(conn: &Connection, case_id: &str) -> Result<Facts> {
-    type Row = (String, String, String, String, i64, Option<String>);
+    type Row = (String, String, String, String, i64, Option<String>, bool);
     let row: Option<Row> = conn
         .prepare_cached(
             "SELECT id, number, kind, rule_set, received_at_ms,
-                    json_extract(intake, '$.matter.occurred_on')
+                    json_extract(intake, '$.matter.occurred_on'),
+                    coalesce(json_array_length(intake, '$.complainants'), 0) > 0
              FROM cases WHERE id = ?1 OR number = ?1",
         )?
         .query_row([case_id.trim()], |r| {
@@ -384,10 +424,11 @@ fn facts(conn: &Connection, case_id: &str) -> Result<Facts> {
                 r.get(3)?,
                 r.get(4)?,
                 r.get(5)?,
+                r.get(6)?,
             ))
         })
         .optional()?;
-    let (id, number, kind, rule_set, received_at_ms, occurred_on) =
+    let (id, number, kind, rule_set, received_at_ms, occurred_on, named) =
         row.ok_or_else(|| Error::NotFound {
             what: "case",
             id: case_id.trim().to_string(),
@@ -440,6 +481,8 @@ fn facts(conn: &Connection, case_id: &str) -> Result<Facts> {
         marks,
         kind: CaseKind::parse(&kind).ok_or_else(|| damaged("kind"))?,
         rule_set: RuleSet::parse(&rule_set).ok_or_else(|| damaged("rule set"))?,
+        pending: crate::parameters::current(conn)?.pending_cases,
+        named,
         id,
         number,
         received_at_ms,
@@ -466,6 +509,8 @@ mod tests {
             number: "R-1".into(),
             kind: CaseKind::Report,
             rule_set: RuleSet::SamrOrder121,
+            pending: PendingCases::ByReceipt,
+            named: true,
             received_at_ms: at("2026-09-24"),
             occurred_on: None,
             steps: Vec::new(),
@@ -607,6 +652,38 @@ mod tests {
                 // 15 working days after 2 December: 23 December, not extended.
                 ("2026-12-23".to_string(), false),
             ]
+        );
+    }
+
+    /// regulations.md, "Which rule set applies to a case": Order No. 121 has no transitional
+    /// clause, so the centre chooses. A complaint received 10 April 2026 (Order No. 20) and
+    /// accepted 20 April: by receipt, its mediation runs 45 working days (Order No. 20 Art.
+    /// 21(5)); with "Order No. 121 from its entry", 60 days (Art. 23(5)) ending on Friday 19
+    /// June, the Dragon Boat holiday, so Monday 22 June (Art. 45). Its acceptance clock, started
+    /// before 15 April, keeps Order No. 20 either way.
+    #[test]
+    fn a_pending_case_follows_the_centres_choice() {
+        let mut f = report(&[]);
+        f.kind = CaseKind::Complaint;
+        f.rule_set = RuleSet::SamrOrder20;
+        f.received_at_ms = at("2026-04-10");
+        f.steps.push((Step::Accept, at("2026-04-20")));
+        let read = |f: &Facts, kind| {
+            clocks(f, &Calendar::default(), at("2026-04-21"))
+                .unwrap()
+                .into_iter()
+                .find(|c| c.kind == kind)
+                .map(|c| (c.rule_set, c.due_date))
+                .unwrap()
+        };
+        let old = RuleSet::SamrOrder20;
+        assert_eq!(read(&f, ClockKind::Accept).0, old);
+        assert_eq!(read(&f, ClockKind::Mediation), (old, "2026-06-25".into()));
+        f.pending = PendingCases::Order121FromItsEntry;
+        assert_eq!(read(&f, ClockKind::Accept).0, old);
+        assert_eq!(
+            read(&f, ClockKind::Mediation),
+            (RuleSet::SamrOrder121, "2026-06-22".into())
         );
     }
 }

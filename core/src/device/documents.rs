@@ -50,7 +50,7 @@ impl Device {
         self.record(|w| {
             w.position = place;
             let clock_move = clock_move(&act);
-            let state = documents::act(w, id, act, &blobs)?;
+            let state = documents::act(w, id, act, &blobs, &calendar)?;
             if state.kind == DocumentKind::Mediation
                 && let Some(pause) = clock_move
             {
@@ -133,29 +133,30 @@ fn clock_move(act: &DocumentAct) -> Option<Option<clocks::events::PauseReason>> 
     }
 }
 
-/// Under Order No. 121 testing and appraisal do not count against the 60 days (Art. 22);
-/// under the 2019 measures the 45 working days run on, and only the session pauses.
+/// Testing and appraisal do not count against the mediation period under either order (Order
+/// No. 121 Art. 22: 鉴定、检测; Order No. 20 Art. 20: 检定、检验、检测、鉴定): the session's pause
+/// pauses the clock, where the clock's rules say it pauses.
 fn move_mediation_clock(
     w: &mut Writer,
     calendar: &crate::calendar::Calendar,
     case_id: uuid::Uuid,
     pause: Option<clocks::events::PauseReason>,
 ) -> Result<()> {
-    let case = cases::get(w.conn(), &case_id.to_string())?;
-    if !clocks::rule(case.rule_set, ClockKind::Mediation).pausable {
-        return Ok(());
-    }
     let clock =
         clocks::state::of_case(w.conn(), calendar, &case_id.to_string(), w.time.trusted_ms)?
             .into_iter()
             .find(|c| c.kind == ClockKind::Mediation);
-    match (pause, clock.map(|c| c.state)) {
-        (Some(reason), Some(ClockState::Running)) => {
+    let Some(clock) = clock else {
+        return Ok(());
+    };
+    if !clocks::rule(clock.rule_set, ClockKind::Mediation)?.pausable {
+        return Ok(());
+    }
+    match (pause, clock.state) {
+        (Some(reason), ClockState::Running) => {
             clocks::pause(w, calendar, case_id, ClockKind::Mediation, reason)
         }
-        (None, Some(ClockState::Paused)) => {
-            clocks::resume(w, calendar, case_id, ClockKind::Mediation)
-        }
+        (None, ClockState::Paused) => clocks::resume(w, calendar, case_id, ClockKind::Mediation),
         _ => Ok(()),
     }
 }

@@ -17,7 +17,9 @@ pub mod view;
 
 use uuid::Uuid;
 
+use crate::calendar::Calendar;
 use crate::cases::{self, Step};
+use crate::clocks::ClockKind;
 use crate::clocks::events::PauseReason;
 use crate::error::{Error, Result};
 use crate::events::Digest;
@@ -333,8 +335,17 @@ fn draw(blobs: &Blobs, strokes: &[Vec<StrokePoint>]) -> Result<Drawn> {
 /// Checks an act against the document as it is now and records it, with what it does to the
 /// case: the workflow step of a mediation's end. Clock pauses are the caller's (they need the
 /// calendar).
-pub fn act(w: &mut Writer, id: &str, input: DocumentAct, blobs: &Blobs) -> Result<State> {
+pub fn act(
+    w: &mut Writer,
+    id: &str,
+    input: DocumentAct,
+    blobs: &Blobs,
+    calendar: &Calendar,
+) -> Result<State> {
     let state = projection::get(w.conn(), id.trim())?;
+    if let DocumentAct::End { reason, .. } = &input {
+        check_end(w, calendar, state.case_id, *reason)?;
+    }
     let current = view::read(w.conn(), state.clone())?.sha256;
     let strokes = match &input {
         DocumentAct::Sign { strokes, .. } => Some(strokes.clone()),
@@ -385,6 +396,35 @@ pub fn act(w: &mut Writer, id: &str, input: DocumentAct, blobs: &Blobs) -> Resul
         act,
     })?;
     projection::get(w.conn(), &state.id.to_string())
+}
+
+/// A reason to end mediation must be one of the rules the mediation runs under (Order No. 121
+/// Art. 23 lists eight, Order No. 20 Art. 21 seven), and "the period ran out" (Art. 23(5),
+/// Order No. 20 Art. 21(5)) only once it has: the pause-adjusted period's last day is past.
+/// Ended earlier, the record would state a falsehood.
+fn check_end(w: &Writer, calendar: &Calendar, case_id: Uuid, reason: EndReason) -> Result<()> {
+    let now = w.time.trusted_ms;
+    let clock = crate::clocks::state::of_case(w.conn(), calendar, &case_id.to_string(), now)?
+        .into_iter()
+        .find(|c| c.kind == ClockKind::Mediation)
+        .ok_or_else(|| Error::invalid("case", "the case has no mediation period running"))?;
+    let ground = crate::rulebook::book(clock.rule_set).end_reason(reason)?;
+    if reason == EndReason::TimeRanOut && now <= clock.due_at_ms {
+        return Err(Error::invalid(
+            "reason",
+            format!(
+                "the mediation period runs until {}{}: it has not run out ({})",
+                clock.due_date,
+                if clock.state == crate::clocks::ClockState::Paused {
+                    ", and is paused for testing"
+                } else {
+                    ""
+                },
+                ground.article
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// The act as the event holds it: text sealed in the vault, terms and dates checked.

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+pub use crate::rulebook::EndReason;
 use crate::validate::{multi_line, one_line};
 use crate::wire::wire_enum;
 
@@ -29,29 +30,6 @@ wire_enum! {
     pub enum Performer {
         Consumer = "consumer",
         Merchant = "merchant",
-    }
-}
-
-wire_enum! {
-    /// Why mediation ended without agreement (Art. 23).
-    #[derive(uniffi::Enum)]
-    pub enum EndReason {
-        /// 1. Withdrawn, or the parties settled themselves.
-        WithdrawnOrSettled = "withdrawn_or_settled",
-        /// 2. A party stays away without reason, or refuses.
-        PartyAbsentOrRefuses = "party_absent_or_refuses",
-        /// 3. A party says no agreement is possible.
-        NoAgreementPossible = "no_agreement_possible",
-        /// 4. No agreement on who pays for appraisal or testing.
-        AppraisalCostDisputed = "appraisal_cost_disputed",
-        /// 5. The 60 days ran out.
-        TimeRanOut = "time_ran_out",
-        /// 6. A not-accepted ground, or fraud or extortion (to the police), is found.
-        GroundForRefusalOrFraud = "ground_for_refusal_or_fraud",
-        /// 7. A party died or ceased to exist.
-        PartyGone = "party_gone",
-        /// 8. Another legal ground (the note says which).
-        OtherLegalGround = "other_legal_ground",
     }
 }
 
