@@ -69,3 +69,32 @@ fn a_report_has_no_merchant_view_and_its_reporter_appears_nowhere() {
     assert!(!shown.contains("李四举报人"));
     assert!(!shown.contains(&report.number));
 }
+
+/// Art. 37 (举报人信息 … 举报处理情况不得泄露给被举报人): a complaint's number must not show that
+/// a report was taken beside it. Reports count in their own series (`J`), so the complaints of
+/// a day number 001, 002 … with no gap where a report was taken.
+#[test]
+fn a_report_takes_no_number_from_the_complaints_series() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut device = device_in(dir.path());
+    let mut first = complaint(1);
+    first.also_report = Some("该超市长期销售过期食品".into());
+    let first = device.open_case(&first).unwrap();
+    let second = device.open_case(&complaint(2)).unwrap();
+    let report = device.case(first.linked_case.as_deref().unwrap()).unwrap();
+    let counter = |number: &str| number.rsplit_once('-').unwrap().1.to_string();
+    assert_eq!(counter(&first.number), "001");
+    assert_eq!(counter(&second.number), "002", "no gap for the report");
+    assert_eq!(counter(&report.number), "J001");
+    // Replayed, the series count on from where they were.
+    device.rebuild_projections().unwrap();
+    let mut another = complaint(3);
+    another.kind = CaseKind::Report;
+    another.matter.demands.clear();
+    let another = device.open_case(&another).unwrap();
+    assert_eq!(counter(&another.number), "J002");
+    assert_eq!(
+        counter(&device.open_case(&complaint(4)).unwrap().number),
+        "003"
+    );
+}

@@ -64,7 +64,8 @@ fn append_opened(
     checked: &Checked,
     linked_case: Option<Uuid>,
 ) -> Result<()> {
-    let number = super::number::next(w.conn(), w.device_prefix(), w.time.trusted_ms)?;
+    let kind = checked.case.kind;
+    let number = super::number::next(w.conn(), w.device_prefix(), w.time.trusted_ms, kind)?;
     let body = Sealer { w, case_id }.case(checked, number, linked_case)?;
     blind::index_case(w.conn(), w.blind_key(), case_id, &body)?;
     w.append(body)?;
