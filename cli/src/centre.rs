@@ -95,6 +95,28 @@ pub enum CentreCommand {
         centre: AdminAccess,
         file: Option<PathBuf>,
     },
+    /// The agency the documents name and its 调解书 numbering; with FILE (a JSON object
+    /// `{"name", "commissioned", "numbering"}`, the scheme holding {year} and {n}), publish it
+    /// to every device.
+    Agency {
+        #[command(flatten)]
+        centre: AdminAccess,
+        file: Option<PathBuf>,
+    },
+    /// The blocks of 调解书 numbers given to devices; with --device, give that device the
+    /// block --first..=--last of --year (it numbers offline from it).
+    Numbers {
+        #[command(flatten)]
+        centre: AdminAccess,
+        #[arg(long, requires_all = ["year", "first", "last"])]
+        device: Option<String>,
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long)]
+        first: Option<u32>,
+        #[arg(long)]
+        last: Option<u32>,
+    },
     /// The officer roster last published.
     Officers {
         #[command(flatten)]
@@ -239,6 +261,58 @@ pub fn run(command: CentreCommand, out: &Output) -> Result<(), Failure> {
         CentreCommand::Parameters { centre, file: None } => {
             let answer = centre.ask("GET", "/v1/admin/reference/parameters", None)?;
             let text = serde_json::to_string_pretty(&answer["parameters"]).unwrap_or_default();
+            out.print(answer, || text);
+        }
+        CentreCommand::Agency {
+            centre,
+            file: Some(file),
+        } => {
+            let body = json_file(&file)?;
+            published(
+                out,
+                centre.ask("PUT", "/v1/admin/reference/agency", Some(body))?,
+            );
+        }
+        CentreCommand::Agency { centre, file: None } => {
+            let answer = centre.ask("GET", "/v1/admin/reference/agency", None)?;
+            let text = match &answer["agency"] {
+                Value::Null => "no agency published yet".to_string(),
+                agency => serde_json::to_string_pretty(agency).unwrap_or_default(),
+            };
+            out.print(answer, || text);
+        }
+        CentreCommand::Numbers {
+            centre,
+            device: Some(device),
+            year,
+            first,
+            last,
+        } => {
+            let body = json!({ "year": year, "first": first, "last": last });
+            let path = format!("/v1/admin/devices/{device}/document-numbers");
+            published(out, centre.ask("POST", &path, Some(body))?);
+        }
+        CentreCommand::Numbers { centre, .. } => {
+            let answer = centre.ask("GET", "/v1/admin/document-numbers", None)?;
+            let lines: Vec<String> = answer["blocks"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .iter()
+                .map(|b| {
+                    format!(
+                        "{} {} {}–{}",
+                        b["device"].as_str().unwrap_or("?"),
+                        b["year"],
+                        b["first"],
+                        b["last"]
+                    )
+                })
+                .collect();
+            let text = match lines.is_empty() {
+                true => "no numbers given yet".to_string(),
+                false => lines.join("\n"),
+            };
             out.print(answer, || text);
         }
         CentreCommand::Officers { centre } => {

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{ArgGroup, Args, Subcommand, ValueEnum};
 use redshield_core::api::{
-    CopyFor, DocumentAct, DocumentKind, EndReason, EntryKind, FieldCore, MediationMode,
-    NewMediation, NewParticipant, NewRecord, Notice, NoticeMethod, ParticipantRole, RenderFormat,
-    StrokePoint, Term,
+    AssentMethod, CopyFor, DocumentAct, DocumentKind, EndReason, EntryKind, FieldCore,
+    MediationMode, NewMediation, NewParticipant, NewRecord, Notice, NoticeMethod, ParticipantRole,
+    RenderFormat, RepresentativeAuthority, StrokePoint, Term,
 };
 
 use crate::calendar::PauseArg;
@@ -95,7 +95,42 @@ pub enum MediationCommand {
         #[arg(long)]
         note: Option<String>,
     },
-    /// A term (by its number, from 0) carried out after the session.
+    /// The business seals the agreement (盖章) instead of its representative signing: photograph
+    /// the impression first (`evidence add`), then name that evidence.
+    Seal {
+        #[command(flatten)]
+        at: DocArgs,
+        /// The merchant representative's participant number.
+        #[arg(long)]
+        participant: u32,
+        /// The evidence id of the photographed impression.
+        #[arg(long)]
+        evidence: String,
+        /// The SHA-256 of the text sealed (default: the current text's; see `sign`).
+        #[arg(long)]
+        sha256: Option<String>,
+    },
+    /// A party of a remote mediation (phone, video, audio, online) assents to the agreement
+    /// read to them (Art. 20): how, any recording kept as evidence, a note (the call's number
+    /// and time). No 调解书: the 调解记录 records it.
+    Assent {
+        #[command(flatten)]
+        at: DocArgs,
+        /// The party's participant number.
+        #[arg(long)]
+        participant: u32,
+        #[arg(long, value_enum)]
+        method: AssentArg,
+        /// The evidence id of the recording, if one was kept.
+        #[arg(long)]
+        evidence: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+        /// The SHA-256 of the text read to them (default: the current text's).
+        #[arg(long)]
+        sha256: Option<String>,
+    },
+    /// A term carried out after the session, by its number as the document prints it (from 1).
     Perform {
         #[command(flatten)]
         at: DocArgs,
@@ -198,6 +233,9 @@ pub enum DocumentCommand {
         title: Option<String>,
         #[arg(long)]
         enforcement_id: Option<String>,
+        /// A merchant representative's authority.
+        #[arg(long, value_enum)]
+        authority: Option<AuthorityArg>,
     },
     /// Link a piece of the case's evidence.
     Evidence {
@@ -271,6 +309,9 @@ pub struct StartMediation {
     /// The merchant's representative with their title, "NAME:TITLE" (店长, 法定代表人 …).
     #[arg(long)]
     merchant: Vec<String>,
+    /// By what right the merchant's representatives act for the business.
+    #[arg(long, value_enum)]
+    merchant_authority: Option<AuthorityArg>,
     /// A witness by name.
     #[arg(long)]
     witness: Vec<String>,
@@ -358,7 +399,11 @@ pub struct RenderArgs {
     out: Option<PathBuf>,
 }
 
-arg_enum!(ModeArg => MediationMode { OnSite, Phone, Video });
+arg_enum!(ModeArg => MediationMode { OnSite, Phone, Video, Audio, Online });
+arg_enum!(AssentArg => AssentMethod { Phone, Video, Audio, Online });
+arg_enum!(AuthorityArg => RepresentativeAuthority {
+    LegalRepresentative, Proprietor, PowerOfAttorney, Staff,
+});
 arg_enum!(NoticeArg => NoticeMethod { Oral, Phone, Text, Written });
 arg_enum!(MediationEntryArg => EntryKind { Demand, Response, Statement });
 arg_enum!(RecordEntryArg => EntryKind { Statement, Finding });
@@ -444,6 +489,38 @@ pub fn mediation(core: &FieldCore, command: MediationCommand, out: &Output) -> R
             },
         ),
         MediationCommand::Perform { at, term, on } => (at, DocumentAct::PerformTerm { term, on }),
+        MediationCommand::Seal {
+            at,
+            participant,
+            evidence,
+            sha256,
+        } => {
+            let text_sha256 = shown_sha256(core, &at.doc, sha256)?;
+            let seal = DocumentAct::Seal {
+                participant,
+                text_sha256,
+                evidence_id: evidence,
+            };
+            (at, seal)
+        }
+        MediationCommand::Assent {
+            at,
+            participant,
+            method,
+            evidence,
+            note,
+            sha256,
+        } => {
+            let text_sha256 = shown_sha256(core, &at.doc, sha256)?;
+            let assent = DocumentAct::Assent {
+                participant,
+                text_sha256,
+                method: method.into(),
+                evidence_id: evidence,
+                note,
+            };
+            (at, assent)
+        }
     };
     act_on(core, at, act, out)
 }
@@ -500,12 +577,14 @@ fn document(core: &FieldCore, command: DocumentCommand, out: &Output) -> Result<
             name,
             title,
             enforcement_id,
+            authority,
         } => {
             let participant = NewParticipant {
                 role: role.into(),
                 name,
                 title,
                 enforcement_id,
+                authority: authority.map(Into::into),
             };
             (at, DocumentAct::Join { participant })
         }
@@ -649,6 +728,11 @@ impl StartMediation {
         ] {
             participants.extend(names.iter().map(|n| person(role, n)));
         }
+        for p in &mut participants {
+            if p.role == ParticipantRole::MerchantRepresentative {
+                p.authority = self.merchant_authority.map(Into::into);
+            }
+        }
         Ok(NewMediation {
             case_id: self.case,
             mode: self.mode.into(),
@@ -721,6 +805,7 @@ fn person(role: ParticipantRole, spec: &str) -> NewParticipant {
         name: name.into(),
         title: title.map(Into::into),
         enforcement_id: None,
+        authority: None,
     }
 }
 
@@ -734,6 +819,7 @@ fn officers(specs: &[String]) -> Result<Vec<NewParticipant>, Failure> {
                 name: name.into(),
                 title: None,
                 enforcement_id: Some(id.into()),
+                authority: None,
             }),
             (_, None) => Err(invalid(
                 "officer",

@@ -5,6 +5,7 @@
 
 uniffi::setup_scaffolding!();
 
+pub mod agency;
 pub mod api;
 pub mod blind;
 pub mod calendar;

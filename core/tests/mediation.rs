@@ -139,6 +139,7 @@ fn a_whole_on_site_mediation_reaches_a_signed_agreement() {
         name: "张伟".into(),
         title: None,
         enforcement_id: Some("HN-12315-0077".into()),
+        authority: None,
     };
     act(
         &mut device,
@@ -270,8 +271,9 @@ fn a_whole_on_site_mediation_reaches_a_signed_agreement() {
     let doc = act(
         &mut device,
         &id,
+        // Terms are numbered from 1, as the document prints them: the second term.
         DocumentAct::PerformTerm {
-            term: 1,
+            term: 2,
             on: "2026-12-20".into(),
         },
     );
@@ -369,7 +371,10 @@ fn mediation_ended_without_agreement_starts_the_notice_clock() {
     let text = device
         .render_document(&id, RenderFormat::Text, None)
         .unwrap();
-    assert!(text.contains("终止调解。理由：一方当事人无正当理由不参加调解，或者拒绝调解。"));
+    // Order No. 121 Art. 23(2), in its own words and cited (issue 17: each order's words).
+    assert!(text.contains(
+        "终止调解。依据：《投诉举报处理办法》第二十三条第一款第（二）项，投诉人、被投诉人无正当理由不参加调解，或者明确拒绝调解。"
+    ));
 }
 
 #[test]
@@ -540,7 +545,9 @@ fn the_document_never_shows_the_report_its_complainant_also_filed() {
         assert!(rendered.contains(&opened.number));
         assert!(!rendered.contains(&report.number));
         assert!(!rendered.contains("长期销售过期食品"));
-        assert!(!rendered.contains("举报"));
+        // The measures' own title names 举报; nothing else may.
+        let without_title = rendered.replace("投诉举报处理", "");
+        assert!(!without_title.contains("举报"), "{without_title}");
     }
 }
 

@@ -20,6 +20,7 @@ fn second_officer() -> NewParticipant {
         name: "张伟".into(),
         title: None,
         enforcement_id: Some("HN-12315-0077".into()),
+        authority: None,
     }
 }
 

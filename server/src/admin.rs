@@ -186,22 +186,30 @@ impl<L: Ledger> Service<L> {
     }
 
     /// The body of the last reference data of `event_type` published to every device.
-    async fn last_published<T: DeserializeOwned>(
+    pub(crate) async fn last_published<T: DeserializeOwned>(
         &self,
         event_type: &str,
     ) -> Result<Option<T>, ServerError> {
-        let (mut last, mut after) = (None, 0);
+        Ok(self.all_published(event_type).await?.pop())
+    }
+
+    /// Every body of `event_type` published to every device, oldest first.
+    pub(crate) async fn all_published<T: DeserializeOwned>(
+        &self,
+        event_type: &str,
+    ) -> Result<Vec<T>, ServerError> {
+        let (mut all, mut after) = (Vec::new(), 0);
         loop {
             // Reference data goes to every device: what the nil device is sent.
             let page = self.ledger.server_events(Uuid::nil(), after, 500).await?;
             let Some(end) = page.last() else {
-                return Ok(last);
+                return Ok(all);
             };
             after = end.server_seq;
             for event in &page {
                 let body: Option<ServerEventBody> = serde_json::from_str(&event.canonical).ok();
                 if let Some(body) = body.filter(|b| b.event_type == event_type) {
-                    last = serde_json::from_value(body.body).ok().or(last);
+                    all.extend(serde_json::from_value(body.body).ok());
                 }
             }
         }

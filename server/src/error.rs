@@ -35,6 +35,9 @@ pub enum ServerError {
     /// A call with arguments the server cannot use (a body with floating point, a zero TTL).
     #[error("{0}")]
     BadInput(String),
+    /// What the call names does not exist (a device never enrolled).
+    #[error("{0}")]
+    NotFound(String),
     /// The centre's replica of a device could not be read.
     #[error("{0}")]
     Replica(String),
@@ -148,6 +151,7 @@ impl From<ServerError> for ApiError {
     fn from(e: ServerError) -> ApiError {
         match e {
             ServerError::BadInput(words) => ApiError::bad_request(words),
+            ServerError::NotFound(words) => ApiError::not_found(words),
             ServerError::Ledger(e) => e.into(),
             other => {
                 tracing::error!(error = %other, "admin request");

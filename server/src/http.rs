@@ -50,7 +50,7 @@ pub use redshield_core::sync::protocol::{
 /// Routes that answer without the protocol header: probes and documentation.
 const OPEN_PATHS: &[&str] = &["/healthz", "/metrics", "/openapi.json"];
 
-type Shared<L> = Arc<Service<L>>;
+pub(crate) type Shared<L> = Arc<Service<L>>;
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -99,6 +99,19 @@ pub fn router<L: Ledger>(service: Shared<L>) -> Router {
         .route(
             "/v1/admin/reference/officers",
             get(roster::<L>).put(publish_roster::<L>),
+        )
+        // The agency and its 调解书 numbers: `crate::numbering`.
+        .route(
+            "/v1/admin/reference/agency",
+            get(crate::numbering::agency::<L>).put(crate::numbering::publish_agency::<L>),
+        )
+        .route(
+            "/v1/admin/devices/{device_id}/document-numbers",
+            post(crate::numbering::assign_numbers::<L>),
+        )
+        .route(
+            "/v1/admin/document-numbers",
+            get(crate::numbering::number_blocks::<L>),
         )
         .route("/v1/admin/devices/{device_id}/revoke", post(revoke::<L>))
         .route("/v1/admin/dispatches", post(dispatch::<L>))
@@ -247,14 +260,14 @@ fn body_refused(rejection: BytesRejection) -> ApiError {
 
 /// The body of `request`, read whole within the limit. Handlers call it once the sender is
 /// known to be allowed, so an unknown client cannot make the server buffer a large body.
-async fn read_body(request: Request) -> Result<Bytes, ApiError> {
+pub(crate) async fn read_body(request: Request) -> Result<Bytes, ApiError> {
     Bytes::from_request(request, &())
         .await
         .map_err(body_refused)
 }
 
 /// A body parsed as JSON; refusals as `ErrorBody`.
-fn json_body<T: DeserializeOwned>(
+pub(crate) fn json_body<T: DeserializeOwned>(
     body: Result<Bytes, ApiError>,
     what: &str,
 ) -> Result<T, ApiError> {
@@ -571,7 +584,7 @@ pub(crate) struct Published {
 }
 
 /// The answer to a publication: which server event carries it.
-fn published(event: &redshield_core::sync::protocol::ServerEvent) -> Response {
+pub(crate) fn published(event: &redshield_core::sync::protocol::ServerEvent) -> Response {
     axum::Json(Published {
         protocol: PROTOCOL,
         server_time_ms: now_ms(),

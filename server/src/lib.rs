@@ -19,6 +19,7 @@ pub mod http;
 pub mod keys;
 pub mod ledger;
 pub mod metrics;
+pub mod numbering;
 pub mod openapi;
 pub mod postgres;
 pub mod push;

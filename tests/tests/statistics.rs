@@ -154,6 +154,7 @@ impl Phone {
             name: name.into(),
             title: (role == ParticipantRole::MerchantRepresentative).then(|| "店长".into()),
             enforcement_id: id.map(Into::into),
+            authority: None,
         };
         let doc = core
             .start_mediation(NewMediation {

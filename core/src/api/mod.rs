@@ -11,6 +11,7 @@ mod sync_control;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+pub use crate::agency::{Agency, NumberBlock, NumbersLeft};
 pub use crate::calendar::YearData;
 pub use crate::cases::departments::Department;
 pub use crate::cases::supervision::Supervision;
@@ -498,6 +499,17 @@ impl FieldCore {
     /// flag thresholds, the odometer tolerance — the centre's, else the defaults.
     pub fn rule_parameters(&self) -> ApiResult<Parameters> {
         Ok(self.device().rule_parameters()?)
+    }
+
+    /// The agency the documents name, as the centre published it (`None` before).
+    pub fn agency(&self) -> ApiResult<Option<Agency>> {
+        Ok(self.device().agency()?)
+    }
+
+    /// The blocks of 调解书 numbers the centre gave this device, each with how many numbers are
+    /// left: a device with none left concludes 调解书 with the number to be written in.
+    pub fn document_numbers(&self) -> ApiResult<Vec<NumbersLeft>> {
+        Ok(self.device().document_numbers()?)
     }
 
     /// The centre's officer roster: who may sign in, under which enforcement ID, and who as a

@@ -191,7 +191,14 @@ fn across(
 fn clocks(f: &Facts, calendar: &Calendar, now_ms: i64) -> Result<Vec<Clock>> {
     let first =
         |matches: fn(&Step) -> bool| f.steps.iter().find(|(s, _)| matches(s)).map(|(_, at)| *at);
-    let closed = first(|s| matches!(s, Step::Close { .. }));
+    // Closing ends the case's handling here; so does sending it to another office or
+    // department: what still runs then is cancelled, not breached later.
+    let closed = first(|s| {
+        matches!(
+            s,
+            Step::Close { .. } | Step::Forward { .. } | Step::Refer { .. }
+        )
+    });
     let mut out = Vec::new();
     let mut clock = |kind, start: i64, stop: Option<i64>, span: Span| -> Result<()> {
         out.push(make(
@@ -571,6 +578,14 @@ mod tests {
         f.steps = vec![(
             Step::Close {
                 outcome: crate::cases::Outcome::Withdrawn,
+            },
+            at("2026-10-01"),
+        )];
+        assert_eq!(decision(&f, "2026-11-01").state, ClockState::Cancelled);
+        // Forwarded to the competent office: no longer this agency's to decide.
+        f.steps = vec![(
+            Step::Forward {
+                office: "雨花区市场监督管理局".into(),
             },
             at("2026-10-01"),
         )];

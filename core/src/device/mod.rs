@@ -605,6 +605,16 @@ impl Device {
         crate::parameters::current(&self.store.conn)
     }
 
+    /// The agency the documents name (`None` until the centre publishes it).
+    pub fn agency(&self) -> Result<Option<crate::agency::Agency>> {
+        crate::agency::current(&self.store.conn)
+    }
+
+    /// The 调解书 number blocks the centre gave this device, with the numbers left.
+    pub fn document_numbers(&self) -> Result<Vec<crate::agency::NumbersLeft>> {
+        crate::agency::blocks(&self.store.conn)
+    }
+
     /// The centre's officer roster (empty until the centre publishes one).
     pub fn officer_roster(&self) -> Result<Vec<crate::roster::RosterEntry>> {
         crate::roster::list(&self.store.conn)

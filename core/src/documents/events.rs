@@ -6,11 +6,13 @@ use uuid::Uuid;
 
 use crate::clocks::events::PauseReason;
 use crate::documents::model::{
-    DocumentKind, EntryKind, MediationMode, NoticeMethod, ParticipantRole,
+    AssentMethod, DocumentKind, EntryKind, MediationMode, NoticeMethod, ParticipantRole,
+    RepresentativeAuthority,
 };
 use crate::events::{Digest, EventBody};
 use crate::mediation::terms::{EndReason, Term};
 use crate::officer::Officer;
+use crate::rulebook::RuleSet;
 use crate::vault::Sealed;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,6 +28,37 @@ pub struct DocumentOpened {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mediation: Option<MediationOpening>,
     pub participants: Vec<ParticipantBody>,
+    /// The layout of its words (`text`): absent in documents opened before issue 17, which
+    /// keep their words — and so their signatures — for good; 2 adds the legal basis, the
+    /// issuing agency, amounts in capitals and the parties' rights.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<u32>,
+    /// The rules it is made under, as they stood when it was opened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_set: Option<RuleSet>,
+    /// The agency in whose name it is made, as published when it was opened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<Issuer>,
+}
+
+/// The agency a document names, frozen in it: a later change of the reference data must not
+/// change what was signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Issuer {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commissioned: Option<String>,
+}
+
+/// A 调解书's number in the agency's scheme.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentNumber {
+    pub year: i32,
+    pub n: u32,
+    /// As printed: `芙市监消调〔2026〕17号`.
+    pub text: String,
 }
 
 /// Mediation only: how it sits, and what Arts. 18 and 20 require before it starts.
@@ -61,6 +94,8 @@ pub struct ParticipantBody {
     pub name: Option<Sealed>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authority: Option<RepresentativeAuthority>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -135,8 +170,30 @@ pub enum Act {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<Sealed>,
     },
-    /// Everyone needed has signed: the document is closed.
-    Concluded {},
+    /// The business seals the agreement (盖章) instead of its representative signing: bound to
+    /// the text like a signature, the impression photographed as evidence of the case.
+    Sealed {
+        participant: u32,
+        text_sha256: Digest,
+        evidence_id: Uuid,
+    },
+    /// A party of a remote mediation assents to the agreement read to them: how, bound to the
+    /// text, with any recording kept as evidence (Art. 20: no 调解书, the 调解记录 records it).
+    Assented {
+        participant: u32,
+        text_sha256: Digest,
+        method: AssentMethod,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        evidence_id: Option<Uuid>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<Sealed>,
+    },
+    /// Everyone needed has signed (sealed, assented): the document is closed. A 调解书 takes
+    /// its number here, from the device's block.
+    Concluded {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        number: Option<DocumentNumber>,
+    },
     /// A term carried out after the session.
     TermPerformed {
         term: u32,
@@ -176,9 +233,9 @@ impl EventBody for DocumentActed {
             Act::Joined { participant } => participant.name.into_iter().collect(),
             Act::Noted { text, .. } | Act::Corrected { text, .. } => vec![*text],
             Act::Objected { grounds, .. } => vec![*grounds],
-            Act::Ended { note, .. } | Act::RefusedToSign { note, .. } => {
-                note.iter().copied().collect()
-            }
+            Act::Ended { note, .. }
+            | Act::RefusedToSign { note, .. }
+            | Act::Assented { note, .. } => note.iter().copied().collect(),
             _ => Vec::new(),
         }
     }

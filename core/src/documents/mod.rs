@@ -30,9 +30,14 @@ use crate::officer::Officer;
 use crate::validate::{multi_line, one_line, optional};
 use crate::vault::Sealed;
 
-use events::{Act, DocumentActed, DocumentOpened, MediationOpening, NoticeBody, ParticipantBody};
+use events::{
+    Act, DocumentActed, DocumentNumber, DocumentOpened, Issuer, MediationOpening, NoticeBody,
+    ParticipantBody,
+};
 use model::ParticipantRole;
-use model::{DocumentKind, EntryKind, MediationMode, NewMediation, NewParticipant, NewRecord};
+use model::{
+    AssentMethod, DocumentKind, EntryKind, MediationMode, NewMediation, NewParticipant, NewRecord,
+};
 use signature::StrokePoint;
 use state::State;
 
@@ -94,6 +99,24 @@ pub enum DocumentAct {
         text_sha256: String,
         strokes: Vec<Vec<StrokePoint>>,
     },
+    /// The business seals the agreement instead of its representative signing; the
+    /// impression is photographed first, as evidence of the case.
+    Seal {
+        participant: u32,
+        text_sha256: String,
+        evidence_id: String,
+    },
+    /// A party of a remote mediation assents to the agreement read to them (Art. 20): how,
+    /// any recording kept as evidence of the case, and a note (the call's time, the number).
+    Assent {
+        participant: u32,
+        text_sha256: String,
+        method: AssentMethod,
+        #[uniffi(default)]
+        evidence_id: Option<String>,
+        #[uniffi(default)]
+        note: Option<String>,
+    },
     RefuseToSign {
         participant: u32,
         witness: u32,
@@ -102,10 +125,22 @@ pub enum DocumentAct {
         note: Option<String>,
     },
     Conclude,
+    /// A term carried out after the session: `term` as the document numbers it, from 1.
     PerformTerm {
         term: u32,
         on: String,
     },
+}
+
+/// The layout new documents are written in (`text`).
+pub const LAYOUT: u32 = 2;
+
+/// The agency as the centre published it, to be frozen in a new document.
+fn issuer(w: &Writer) -> Result<Option<Issuer>> {
+    Ok(crate::agency::current(w.conn())?.map(|a| Issuer {
+        name: a.name,
+        commissioned: a.commissioned,
+    }))
 }
 
 /// Opens a mediation on an accepted complaint (the case moves to mediating in the same
@@ -168,6 +203,13 @@ pub fn start_mediation(w: &mut Writer, new: &NewMediation) -> Result<Uuid> {
             enforcement: new.enforcement,
         }),
         participants,
+        layout: Some(LAYOUT),
+        rule_set: Some(cases::projection::rule_set_at(
+            w.conn(),
+            &case_id.to_string(),
+            w.time.trusted_ms,
+        )?),
+        agency: issuer(w)?,
     };
     State::check_opening(&opened)?;
     let id = opened.document_id;
@@ -220,6 +262,9 @@ pub fn open_record(w: &mut Writer, new: &NewRecord) -> Result<Uuid> {
         )?),
         mediation: None,
         participants,
+        layout: Some(LAYOUT),
+        rule_set: None,
+        agency: issuer(w)?,
     };
     State::check_opening(&opened)?;
     let id = opened.document_id;
@@ -245,6 +290,7 @@ fn participants(w: &Writer, case_id: Uuid, new: &[NewParticipant]) -> Result<Vec
             officer: Some(w.actor.clone()),
             name: None,
             title: None,
+            authority: None,
         });
     }
     for p in new {
@@ -255,6 +301,12 @@ fn participants(w: &Writer, case_id: Uuid, new: &[NewParticipant]) -> Result<Vec
 
 fn participant(w: &Writer, case_id: Uuid, p: &NewParticipant) -> Result<ParticipantBody> {
     let title = optional(p.title.as_deref(), |t| one_line("title", t, limits::TITLE))?;
+    if p.authority.is_some() && p.role != ParticipantRole::MerchantRepresentative {
+        return Err(Error::invalid(
+            "authority",
+            "only the merchant's representative acts by an authority",
+        ));
+    }
     if p.role == ParticipantRole::Officer {
         let id = p.enforcement_id.as_deref().ok_or_else(|| {
             Error::invalid("enforcement_id", "an officer is named by enforcement ID")
@@ -264,6 +316,7 @@ fn participant(w: &Writer, case_id: Uuid, p: &NewParticipant) -> Result<Particip
             officer: Some(Officer::new(&p.name, id)?),
             name: None,
             title,
+            authority: None,
         });
     }
     if p.role == ParticipantRole::MerchantRepresentative && title.is_none() {
@@ -283,6 +336,7 @@ fn participant(w: &Writer, case_id: Uuid, p: &NewParticipant) -> Result<Particip
             Typed::Line(limits::NAME),
         )?),
         title,
+        authority: p.authority,
     })
 }
 
@@ -380,7 +434,7 @@ pub fn act(
                 None,
             )?;
         }
-        (Act::Concluded {}, DocumentKind::Mediation) => {
+        (Act::Concluded { .. }, DocumentKind::Mediation) => {
             cases::take_step(
                 w,
                 state.case_id,
@@ -447,19 +501,9 @@ fn to_act(w: &Writer, state: &State, input: DocumentAct) -> Result<Act> {
             kind,
             text: entry("entry", &text)?,
         },
-        DocumentAct::LinkEvidence { evidence_id } => {
-            let evidence = crate::evidence::projection::get(w.conn(), evidence_id.trim())?;
-            if evidence.case_id != case.to_string() {
-                return Err(Error::invalid(
-                    "evidence_id",
-                    "that evidence is of another case",
-                ));
-            }
-            Act::EvidenceLinked {
-                evidence_id: Uuid::parse_str(&evidence.id)
-                    .map_err(|e| Error::invalid("evidence_id", e.to_string()))?,
-            }
-        }
+        DocumentAct::LinkEvidence { evidence_id } => Act::EvidenceLinked {
+            evidence_id: of_case(w, case, &evidence_id)?,
+        },
         DocumentAct::ObjectToMediator {
             mediator,
             by,
@@ -518,15 +562,75 @@ fn to_act(w: &Writer, state: &State, input: DocumentAct) -> Result<Act> {
             text_sha256: digest(&text_sha256)?,
             note: note(n)?,
         },
-        DocumentAct::Conclude => Act::Concluded {},
+        DocumentAct::Seal {
+            participant,
+            text_sha256,
+            evidence_id,
+        } => Act::Sealed {
+            participant,
+            text_sha256: digest(&text_sha256)?,
+            evidence_id: of_case(w, case, &evidence_id)?,
+        },
+        DocumentAct::Assent {
+            participant,
+            text_sha256,
+            method,
+            evidence_id,
+            note: n,
+        } => Act::Assented {
+            participant,
+            text_sha256: digest(&text_sha256)?,
+            method,
+            evidence_id: evidence_id.map(|id| of_case(w, case, &id)).transpose()?,
+            note: note(n)?,
+        },
+        DocumentAct::Conclude => Act::Concluded {
+            number: number_for(w, state)?,
+        },
         DocumentAct::PerformTerm { term, on } => {
             crate::calendar::parse_date("on", &on)?;
+            let index = term
+                .checked_sub(1)
+                .ok_or_else(|| Error::invalid("term", "terms are numbered from 1"))?;
             Act::TermPerformed {
-                term,
+                term: index,
                 on: on.trim().to_string(),
             }
         }
     })
+}
+
+/// Evidence of this case, by id.
+fn of_case(w: &Writer, case: Uuid, evidence_id: &str) -> Result<Uuid> {
+    let evidence = crate::evidence::projection::get(w.conn(), evidence_id.trim())?;
+    if evidence.case_id != case.to_string() {
+        return Err(Error::invalid(
+            "evidence_id",
+            "that evidence is of another case",
+        ));
+    }
+    Uuid::parse_str(&evidence.id).map_err(|e| Error::invalid("evidence_id", e.to_string()))
+}
+
+/// A 调解书 takes the next number of this device's block for the year of its conclusion
+/// (Beijing); none when it is no 调解书, or when the device holds no number left or no scheme
+/// (the printed copy leaves the number to be written in: field work never stops for it).
+fn number_for(w: &Writer, state: &State) -> Result<Option<DocumentNumber>> {
+    let makes_document = state.agreement.as_ref().is_some_and(|a| {
+        !state.remote() && terms::needs_mediation_document(&a.terms, a.document_declined)
+    });
+    let agency = crate::agency::current(w.conn())?;
+    let (true, Some(agency)) = (makes_document, agency) else {
+        return Ok(None);
+    };
+    let year = chrono::Datelike::year(&crate::clock::beijing_date(w.time.trusted_ms)?);
+    Ok(
+        crate::agency::next_number(w.conn(), year)?.map(|n| DocumentNumber {
+            year,
+            n,
+            text: crate::agency::format_number(&agency.numbering, year, n),
+        }),
+    )
 }
 
 fn digest(text: &str) -> Result<Digest> {

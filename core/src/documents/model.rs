@@ -20,12 +20,53 @@ wire_enum! {
 }
 
 wire_enum! {
-    /// How a mediation is held (Art. 19).
+    /// How a mediation is held: on site, or remotely by internet, telephone, audio or video
+    /// (Order No. 121 Art. 20, Order No. 20 Art. 18). Only on-site agreements make a 调解书.
     #[derive(uniffi::Enum)]
     pub enum MediationMode {
         OnSite = "on_site",
         Phone = "phone",
         Video = "video",
+        Audio = "audio",
+        /// 互联网: an online platform or messaging.
+        Online = "online",
+    }
+}
+
+impl MediationMode {
+    pub fn is_remote(self) -> bool {
+        self != MediationMode::OnSite
+    }
+}
+
+wire_enum! {
+    /// How a party of a remote mediation gave their assent to the agreement read to them: no
+    /// one can sign a phone's screen over the telephone.
+    #[derive(uniffi::Enum)]
+    pub enum AssentMethod {
+        /// Said so in a telephone call.
+        Phone = "phone",
+        /// Said so in a video call.
+        Video = "video",
+        /// In an audio message or call.
+        Audio = "audio",
+        /// Wrote so: a message on an online platform, SMS or messaging app.
+        Online = "online",
+    }
+}
+
+wire_enum! {
+    /// By what right the merchant's representative acts for the business.
+    #[derive(uniffi::Enum)]
+    pub enum RepresentativeAuthority {
+        /// 法定代表人 or 负责人 of the business.
+        LegalRepresentative = "legal_representative",
+        /// The proprietor of an individual business (个体工商户经营者本人).
+        Proprietor = "proprietor",
+        /// Holds the business's written power of attorney (授权委托书).
+        PowerOfAttorney = "power_of_attorney",
+        /// Staff the business sent, its authority confirmed on the spot.
+        Staff = "staff",
     }
 }
 
@@ -126,6 +167,10 @@ pub struct NewParticipant {
     #[uniffi(default)]
     #[serde(default)]
     pub enforcement_id: Option<String>,
+    /// The merchant's representative only: by what right they act for the business.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub authority: Option<RepresentativeAuthority>,
 }
 
 /// The notice of an on-site session (Art. 20): when told, how, and when and where it sits.
@@ -191,6 +236,7 @@ pub struct Participant {
     pub name: Option<String>,
     pub title: Option<String>,
     pub enforcement_id: Option<String>,
+    pub authority: Option<RepresentativeAuthority>,
     /// Withdrawn after an objection was upheld (Art. 21).
     pub recused: bool,
 }
@@ -225,6 +271,30 @@ pub struct SignatureRecord {
     pub valid: bool,
 }
 
+/// The business's seal on the agreement instead of its representative's signature: the
+/// impression photographed as evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct SealRecord {
+    pub participant: u32,
+    pub at_ms: i64,
+    pub text_sha256: String,
+    /// The evidence photo of the impression.
+    pub evidence_id: String,
+    pub valid: bool,
+}
+
+/// A party's assent to a remote agreement: how and when, and a recording kept as evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct AssentRecord {
+    pub participant: u32,
+    pub at_ms: i64,
+    pub method: AssentMethod,
+    pub text_sha256: String,
+    pub evidence_id: Option<String>,
+    pub note: Option<String>,
+    pub valid: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
 pub struct Refusal {
     pub participant: u32,
@@ -244,6 +314,12 @@ pub struct OnSiteDocument {
     pub kind: DocumentKind,
     /// 调解书, 调解记录, 现场笔录 or 询问笔录.
     pub title: String,
+    /// The 调解书's number in the agency's scheme (文号), given at conclusion from the
+    /// device's block; `None` before, for other documents, or when the device had no number
+    /// left (the printed copy leaves the number to be written in).
+    pub number: Option<String>,
+    /// The agency in whose name it is made, as published when it was opened.
+    pub issuer: Option<String>,
     pub status: DocumentStatus,
     pub mode: Option<MediationMode>,
     pub notice: Option<Notice>,
@@ -267,8 +343,11 @@ pub struct OnSiteDocument {
     /// What the merchant pays under the agreement, in fen.
     pub recovered_fen: i64,
     pub signatures: Vec<SignatureRecord>,
+    pub seals: Vec<SealRecord>,
+    pub assents: Vec<AssentRecord>,
     pub refusals: Vec<Refusal>,
-    /// Participants whose signature (or witnessed refusal) the document still needs.
+    /// Participants whose signature (or witnessed refusal, seal, or remote assent) the
+    /// document still needs.
     pub unsigned: Vec<u32>,
     /// The SHA-256 of the current text: what a signature must be given for.
     pub text_sha256: String,

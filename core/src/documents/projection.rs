@@ -37,6 +37,12 @@ pub fn opened(conn: &Connection, event: &Envelope, body: &DocumentOpened) -> Res
 pub fn acted(conn: &Connection, event: &Envelope, body: &DocumentActed) -> Result<()> {
     let mut state = get(conn, &body.document_id.to_string())?;
     state.apply(&body.act, &moment(event));
+    if let crate::documents::events::Act::Concluded {
+        number: Some(number),
+    } = &body.act
+    {
+        crate::agency::take(conn, number.year, number.n, &state.id.to_string())?;
+    }
     conn.prepare_cached(
         "UPDATE documents SET status = ?2, closed_at_ms = ?3, state = ?4 WHERE id = ?1",
     )?

@@ -29,8 +29,11 @@ pub fn plain(r: &Readable, copy: Option<CopyFor>) -> String {
     for (n, page) in pages.iter().enumerate() {
         for block in page {
             out.push_str(&text::line(block));
+            if let (Block::Title(_), Some(number)) = (block, number_line(&r.doc)) {
+                let _ = writeln!(out, "{number}\n");
+            }
         }
-        for line in every_page_signatures(&r.doc) {
+        for line in every_page_signatures(r) {
             let _ = writeln!(out, "{line}");
         }
         let _ = writeln!(out, "{}", footer(n + 1, pages.len(), &r.doc));
@@ -39,11 +42,23 @@ pub fn plain(r: &Readable, copy: Option<CopyFor>) -> String {
         }
     }
     out.push('\n');
-    for line in signature_lines(&r.doc) {
+    for line in signature_lines(r) {
         let _ = writeln!(out, "{}", line.words);
     }
     let _ = writeln!(out, "{}", session_line(&r.doc));
     out
+}
+
+/// A 调解书's number (文号), printed under its title, outside the signed text: it is given at
+/// conclusion. Before, or with no number left on the device, a blank to fill in.
+fn number_line(doc: &OnSiteDocument) -> Option<String> {
+    if doc.mediation_document != Some(true) {
+        return None;
+    }
+    Some(match &doc.number {
+        Some(number) => number.clone(),
+        None => "〔　　　〕　　　号".to_string(),
+    })
 }
 
 /// When and where the session began and closed, as the device recorded them (trusted time,
@@ -77,17 +92,20 @@ pub fn html(r: &Readable, copy: Option<CopyFor>, images: &Images) -> String {
         }
         for block in page {
             out.push_str(&block_html(block));
+            if let (Block::Title(_), Some(number)) = (block, number_line(&r.doc)) {
+                let _ = writeln!(out, "<p class=\"number\">{}</p>", escape(&number));
+            }
         }
         if n + 1 == pages.len() {
             out.push_str("<div class=\"signatures\">\n");
-            for line in signature_lines(&r.doc) {
+            for line in signature_lines(r) {
                 out.push_str(&signature_html(&line, images));
             }
             let _ = writeln!(out, "<p>{}</p>", escape(&session_line(&r.doc)));
             out.push_str("</div>\n");
         }
         out.push_str("<footer>\n");
-        for line in signature_lines(&r.doc).into_iter().filter(|l| l.every_page) {
+        for line in signature_lines(r).into_iter().filter(|l| l.every_page) {
             out.push_str(&signature_html(&line, images));
         }
         let _ = writeln!(
@@ -110,6 +128,8 @@ body { font-family: \"Noto Serif CJK SC\", \"Source Han Serif SC\", \"SimSun\", 
 .page { page-break-after: always; min-height: 245mm; position: relative; }
 .page:last-child { page-break-after: auto; }
 h1 { text-align: center; font-size: 20pt; letter-spacing: 0.5em; margin: 0 0 1em; }
+.issuer { text-align: center; font-size: 16pt; margin: 0 0 0.3em; }
+.number { text-align: right; margin: -0.6em 0 0.8em; }
 h2 { font-size: 11pt; margin: 0.6em 0 0; }
 p { margin: 0; }
 .field b { font-weight: bold; }
@@ -126,6 +146,7 @@ footer { border-top: 1px solid #000; margin-top: 1em; font-size: 8pt; }
 
 fn block_html(block: &Block) -> String {
     match block {
+        Block::Issuer(i) => format!("<p class=\"issuer\">{}</p>\n", escape(i)),
         Block::Title(t) => format!("<h1>{}</h1>\n", escape(t)),
         Block::Field(label, value) => format!(
             "<p class=\"field\"><b>{}：</b>{}</p>\n",
@@ -181,9 +202,11 @@ struct SignatureLine {
     every_page: bool,
 }
 
-/// Everyone who signs, in order: a valid signature with its image, a witnessed refusal, or a
-/// blank to sign on paper. Signatures a later change voided are listed as void.
-fn signature_lines(doc: &OnSiteDocument) -> Vec<SignatureLine> {
+/// Everyone who signs, in order: a valid signature with its image, the business's seal, a
+/// remote party's assent, a witnessed refusal, or a blank to sign on paper. Signatures a later
+/// change voided are listed as void.
+fn signature_lines(r: &Readable) -> Vec<SignatureLine> {
+    let doc = &r.doc;
     let mut lines = Vec::new();
     for p in &doc.participants {
         let attests = doc.refusals.iter().any(|r| r.valid && r.witness == p.index);
@@ -193,41 +216,7 @@ fn signature_lines(doc: &OnSiteDocument) -> Vec<SignatureLine> {
         }
         let label = signer_label(doc.kind, p.role);
         let who = format!("{label}：{}", text::person(p));
-        let valid = doc
-            .signatures
-            .iter()
-            .rev()
-            .find(|s| s.participant == p.index && s.valid);
-        let refusal = doc
-            .refusals
-            .iter()
-            .find(|r| r.participant == p.index && r.valid);
-        let (words, image) = match (valid, refusal) {
-            (Some(s), _) => (
-                format!("{who}　已签名 {}", text::minute(s.at_ms)),
-                Some(s.image_sha256.clone()),
-            ),
-            (None, Some(r)) => {
-                let witness = doc
-                    .participants
-                    .get(r.witness as usize)
-                    .map(text::person)
-                    .unwrap_or_default();
-                let note = r
-                    .note
-                    .as_deref()
-                    .map(|n| format!("，{n}"))
-                    .unwrap_or_default();
-                (
-                    format!(
-                        "{who}　拒绝签名（{}，见证人：{witness}{note}）",
-                        text::minute(r.at_ms)
-                    ),
-                    None,
-                )
-            }
-            (None, None) => (format!("{who}　签名：＿＿＿＿＿＿"), None),
-        };
+        let (words, image) = signed_as(doc, p.index, &who);
         let voided = doc
             .signatures
             .iter()
@@ -246,7 +235,7 @@ fn signature_lines(doc: &OnSiteDocument) -> Vec<SignatureLine> {
     }
     if doc.mediation_document == Some(true) {
         lines.push(SignatureLine {
-            words: "调解机构（盖章）：".to_string(),
+            words: format!("{}（印章）：", r.seal_holder),
             image: None,
             every_page: false,
         });
@@ -254,9 +243,86 @@ fn signature_lines(doc: &OnSiteDocument) -> Vec<SignatureLine> {
     lines
 }
 
+/// How participant `index` put their name to the current text, in words, and the image of
+/// their signature if they signed.
+fn signed_as(doc: &OnSiteDocument, index: u32, who: &str) -> (String, Option<String>) {
+    let signature = doc
+        .signatures
+        .iter()
+        .rev()
+        .find(|s| s.participant == index && s.valid);
+    if let Some(s) = signature {
+        return (
+            format!("{who}　已签名 {}", text::minute(s.at_ms)),
+            Some(s.image_sha256.clone()),
+        );
+    }
+    if let Some(seal) = doc.seals.iter().find(|s| s.participant == index && s.valid) {
+        let words = format!(
+            "{who}　已盖章 {}（印章影像存证：{}）",
+            text::minute(seal.at_ms),
+            seal.evidence_id
+        );
+        return (words, None);
+    }
+    if let Some(a) = doc
+        .assents
+        .iter()
+        .find(|a| a.participant == index && a.valid)
+    {
+        let mut kept = Vec::new();
+        if let Some(evidence) = &a.evidence_id {
+            kept.push(format!("录音录像存证：{evidence}"));
+        }
+        kept.extend(a.note.clone());
+        let kept = match kept.is_empty() {
+            true => String::new(),
+            false => format!("（{}）", kept.join("；")),
+        };
+        let words = format!(
+            "{who}　{}以{}方式表示同意上述协议{kept}",
+            text::minute(a.at_ms),
+            assent_words(a.method)
+        );
+        return (words, None);
+    }
+    if let Some(r) = doc
+        .refusals
+        .iter()
+        .find(|r| r.participant == index && r.valid)
+    {
+        let witness = doc
+            .participants
+            .get(r.witness as usize)
+            .map(text::person)
+            .unwrap_or_default();
+        let note = r
+            .note
+            .as_deref()
+            .map(|n| format!("，{n}"))
+            .unwrap_or_default();
+        let words = format!(
+            "{who}　拒绝签名（{}，见证人：{witness}{note}）",
+            text::minute(r.at_ms)
+        );
+        return (words, None);
+    }
+    (format!("{who}　签名：＿＿＿＿＿＿"), None)
+}
+
+fn assent_words(method: crate::documents::model::AssentMethod) -> &'static str {
+    use crate::documents::model::AssentMethod;
+    match method {
+        AssentMethod::Phone => "电话",
+        AssentMethod::Video => "视频",
+        AssentMethod::Audio => "音频",
+        AssentMethod::Online => "互联网书面",
+    }
+}
+
 /// The interviewee's signature line repeated at the foot of every page of the plain text.
-fn every_page_signatures(doc: &OnSiteDocument) -> Vec<String> {
-    signature_lines(doc)
+fn every_page_signatures(r: &Readable) -> Vec<String> {
+    signature_lines(r)
         .into_iter()
         .filter(|l| l.every_page)
         .map(|l| l.words)

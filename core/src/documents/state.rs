@@ -6,13 +6,18 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::clocks::events::PauseReason;
-use crate::documents::events::{Act, DocumentOpened, MediationOpening, ParticipantBody};
-use crate::documents::model::{DocumentKind, DocumentStatus, EntryKind, ParticipantRole};
+use crate::documents::events::{
+    Act, DocumentNumber, DocumentOpened, Issuer, MediationOpening, ParticipantBody,
+};
+use crate::documents::model::{
+    AssentMethod, DocumentKind, DocumentStatus, EntryKind, ParticipantRole,
+};
 use crate::error::{Error, Result};
 use crate::events::Digest;
 use crate::mediation::terms::{EndReason, Term};
 use crate::officer::Officer;
 use crate::position::GeoPoint;
+use crate::rulebook::RuleSet;
 use crate::vault::Sealed;
 
 use DocumentKind::{Interview, Mediation, OnSiteRecord};
@@ -40,6 +45,41 @@ pub struct State {
     pub concluded: bool,
     pub closed_at_ms: Option<i64>,
     pub closed_at: Option<GeoPoint>,
+    /// 1 for documents opened before issue 17 (`DocumentOpened::layout`).
+    #[serde(default = "first_layout")]
+    pub layout: u32,
+    #[serde(default)]
+    pub rule_set: Option<RuleSet>,
+    #[serde(default)]
+    pub issuer: Option<Issuer>,
+    #[serde(default)]
+    pub seals: Vec<SealState>,
+    #[serde(default)]
+    pub assents: Vec<AssentState>,
+    #[serde(default)]
+    pub number: Option<DocumentNumber>,
+}
+
+fn first_layout() -> u32 {
+    1
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SealState {
+    pub participant: u32,
+    pub at_ms: i64,
+    pub text_sha256: Digest,
+    pub evidence_id: Uuid,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssentState {
+    pub participant: u32,
+    pub at_ms: i64,
+    pub text_sha256: Digest,
+    pub method: AssentMethod,
+    pub evidence_id: Option<Uuid>,
+    pub note: Option<Sealed>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -166,7 +206,18 @@ impl State {
             concluded: false,
             closed_at_ms: None,
             closed_at: None,
+            layout: body.layout.unwrap_or(1),
+            rule_set: body.rule_set,
+            issuer: body.agency.clone(),
+            seals: Vec::new(),
+            assents: Vec::new(),
+            number: None,
         }
+    }
+
+    /// Held remotely (Art. 20): no 调解书, and the parties assent instead of signing.
+    pub fn remote(&self) -> bool {
+        self.mediation.as_ref().is_some_and(|m| m.mode.is_remote())
     }
 
     pub fn status(&self) -> DocumentStatus {
@@ -241,7 +292,17 @@ impl State {
                 text_sha256,
                 ..
             } => self.check_refusal(*participant, *witness, text_sha256, current),
-            Act::Concluded {} => self.check_conclusion(current),
+            Act::Sealed {
+                participant,
+                text_sha256,
+                ..
+            } => self.check_seal(*participant, text_sha256, current),
+            Act::Assented {
+                participant,
+                text_sha256,
+                ..
+            } => self.check_assent(*participant, text_sha256, current),
+            Act::Concluded { .. } => self.check_conclusion(current),
             Act::TermPerformed { term, .. } => self.check_performed(*term),
         }
     }
@@ -402,6 +463,44 @@ impl State {
         check_current(given, current)
     }
 
+    /// The business seals the agreement: its representative's part, on a mediation with an
+    /// agreement, for the text as it is now.
+    fn check_seal(&self, index: u32, given: &Digest, current: &Digest) -> Result<()> {
+        self.only(Mediation, "is sealed")?;
+        if self.serving(index)?.body.role != ParticipantRole::MerchantRepresentative {
+            return Err(refused(
+                "only the business seals, through its representative",
+            ));
+        }
+        if self.agreement.is_none() {
+            return Err(refused("there is no agreement to seal yet"));
+        }
+        check_current(given, current)
+    }
+
+    /// A party's assent to a remote agreement (Art. 20): a party's, on a remote mediation with
+    /// an agreement, for the text as it is now.
+    fn check_assent(&self, index: u32, given: &Digest, current: &Digest) -> Result<()> {
+        self.only(Mediation, "takes a remote assent")?;
+        if !self.remote() {
+            return Err(refused(
+                "on site the parties sign (or the business seals): assent is for remote mediation",
+            ));
+        }
+        if !matches!(
+            self.serving(index)?.body.role,
+            ParticipantRole::Consumer
+                | ParticipantRole::ConsumerAgent
+                | ParticipantRole::MerchantRepresentative
+        ) {
+            return Err(refused("only a party assents to the agreement"));
+        }
+        if self.agreement.is_none() {
+            return Err(refused("there is no agreement to assent to yet"));
+        }
+        check_current(given, current)
+    }
+
     fn check_refusal(&self, index: u32, witness: u32, given: &Digest, now: &Digest) -> Result<()> {
         if self.kind == Mediation {
             return Err(refused(
@@ -456,9 +555,9 @@ impl State {
         let t = agreement
             .terms
             .get(term as usize)
-            .ok_or_else(|| refused(format!("there is no term {term}")))?;
+            .ok_or_else(|| refused(format!("there is no term {}", term + 1)))?;
         if t.performed_on_the_spot || agreement.performed_on[term as usize].is_some() {
-            return Err(refused(format!("term {term} is already performed")));
+            return Err(refused(format!("term {} is already performed", term + 1)));
         }
         Ok(())
     }
@@ -473,13 +572,21 @@ impl State {
             && serving(&[ParticipantRole::MerchantRepresentative])
     }
 
-    /// Participants whose signature — or, for a party, witnessed refusal — the current text
-    /// still needs; a refusal's witness must sign too.
+    /// Participants whose signature — or, for a party, witnessed refusal; the business's seal;
+    /// a remote party's assent — the current text still needs; a refusal's witness must sign.
     pub fn unsigned(&self, current: &Digest) -> Vec<u32> {
         let signed = |i: u32| {
             self.signatures
                 .iter()
                 .any(|s| s.participant == i && s.text_sha256 == *current)
+                || self
+                    .seals
+                    .iter()
+                    .any(|s| s.participant == i && s.text_sha256 == *current)
+                || self
+                    .assents
+                    .iter()
+                    .any(|a| a.participant == i && a.text_sha256 == *current)
         };
         let refusal = |i: u32| {
             self.refusals
@@ -592,8 +699,33 @@ impl State {
                 text_sha256: *text_sha256,
                 note: *note,
             }),
-            Act::Concluded {} => {
+            Act::Sealed {
+                participant,
+                text_sha256,
+                evidence_id,
+            } => self.seals.push(SealState {
+                participant: *participant,
+                at_ms: at.at_ms,
+                text_sha256: *text_sha256,
+                evidence_id: *evidence_id,
+            }),
+            Act::Assented {
+                participant,
+                text_sha256,
+                method,
+                evidence_id,
+                note,
+            } => self.assents.push(AssentState {
+                participant: *participant,
+                at_ms: at.at_ms,
+                text_sha256: *text_sha256,
+                method: *method,
+                evidence_id: *evidence_id,
+                note: *note,
+            }),
+            Act::Concluded { number } => {
                 self.concluded = true;
+                self.number = number.clone();
                 self.close(at);
             }
             Act::TermPerformed { term, on } => {
@@ -683,7 +815,9 @@ pub fn act_name(act: &Act) -> &'static str {
         Act::Corrected { .. } => "a correction",
         Act::Signed { .. } => "a signature",
         Act::RefusedToSign { .. } => "a refusal to sign",
-        Act::Concluded {} => "a conclusion",
+        Act::Sealed { .. } => "a seal",
+        Act::Assented { .. } => "an assent",
+        Act::Concluded { .. } => "a conclusion",
         Act::TermPerformed { .. } => "a performed term",
     }
 }

@@ -5,7 +5,8 @@ use rusqlite::Connection;
 
 use crate::cases;
 use crate::documents::model::{
-    AgreedTerm, DocumentKind, Entry, Notice, OnSiteDocument, Participant, Refusal, SignatureRecord,
+    AgreedTerm, AssentRecord, DocumentKind, Entry, Notice, OnSiteDocument, Participant, Refusal,
+    SealRecord, SignatureRecord,
 };
 use crate::documents::state::State;
 use crate::documents::text::{self, Block};
@@ -21,6 +22,8 @@ pub struct Readable {
     pub blocks: Vec<Block>,
     pub text: String,
     pub sha256: Digest,
+    /// Whose seal the printed 调解书 leaves room for (the department's).
+    pub seal_holder: String,
 }
 
 pub fn read(conn: &Connection, state: State) -> Result<Readable> {
@@ -35,11 +38,19 @@ pub fn read(conn: &Connection, state: State) -> Result<Readable> {
         .iter()
         .map(|id| crate::evidence::projection::get(conn, &id.to_string()))
         .collect::<Result<Vec<_>>>()?;
-    let blocks = text::blocks(&doc, complaint.as_ref(), &evidence);
+    let ctx = context(&state, case.rule_set);
+    let blocks = text::blocks(&ctx, &doc, complaint.as_ref(), &evidence);
+    let seal_holder = match state.layout {
+        1 => "调解机构".to_string(),
+        _ => ctx.seal_holder(),
+    };
     let (body, sha256) = text::body(&blocks);
     settle(&mut doc, &state, &sha256);
     for (view, refusal) in doc.refusals.iter_mut().zip(&state.refusals) {
         view.note = open(conn, &refusal.note)?;
+    }
+    for (view, assent) in doc.assents.iter_mut().zip(&state.assents) {
+        view.note = open(conn, &assent.note)?;
     }
     Ok(Readable {
         state,
@@ -47,7 +58,18 @@ pub fn read(conn: &Connection, state: State) -> Result<Readable> {
         blocks,
         text: body,
         sha256,
+        seal_holder,
     })
+}
+
+/// The layout, rules and agency a document's words are made with: its own, frozen when it
+/// was opened; the case's rules for documents opened before they were recorded.
+pub fn context(state: &State, case_rules: crate::rulebook::RuleSet) -> text::Context<'_> {
+    text::Context {
+        layout: state.layout,
+        rules: crate::rulebook::book(state.rule_set.unwrap_or(case_rules)),
+        issuer: state.issuer.as_ref(),
+    }
 }
 
 fn open(conn: &Connection, sealed: &Option<Sealed>) -> Result<Option<String>> {
@@ -80,6 +102,7 @@ fn resolve(conn: &Connection, s: &State, case_number: &str) -> Result<OnSiteDocu
             },
             title: p.body.title.clone(),
             enforcement_id: officer.map(|o| o.enforcement_id.clone()),
+            authority: p.body.authority,
             recused: p.recused,
         });
     }
@@ -107,14 +130,20 @@ fn resolve(conn: &Connection, s: &State, case_number: &str) -> Result<OnSiteDocu
                 .collect()
         })
         .unwrap_or_default();
-    let mediation_document = agreement
-        .map(|a| crate::mediation::terms::needs_mediation_document(&a.terms, a.document_declined));
+    // Only an on-site agreement makes a 调解书 (Art. 24); documents of layout 1 keep the
+    // title they were signed under.
+    let remote = s.layout >= 2 && s.remote();
+    let mediation_document = agreement.map(|a| {
+        !remote && crate::mediation::terms::needs_mediation_document(&a.terms, a.document_declined)
+    });
     Ok(OnSiteDocument {
         id: s.id.to_string(),
         case_id: s.case_id.to_string(),
         case_number: case_number.to_string(),
         kind: s.kind,
         title: text::title(s.kind, mediation_document).to_string(),
+        number: s.number.as_ref().map(|n| n.text.clone()),
+        issuer: s.issuer.as_ref().map(|i| i.name.clone()),
         status: s.status(),
         mode: opening.map(|m| m.mode),
         notice,
@@ -139,6 +168,8 @@ fn resolve(conn: &Connection, s: &State, case_number: &str) -> Result<OnSiteDocu
             None => None,
         },
         signatures: Vec::new(),
+        seals: Vec::new(),
+        assents: Vec::new(),
         refusals: Vec::new(),
         unsigned: Vec::new(),
         text_sha256: String::new(),
@@ -169,6 +200,30 @@ fn settle(doc: &mut OnSiteDocument, s: &State, current: &Digest) {
             text_sha256: r.text_sha256.to_hex(),
             note: None,
             valid: r.text_sha256 == *current,
+        })
+        .collect();
+    doc.seals = s
+        .seals
+        .iter()
+        .map(|g| SealRecord {
+            participant: g.participant,
+            at_ms: g.at_ms,
+            text_sha256: g.text_sha256.to_hex(),
+            evidence_id: g.evidence_id.to_string(),
+            valid: g.text_sha256 == *current,
+        })
+        .collect();
+    doc.assents = s
+        .assents
+        .iter()
+        .map(|a| AssentRecord {
+            participant: a.participant,
+            at_ms: a.at_ms,
+            method: a.method,
+            text_sha256: a.text_sha256.to_hex(),
+            evidence_id: a.evidence_id.map(|id| id.to_string()),
+            note: None,
+            valid: a.text_sha256 == *current,
         })
         .collect();
     doc.unsigned = s.unsigned(current);

@@ -113,6 +113,17 @@ pub fn rule_set_at(rule_set: RuleSet, day: NaiveDate, pending: PendingCases) -> 
     }
 }
 
+/// The ways to resolve a consumer dispute, Consumer Protection Law Art. 39: what a notice of
+/// a decline (Order No. 121 Art. 15) and of an end or a result not accepted (Art. 25) tells the
+/// parties. The same under both orders.
+pub const CONSUMER_LAW_ART_39: [&str; 5] = [
+    "与经营者协商和解",
+    "请求消费者协会或者依法成立的其他调解组织调解",
+    "向有关行政部门投诉",
+    "根据与经营者达成的仲裁协议提请仲裁机构仲裁",
+    "向人民法院提起诉讼",
+];
+
 /// One ground or reason as its article lists it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ground<T> {
@@ -217,6 +228,22 @@ impl RuleBook {
     /// An article of these measures as documents cite it: 《投诉举报处理办法》第十五条.
     pub fn cite(&self, article: &str) -> String {
         format!("{}{article}", self.short)
+    }
+
+    /// The parties' further ways when they do not accept an end of mediation or its result:
+    /// Order No. 121 Art. 25 points to the Consumer Protection Law's Art. 39; Order No. 20 has
+    /// no such article, and the law is cited alone.
+    pub fn rights_words(&self) -> String {
+        let ways = CONSUMER_LAW_ART_39.join("；");
+        match self.articles.rights {
+            Some(article) => format!(
+                "投诉人、被投诉人对终止调解决定、调解结果不服的，可以按照《中华人民共和国消费者权益保护法》第三十九条规定，通过民事诉讼、仲裁等其他途径解决消费者权益争议（{}）。该条规定的途径为：{ways}。",
+                self.cite(article)
+            ),
+            None => format!(
+                "投诉人、被投诉人可以按照《中华人民共和国消费者权益保护法》第三十九条规定的途径解决消费者权益争议：{ways}。"
+            ),
+        }
     }
 }
 

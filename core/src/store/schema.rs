@@ -386,11 +386,45 @@ const STEPS: &[M<'static>] = &[
         ) WITHOUT ROWID;",
     )
     .down("DROP TABLE handover_vault; DROP TABLE handover_events;"),
+    // 16: the agency the documents name and its 调解书 numbers (reference data and the
+    // numbers this device holds and gave); the notices a case was given (不予受理告知书,
+    // 终止调解告知书). Projections: a replay fills them, and the new fields of the document
+    // state and the clocks (notices stop the end-notice clock).
+    M::up(
+        "CREATE TABLE agency (
+            singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+            agency    TEXT NOT NULL
+        );
+        CREATE TABLE number_blocks (
+            year  INTEGER NOT NULL,
+            first INTEGER NOT NULL,
+            last  INTEGER NOT NULL,
+            PRIMARY KEY (year, first)
+        ) WITHOUT ROWID;
+        CREATE TABLE document_numbers (
+            year        INTEGER NOT NULL,
+            n           INTEGER NOT NULL,
+            document_id TEXT NOT NULL,
+            PRIMARY KEY (year, n)
+        ) WITHOUT ROWID;
+        CREATE TABLE notices (
+            case_id   TEXT NOT NULL,
+            seq       INTEGER NOT NULL,
+            kind      TEXT NOT NULL,
+            issued_at_ms INTEGER NOT NULL,
+            body      TEXT NOT NULL,
+            PRIMARY KEY (case_id, seq)
+        ) WITHOUT ROWID;",
+    )
+    .down(
+        "DROP TABLE notices; DROP TABLE document_numbers; DROP TABLE number_blocks;
+         DROP TABLE agency;",
+    ),
 ];
 
 /// Steps that create or change projection tables: a store upgraded across one of them replays
 /// its log once, so the new projections hold what the log says.
-const PROJECTION_STEPS: &[usize] = &[2, 3, 4, 5, 7, 8, 9, 10, 13];
+const PROJECTION_STEPS: &[usize] = &[2, 3, 4, 5, 7, 8, 9, 10, 13, 16];
 
 /// Whether upgrading a store from schema version `from` must replay the log.
 pub fn upgrade_needs_replay(from: usize) -> bool {
@@ -423,6 +457,10 @@ pub const PROJECTIONS: &[&str] = &[
     "officer_roster",
     "rule_parameters",
     "handed_over",
+    "agency",
+    "number_blocks",
+    "document_numbers",
+    "notices",
 ];
 
 #[cfg(test)]

@@ -16,10 +16,10 @@ use crate::events::{Digest, Envelope, EventBody};
 use crate::parameters::{self, Parameters};
 use crate::roster;
 use crate::sync::protocol::{
-    CALENDAR_YEAR_PUBLISHED, CASE_ASSIGNED, CASE_CLOSED, CaseAssigned, CaseClosed,
-    DEPARTMENTS_PUBLISHED, DepartmentsPublished, EXTENSION_DECIDED, ExtensionDecided,
-    PARAMETERS_PUBLISHED, ROSTER_PUBLISHED, RosterPublished, ServerEventBody,
-    URBAN_AREAS_PUBLISHED, UrbanAreasPublished,
+    AGENCY_PUBLISHED, CALENDAR_YEAR_PUBLISHED, CASE_ASSIGNED, CASE_CLOSED, CaseAssigned,
+    CaseClosed, DEPARTMENTS_PUBLISHED, DepartmentsPublished, EXTENSION_DECIDED, ExtensionDecided,
+    NUMBERS_ASSIGNED, NumbersAssigned, PARAMETERS_PUBLISHED, ROSTER_PUBLISHED, RosterPublished,
+    ServerEventBody, URBAN_AREAS_PUBLISHED, UrbanAreasPublished,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -123,6 +123,29 @@ pub fn project(conn: &Connection, event: &Envelope, applied: &ServerEventApplied
             match checked {
                 Ok(officers) => roster::store(conn, &officers)?,
                 Err(reason) => unused(applied, "officer roster", &reason),
+            }
+        }
+        AGENCY_PUBLISHED => {
+            let checked = serde_json::from_value::<crate::agency::Agency>(body.body)
+                .map_err(|e| e.to_string())
+                .and_then(|a| crate::agency::check(&a).map_err(|e| e.to_string()));
+            match checked {
+                Ok(agency) => crate::agency::store(conn, &agency)?,
+                Err(reason) => unused(applied, "agency", &reason),
+            }
+        }
+        NUMBERS_ASSIGNED => {
+            let checked = serde_json::from_value::<NumbersAssigned>(body.body)
+                .map_err(|e| e.to_string())
+                .and_then(|n| {
+                    crate::agency::check_block(&n.block())
+                        .map(|()| n)
+                        .map_err(|e| e.to_string())
+                });
+            match checked {
+                Ok(n) if n.device == event.device => crate::agency::add_block(conn, &n.block())?,
+                Ok(_) => {}
+                Err(reason) => unused(applied, "document numbers", &reason),
             }
         }
         CASE_ASSIGNED => {

@@ -220,6 +220,7 @@ const CASE_ROWS: &[&str] = &[
     "documents",
     "supervisions",
     "extension_requests",
+    "notices",
 ];
 
 /// Deletes the case's projected rows (none if the case is new here).

@@ -334,6 +334,35 @@ pub struct RosterPublished {
 /// `ParametersPublished`, the body a `parameters::Parameters`). They replace the device's.
 pub const PARAMETERS_PUBLISHED: &str = "ParametersPublished";
 
+/// Reference data for every device: the agency its documents name and how it numbers its
+/// 调解书 (server event type `AgencyPublished`, the body an `agency::Agency`).
+pub const AGENCY_PUBLISHED: &str = "AgencyPublished";
+
+/// A block of 调解书 numbers for one device (server event type `NumbersAssigned`). Published
+/// to every device, so that the centre's own stream lists every block it gave; only the device
+/// named applies it.
+pub const NUMBERS_ASSIGNED: &str = "NumbersAssigned";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NumbersAssigned {
+    pub device: Uuid,
+    pub year: i32,
+    pub first: u32,
+    pub last: u32,
+}
+
+impl NumbersAssigned {
+    pub fn block(&self) -> crate::agency::NumberBlock {
+        crate::agency::NumberBlock {
+            year: self.year,
+            first: self.first,
+            last: self.last,
+        }
+    }
+}
+
 /// Where an upload stands: bytes held so far, and whether the whole blob is verified.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -13,6 +13,7 @@ pub fn someone(role: ParticipantRole, name: &str, title: Option<&str>) -> NewPar
         name: name.into(),
         title: title.map(Into::into),
         enforcement_id: None,
+        authority: None,
     }
 }
 
