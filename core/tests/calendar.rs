@@ -326,10 +326,10 @@ fn across_a_year_without_data_a_deadline_is_provisional_until_the_year_is_loaded
         add_working_days(&without, d("2026-12-24"), 7),
         Err(Error::NoCalendar { .. })
     ));
+    // The 2027 notice settles 26–31 December 2026 as well: nothing on the way is assumed.
     let with = Calendar::with_years([Year::check(test_2027()).unwrap()]);
-    // Still provisional: 26–31 December 2026 are in no data set either.
     let (date, provisional) = accept_due(&with, RuleSet::SamrOrder121, "2026-12-24");
-    assert_eq!((date.as_str(), provisional), ("2027-01-05", true));
+    assert_eq!((date.as_str(), provisional), ("2027-01-05", false));
     let (date, provisional) = accept_due(&with, RuleSet::SamrOrder121, "2027-01-04");
     assert_eq!((date.as_str(), provisional), ("2027-01-12", false));
 }
@@ -342,11 +342,19 @@ fn a_year_is_checked_before_it_is_loaded() {
         edit(&mut year);
         Year::check(year).unwrap_err().to_string()
     };
-    assert!(broken(|y| y.holidays.push("2026-12-31".into())).contains("not in 2027"));
+    assert!(broken(|y| y.holidays.push("2026-12-24".into())).contains("not in 2027"));
+    assert!(broken(|y| y.holidays.push("2028-01-01".into())).contains("not in 2027"));
     assert!(broken(|y| y.working_days.push("2027-01-05".into())).contains("weekday"));
+    assert!(broken(|y| y.working_days.push("2026-12-31".into())).contains("weekday"));
     assert!(broken(|y| y.holidays.retain(|h| h != "2027-10-01")).contains("2027-10-01"));
     assert!(broken(|y| y.working_days.push("2027-01-02".into())).contains("also a holiday"));
     assert!(broken(|y| y.holidays.push("2027-02-30".into())).contains("not a YYYY-MM-DD"));
+    // The eve of the year: a notice may name 25–31 December of the year before.
+    let mut eve = test_2027();
+    eve.holidays.push("2026-12-31".into());
+    eve.working_days.push("2026-12-26".into());
+    eve.holidays.push("2026-12-25".into());
+    assert!(Year::check(eve).is_ok());
 }
 
 proptest! {
