@@ -202,11 +202,7 @@ pub fn run(core: &FieldCore, command: CalendarCommand, out: &Output) -> Result<b
             let due = core.clock_due_date(rule_set, clock.into(), received, extended)?;
             let value = serde_json::to_value(&due).unwrap_or_default();
             out.print(value, || {
-                let mark = if due.provisional {
-                    " (PROVISIONAL: a year without calendar data, weekends only)"
-                } else {
-                    ""
-                };
+                let mark = provisional_mark(due.provisional);
                 format!("{}{mark}  [{}]", due.date, due.article)
             });
         }
@@ -221,6 +217,16 @@ pub fn run(core: &FieldCore, command: CalendarCommand, out: &Output) -> Result<b
         }
     }
     Ok(true)
+}
+
+/// What the text output adds to a date counted past the calendar data.
+fn provisional_mark(provisional: bool) -> &'static str {
+    if provisional {
+        " (PROVISIONAL: no notice yet for a day on the way; counted on weekends and the fixed \
+         holidays of the holidays measures, recomputed once the notice is loaded)"
+    } else {
+        ""
+    }
 }
 
 fn extension_requests(requests: Vec<ExtensionRequest>, out: &Output) -> Result<(), Failure> {

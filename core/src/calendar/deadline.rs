@@ -2,8 +2,9 @@
 //! and holidays and include the adjusted working days; a calendar-day period whose last day is
 //! a holiday moves to the first day after it — and, by the documented switch
 //! (`Counting::weekend_moves_last_day`), one ending on a weekend moves to the next working day.
-//! Paused spans (testing, appraisal) do not count. A day without calendar data is taken as
-//! weekends-only and the result marked provisional: never a silent guess.
+//! Paused spans (testing, appraisal) do not count. A day without calendar data is taken as the
+//! holidays measures' fixed rules give it (`provisional`) and the result marked provisional:
+//! never a silent guess.
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};

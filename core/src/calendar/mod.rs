@@ -5,10 +5,13 @@
 //! range, which `built_in` guards; the last days of 2026 may belong to the 2027 New Year
 //! holiday, which no data set has yet). A year can be loaded as reference data (`YearData`,
 //! validated), and then replaces the built-in days of that year and settles the last days of
-//! the December before it (`years`). A date no data covers is never guessed: `day` answers `Error::NoCalendar`, and deadlines across it are computed on
-//! weekends alone and marked provisional (`deadline`).
+//! the December before it (`years`). A date no data covers is never guessed: `day` answers
+//! `Error::NoCalendar`, and deadlines across it are counted on the weekends and the fixed
+//! holidays of the holidays measures (`provisional`) and marked provisional (`deadline`).
 
 pub mod deadline;
+pub mod festivals;
+pub mod provisional;
 pub mod years;
 
 use std::collections::BTreeMap;
@@ -80,11 +83,12 @@ impl Calendar {
             .or(next)
     }
 
-    /// The kind of day, and whether it is only assumed (weekends alone, no data for the date).
+    /// The kind of day, and whether it is only assumed (no data for the date: the weekends and
+    /// the fixed holidays of the holidays measures, `provisional`).
     pub fn day_or_assumed(&self, date: NaiveDate) -> (Day, bool) {
         match self.day(date) {
             Ok(day) => (day, false),
-            Err(_) => (weekday_rule(date), true),
+            Err(_) => (provisional::day(date), true),
         }
     }
 
@@ -126,13 +130,4 @@ pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate> {
 
 pub fn is_weekend(date: NaiveDate) -> bool {
     matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
-}
-
-/// Saturdays and Sundays off, every other day working: what is assumed without data.
-fn weekday_rule(date: NaiveDate) -> Day {
-    if is_weekend(date) {
-        Day::Weekend
-    } else {
-        Day::Working
-    }
 }
