@@ -11,7 +11,8 @@ use crate::{Failure, arg_enum, invalid};
 
 #[derive(Subcommand)]
 pub enum CalendarCommand {
-    /// The N-th working day after DATE (DATE itself never counts, Art. 45).
+    /// The N-th working day after DATE (DATE itself never counts, Art. 45); provisional past
+    /// the calendar data, as a deadline is.
     AddWorkingDays {
         #[arg(long)]
         from: String,
@@ -176,8 +177,11 @@ arg_enum!(ClockArg => ClockKind {
 pub fn run(core: &FieldCore, command: CalendarCommand, out: &Output) -> Result<bool, Failure> {
     match command {
         CalendarCommand::AddWorkingDays { from, days } => {
-            let date = core.add_working_days(from, days)?;
-            out.print(json!({ "date": date }), || date.clone());
+            let counted = core.add_working_days(from, days)?;
+            let value = serde_json::to_value(&counted).unwrap_or_default();
+            out.print(value, || {
+                format!("{}{}", counted.date, provisional_mark(counted.provisional))
+            });
         }
         CalendarCommand::IsWorkingDay { date } => {
             let working = core.is_working_day(date.clone())?;

@@ -52,21 +52,14 @@ fn paused(date: NaiveDate, pauses: &[Pause]) -> bool {
     pauses.iter().any(|p| date >= p.from && date < p.to)
 }
 
-/// The `n`-th working day after `from` (`from` itself never counts). Strict: a day without
-/// calendar data is `Error::NoCalendar`.
-pub fn add_working_days(calendar: &Calendar, from: NaiveDate, n: u32) -> Result<NaiveDate> {
-    let mut date = from;
-    let mut counted = 0;
-    while counted < n {
-        date = next(date)?;
-        if calendar.day(date)?.is_working() {
-            counted += 1;
-        }
-    }
-    Ok(date)
+/// The `n`-th working day after `from` (`from` itself never counts), provisional where a day
+/// on the way has no calendar data — as a working-day deadline is.
+pub fn add_working_days(calendar: &Calendar, from: NaiveDate, n: u32) -> Result<Deadline> {
+    deadline(calendar, from, n, Unit::WorkingDays, ART_45, &[])
 }
 
-/// Working days in (`from`, `to`]: the inverse of `add_working_days`.
+/// Working days in (`from`, `to`]: the inverse of `add_working_days`. Strict: a day without
+/// calendar data is `Error::NoCalendar`.
 pub fn working_days_between(calendar: &Calendar, from: NaiveDate, to: NaiveDate) -> Result<u32> {
     let mut date = from;
     let mut counted = 0;
