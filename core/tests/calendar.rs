@@ -1,89 +1,16 @@
 //! The calendar against the State Council's notices for 2025 and 2026, deadlines across the
 //! holidays that catch people out, pauses, both rule sets, years without data, and properties.
 
-use chrono::{Datelike, Days, NaiveDate};
+mod common;
+
+use chrono::Days;
+use common::notices::{d, expected, notice_2025, notice_2026, span};
 use proptest::prelude::*;
 use redshield_core::Error;
 use redshield_core::calendar::deadline::{Counting, Pause, Unit, deadline};
-use redshield_core::calendar::{
-    Calendar, Day, Year, YearData, add_working_days, working_days_between,
-};
+use redshield_core::calendar::{Calendar, Year, YearData, add_working_days, working_days_between};
 use redshield_core::cases::RuleSet;
 use redshield_core::clocks::{ClockKind, due_date};
-
-fn d(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
-}
-
-fn span(from: &str, to: &str) -> Vec<NaiveDate> {
-    d(from).iter_days().take_while(|x| *x <= d(to)).collect()
-}
-
-/// A notice as published: holiday periods and the weekend days worked.
-struct Notice {
-    holidays: Vec<NaiveDate>,
-    working: Vec<NaiveDate>,
-}
-
-/// 国务院办公厅关于2025年部分节假日安排的通知 (国办发明电〔2024〕12号).
-fn notice_2025() -> Notice {
-    let periods = [
-        ("2025-01-01", "2025-01-01"),
-        ("2025-01-28", "2025-02-04"),
-        ("2025-04-04", "2025-04-06"),
-        ("2025-05-01", "2025-05-05"),
-        ("2025-05-31", "2025-06-02"),
-        ("2025-10-01", "2025-10-08"),
-    ];
-    Notice {
-        holidays: periods.iter().flat_map(|(a, b)| span(a, b)).collect(),
-        working: [
-            "2025-01-26",
-            "2025-02-08",
-            "2025-04-27",
-            "2025-09-28",
-            "2025-10-11",
-        ]
-        .map(d)
-        .to_vec(),
-    }
-}
-
-/// 国务院办公厅关于2026年部分节假日安排的通知.
-fn notice_2026() -> Notice {
-    let periods = [
-        ("2026-01-01", "2026-01-03"),
-        ("2026-02-15", "2026-02-23"),
-        ("2026-04-04", "2026-04-06"),
-        ("2026-05-01", "2026-05-05"),
-        ("2026-06-19", "2026-06-21"),
-        ("2026-09-25", "2026-09-27"),
-        ("2026-10-01", "2026-10-07"),
-    ];
-    Notice {
-        holidays: periods.iter().flat_map(|(a, b)| span(a, b)).collect(),
-        working: [
-            "2026-01-04",
-            "2026-02-14",
-            "2026-02-28",
-            "2026-05-09",
-            "2026-09-20",
-            "2026-10-10",
-        ]
-        .map(d)
-        .to_vec(),
-    }
-}
-
-fn expected(notice: &Notice, date: NaiveDate) -> Day {
-    if notice.holidays.contains(&date) {
-        Day::Holiday
-    } else if notice.working.contains(&date) || date.weekday().number_from_monday() <= 5 {
-        Day::Working
-    } else {
-        Day::Weekend
-    }
-}
 
 #[test]
 fn the_built_in_calendar_agrees_with_the_notices_for_2025_and_2026() {
