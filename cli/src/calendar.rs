@@ -11,7 +11,8 @@ use crate::{Failure, arg_enum, invalid};
 
 #[derive(Subcommand)]
 pub enum CalendarCommand {
-    /// The N-th working day after DATE (DATE itself never counts, Art. 45).
+    /// The N-th working day after DATE (DATE itself never counts, Art. 45); provisional past
+    /// the calendar data, as a deadline is.
     AddWorkingDays {
         #[arg(long)]
         from: String,
@@ -176,8 +177,11 @@ arg_enum!(ClockArg => ClockKind {
 pub fn run(core: &FieldCore, command: CalendarCommand, out: &Output) -> Result<bool, Failure> {
     match command {
         CalendarCommand::AddWorkingDays { from, days } => {
-            let date = core.add_working_days(from, days)?;
-            out.print(json!({ "date": date }), || date.clone());
+            let counted = core.add_working_days(from, days)?;
+            let value = serde_json::to_value(&counted).unwrap_or_default();
+            out.print(value, || {
+                format!("{}{}", counted.date, provisional_mark(counted.provisional))
+            });
         }
         CalendarCommand::IsWorkingDay { date } => {
             let working = core.is_working_day(date.clone())?;
@@ -202,11 +206,7 @@ pub fn run(core: &FieldCore, command: CalendarCommand, out: &Output) -> Result<b
             let due = core.clock_due_date(rule_set, clock.into(), received, extended)?;
             let value = serde_json::to_value(&due).unwrap_or_default();
             out.print(value, || {
-                let mark = if due.provisional {
-                    " (PROVISIONAL: a year without calendar data, weekends only)"
-                } else {
-                    ""
-                };
+                let mark = provisional_mark(due.provisional);
                 format!("{}{mark}  [{}]", due.date, due.article)
             });
         }
@@ -221,6 +221,16 @@ pub fn run(core: &FieldCore, command: CalendarCommand, out: &Output) -> Result<b
         }
     }
     Ok(true)
+}
+
+/// What the text output adds to a date counted past the calendar data.
+fn provisional_mark(provisional: bool) -> &'static str {
+    if provisional {
+        " (PROVISIONAL: no notice yet for a day on the way; counted on weekends and the fixed \
+         holidays of the holidays measures, recomputed once the notice is loaded)"
+    } else {
+        ""
+    }
 }
 
 fn extension_requests(requests: Vec<ExtensionRequest>, out: &Output) -> Result<(), Failure> {

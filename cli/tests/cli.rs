@@ -726,6 +726,7 @@ fn calendar_questions_from_the_command_line() {
         ],
     );
     assert_eq!(next["date"], "2026-10-08", "after National Day");
+    assert_eq!(next["provisional"], false);
     let saturday = json(&store, &["calendar", "is-working-day", "2026-10-10"]);
     assert_eq!(saturday["working_day"], true, "a worked Saturday (调休)");
     let holiday = redshield(
@@ -777,6 +778,60 @@ fn calendar_questions_from_the_command_line() {
         (loaded["date"].as_str(), loaded["provisional"].as_bool()),
         (Some("2027-01-12"), Some(false))
     );
+}
+
+/// Past the calendar data `add-working-days` answers, provisionally (text and JSON), as
+/// `deadline` does; a 2027 notice naming days of December 2026 makes it exact.
+#[test]
+fn add_working_days_past_the_data_is_provisional_until_the_notice_is_loaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let args = [
+        "calendar",
+        "add-working-days",
+        "--from",
+        "2026-12-24",
+        "--days",
+        "7",
+    ];
+    let text = redshield(&store, &args);
+    assert!(text.status.success());
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.starts_with("2027-01-05 (PROVISIONAL"), "{text}");
+    let counted = json(&store, &args);
+    assert_eq!(
+        (counted["date"].as_str(), counted["provisional"].as_bool()),
+        (Some("2027-01-05"), Some(true)),
+        "1 January skipped (holidays measures Art. 2(1))"
+    );
+
+    // A TEST FIXTURE, not the 2027 notice (unpublished): 31 December 2026 to 3 January off,
+    // Saturday 26 December 2026 worked.
+    let mut holidays = vec!["2026-12-31".to_string()];
+    holidays.extend(["01-01", "01-02", "01-03", "05-01", "10-01"].map(|d| format!("2027-{d}")));
+    holidays.extend((5..=11).map(|d| format!("2027-02-{d:02}")));
+    let data = serde_json::json!({
+        "year": 2027, "holidays": holidays, "working_days": ["2026-12-26"],
+        "source": "test fixture, not a notice",
+    });
+    let file = dir.path().join("2027.json");
+    std::fs::write(&file, data.to_string()).unwrap();
+    json(&store, &["calendar", "load", &file.to_string_lossy()]);
+    // 25, 26 (worked), 28, 29, 30 December, 4 and 5 January: the same day, now exact.
+    let counted = json(&store, &args);
+    assert_eq!(
+        (counted["date"].as_str(), counted["provisional"].as_bool()),
+        (Some("2027-01-05"), Some(false))
+    );
+    let text = redshield(&store, &args);
+    assert_eq!(String::from_utf8_lossy(&text.stdout).trim(), "2027-01-05");
+    let saturday = json(&store, &["calendar", "is-working-day", "2026-12-26"]);
+    assert_eq!(saturday["working_day"], true);
+    let from_sunday = json(
+        &store,
+        &[&args[..2], &["--from", "2026-12-27", "--days", "7"]].concat(),
+    );
+    assert_eq!(from_sunday["date"], "2027-01-07", "31 December off");
 }
 
 #[test]

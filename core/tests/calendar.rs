@@ -1,89 +1,16 @@
 //! The calendar against the State Council's notices for 2025 and 2026, deadlines across the
 //! holidays that catch people out, pauses, both rule sets, years without data, and properties.
 
-use chrono::{Datelike, Days, NaiveDate};
+mod common;
+
+use chrono::Days;
+use common::notices::{d, expected, notice_2025, notice_2026, span};
 use proptest::prelude::*;
 use redshield_core::Error;
 use redshield_core::calendar::deadline::{Counting, Pause, Unit, deadline};
-use redshield_core::calendar::{
-    Calendar, Day, Year, YearData, add_working_days, working_days_between,
-};
+use redshield_core::calendar::{Calendar, Year, YearData, add_working_days, working_days_between};
 use redshield_core::cases::RuleSet;
 use redshield_core::clocks::{ClockKind, due_date};
-
-fn d(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
-}
-
-fn span(from: &str, to: &str) -> Vec<NaiveDate> {
-    d(from).iter_days().take_while(|x| *x <= d(to)).collect()
-}
-
-/// A notice as published: holiday periods and the weekend days worked.
-struct Notice {
-    holidays: Vec<NaiveDate>,
-    working: Vec<NaiveDate>,
-}
-
-/// 国务院办公厅关于2025年部分节假日安排的通知 (国办发明电〔2024〕12号).
-fn notice_2025() -> Notice {
-    let periods = [
-        ("2025-01-01", "2025-01-01"),
-        ("2025-01-28", "2025-02-04"),
-        ("2025-04-04", "2025-04-06"),
-        ("2025-05-01", "2025-05-05"),
-        ("2025-05-31", "2025-06-02"),
-        ("2025-10-01", "2025-10-08"),
-    ];
-    Notice {
-        holidays: periods.iter().flat_map(|(a, b)| span(a, b)).collect(),
-        working: [
-            "2025-01-26",
-            "2025-02-08",
-            "2025-04-27",
-            "2025-09-28",
-            "2025-10-11",
-        ]
-        .map(d)
-        .to_vec(),
-    }
-}
-
-/// 国务院办公厅关于2026年部分节假日安排的通知.
-fn notice_2026() -> Notice {
-    let periods = [
-        ("2026-01-01", "2026-01-03"),
-        ("2026-02-15", "2026-02-23"),
-        ("2026-04-04", "2026-04-06"),
-        ("2026-05-01", "2026-05-05"),
-        ("2026-06-19", "2026-06-21"),
-        ("2026-09-25", "2026-09-27"),
-        ("2026-10-01", "2026-10-07"),
-    ];
-    Notice {
-        holidays: periods.iter().flat_map(|(a, b)| span(a, b)).collect(),
-        working: [
-            "2026-01-04",
-            "2026-02-14",
-            "2026-02-28",
-            "2026-05-09",
-            "2026-09-20",
-            "2026-10-10",
-        ]
-        .map(d)
-        .to_vec(),
-    }
-}
-
-fn expected(notice: &Notice, date: NaiveDate) -> Day {
-    if notice.holidays.contains(&date) {
-        Day::Holiday
-    } else if notice.working.contains(&date) || date.weekday().number_from_monday() <= 5 {
-        Day::Working
-    } else {
-        Day::Weekend
-    }
-}
 
 #[test]
 fn the_built_in_calendar_agrees_with_the_notices_for_2025_and_2026() {
@@ -317,19 +244,18 @@ fn test_2027() -> YearData {
 #[test]
 fn across_a_year_without_data_a_deadline_is_provisional_until_the_year_is_loaded() {
     let without = Calendar::default();
-    // Received Thursday 24 December 2026: the last days of 2026 and all of 2027 lack data.
+    // Received Thursday 24 December 2026: the last days of 2026 and all of 2027 lack data;
+    // 1 January is a fixed holiday (holidays measures Art. 2(1)), so the count skips it.
     assert_eq!(
         accept_due(&without, RuleSet::SamrOrder121, "2026-12-24"),
-        ("2027-01-04".to_string(), true)
+        ("2027-01-05".to_string(), true)
     );
-    assert!(matches!(
-        add_working_days(&without, d("2026-12-24"), 7),
-        Err(Error::NoCalendar { .. })
-    ));
+    let counted = add_working_days(&without, d("2026-12-24"), 7).unwrap();
+    assert_eq!((counted.date, counted.provisional), (d("2027-01-05"), true));
+    // The 2027 notice settles 26–31 December 2026 as well: nothing on the way is assumed.
     let with = Calendar::with_years([Year::check(test_2027()).unwrap()]);
-    // Still provisional: 26–31 December 2026 are in no data set either.
     let (date, provisional) = accept_due(&with, RuleSet::SamrOrder121, "2026-12-24");
-    assert_eq!((date.as_str(), provisional), ("2027-01-05", true));
+    assert_eq!((date.as_str(), provisional), ("2027-01-05", false));
     let (date, provisional) = accept_due(&with, RuleSet::SamrOrder121, "2027-01-04");
     assert_eq!((date.as_str(), provisional), ("2027-01-12", false));
 }
@@ -342,11 +268,19 @@ fn a_year_is_checked_before_it_is_loaded() {
         edit(&mut year);
         Year::check(year).unwrap_err().to_string()
     };
-    assert!(broken(|y| y.holidays.push("2026-12-31".into())).contains("not in 2027"));
+    assert!(broken(|y| y.holidays.push("2026-12-24".into())).contains("not in 2027"));
+    assert!(broken(|y| y.holidays.push("2028-01-01".into())).contains("not in 2027"));
     assert!(broken(|y| y.working_days.push("2027-01-05".into())).contains("weekday"));
+    assert!(broken(|y| y.working_days.push("2026-12-31".into())).contains("weekday"));
     assert!(broken(|y| y.holidays.retain(|h| h != "2027-10-01")).contains("2027-10-01"));
     assert!(broken(|y| y.working_days.push("2027-01-02".into())).contains("also a holiday"));
     assert!(broken(|y| y.holidays.push("2027-02-30".into())).contains("not a YYYY-MM-DD"));
+    // The eve of the year: a notice may name 25–31 December of the year before.
+    let mut eve = test_2027();
+    eve.holidays.push("2026-12-31".into());
+    eve.working_days.push("2026-12-26".into());
+    eve.holidays.push("2026-12-25".into());
+    assert!(Year::check(eve).is_ok());
 }
 
 proptest! {
@@ -354,7 +288,9 @@ proptest! {
     fn adding_n_working_days_then_counting_them_gives_n(offset in 0u64..2500, n in 0u32..80) {
         let calendar = Calendar::default();
         let from = d("2019-01-01").checked_add_days(Days::new(offset)).unwrap();
-        let to = add_working_days(&calendar, from, n).unwrap();
+        let counted = add_working_days(&calendar, from, n).unwrap();
+        prop_assert!(!counted.provisional);
+        let to = counted.date;
         prop_assert_eq!(working_days_between(&calendar, from, to).unwrap(), n);
         prop_assert!(n == 0 || calendar.is_working_day(to).unwrap());
     }

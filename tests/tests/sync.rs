@@ -521,6 +521,59 @@ async fn a_calendar_year_the_centre_publishes_is_the_devices_calendar(backend: B
 
 on_both_backends!(a_calendar_year_the_centre_publishes_is_the_devices_calendar);
 
+/// A year's notice may name days of the December before it (the New Year holiday reaching back,
+/// a Saturday worked): the centre publishes it, the device takes it, and deadlines across late
+/// December are exact without the previous year published again.
+async fn a_published_notice_settles_the_late_december_before_it(backend: Backend) {
+    use redshield_core::api::{ClockKind, RuleSet, YearData};
+    let centre = Centre::on(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let phone = device(dir.path(), "李明");
+    enrol(&centre, &phone).await;
+    let due = |phone: &FieldCore| {
+        phone
+            .clock_due_date(
+                RuleSet::SamrOrder121,
+                ClockKind::Accept,
+                "2026-12-27".into(),
+                false,
+            )
+            .unwrap()
+    };
+    assert!(due(&phone).provisional, "26–31 December 2026: no data yet");
+
+    // A TEST FIXTURE, not the 2027 notice (unpublished): 31 December 2026 to 3 January off,
+    // Saturday 26 December 2026 worked.
+    let mut holidays = vec!["2026-12-31".to_string()];
+    holidays.extend(["01-01", "01-02", "01-03", "05-01", "10-01"].map(|d| format!("2027-{d}")));
+    holidays.extend((5..=11).map(|d| format!("2027-02-{d:02}")));
+    let notice = YearData {
+        year: 2027,
+        holidays,
+        working_days: vec!["2026-12-26".into()],
+        source: "test fixture, not a notice".into(),
+    };
+    centre
+        .running()
+        .publish_calendar_year(notice)
+        .await
+        .unwrap();
+    phone.clone().sync(None, None).await.unwrap();
+    assert!(phone.is_working_day("2026-12-26".into()).unwrap());
+    assert!(!phone.is_working_day("2026-12-31".into()).unwrap());
+    assert!(
+        phone.is_working_day("2026-12-28".into()).unwrap(),
+        "not named: ordinary"
+    );
+    let exact = due(&phone);
+    assert_eq!(
+        (exact.date.as_str(), exact.provisional),
+        ("2027-01-07", false)
+    );
+}
+
+on_both_backends!(a_published_notice_settles_the_late_december_before_it);
+
 /// Resolves a device's open conflict or fork at `seq` as the staff do, and checks the review
 /// list before and after: open, then resolved with the note; resolving twice is refused.
 async fn resolve_flagged(centre: &Centre, device: &FieldCore, flag: Flag, seq: u64, note: &str) {

@@ -43,7 +43,7 @@ pub use crate::trips::{
     DropReason, Fix, MapDatum, NewTrip, Purpose, TrackFormat, TrackReport, Trip,
 };
 pub use error::CoreError;
-pub use records::ChainReport;
+pub use records::{ChainReport, CountedDate};
 pub use sync::{MeasuredSync, SyncReport};
 pub use sync_control::{SyncHandle, SyncListener, SyncListenerError, SyncPhase, SyncProgress};
 
@@ -324,13 +324,16 @@ impl FieldCore {
         Ok(self.device().calendar()?.is_working_day(date)?)
     }
 
-    /// The `days`-th working day after `from` (`from` itself never counts, Art. 45).
-    pub fn add_working_days(&self, from: String, days: u32) -> ApiResult<String> {
+    /// The `days`-th working day after `from` (`from` itself never counts, Art. 45). Past the
+    /// calendar data it is provisional, as a deadline is.
+    pub fn add_working_days(&self, from: String, days: u32) -> ApiResult<CountedDate> {
         let from = calendar::parse_date("from", &from)?;
         let calendar = self.device().calendar()?;
-        Ok(calendar::add_working_days(&calendar, from, days)?
-            .format("%Y-%m-%d")
-            .to_string())
+        let counted = calendar::add_working_days(&calendar, from, days)?;
+        Ok(CountedDate {
+            date: counted.date.format("%Y-%m-%d").to_string(),
+            provisional: counted.provisional,
+        })
     }
 
     /// The due date of a statutory clock started on `start` under a rule set, with its

@@ -26,3 +26,13 @@ impl From<verify::ChainReport> for ChainReport {
         }
     }
 }
+
+/// A date counted in working days, and whether a day on the way had no calendar data (then it
+/// was taken as the holidays measures' fixed rules give it, and the date changes once that
+/// year's notice is loaded).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, uniffi::Record)]
+pub struct CountedDate {
+    /// `YYYY-MM-DD`, Beijing date.
+    pub date: String,
+    pub provisional: bool,
+}

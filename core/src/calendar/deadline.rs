@@ -2,8 +2,9 @@
 //! and holidays and include the adjusted working days; a calendar-day period whose last day is
 //! a holiday moves to the first day after it — and, by the documented switch
 //! (`Counting::weekend_moves_last_day`), one ending on a weekend moves to the next working day.
-//! Paused spans (testing, appraisal) do not count. A day without calendar data is taken as
-//! weekends-only and the result marked provisional: never a silent guess.
+//! Paused spans (testing, appraisal) do not count. A day without calendar data is taken as the
+//! holidays measures' fixed rules give it (`provisional`) and the result marked provisional:
+//! never a silent guess.
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -51,21 +52,14 @@ fn paused(date: NaiveDate, pauses: &[Pause]) -> bool {
     pauses.iter().any(|p| date >= p.from && date < p.to)
 }
 
-/// The `n`-th working day after `from` (`from` itself never counts). Strict: a day without
-/// calendar data is `Error::NoCalendar`.
-pub fn add_working_days(calendar: &Calendar, from: NaiveDate, n: u32) -> Result<NaiveDate> {
-    let mut date = from;
-    let mut counted = 0;
-    while counted < n {
-        date = next(date)?;
-        if calendar.day(date)?.is_working() {
-            counted += 1;
-        }
-    }
-    Ok(date)
+/// The `n`-th working day after `from` (`from` itself never counts), provisional where a day
+/// on the way has no calendar data — as a working-day deadline is.
+pub fn add_working_days(calendar: &Calendar, from: NaiveDate, n: u32) -> Result<Deadline> {
+    deadline(calendar, from, n, Unit::WorkingDays, ART_45, &[])
 }
 
-/// Working days in (`from`, `to`]: the inverse of `add_working_days`.
+/// Working days in (`from`, `to`]: the inverse of `add_working_days`. Strict: a day without
+/// calendar data is `Error::NoCalendar`.
 pub fn working_days_between(calendar: &Calendar, from: NaiveDate, to: NaiveDate) -> Result<u32> {
     let mut date = from;
     let mut counted = 0;

@@ -4,11 +4,14 @@
 //! Built in: the `chinese_holiday` crate, 2004-01-01 to 2026-12-25 (it panics outside that
 //! range, which `built_in` guards; the last days of 2026 may belong to the 2027 New Year
 //! holiday, which no data set has yet). A year can be loaded as reference data (`YearData`,
-//! validated), and then replaces the built-in days of that year. A date no data covers is never
-//! guessed: `day` answers `Error::NoCalendar`, and deadlines across it are computed on
-//! weekends alone and marked provisional (`deadline`).
+//! validated), and then replaces the built-in days of that year and settles the last days of
+//! the December before it (`years`). A date no data covers is never guessed: `day` answers
+//! `Error::NoCalendar`, and deadlines across it are counted on the weekends and the fixed
+//! holidays of the holidays measures (`provisional`) and marked provisional (`deadline`).
 
 pub mod deadline;
+pub mod festivals;
+pub mod provisional;
 pub mod years;
 
 use std::collections::BTreeMap;
@@ -60,17 +63,32 @@ impl Calendar {
 
     /// The kind of day `date` is, or `Error::NoCalendar` for a date no data covers.
     pub fn day(&self, date: NaiveDate) -> Result<Day> {
-        if let Some(year) = self.loaded.get(&date.year()) {
-            return Ok(year.day(date));
+        match self.notice_for(date) {
+            Some(year) => Ok(year.day(date)),
+            None => built_in(date).ok_or(Error::NoCalendar { date }),
         }
-        built_in(date).ok_or(Error::NoCalendar { date })
     }
 
-    /// The kind of day, and whether it is only assumed (weekends alone, no data for the date).
+    /// The loaded notice that decides `date`: the next year's where it names the date (its New
+    /// Year holiday reaching back into December), else the date's own year's, else the next
+    /// year's where it settles the date (late December it leaves ordinary). The later notice
+    /// is the one that arranged the New Year holiday, so it wins over the built-in data too.
+    fn notice_for(&self, date: NaiveDate) -> Option<&Year> {
+        let next = self
+            .loaded
+            .get(&(date.year() + 1))
+            .filter(|next| next.settles(date));
+        next.filter(|next| next.names(date))
+            .or_else(|| self.loaded.get(&date.year()))
+            .or(next)
+    }
+
+    /// The kind of day, and whether it is only assumed (no data for the date: the weekends and
+    /// the fixed holidays of the holidays measures, `provisional`).
     pub fn day_or_assumed(&self, date: NaiveDate) -> (Day, bool) {
         match self.day(date) {
             Ok(day) => (day, false),
-            Err(_) => (weekday_rule(date), true),
+            Err(_) => (provisional::day(date), true),
         }
     }
 
@@ -112,13 +130,4 @@ pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate> {
 
 pub fn is_weekend(date: NaiveDate) -> bool {
     matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
-}
-
-/// Saturdays and Sundays off, every other day working: what is assumed without data.
-fn weekday_rule(date: NaiveDate) -> Day {
-    if is_weekend(date) {
-        Day::Weekend
-    } else {
-        Day::Working
-    }
 }

@@ -1,6 +1,12 @@
 //! A year of the calendar as reference data: its statutory holidays and its adjusted working
 //! days, from the State Council's notice. The centre sends a new year before it starts (the
 //! sync issue delivers it); here it is checked and stored.
+//!
+//! A year's notice also settles the last days of the December before it: the New Year holiday
+//! may begin there, and a weekend day before it be worked (the 2019 notice made Saturday
+//! 2018-12-29 a working day and 30–31 December holidays). So a notice may name days from
+//! 25 December of the year before, and from that day to its own 31 December it is the
+//! calendar: the days it does not name are ordinary (weekends off, weekdays worked).
 
 use std::collections::BTreeSet;
 
@@ -35,10 +41,16 @@ pub struct Year {
 /// Days every year's notice has off: New Year's Day, Labour Day, National Day.
 const FIXED_HOLIDAYS: [(u32, u32); 3] = [(1, 1), (5, 1), (10, 1)];
 
+/// The first day of the year before's December that a notice may name. No notice since 2004
+/// has reached back further than the 29th (2007-12-29 and 2018-12-29 worked); Art. 7 of the holidays measures keeps a run of
+/// work next to a holiday to about six days, so a week is room enough — and the built-in data
+/// stops on the 25th for the same reason, so a notice for 2027 settles all that it left open.
+pub const PREVIOUS_DECEMBER_FROM: u32 = 25;
+
 impl Year {
-    /// Checks a notice: its dates are real dates of its year, no day is both off and worked,
-    /// worked days are weekend days, the fixed holidays are there and the count is plausible —
-    /// what catches a file for the wrong year or a typing slip.
+    /// Checks a notice: its dates are real dates of its year or of 25–31 December before it,
+    /// no day is both off and worked, worked days are weekend days, the fixed holidays are
+    /// there and the count is plausible — what catches a file for the wrong year or a slip.
     pub fn check(data: YearData) -> Result<Year> {
         if !(2000..=2200).contains(&data.year) {
             return Err(Error::invalid(
@@ -83,6 +95,22 @@ impl Year {
         })
     }
 
+    /// The first day this notice settles: 25 December of the year before.
+    pub fn first_day(&self) -> NaiveDate {
+        first_day(self.data.year).unwrap_or(NaiveDate::MIN)
+    }
+
+    /// Whether the notice settles `date`: from late December of the year before to its end.
+    pub fn settles(&self, date: NaiveDate) -> bool {
+        date >= self.first_day() && date.year() <= self.data.year
+    }
+
+    /// Whether the notice names `date`, as a holiday or as a worked weekend day.
+    pub fn names(&self, date: NaiveDate) -> bool {
+        self.holidays.contains(&date) || self.working_days.contains(&date)
+    }
+
+    /// The kind of day `date` is by this notice (meant for a day it settles).
     pub fn day(&self, date: NaiveDate) -> Day {
         if self.holidays.contains(&date) {
             Day::Holiday
@@ -103,15 +131,25 @@ fn dates(data: &YearData, field: &str, texts: &[String]) -> Result<BTreeSet<Naiv
             let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
                 Error::invalid(&field, format!("{text:?} is not a YYYY-MM-DD date"))
             })?;
-            if date.year() != data.year {
+            let settled = first_day(data.year).is_some_and(|first| date >= first);
+            if !settled || date.year() > data.year {
                 return Err(Error::invalid(
                     &field,
-                    format!("{date} is not in {}", data.year),
+                    format!(
+                        "{date} is not in {} or in {PREVIOUS_DECEMBER_FROM}–31 December {}",
+                        data.year,
+                        data.year - 1
+                    ),
                 ));
             }
             Ok(date)
         })
         .collect()
+}
+
+/// 25 December of the year before `year`.
+fn first_day(year: i32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year.checked_sub(1)?, 12, PREVIOUS_DECEMBER_FROM)
 }
 
 /// Stores a checked year, replacing what was loaded for it before.

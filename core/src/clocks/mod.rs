@@ -23,8 +23,9 @@ use crate::error::{Error, Result};
 pub struct DueDate {
     /// `YYYY-MM-DD`, Beijing date: the last day of the period.
     pub date: String,
-    /// A day on the way had no calendar data and was taken as weekends-only: shown as
-    /// provisional until that year is loaded.
+    /// A day on the way had no calendar data and was taken as the holidays measures' fixed
+    /// rules give it (weekends and fixed holidays): shown as provisional until that year's
+    /// notice is loaded.
     pub provisional: bool,
     /// Where the limit comes from, cited as documents cite it.
     pub article: String,

@@ -4,6 +4,7 @@
 
 pub mod documents;
 pub mod images;
+pub mod notices;
 pub mod tracks;
 
 use std::path::Path;

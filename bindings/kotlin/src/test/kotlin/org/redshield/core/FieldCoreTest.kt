@@ -385,7 +385,9 @@ class FieldCoreTest {
         FieldCore.open(store, KeystorePlatform()).use { core ->
             assertTrue(core.isWorkingDay("2026-10-10"))
             assertFalse(core.isWorkingDay("2026-10-02"))
-            assertEquals("2026-10-08", core.addWorkingDays("2026-09-30", 1u))
+            val next = core.addWorkingDays("2026-09-30", 1u)
+            assertEquals("2026-10-08", next.date)
+            assertFalse(next.provisional)
             val due = core.clockDueDate(RuleSet.SAMR_ORDER121, ClockKind.ACCEPT, "2026-02-12", false)
             assertEquals("2026-02-28", due.date)
             assertFalse(due.provisional)
@@ -393,6 +395,10 @@ class FieldCoreTest {
             val missing = assertThrows<CoreException.NoCalendarData> { core.isWorkingDay("2027-01-04") }
             assertEquals(2027, missing.year)
             assertTrue(core.clockDueDate(RuleSet.SAMR_ORDER121, ClockKind.ACCEPT, "2027-01-04", false).provisional)
+            // Past the data a count of working days is provisional too (1 January skipped).
+            val past = core.addWorkingDays("2026-12-24", 7u)
+            assertEquals("2027-01-05", past.date)
+            assertTrue(past.provisional)
 
             val holidays = listOf("01-01", "01-02", "01-03", "05-01", "10-01").map { "2027-$it" } +
                 (6..12).map { "2027-02-%02d".format(it) }
