@@ -1337,7 +1337,12 @@ fn the_staff_list_devices_and_revoke_a_lost_one_from_the_command_line() {
     // And the rule-set parameters: shown, changed, published, in force on the device.
     let mut parameters = service.staff_json(&["parameters"])["parameters"].clone();
     assert_eq!(parameters["on_scene_urban_minutes"], 30);
+    assert_eq!(
+        parameters["open_trip_limit_hours"], 16,
+        "regulations.md's default"
+    );
     parameters["on_scene_urban_minutes"] = 25.into();
+    parameters["open_trip_limit_hours"] = 12.into();
     let file = dir.path().join("parameters.json");
     std::fs::write(&file, parameters.to_string()).unwrap();
     service.staff_json(&["parameters", file.to_str().unwrap()]);

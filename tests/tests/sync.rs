@@ -633,6 +633,7 @@ async fn rule_set_parameters_the_centre_publishes_are_the_devices_rules(backend:
         on_scene_urban_minutes: 20,
         on_scene_remote_minutes: 45,
         flag_quantity: 1,
+        open_trip_limit_hours: 8,
         ..DEFAULT
     };
     centre.running().publish_parameters(slower).await.unwrap();
