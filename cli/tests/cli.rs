@@ -1522,7 +1522,30 @@ fn the_staff_get_the_months_statistics_as_figures_and_as_a_workbook() {
     let figures = service.staff_json(&["report", "--month", &month]);
     assert_eq!(figures["period"]["label"], month.as_str());
     assert_eq!(figures["centre"]["complaints"], 1, "{figures}");
-    assert_eq!(figures["centre"]["cohort_closed"], 0);
+    assert_eq!(figures["centre"]["complaint_handling"]["cohort_ended"], 0);
+
+    // For people: a line per figure, per kind and by channel.
+    let data = service.data.path().display().to_string();
+    let text = Command::new(env!("CARGO_BIN_EXE_redshield"))
+        .args([
+            "centre",
+            "report",
+            "--server",
+            &service.url,
+            "--data",
+            &data,
+        ])
+        .args(["--month", &month])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    for line in [
+        "complaints: 0 ended; 办结率 0.00% (0 of 1 received)",
+        "by channel: vehicle_walk_in 0/1/0",
+        "0 consultations answered",
+    ] {
+        assert!(text.contains(line), "{line:?} in {text}");
+    }
 
     let book = dir.path().join("report.xlsx");
     let wrote = service.staff_json(&[
