@@ -184,14 +184,15 @@ impl Output {
     pub fn mileage(&self, m: &MonthlyMileage) {
         let value = serde_json::to_value(m).unwrap_or(Value::Null);
         self.print(value, || {
+            // km: per trip the odometer where both readings exist, else GPS (regulations.md).
             let mut lines = vec![format!(
-                "{:<14}{:>6}{:>10}{:>8}{:>10}{:>10}",
-                m.month, "trips", "dispatch", "人次", "GPS km", "odo km"
+                "{:<14}{:>6}{:>10}{:>8}{:>10}{:>10}{:>10}",
+                m.month, "trips", "dispatch", "人次", "km", "GPS km", "odo km"
             )];
             let row = |m: &Mileage| {
                 format!(
-                    "{:<14}{:>6}{:>10}{:>8}{:>10.1}{:>10.1}",
-                    m.key, m.trips, m.dispatch_trips, m.staff_trips, m.gps_km, m.odometer_km
+                    "{:<14}{:>6}{:>10}{:>8}{:>10.1}{:>10.1}{:>10.1}",
+                    m.key, m.trips, m.dispatch_trips, m.staff_trips, m.km, m.gps_km, m.odometer_km
                 )
             };
             lines.push(row(&m.total));

@@ -62,31 +62,30 @@ pub fn run(report: Report, out: &Output) -> Result<(), Failure> {
 /// The centre's figures, one per line, for people.
 fn summary(answer: &Value) -> String {
     let c = &answer["centre"];
-    let m = &c["mileage"];
-    let percent = |v: &Value| {
-        v.as_f64()
-            .map_or("—".to_string(), |share| format!("{:.2}%", share * 100.0))
-    };
     let mut lines = vec![
         format!(
             "{} ({} – {}), cohort judged on {}",
-            answer["period"]["label"].as_str().unwrap_or("?"),
-            answer["period"]["from"].as_str().unwrap_or("?"),
-            answer["period"]["to"].as_str().unwrap_or("?"),
-            answer["as_of"].as_str().unwrap_or("?"),
+            text(&answer["period"]["label"]),
+            text(&answer["period"]["from"]),
+            text(&answer["period"]["to"]),
+            text(&answer["as_of"]),
         ),
         format!(
-            "received: {} consultations, {} complaints, {} reports; accepted {}; closed {}",
-            c["consultations"], c["complaints"], c["reports"], c["accepted"], c["closed"]
+            "received: {} consultations, {} complaints, {} reports; {} consultations answered; accepted {}",
+            c["consultations"],
+            c["complaints"],
+            c["reports"],
+            c["consultations_answered"],
+            c["accepted"]
         ),
+        format!("by channel: {}", channels(&c["received_by_channel"])),
+        handling("complaints", &c["complaint_handling"]),
+        handling("reports", &c["report_handling"]),
         format!(
-            "办结率 {} ({} of {} closed); on time {} ({} of {} clocks)",
-            percent(&c["completion_rate"]),
-            c["cohort_closed"],
-            c["cohort"],
-            percent(&c["on_time_rate"]),
+            "statutory clocks: {} of {} met ({})",
             c["clocks_met"],
-            c["clocks_ended"]
+            c["clocks_ended"],
+            percent(&c["clocks_met_share"])
         ),
         format!(
             "recovered ¥{:.2} in {} agreements; satisfaction {} over {} scored, {} satisfied",
@@ -98,21 +97,13 @@ fn summary(answer: &Value) -> String {
             c["scored"],
             percent(&c["satisfied_share"])
         ),
-        format!(
-            "outings {} ({} dispatch), 人次 {}, {:.1} km by GPS, {:.1} km by odometer ({} trips)",
-            m["trips"],
-            m["dispatch_trips"],
-            m["staff_trips"],
-            m["gps_km"].as_f64().unwrap_or(0.0),
-            m["odometer_km"].as_f64().unwrap_or(0.0),
-            m["odometer_trips"]
-        ),
+        mileage(&c["mileage"]),
     ];
     for area in c["on_scene"].as_array().into_iter().flatten() {
         let minutes = |v: &Value| v.as_f64().map_or("—".to_string(), |m| format!("{m:.1}"));
         lines.push(format!(
             "on scene, {}: {} dispatched, {} arrived, {} on time; median {} min, P90 {} min",
-            area["area"].as_str().unwrap_or("?"),
+            text(&area["area"]),
             area["dispatches"],
             area["arrived"],
             area["met"],
@@ -121,4 +112,72 @@ fn summary(answer: &Value) -> String {
         ));
     }
     lines.join("\n")
+}
+
+fn text(v: &Value) -> &str {
+    v.as_str().unwrap_or("?")
+}
+
+fn percent(v: &Value) -> String {
+    v.as_f64()
+        .map_or("—".to_string(), |share| format!("{:.2}%", share * 100.0))
+}
+
+/// "hotline 1/2/0, …": consultations/complaints/reports per channel that received any.
+fn channels(split: &Value) -> String {
+    let received: Vec<String> = split
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| {
+            ["consultations", "complaints", "reports"]
+                .iter()
+                .any(|k| c[k] != 0)
+        })
+        .map(|c| {
+            format!(
+                "{} {}/{}/{}",
+                text(&c["channel"]),
+                c["consultations"],
+                c["complaints"],
+                c["reports"]
+            )
+        })
+        .collect();
+    if received.is_empty() {
+        "none".into()
+    } else {
+        format!("{} (consultations/complaints/reports)", received.join(", "))
+    }
+}
+
+/// One kind's 办结, 办结率 and per-case 按时办结率.
+fn handling(kind: &str, h: &Value) -> String {
+    format!(
+        "{kind}: {} ended; 办结率 {} ({} of {} received); on time {} ({} of {} ended)",
+        h["ended"],
+        percent(&h["completion_rate"]),
+        h["cohort_ended"],
+        h["cohort"],
+        percent(&h["on_time_rate"]),
+        h["ended_on_time"],
+        h["ended"]
+    )
+}
+
+fn mileage(m: &Value) -> String {
+    let km = |v: &Value| v.as_f64().unwrap_or(0.0);
+    format!(
+        "outings {} ({} dispatch), 人次 {}, {:.1} km ({:.1} by GPS, {:.1} by odometer over {} trips, {} trips with neither), {} not ended ({} past the limit)",
+        m["trips"],
+        m["dispatch_trips"],
+        m["staff_trips"],
+        km(&m["km"]),
+        km(&m["gps_km"]),
+        km(&m["odometer_km"]),
+        m["odometer_trips"],
+        m["trips_without_km"],
+        m["open_trips"],
+        m["left_open_trips"]
+    )
 }

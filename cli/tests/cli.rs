@@ -1392,7 +1392,12 @@ fn the_staff_list_devices_and_revoke_a_lost_one_from_the_command_line() {
     // And the rule-set parameters: shown, changed, published, in force on the device.
     let mut parameters = service.staff_json(&["parameters"])["parameters"].clone();
     assert_eq!(parameters["on_scene_urban_minutes"], 30);
+    assert_eq!(
+        parameters["open_trip_limit_hours"], 16,
+        "regulations.md's default"
+    );
     parameters["on_scene_urban_minutes"] = 25.into();
+    parameters["open_trip_limit_hours"] = 12.into();
     let file = dir.path().join("parameters.json");
     std::fs::write(&file, parameters.to_string()).unwrap();
     service.staff_json(&["parameters", file.to_str().unwrap()]);
@@ -1572,7 +1577,30 @@ fn the_staff_get_the_months_statistics_as_figures_and_as_a_workbook() {
     let figures = service.staff_json(&["report", "--month", &month]);
     assert_eq!(figures["period"]["label"], month.as_str());
     assert_eq!(figures["centre"]["complaints"], 1, "{figures}");
-    assert_eq!(figures["centre"]["cohort_closed"], 0);
+    assert_eq!(figures["centre"]["complaint_handling"]["cohort_ended"], 0);
+
+    // For people: a line per figure, per kind and by channel.
+    let data = service.data.path().display().to_string();
+    let text = Command::new(env!("CARGO_BIN_EXE_redshield"))
+        .args([
+            "centre",
+            "report",
+            "--server",
+            &service.url,
+            "--data",
+            &data,
+        ])
+        .args(["--month", &month])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    for line in [
+        "complaints: 0 ended; 办结率 0.00% (0 of 1 received)",
+        "by channel: vehicle_walk_in 0/1/0",
+        "0 consultations answered",
+    ] {
+        assert!(text.contains(line), "{line:?} in {text}");
+    }
 
     let book = dir.path().join("report.xlsx");
     let wrote = service.staff_json(&[

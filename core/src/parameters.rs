@@ -1,6 +1,7 @@
 //! Rule-set parameters the centre sets for its devices (reference data, issue 9): the
 //! on-site targets and how arrival is proven, the Art. 17 flag thresholds, how far GPS and
-//! odometer may disagree. The statutory periods are law and stay in `clocks::rules`. The
+//! odometer may disagree, how long a trip may stay open before the statistics stop taking it
+//! for one under way. The statutory periods are law and stay in `clocks::rules`. The
 //! defaults are the seed reports' and regulations.md's figures; the centre publishes a whole
 //! set (`ParametersPublished`) and a device applies it with its record of the event, so a
 //! replay of the log reads each event under the parameters then in force.
@@ -32,11 +33,21 @@ pub struct Parameters {
     /// A trip is flagged when GPS and odometer kilometres differ by more than this share (%)
     /// of the larger.
     pub odometer_tolerance_percent: u32,
+    /// A trip still open this many hours after it started is reported as not ended and
+    /// attracts no cases after that time (regulations.md, statistics). Sets published before
+    /// the field existed read the default.
+    #[serde(default = "default_open_trip_limit_hours")]
+    #[uniffi(default = 16)]
+    pub open_trip_limit_hours: u32,
     /// Which rules a case received before 2026-04-15 follows from that day on (Order No. 121
     /// has no transitional clause: the centre's legal officer decides). Absent from bodies
     /// published before it existed: by date of receipt.
     #[serde(default = "by_receipt")]
     pub pending_cases: PendingCases,
+}
+
+fn default_open_trip_limit_hours() -> u32 {
+    DEFAULT.open_trip_limit_hours
 }
 
 fn by_receipt() -> PendingCases {
@@ -52,13 +63,21 @@ pub const DEFAULT: Parameters = Parameters {
     flag_complaints_in_window: 5,
     flag_quantity: 10,
     odometer_tolerance_percent: 10,
+    open_trip_limit_hours: 16,
     pending_cases: PendingCases::ByReceipt,
 };
+
+impl Parameters {
+    /// `open_trip_limit_hours` in ms.
+    pub fn open_trip_limit_ms(&self) -> i64 {
+        i64::from(self.open_trip_limit_hours) * 3_600_000
+    }
+}
 
 /// Each figure within bounds a real centre could mean; the urban target no longer than the
 /// remote one.
 pub fn check(p: &Parameters) -> Result<()> {
-    let bounds: [(&str, u32, u32, u32); 8] = [
+    let bounds: [(&str, u32, u32, u32); 9] = [
         ("on_scene_urban_minutes", p.on_scene_urban_minutes, 5, 240),
         ("on_scene_remote_minutes", p.on_scene_remote_minutes, 5, 480),
         ("arrival_radius_m", p.arrival_radius_m, 20, 2000),
@@ -77,6 +96,8 @@ pub fn check(p: &Parameters) -> Result<()> {
             1,
             100,
         ),
+        // From an hour to a week: a longer outing is not one trip.
+        ("open_trip_limit_hours", p.open_trip_limit_hours, 1, 168),
     ];
     for (field, value, low, high) in bounds {
         if !(low..=high).contains(&value) {
@@ -139,5 +160,45 @@ mod tests {
                 .to_string()
                 .contains("arrival_radius_m")
         );
+        let forever = Parameters {
+            open_trip_limit_hours: 0,
+            ..DEFAULT
+        };
+        assert!(
+            check(&forever)
+                .unwrap_err()
+                .to_string()
+                .contains("open_trip_limit_hours")
+        );
+    }
+
+    /// regulations.md: "A trip left open longer than a centre parameter (default 16 hours)":
+    /// a set published before the field existed reads with the default, on the device and in
+    /// the store alike.
+    #[test]
+    fn a_set_published_without_the_open_trip_limit_reads_sixteen_hours() {
+        let mut old = serde_json::to_value(DEFAULT).unwrap();
+        old.as_object_mut().unwrap().remove("open_trip_limit_hours");
+        old["flag_quantity"] = 3.into();
+        let read: Parameters = serde_json::from_value(old.clone()).unwrap();
+        assert_eq!(read.open_trip_limit_hours, 16);
+        assert_eq!(read.flag_quantity, 3);
+        assert_eq!(read.open_trip_limit_ms(), 16 * 3_600_000);
+
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE rule_parameters (singleton INTEGER PRIMARY KEY, parameters TEXT)",
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO rule_parameters (singleton, parameters) VALUES (1, ?1)",
+            [old.to_string()],
+        )
+        .unwrap();
+        assert_eq!(current(&conn).unwrap(), read);
+        // An unknown field is still refused: a typo is no parameter.
+        let mut typo = serde_json::to_value(DEFAULT).unwrap();
+        typo["open_trip_limit_hour"] = 8.into();
+        assert!(serde_json::from_value::<Parameters>(typo).is_err());
     }
 }

@@ -273,7 +273,10 @@ fn every_working_day_deadline_of_2025_and_2026_is_right_before_and_after_2027_is
         let by_date = rule_set_for(received);
         for rule_set in [RuleSet::SamrOrder20, RuleSet::SamrOrder121, by_date] {
             for &kind in ClockKind::ALL {
-                let rule = rule(rule_set, kind);
+                // The reporter notice exists under Order No. 20 only.
+                let Ok(rule) = rule(rule_set, kind) else {
+                    continue;
+                };
                 let Period::Days(n, Unit::WorkingDays) = rule.period else {
                     continue;
                 };

@@ -81,6 +81,41 @@ fn the_target_follows_the_urban_areas_and_steps_go_forward_only() {
     assert_eq!(device.case_dispatches(&case.id).unwrap()[0], arrived);
 }
 
+/// regulations.md, "Statistics the centres report", on-scene time: "where no urban areas are
+/// loaded, the area type is 'unknown', not 'remote'". Its target is the urban one (the
+/// stricter); once areas are loaded, the same site out of town is remote.
+#[test]
+fn without_urban_areas_a_site_is_of_unknown_area_not_remote() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut device = device_in(&dir.path().join("store"));
+    let case = device.open_case(&complaint(3)).unwrap();
+    let new = NewDispatch {
+        case_id: case.id.clone(),
+        vehicle: "湘A·12315".into(),
+        site: site(27.9, 113.4),
+        site_text: None,
+    };
+    let before = device.dispatch(&new).unwrap();
+    assert_eq!(
+        (before.area, before.target_minutes, before.area_name),
+        (AreaType::Unknown, 30, None)
+    );
+    let areas = dir.path().join("urban.geojson");
+    std::fs::write(&areas, URBAN).unwrap();
+    device.load_urban_areas(&areas).unwrap();
+    let after = device.dispatch(&new).unwrap();
+    assert_eq!((after.area, after.target_minutes), (AreaType::Remote, 60));
+    // The area was decided when dispatched, and a replay reads it so.
+    device.rebuild_projections().unwrap();
+    let areas: Vec<AreaType> = device
+        .case_dispatches(&case.id)
+        .unwrap()
+        .iter()
+        .map(|d| d.area)
+        .collect();
+    assert_eq!(areas, [AreaType::Unknown, AreaType::Remote]);
+}
+
 #[test]
 fn arrival_is_detected_from_an_accurate_fix_near_the_site() {
     let dir = tempfile::tempdir().unwrap();

@@ -226,8 +226,17 @@ fn the_month_gives_outings_staff_trips_and_kilometres() {
         .map(|v| (v.key.as_str(), v.trips, v.staff_trips))
         .collect();
     assert_eq!(vehicles, [("湘A·1", 2, 4), ("湘A·2", 1, 2)]);
+    // regulations.md, 行程 km: one figure, per trip the odometer where both readings exist
+    // (here every trip), else GPS.
+    assert!((t.km - t.odometer_km).abs() < 1e-9);
+    assert_eq!(t.trips_without_km, 0);
+    // regulations.md, 人次 "per officer, each named crew member counts once per trip": two
+    // trips of two staff each are 4 人次 for the vehicles, 2 for 张强.
     let zhang = m.by_crew_member.iter().find(|c| c.key == "张强").unwrap();
-    assert_eq!((zhang.trips, zhang.dispatch_trips), (2, 0));
+    assert_eq!(
+        (zhang.trips, zhang.dispatch_trips, zhang.staff_trips),
+        (2, 0, 2)
+    );
     assert_eq!(m.by_day.len(), 1);
     assert_eq!(m.by_day[0].trips, 3);
 

@@ -8,10 +8,11 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use redshield_core::calendar::Calendar;
+use redshield_core::cases::Channel;
 use redshield_core::clock::beijing_today;
 use redshield_core::clocks::report::OnScene;
 use redshield_core::dispatch::AreaType;
-use redshield_core::statistics::figures::parse_day;
+use redshield_core::statistics::figures::{ByChannel, parse_day};
 use redshield_core::statistics::{Facts, Figures, LeftOut, Period, Statistics, compute};
 use redshield_core::sync::protocol::PROTOCOL;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
@@ -92,7 +93,7 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
     summary = "The 12315 statistics of a month or a date range: for the centre, per vehicle, per officer (JSON, or an .xlsx workbook with format=xlsx)",
     params(StatisticsQuery), security(("bearer" = [])),
     responses(
-        (status = 200, description = "JSON: {protocol, server_time_ms, period {label, from, to}, as_of, centre, on_time_by_kind, by_vehicle, by_officer, left_out (devices whose replica could not be read, with the reason: their work is missing from the figures)}; with format=xlsx the workbook (sheets 全中心, 按车辆, 按人员, 到场时间)",
+        (status = 200, description = "JSON: {protocol, server_time_ms, period {label, from, to}, as_of, centre, on_time_by_kind, by_vehicle, by_officer, left_out (devices whose replica could not be read, with the reason: their work is missing from the figures)}; with format=xlsx the workbook (sheets 全中心, 按车辆, 按人员, 到场时间, 按渠道)",
             content((Object = "application/json"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))))]
 pub(crate) async fn statistics<L: Ledger>(
     State(service): State<Arc<Service<L>>>,
@@ -167,20 +168,47 @@ const COLUMNS: &[Column<Figures>] = &[
     ("咨询（件）", |f| Cell::Count(f.consultations)),
     ("投诉（件）", |f| Cell::Count(f.complaints)),
     ("举报（件）", |f| Cell::Count(f.reports)),
+    ("咨询解答（件）", |f| {
+        Cell::Count(f.consultations_answered)
+    }),
     ("受理投诉（件）", |f| Cell::Count(f.accepted)),
-    ("办结（件）", |f| Cell::Count(f.closed)),
-    ("本期登记（件，办结率基数）", |f| {
-        Cell::Count(f.cohort)
+    ("投诉办结（件）", |f| {
+        Cell::Count(f.complaint_handling.ended)
     }),
-    ("其中截至报告日已办结（件）", |f| {
-        Cell::Count(f.cohort_closed)
+    ("本期投诉截至报告日办结（件）", |f| {
+        Cell::Count(f.complaint_handling.cohort_ended)
     }),
-    ("办结率", |f| Cell::Rate(f.completion_rate)),
+    ("投诉办结率", |f| {
+        Cell::Rate(f.complaint_handling.completion_rate)
+    }),
+    ("投诉按时办结（件）", |f| {
+        Cell::Count(f.complaint_handling.ended_on_time)
+    }),
+    ("投诉按时办结率", |f| {
+        Cell::Rate(f.complaint_handling.on_time_rate)
+    }),
+    ("举报办结（件）", |f| {
+        Cell::Count(f.report_handling.ended)
+    }),
+    ("本期举报截至报告日办结（件）", |f| {
+        Cell::Count(f.report_handling.cohort_ended)
+    }),
+    ("举报办结率", |f| {
+        Cell::Rate(f.report_handling.completion_rate)
+    }),
+    ("举报按时办结（件）", |f| {
+        Cell::Count(f.report_handling.ended_on_time)
+    }),
+    ("举报按时办结率", |f| {
+        Cell::Rate(f.report_handling.on_time_rate)
+    }),
     ("到期法定时限（个）", |f| {
         Cell::Count(f.clocks_ended)
     }),
     ("其中按时（个）", |f| Cell::Count(f.clocks_met)),
-    ("按时办结率", |f| Cell::Rate(f.on_time_rate)),
+    ("法定时限按时率（按时限计）", |f| {
+        Cell::Rate(f.clocks_met_share)
+    }),
     ("调解协议（份）", |f| Cell::Count(f.agreements)),
     ("挽回经济损失（元）", |f| {
         Cell::Yuan(f.recovered_fen)
@@ -202,6 +230,7 @@ const COLUMNS: &[Column<Figures>] = &[
     ("维权人员（人次）", |f| {
         Cell::Count(f.mileage.staff_trips)
     }),
+    ("行程（公里）", |f| Cell::Decimal(Some(f.mileage.km))),
     ("GPS里程（公里）", |f| {
         Cell::Decimal(Some(f.mileage.gps_km))
     }),
@@ -211,6 +240,22 @@ const COLUMNS: &[Column<Figures>] = &[
     ("有里程表读数的出车（次）", |f| {
         Cell::Count(f.mileage.odometer_trips)
     }),
+    ("无里程数据的出车（次）", |f| {
+        Cell::Count(f.mileage.trips_without_km)
+    }),
+    ("未结束的出车（次）", |f| {
+        Cell::Count(f.mileage.open_trips)
+    }),
+    ("其中超时未结束（次）", |f| {
+        Cell::Count(f.mileage.left_open_trips)
+    }),
+];
+
+/// The channel sheet's columns after its two key columns.
+const BY_CHANNEL: &[Column<ByChannel>] = &[
+    ("咨询（件）", |c| Cell::Count(c.consultations)),
+    ("投诉（件）", |c| Cell::Count(c.complaints)),
+    ("举报（件）", |c| Cell::Count(c.reports)),
 ];
 
 /// The on-scene sheet's columns after its two key columns.
@@ -247,67 +292,123 @@ pub fn workbook(statistics: &Statistics) -> Result<Vec<u8>, XlsxError> {
         ("按人员", "执法证号", statistics.by_officer.iter().collect()),
     ];
     for (name, key, rows) in sheets {
-        let sheet = book.add_worksheet().set_name(name)?;
-        let start = preamble(sheet, statistics, name, &formats)?;
-        let mut headers = vec![key];
-        if name == "按人员" {
-            headers.push("姓名");
+        figures_sheet(&mut book, statistics, (name, key), &rows, &formats)?;
+    }
+    on_scene_sheet(&mut book, statistics, &formats)?;
+    channel_sheet(&mut book, statistics, &formats)?;
+    book.save_to_buffer()
+}
+
+/// A sheet of figures rows (`COLUMNS`) under its `name`, keyed by `key` (and the officer's
+/// name on 按人员).
+fn figures_sheet(
+    book: &mut Workbook,
+    statistics: &Statistics,
+    (name, key): (&str, &str),
+    rows: &[&Figures],
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    let sheet = book.add_worksheet().set_name(name)?;
+    let start = preamble(sheet, statistics, name, formats)?;
+    let mut headers = vec![key];
+    if name == "按人员" {
+        headers.push("姓名");
+    }
+    let keys = headers.len() as u16;
+    headers.extend(COLUMNS.iter().map(|(h, _)| *h));
+    header_row(sheet, start, &headers, formats)?;
+    for (i, figures) in rows.iter().enumerate() {
+        let row = start + 1 + i as u32;
+        let label = if figures.key == "total" {
+            "全中心".to_string()
+        } else {
+            figures.key.clone()
+        };
+        write(sheet, row, 0, Cell::Text(label), formats)?;
+        if keys == 2 {
+            write(sheet, row, 1, Cell::Text(figures.name.clone()), formats)?;
         }
-        let keys = headers.len() as u16;
-        headers.extend(COLUMNS.iter().map(|(h, _)| *h));
-        header_row(sheet, start, &headers, &formats)?;
-        for (i, figures) in rows.iter().enumerate() {
-            let row = start + 1 + i as u32;
-            let label = if figures.key == "total" {
-                "全中心".to_string()
-            } else {
-                figures.key.clone()
-            };
-            write(sheet, row, 0, Cell::Text(label), &formats)?;
-            if keys == 2 {
-                write(sheet, row, 1, Cell::Text(figures.name.clone()), &formats)?;
-            }
-            for (col, (_, value)) in COLUMNS.iter().enumerate() {
-                write(sheet, row, keys + col as u16, value(figures), &formats)?;
-            }
+        for (col, (_, value)) in COLUMNS.iter().enumerate() {
+            write(sheet, row, keys + col as u16, value(figures), formats)?;
         }
     }
+    Ok(())
+}
+
+/// The centre's and each vehicle's rows, in that order.
+fn scopes(statistics: &Statistics) -> impl Iterator<Item = (&str, &Figures)> {
+    let vehicles = statistics.by_vehicle.iter().map(|f| (f.key.as_str(), f));
+    std::iter::once(("全中心", &statistics.centre)).chain(vehicles)
+}
+
+/// 到场时间: per scope, one row per area type.
+fn on_scene_sheet(
+    book: &mut Workbook,
+    statistics: &Statistics,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet().set_name("到场时间")?;
-    let start = preamble(sheet, statistics, "到场时间", &formats)?;
+    let start = preamble(sheet, statistics, "到场时间", formats)?;
     let mut headers = vec!["范围", "区域类型"];
     headers.extend(ON_SCENE.iter().map(|(h, _)| *h));
-    header_row(sheet, start, &headers, &formats)?;
-    let scopes = std::iter::once(&statistics.centre).chain(statistics.by_vehicle.iter());
+    header_row(sheet, start, &headers, formats)?;
     let mut row = start + 1;
-    for figures in scopes {
+    for (scope, figures) in scopes(statistics) {
         for area in &figures.on_scene {
-            let scope = if figures.key == "total" {
-                "全中心"
-            } else {
-                &figures.key
-            };
-            write(sheet, row, 0, Cell::Text(scope.to_string()), &formats)?;
-            write(
-                sheet,
-                row,
-                1,
-                Cell::Text(area_name(area.area).into()),
-                &formats,
-            )?;
+            let name = area_name(area.area).to_string();
+            write(sheet, row, 0, Cell::Text(scope.to_string()), formats)?;
+            write(sheet, row, 1, Cell::Text(name), formats)?;
             for (col, (_, value)) in ON_SCENE.iter().enumerate() {
-                write(sheet, row, 2 + col as u16, value(area), &formats)?;
+                write(sheet, row, 2 + col as u16, value(area), formats)?;
             }
             row += 1;
         }
     }
-    book.save_to_buffer()
+    Ok(())
+}
+
+/// 按渠道: per scope, the cases received through each channel, per kind.
+fn channel_sheet(
+    book: &mut Workbook,
+    statistics: &Statistics,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    let sheet = book.add_worksheet().set_name("按渠道")?;
+    let start = preamble(sheet, statistics, "按渠道", formats)?;
+    let mut headers = vec!["范围", "渠道"];
+    headers.extend(BY_CHANNEL.iter().map(|(h, _)| *h));
+    header_row(sheet, start, &headers, formats)?;
+    let mut row = start + 1;
+    for (scope, figures) in scopes(statistics) {
+        for received in &figures.received_by_channel {
+            let name = channel_name(received.channel).to_string();
+            write(sheet, row, 0, Cell::Text(scope.to_string()), formats)?;
+            write(sheet, row, 1, Cell::Text(name), formats)?;
+            for (col, (_, value)) in BY_CHANNEL.iter().enumerate() {
+                write(sheet, row, 2 + col as u16, value(received), formats)?;
+            }
+            row += 1;
+        }
+    }
+    Ok(())
+}
+
+fn channel_name(channel: Channel) -> &'static str {
+    match channel {
+        Channel::VehicleWalkIn => "流动维权车现场",
+        Channel::Hotline => "12315热线",
+        Channel::NationalPlatform => "全国12315平台",
+        Channel::ServiceStation => "消费维权服务站",
+        Channel::Letter => "来信",
+    }
 }
 
 fn area_name(area: AreaType) -> &'static str {
     match area {
         AreaType::Urban => "城区（30分钟）",
         AreaType::Remote => "偏远（60分钟）",
-        AreaType::Unknown => "位置不明（按30分钟）",
+        // No position, or no urban areas loaded: the urban target applies.
+        AreaType::Unknown => "区域不明（按城区时限）",
     }
 }
 
@@ -330,7 +431,7 @@ fn preamble(
         2,
         0,
         format!(
-            "办结率队列：{} 至 {} 登记的案件，截至报告日 {} 已办结者",
+            "办结率队列：{} 至 {} 登记的投诉、举报（分别计），截至报告日 {} 已办结者",
             period.from, period.to, statistics.as_of
         ),
     )?;

@@ -442,10 +442,11 @@ async fn urban_areas_the_centre_publishes_set_each_devices_on_site_target(backen
         }),
         site_text: None,
     };
+    // No urban areas yet: the area type is unknown, not remote (regulations.md, statistics).
     let before = phone.open_case(complaint("王芳")).unwrap();
     assert_eq!(
         phone.dispatch(dispatch_to(&before.id)).unwrap().area,
-        AreaType::Remote
+        AreaType::Unknown
     );
 
     let refused = centre
@@ -686,6 +687,7 @@ async fn rule_set_parameters_the_centre_publishes_are_the_devices_rules(backend:
         on_scene_urban_minutes: 20,
         on_scene_remote_minutes: 45,
         flag_quantity: 1,
+        open_trip_limit_hours: 8,
         ..DEFAULT
     };
     centre.running().publish_parameters(slower).await.unwrap();
@@ -693,7 +695,8 @@ async fn rule_set_parameters_the_centre_publishes_are_the_devices_rules(backend:
     phone.clone().sync(None, None).await.unwrap();
     assert_eq!(phone.rule_parameters().unwrap(), slower);
 
-    // Outside any urban area: the remote target, as the centre set it.
+    // No urban areas loaded: the area type is unknown (regulations.md, statistics), and the
+    // stricter urban target applies, as the centre set it.
     let site = GeoPosition {
         latitude: 28.5,
         longitude: 113.5,
@@ -707,7 +710,7 @@ async fn rule_set_parameters_the_centre_publishes_are_the_devices_rules(backend:
             site_text: None,
         })
         .unwrap();
-    assert_eq!(dispatch.target_minutes, 45);
+    assert_eq!(dispatch.target_minutes, 20);
     let flags = phone.abuse_flags(case.id).unwrap();
     assert_eq!(flags.len(), 1);
     assert_eq!(flags[0].kind, FlagKind::LargeQuantity);

@@ -464,7 +464,7 @@ impl Device {
 
     /// The month's mileage (`YYYY-MM`, Beijing), of one vehicle or all.
     pub fn monthly_mileage(&self, month: &str, vehicle: Option<&str>) -> Result<MonthlyMileage> {
-        trips::summary::month(&self.store.conn, month, vehicle)
+        trips::summary::month(&self.store.conn, month, vehicle, self.now_ms()?)
     }
 
     /// The calendar in force: built-in data and the years loaded into this store.

@@ -1,5 +1,5 @@
 //! Urban areas: the polygons inside which a dispatched vehicle must be on site within 30
-//! minutes (60 elsewhere). Reference data, loaded from GeoJSON (a FeatureCollection of Polygon
+//! minutes (60 elsewhere; where none is loaded the area type is unknown, regulations.md). Reference data, loaded from GeoJSON (a FeatureCollection of Polygon
 //! and MultiPolygon features, WGS-84, `properties.name`); point-in-polygon with `geo`.
 
 use geo::{Contains, Coord, LineString, Point, Polygon};
@@ -96,6 +96,15 @@ pub fn store(conn: &Connection, areas: &[Area]) -> Result<()> {
         insert.execute(params![i as i64, area.name, to_json(&area.polygons)?])?;
     }
     Ok(())
+}
+
+/// Whether any urban area is loaded: without one, town cannot be told from country.
+pub fn loaded(conn: &Connection) -> Result<bool> {
+    Ok(
+        conn.query_row("SELECT EXISTS (SELECT 1 FROM urban_areas)", [], |r| {
+            r.get(0)
+        })?,
+    )
 }
 
 /// The urban area a point lies in, if any.

@@ -1,7 +1,8 @@
 //! The dispatch clock, as in computer-aided dispatch: dispatched → acknowledged → en route →
 //! on scene → cleared, each an event. The target is 30 minutes where the site lies inside an
-//! urban area (`areas`), 60 elsewhere — and the urban one, said so, when the site has no
-//! position. Arrival is confirmed by the officer, or detected when a fix of the vehicle's trip,
+//! urban area (`areas`), 60 elsewhere — and the urban one, the area type said to be unknown,
+//! when the site has no position or no urban areas are loaded (regulations.md: "where no
+//! urban areas are loaded, the area type is 'unknown', not 'remote'"). Arrival is confirmed by the officer, or detected when a fix of the vehicle's trip,
 //! accurate to 50 m, lies within 150 m of the site (a mock location, or a fix from after now,
 //! proves nothing); the proving fix is stored in the event. The figures are the centre's
 //! rule-set parameters (`parameters`), these by default.
@@ -39,7 +40,9 @@ wire_enum! {
     pub enum AreaType {
         Urban = "urban",
         Remote = "remote",
-        /// The site has no position: the stricter, urban target applies.
+        /// The site has no position, or no urban areas are loaded so town cannot be told from
+        /// country: the stricter, urban target applies (a lenient one would hide late arrivals
+        /// in town).
         Unknown = "unknown",
     }
 }
@@ -174,15 +177,7 @@ fn append(w: &mut Writer, order: &CaseDispatched, ordered_at_ms: Option<i64>) ->
     let site_text = optional(order.site_text.as_deref(), |v| {
         one_line("site_text", v, 200)
     })?;
-    let area_name = match &site {
-        Some(point) => areas::containing(w.conn(), point)?,
-        None => None,
-    };
-    let area = match (&site, &area_name) {
-        (None, _) => AreaType::Unknown,
-        (Some(_), Some(_)) => AreaType::Urban,
-        (Some(_), None) => AreaType::Remote,
-    };
+    let (area, area_name) = area_of(w.conn(), site.as_ref())?;
     w.append(Dispatched {
         dispatch_id: order.dispatch_id,
         case_id: order.case_id,
@@ -199,6 +194,24 @@ fn append(w: &mut Writer, order: &CaseDispatched, ordered_at_ms: Option<i64>) ->
         ordered_at_ms,
     })?;
     Ok(())
+}
+
+/// The site's area type and urban area's name. Remote only where urban areas are loaded and
+/// the site lies outside them all: without polygons nothing says the site is out of town.
+fn area_of(
+    conn: &rusqlite::Connection,
+    site: Option<&GeoPoint>,
+) -> Result<(AreaType, Option<String>)> {
+    let Some(point) = site else {
+        return Ok((AreaType::Unknown, None));
+    };
+    if !areas::loaded(conn)? {
+        return Ok((AreaType::Unknown, None));
+    }
+    Ok(match areas::containing(conn, point)? {
+        Some(name) => (AreaType::Urban, Some(name)),
+        None => (AreaType::Remote, None),
+    })
 }
 
 /// The next step of a dispatch, confirmed by the officer. Steps go forward only.

@@ -10,7 +10,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::calendar::Calendar;
-use crate::cases::model::{CaseKind, SatisfactionWord, Step};
+use crate::cases::model::{CaseKind, Channel, Outcome, SatisfactionWord, Step};
 use crate::clocks::{ClockKind, ClockState, state};
 use crate::dispatch::{AreaType, projection as dispatches};
 use crate::documents::projection as documents;
@@ -31,13 +31,18 @@ pub struct Act {
 pub struct CaseFact {
     pub id: String,
     pub kind: CaseKind,
+    /// How it reached the centre (vehicle walk-in, hotline, national platform, …).
+    pub channel: Channel,
     pub received_at_ms: i64,
     /// Who registered it (登记): the case's officer for receipt, cohort and clocks.
     pub opened: Act,
     /// The case's vehicle: that of its first dispatch, else that of the trip under way on the
-    /// same device when the case was opened; none when neither exists.
+    /// same device when the case was opened (for no longer than the centre's open-trip
+    /// limit); none when neither exists.
     pub vehicle: Option<String>,
     pub accepted: Option<Act>,
+    /// Its handling ended (办结, `ends_handling`); for a consultation, answered.
+    pub ended: Option<Act>,
     pub closed: Option<Act>,
 }
 
@@ -47,6 +52,8 @@ pub struct ClockFact {
     pub case_id: String,
     pub kind: ClockKind,
     pub ended_at_ms: i64,
+    /// The last instant of its due day: not met means breached just after it.
+    pub due_at_ms: i64,
     pub met: bool,
     /// False when it ended by running past its due day without being stopped.
     pub stopped: bool,
@@ -85,14 +92,21 @@ pub struct TripFact {
     pub crew_count: u32,
     pub dispatch: bool,
     pub gps_km: f64,
+    /// The track kept two fixes or more: there is a GPS distance (0 m parked is one).
+    pub gps_measured: bool,
     /// End minus start reading, when both exist.
     pub odometer_km: Option<f64>,
     pub odometer_mismatch: bool,
     pub open: bool,
+    /// Still open longer than the centre's limit (`open_trip_limit_hours`) when the facts were
+    /// read: reported as not ended, a trip someone forgot to end.
+    pub left_open: bool,
 }
 
 impl TripFact {
-    pub fn of(trip: &Trip) -> TripFact {
+    /// The trip's facts, judged open too long at `now_ms` by the limit `open_limit_ms`.
+    pub fn of(trip: &Trip, now_ms: i64, open_limit_ms: i64) -> TripFact {
+        let open = trip.ended_at_ms.is_none();
         TripFact {
             id: trip.id.clone(),
             vehicle: trip.vehicle.clone(),
@@ -101,10 +115,19 @@ impl TripFact {
             crew_count: trip.crew_count,
             dispatch: trip.purpose == Purpose::Dispatch,
             gps_km: trip.track.distance_m / 1000.0,
+            gps_measured: trip.track.fixes_kept >= 2,
             odometer_km: trip.odometer_distance_km,
             odometer_mismatch: trip.odometer_mismatch,
-            open: trip.ended_at_ms.is_none(),
+            open,
+            left_open: open && now_ms.saturating_sub(trip.started_at_ms) > open_limit_ms,
         }
+    }
+
+    /// regulations.md, 行程 km: the odometer difference where both readings exist, else the
+    /// GPS distance; none when the trip has neither.
+    pub fn km(&self) -> Option<f64> {
+        self.odometer_km
+            .or_else(|| self.gps_measured.then_some(self.gps_km))
     }
 }
 
@@ -137,8 +160,9 @@ pub struct Facts {
 impl Facts {
     /// The facts of one store, its running clocks judged at `now_ms`.
     pub fn of_store(conn: &Connection, calendar: &Calendar, now_ms: i64) -> Result<Facts> {
+        let open_limit_ms = crate::parameters::current(conn)?.open_trip_limit_ms();
         let mut facts = Facts {
-            trips: trip_facts(conn, i64::MIN, i64::MAX)?
+            trips: trip_facts(conn, now_ms, open_limit_ms)?
                 .into_iter()
                 .map(|t| (t.id.clone(), t))
                 .collect(),
@@ -155,12 +179,13 @@ impl Facts {
         for clock in clock_facts(conn, calendar, now_ms)? {
             facts.clocks.insert(clock_key(&clock), clock);
         }
-        read_cases(conn, &mut facts)?;
+        read_cases(conn, &mut facts, open_limit_ms)?;
         Ok(facts)
     }
 
     /// Adds another store's facts. A case held by two stores (reassigned) counts once: its
-    /// earliest receipt, and acceptance, closure and follow-up from whichever store has them.
+    /// earliest receipt, and acceptance, end of handling, closure and follow-up from whichever
+    /// store has them.
     pub fn merge(&mut self, other: Facts) {
         for (id, case) in other.cases {
             match self.cases.get_mut(&id) {
@@ -195,6 +220,7 @@ impl CaseFact {
         }
         self.vehicle = self.vehicle.take().or(other.vehicle);
         self.accepted = earliest(self.accepted.take(), other.accepted);
+        self.ended = earliest(self.ended.take(), other.ended);
         self.closed = earliest(self.closed.take(), other.closed);
     }
 }
@@ -230,6 +256,7 @@ pub fn clock_facts(conn: &Connection, calendar: &Calendar, now_ms: i64) -> Resul
                     case_id: clock.case_id,
                     kind: clock.kind,
                     ended_at_ms,
+                    due_at_ms: clock.due_at_ms,
                     met: clock.state == ClockState::Met,
                     stopped,
                 });
@@ -293,10 +320,11 @@ pub fn trip_facts_of(
         .collect()
 }
 
-fn trip_facts(conn: &Connection, from_ms: i64, to_ms: i64) -> Result<Vec<TripFact>> {
-    Ok(trip_facts_of(conn, from_ms, to_ms, None)?
+/// Every trip of the store, judged open too long at `now_ms`.
+fn trip_facts(conn: &Connection, now_ms: i64, open_limit_ms: i64) -> Result<Vec<TripFact>> {
+    Ok(trip_facts_of(conn, i64::MIN, i64::MAX, None)?
         .iter()
-        .map(TripFact::of)
+        .map(|t| TripFact::of(t, now_ms, open_limit_ms))
         .collect())
 }
 
@@ -321,37 +349,59 @@ pub fn dispatch_facts(
         .collect())
 }
 
-/// The store's cases with their acceptance, closure, follow-up and vehicle.
-fn read_cases(conn: &Connection, facts: &mut Facts) -> Result<()> {
+/// Whether `step` ends the handling of a case of `kind` — regulations.md, "办结 closed, per
+/// kind": a complaint declined, forwarded or referred out, or closed after mediation
+/// (agreement or termination; a withdrawal or the parties' own settlement is a ground for
+/// terminating, Art. 23(1), and such a complaint closes from acceptance); a report forwarded
+/// or referred out, or decided, case opened or not (its later closure is no second end). A
+/// consultation's handling ends when it is answered (a referred one is not answered).
+pub fn ends_handling(kind: CaseKind, step: &Step) -> bool {
+    match (kind, step) {
+        (CaseKind::Complaint, Step::Decline { .. } | Step::Close { .. }) => true,
+        (CaseKind::Report, Step::DecideReport { .. }) => true,
+        (CaseKind::Complaint | CaseKind::Report, Step::Forward { .. } | Step::Refer { .. }) => true,
+        (CaseKind::Consultation, Step::Close { outcome }) => *outcome == Outcome::Answered,
+        _ => false,
+    }
+}
+
+/// One row of `cases`: id, kind, channel, receipt, registration.
+type CaseRow = (String, String, String, i64, Act);
+
+/// The store's cases with their acceptance, end of handling, closure, follow-up and vehicle.
+fn read_cases(conn: &Connection, facts: &mut Facts, open_limit_ms: i64) -> Result<()> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, kind, received_at_ms, opened_at_ms, opened_by_name, opened_by_id FROM cases",
+        "SELECT id, kind, channel, received_at_ms, opened_at_ms, opened_by_name, opened_by_id
+         FROM cases",
     )?;
     let rows = stmt
         .query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                act_at(r, 3)?,
-            ))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, act_at(r, 4)?))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    for (id, kind, received_at_ms, opened) in rows {
-        let kind = CaseKind::parse(&kind).ok_or_else(|| Error::Corrupt {
+        .collect::<rusqlite::Result<Vec<CaseRow>>>()?;
+    for (id, kind, channel, received_at_ms, opened) in rows {
+        let corrupt = |what: &str, value: &str| Error::Corrupt {
             seq: 0,
-            reason: format!("case {id} has kind {kind:?}"),
-        })?;
-        let vehicle = case_vehicle(conn, facts, &id, opened.at_ms)?;
+            reason: format!("case {id} has {what} {value:?}"),
+        };
+        let kind = CaseKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?;
+        let channel = Channel::parse(&channel).ok_or_else(|| corrupt("channel", &channel))?;
+        let vehicle = case_vehicle(conn, facts, &id, opened.at_ms, open_limit_ms)?;
         let mut case = CaseFact {
             id: id.clone(),
             kind,
+            channel,
             received_at_ms,
             opened,
             vehicle,
             accepted: None,
+            ended: None,
             closed: None,
         };
         for (step, act) in steps(conn, &id)? {
+            if case.ended.is_none() && ends_handling(kind, &step) {
+                case.ended = Some(act.clone());
+            }
             match step {
                 Step::Accept => case.accepted = Some(act),
                 Step::Close { .. } => case.closed = Some(act),
@@ -405,12 +455,15 @@ fn act_at(r: &rusqlite::Row, first: usize) -> rusqlite::Result<Act> {
     })
 }
 
-/// The vehicle of the case's first dispatch, else of the trip under way when it was opened.
+/// The vehicle of the case's first dispatch, else of the trip under way when it was opened —
+/// a trip under way for no longer than the centre's limit: one left open past it attracts no
+/// cases after that time (regulations.md, statistics).
 fn case_vehicle(
     conn: &Connection,
     facts: &Facts,
     case_id: &str,
     opened_at_ms: i64,
+    open_limit_ms: i64,
 ) -> Result<Option<String>> {
     let dispatched = facts
         .dispatches
@@ -425,9 +478,10 @@ fn case_vehicle(
         .prepare_cached(
             "SELECT vehicle FROM trips WHERE started_at_ms <= ?1
                AND (ended_at_ms IS NULL OR ended_at_ms >= ?1)
+               AND ?1 - started_at_ms <= ?2
              ORDER BY started_at_ms DESC LIMIT 1",
         )?
-        .query_row([opened_at_ms], |r| r.get(0))
+        .query_row([opened_at_ms, open_limit_ms], |r| r.get(0))
         .map(Some)
         .or_else(|e| match e {
             rusqlite::Error::QueryReturnedNoRows => Ok(None),
@@ -452,24 +506,27 @@ mod tests {
     }
 
     /// A case reassigned from one device to another is held by both replicas: it is received
-    /// once, accepted by the first, closed by the second.
+    /// once, accepted by the first, closed (its handling ended) by the second.
     #[test]
     fn a_case_in_two_stores_counts_once() {
         let (june, _) = crate::clock::beijing_month("2026-06").unwrap();
         let day = 86_400_000;
-        let case = |accepted, closed| CaseFact {
+        let case = |accepted, closed: Option<Act>| CaseFact {
             id: "c".into(),
             kind: CaseKind::Complaint,
+            channel: Channel::Hotline,
             received_at_ms: june + day,
             opened: act(june + day, "A-0001"),
             vehicle: None,
             accepted,
+            ended: closed.clone(),
             closed,
         };
         let clock = |stopped, ended_at_ms, met| ClockFact {
             case_id: "c".into(),
             kind: ClockKind::Accept,
             ended_at_ms,
+            due_at_ms: june + 9 * day,
             met,
             stopped,
         };
@@ -495,20 +552,24 @@ mod tests {
             chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
         );
         let centre = figures.centre;
+        let handling = &centre.complaint_handling;
         assert_eq!(
             (
                 centre.complaints,
                 centre.accepted,
-                centre.closed,
-                centre.cohort_closed
+                handling.ended,
+                handling.cohort_ended
             ),
             (1, 1, 1, 1)
         );
         assert_eq!((centre.clocks_ended, centre.clocks_met), (1, 1));
+        // The stopped clock (met) is the one kept: the case ended on time.
+        assert_eq!(handling.ended_on_time, 1);
+        assert_eq!(centre.received_by_channel[1].complaints, 1);
         let officers: Vec<_> = figures
             .by_officer
             .iter()
-            .map(|f| (f.key.as_str(), f.accepted, f.closed))
+            .map(|f| (f.key.as_str(), f.accepted, f.complaint_handling.ended))
             .collect();
         assert_eq!(officers, [("A-0001", 1, 0), ("B-0002", 0, 1)]);
     }

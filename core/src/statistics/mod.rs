@@ -9,4 +9,4 @@ pub mod facts;
 pub mod figures;
 
 pub use facts::Facts;
-pub use figures::{Figures, LeftOut, Period, Statistics, compute};
+pub use figures::{ByChannel, Figures, Handling, LeftOut, Period, Statistics, compute};

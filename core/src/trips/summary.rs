@@ -1,7 +1,9 @@
 //! The month's mileage as the centre reports it (regulations.md, statistics): vehicle outings
 //! (trips started in the month, by Beijing date), dispatch trips on their own, staff trips
-//! (人次, the sum of crew counts), kilometres by GPS, and by odometer where both readings exist
-//! — in total, per vehicle, per crew member and per day.
+//! (人次: the sum of crew counts; per crew member, once per trip), and one kilometre figure —
+//! per trip the odometer difference where both readings exist, else the GPS distance — beside
+//! the GPS and odometer sums and the trips with neither; in total, per vehicle, per crew member
+//! and per day.
 
 use std::collections::BTreeMap;
 
@@ -19,16 +21,25 @@ pub struct Mileage {
     /// 出动维权车辆 (vehicle outings).
     pub trips: u64,
     pub dispatch_trips: u64,
-    /// 维权人员人次: the sum of crew counts.
+    /// 维权人员人次: the sum of crew counts; in a crew member's row, once per trip.
     pub staff_trips: u64,
+    /// 行程: per trip the odometer difference where both readings exist, else the GPS
+    /// distance; summed.
+    pub km: f64,
+    /// Over every trip, as far as tracked.
     pub gps_km: f64,
     /// Over the trips with both readings only (`odometer_trips`).
     pub odometer_km: f64,
     pub odometer_trips: u64,
+    /// Trips with neither an odometer difference nor a GPS distance: nothing of them in `km`.
+    pub trips_without_km: u64,
     /// Trips whose GPS and odometer kilometres differ by more than 10 %.
     pub mismatched_trips: u64,
-    /// Trips still open: their GPS kilometres are counted as far as recorded.
+    /// Trips not ended: their GPS kilometres are counted as far as recorded.
     pub open_trips: u64,
+    /// Of `open_trips`, those open longer than the centre's limit (16 hours by default) when
+    /// the figures were made: reported as not ended, attracting no cases after the limit.
+    pub left_open_trips: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
@@ -41,19 +52,26 @@ pub struct MonthlyMileage {
     pub by_day: Vec<Mileage>,
 }
 
-/// The month's mileage (`YYYY-MM`, Beijing), of one vehicle or all.
-pub fn month(conn: &Connection, month: &str, vehicle: Option<&str>) -> Result<MonthlyMileage> {
+/// The month's mileage (`YYYY-MM`, Beijing), of one vehicle or all; open trips judged at
+/// `now_ms`.
+pub fn month(
+    conn: &Connection,
+    month: &str,
+    vehicle: Option<&str>,
+    now_ms: i64,
+) -> Result<MonthlyMileage> {
     let (from_ms, to_ms) = crate::clock::beijing_month(month)?;
+    let open_limit_ms = crate::parameters::current(conn)?.open_trip_limit_ms();
     let mut total = Mileage::default();
     let mut by_vehicle = BTreeMap::new();
     let mut by_member = BTreeMap::new();
     let mut by_day = BTreeMap::new();
     for trip in facts::trip_facts_of(conn, from_ms, to_ms, vehicle)? {
-        let trip = TripFact::of(&trip);
+        let trip = TripFact::of(&trip, now_ms, open_limit_ms);
         total.add(&trip);
         row(&mut by_vehicle, &trip.vehicle).add(&trip);
         for member in &trip.crew {
-            row(&mut by_member, member).add(&trip);
+            row(&mut by_member, member).add_as_crew_member(&trip);
         }
         let day = beijing_date(trip.started_at_ms)?.to_string();
         row(&mut by_day, &day).add(&trip);
@@ -76,12 +94,26 @@ fn row<'a>(rows: &'a mut BTreeMap<String, Mileage>, key: &str) -> &'a mut Mileag
 }
 
 impl Mileage {
-    /// Adds a trip: an outing, a dispatch trip if it is one, its crew count as 人次, its
-    /// kilometres.
+    /// Adds a trip to a row of the whole (the centre, a vehicle, a day): its crew count as 人次.
     pub fn add(&mut self, trip: &TripFact) {
+        self.add_trip(trip, u64::from(trip.crew_count));
+    }
+
+    /// Adds a trip to a named crew member's row: 人次 once per trip (regulations.md: "per
+    /// officer, each named crew member counts once per trip").
+    pub fn add_as_crew_member(&mut self, trip: &TripFact) {
+        self.add_trip(trip, 1);
+    }
+
+    /// An outing, a dispatch trip if it is one, `staff` 人次, its kilometres.
+    fn add_trip(&mut self, trip: &TripFact, staff: u64) {
         self.trips += 1;
         self.dispatch_trips += u64::from(trip.dispatch);
-        self.staff_trips += u64::from(trip.crew_count);
+        self.staff_trips += staff;
+        match trip.km() {
+            Some(km) => self.km += km,
+            None => self.trips_without_km += 1,
+        }
         self.gps_km += trip.gps_km;
         if let Some(km) = trip.odometer_km {
             self.odometer_km += km;
@@ -89,5 +121,6 @@ impl Mileage {
         }
         self.mismatched_trips += u64::from(trip.odometer_mismatch);
         self.open_trips += u64::from(trip.open);
+        self.left_open_trips += u64::from(trip.left_open);
     }
 }
