@@ -165,7 +165,8 @@ impl Output {
                         (false, Some(_)) => "!",
                         _ => " ",
                     };
-                    let mut line = format!("{mark} {} {}：{}", g.reason.as_str(), g.article, g.words);
+                    let mut line =
+                        format!("{mark} {} {}：{}", g.reason.as_str(), g.article, g.words);
                     for said in [&g.why, &g.warning].into_iter().flatten() {
                         line.push_str(&format!("\n    {said}"));
                     }

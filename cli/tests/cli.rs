@@ -440,7 +440,10 @@ fn check_gives_a_verdict_and_an_exit_code() {
     );
     // Art. 10: 电话号码 — a landline with its area code is one; `mobile` checks mobiles only.
     let (code, v) = verdict(&["phone", "0731 8456 1234"]);
-    assert_eq!((code, v["normalized"].clone()), (Some(0), "0731-84561234".into()));
+    assert_eq!(
+        (code, v["normalized"].clone()),
+        (Some(0), "0731-84561234".into())
+    );
     let (code, _) = verdict(&["mobile", "0731 8456 1234"]);
     assert_eq!(code, Some(1));
     assert!(
@@ -496,11 +499,28 @@ fn intake_grounds_and_repeated_reports_from_the_command_line() {
     let complaint = json(
         store,
         &[
-            "case", "open", "--kind", "complaint", "--complainant-name", "钱七",
-            "--complainant-phone", "0731 8456 1234", "--complainant-address", "长沙市岳麓区 1 号",
-            "--respondent-name", "某某旗舰店", "--platform", "拼多多", "--facts",
-            "收到的羽绒服是假货", "--demand", "refund", "--proof", "none",
-            "--occurred-on", "2020-01-05",
+            "case",
+            "open",
+            "--kind",
+            "complaint",
+            "--complainant-name",
+            "钱七",
+            "--complainant-phone",
+            "0731 8456 1234",
+            "--complainant-address",
+            "长沙市岳麓区 1 号",
+            "--respondent-name",
+            "某某旗舰店",
+            "--platform",
+            "拼多多",
+            "--facts",
+            "收到的羽绒服是假货",
+            "--demand",
+            "refund",
+            "--proof",
+            "none",
+            "--occurred-on",
+            "2020-01-05",
         ],
     );
     assert_eq!(complaint["complainants"][0]["phone"], "0731-84561234");
@@ -514,15 +534,27 @@ fn intake_grounds_and_repeated_reports_from_the_command_line() {
     assert_eq!(grounds[3]["suggested"], true, "harm in 2020: {grounds}");
     let text = redshield(store, &["case", "grounds", id]);
     let text = String::from_utf8_lossy(&text.stdout);
-    assert!(text.contains("* time_barred 《投诉举报处理办法》第十六条第（四）项"), "{text}");
+    assert!(
+        text.contains("* time_barred 《投诉举报处理办法》第十六条第（四）项"),
+        "{text}"
+    );
 
     let report = |facts: &str| {
         json(
             store,
             &[
-                "case", "open", "--kind", "report", "--complainant-name", "孙悦",
-                "--complainant-phone", "13500000005", "--respondent-name", "某某超市",
-                "--facts", facts,
+                "case",
+                "open",
+                "--kind",
+                "report",
+                "--complainant-name",
+                "孙悦",
+                "--complainant-phone",
+                "13500000005",
+                "--respondent-name",
+                "某某超市",
+                "--facts",
+                facts,
             ],
         )
     };
@@ -537,7 +569,13 @@ fn intake_grounds_and_repeated_reports_from_the_command_line() {
     assert_eq!(earlier[0]["same_facts"], false);
     let merged = json(
         store,
-        &["case", "merge", more_id, "--into", first["number"].as_str().unwrap()],
+        &[
+            "case",
+            "merge",
+            more_id,
+            "--into",
+            first["number"].as_str().unwrap(),
+        ],
     );
     assert_eq!(merged["state"], "merged");
     let first_now = json(store, &["case", "show", first["id"].as_str().unwrap()]);

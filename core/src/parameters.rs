@@ -201,7 +201,10 @@ mod tests {
             p.flag_same_complainant_complaints,
             DEFAULT.flag_same_complainant_complaints
         );
-        assert_eq!(p.flag_concerted_complaints, DEFAULT.flag_concerted_complaints);
+        assert_eq!(
+            p.flag_concerted_complaints,
+            DEFAULT.flag_concerted_complaints
+        );
         check(&p).unwrap();
     }
 }

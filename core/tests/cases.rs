@@ -418,7 +418,10 @@ fn art_44_a_consultation_needs_no_identity() {
     // Under Order No. 20 likewise.
     let mut old = bare.clone();
     old.received_at_ms = Some(MARCH_2026);
-    assert_eq!(device.open_case(&old).unwrap().rule_set, RuleSet::SamrOrder20);
+    assert_eq!(
+        device.open_case(&old).unwrap().rule_set,
+        RuleSet::SamrOrder20
+    );
 
     let (events, vault) = (count(&device, "events"), count(&device, "vault"));
     let mut with_id = bare.clone();
@@ -435,7 +438,10 @@ fn art_44_a_consultation_needs_no_identity() {
     let mut two = bare.clone();
     two.complainants = vec![person("甲"), person("乙")];
     assert_eq!(invalid_field(device.open_case(&two)), "complainants");
-    assert_eq!((count(&device, "events"), count(&device, "vault")), (events, vault));
+    assert_eq!(
+        (count(&device, "events"), count(&device, "vault")),
+        (events, vault)
+    );
     // A complaint still names its complainant (Art. 10).
     let mut c = complaint(1);
     c.complainants.clear();
@@ -468,13 +474,22 @@ fn art_10_a_landline_or_a_number_abroad_is_a_phone_number() {
         page.cases.into_iter().map(|c| c.number).collect()
     };
     assert_eq!(found("0731-84561234-8012"), [landline.number.clone()]);
-    assert_eq!(found("+86 731 84561234 ext 8012"), [landline.number.clone()]);
+    assert_eq!(
+        found("+86 731 84561234 ext 8012"),
+        [landline.number.clone()]
+    );
     assert_eq!(found("+852 91234567"), [abroad.number.clone()]);
     let mut bad = complaint(3);
     bad.complainants[0].phone = "12812345678".into();
-    assert_eq!(invalid_field(device.open_case(&bad)), "complainants[0].phone");
+    assert_eq!(
+        invalid_field(device.open_case(&bad)),
+        "complainants[0].phone"
+    );
     bad.complainants[0].phone = "84561234".into();
-    assert_eq!(invalid_field(device.open_case(&bad)), "complainants[0].phone");
+    assert_eq!(
+        invalid_field(device.open_case(&bad)),
+        "complainants[0].phone"
+    );
 }
 
 /// Art. 13 (No. 20 Art. 12): for a seller inside an online platform, the shop's published
@@ -500,8 +515,13 @@ fn art_13_the_platform_stands_in_for_an_online_sellers_missing_address() {
             view.respondent_address.as_deref(),
             Some("未在平台公示地址，以拼多多平台经营者住所地为准")
         );
-        c.respondent.as_mut().unwrap().online.as_mut().unwrap().shop_address =
-            Some("广州市白云区某路 8 号".into());
+        c.respondent
+            .as_mut()
+            .unwrap()
+            .online
+            .as_mut()
+            .unwrap()
+            .shop_address = Some("广州市白云区某路 8 号".into());
         let case = device.open_case(&c).unwrap();
         let view = device.merchant_view(&case.id).unwrap();
         assert_eq!(
@@ -525,7 +545,11 @@ fn art_16_5_an_agent_without_a_power_of_attorney_suggests_the_materials_ground()
     let mut device = device_in(dir.path());
     for (received, count, article) in [
         (None, 7, "《投诉举报处理办法》第十六条第（五）项"),
-        (Some(MARCH_2026), 6, "《投诉举报处理暂行办法》第十五条第（五）项"),
+        (
+            Some(MARCH_2026),
+            6,
+            "《投诉举报处理暂行办法》第十五条第（五）项",
+        ),
     ] {
         let mut c = complaint(1);
         c.received_at_ms = received;
@@ -551,7 +575,9 @@ fn art_16_5_an_agent_without_a_power_of_attorney_suggests_the_materials_ground()
         let with = device.open_case(&c).unwrap();
         let offer = device.decline_grounds(&with.id).unwrap();
         assert!(offer.iter().all(|g| !g.suggested), "{offer:?}");
-        device.take_step(&with.id, &Step::Accept, None, None).unwrap();
+        device
+            .take_step(&with.id, &Step::Accept, None, None)
+            .unwrap();
         assert!(matches!(
             device.decline_grounds(&with.id),
             Err(Error::WrongState { .. })
@@ -611,6 +637,9 @@ fn art_16_4_time_barred_agrees_with_the_limitation_clock() {
         // No day given: a warning to check it, no note required.
         let unknown = device.open_case(&complaint(3)).unwrap();
         let g = time_barred(&device, &unknown.id);
-        assert!(!g.suggested && !g.needs_note && g.warning.is_some(), "{g:?}");
+        assert!(
+            !g.suggested && !g.needs_note && g.warning.is_some(),
+            "{g:?}"
+        );
     }
 }

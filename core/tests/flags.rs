@@ -51,7 +51,11 @@ fn one_phone_number_for_two_complainants_is_flagged_on_both() {
     assert_eq!(related, expected);
     assert!(!flags[0].reason.contains("1381234"), "{}", flags[0].reason);
     // Art. 17(4): 多人使用同一手机号码.
-    assert!(flags[0].reason.contains("第十七条第（四）项"), "{}", flags[0].reason);
+    assert!(
+        flags[0].reason.contains("第十七条第（四）项"),
+        "{}",
+        flags[0].reason
+    );
     assert_eq!(kinds(&device, &a.id), [FlagKind::SharedPhone]);
 
     // The index holds digests, never the number.
@@ -101,7 +105,11 @@ fn a_shared_address_and_a_large_quantity_but_many_consumers_against_one_shop_are
     let flags = device.abuse_flags(&bulk.id).unwrap();
     assert_eq!(flags.len(), 1);
     assert_eq!(flags[0].kind, FlagKind::LargeQuantity);
-    assert!(flags[0].reason.starts_with("购买数量200"), "{}", flags[0].reason);
+    assert!(
+        flags[0].reason.starts_with("购买数量200"),
+        "{}",
+        flags[0].reason
+    );
     assert!(flags[0].reason.contains("第十七条第（一）项"));
 
     // The rules are about complaints: a consultation raises none.
@@ -115,7 +123,12 @@ fn a_shared_address_and_a_large_quantity_but_many_consumers_against_one_shop_are
 fn by_one_person(n: usize, received_at_ms: Option<i64>) -> NewCase {
     let mut c = complaint(n);
     c.complainants[0] = person("刘强");
-    let typed = ["0731-84561234", "0731 8456 1234", "+86 731 84561234", "073184561234"];
+    let typed = [
+        "0731-84561234",
+        "0731 8456 1234",
+        "+86 731 84561234",
+        "073184561234",
+    ];
     c.complainants[0].phone = typed[n % typed.len()].into();
     c.received_at_ms = received_at_ms;
     c
@@ -144,7 +157,11 @@ fn art_17_2_one_person_filing_eight_complaints_in_a_day_is_flagged_under_both_or
             if statutory {
                 assert_eq!(f.basis, "《投诉举报处理办法》第十七条第（二）项");
             } else {
-                assert!(f.basis.contains("《投诉举报处理暂行办法》未规定判断因素"), "{}", f.basis);
+                assert!(
+                    f.basis.contains("《投诉举报处理暂行办法》未规定判断因素"),
+                    "{}",
+                    f.basis
+                );
                 assert!(f.basis.contains("第十五条第（三）项"), "{}", f.basis);
             }
         }
@@ -198,9 +215,17 @@ fn art_17_2_identical_facts_and_the_same_agent_among_different_complainants() {
         device.open_case(&second).unwrap(),
     );
     let flags = device.abuse_flags(&b.id).unwrap();
-    assert_eq!(kinds(&device, &b.id), [FlagKind::IdenticalFacts], "{flags:?}");
+    assert_eq!(
+        kinds(&device, &b.id),
+        [FlagKind::IdenticalFacts],
+        "{flags:?}"
+    );
     assert_eq!(flags[0].related_cases, [a.number.clone()]);
-    assert!(flags[0].reason.contains("事实陈述文字相同"), "{}", flags[0].reason);
+    assert!(
+        flags[0].reason.contains("事实陈述文字相同"),
+        "{}",
+        flags[0].reason
+    );
 
     let mut third = complaint(3);
     third.complainants[0].phone = "13900000003".into();
@@ -231,7 +256,11 @@ fn art_17_3_no_proof_of_purchase_offered() {
     let none = device.open_case(&none).unwrap();
     let flags = device.abuse_flags(&none.id).unwrap();
     assert_eq!(kinds(&device, &none.id), [FlagKind::NoProofOfPurchase]);
-    assert!(flags[0].reason.contains("第十七条第（三）项"), "{}", flags[0].reason);
+    assert!(
+        flags[0].reason.contains("第十七条第（三）项"),
+        "{}",
+        flags[0].reason
+    );
 
     let mut receipt = complaint(2);
     receipt.complainants[0].phone = "13900000002".into();
@@ -256,9 +285,7 @@ fn art_17_3_no_proof_of_purchase_offered() {
         .unwrap();
     assert_eq!(in_events, 0);
     let unasked = device.open_case(&complaint(3)).unwrap();
-    assert!(
-        !kinds(&device, &unasked.id).contains(&FlagKind::NoProofOfPurchase)
-    );
+    assert!(!kinds(&device, &unasked.id).contains(&FlagKind::NoProofOfPurchase));
     device.rebuild_projections().unwrap();
     assert_eq!(device.case(&receipt.id).unwrap(), receipt);
 }

@@ -69,7 +69,10 @@ fn art_35_the_same_facts_again_are_not_handled_again_and_linked() {
     assert_eq!(other_reporter.state, CaseState::Received);
     let mut other_shop = report("赵敏", FACTS);
     other_shop.respondent.as_mut().unwrap().name = "另一家超市".into();
-    assert_eq!(device.open_case(&other_shop).unwrap().state, CaseState::Received);
+    assert_eq!(
+        device.open_case(&other_shop).unwrap().state,
+        CaseState::Received
+    );
     // A complaint is never a repeated report.
     let mut c = complaint(0);
     c.complainants = vec![person("赵敏")];
@@ -100,9 +103,16 @@ fn art_35_new_facts_are_merged_and_the_period_restarts_from_the_last_report() {
     assert_eq!(before.started_at_ms, first.received_at_ms);
 
     let more = device
-        .open_case(&report("赵敏", "补充：该超市还在销售无中文标签的进口奶粉。"))
+        .open_case(&report(
+            "赵敏",
+            "补充：该超市还在销售无中文标签的进口奶粉。",
+        ))
         .unwrap();
-    assert_eq!(more.state, CaseState::Received, "merging is the officer's choice");
+    assert_eq!(
+        more.state,
+        CaseState::Received,
+        "merging is the officer's choice"
+    );
     let offered = device.earlier_reports(&more.id).unwrap();
     assert_eq!(offered.len(), 1);
     assert_eq!(offered[0].case_id, first.id);
@@ -192,7 +202,11 @@ fn art_35_needs_the_same_reporter_and_does_not_apply_under_order_20() {
     let old_first = device.open_case(&old).unwrap();
     old.received_at_ms = Some(MARCH_2026 + DAY_MS);
     let old_again = device.open_case(&old).unwrap();
-    assert_eq!(old_again.state, CaseState::Received, "Order No. 20: handled");
+    assert_eq!(
+        old_again.state,
+        CaseState::Received,
+        "Order No. 20: handled"
+    );
     let refused = device.take_step(
         &old_again.id,
         &Step::MarkRepeated {

@@ -115,7 +115,10 @@ async fn flags_are_found_across_devices_shown_and_never_acted_on(backend: Backen
         .unwrap()["flags"][0];
     assert_eq!(sun_flag["related_cases"].as_array().unwrap().len(), 2);
     assert!(
-        sun_flag["reason"].as_str().unwrap().contains("3件（含本件）"),
+        sun_flag["reason"]
+            .as_str()
+            .unwrap()
+            .contains("3件（含本件）"),
         "{sun_flag}"
     );
     // Five other consumers against the same business are no flag …
@@ -129,7 +132,10 @@ async fn flags_are_found_across_devices_shown_and_never_acted_on(backend: Backen
     assert_eq!(hotspots[0]["label"], "投诉热点线索（非异常投诉标记）");
     assert_eq!(hotspots[0]["cases"].as_array().unwrap().len(), 8);
     assert!(
-        hotspots[0]["reason"].as_str().unwrap().contains("6名投诉人"),
+        hotspots[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("6名投诉人"),
         "{}",
         hotspots[0]
     );

@@ -13,9 +13,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use crate::calendar::YearData;
 pub use crate::cases::departments::Department;
-pub use crate::cases::supervision::Supervision;
 pub use crate::cases::grounds::OfferedGround;
 pub use crate::cases::repeats::EarlierReport;
+pub use crate::cases::supervision::Supervision;
 pub use crate::cases::*;
 pub use crate::clocks::events::PauseReason;
 pub use crate::clocks::extension::ExtensionRequest;

@@ -308,13 +308,11 @@ fn concerted(subject: &Subject, others: &[&Subject], rules: &FlagRules) -> Vec<A
             .filter(|o| subject.facts.is_some() && subject.facts == o.facts),
     );
     let agents: Vec<Digest> = subject.people.iter().filter_map(|p| p.agent).collect();
-    let same_agent = numbers(
-        others
+    let same_agent = numbers(others.iter().filter(apart).copied().filter(|o| {
+        o.people
             .iter()
-            .filter(apart)
-            .copied()
-            .filter(|o| o.people.iter().any(|q| q.agent.is_some_and(|a| agents.contains(&a)))),
-    );
+            .any(|q| q.agent.is_some_and(|a| agents.contains(&a)))
+    }));
     let mut found = Vec::new();
     let days = rules.window_days;
     if same_facts.len() + 1 >= rules.concerted {

@@ -88,7 +88,10 @@ fn judged(reason: DeclineReason, facts: &GroundFacts) -> (Option<String>, Option
         ),
         DeclineReason::TimeBarred => match facts.limitation {
             Limitation::Barred => (
-                Some("收到投诉时，距知道或者应当知道权益受到侵害之日已超过三年（时效期限已届满）".into()),
+                Some(
+                    "收到投诉时，距知道或者应当知道权益受到侵害之日已超过三年（时效期限已届满）"
+                        .into(),
+                ),
                 None,
                 false,
             ),
@@ -140,7 +143,11 @@ mod tests {
     }
 
     fn suggested(offer: &[OfferedGround]) -> Vec<DeclineReason> {
-        offer.iter().filter(|g| g.suggested).map(|g| g.reason).collect()
+        offer
+            .iter()
+            .filter(|g| g.suggested)
+            .map(|g| g.reason)
+            .collect()
     }
 
     /// Order No. 121 Art. 16 lists seven grounds, Order No. 20 Art. 15 six, each in its
@@ -150,8 +157,16 @@ mod tests {
     fn art_16_5_and_15_5_suggested_for_an_agent_without_a_power_of_attorney() {
         let day = chrono::NaiveDate::from_ymd_opt(2026, 5, 1).unwrap();
         for (rule_set, count, article) in [
-            (RuleSet::SamrOrder121, 7, "《投诉举报处理办法》第十六条第（五）项"),
-            (RuleSet::SamrOrder20, 6, "《投诉举报处理暂行办法》第十五条第（五）项"),
+            (
+                RuleSet::SamrOrder121,
+                7,
+                "《投诉举报处理办法》第十六条第（五）项",
+            ),
+            (
+                RuleSet::SamrOrder20,
+                6,
+                "《投诉举报处理暂行办法》第十五条第（五）项",
+            ),
         ] {
             let offer = offered(&facts(rule_set, true, Limitation::Recent(day)));
             assert_eq!(offer.len(), count);
@@ -178,7 +193,13 @@ mod tests {
                 .find(|g| g.reason == DeclineReason::TimeBarred)
                 .unwrap();
             assert!(!time_barred.suggested && time_barred.needs_note);
-            assert!(time_barred.warning.as_deref().unwrap().contains("2026年5月1日"));
+            assert!(
+                time_barred
+                    .warning
+                    .as_deref()
+                    .unwrap()
+                    .contains("2026年5月1日")
+            );
             let f = facts(rule_set, false, Limitation::Recent(day));
             assert!(note_required(DeclineReason::TimeBarred, &f).is_some());
             let unknown = facts(rule_set, false, Limitation::Unknown);

@@ -374,7 +374,10 @@ fn proof(p: &ProofOfPurchase) -> Result<ProofOfPurchase> {
         one_line(field, v, limits::REFERENCE)
     })?;
     if p.kind == ProofKind::NoProof && reference.is_some() {
-        return Err(Error::invalid(field, "there is no reference when no proof is offered"));
+        return Err(Error::invalid(
+            field,
+            "there is no reference when no proof is offered",
+        ));
     }
     Ok(ProofOfPurchase {
         kind: p.kind,

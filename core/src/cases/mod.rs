@@ -104,12 +104,20 @@ fn checked_step(w: &Writer, case_id: Uuid, step: &Step) -> Result<Step> {
         Step::Refer { department } => Step::Refer {
             department: departments::find(w.conn(), department)?.code,
         },
-        Step::MarkRepeated { first } => {
-            repeats::checked(w.conn(), &case_id.to_string(), first, false, w.time.trusted_ms)?
-        }
-        Step::MergeInto { first } => {
-            repeats::checked(w.conn(), &case_id.to_string(), first, true, w.time.trusted_ms)?
-        }
+        Step::MarkRepeated { first } => repeats::checked(
+            w.conn(),
+            &case_id.to_string(),
+            first,
+            false,
+            w.time.trusted_ms,
+        )?,
+        Step::MergeInto { first } => repeats::checked(
+            w.conn(),
+            &case_id.to_string(),
+            first,
+            true,
+            w.time.trusted_ms,
+        )?,
         Step::ReportMerged { .. } => {
             return Err(Error::invalid(
                 "step",

@@ -312,7 +312,10 @@ impl Business {
         let online = self.online.as_ref()?;
         Some(match &online.shop_address {
             Some(published) => format!("{published}（{}平台公示地址）", online.platform),
-            None => format!("未在平台公示地址，以{}平台经营者住所地为准", online.platform),
+            None => format!(
+                "未在平台公示地址，以{}平台经营者住所地为准",
+                online.platform
+            ),
         })
     }
 }

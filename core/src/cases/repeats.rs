@@ -130,10 +130,21 @@ pub fn mark_at_intake(w: &mut Writer, case_id: Uuid) -> Result<()> {
 
 /// The step `MarkRepeated` or `MergeInto` on report `case_id`, checked against Art. 35, with
 /// `first` (an id or a number) written as the first report's id.
-pub fn checked(conn: &Connection, case_id: &str, first: &str, merge: bool, at_ms: i64) -> Result<Step> {
+pub fn checked(
+    conn: &Connection,
+    case_id: &str,
+    first: &str,
+    merge: bool,
+    at_ms: i64,
+) -> Result<Step> {
     let this = keys(conn, case_id)?;
     let first_id = read::id_of(conn, first)
-        .map_err(|_| Error::invalid("first", format!("no case {:?} on this device", first.trim())))?
+        .map_err(|_| {
+            Error::invalid(
+                "first",
+                format!("no case {:?} on this device", first.trim()),
+            )
+        })?
         .to_string();
     if first_id == this.id {
         return Err(Error::invalid("first", "a report cannot repeat itself"));
@@ -148,12 +159,18 @@ pub fn checked(conn: &Connection, case_id: &str, first: &str, merge: bool, at_ms
         }
     }
     if first.kind != CaseKind::Report {
-        return Err(Error::invalid("first", format!("{} is not a report", first.number)));
+        return Err(Error::invalid(
+            "first",
+            format!("{} is not a report", first.number),
+        ));
     }
     if first.is_linked() {
         return Err(Error::invalid(
             "first",
-            format!("{} is itself linked to an earlier report: link to that one", first.number),
+            format!(
+                "{} is itself linked to an earlier report: link to that one",
+                first.number
+            ),
         ));
     }
     if first.order > this.order || !this.same_reporter_and_business(&first) {
@@ -222,7 +239,14 @@ fn keys(conn: &Connection, case_id: &str) -> Result<Keys> {
             "SELECT number, kind, state, received_at_ms, row, credit_code FROM cases WHERE id = ?1",
         )?
         .query_row([case_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
         })
         .optional()?;
     let (number, kind, state, received_at_ms, row, credit_code) =
@@ -241,8 +265,8 @@ fn keys(conn: &Connection, case_id: &str) -> Result<Keys> {
         business_name: None,
         facts: None,
     };
-    let mut stmt = conn
-        .prepare_cached("SELECT field, person, digest FROM blind_index WHERE case_id = ?1")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT field, person, digest FROM blind_index WHERE case_id = ?1")?;
     let mut rows = stmt.query([case_id])?;
     while let Some(r) = rows.next()? {
         let (field, person) = (Field::parse(&r.get::<_, String>(0)?), r.get::<_, i64>(1)?);

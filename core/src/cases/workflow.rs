@@ -277,14 +277,21 @@ mod tests {
             NotHandledAgain
         );
         assert_eq!(
-            walk(Report, &[Step::StartVerification, Step::MergeInto { first: first() }]).unwrap(),
+            walk(
+                Report,
+                &[Step::StartVerification, Step::MergeInto { first: first() }]
+            )
+            .unwrap(),
             Merged
         );
         let merged = Step::ReportMerged {
             report: first(),
             received_at_ms: 0,
         };
-        assert_eq!(walk(Report, &[Step::StartVerification, merged.clone()]).unwrap(), Verifying);
+        assert_eq!(
+            walk(Report, &[Step::StartVerification, merged.clone()]).unwrap(),
+            Verifying
+        );
         assert!(walk(Complaint, &[Step::MarkRepeated { first: first() }]).is_err());
         assert!(is_final(NotHandledAgain) && is_final(Merged));
         assert!(walk(Report, &[Step::MarkRepeated { first: first() }, merged]).is_err());

@@ -14,9 +14,9 @@ use uuid::Uuid;
 
 use crate::calendar::{self, Calendar, Year, YearData};
 use crate::cases::departments::{self, Department};
-use crate::cases::supervision::Supervision;
 use crate::cases::grounds::{GroundFacts, Limitation, OfferedGround};
 use crate::cases::repeats::EarlierReport;
+use crate::cases::supervision::Supervision;
 use crate::cases::{
     self, AbuseFlag, Case, CasePage, CaseQuery, CaseState, MerchantView, NewCase, Step,
 };

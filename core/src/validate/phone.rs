@@ -169,7 +169,10 @@ fn abroad(field: &str, digits: &str, extension: Option<String>) -> Result<String
         ));
     }
     if digits.starts_with('0') {
-        return Err(Error::invalid(field, "a country code does not start with 0"));
+        return Err(Error::invalid(
+            field,
+            "a country code does not start with 0",
+        ));
     }
     if !(7..=15).contains(&digits.len()) {
         return Err(Error::invalid(
@@ -270,7 +273,11 @@ mod tests {
 
     #[test]
     fn numbers_abroad_are_phone_numbers() {
-        for input in ["+852 9123 4567", "00852-91234567", "＋８５２ ９１２３４５６７"] {
+        for input in [
+            "+852 9123 4567",
+            "00852-91234567",
+            "＋８５２ ９１２３４５６７",
+        ] {
             assert_eq!(phone("phone", input).unwrap(), "+85291234567", "{input}");
         }
         assert_eq!(phone("phone", "+1 (415) 555-0100").unwrap(), "+14155550100");

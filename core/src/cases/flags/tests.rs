@@ -48,9 +48,18 @@ fn art_17_2_one_complainant_many_complaints_flags_many_consumers_do_not() {
         .collect();
     for s in &one_person {
         let found = flags(s, &one_person, &RULES);
-        assert_eq!(kinds(&found), [FlagKind::RepeatedComplaints], "{}", s.number);
+        assert_eq!(
+            kinds(&found),
+            [FlagKind::RepeatedComplaints],
+            "{}",
+            s.number
+        );
         assert_eq!(found[0].related_cases.len(), 7);
-        assert!(found[0].reason.contains("同一投诉人30日内"), "{}", found[0].reason);
+        assert!(
+            found[0].reason.contains("同一投诉人30日内"),
+            "{}",
+            found[0].reason
+        );
         assert!(found[0].reason.contains("8件"), "{}", found[0].reason);
         assert!(found[0].reason.contains("第十七条第（二）项"));
         assert!(found[0].statutory);
@@ -59,7 +68,12 @@ fn art_17_2_one_complainant_many_complaints_flags_many_consumers_do_not() {
         .map(|i| complaint(&format!("C{i}"), 10, 10 + i as u8, 20 + i as u8))
         .collect();
     for s in &five_consumers {
-        assert_eq!(flags(s, &five_consumers, &RULES), Vec::new(), "{}", s.number);
+        assert_eq!(
+            flags(s, &five_consumers, &RULES),
+            Vec::new(),
+            "{}",
+            s.number
+        );
     }
     let leads = hotspots(&five_consumers, &RULES);
     assert_eq!(leads.len(), 1);
@@ -76,9 +90,15 @@ fn art_17_2_the_window_the_kind_of_goods_and_who_is_the_same_complainant() {
     let mut three: Vec<Subject> = (0..3)
         .map(|i| complaint(&format!("A{i}"), i * 10, 1, 9))
         .collect();
-    assert_eq!(kinds(&flags(&three[0], &three, &RULES)), [FlagKind::RepeatedComplaints]);
+    assert_eq!(
+        kinds(&flags(&three[0], &three, &RULES)),
+        [FlagKind::RepeatedComplaints]
+    );
     three[2].received_at_ms = 31 * DAY_MS;
-    assert!(flags(&three[0], &three, &RULES).is_empty(), "one of them 31 days away");
+    assert!(
+        flags(&three[0], &three, &RULES).is_empty(),
+        "one of them 31 days away"
+    );
 
     // Three shops, one kind of goods: still the same complainant's many complaints.
     let mut goods: Vec<Subject> = (0..3)
@@ -88,11 +108,17 @@ fn art_17_2_the_window_the_kind_of_goods_and_who_is_the_same_complainant() {
         s.credit_code = None;
         s.business_name = d(50 + i as u8);
     }
-    assert_eq!(kinds(&flags(&goods[0], &goods, &RULES)), [FlagKind::RepeatedComplaints]);
+    assert_eq!(
+        kinds(&flags(&goods[0], &goods, &RULES)),
+        [FlagKind::RepeatedComplaints]
+    );
     for (i, s) in goods.iter_mut().enumerate() {
         s.goods = d(60 + i as u8);
     }
-    assert!(flags(&goods[0], &goods, &RULES).is_empty(), "three shops, three goods");
+    assert!(
+        flags(&goods[0], &goods, &RULES).is_empty(),
+        "three shops, three goods"
+    );
 
     // One ID document under three phone numbers: one person.
     let by_id: Vec<Subject> = (0..3)
@@ -102,7 +128,10 @@ fn art_17_2_the_window_the_kind_of_goods_and_who_is_the_same_complainant() {
             s
         })
         .collect();
-    assert_eq!(kinds(&flags(&by_id[0], &by_id, &RULES)), [FlagKind::RepeatedComplaints]);
+    assert_eq!(
+        kinds(&flags(&by_id[0], &by_id, &RULES)),
+        [FlagKind::RepeatedComplaints]
+    );
 }
 
 /// Art. 17(2): "不同投诉人恶意串通…集中投诉" — the same fact text, or the same agent, from
@@ -127,7 +156,11 @@ fn art_17_2_different_complainants_in_concert() {
     c.people[0].agent = d(90);
     let found = flags(&a, &[c], &RULES);
     assert_eq!(kinds(&found), [FlagKind::SameAgent]);
-    assert!(found[0].reason.contains("同一代理人"), "{}", found[0].reason);
+    assert!(
+        found[0].reason.contains("同一代理人"),
+        "{}",
+        found[0].reason
+    );
 }
 
 /// Art. 17(1) and (3): the quantity bought, and no proof of purchase offered. A case taken
@@ -140,14 +173,22 @@ fn art_17_1_and_3_quantity_and_no_proof() {
     this.quantity = Some(RULES.quantity + 1);
     let found = flags(&this, &[], &RULES);
     assert_eq!(kinds(&found), [FlagKind::LargeQuantity]);
-    assert!(found[0].reason.contains("第十七条第（一）项"), "{}", found[0].reason);
+    assert!(
+        found[0].reason.contains("第十七条第（一）项"),
+        "{}",
+        found[0].reason
+    );
     this.quantity = None;
     this.proof = Some(ProofKind::Receipt);
     assert!(flags(&this, &[], &RULES).is_empty());
     this.proof = Some(ProofKind::NoProof);
     let found = flags(&this, &[], &RULES);
     assert_eq!(kinds(&found), [FlagKind::NoProofOfPurchase]);
-    assert!(found[0].reason.contains("第十七条第（三）项"), "{}", found[0].reason);
+    assert!(
+        found[0].reason.contains("第十七条第（三）项"),
+        "{}",
+        found[0].reason
+    );
 }
 
 /// Art. 17(4): "多人使用同一手机号码、通讯地址" — another name with the same phone.
@@ -160,7 +201,11 @@ fn art_17_4_one_phone_for_different_names_flags_but_the_same_person_twice_does_n
     let found = flags(&this, &[other_person], &RULES);
     assert_eq!(kinds(&found), [FlagKind::SharedPhone]);
     assert_eq!(found[0].related_cases, ["C"]);
-    assert!(found[0].reason.contains("第十七条第（四）项"), "{}", found[0].reason);
+    assert!(
+        found[0].reason.contains("第十七条第（四）项"),
+        "{}",
+        found[0].reason
+    );
 }
 
 /// Order No. 20 has no Art. 17: the same signs are hints, saying so, pointing at its own
@@ -174,15 +219,31 @@ fn an_order_20_case_gets_the_hint_labelled_as_no_factor_of_that_order() {
     assert_eq!(kinds(&found), [FlagKind::NoProofOfPurchase]);
     let f = &found[0];
     assert!(!f.statutory);
-    assert!(f.basis.contains("《投诉举报处理暂行办法》未规定判断因素"), "{}", f.basis);
+    assert!(
+        f.basis.contains("《投诉举报处理暂行办法》未规定判断因素"),
+        "{}",
+        f.basis
+    );
     assert!(f.basis.contains("第十五条第（三）项"), "{}", f.basis);
-    assert!(f.reason.contains("参照《投诉举报处理办法》第十七条第（三）项"), "{}", f.reason);
+    assert!(
+        f.reason
+            .contains("参照《投诉举报处理办法》第十七条第（三）项"),
+        "{}",
+        f.reason
+    );
 }
 
 #[test]
 fn flags_among_all_match_the_rule_run_against_every_other_subject() {
     let mut all: Vec<Subject> = (0..12)
-        .map(|i| complaint(&format!("C{i:02}"), i * 3, (i % 5) as u8, 40 + (i % 4) as u8))
+        .map(|i| {
+            complaint(
+                &format!("C{i:02}"),
+                i * 3,
+                (i % 5) as u8,
+                40 + (i % 4) as u8,
+            )
+        })
         .collect();
     all[5].credit_code = None;
     all[7].credit_code = Some("91350100M000100Y43".into());
