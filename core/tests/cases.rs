@@ -473,12 +473,12 @@ fn art_10_a_landline_or_a_number_abroad_is_a_phone_number() {
         let page = device.cases(&query).unwrap();
         page.cases.into_iter().map(|c| c.number).collect()
     };
-    assert_eq!(found("0731-84561234-8012"), [landline.number.clone()]);
+    assert_eq!(found("0731-84561234-8012"), vec![landline.number.clone()]);
     assert_eq!(
         found("+86 731 84561234 ext 8012"),
-        [landline.number.clone()]
+        vec![landline.number.clone()]
     );
-    assert_eq!(found("+852 91234567"), [abroad.number.clone()]);
+    assert_eq!(found("+852 91234567"), vec![abroad.number.clone()]);
     let mut bad = complaint(3);
     bad.complainants[0].phone = "12812345678".into();
     assert_eq!(

@@ -220,7 +220,7 @@ fn art_17_2_identical_facts_and_the_same_agent_among_different_complainants() {
         [FlagKind::IdenticalFacts],
         "{flags:?}"
     );
-    assert_eq!(flags[0].related_cases, [a.number.clone()]);
+    assert_eq!(flags[0].related_cases, std::slice::from_ref(&a.number));
     assert!(
         flags[0].reason.contains("事实陈述文字相同"),
         "{}",
@@ -239,7 +239,7 @@ fn art_17_2_identical_facts_and_the_same_agent_among_different_complainants() {
     let d = device.open_case(&fourth).unwrap();
     let flags = device.abuse_flags(&d.id).unwrap();
     assert_eq!(kinds(&device, &d.id), [FlagKind::SameAgent], "{flags:?}");
-    assert_eq!(flags[0].related_cases, [c.number.clone()]);
+    assert_eq!(flags[0].related_cases, std::slice::from_ref(&c.number));
 }
 
 /// Art. 17(3): "不能证明存在已实际购买商品…" — the proof offered is an intake field; "none"

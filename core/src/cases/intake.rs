@@ -214,13 +214,13 @@ fn person(field: &str, p: &Person, kind: CaseKind, today: NaiveDate) -> Result<P
         // PIPL Art. 6: a question needs no identity document, and nobody acts for the asker.
         if p.id_document.is_some() {
             return Err(Error::invalid(
-                &at("id_document"),
+                at("id_document"),
                 "is not collected for a consultation (PIPL Art. 6: only what the purpose needs)",
             ));
         }
         if p.agent.is_some() {
             return Err(Error::invalid(
-                &at("agent"),
+                at("agent"),
                 "is for complaints (Art. 11), not consultations",
             ));
         }

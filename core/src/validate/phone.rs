@@ -124,7 +124,7 @@ fn landline(field: &str, digits: &str, typed: &str, extension: Option<String>) -
         n if n > 8 => {
             let last_group = typed.rsplit('-').next().unwrap_or("");
             let ext: String = last_group.chars().filter(char::is_ascii_digit).collect();
-            let local_len = rest.len().checked_sub(ext.len()).unwrap_or(0);
+            let local_len = rest.len().saturating_sub(ext.len());
             if ext.is_empty() || !typed.contains('-') || !(7..=8).contains(&local_len) {
                 return Err(Error::invalid(
                     field,
