@@ -299,37 +299,44 @@ fn repeated(subject: &Subject, others: &[&Subject], rules: &FlagRules) -> Option
 /// Art. 17(2), second half: different complainants acting in concert in the window — the
 /// same fact text, the same agent.
 fn concerted(subject: &Subject, others: &[&Subject], rules: &FlagRules) -> Vec<AbuseFlag> {
-    let apart = |o: &&&Subject| !subject.shares_a_person(o) && subject.within(o, rules);
-    let same_facts = numbers(
-        others
-            .iter()
-            .filter(apart)
-            .copied()
-            .filter(|o| subject.facts.is_some() && subject.facts == o.facts),
-    );
+    // The others by someone else in the window that also match `sign`.
+    let in_concert = |sign: &dyn Fn(&Subject) -> bool| {
+        numbers(
+            others
+                .iter()
+                .copied()
+                .filter(|o| !subject.shares_a_person(o) && subject.within(o, rules) && sign(o)),
+        )
+    };
     let agents: Vec<Digest> = subject.people.iter().filter_map(|p| p.agent).collect();
-    let same_agent = numbers(others.iter().filter(apart).copied().filter(|o| {
-        o.people
-            .iter()
-            .any(|q| q.agent.is_some_and(|a| agents.contains(&a)))
-    }));
-    let mut found = Vec::new();
-    let days = rules.window_days;
-    if same_facts.len() + 1 >= rules.concerted {
-        let what = format!(
-            "{days}日内另有{}件不同投诉人的投诉，事实陈述文字相同，可能恶意串通、集中投诉",
-            same_facts.len()
-        );
-        found.push(flag(subject, FlagKind::IdenticalFacts, what, same_facts));
-    }
-    if same_agent.len() + 1 >= rules.concerted {
-        let what = format!(
-            "{days}日内另有{}件不同投诉人的投诉委托同一代理人，可能恶意串通、集中投诉",
-            same_agent.len()
-        );
-        found.push(flag(subject, FlagKind::SameAgent, what, same_agent));
-    }
-    found
+    let signs = [
+        (
+            FlagKind::IdenticalFacts,
+            "事实陈述文字相同",
+            in_concert(&|o| subject.facts.is_some() && subject.facts == o.facts),
+        ),
+        (
+            FlagKind::SameAgent,
+            "委托同一代理人",
+            in_concert(&|o| {
+                o.people
+                    .iter()
+                    .any(|q| q.agent.is_some_and(|a| agents.contains(&a)))
+            }),
+        ),
+    ];
+    signs
+        .into_iter()
+        .filter(|(_, _, related)| related.len() + 1 >= rules.concerted)
+        .map(|(kind, sign, related)| {
+            let what = format!(
+                "{}日内另有{}件不同投诉人的投诉{sign}，可能恶意串通、集中投诉",
+                rules.window_days,
+                related.len()
+            );
+            flag(subject, kind, what, related)
+        })
+        .collect()
 }
 
 /// Art. 17(4): several complainants using one phone number or mailing address. One person
