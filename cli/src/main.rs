@@ -22,8 +22,8 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use redshield_core::api::{
     Business, CaseKind, CaseQuery, CaseState, Channel, CodeKind, CoreError, DeclineReason,
-    DemandKind, FieldCore, GeoPosition, IdDocument, IdKind, NewCase, NewMatter, Outcome, Person,
-    Role, SatisfactionWord, Step, check_code,
+    DemandKind, FieldCore, GeoPosition, IdDocument, IdKind, NewCase, NewMatter, OnlineShop,
+    Outcome, Person, ProofKind, ProofOfPurchase, Role, SatisfactionWord, Step, check_code,
 };
 
 use output::Output;
@@ -160,7 +160,7 @@ enum CaseCommand {
         /// Words to find (Chinese matches inside longer words).
         #[arg(long)]
         text: Option<String>,
-        /// A mobile number the cases were given with.
+        /// A phone number the cases were given with (mobile, landline, abroad).
         #[arg(long)]
         phone: Option<String>,
     },
@@ -227,6 +227,27 @@ enum CaseCommand {
     Purge { id: String },
     /// Signs that a complaint may not be genuine consumption (Art. 17), each with its reason.
     Flags { id: String },
+    /// The grounds a complaint may be declined on under its own rules, those its facts
+    /// suggest marked (Order No. 121 Art. 16, Order No. 20 Art. 15).
+    Grounds { id: String },
+    /// Earlier reports by the same reporter about the same business (Art. 35).
+    Earlier { id: String },
+    /// Mark a report as a repeat of an earlier one: 不再另行处理 (Art. 35).
+    MarkRepeated {
+        #[command(flatten)]
+        at: StepArgs,
+        /// The first report's id or number.
+        #[arg(long)]
+        first: String,
+    },
+    /// Merge a report bringing new facts into the first (Art. 35); its period restarts.
+    Merge {
+        #[command(flatten)]
+        at: StepArgs,
+        /// The first report's id or number.
+        #[arg(long)]
+        into: String,
+    },
     /// What the business may see of a complaint (Art. 37).
     MerchantView { id: String },
     /// The centre's supervision notes (督办) on a case, with the day each is due.
@@ -283,7 +304,7 @@ struct OpenCase {
     /// The national 12315 platform's ticket number.
     #[arg(long)]
     ticket: Option<String>,
-    /// Omit for an anonymous report.
+    /// Omit for an anonymous report or consultation.
     #[arg(long, requires = "complainant_phone")]
     complainant_name: Option<String>,
     #[arg(long)]
@@ -307,6 +328,19 @@ struct OpenCase {
     amount: Option<String>,
     #[arg(long)]
     quantity: Option<u32>,
+    /// The proof of purchase offered (Art. 17(3)).
+    #[arg(long, value_enum)]
+    proof: Option<ProofArg>,
+    /// The receipt, order or payment number of --proof.
+    #[arg(long, requires = "proof")]
+    proof_ref: Option<String>,
+    /// A seller inside an online platform: the platform (Art. 13); --respondent-address may
+    /// then be left out.
+    #[arg(long)]
+    platform: Option<String>,
+    /// The address the shop published on the platform.
+    #[arg(long, requires = "platform")]
+    shop_address: Option<String>,
     /// YYYY-MM-DD.
     #[arg(long)]
     occurred_on: Option<String>,
@@ -352,8 +386,29 @@ macro_rules! arg_enum {
 arg_enum!(KindArg => CaseKind { Consultation, Complaint, Report });
 arg_enum!(StateArg => CaseState {
     Received, Accepted, Declined, Forwarded, Referred, Mediating, Agreed, NotAgreed, Verifying,
-    Filed, NotFiled, Closed, FollowedUp,
+    Filed, NotFiled, Closed, FollowedUp, NotHandledAgain, Merged,
 });
+/// Spelled as the core spells it: `none` for no proof.
+#[derive(Clone, Copy, ValueEnum)]
+#[value(rename_all = "snake_case")]
+enum ProofArg {
+    Receipt,
+    OrderNumber,
+    PaymentRecord,
+    #[value(name = "none")]
+    NoProof,
+}
+
+impl From<ProofArg> for ProofKind {
+    fn from(arg: ProofArg) -> ProofKind {
+        match arg {
+            ProofArg::Receipt => ProofKind::Receipt,
+            ProofArg::OrderNumber => ProofKind::OrderNumber,
+            ProofArg::PaymentRecord => ProofKind::PaymentRecord,
+            ProofArg::NoProof => ProofKind::NoProof,
+        }
+    }
+}
 arg_enum!(ChannelArg => Channel { VehicleWalkIn, Hotline, NationalPlatform, ServiceStation, Letter });
 arg_enum!(DemandArg => DemandKind {
     Repair, Redo, Replace, Return, MakeUpQuantity, Refund, Compensation, Other,
@@ -374,8 +429,10 @@ enum CodeArg {
     Uscc,
     /// Resident ID number.
     Id,
-    /// Mainland mobile number.
+    /// Phone number: a mobile, a landline with its area code, a number abroad (Art. 10).
     Phone,
+    /// Mainland mobile number only.
+    Mobile,
 }
 
 impl From<CodeArg> for CodeKind {
@@ -383,7 +440,8 @@ impl From<CodeArg> for CodeKind {
         match arg {
             CodeArg::Uscc => CodeKind::CreditCode,
             CodeArg::Id => CodeKind::ResidentId,
-            CodeArg::Phone => CodeKind::MobilePhone,
+            CodeArg::Phone => CodeKind::Phone,
+            CodeArg::Mobile => CodeKind::MobilePhone,
         }
     }
 }
@@ -541,6 +599,14 @@ fn case(core: &FieldCore, command: CaseCommand, out: &Output) -> Result<(), Fail
             out.flags(&core.abuse_flags(id)?);
             return Ok(());
         }
+        CaseCommand::Grounds { id } => {
+            out.grounds(&core.decline_grounds(id)?);
+            return Ok(());
+        }
+        CaseCommand::Earlier { id } => {
+            out.earlier_reports(&core.earlier_reports(id)?);
+            return Ok(());
+        }
         CaseCommand::MerchantView { id } => {
             out.merchant_view(&core.merchant_view(id)?);
             return Ok(());
@@ -570,6 +636,8 @@ fn case(core: &FieldCore, command: CaseCommand, out: &Output) -> Result<(), Fail
                 outcome: outcome.into(),
             },
         ),
+        CaseCommand::MarkRepeated { at, first } => (at, Step::MarkRepeated { first }),
+        CaseCommand::Merge { at, into } => (at, Step::MergeInto { first: into }),
         CaseCommand::FollowUp { at, score, word } => (
             at,
             Step::FollowUp {
@@ -607,13 +675,18 @@ fn new_case(c: OpenCase) -> Result<NewCase, Failure> {
         }],
         _ => Vec::new(),
     };
+    let online = c.platform.map(|platform| OnlineShop {
+        platform,
+        shop_name: None,
+        shop_address: c.shop_address,
+    });
     let respondent = c.respondent_name.map(|name| Business {
         name,
         address: c.respondent_address,
         credit_code: c.credit_code,
         legal_representative: None,
         premises: None,
-        online: None,
+        online,
     });
     Ok(NewCase {
         kind,
@@ -634,6 +707,10 @@ fn new_case(c: OpenCase) -> Result<NewCase, Failure> {
             demands: c.demand.into_iter().map(Into::into).collect(),
             demands_text: c.demands_text,
             evidence: Vec::new(),
+            proof: c.proof.map(|kind| ProofOfPurchase {
+                kind: kind.into(),
+                reference: c.proof_ref,
+            }),
         },
         also_report: c.also_report,
     })

@@ -8,9 +8,9 @@ use std::path::Path;
 
 use redshield_core::api::{
     AbuseFlag, AgreedTerm, Case, CasePage, CaseSummary, ChainReport, CodeVerdict, CoreError,
-    Department, DocumentText, Entry, Evidence, EvidenceReport, FieldCore, MerchantView, Mileage,
-    MoneyRecovered, MonthlyMileage, Officer, OnSiteDocument, Participant, RecoveredBy,
-    RedactionManifest, RenderFormat, Trip,
+    Department, DocumentText, EarlierReport, Entry, Evidence, EvidenceReport, FieldCore,
+    MerchantView, Mileage, MoneyRecovered, MonthlyMileage, OfferedGround, Officer, OnSiteDocument,
+    Participant, RecoveredBy, RedactionManifest, RenderFormat, Trip,
 };
 use redshield_core::cases::workflow::step_name;
 use redshield_core::clock::BEIJING;
@@ -146,6 +146,55 @@ impl Output {
                         f.reason,
                         f.related_cases.join(", ")
                     )
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+    }
+
+    /// The grounds offered, in the article's order: `*` before a suggested one, `!` before a
+    /// warned one, with why.
+    pub fn grounds(&self, grounds: &[OfferedGround]) {
+        let value = serde_json::to_value(grounds).unwrap_or(Value::Null);
+        self.print(json!({ "grounds": value }), || {
+            grounds
+                .iter()
+                .map(|g| {
+                    let mark = match (g.suggested, &g.warning) {
+                        (true, _) => "*",
+                        (false, Some(_)) => "!",
+                        _ => " ",
+                    };
+                    let mut line =
+                        format!("{mark} {} {}：{}", g.reason.as_str(), g.article, g.words);
+                    for said in [&g.why, &g.warning].into_iter().flatten() {
+                        line.push_str(&format!("\n    {said}"));
+                    }
+                    if g.needs_note {
+                        line.push_str("\n    (--note required)");
+                    }
+                    line
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+    }
+
+    pub fn earlier_reports(&self, reports: &[EarlierReport]) {
+        let value = serde_json::to_value(reports).unwrap_or(Value::Null);
+        self.print(json!({ "earlier_reports": value }), || {
+            if reports.is_empty() {
+                return "no earlier report by this reporter about this business".into();
+            }
+            reports
+                .iter()
+                .map(|r| {
+                    let how = match (r.same_facts, r.open) {
+                        (true, _) => "same facts: mark-repeated --first",
+                        (false, true) => "new facts: merge --into",
+                        (false, false) => "its handling has ended",
+                    };
+                    format!("{} {} ({how} {})", r.number, r.state.as_str(), r.number)
                 })
                 .collect::<Vec<_>>()
                 .join("\n")

@@ -537,6 +537,7 @@ impl Field {
                 },
                 demands_text: None,
                 evidence: Vec::new(),
+                proof: None,
             },
             also_report: None,
         }

@@ -438,6 +438,14 @@ fn check_gives_a_verdict_and_an_exit_code() {
         (code, v["normalized"].clone()),
         (Some(0), "13807312233".into())
     );
+    // Art. 10: 电话号码 — a landline with its area code is one; `mobile` checks mobiles only.
+    let (code, v) = verdict(&["phone", "0731 8456 1234"]);
+    assert_eq!(
+        (code, v["normalized"].clone()),
+        (Some(0), "0731-84561234".into())
+    );
+    let (code, _) = verdict(&["mobile", "0731 8456 1234"]);
+    assert_eq!(code, Some(1));
     assert!(
         !dir.path().join("redshield.sqlite").exists(),
         "checking needs no store"
@@ -458,8 +466,15 @@ fn flags_merchant_view_and_search_from_the_command_line() {
     let a = open_complaint(store, "王芳");
     let b = open_complaint(store, "张伟");
     let flags = json(store, &["case", "flags", a["number"].as_str().unwrap()]);
-    assert_eq!(flags["flags"][0]["kind"], "shared_phone");
-    assert_eq!(flags["flags"][0]["related_cases"][0], b["number"]);
+    // Two names, one fact text word for word, one phone, one address: Art. 17(2) and (4).
+    let kinds: Vec<&str> = flags["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["identical_facts", "shared_phone", "shared_address"]);
+    assert_eq!(flags["flags"][1]["related_cases"][0], b["number"]);
 
     let view = json(store, &["case", "merchant-view", a["id"].as_str().unwrap()]);
     assert_eq!(view["complainants"][0]["name"], "王芳");
@@ -471,6 +486,100 @@ fn flags_merchant_view_and_search_from_the_command_line() {
     assert_eq!(found["cases"][0]["id"], b["id"]);
     let found = json(store, &["case", "list", "--phone", "13907310000"]);
     assert_eq!(found["cases"].as_array().unwrap().len(), 2);
+}
+
+/// From the command line: an online seller with no address (Art. 13), a landline (Art. 10),
+/// no proof of purchase (Art. 17(3)), the grounds offered (Art. 16), a repeated report marked
+/// at intake and new facts merged by the officer (Art. 35).
+#[test]
+fn intake_grounds_and_repeated_reports_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path();
+    init(store);
+    let complaint = json(
+        store,
+        &[
+            "case",
+            "open",
+            "--kind",
+            "complaint",
+            "--complainant-name",
+            "钱七",
+            "--complainant-phone",
+            "0731 8456 1234",
+            "--complainant-address",
+            "长沙市岳麓区 1 号",
+            "--respondent-name",
+            "某某旗舰店",
+            "--platform",
+            "拼多多",
+            "--facts",
+            "收到的羽绒服是假货",
+            "--demand",
+            "refund",
+            "--proof",
+            "none",
+            "--occurred-on",
+            "2020-01-05",
+        ],
+    );
+    assert_eq!(complaint["complainants"][0]["phone"], "0731-84561234");
+    assert_eq!(complaint["matter"]["proof"]["kind"], "none");
+    let id = complaint["number"].as_str().unwrap();
+    let flags = json(store, &["case", "flags", id]);
+    assert_eq!(flags["flags"][0]["kind"], "no_proof_of_purchase");
+    let grounds = json(store, &["case", "grounds", id])["grounds"].clone();
+    assert_eq!(grounds.as_array().unwrap().len(), 7);
+    assert_eq!(grounds[3]["reason"], "time_barred");
+    assert_eq!(grounds[3]["suggested"], true, "harm in 2020: {grounds}");
+    let text = redshield(store, &["case", "grounds", id]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("* time_barred 《投诉举报处理办法》第十六条第（四）项"),
+        "{text}"
+    );
+
+    let report = |facts: &str| {
+        json(
+            store,
+            &[
+                "case",
+                "open",
+                "--kind",
+                "report",
+                "--complainant-name",
+                "孙悦",
+                "--complainant-phone",
+                "13500000005",
+                "--respondent-name",
+                "某某超市",
+                "--facts",
+                facts,
+            ],
+        )
+    };
+    let first = report("销售过期牛奶");
+    let again = report("销售过期牛奶。");
+    assert_eq!(again["state"], "not_handled_again");
+    let more = report("还销售无中文标签的奶粉");
+    assert_eq!(more["state"], "received");
+    let more_id = more["number"].as_str().unwrap();
+    let earlier = json(store, &["case", "earlier", more_id])["earlier_reports"].clone();
+    assert_eq!(earlier[0]["number"], first["number"]);
+    assert_eq!(earlier[0]["same_facts"], false);
+    let merged = json(
+        store,
+        &[
+            "case",
+            "merge",
+            more_id,
+            "--into",
+            first["number"].as_str().unwrap(),
+        ],
+    );
+    assert_eq!(merged["state"], "merged");
+    let first_now = json(store, &["case", "show", first["id"].as_str().unwrap()]);
+    assert_eq!(first_now["history"][0]["step"]["action"], "report_merged");
 }
 
 fn gpx_file(name: &str) -> String {
@@ -1373,8 +1482,9 @@ fn the_staff_list_devices_and_revoke_a_lost_one_from_the_command_line() {
     json(&other, &["sync"]);
     let flagged = service.staff_json(&["flags"])["cases"].clone();
     assert_eq!(flagged.as_array().unwrap().len(), 2, "{flagged}");
-    assert_eq!(flagged[0]["flags"][0]["kind"], "shared_phone");
-    assert_eq!(flagged[0]["flags"][1]["kind"], "shared_address");
+    assert_eq!(flagged[0]["flags"][0]["kind"], "identical_facts");
+    assert_eq!(flagged[0]["flags"][1]["kind"], "shared_phone");
+    assert_eq!(flagged[0]["flags"][2]["kind"], "shared_address");
     assert!(
         !flagged.to_string().contains("0731"),
         "no phone number: {flagged}"

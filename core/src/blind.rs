@@ -1,6 +1,7 @@
 //! The blind index (DESIGN, personal data): keyed HMAC-SHA256 digests of complainants' phone
-//! numbers, names and addresses and of businesses' names, so that cases can be matched — the
-//! Art. 17 flags, search by phone — without comparing plain values. Without the key a digest
+//! numbers, names, addresses and identity documents, of agents' identity documents, of
+//! businesses' names, and of a case's facts and goods, so that cases can be matched — the
+//! Art. 17 flags, repeated reports (Art. 35), search by phone — without comparing plain values. Without the key a digest
 //! says nothing; the key is wrapped by the platform like the signing key. The centre's key
 //! replaces the device's at enrolment (the sync issue): `reindex` recomputes every digest.
 //!
@@ -11,7 +12,7 @@ use rusqlite::{Connection, params};
 use sha2::Sha256;
 use uuid::Uuid;
 
-use crate::cases::events::CaseOpened;
+use crate::cases::events::{CaseOpened, SealedId};
 use crate::cases::read;
 use crate::error::{Error, Result};
 use crate::events::Digest;
@@ -27,8 +28,19 @@ wire_enum! {
         Name = "name",
         Address = "address",
         BusinessName = "business_name",
+        /// A person's identity document: its kind and number.
+        IdNumber = "id_number",
+        /// The identity document of the agent acting for a person (Art. 11).
+        Agent = "agent",
+        /// The facts as told, without white space or punctuation.
+        Facts = "facts",
+        /// The goods or service, likewise.
+        Goods = "goods",
     }
 }
+
+/// `person` of the digests that belong to the case rather than to one of its people.
+pub const CASE_LEVEL: i64 = -1;
 
 pub struct BlindKey([u8; 32]);
 
@@ -52,11 +64,13 @@ impl BlindKey {
     }
 
     /// The digest of `value` as `field`, after normalising what typing varies: full-width
-    /// forms, white space, letter case.
+    /// forms, white space, letter case; for text told in words (facts, goods), punctuation too,
+    /// so that "identical fact text" means the same words.
     pub fn digest(&self, field: Field, value: &str) -> Digest {
+        let words = matches!(field, Field::Facts | Field::Goods);
         let normal: String = ascii_form(value)
             .chars()
-            .filter(|c| !c.is_whitespace())
+            .filter(|c| !c.is_whitespace() && (!words || c.is_alphanumeric()))
             .flat_map(char::to_lowercase)
             .collect();
         // HMAC pads a key shorter than the hash's 64-byte block with zeros; padding it here
@@ -92,34 +106,58 @@ pub fn index_case(
     Ok(())
 }
 
-/// The digests of one case's people and business under `key`, from the vault: (field,
-/// person, digest). `person` numbers the complainants (0, 1), so that one person's name and
-/// phone can be told from another's; a business is person -1. Purged values give none.
+/// The digests of one case under `key`, from the vault: (field, person, digest). `person`
+/// numbers the complainants (0, 1), so that one person's name and phone can be told from
+/// another's; the business, the facts and the goods are `CASE_LEVEL`. Purged values give none.
 pub fn digests(
     conn: &Connection,
     key: &BlindKey,
     body: &CaseOpened,
 ) -> Result<Vec<(Field, i64, Digest)>> {
     let mut out = Vec::new();
-    let mut add = |field: Field, sealed: Option<&Sealed>, person: i64| -> Result<()> {
-        if let Some(value) = sealed
-            .map(|s| vault::value(conn, s.id))
-            .transpose()?
-            .flatten()
-        {
+    let mut add = |field: Field, value: Option<String>, person: i64| {
+        if let Some(value) = value {
             out.push((field, person, key.digest(field, &value)));
         }
-        Ok(())
+    };
+    let value = |sealed: Option<&Sealed>| -> Result<Option<String>> {
+        Ok(sealed
+            .map(|s| vault::value(conn, s.id))
+            .transpose()?
+            .flatten())
+    };
+    let document = |d: &SealedId| -> Result<Option<String>> {
+        Ok(value(Some(&d.number))?.map(|number| format!("{}:{number}", d.kind)))
     };
     for (i, p) in body.complainants.iter().enumerate() {
-        add(Field::Name, Some(&p.name), i as i64)?;
-        add(Field::Phone, Some(&p.phone), i as i64)?;
-        add(Field::Address, p.address.as_ref(), i as i64)?;
+        let i = i as i64;
+        add(Field::Name, value(Some(&p.name))?, i);
+        add(Field::Phone, value(Some(&p.phone))?, i);
+        add(Field::Address, value(p.address.as_ref())?, i);
+        if let Some(d) = &p.id_document {
+            add(Field::IdNumber, document(d)?, i);
+        }
+        if let Some(a) = &p.agent {
+            add(Field::Agent, document(&a.id_document)?, i);
+        }
     }
     if let Some(r) = &body.respondent {
-        add(Field::BusinessName, Some(&r.name), -1)?;
+        add(Field::BusinessName, value(Some(&r.name))?, CASE_LEVEL);
     }
+    add(Field::Facts, value(Some(&body.matter.facts))?, CASE_LEVEL);
+    add(Field::Goods, body.matter.goods.clone(), CASE_LEVEL);
     Ok(out)
+}
+
+/// Whether some case still holding its personal data lacks the digests this code makes (a
+/// store indexed before the facts were): then the index is made again (`reindex`).
+pub fn is_stale(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM cases c WHERE c.purged_at_ms IS NULL AND NOT EXISTS
+             (SELECT 1 FROM blind_index b WHERE b.case_id = c.id AND b.field = ?1))",
+        [Field::Facts.as_str()],
+        |r| r.get(0),
+    )?)
 }
 
 pub fn forget_case(conn: &Connection, case_id: Uuid) -> Result<()> {
@@ -158,6 +196,15 @@ mod tests {
         assert_eq!(
             key.digest(Field::Address, "五一大道 1 号"),
             key.digest(Field::Address, "五一大道１号")
+        );
+        // Facts: the same words, whatever the punctuation and spacing.
+        assert_eq!(
+            key.digest(Field::Facts, "买的牛奶，已经过期了！"),
+            key.digest(Field::Facts, "买的牛奶 已经过期了")
+        );
+        assert_ne!(
+            key.digest(Field::Facts, "买的牛奶已经过期了"),
+            key.digest(Field::Facts, "买的酸奶已经过期了")
         );
     }
 }

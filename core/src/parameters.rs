@@ -24,12 +24,26 @@ pub struct Parameters {
     pub arrival_radius_m: u32,
     /// … and only if accurate to this many metres.
     pub arrival_accuracy_m: u32,
-    /// Art. 17: complaints against one business within this many days …
+    /// Art. 17(2)'s "short time" (短期内), in days: the window of the repeated-complaint and
+    /// concert flags, and of the centre's hotspot leads.
     pub flag_window_days: u32,
-    /// … this many of them, the one looked at included, raise a flag.
+    /// Complaints against one business within the window, the one looked at included, that
+    /// make a **hotspot lead** for the centre — many consumers against one shop is a sign of a
+    /// bad shop, not of abuse, so never an Art. 17 flag. (The name is the one published bodies
+    /// have carried since before the hotspot was told apart.)
     pub flag_complaints_in_window: u32,
-    /// Art. 17: a quantity bought above this raises a flag.
+    /// Art. 17(1): a quantity bought above this raises a flag.
     pub flag_quantity: u32,
+    /// Art. 17(2): complaints by one complainant against one business or one kind of goods
+    /// within the window, the one looked at included, that raise a flag. Absent from bodies
+    /// published before it existed: the default.
+    #[serde(default = "same_complainant_default")]
+    pub flag_same_complainant_complaints: u32,
+    /// Art. 17(2): complaints by different complainants with the same fact text, or through
+    /// the same agent, within the window, the one looked at included, that raise a flag.
+    /// Absent from older bodies: the default.
+    #[serde(default = "concerted_default")]
+    pub flag_concerted_complaints: u32,
     /// A trip is flagged when GPS and odometer kilometres differ by more than this share (%)
     /// of the larger.
     pub odometer_tolerance_percent: u32,
@@ -50,6 +64,14 @@ fn default_open_trip_limit_hours() -> u32 {
     DEFAULT.open_trip_limit_hours
 }
 
+fn same_complainant_default() -> u32 {
+    DEFAULT.flag_same_complainant_complaints
+}
+
+fn concerted_default() -> u32 {
+    DEFAULT.flag_concerted_complaints
+}
+
 fn by_receipt() -> PendingCases {
     PendingCases::ByReceipt
 }
@@ -62,6 +84,8 @@ pub const DEFAULT: Parameters = Parameters {
     flag_window_days: 30,
     flag_complaints_in_window: 5,
     flag_quantity: 10,
+    flag_same_complainant_complaints: 3,
+    flag_concerted_complaints: 2,
     odometer_tolerance_percent: 10,
     open_trip_limit_hours: 16,
     pending_cases: PendingCases::ByReceipt,
@@ -77,7 +101,7 @@ impl Parameters {
 /// Each figure within bounds a real centre could mean; the urban target no longer than the
 /// remote one.
 pub fn check(p: &Parameters) -> Result<()> {
-    let bounds: [(&str, u32, u32, u32); 9] = [
+    let bounds: [(&str, u32, u32, u32); 11] = [
         ("on_scene_urban_minutes", p.on_scene_urban_minutes, 5, 240),
         ("on_scene_remote_minutes", p.on_scene_remote_minutes, 5, 480),
         ("arrival_radius_m", p.arrival_radius_m, 20, 2000),
@@ -90,6 +114,18 @@ pub fn check(p: &Parameters) -> Result<()> {
             1000,
         ),
         ("flag_quantity", p.flag_quantity, 1, 1_000_000),
+        (
+            "flag_same_complainant_complaints",
+            p.flag_same_complainant_complaints,
+            2,
+            1000,
+        ),
+        (
+            "flag_concerted_complaints",
+            p.flag_concerted_complaints,
+            2,
+            1000,
+        ),
         (
             "odometer_tolerance_percent",
             p.odometer_tolerance_percent,
@@ -170,6 +206,16 @@ mod tests {
                 .to_string()
                 .contains("open_trip_limit_hours")
         );
+        let one = Parameters {
+            flag_same_complainant_complaints: 1,
+            ..DEFAULT
+        };
+        assert!(
+            check(&one)
+                .unwrap_err()
+                .to_string()
+                .contains("flag_same_complainant_complaints")
+        );
     }
 
     /// regulations.md: "A trip left open longer than a centre parameter (default 16 hours)":
@@ -200,5 +246,32 @@ mod tests {
         let mut typo = serde_json::to_value(DEFAULT).unwrap();
         typo["open_trip_limit_hour"] = 8.into();
         assert!(serde_json::from_value::<Parameters>(typo).is_err());
+    }
+
+    /// A body the centre published before the Art. 17(2) thresholds existed still reads,
+    /// with the defaults for them.
+    #[test]
+    fn an_older_published_body_reads_with_the_new_thresholds_defaulted() {
+        let older = r#"{"on_scene_urban_minutes":30,"on_scene_remote_minutes":60,
+            "arrival_radius_m":150,"arrival_accuracy_m":50,"flag_window_days":14,
+            "flag_complaints_in_window":6,"flag_quantity":12,"odometer_tolerance_percent":10}"#;
+        let p: Parameters = serde_json::from_str(older).unwrap();
+        assert_eq!(p.flag_window_days, 14);
+        assert_eq!(p.flag_complaints_in_window, 6);
+        assert_eq!(
+            p.flag_same_complainant_complaints,
+            DEFAULT.flag_same_complainant_complaints
+        );
+        assert_eq!(
+            p.flag_concerted_complaints,
+            DEFAULT.flag_concerted_complaints
+        );
+        assert_eq!(p.open_trip_limit_hours, 16);
+        assert_eq!(
+            p.pending_cases,
+            PendingCases::ByReceipt,
+            "by date of receipt"
+        );
+        check(&p).unwrap();
     }
 }

@@ -7,7 +7,7 @@ use common::{complaint, device_in, matter, person, shop};
 use redshield_core::Error;
 use redshield_core::cases::{
     Agent, CaseKind, CaseQuery, CaseState, Channel, DemandKind, IdDocument, IdKind, NewCase,
-    OnlineShop, RuleSet, limits,
+    OnlineShop, RuleSet, Step, limits,
 };
 use redshield_core::clock::beijing_date;
 use redshield_core::position::GeoPosition;
@@ -383,4 +383,263 @@ fn an_unknown_case_is_not_found() {
     let device = device_in(dir.path());
     let err = device.case("XXXXXX-20260101-001").unwrap_err();
     assert!(matches!(err, Error::NotFound { what: "case", .. }), "{err}");
+}
+
+/// Order No. 121 Art. 44 (No. 20 Art. 39): a consultation is outside the measures; PIPL Art. 6:
+/// collect the minimum. It may be anonymous and asks only the question; an ID document is
+/// refused.
+#[test]
+fn art_44_a_consultation_needs_no_identity() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut device = device_in(dir.path());
+    let consultation = NewCase {
+        kind: CaseKind::Consultation,
+        channel: None,
+        received_at_ms: None,
+        platform_ticket: None,
+        complainants: Vec::new(),
+        joint_complainants: None,
+        respondent: None,
+        matter: redshield_core::cases::NewMatter {
+            facts: "网购的衣服七天内能不能无理由退货？".into(),
+            ..matter("")
+        },
+        also_report: None,
+    };
+    let mut bare = consultation.clone();
+    bare.matter.goods = None;
+    bare.matter.amount_paid_fen = None;
+    bare.matter.quantity = None;
+    bare.matter.demands.clear();
+    bare.matter.demands_text = None;
+    let case = device.open_case(&bare).unwrap();
+    assert!(case.complainants.is_empty());
+    assert_eq!(case.kind, CaseKind::Consultation);
+    // Under Order No. 20 likewise.
+    let mut old = bare.clone();
+    old.received_at_ms = Some(MARCH_2026);
+    assert_eq!(
+        device.open_case(&old).unwrap().rule_set,
+        RuleSet::SamrOrder20
+    );
+
+    let (events, vault) = (count(&device, "events"), count(&device, "vault"));
+    let mut with_id = bare.clone();
+    let mut asker = person("问询人");
+    asker.id_document = Some(IdDocument {
+        kind: IdKind::Passport,
+        number: "E12345678".into(),
+    });
+    with_id.complainants = vec![asker];
+    assert_eq!(
+        invalid_field(device.open_case(&with_id)),
+        "complainants[0].id_document"
+    );
+    let mut two = bare.clone();
+    two.complainants = vec![person("甲"), person("乙")];
+    assert_eq!(invalid_field(device.open_case(&two)), "complainants");
+    assert_eq!(
+        (count(&device, "events"), count(&device, "vault")),
+        (events, vault)
+    );
+    // A complaint still names its complainant (Art. 10).
+    let mut c = complaint(1);
+    c.complainants.clear();
+    assert_eq!(invalid_field(device.open_case(&c)), "complainants");
+}
+
+/// Art. 10 (No. 20 Art. 9): 电话号码. A landline with its area code and a number abroad are
+/// phone numbers; stored one way, found by phone search however typed; mobiles keep their
+/// check.
+#[test]
+fn art_10_a_landline_or_a_number_abroad_is_a_phone_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut device = device_in(dir.path());
+    let mut landline = complaint(1);
+    landline.complainants[0].phone = "(0731) 8456 1234 转 8012".into();
+    let landline = device.open_case(&landline).unwrap();
+    assert_eq!(landline.complainants[0].phone, "0731-84561234转8012");
+    let mut abroad = complaint(2);
+    abroad.complainants[0].phone = "00852 9123 4567".into();
+    abroad.received_at_ms = Some(MARCH_2026);
+    let abroad = device.open_case(&abroad).unwrap();
+    assert_eq!(abroad.complainants[0].phone, "+85291234567");
+    assert_eq!(abroad.rule_set, RuleSet::SamrOrder20);
+    let found = |phone: &str| -> Vec<String> {
+        let query = CaseQuery {
+            phone: Some(phone.into()),
+            ..CaseQuery::default()
+        };
+        let page = device.cases(&query).unwrap();
+        page.cases.into_iter().map(|c| c.number).collect()
+    };
+    assert_eq!(found("0731-84561234-8012"), vec![landline.number.clone()]);
+    assert_eq!(
+        found("+86 731 84561234 ext 8012"),
+        vec![landline.number.clone()]
+    );
+    assert_eq!(found("+852 91234567"), vec![abroad.number.clone()]);
+    let mut bad = complaint(3);
+    bad.complainants[0].phone = "12812345678".into();
+    assert_eq!(
+        invalid_field(device.open_case(&bad)),
+        "complainants[0].phone"
+    );
+    bad.complainants[0].phone = "84561234".into();
+    assert_eq!(
+        invalid_field(device.open_case(&bad)),
+        "complainants[0].phone"
+    );
+}
+
+/// Art. 13 (No. 20 Art. 12): for a seller inside an online platform, the shop's published
+/// address, or where it published none the platform, stands in for the business address; the
+/// merchant view says which.
+#[test]
+fn art_13_the_platform_stands_in_for_an_online_sellers_missing_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut device = device_in(dir.path());
+    for received in [None, Some(MARCH_2026)] {
+        let mut c = complaint(1);
+        c.received_at_ms = received;
+        let shop = c.respondent.as_mut().unwrap();
+        shop.address = None;
+        shop.online = Some(OnlineShop {
+            platform: "拼多多".into(),
+            shop_name: Some("某某旗舰店".into()),
+            shop_address: None,
+        });
+        let case = device.open_case(&c).unwrap();
+        let view = device.merchant_view(&case.id).unwrap();
+        assert_eq!(
+            view.respondent_address.as_deref(),
+            Some("未在平台公示地址，以拼多多平台经营者住所地为准")
+        );
+        c.respondent
+            .as_mut()
+            .unwrap()
+            .online
+            .as_mut()
+            .unwrap()
+            .shop_address = Some("广州市白云区某路 8 号".into());
+        let case = device.open_case(&c).unwrap();
+        let view = device.merchant_view(&case.id).unwrap();
+        assert_eq!(
+            view.respondent_address.as_deref(),
+            Some("广州市白云区某路 8 号（拼多多平台公示地址）")
+        );
+    }
+    // An offline shop still needs its address.
+    let mut c = complaint(2);
+    c.respondent.as_mut().unwrap().address = None;
+    assert_eq!(invalid_field(device.open_case(&c)), "respondent.address");
+}
+
+/// Art. 11 and 16(5) (No. 20 Arts. 10 and 15(5)): an agent without a power of attorney is
+/// taken, and the materials ground is offered as suggested — under each order its own list,
+/// in its own order.
+#[test]
+fn art_16_5_an_agent_without_a_power_of_attorney_suggests_the_materials_ground() {
+    use redshield_core::cases::DeclineReason;
+    let dir = tempfile::tempdir().unwrap();
+    let mut device = device_in(dir.path());
+    for (received, count, article) in [
+        (None, 7, "《投诉举报处理办法》第十六条第（五）项"),
+        (
+            Some(MARCH_2026),
+            6,
+            "《投诉举报处理暂行办法》第十五条第（五）项",
+        ),
+    ] {
+        let mut c = complaint(1);
+        c.received_at_ms = received;
+        c.complainants[0].agent = Some(Agent {
+            name: "代理人".into(),
+            id_document: IdDocument {
+                kind: IdKind::Passport,
+                number: "E12345678".into(),
+            },
+            power_of_attorney: false,
+        });
+        let case = device.open_case(&c).unwrap();
+        assert_eq!(case.state, CaseState::Received);
+        let offer = device.decline_grounds(&case.id).unwrap();
+        assert_eq!(offer.len(), count);
+        let suggested: Vec<_> = offer.iter().filter(|g| g.suggested).collect();
+        assert_eq!(suggested.len(), 1, "{offer:?}");
+        assert_eq!(suggested[0].reason, DeclineReason::MaterialsMissing);
+        assert_eq!(suggested[0].article, article);
+        assert_eq!(offer[0].reason, DeclineReason::OutsideRemit);
+
+        c.complainants[0].agent.as_mut().unwrap().power_of_attorney = true;
+        let with = device.open_case(&c).unwrap();
+        let offer = device.decline_grounds(&with.id).unwrap();
+        assert!(offer.iter().all(|g| !g.suggested), "{offer:?}");
+        device
+            .take_step(&with.id, &Step::Accept, None, None)
+            .unwrap();
+        assert!(matches!(
+            device.decline_grounds(&with.id),
+            Err(Error::WrongState { .. })
+        ));
+    }
+}
+
+/// Art. 16(4) (No. 20 Art. 15(4)): "超过三年". `time_barred` agrees with the limitation clock:
+/// suggested once it is breached; warned when the harm is recent, and declining on it then
+/// refused without a note that overrides the clock (recorded with the step).
+#[test]
+fn art_16_4_time_barred_agrees_with_the_limitation_clock() {
+    use redshield_core::cases::DeclineReason;
+    let dir = tempfile::tempdir().unwrap();
+    let mut device = device_in(dir.path());
+    let time_barred = |device: &redshield_core::Device, id: &str| {
+        device
+            .decline_grounds(id)
+            .unwrap()
+            .into_iter()
+            .find(|g| g.reason == DeclineReason::TimeBarred)
+            .unwrap()
+    };
+    let decline = Step::Decline {
+        reason: DeclineReason::TimeBarred,
+    };
+    for received in [None, Some(MARCH_2026)] {
+        let mut old = complaint(1);
+        old.received_at_ms = received;
+        old.matter.occurred_on = Some("2021-06-01".into());
+        let old = device.open_case(&old).unwrap();
+        let g = time_barred(&device, &old.id);
+        assert!(g.suggested && !g.needs_note, "{g:?}");
+        device.take_step(&old.id, &decline, None, None).unwrap();
+
+        let mut recent = complaint(2);
+        recent.received_at_ms = received;
+        recent.matter.occurred_on = Some("2025-12-01".into());
+        let recent = device.open_case(&recent).unwrap();
+        let g = time_barred(&device, &recent.id);
+        assert!(!g.suggested && g.needs_note, "{g:?}");
+        assert!(g.warning.as_deref().unwrap().contains("2025年12月1日"));
+        let events = count(&device, "events");
+        assert_eq!(
+            invalid_field(device.take_step(&recent.id, &decline, None, None)),
+            "note"
+        );
+        assert_eq!(count(&device, "events"), events, "nothing recorded");
+        let note = "投诉人此前已就同一事项起诉，实际知道侵害之日早于所述日期";
+        device
+            .take_step(&recent.id, &decline, Some(note), None)
+            .unwrap();
+        let after = device.case(&recent.id).unwrap();
+        assert_eq!(after.state, CaseState::Declined);
+        assert_eq!(after.history[0].note.as_deref(), Some(note));
+
+        // No day given: a warning to check it, no note required.
+        let unknown = device.open_case(&complaint(3)).unwrap();
+        let g = time_barred(&device, &unknown.id);
+        assert!(
+            !g.suggested && !g.needs_note && g.warning.is_some(),
+            "{g:?}"
+        );
+    }
 }

@@ -1,5 +1,7 @@
 //! Abuse flags across cases (Art. 17), for the centre's supervisors: the cases issue's rule
-//! (`redshield_core::cases::flags`) run over every complaint of every device. Each device's
+//! (`redshield_core::cases::flags`) run over every complaint of every device; and, apart from
+//! them, the hotspot leads — many complaints against one business from different consumers,
+//! a sign of a bad shop rather than of abuse, labelled so. Each device's
 //! blind index is keyed by its own key, so digests from two devices never match; the centre
 //! makes every case's digests again under its own blind-index key (`centre.blind-key` in the
 //! data directory, made once beside the signing key) from the replicas, which hold the vault
@@ -36,10 +38,17 @@ pub fn blind_key(data_dir: &Path) -> Result<BlindKey, ServerError> {
 /// One sign on a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Flag {
-    /// `shared_phone`, `shared_address`, `frequent_respondent` or `large_quantity`.
+    /// `large_quantity`, `repeated_complaints`, `identical_facts`, `same_agent`,
+    /// `no_proof_of_purchase`, `shared_phone` or `shared_address` (Art. 17 (1)–(4)).
     pub kind: String,
-    /// Why, in words; it never quotes a phone number or an address.
+    /// Why, in Chinese, citing the factor; it never quotes a phone number, an address or a
+    /// name.
     pub reason: String,
+    /// What it rests on under the case's rules: Order No. 121 Art. 17's item, or for an Order
+    /// No. 20 case a note that it is a hint, not a factor of that order.
+    pub basis: String,
+    /// The case's own rules name the factor.
+    pub statutory: bool,
     /// The numbers of the other cases involved, on any device.
     pub related_cases: Vec<String>,
 }
@@ -54,12 +63,26 @@ pub struct FlaggedCase {
     pub flags: Vec<Flag>,
 }
 
+/// Many complaints against one business in a short time from different consumers: a lead
+/// for the centre's market supervision, **not** an abuse flag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct HotspotLead {
+    /// 投诉热点线索（非异常投诉标记）.
+    pub label: String,
+    /// Why, in Chinese; it names no business, person or value.
+    pub reason: String,
+    /// The complaints' numbers, on any device.
+    pub cases: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Flags {
     pub protocol: u32,
     pub server_time_ms: i64,
     /// By case number.
     pub cases: Vec<FlaggedCase>,
+    /// Apart from the flags: businesses many consumers complained about (by their cases).
+    pub hotspots: Vec<HotspotLead>,
 }
 
 /// A complaint as the rule sees it, with where it is held.
@@ -76,9 +99,14 @@ impl<L: Ledger> Service<L> {
         let subjects: Vec<Subject> = held.iter().map(|h| h.subject.clone()).collect();
         // The thresholds the centre published to its devices (else the defaults).
         let rules = FlagRules::from(self.parameters().await?);
-        let found = tokio::task::spawn_blocking(move || flags::flags_among(&subjects, &rules))
-            .await
-            .map_err(|e| ServerError::Replica(format!("flags task: {e}")))?;
+        let (found, hotspots) = tokio::task::spawn_blocking(move || {
+            (
+                flags::flags_among(&subjects, &rules),
+                flags::hotspots(&subjects, &rules),
+            )
+        })
+        .await
+        .map_err(|e| ServerError::Replica(format!("flags task: {e}")))?;
         let mut cases: Vec<FlaggedCase> = held
             .into_iter()
             .zip(found)
@@ -92,6 +120,8 @@ impl<L: Ledger> Service<L> {
                     .map(|f| Flag {
                         kind: f.kind.as_str().to_string(),
                         reason: f.reason,
+                        basis: f.basis,
+                        statutory: f.statutory,
                         related_cases: f.related_cases,
                     })
                     .collect(),
@@ -102,6 +132,14 @@ impl<L: Ledger> Service<L> {
             protocol: PROTOCOL,
             server_time_ms: now_ms(),
             cases,
+            hotspots: hotspots
+                .into_iter()
+                .map(|h| HotspotLead {
+                    label: h.label,
+                    reason: h.reason,
+                    cases: h.cases,
+                })
+                .collect(),
         })
     }
 
@@ -114,9 +152,12 @@ impl<L: Ledger> Service<L> {
                 continue; // nothing pushed: no replica, no cases
             }
             let key: Arc<BlindKey> = self.blind.clone();
+            let now = now_ms();
             let subjects = self
                 .replicas
-                .read(device.id, move |r| flags::subjects_under(r.conn(), &key))
+                .read(device.id, move |r| {
+                    flags::subjects_under(r.conn(), &key, now)
+                })
                 .await
                 .map_err(|e| ServerError::Replica(e.to_string()))?;
             for (case_id, subject) in subjects {

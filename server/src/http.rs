@@ -530,8 +530,10 @@ pub(crate) async fn devices<L: Ledger>(
 #[utoipa::path(get, path = "/v1/admin/flags", tag = "admin",
     summary = "Abuse flags across all devices' complaints (Art. 17): shown, never acted on",
     description = "Every complaint the Art. 17 rule flags among all cases of all devices, matched by \
-        the centre's own blind index: its number, device, each flag's kind, reason and the \
-        related case numbers. No phone number, address or name is in the answer.",
+        the centre's own blind index: its number, device, each flag's kind, reason (Chinese, \
+        citing the factor), basis and the related case numbers; and, apart from them, the \
+        hotspot leads (many consumers against one business: not abuse). No phone number, \
+        address or name is in the answer.",
     security(("bearer" = [])),
     responses((status = 200, body = crate::flags::Flags, description = "by case number")))]
 pub(crate) async fn flags<L: Ledger>(

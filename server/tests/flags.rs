@@ -1,8 +1,9 @@
-//! Abuse flags across cases (Art. 17) at the centre, over real HTTP on both ledgers: two
-//! devices whose complaints share a phone number and an address under different names, and a
-//! business complained about five times across both — flagged at the centre, not on either
-//! device alone (each device's blind key is its own); nothing acted on; no phone number,
-//! address or name in the answer.
+//! Abuse flags across cases (Order No. 121 Art. 17) at the centre, over real HTTP on both
+//! ledgers: two devices whose complaints share a phone number and an address under different
+//! names (Art. 17(4)), one person complaining three times across both (Art. 17(2): "同一投诉人
+//! …短期内大量投诉") — flagged at the centre, not on either device alone (each device's blind
+//! key is its own); a business complained about by six consumers, which is a hotspot lead and
+//! no flag; nothing acted on; no phone number, address or name in the answer.
 
 mod common;
 
@@ -52,12 +53,15 @@ async fn flags_are_found_across_devices_shown_and_never_acted_on(backend: Backen
         by("王芳", SHARED_PHONE, SHARED_ADDRESS),
         by("陈静", "13900000002", "长沙市开福区湘江中路 2 号"),
         by("刘洋", "13700000003", "长沙市雨花区韶山路 3 号"),
+        by("孙悦", "13500000005", "长沙市望城区 5 号"),
+        by("孙悦", "13500000005", "长沙市望城区 5 号"),
     ]
     .map(|c| first.device.open_case(&c).unwrap());
-    // The same phone typed another way, the same address, another name.
+    // The same phone typed another way, the same address, another name; 孙悦 once more.
     let second_cases = [
         by("李娜", "138 0000 0001", SHARED_ADDRESS),
         by("周杰", "13600000004", "长沙市天心区芙蓉路 4 号"),
+        by("孙悦", "+86 135-0000-0005", "长沙市望城区 5 号"),
     ]
     .map(|c| second.device.open_case(&c).unwrap());
     for phone in [&mut first, &mut second] {
@@ -65,7 +69,7 @@ async fn flags_are_found_across_devices_shown_and_never_acted_on(backend: Backen
         centre.push_ok(phone, &phone.outbox(0)).await;
     }
 
-    // On either device alone: nothing (three and two complaints, no phone shared there).
+    // On either device alone: nothing (no phone shared there, 孙悦 twice and once).
     for (phone, cases) in [(&first, &first_cases[..]), (&second, &second_cases[..])] {
         for case in cases {
             assert_eq!(phone.device.abuse_flags(&case.id).unwrap(), Vec::new());
@@ -80,7 +84,7 @@ async fn flags_are_found_across_devices_shown_and_never_acted_on(backend: Backen
     let (status, answer) = flags(&centre, &admin_token(&centre)).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     let (wang, li) = (&first_cases[0], &second_cases[0]);
-    let shared = ["shared_phone", "shared_address", "frequent_respondent"];
+    let shared = ["shared_phone", "shared_address"];
     assert_eq!(kinds_of(&answer, &wang.number), shared);
     assert_eq!(kinds_of(&answer, &li.number), shared);
     let cases = answer["cases"].as_array().unwrap();
@@ -97,14 +101,44 @@ async fn flags_are_found_across_devices_shown_and_never_acted_on(backend: Backen
         wang_flags["flags"][0]["related_cases"],
         serde_json::json!([li.number])
     );
-    // Five complaints against the business across the two devices: each one flagged, naming
-    // the four others.
-    for case in first_cases.iter().chain(&second_cases) {
-        assert!(kinds_of(&answer, &case.number).contains(&"frequent_respondent".to_string()));
+    let reason = wang_flags["flags"][0]["reason"].as_str().unwrap();
+    assert!(reason.contains("第十七条第（四）项"), "{reason}");
+    assert_eq!(wang_flags["flags"][0]["statutory"], true);
+    // One person's three complaints across the two devices: each flagged, naming the others.
+    let sun = [&first_cases[3], &first_cases[4], &second_cases[2]];
+    for case in sun {
+        assert_eq!(kinds_of(&answer, &case.number), ["repeated_complaints"]);
     }
-    let frequent = &wang_flags["flags"][2];
-    assert_eq!(frequent["related_cases"].as_array().unwrap().len(), 4);
+    let sun_flag = &cases
+        .iter()
+        .find(|c| c["case_number"] == *sun[2].number)
+        .unwrap()["flags"][0];
+    assert_eq!(sun_flag["related_cases"].as_array().unwrap().len(), 2);
+    assert!(
+        sun_flag["reason"]
+            .as_str()
+            .unwrap()
+            .contains("3件（含本件）"),
+        "{sun_flag}"
+    );
+    // Five other consumers against the same business are no flag …
+    for case in [&first_cases[1], &first_cases[2], &second_cases[1]] {
+        assert_eq!(kinds_of(&answer, &case.number), Vec::<String>::new());
+    }
     assert_eq!(cases.len(), 5);
+    // … but the business, with all eight complaints, is a hotspot lead, labelled as such.
+    let hotspots = answer["hotspots"].as_array().unwrap();
+    assert_eq!(hotspots.len(), 1, "{answer}");
+    assert_eq!(hotspots[0]["label"], "投诉热点线索（非异常投诉标记）");
+    assert_eq!(hotspots[0]["cases"].as_array().unwrap().len(), 8);
+    assert!(
+        hotspots[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("6名投诉人"),
+        "{}",
+        hotspots[0]
+    );
 
     // No phone number, address or name in the answer, in any spelling given.
     let text = answer.to_string();
@@ -115,6 +149,9 @@ async fn flags_are_found_across_devices_shown_and_never_acted_on(backend: Backen
         "麓山南路",
         "王芳",
         "李娜",
+        "孙悦",
+        "13500000005",
+        "长沙市某某超市",
     ] {
         assert!(!text.contains(secret), "{secret} in {text}");
     }

@@ -120,6 +120,7 @@ pub fn complaint(name: &str) -> NewCase {
             demands: vec![DemandKind::Refund],
             demands_text: Some("退货退款".into()),
             evidence: Vec::new(),
+            proof: None,
         },
         also_report: None,
     }

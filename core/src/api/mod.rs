@@ -14,6 +14,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 pub use crate::agency::{Agency, NumberBlock, NumbersLeft};
 pub use crate::calendar::YearData;
 pub use crate::cases::departments::Department;
+pub use crate::cases::grounds::OfferedGround;
+pub use crate::cases::repeats::EarlierReport;
 pub use crate::cases::supervision::Supervision;
 pub use crate::cases::*;
 pub use crate::clocks::events::PauseReason;
@@ -150,6 +152,21 @@ impl FieldCore {
     /// to the officer; nothing is decided on them.
     pub fn abuse_flags(&self, case_id: String) -> ApiResult<Vec<AbuseFlag>> {
         Ok(self.device().abuse_flags(&case_id)?)
+    }
+
+    /// The grounds a complaint may be declined on now, under its own rules (Order No. 121
+    /// Art. 16, Order No. 20 Art. 15), in the article's order; those its facts suggest marked
+    /// with why, and `time_barred` warned when the limitation clock says the harm is recent
+    /// (declining on it then needs a note). `WrongState` once a decline is no longer possible.
+    pub fn decline_grounds(&self, case_id: String) -> ApiResult<Vec<OfferedGround>> {
+        Ok(self.device().decline_grounds(&case_id)?)
+    }
+
+    /// Earlier reports on this device by the same reporter about the same business (Order
+    /// No. 121 Art. 35): the first one to link a repeat to (`Step.MarkRepeated`) or to merge
+    /// new facts into (`Step.MergeInto`).
+    pub fn earlier_reports(&self, case_id: String) -> ApiResult<Vec<EarlierReport>> {
+        Ok(self.device().earlier_reports(&case_id)?)
     }
 
     /// What the business may see of a complaint: every document or export meant for the
@@ -590,6 +607,9 @@ pub enum CodeKind {
     ResidentId,
     /// A mainland mobile number.
     MobilePhone,
+    /// Any phone number Art. 10 accepts: a mobile, a landline with its area code, a number
+    /// abroad — as intake checks a complainant's phone.
+    Phone,
 }
 
 /// A verdict on a code: an invalid code is an answer, not an error.
@@ -602,7 +622,7 @@ pub struct CodeVerdict {
     pub error: Option<String>,
 }
 
-/// Checks a credit code, resident ID or mobile number the way intake does.
+/// Checks a credit code, resident ID or phone number the way intake does.
 #[uniffi::export]
 pub fn check_code(kind: CodeKind, value: String) -> CodeVerdict {
     let today = crate::clock::beijing_today();
@@ -610,6 +630,7 @@ pub fn check_code(kind: CodeKind, value: String) -> CodeVerdict {
         CodeKind::CreditCode => crate::validate::uscc("value", &value),
         CodeKind::ResidentId => crate::validate::resident_id("value", &value, today),
         CodeKind::MobilePhone => crate::validate::mobile_phone("value", &value),
+        CodeKind::Phone => crate::validate::phone("value", &value),
     };
     match checked {
         Ok(normalized) => CodeVerdict {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::cases::model::{CaseKind, Channel, DemandKind, IdKind, RuleSet, Step};
+use crate::cases::model::{CaseKind, Channel, DemandKind, IdKind, ProofKind, RuleSet, Step};
 use crate::events::EventBody;
 use crate::position::GeoPoint;
 use crate::vault::Sealed;
@@ -117,6 +117,20 @@ pub struct MatterBody {
     pub demands_text: Option<Sealed>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<String>,
+    /// Absent from bodies written before it existed, and when not asked: their bytes decode
+    /// as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof: Option<ProofBody>,
+}
+
+/// The proof of purchase offered (Art. 17(3)); its reference is personal (an order number
+/// leads to a person), so sealed.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProofBody {
+    pub kind: ProofKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<Sealed>,
 }
 
 impl CaseOpened {
@@ -141,6 +155,7 @@ impl CaseOpened {
         all.push(m.facts);
         all.extend(m.place_text);
         all.extend(m.demands_text);
+        all.extend(m.proof.and_then(|p| p.reference));
         all
     }
 }
@@ -216,6 +231,7 @@ impl From<CaseOpenedV2> for CaseOpened {
                 demands: Vec::new(),
                 demands_text: old.demands,
                 evidence: Vec::new(),
+                proof: None,
             },
             linked_case: None,
         }

@@ -7,18 +7,18 @@ use uuid::Uuid;
 
 use crate::blind;
 use crate::cases::events::{
-    AgentBody, CaseOpened, MatterBody, OnlineShopBody, Party, Respondent, SealedId,
+    AgentBody, CaseOpened, MatterBody, OnlineShopBody, Party, ProofBody, Respondent, SealedId,
 };
 use crate::cases::model::{
     Agent, Business, CaseKind, Channel, DemandKind, IdDocument, IdKind, NewCase, NewMatter,
-    OnlineShop, Person, RuleSet, limits,
+    OnlineShop, Person, ProofKind, ProofOfPurchase, RuleSet, limits,
 };
 use crate::clock::beijing_date;
 use crate::error::{Error, Result};
 use crate::events::log::Writer;
 use crate::position::GeoPoint;
 pub use crate::rulebook::rule_set_for;
-use crate::validate::{mobile_phone, multi_line, one_line, optional, resident_id, uscc};
+use crate::validate::{multi_line, one_line, optional, phone, resident_id, uscc};
 use crate::vault::Sealed;
 
 /// How far ahead of the trusted clock a time of receipt may be (clock skew between devices).
@@ -54,6 +54,9 @@ pub fn open_as(w: &mut Writer, case_id: Uuid, new: &NewCase) -> Result<Uuid> {
     append_opened(w, case_id, &checked, report_id)?;
     if let Some((id, report)) = report {
         append_opened(w, id, &report, Some(case_id))?;
+    }
+    for id in [Some(case_id), report_id].into_iter().flatten() {
+        super::repeats::mark_at_intake(w, id)?;
     }
     Ok(case_id)
 }
@@ -148,7 +151,8 @@ fn check(new: &NewCase, now_ms: i64) -> Result<Checked> {
 }
 
 /// Who may stand for a case of each kind: one person; a joint complaint's one or two
-/// representatives (Art. 12); a report may be anonymous (Art. 28).
+/// representatives (Art. 12); a report (Art. 28) and a consultation (Art. 44) may be
+/// anonymous.
 fn check_complainants(new: &NewCase) -> Result<()> {
     let n = new.complainants.len();
     let field = "complainants";
@@ -180,6 +184,15 @@ fn check_complainants(new: &NewCase) -> Result<()> {
             ));
         }
         (CaseKind::Report, None) => {}
+        // Art. 44 (No. 20 Art. 39): a consultation is outside the measures; the person asking
+        // may stay anonymous (PIPL Art. 6: collect the minimum).
+        (CaseKind::Consultation, None) if n > 1 => {
+            return Err(Error::invalid(
+                field,
+                "a consultation names the person asking, or none (anonymous)",
+            ));
+        }
+        (CaseKind::Consultation, None) => {}
         (_, None) if n != 1 => {
             return Err(Error::invalid(
                 field,
@@ -197,7 +210,22 @@ fn check_complainants(new: &NewCase) -> Result<()> {
 fn person(field: &str, p: &Person, kind: CaseKind, today: NaiveDate) -> Result<Person> {
     let at = |name: &str| format!("{field}.{name}");
     let name = one_line(&at("name"), &p.name, limits::NAME)?;
-    let phone = mobile_phone(&at("phone"), &p.phone)?;
+    let phone = phone(&at("phone"), &p.phone)?;
+    if kind == CaseKind::Consultation {
+        // PIPL Art. 6: a question needs no identity document, and nobody acts for the asker.
+        if p.id_document.is_some() {
+            return Err(Error::invalid(
+                at("id_document"),
+                "is not collected for a consultation (PIPL Art. 6: only what the purpose needs)",
+            ));
+        }
+        if p.agent.is_some() {
+            return Err(Error::invalid(
+                at("agent"),
+                "is for complaints (Art. 11), not consultations",
+            ));
+        }
+    }
     let address = optional(p.address.as_deref(), |v| {
         one_line(&at("address"), v, limits::ADDRESS)
     })?;
@@ -242,12 +270,18 @@ fn id_document(field: &str, d: &IdDocument, today: NaiveDate) -> Result<IdDocume
     })
 }
 
+/// A complaint names the business's address (Art. 10(2)); for a seller inside an online
+/// platform the shop's published address, or else the platform, stands in (Art. 13; No. 20
+/// Art. 12), so the platform is enough there.
 fn business(b: &Business, kind: CaseKind) -> Result<Business> {
     let address = optional(b.address.as_deref(), |v| {
         one_line("respondent.address", v, limits::ADDRESS)
     })?;
-    if kind == CaseKind::Complaint && address.is_none() {
-        return Err(required("respondent.address", kind));
+    if kind == CaseKind::Complaint && address.is_none() && b.online.is_none() {
+        return Err(Error::invalid(
+            "respondent.address",
+            "is required for a complaint (Art. 10), unless the seller is inside an online platform (Art. 13: the platform stands in)",
+        ));
     }
     Ok(Business {
         name: one_line("respondent.name", &b.name, limits::NAME)?,
@@ -311,6 +345,7 @@ fn matter(m: &NewMatter, kind: CaseKind, today: NaiveDate) -> Result<NewMatter> 
         ));
     }
     Ok(NewMatter {
+        proof: m.proof.as_ref().map(proof).transpose()?,
         occurred_on: optional(m.occurred_on.as_deref(), |v| occurred_on(v, today))?,
         place_text: optional(m.place_text.as_deref(), |v| {
             one_line("matter.place_text", v, limits::ADDRESS)
@@ -330,6 +365,24 @@ fn matter(m: &NewMatter, kind: CaseKind, today: NaiveDate) -> Result<NewMatter> 
             .enumerate()
             .map(|(i, e)| one_line(&format!("matter.evidence[{i}]"), e, limits::REFERENCE))
             .collect::<Result<_>>()?,
+    })
+}
+
+/// A proof's reference is checked like any reference; "none" has none.
+fn proof(p: &ProofOfPurchase) -> Result<ProofOfPurchase> {
+    let field = "matter.proof.reference";
+    let reference = optional(p.reference.as_deref(), |v| {
+        one_line(field, v, limits::REFERENCE)
+    })?;
+    if p.kind == ProofKind::NoProof && reference.is_some() {
+        return Err(Error::invalid(
+            field,
+            "there is no reference when no proof is offered",
+        ));
+    }
+    Ok(ProofOfPurchase {
+        kind: p.kind,
+        reference,
     })
 }
 
@@ -444,6 +497,16 @@ impl Sealer<'_, '_> {
             demands: m.demands.clone(),
             demands_text: self.seal_opt("matter.demands_text", &m.demands_text)?,
             evidence: m.evidence.clone(),
+            proof: m
+                .proof
+                .as_ref()
+                .map(|p| -> Result<ProofBody> {
+                    Ok(ProofBody {
+                        kind: p.kind,
+                        reference: self.seal_opt("matter.proof.reference", &p.reference)?,
+                    })
+                })
+                .transpose()?,
         })
     }
 }

@@ -17,6 +17,9 @@ pub struct MerchantView {
     pub complainants: Vec<MerchantParty>,
     pub joint_complainants: Option<u32>,
     pub respondent: Option<Business>,
+    /// The address the documents give for the business: its own, or for a seller inside an
+    /// online platform the shop's published address, or else the platform (Art. 13).
+    pub respondent_address: Option<String>,
     pub occurred_on: Option<String>,
     pub place_text: Option<String>,
     pub goods: Option<String>,
@@ -68,6 +71,7 @@ pub fn view(case: &Case) -> Result<MerchantView> {
             })
             .collect(),
         joint_complainants: case.joint_complainants,
+        respondent_address: case.respondent.as_ref().and_then(Business::address_shown),
         respondent: case.respondent.clone(),
         occurred_on: case.matter.occurred_on.clone(),
         place_text: case.matter.place_text.clone(),

@@ -5,12 +5,14 @@
 pub mod departments;
 pub mod events;
 pub mod flags;
+pub mod grounds;
 pub mod intake;
 pub mod merchant;
 pub mod model;
 mod number;
 pub mod projection;
 pub mod read;
+pub mod repeats;
 pub mod search;
 pub mod supervision;
 pub mod workflow;
@@ -53,11 +55,25 @@ pub fn take_step(
     let note = note
         .map(|n| w.seal_personal(Some(case_id), "step.note", &n))
         .transpose()?;
+    let merged_into = match &step {
+        Step::MergeInto { first } => Some(first.clone()),
+        _ => None,
+    };
     w.append(CaseStepTaken {
         case_id,
         step,
         note,
     })?;
+    if let Some(first) = merged_into {
+        // Art. 35: the first report records the merge, and its period restarts from it.
+        let step = repeats::merged_step(w.conn(), &case_id.to_string())?;
+        let first = Uuid::parse_str(&first).map_err(|e| Error::Encoding(e.to_string()))?;
+        w.append(CaseStepTaken {
+            case_id: first,
+            step,
+            note: None,
+        })?;
+    }
     Ok(after)
 }
 
@@ -88,6 +104,26 @@ fn checked_step(w: &Writer, case_id: Uuid, step: &Step) -> Result<Step> {
         Step::Refer { department } => Step::Refer {
             department: departments::find(w.conn(), department)?.code,
         },
+        Step::MarkRepeated { first } => repeats::checked(
+            w.conn(),
+            &case_id.to_string(),
+            first,
+            false,
+            w.time.trusted_ms,
+        )?,
+        Step::MergeInto { first } => repeats::checked(
+            w.conn(),
+            &case_id.to_string(),
+            first,
+            true,
+            w.time.trusted_ms,
+        )?,
+        Step::ReportMerged { .. } => {
+            return Err(Error::invalid(
+                "step",
+                "report_merged is recorded by merge_into on the later report",
+            ));
+        }
         Step::FollowUp { score, word } => {
             if score.is_none() && word.is_none() {
                 return Err(Error::invalid(

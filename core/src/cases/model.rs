@@ -49,6 +49,12 @@ wire_enum! {
         Closed = "closed",
         /// 回访 done after closing.
         FollowedUp = "followed_up",
+        /// 不再另行处理: the same reporter reported the same facts about the same business
+        /// again (Order No. 121 Art. 35); linked to the first report. Final.
+        NotHandledAgain = "not_handled_again",
+        /// 合并处理: new facts from the same reporter about the same business, merged into the
+        /// first report, whose period restarts from this one's receipt (Art. 35). Final.
+        Merged = "merged",
     }
 }
 
@@ -94,6 +100,22 @@ wire_enum! {
         Compensation = "compensation",
         /// Described in `demands_text`.
         Other = "other",
+    }
+}
+
+wire_enum! {
+    /// What the complainant offers to prove the purchase (Art. 17(3): a real consumption
+    /// relationship). `NoProof` is an answer, not a field left blank.
+    #[derive(uniffi::Enum)]
+    pub enum ProofKind {
+        /// 购物凭证、发票 — a receipt or invoice.
+        Receipt = "receipt",
+        /// 订单号 — an online order number.
+        OrderNumber = "order_number",
+        /// 支付记录 — a payment record (bank, WeChat Pay, Alipay).
+        PaymentRecord = "payment_record",
+        /// None offered.
+        NoProof = "none",
     }
 }
 
@@ -171,6 +193,24 @@ pub enum Step {
         score: Option<u8>,
         word: Option<SatisfactionWord>,
     },
+    /// On a report: the same reporter reported the same facts about the same business before
+    /// (`first`, a case id): 不再另行处理 (Order No. 121 Art. 35). Taken at intake when the
+    /// facts match word for word, or by the officer.
+    MarkRepeated {
+        first: String,
+    },
+    /// On a report: new facts from the same reporter about the same business, merged into the
+    /// still open report `first` (Art. 35: 可以合并处理 — the officer's choice). Records
+    /// `ReportMerged` on `first` in the same write.
+    MergeInto {
+        first: String,
+    },
+    /// On the first report, written by `MergeInto` (never taken by itself): `report` was
+    /// merged into it; its period restarts from `received_at_ms`, that report's receipt.
+    ReportMerged {
+        report: String,
+        received_at_ms: i64,
+    },
 }
 
 /// An identity document.
@@ -180,7 +220,8 @@ pub struct IdDocument {
     pub number: String,
 }
 
-/// Someone acting for a complainant (Art. 11).
+/// Someone acting for a complainant (Art. 11). Without a power of attorney the complaint is
+/// still taken; `decline_grounds` then suggests the materials ground (Art. 16(5)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
 pub struct Agent {
     pub name: String,
@@ -194,7 +235,9 @@ pub struct Agent {
 pub struct Person {
     /// The real name (Art. 10).
     pub name: String,
-    /// A mainland mobile number; stored as its 11 digits.
+    /// A phone number (Art. 10: 电话号码): a mainland mobile, stored as its 11 digits; a
+    /// landline with its area code, `0731-84561234` (`转8012` for an extension); a number
+    /// abroad, `+85291234567`.
     pub phone: String,
     /// Mailing address: required for complaints (Art. 10).
     #[uniffi(default)]
@@ -222,11 +265,22 @@ pub struct OnlineShop {
     pub shop_address: Option<String>,
 }
 
+/// What the complainant offers as proof of purchase (Art. 17(3)), with its number or reference
+/// when one is given (kept in the vault: an order number leads to a person).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+pub struct ProofOfPurchase {
+    pub kind: ProofKind,
+    #[uniffi(default)]
+    #[serde(default)]
+    pub reference: Option<String>,
+}
+
 /// The business complained about or reported.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
 pub struct Business {
     pub name: String,
-    /// Required for complaints (Art. 10).
+    /// Required for complaints (Art. 10), except for a seller inside an online platform:
+    /// there the shop's published address, or else the platform, stands in (Art. 13).
     #[uniffi(default)]
     #[serde(default)]
     pub address: Option<String>,
@@ -244,6 +298,26 @@ pub struct Business {
     #[uniffi(default)]
     #[serde(default)]
     pub online: Option<OnlineShop>,
+}
+
+impl Business {
+    /// The address a notice or document gives for the business: its own; for a seller inside
+    /// an online platform that gave none, the address the shop published there, or else the
+    /// platform, whose operator's domicile then decides jurisdiction (Order No. 121 Art. 13;
+    /// Order No. 20 Art. 12).
+    pub fn address_shown(&self) -> Option<String> {
+        if let Some(address) = &self.address {
+            return Some(address.clone());
+        }
+        let online = self.online.as_ref()?;
+        Some(match &online.shop_address {
+            Some(published) => format!("{published}（{}平台公示地址）", online.platform),
+            None => format!(
+                "未在平台公示地址，以{}平台经营者住所地为准",
+                online.platform
+            ),
+        })
+    }
 }
 
 /// The matter as the officer takes it down.
@@ -285,6 +359,10 @@ pub struct NewMatter {
     #[uniffi(default)]
     #[serde(default)]
     pub evidence: Vec<String>,
+    /// The proof of purchase offered (Art. 17(3)); `None`: not asked.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub proof: Option<ProofOfPurchase>,
 }
 
 /// What an officer enters to open a case. Checked by `cases::intake`.
@@ -304,7 +382,7 @@ pub struct NewCase {
     #[serde(default)]
     pub platform_ticket: Option<String>,
     /// One person; a joint complaint's one or two representatives (Art. 12); none for an
-    /// anonymous report.
+    /// anonymous report (Art. 28) or an anonymous consultation (Art. 44, PIPL Art. 6).
     pub complainants: Vec<Person>,
     /// How many consumers a joint complaint stands for (2 or more).
     #[uniffi(default)]
@@ -335,6 +413,8 @@ pub struct Matter {
     pub demands: Vec<DemandKind>,
     pub demands_text: Option<String>,
     pub evidence: Vec<String>,
+    /// Its reference `None` when not given or purged.
+    pub proof: Option<ProofOfPurchase>,
 }
 
 /// One step taken on a case, as its history shows it.
@@ -405,7 +485,7 @@ pub struct CaseQuery {
     #[uniffi(default)]
     #[serde(default)]
     pub text: Option<String>,
-    /// A mobile number: the cases it was given in (matched by keyed digest).
+    /// A phone number, typed any way: the cases it was given in (matched by keyed digest).
     #[uniffi(default)]
     #[serde(default)]
     pub phone: Option<String>,

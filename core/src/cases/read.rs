@@ -10,14 +10,14 @@ use crate::blind::{BlindKey, Field};
 use crate::cases::events::{CaseOpened, MatterBody, Party, Respondent, SealedId};
 use crate::cases::model::{
     Agent, Business, Case, CaseKind, CasePage, CaseQuery, CaseState, CaseSummary, Channel,
-    IdDocument, Matter, OnlineShop, Person, RuleSet, Step, StepRecord,
+    IdDocument, Matter, OnlineShop, Person, ProofOfPurchase, RuleSet, Step, StepRecord,
 };
 use crate::cases::search;
 use crate::error::{Error, Result};
 use crate::events::EventBody;
 use crate::officer::Officer;
 use crate::position::{GeoPoint, GeoPosition};
-use crate::validate::{mobile_phone, optional};
+use crate::validate::{optional, phone};
 use crate::vault::{self, Sealed};
 
 pub const PAGE_MAX: u32 = 500;
@@ -236,6 +236,10 @@ impl Vault {
             demands: m.demands.clone(),
             demands_text: self.opt(&m.demands_text),
             evidence: m.evidence.clone(),
+            proof: m.proof.map(|p| ProofOfPurchase {
+                kind: p.kind,
+                reference: self.opt(&p.reference),
+            }),
         }
     }
 }
@@ -307,7 +311,7 @@ pub fn list(conn: &Connection, key: &BlindKey, query: &CaseQuery) -> Result<Case
         };
         filter.add(clause, text);
     }
-    if let Some(phone) = optional(query.phone.as_deref(), |p| mobile_phone("phone", p))? {
+    if let Some(phone) = optional(query.phone.as_deref(), |p| phone("phone", p))? {
         let digest = key.digest(Field::Phone, &phone);
         filter.add(
             &format!(

@@ -7,6 +7,8 @@
 //! Report: received → verifying → filed | not_filed → closed → followed_up (received or
 //! verifying → forwarded | referred).
 //! Consultation: received → closed (answered) | referred → … → followed_up.
+//! Repeated reports (Order No. 121 Art. 35): received or verifying → not_handled_again (the
+//! same facts again) | merged (new facts, into the first report, which stays where it was).
 
 use crate::cases::model::{CaseKind, CaseState, Outcome, Step};
 use crate::error::{Error, Result};
@@ -46,6 +48,11 @@ fn allowed(kind: CaseKind, state: CaseState, step: &Step) -> Option<CaseState> {
             Closed
         }
         (_, Closed, Step::FollowUp { .. }) => FollowedUp,
+        // Art. 35 (Order No. 121): a repeated report is not handled again; new facts are
+        // merged into the first, which goes on where it stood.
+        (Report, Received | Verifying, Step::MarkRepeated { .. }) => NotHandledAgain,
+        (Report, Received | Verifying, Step::MergeInto { .. }) => Merged,
+        (Report, Received | Verifying, Step::ReportMerged { .. }) => state,
         _ => return None,
     };
     Some(to)
@@ -85,6 +92,12 @@ pub fn steps_allowed(kind: CaseKind, state: CaseState) -> Vec<&'static str> {
             score: None,
             word: None,
         },
+        Step::MarkRepeated {
+            first: String::new(),
+        },
+        Step::MergeInto {
+            first: String::new(),
+        },
     ];
     let mut names: Vec<&str> = probes
         .iter()
@@ -110,12 +123,18 @@ pub fn step_name(step: &Step) -> &'static str {
         Step::DecideReport { .. } => "decide_report",
         Step::Close { .. } => "close",
         Step::FollowUp { .. } => "follow_up",
+        Step::MarkRepeated { .. } => "mark_repeated",
+        Step::MergeInto { .. } => "merge_into",
+        Step::ReportMerged { .. } => "report_merged",
     }
 }
 
 /// Whether the case's handling on this device has ended (for statistics and lists).
 pub fn is_final(state: CaseState) -> bool {
-    matches!(state, Declined | Forwarded | Referred | Closed | FollowedUp)
+    matches!(
+        state,
+        Declined | Forwarded | Referred | Closed | FollowedUp | NotHandledAgain | Merged
+    )
 }
 
 #[cfg(test)]
@@ -234,9 +253,47 @@ mod tests {
             steps_allowed(Complaint, Accepted),
             ["forward", "refer", "start_mediation", "close"]
         );
+        // Art. 35 (Order No. 121): a report may be linked to an earlier one.
         assert_eq!(
             steps_allowed(Report, Received),
-            ["forward", "refer", "start_verification"]
+            [
+                "forward",
+                "refer",
+                "start_verification",
+                "mark_repeated",
+                "merge_into"
+            ]
         );
+        assert_eq!(steps_allowed(Report, Merged), Vec::<&str>::new());
+    }
+
+    /// Order No. 121 Art. 35: a repeat is not handled again, new facts are merged, and the
+    /// first report stays where it stood when a later one is merged into it.
+    #[test]
+    fn art_35_a_repeated_report_ends_and_the_first_goes_on() {
+        let first = || "first".to_string();
+        assert_eq!(
+            walk(Report, &[Step::MarkRepeated { first: first() }]).unwrap(),
+            NotHandledAgain
+        );
+        assert_eq!(
+            walk(
+                Report,
+                &[Step::StartVerification, Step::MergeInto { first: first() }]
+            )
+            .unwrap(),
+            Merged
+        );
+        let merged = Step::ReportMerged {
+            report: first(),
+            received_at_ms: 0,
+        };
+        assert_eq!(
+            walk(Report, &[Step::StartVerification, merged.clone()]).unwrap(),
+            Verifying
+        );
+        assert!(walk(Complaint, &[Step::MarkRepeated { first: first() }]).is_err());
+        assert!(is_final(NotHandledAgain) && is_final(Merged));
+        assert!(walk(Report, &[Step::MarkRepeated { first: first() }, merged]).is_err());
     }
 }

@@ -238,14 +238,19 @@ fn clocks(f: &Facts, calendar: &Calendar, now_ms: i64) -> Result<Vec<Clock>> {
                 clock(ClockKind::EndNotice, ended, closed, Span::WHOLE)?;
             }
         }
+        // Order No. 121 Art. 35: a report not handled again, or merged into the first, has no
+        // period of its own; the first's restarts from the last merged report's receipt.
+        CaseKind::Report
+            if first(|s| matches!(s, Step::MarkRepeated { .. } | Step::MergeInto { .. }))
+                .is_some() => {}
         CaseKind::Report => {
             let decided = first(|s| matches!(s, Step::DecideReport { .. }));
-            clock(
-                ClockKind::ReportDecision,
-                f.received_at_ms,
-                decided,
-                Span::WHOLE,
-            )?;
+            let restarted = f.steps.iter().filter_map(|(s, _)| match s {
+                Step::ReportMerged { received_at_ms, .. } => Some(*received_at_ms),
+                _ => None,
+            });
+            let start = restarted.fold(f.received_at_ms, i64::max);
+            clock(ClockKind::ReportDecision, start, decided, Span::WHOLE)?;
             // Order No. 20 Art. 31(2): a named reporter is told within 5 working days of the
             // decision whether to open a case; closing the report records that they were.
             if let Some(decided) = decided

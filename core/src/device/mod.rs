@@ -14,6 +14,8 @@ use uuid::Uuid;
 
 use crate::calendar::{self, Calendar, Year, YearData};
 use crate::cases::departments::{self, Department};
+use crate::cases::grounds::{GroundFacts, Limitation, OfferedGround};
+use crate::cases::repeats::EarlierReport;
 use crate::cases::supervision::Supervision;
 use crate::cases::{
     self, AbuseFlag, Case, CasePage, CaseQuery, CaseState, MerchantView, NewCase, Step,
@@ -68,6 +70,12 @@ impl Device {
         if schema::upgrade_needs_replay(store.upgraded_from) {
             let replayed = replay(&mut store, &identity)?;
             tracing::info!(replayed, "projections rebuilt after a schema upgrade");
+        }
+        if blind::is_stale(&store.conn)? {
+            // Indexed by an older build, without the digests the Art. 17 and Art. 35 matching
+            // now uses: made again from the vault.
+            let indexed = store.write(|tx| blind::reindex(tx, identity.blind_key()))?;
+            tracing::info!(indexed, "blind index made again");
         }
         // Deletions an interrupted prune recorded but did not finish.
         evidence::care::finish_pending(&store.conn, &Blobs::in_store(dir))?;
@@ -203,6 +211,12 @@ impl Device {
                 ),
             ));
         }
+        if let (Step::Decline { reason }, None) = (step, note.filter(|n| !n.trim().is_empty())) {
+            // Art. 16(4): declining as time-barred against the limitation clock needs a note.
+            if let Some(why) = cases::grounds::note_required(*reason, &self.ground_facts(case)?) {
+                return Err(Error::invalid("note", why));
+            }
+        }
         self.record(|w| {
             w.position = place;
             cases::take_step(w, case_id, step, note)
@@ -212,7 +226,47 @@ impl Device {
     /// The Art. 17 signs on a case, among this device's complaints.
     pub fn abuse_flags(&self, case: &str) -> Result<Vec<AbuseFlag>> {
         let case_id = cases::id_of(&self.store.conn, case)?;
-        cases::flags::for_case(&self.store.conn, &case_id.to_string())
+        cases::flags::for_case(&self.store.conn, &case_id.to_string(), self.now_ms()?)
+    }
+
+    /// The grounds a complaint may be declined on now, under its own rules, those its facts
+    /// suggest marked (`cases::grounds`). Only while it may be declined.
+    pub fn decline_grounds(&self, case: &str) -> Result<Vec<OfferedGround>> {
+        Ok(cases::grounds::offered(&self.ground_facts(case)?))
+    }
+
+    /// Earlier reports by the same reporter about the same business (Art. 35).
+    pub fn earlier_reports(&self, case: &str) -> Result<Vec<EarlierReport>> {
+        let case_id = cases::id_of(&self.store.conn, case)?;
+        cases::repeats::earlier_reports(&self.store.conn, &case_id.to_string())
+    }
+
+    /// What the offer of grounds is made from: the rules in force, the agents, and the
+    /// limitation clock.
+    fn ground_facts(&self, case: &str) -> Result<GroundFacts> {
+        let found = self.case(case)?;
+        let probe = Step::Decline {
+            reason: cases::DeclineReason::OtherLegalGround,
+        };
+        cases::workflow::next(found.kind, found.state, &probe)?;
+        let now = self.now_ms()?;
+        let limitation = self
+            .case_clocks(&found.id)?
+            .into_iter()
+            .find(|c| c.kind == ClockKind::Limitation);
+        let limitation = match (limitation, found.matter.occurred_on.as_deref()) {
+            (Some(c), _) if c.state == clocks::ClockState::Breached => Limitation::Barred,
+            (Some(_), Some(day)) => Limitation::Recent(crate::validate::date("occurred_on", day)?),
+            _ => Limitation::Unknown,
+        };
+        Ok(GroundFacts {
+            rule_set: cases::projection::rule_set_at(&self.store.conn, &found.id, now)?,
+            agent_without_power_of_attorney: found
+                .complainants
+                .iter()
+                .any(|p| p.agent.as_ref().is_some_and(|a| !a.power_of_attorney)),
+            limitation,
+        })
     }
 
     /// What the business may see of a complaint (Art. 37). Reports, and cases that do not

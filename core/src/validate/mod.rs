@@ -6,7 +6,7 @@ mod phone;
 mod resident_id;
 mod uscc;
 
-pub use phone::mobile_phone;
+pub use phone::{mobile_phone, phone};
 pub use resident_id::{resident_id, resident_id_check_char};
 pub use uscc::{uscc, uscc_check_char};
 
@@ -127,6 +127,7 @@ mod tests {
                 let _ = uscc("v", v);
                 let _ = resident_id("v", v, today);
                 let _ = mobile_phone("v", v);
+                let _ = phone("v", v);
                 let _ = one_line("v", v, 10);
                 let _ = uscc_check_char(v);
                 let _ = resident_id_check_char(v);

@@ -123,6 +123,7 @@ pub fn matter(facts: &str) -> NewMatter {
         demands: vec![DemandKind::Refund, DemandKind::Compensation],
         demands_text: Some("退货退款，并按规定赔偿".into()),
         evidence: Vec::new(),
+        proof: None,
     }
 }
 

@@ -232,6 +232,9 @@ class FieldCoreTest {
         assertFalse(bad.valid)
         assertEquals("check character should be X, not 1", bad.error)
         assertEquals("13807312233", checkCode(CodeKind.MOBILE_PHONE, "+86 １３８ 0731 2233").normalized)
+        // Art. 10: 电话号码 — a landline with its area code is a phone number, not a mobile.
+        assertEquals("0731-84561234", checkCode(CodeKind.PHONE, "0731 8456 1234").normalized)
+        assertFalse(checkCode(CodeKind.MOBILE_PHONE, "0731 8456 1234").valid)
     }
 
     @Test
@@ -240,8 +243,17 @@ class FieldCoreTest {
             val a = core.signedIn().openCase(complaint("王芳").copy(alsoReport = "长期销售过期食品"))
             val b = core.openCase(complaint("张伟"))
             val flags = core.abuseFlags(b.id)
-            assertEquals(setOf(FlagKind.SHARED_PHONE, FlagKind.SHARED_ADDRESS), flags.map { it.kind }.toSet())
+            // Two names, the same fact text, phone and address: Art. 17(2) and (4).
+            assertEquals(
+                setOf(FlagKind.IDENTICAL_FACTS, FlagKind.SHARED_PHONE, FlagKind.SHARED_ADDRESS),
+                flags.map { it.kind }.toSet(),
+            )
             assertEquals(listOf(a.number), flags.first().relatedCases)
+            assertTrue(flags.all { it.statutory && it.reason.contains("第十七条") })
+            // The grounds b may be declined on (Art. 16), in the article's order.
+            val grounds = core.declineGrounds(b.id)
+            assertEquals(7, grounds.size)
+            assertEquals(DeclineReason.OUTSIDE_REMIT, grounds.first().reason)
 
             val view = core.merchantView(a.id)
             assertEquals("王芳", view.complainants.single().name)
