@@ -22,8 +22,9 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use redshield_core::api::{
     Business, CaseKind, CaseQuery, CaseState, Channel, CodeKind, CoreError, DeclineReason,
-    DemandKind, FieldCore, GeoPosition, IdDocument, IdKind, NewCase, NewMatter, OnlineShop,
-    Outcome, Person, ProofKind, ProofOfPurchase, Role, SatisfactionWord, Step, check_code,
+    DemandKind, FieldCore, GeoPosition, IdDocument, IdKind, NewCase, NewMatter, NoticeKind,
+    OnlineShop, Outcome, Person, ProofKind, ProofOfPurchase, Role, SatisfactionWord, Step,
+    check_code,
 };
 
 use output::Output;
@@ -248,6 +249,23 @@ enum CaseCommand {
         #[arg(long)]
         into: String,
     },
+    /// Issue a case's notice: `declined` (不予受理告知书: the reasons and the Consumer
+    /// Protection Law's Art. 39 ways, Order No. 121 Art. 15) or `mediation_ended` (终止调解告知书:
+    /// the ground and the parties' rights, Art. 23, 25; it stops the end-notice clock).
+    /// Prints it as text, or writes it with --format html --out FILE.
+    Notice {
+        id: String,
+        #[arg(long, value_enum)]
+        kind: NoticeArg,
+        /// Only show the notice issued before: issue nothing.
+        #[arg(long)]
+        show: bool,
+        #[arg(long, value_enum, default_value = "text")]
+        format: crate::mediation::FormatArg,
+        /// Write it to this file (whole or not at all) instead of stdout.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
     /// What the business may see of a complaint (Art. 37).
     MerchantView { id: String },
     /// The centre's supervision notes (督办) on a case, with the day each is due.
@@ -413,6 +431,7 @@ arg_enum!(ChannelArg => Channel { VehicleWalkIn, Hotline, NationalPlatform, Serv
 arg_enum!(DemandArg => DemandKind {
     Repair, Redo, Replace, Return, MakeUpQuantity, Refund, Compensation, Other,
 });
+arg_enum!(NoticeArg => NoticeKind { Declined, MediationEnded });
 arg_enum!(DeclineArg => DeclineReason {
     OutsideRemit, HandledElsewhere, NotConsumerDispute, TimeBarred, MaterialsMissing,
     IdentityNotVerified, OtherLegalGround,
@@ -605,6 +624,27 @@ fn case(core: &FieldCore, command: CaseCommand, out: &Output) -> Result<(), Fail
         }
         CaseCommand::Earlier { id } => {
             out.earlier_reports(&core.earlier_reports(id)?);
+            return Ok(());
+        }
+        CaseCommand::Notice {
+            id,
+            kind,
+            show,
+            format,
+            out: file,
+        } => {
+            let kind = NoticeKind::from(kind);
+            if !show {
+                core.issue_notice(id.clone(), kind)?;
+            }
+            let rendered = core.render_notice(id, kind, format.into())?;
+            match file {
+                Some(path) => {
+                    crate::mediation::write_file(&path, &rendered)?;
+                    out.written(&path, rendered.len());
+                }
+                None => out.rendered(format.into(), &rendered),
+            }
             return Ok(());
         }
         CaseCommand::MerchantView { id } => {

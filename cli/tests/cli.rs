@@ -1812,20 +1812,7 @@ fn a_small_simulation_is_held_whole_by_the_centre() {
 /// approval; 处罚程序规定 Art. 64: 90 days; Art. 33 and 处罚程序规定 Art. 35: 7 working days).
 #[test]
 fn a_store_with_clocks_started_by_hand_reads_right_after_the_upgrade() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store");
-    std::fs::create_dir(&store).unwrap();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/store-hand-clocks");
-    for file in ["redshield.sqlite", "device.key"] {
-        std::fs::copy(fixture.join(file), store.join(file)).unwrap();
-    }
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(
-        store.join("device.key"),
-        std::fs::Permissions::from_mode(0o600),
-    )
-    .unwrap();
-
+    let (_dir, store) = fixture_store("store-hand-clocks");
     let clocks = json(&store, &["clock", "list", "--case", "FE01FB-20261208-001"]);
     let due = |kind: &str| -> (String, bool) {
         let clock = clocks["clocks"]
@@ -1857,6 +1844,63 @@ fn a_store_with_clocks_started_by_hand_reads_right_after_the_upgrade() {
             "--clock",
             "jurisdiction",
         ],
+    );
+    json(&store, &["log", "verify"]);
+}
+
+/// A copy of a store kept in `tests/data/NAME`, written by an earlier version of the code.
+fn fixture_store(name: &str) -> (tempfile::TempDir, PathBuf) {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
+    copy(&fixture, &store);
+    use std::os::unix::fs::PermissionsExt;
+    let key = store.join("device.key");
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    (dir, store)
+}
+
+/// A 调解书 signed by its four signers and concluded by the code of 2026-12-07, before issue 17
+/// changed the words of new documents (layout 2: the agency, the legal basis, 大写 …). Read by
+/// this code — the store upgraded to schema 16 and its log replayed — its words are the same to
+/// the byte, so its signatures stay valid: a document keeps the layout it was signed under.
+#[test]
+fn a_document_signed_before_the_upgrade_keeps_its_words_and_signatures() {
+    let (_dir, store) = fixture_store("store-mediation-layout1");
+    let doc = "01a251cc-b9bf-777b-828a-0dc7cc2ba24f";
+    let expected = std::fs::read_to_string(store.join("signed-text.txt")).unwrap();
+    let out = redshield(&store, &["mediation", "text", doc]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
+    let shown = json(&store, &["mediation", "show", doc]);
+    assert_eq!(shown["status"], "concluded");
+    let signatures = shown["signatures"].as_array().unwrap();
+    assert_eq!(signatures.len(), 4);
+    assert!(
+        signatures.iter().all(|s| s["valid"] == true),
+        "{signatures:?}"
+    );
+    assert!(
+        expected.contains("日期：2026年12月08日"),
+        "layout 1 keeps its padded date"
     );
     json(&store, &["log", "verify"]);
 }

@@ -34,6 +34,7 @@ pub fn apply(conn: &Connection, event: &Envelope, body: &Body) -> Result<()> {
         Body::ServerEventApplied(applied) => sync::events::project(conn, event, applied),
         Body::SupervisionReceived(body) => cases::supervision::received(conn, event, body),
         Body::ExtensionRequested(body) => clocks::extension::requested(conn, event, body),
+        Body::NoticeIssued(body) => documents::notice::project(conn, event, body),
         Body::EvidenceOriginalPruned(body) => {
             evidence::care::project(conn, event.time.trusted_ms, body)
         }

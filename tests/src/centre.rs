@@ -209,12 +209,31 @@ pub async fn enrol(centre: &Centre, core: &Arc<FieldCore>) {
 impl Centre {
     /// `GET path` over plain HTTP/1.1 with `headers`: (status, head, body).
     pub async fn get(&self, path: &str, headers: &[(&str, &str)]) -> (u16, String, Vec<u8>) {
+        self.request("GET", path, headers, "").await
+    }
+
+    /// `METHOD path` over plain HTTP/1.1 with `headers` and a body: (status, head, body).
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> (u16, String, Vec<u8>) {
         let mut stream = tokio::net::TcpStream::connect(self.addr()).await.unwrap();
-        let mut request = format!("GET {path} HTTP/1.1\r\nhost: centre\r\nconnection: close\r\n");
+        let mut request =
+            format!("{method} {path} HTTP/1.1\r\nhost: centre\r\nconnection: close\r\n");
         for (name, value) in headers {
             request.push_str(&format!("{name}: {value}\r\n"));
         }
+        if !body.is_empty() {
+            request.push_str(&format!(
+                "content-type: application/json\r\ncontent-length: {}\r\n",
+                body.len()
+            ));
+        }
         request.push_str("\r\n");
+        request.push_str(body);
         stream.write_all(request.as_bytes()).await.unwrap();
         let mut answer = Vec::new();
         stream.read_to_end(&mut answer).await.unwrap();
@@ -235,6 +254,11 @@ impl Centre {
 
     /// `GET path` of the admin API with the admin token and the protocol header.
     pub async fn admin_get(&self, path: &str) -> (u16, String, Vec<u8>) {
+        self.admin("GET", path, "").await
+    }
+
+    /// `METHOD path` of the admin API with a JSON body: (status, head, body).
+    pub async fn admin(&self, method: &str, path: &str, body: &str) -> (u16, String, Vec<u8>) {
         let token = std::fs::read_to_string(self.running().admin_token_path()).unwrap();
         let bearer = format!("Bearer {}", token.trim());
         let protocol = redshield_core::sync::protocol::PROTOCOL.to_string();
@@ -245,6 +269,6 @@ impl Centre {
                 protocol.as_str(),
             ),
         ];
-        self.get(path, &headers).await
+        self.request(method, path, &headers, body).await
     }
 }

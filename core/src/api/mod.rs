@@ -25,6 +25,7 @@ pub use crate::clocks::{Clock, ClockKind, ClockState, DueDate};
 pub use crate::dispatch::{AreaType, Dispatch, DispatchStep, NewDispatch};
 pub use crate::documents::DocumentAct;
 pub use crate::documents::model::*;
+pub use crate::documents::notice::{CaseNotice, NoticeKind};
 pub use crate::documents::signature::StrokePoint;
 pub use crate::evidence::care::{PruneReport, PrunedOriginal};
 pub use crate::evidence::derive::Derived;
@@ -326,6 +327,28 @@ impl FieldCore {
         copy: Option<CopyFor>,
     ) -> ApiResult<String> {
         Ok(self.device().render_document(&document_id, format, copy)?)
+    }
+
+    /// Issues the case's notice of `kind`: the 不予受理告知书 after a decline (its reasons and
+    /// the Consumer Protection Law's Art. 39 ways), the 终止调解告知书 after a mediation ended
+    /// (the ground and the parties' rights; it stops the 7-working-day clock).
+    pub fn issue_notice(&self, case_id: String, kind: NoticeKind) -> ApiResult<CaseNotice> {
+        Ok(self.device().issue_notice(&case_id, kind)?)
+    }
+
+    /// The notices a case was given, oldest first.
+    pub fn case_notices(&self, case_id: String) -> ApiResult<Vec<CaseNotice>> {
+        Ok(self.device().case_notices(&case_id)?)
+    }
+
+    /// The case's last notice of `kind`, as A4 HTML or plain text.
+    pub fn render_notice(
+        &self,
+        case_id: String,
+        kind: NoticeKind,
+        format: RenderFormat,
+    ) -> ApiResult<String> {
+        Ok(self.device().render_notice(&case_id, kind, format)?)
     }
 
     /// 挽回经济损失 of a Beijing month (`YYYY-MM`): agreements concluded in it, per case and

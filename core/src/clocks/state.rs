@@ -71,6 +71,8 @@ struct Facts {
     pending: PendingCases,
     /// A report whose reporter gave their name (实名举报).
     named: bool,
+    /// When 终止调解告知书 were issued.
+    end_notices: Vec<i64>,
     received_at_ms: i64,
     /// When the consumer met the harm (the complaint's matter), for the limitation check.
     occurred_on: Option<NaiveDate>,
@@ -234,8 +236,11 @@ fn clocks(f: &Facts, calendar: &Calendar, now_ms: i64) -> Result<Vec<Clock>> {
                 let ended = first(|s| matches!(s, Step::EndMediation { .. }));
                 clock(ClockKind::Mediation, accepted, ended, Span::WHOLE)?;
             }
+            // Art. 23 last paragraph: told within 7 working days — by the 终止调解告知书, or,
+            // before notices were recorded, by closing the case.
             if let Some(ended) = first(|s| matches!(s, Step::EndMediation { agreement: false })) {
-                clock(ClockKind::EndNotice, ended, closed, Span::WHOLE)?;
+                let told = f.end_notices.iter().copied().find(|at| *at >= ended);
+                clock(ClockKind::EndNotice, ended, told.or(closed), Span::WHOLE)?;
             }
         }
         // Order No. 121 Art. 35: a report not handled again, or merged into the first, has no
@@ -495,6 +500,7 @@ fn facts(conn: &Connection, case_id: &str) -> Result<Facts> {
         rule_set: RuleSet::parse(&rule_set).ok_or_else(|| damaged("rule set"))?,
         pending: crate::parameters::current(conn)?.pending_cases,
         named,
+        end_notices: crate::documents::notice::ended_notices_ms(conn, &id)?,
         id,
         number,
         received_at_ms,
@@ -523,6 +529,7 @@ mod tests {
             rule_set: RuleSet::SamrOrder121,
             pending: PendingCases::ByReceipt,
             named: true,
+            end_notices: Vec::new(),
             received_at_ms: at("2026-09-24"),
             occurred_on: None,
             steps: Vec::new(),

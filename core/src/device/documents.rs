@@ -7,6 +7,7 @@ use crate::documents::model::{
     CopyFor, DocumentKind, DocumentText, MoneyRecovered, NewMediation, NewRecord, OnSiteDocument,
     RenderFormat,
 };
+use crate::documents::notice::{self, CaseNotice, NoticeKind};
 use crate::documents::render::{self, Images};
 use crate::documents::view::{self, Readable};
 use crate::documents::{self, DocumentAct, projection, recovered};
@@ -95,6 +96,30 @@ impl Device {
             RenderFormat::Text => render::plain(&r, copy),
             RenderFormat::Html => render::html(&r, copy, &self.signature_images(&r)?),
         })
+    }
+
+    /// Issues the case's notice of `kind` (不予受理告知书, 终止调解告知书): its words made now and
+    /// frozen in a signed event. An end notice stops the end-notice clock.
+    pub fn issue_notice(&mut self, case: &str, kind: NoticeKind) -> Result<CaseNotice> {
+        let case_id = cases::id_of(&self.store.conn, case)?;
+        self.record(|w| notice::issue(w, case_id, kind))?;
+        Ok(notice::read(&self.store.conn, &case_id.to_string(), kind)?.notice)
+    }
+
+    /// The notices a case was given, oldest first.
+    pub fn case_notices(&self, case: &str) -> Result<Vec<CaseNotice>> {
+        notice::of_case(&self.store.conn, case)
+    }
+
+    /// The case's last notice of `kind` for print (HTML) or as plain text.
+    pub fn render_notice(
+        &self,
+        case: &str,
+        kind: NoticeKind,
+        format: RenderFormat,
+    ) -> Result<String> {
+        let read = notice::read(&self.store.conn, case, kind)?;
+        Ok(render::notice(&read, format))
     }
 
     /// 挽回经济损失 of a Beijing month (`YYYY-MM`).

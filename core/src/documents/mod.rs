@@ -7,6 +7,7 @@
 
 pub mod events;
 pub mod model;
+pub mod notice;
 pub mod projection;
 pub mod recovered;
 pub mod render;

@@ -8,7 +8,10 @@ use std::fmt::Write as _;
 
 use base64::Engine as _;
 
-use crate::documents::model::{CopyFor, DocumentKind, OnSiteDocument, ParticipantRole};
+use crate::documents::model::{
+    CopyFor, DocumentKind, OnSiteDocument, ParticipantRole, RenderFormat,
+};
+use crate::documents::notice::ReadNotice;
 use crate::documents::text::{self, Block};
 use crate::documents::view::Readable;
 
@@ -188,10 +191,70 @@ fn printed_lines(block: &Block) -> usize {
 }
 
 fn footer(page: usize, of: usize, doc: &OnSiteDocument) -> String {
-    format!(
-        "第 {page} 页 共 {of} 页 · {} {} · 文本 SHA-256 {}",
-        doc.title, doc.case_number, doc.text_sha256
-    )
+    page_footer(page, of, &doc.title, &doc.case_number, &doc.text_sha256)
+}
+
+fn page_footer(page: usize, of: usize, title: &str, number: &str, sha256: &str) -> String {
+    format!("第 {page} 页 共 {of} 页 · {title} {number} · 文本 SHA-256 {sha256}")
+}
+
+/// A notice (`notice`): its pages, each footed with the text's SHA-256, then the agency's seal
+/// and the SHA-256 the device signed when it issued the notice.
+pub fn notice(r: &ReadNotice, format: RenderFormat) -> String {
+    let n = &r.notice;
+    let pages = pages(&r.blocks);
+    let seal = format!("{}（印章）", r.seal_holder);
+    let issued = format!(
+        "签发：{}，签发时文本 SHA-256 {}",
+        text::minute(n.issued_at_ms),
+        n.issued_sha256
+    );
+    let mut out = String::new();
+    if format == RenderFormat::Html {
+        out.push_str(HEAD);
+        let _ = write!(
+            out,
+            "<title>{}</title>\n</head>\n<body>\n",
+            escape(&n.title)
+        );
+    }
+    for (i, page) in pages.iter().enumerate() {
+        let footer = page_footer(i + 1, pages.len(), &n.title, &n.case_number, &n.sha256);
+        let last = i + 1 == pages.len();
+        match format {
+            RenderFormat::Html => {
+                out.push_str("<section class=\"page\">\n");
+                out.extend(page.iter().map(|b| block_html(b)));
+                if last {
+                    let _ = write!(
+                        out,
+                        "<div class=\"signatures\">\n<p>{}</p>\n<p>{}</p>\n</div>\n",
+                        escape(&seal),
+                        escape(&issued)
+                    );
+                }
+                let _ = writeln!(
+                    out,
+                    "<footer>\n<p>{}</p>\n</footer>\n</section>",
+                    escape(&footer)
+                );
+            }
+            RenderFormat::Text => {
+                out.extend(page.iter().map(|b| text::line(b)));
+                if last {
+                    let _ = write!(out, "\n{seal}\n{issued}\n");
+                }
+                let _ = writeln!(out, "{footer}");
+                if !last {
+                    out.push('\u{c}');
+                }
+            }
+        }
+    }
+    if format == RenderFormat::Html {
+        out.push_str("</body>\n</html>\n");
+    }
+    out
 }
 
 /// One line of the signature block.

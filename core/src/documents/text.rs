@@ -38,7 +38,7 @@ impl Context<'_> {
     }
 
     /// The agency as the text names it: the department, or the body mediating in its name.
-    fn agency(&self) -> String {
+    pub fn agency(&self) -> String {
         match self.issuer {
             Some(Issuer {
                 name,

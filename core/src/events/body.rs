@@ -12,6 +12,7 @@ use crate::clocks::events::{ClockExtended, ClockPaused, ClockResumed, ClockStart
 use crate::clocks::extension::ExtensionRequested;
 use crate::dispatch::{DispatchAdvanced, Dispatched};
 use crate::documents::events::{DocumentActed, DocumentOpened};
+use crate::documents::notice::NoticeIssued;
 use crate::evidence::care::EvidenceOriginalPruned;
 use crate::evidence::events::EvidenceCaptured;
 use crate::officer::{OfficerSignedIn, OfficerSignedOut};
@@ -116,6 +117,7 @@ bodies!(
     SupervisionReceived,
     ExtensionRequested,
     EvidenceOriginalPruned,
+    NoticeIssued,
 );
 
 fn decode_as<T: EventBody>(version: u32, body: Value) -> Result<T, String> {

@@ -165,7 +165,7 @@ final class MediationTests: XCTestCase {
 
         let text = try core.documentText(documentId: id)
         XCTAssertTrue(text.text.hasPrefix("调解书\n"))
-        XCTAssertTrue(text.text.contains("金额人民币500.00元，于2026年12月31日前履行"))
+        XCTAssertTrue(text.text.contains("金额人民币500.00元（大写：伍佰元整），于2026年12月31日前履行"))
         XCTAssertEqual(agreed.textSha256, text.sha256)
 
         _ = try sign(core, id, 1, 0.3)

@@ -161,8 +161,8 @@ class MediationTest {
 
             val text = core.documentText(id)
             assertTrue(text.text.startsWith("调解书\n"), text.text)
-            assertTrue(text.text.contains("金额人民币59.80元，已当场履行"), text.text)
-            assertTrue(text.text.contains("金额人民币500.00元，于2026年12月31日前履行"), text.text)
+            assertTrue(text.text.contains("金额人民币59.80元（大写：伍拾玖元捌角），已当场履行"), text.text)
+            assertTrue(text.text.contains("金额人民币500.00元（大写：伍佰元整），于2026年12月31日前履行"), text.text)
             assertEquals(agreed.textSha256, text.sha256)
             assertEquals(64, text.sha256.length)
 
