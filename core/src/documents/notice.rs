@@ -385,7 +385,7 @@ fn ended(
         "依据{}，现予告知。{}",
         ctx.rules
             .cite(&format!("{}第二款", ctx.rules.articles.end_reasons)),
-        ctx.rules.rights_words()
+        ctx.rules.rights_words(true)
     )));
     Ok(())
 }

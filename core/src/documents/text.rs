@@ -245,7 +245,9 @@ fn mediation(
     outcome(ctx, doc, out);
     if ctx.v2() && (doc.end_reason.is_some() || !doc.terms.is_empty()) {
         out.push(Block::Heading("救济途径"));
-        out.push(Block::Paragraph(ctx.rules.rights_words()));
+        out.push(Block::Paragraph(
+            ctx.rules.rights_words(doc.end_reason.is_some()),
+        ));
     }
     // The day of the agreement, not of the last signature: signing must not change the text.
     let day = match doc.end_reason {

@@ -230,14 +230,19 @@ impl RuleBook {
         format!("{}{article}", self.short)
     }
 
-    /// The parties' further ways when they do not accept an end of mediation or its result:
-    /// Order No. 121 Art. 25 points to the Consumer Protection Law's Art. 39; Order No. 20 has
-    /// no such article, and the law is cited alone.
-    pub fn rights_words(&self) -> String {
+    /// The parties' further ways when they do not accept an end of mediation (`ended`) or its
+    /// result: Order No. 121 Art. 25 points to the Consumer Protection Law's Art. 39; Order No.
+    /// 20 has no such article, and the law is cited alone.
+    pub fn rights_words(&self, ended: bool) -> String {
         let ways = CONSUMER_LAW_ART_39.join("；");
+        let what = if ended {
+            "终止调解决定"
+        } else {
+            "调解结果"
+        };
         match self.articles.rights {
             Some(article) => format!(
-                "投诉人、被投诉人对终止调解决定、调解结果不服的，可以按照《中华人民共和国消费者权益保护法》第三十九条规定，通过民事诉讼、仲裁等其他途径解决消费者权益争议（{}）。该条规定的途径为：{ways}。",
+                "投诉人、被投诉人对{what}不服的，可以按照《中华人民共和国消费者权益保护法》第三十九条规定，通过民事诉讼、仲裁等其他途径解决消费者权益争议（{}）。该条规定的途径为：{ways}。",
                 self.cite(article)
             ),
             None => format!(

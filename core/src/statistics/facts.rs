@@ -353,12 +353,17 @@ pub fn dispatch_facts(
 /// kind": a complaint declined, forwarded or referred out, or closed after mediation
 /// (agreement or termination; a withdrawal or the parties' own settlement is a ground for
 /// terminating, Art. 23(1), and such a complaint closes from acceptance); a report forwarded
-/// or referred out, or decided, case opened or not (its later closure is no second end). A
-/// consultation's handling ends when it is answered (a referred one is not answered).
+/// or referred out, or decided, case opened or not (its later closure is no second end) — or,
+/// under Order No. 121 Art. 35, marked not to be handled again, or merged into the first report
+/// (which is handled on; its own end counts for it). A consultation's handling ends when it is
+/// answered (a referred one is not answered).
 pub fn ends_handling(kind: CaseKind, step: &Step) -> bool {
     match (kind, step) {
         (CaseKind::Complaint, Step::Decline { .. } | Step::Close { .. }) => true,
-        (CaseKind::Report, Step::DecideReport { .. }) => true,
+        (
+            CaseKind::Report,
+            Step::DecideReport { .. } | Step::MarkRepeated { .. } | Step::MergeInto { .. },
+        ) => true,
         (CaseKind::Complaint | CaseKind::Report, Step::Forward { .. } | Step::Refer { .. }) => true,
         (CaseKind::Consultation, Step::Close { outcome }) => *outcome == Outcome::Answered,
         _ => false,
@@ -503,6 +508,26 @@ mod tests {
                 enforcement_id: id.into(),
             },
         }
+    }
+
+    /// Art. 35: a report not handled again, or merged into the first, is disposed of — its
+    /// handling ended, or a month's 办结率 could never reach 100 %; the report it was merged
+    /// into ends when it is decided.
+    #[test]
+    fn a_repeated_or_merged_report_has_ended() {
+        let first = || "first".to_string();
+        for step in [
+            Step::MarkRepeated { first: first() },
+            Step::MergeInto { first: first() },
+            Step::DecideReport { file_case: false },
+        ] {
+            assert!(ends_handling(CaseKind::Report, &step), "{step:?}");
+        }
+        let merged = Step::ReportMerged {
+            report: first(),
+            received_at_ms: 0,
+        };
+        assert!(!ends_handling(CaseKind::Report, &merged));
     }
 
     /// A case reassigned from one device to another is held by both replicas: it is received
