@@ -65,7 +65,7 @@ wire_enum! {
         Proprietor = "proprietor",
         /// Holds the business's written power of attorney (授权委托书).
         PowerOfAttorney = "power_of_attorney",
-        /// Staff the business sent, its authority confirmed on the spot.
+        /// Staff the business sent, their authority checked by the officer.
         Staff = "staff",
     }
 }

@@ -329,9 +329,10 @@ fn kept_as(ctx: &Context, doc: &OnSiteDocument) -> String {
             ctx.seal_holder()
         ),
         _ if remote => format!(
-            "本次调解以非现场方式（{}）进行，不制作调解书；双方当事人对上述协议的同意方式记载于后，协议记入本调解记录备查（{}、{article}）。",
+            "本次调解以非现场方式（{}）进行，不制作调解书；双方当事人对上述协议的同意方式记载于后，协议记入本调解记录备查（{}、{}）。",
             doc.mode.map(mode_name).unwrap_or_default(),
-            ctx.rules.cite(ctx.rules.articles.mediation_modes)
+            ctx.rules.cite(ctx.rules.articles.mediation_modes),
+            ctx.rules.articles.agreement_document
         ),
         _ if doc.terms.iter().all(|t| t.term.performed_on_the_spot) => {
             format!("调解协议已即时履行，不制作调解书，以本调解记录备查（{article}）。")
@@ -495,7 +496,7 @@ pub fn authority_words(authority: RepresentativeAuthority) -> &'static str {
         RepresentativeAuthority::LegalRepresentative => "法定代表人（负责人）",
         RepresentativeAuthority::Proprietor => "个体工商户经营者本人",
         RepresentativeAuthority::PowerOfAttorney => "持授权委托书",
-        RepresentativeAuthority::Staff => "经营者指派的工作人员，经当场确认",
+        RepresentativeAuthority::Staff => "经营者指派的工作人员，授权经核实",
     }
 }
 

@@ -134,6 +134,15 @@ pub struct Ground<T> {
     pub words: &'static str,
 }
 
+/// A ground of an order's table.
+pub(super) const fn ground<T>(value: T, article: &'static str, words: &'static str) -> Ground<T> {
+    Ground {
+        value,
+        article,
+        words,
+    }
+}
+
 /// The articles the documents cite.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Articles {
@@ -191,38 +200,32 @@ impl RuleBook {
 
     /// A ground for not accepting, if this rule set has it.
     pub fn decline_ground(&self, reason: DeclineReason) -> Result<&'static Ground<DeclineReason>> {
-        self.decline_grounds
-            .iter()
-            .find(|g| g.value == reason)
-            .ok_or_else(|| {
-                Error::invalid(
-                    "reason",
-                    format!(
-                        "{reason} is not a ground of {}{}: {}",
-                        self.short,
-                        self.articles.decline_grounds,
-                        listed(self.decline_grounds)
-                    ),
-                )
-            })
+        self.listed_in(self.decline_grounds, reason, self.articles.decline_grounds)
     }
 
     /// A reason to end mediation, if this rule set has it.
     pub fn end_reason(&self, reason: EndReason) -> Result<&'static Ground<EndReason>> {
-        self.end_reasons
-            .iter()
-            .find(|g| g.value == reason)
-            .ok_or_else(|| {
-                Error::invalid(
-                    "reason",
-                    format!(
-                        "{reason} is not a reason of {}{}: {}",
-                        self.short,
-                        self.articles.end_reasons,
-                        listed(self.end_reasons)
-                    ),
-                )
-            })
+        self.listed_in(self.end_reasons, reason, self.articles.end_reasons)
+    }
+
+    /// `value` as `article` of these measures lists it; refused, naming what it lists, if not.
+    fn listed_in<T: std::fmt::Display + Copy + PartialEq>(
+        &self,
+        grounds: &'static [Ground<T>],
+        value: T,
+        article: &str,
+    ) -> Result<&'static Ground<T>> {
+        grounds.iter().find(|g| g.value == value).ok_or_else(|| {
+            let listed: Vec<String> = grounds.iter().map(|g| g.value.to_string()).collect();
+            Error::invalid(
+                "reason",
+                format!(
+                    "{value} is not listed in {}{article}: {}",
+                    self.short,
+                    listed.join(", ")
+                ),
+            )
+        })
     }
 
     /// An article of these measures as documents cite it: 《投诉举报处理办法》第十五条.
@@ -250,14 +253,6 @@ impl RuleBook {
             ),
         }
     }
-}
-
-fn listed<T: std::fmt::Display + Copy>(grounds: &[Ground<T>]) -> String {
-    grounds
-        .iter()
-        .map(|g| g.value.to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 #[cfg(test)]

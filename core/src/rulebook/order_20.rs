@@ -6,17 +6,9 @@
 
 use super::clocks::{EVIDENCE_PRESERVATION, ON_SCENE, PENALTY_CASE, days};
 use super::{
-    Articles, ClockKind::*, ClockRule, DeclineReason, EndReason, Ground, RuleBook, RuleSet,
+    Articles, ClockKind::*, ClockRule, DeclineReason, EndReason, Ground, RuleBook, RuleSet, ground,
 };
 use crate::calendar::deadline::Unit::{WorkingDays, Years};
-
-const fn ground<T>(value: T, article: &'static str, words: &'static str) -> Ground<T> {
-    Ground {
-        value,
-        article,
-        words,
-    }
-}
 
 const CLOCKS: [ClockRule; 11] = [
     days(
