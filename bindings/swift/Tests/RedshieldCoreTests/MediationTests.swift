@@ -313,4 +313,47 @@ final class MediationTests: XCTestCase {
         let twice = try refusedWithoutTrace(.end(reason: .partyAbsentOrRefuses, note: nil))
         XCTAssertTrue(twice?.reason.contains("ended") ?? false)
     }
+
+    /// Order No. 121 Art. 20: a mediation by telephone concluded on the parties' assent (no
+    /// 调解书: the 调解记录 records how each assented); then a mediation ended and its 终止调解告知书
+    /// (Art. 23 last paragraph, Art. 25) issued, which stops the end-notice clock.
+    func testARemoteMediationConcludesOnAssentAndAnEndIsToldByItsNotice() throws {
+        let core = try signedIn()
+        let caseId = try acceptedComplaint(core)
+        var remote = onSite(caseId)
+        remote.mode = .phone
+        remote.notice = nil
+        let id = try core.startMediation(mediation: remote).id
+        let agreed = try act(core, id, .agree(terms: terms(), documentDeclined: false))
+        XCTAssertEqual(agreed.title, "调解记录")
+        XCTAssertEqual(agreed.mediationDocument, false)
+        for party: UInt32 in [1, 2] {
+            let sha = try core.documentText(documentId: id).sha256
+            _ = try act(core, id, .assent(participant: party, textSha256: sha, method: .phone,
+                                          evidenceId: nil, note: "电话确认"))
+        }
+        _ = try sign(core, id, 0, 0.5)
+        let concluded = try act(core, id, .conclude)
+        XCTAssertEqual(concluded.status, .concluded)
+        XCTAssertEqual(concluded.assents.count, 2)
+        XCTAssertNil(concluded.number)
+        XCTAssertEqual(try core.getCase(id: caseId).state, .agreed)
+
+        let other = try core.openCase(case: complaint("陈静")).id
+        _ = try core.takeStep(caseId: other, step: .accept, note: nil, place: nil)
+        var video = onSite(other)
+        video.mode = .video
+        video.notice = nil
+        let ended = try core.startMediation(mediation: video).id
+        _ = try act(core, ended, .end(reason: .noAgreementPossible, note: nil))
+        func endNotice() throws -> ClockState? {
+            try core.caseClocks(caseId: other).first { $0.kind == .endNotice }?.state
+        }
+        XCTAssertEqual(try endNotice(), .running)
+        let notice = try core.issueNotice(caseId: other, kind: .mediationEnded)
+        XCTAssertTrue(notice.asIssued)
+        XCTAssertTrue(notice.text.contains("第二十五条"))
+        XCTAssertEqual(try endNotice(), .met)
+        XCTAssertEqual(try core.caseNotices(caseId: other), [notice])
+    }
 }

@@ -353,4 +353,44 @@ class MediationTest {
             assertEquals(CaseState.NOT_AGREED, core.getCase(case).state)
         }
     }
+
+    /**
+     * Order No. 121 Art. 20: a mediation by telephone concluded on the parties' assent (no
+     * 调解书: the 调解记录 records how each assented), then a second one ended, and the 终止调解告知书
+     * (Art. 23 last paragraph, Art. 25) issued: the end-notice clock stops.
+     */
+    @Test
+    fun `a remote mediation concludes on assent, and an end is told by its notice`() {
+        open().use { core ->
+            val case = core.acceptedComplaint()
+            val remote = onSite(case).copy(mode = MediationMode.PHONE, notice = null)
+            val id = core.startMediation(remote).id
+            val agreed = core.actOnDocument(id, DocumentAct.Agree(terms(), false), null)
+            assertEquals("调解记录", agreed.title)
+            assertEquals(false, agreed.mediationDocument)
+            for (party in listOf(1u, 2u)) {
+                val sha = core.documentText(id).sha256
+                core.actOnDocument(id, DocumentAct.Assent(party, sha, AssentMethod.PHONE, null, "电话确认"), null)
+            }
+            core.sign(id, 0u, 0.5)
+            val concluded = core.actOnDocument(id, DocumentAct.Conclude, null)
+            assertEquals(DocumentStatus.CONCLUDED, concluded.status)
+            assertEquals(2, concluded.assents.size)
+            assertEquals(null, concluded.number, "a 调解记录 takes no number")
+            assertEquals(CaseState.AGREED, core.getCase(case).state)
+
+            val other = core.acceptedComplaint("陈静")
+            val ended = core.startMediation(onSite(other, "陈静").copy(mode = MediationMode.VIDEO, notice = null)).id
+            core.actOnDocument(ended, DocumentAct.End(EndReason.NO_AGREEMENT_POSSIBLE, null), null)
+            val clock = { core.caseClocks(other).single { it.kind == ClockKind.END_NOTICE } }
+            assertEquals(ClockState.RUNNING, clock().state)
+            val notice = core.issueNotice(other, NoticeKind.MEDIATION_ENDED)
+            assertTrue(notice.asIssued)
+            assertTrue(notice.text.contains("《投诉举报处理办法》第二十三条第一款第（三）项"), notice.text)
+            assertTrue(notice.text.contains("第二十五条"), notice.text)
+            assertEquals(ClockState.MET, clock().state)
+            assertEquals(listOf(notice), core.caseNotices(other))
+            assertTrue(core.renderNotice(other, NoticeKind.MEDIATION_ENDED, RenderFormat.HTML).contains("<h1>终止调解告知书</h1>"))
+        }
+    }
 }
