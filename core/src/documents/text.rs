@@ -655,6 +655,31 @@ mod tests {
         }
     }
 
+    /// Order No. 121 Art. 19: a commissioned body "以委托的市场监督管理部门名义进行调解" — named as
+    /// acting for the department, whose seal the 调解书 still carries (Art. 24).
+    #[test]
+    fn a_commissioned_body_mediates_in_the_agencys_name() {
+        let issuer = Issuer {
+            name: "长沙市芙蓉区市场监督管理局".into(),
+            commissioned: Some("长沙市芙蓉区消费者协会".into()),
+        };
+        let ctx = Context {
+            layout: 2,
+            rules: crate::rulebook::book(crate::rulebook::RuleSet::SamrOrder121),
+            issuer: Some(&issuer),
+        };
+        assert_eq!(
+            ctx.agency(),
+            "长沙市芙蓉区消费者协会（受长沙市芙蓉区市场监督管理局委托）"
+        );
+        assert_eq!(ctx.seal_holder(), "长沙市芙蓉区市场监督管理局");
+        let none = Context {
+            issuer: None,
+            ..ctx
+        };
+        assert_eq!(none.agency(), "市场监督管理部门");
+    }
+
     #[test]
     fn dates_as_officials_write_them() {
         use chrono::TimeZone;

@@ -344,5 +344,26 @@ mod tests {
         }
     }
 
+    /// Order No. 121 Art. 25 ("对市场监督管理部门作出的终止调解决定、调解结果不服的，可以按照《中华
+    /// 人民共和国消费者权益保护法》第三十九条规定，通过民事诉讼、仲裁等其他途径解决"); Order No. 20
+    /// has no such article: the law's own ways are told, cited to the law alone.
+    #[test]
+    fn the_parties_rights_as_each_order_gives_them() {
+        let order_121 = book(RuleSet::SamrOrder121);
+        let ended = order_121.rights_words(true);
+        assert!(ended.contains("对终止调解决定不服的"), "{ended}");
+        assert!(
+            ended.contains("（《投诉举报处理办法》第二十五条）"),
+            "{ended}"
+        );
+        assert!(order_121.rights_words(false).contains("对调解结果不服的"));
+        let order_20 = book(RuleSet::SamrOrder20).rights_words(true);
+        assert!(!order_20.contains("第二十五条"), "{order_20}");
+        assert!(order_20.contains("《中华人民共和国消费者权益保护法》第三十九条"));
+        for way in CONSUMER_LAW_ART_39 {
+            assert!(ended.contains(way) && order_20.contains(way), "{way}");
+        }
+    }
+
     const CHINESE_DIGITS: [&str; 10] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
 }
