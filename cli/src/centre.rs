@@ -251,13 +251,7 @@ pub fn run(command: CentreCommand, out: &Output) -> Result<(), Failure> {
         CentreCommand::Parameters {
             centre,
             file: Some(file),
-        } => {
-            let body = json_file(&file)?;
-            published(
-                out,
-                centre.ask("PUT", "/v1/admin/reference/parameters", Some(body))?,
-            );
-        }
+        } => publish_file(&centre, "parameters", &file, out)?,
         CentreCommand::Parameters { centre, file: None } => {
             let answer = centre.ask("GET", "/v1/admin/reference/parameters", None)?;
             let text = serde_json::to_string_pretty(&answer["parameters"]).unwrap_or_default();
@@ -266,13 +260,7 @@ pub fn run(command: CentreCommand, out: &Output) -> Result<(), Failure> {
         CentreCommand::Agency {
             centre,
             file: Some(file),
-        } => {
-            let body = json_file(&file)?;
-            published(
-                out,
-                centre.ask("PUT", "/v1/admin/reference/agency", Some(body))?,
-            );
-        }
+        } => publish_file(&centre, "agency", &file, out)?,
         CentreCommand::Agency { centre, file: None } => {
             let answer = centre.ask("GET", "/v1/admin/reference/agency", None)?;
             let text = match &answer["agency"] {
@@ -330,6 +318,19 @@ pub fn run(command: CentreCommand, out: &Output) -> Result<(), Failure> {
         }
         CentreCommand::Decision(command) => crate::decisions::run(command, out)?,
     }
+    Ok(())
+}
+
+/// Publishes the JSON in `file` as the reference datum `what` (`/v1/admin/reference/{what}`).
+fn publish_file(
+    centre: &AdminAccess,
+    what: &str,
+    file: &Path,
+    out: &Output,
+) -> Result<(), Failure> {
+    let body = json_file(file)?;
+    let path = format!("/v1/admin/reference/{what}");
+    published(out, centre.ask("PUT", &path, Some(body))?);
     Ok(())
 }
 

@@ -1514,6 +1514,33 @@ fn the_staff_list_devices_and_revoke_a_lost_one_from_the_command_line() {
     json(store, &["sync"]);
     assert_eq!(json(store, &["parameters"]), parameters);
 
+    // The agency and a block of 调解书 numbers for this device (Art. 24: the agency's own
+    // numbering, never the case number); a second block overlapping it is refused.
+    let file = dir.path().join("agency.json");
+    let agency =
+        r#"{"name": "长沙市芙蓉区市场监督管理局", "numbering": "芙市监消调〔{year}〕{n}号"}"#;
+    std::fs::write(&file, agency).unwrap();
+    service.staff_json(&["agency", file.to_str().unwrap()]);
+    let shown = service.staff_json(&["agency"])["agency"].clone();
+    assert_eq!(shown, serde_json::from_str::<Value>(agency).unwrap());
+    let block = [
+        "numbers", "--device", &id, "--year", "2026", "--first", "1", "--last", "50",
+    ];
+    service.staff_json(&block);
+    let overlap = [
+        "numbers", "--device", &id, "--year", "2026", "--first", "50", "--last", "60",
+    ];
+    let refused = service.staff(&overlap);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("overlap"));
+    assert_eq!(
+        service.staff_json(&["numbers"])["blocks"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
     service.staff_json(&["revoke", &id]);
     let refused = redshield(store, &["sync"]);
     assert!(!refused.status.success());
