@@ -230,8 +230,23 @@ fn log_verify_names_the_first_broken_seq_and_exits_3() {
         open_complaint(dir.path(), name);
     }
     let db = rusqlite::Connection::open(dir.path().join("redshield.sqlite")).unwrap();
-    db.execute("UPDATE vault SET value = '丁' WHERE value = '乙'", [])
+    // Values are sealed at rest: tampering without the key changes the sealed bytes of one
+    // of the second case's rows.
+    let (id, mut sealed): (i64, Vec<u8>) = db
+        .query_row(
+            "SELECT id, value FROM vault
+             WHERE case_id = (SELECT id FROM cases ORDER BY row LIMIT 1 OFFSET 1)
+             ORDER BY id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .unwrap();
+    sealed[20] ^= 1;
+    db.execute(
+        "UPDATE vault SET value = ?1 WHERE id = ?2",
+        rusqlite::params![sealed, id],
+    )
+    .unwrap();
     drop(db);
     let out = redshield(dir.path(), &["--json", "log", "verify"]);
     assert_eq!(out.status.code(), Some(3));

@@ -45,13 +45,6 @@ pub const CASE_LEVEL: i64 = -1;
 pub struct BlindKey([u8; 32]);
 
 impl BlindKey {
-    pub fn generate() -> Result<BlindKey> {
-        let mut key = [0u8; 32];
-        getrandom::fill(&mut key)
-            .map_err(|e| Error::Platform(format!("no secure random numbers: {e}")))?;
-        Ok(BlindKey(key))
-    }
-
     pub fn from_bytes(bytes: &[u8]) -> Result<BlindKey> {
         let key = bytes
             .try_into()

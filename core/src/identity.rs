@@ -1,5 +1,5 @@
-//! The device's identity: a UUIDv7 and an Ed25519 signing key, made on first open, and the
-//! blind-index key. Secrets are stored only wrapped by the platform's keystore and never leave
+//! The device's identity: a UUIDv7 and an Ed25519 signing key, made on first open, the
+//! blind-index key and the vault key (personal data at rest). Secrets are stored only wrapped by the platform's keystore and never leave
 //! the core.
 
 use std::sync::Arc;
@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::blind::BlindKey;
 use crate::error::{Error, Result};
 use crate::platform::Platform;
+use crate::vault::VaultKey;
 
 pub struct Identity {
     pub device_id: Uuid,
@@ -18,6 +19,7 @@ pub struct Identity {
     pub prefix: String,
     key: SigningKey,
     blind: BlindKey,
+    vault: Arc<VaultKey>,
 }
 
 impl Identity {
@@ -27,12 +29,16 @@ impl Identity {
             Some(found) => found,
             None => Self::create(conn, platform)?,
         };
-        let blind = blind_key(conn, platform)?;
+        let blind = BlindKey::from_bytes(&secret_key(conn, platform, BLIND_KEY)?)?;
+        let vault = Arc::new(VaultKey::from_bytes(&secret_key(
+            conn, platform, VAULT_KEY,
+        )?)?);
         Ok(Identity {
             device_id,
             prefix,
             key,
             blind,
+            vault,
         })
     }
 
@@ -108,6 +114,10 @@ impl Identity {
     pub(crate) fn blind_key(&self) -> &BlindKey {
         &self.blind
     }
+
+    pub(crate) fn vault_key(&self) -> Arc<VaultKey> {
+        self.vault.clone()
+    }
 }
 
 /// What `load` and `create` give: the device id, its prefix, its signing key.
@@ -119,19 +129,39 @@ fn unwrap(platform: &Arc<dyn Platform>, wrapped: Vec<u8>, what: &str) -> Result<
         .map_err(|e| Error::Platform(format!("cannot unwrap the {what}: {e}")))
 }
 
-/// The blind-index key; made on first need (stores from before it existed get one then).
-fn blind_key(conn: &Connection, platform: &Arc<dyn Platform>) -> Result<BlindKey> {
+/// A 32-byte secret of the device other than its signing key: where it is kept wrapped, and
+/// what it is called in errors.
+struct SecretKey {
+    column: &'static str,
+    what: &'static str,
+}
+
+const BLIND_KEY: SecretKey = SecretKey {
+    column: "wrapped_blind_key",
+    what: "blind-index key",
+};
+
+const VAULT_KEY: SecretKey = SecretKey {
+    column: "wrapped_vault_key",
+    what: "vault key",
+};
+
+/// The secret, unwrapped; made on first need (stores from before it existed get one then).
+fn secret_key(conn: &Connection, platform: &Arc<dyn Platform>, key: SecretKey) -> Result<Vec<u8>> {
+    let SecretKey { column, what } = key;
     let wrapped: Option<Vec<u8>> =
-        conn.query_row("SELECT wrapped_blind_key FROM device", [], |r| r.get(0))?;
+        conn.query_row(&format!("SELECT {column} FROM device"), [], |r| r.get(0))?;
     if let Some(wrapped) = wrapped {
-        return BlindKey::from_bytes(&unwrap(platform, wrapped, "blind-index key")?);
+        return unwrap(platform, wrapped, what);
     }
-    let key = BlindKey::generate()?;
+    let mut secret = vec![0u8; 32];
+    getrandom::fill(&mut secret)
+        .map_err(|e| Error::Platform(format!("no secure random numbers: {e}")))?;
     let wrapped = platform
-        .wrap_secret(key.bytes().to_vec())
-        .map_err(|e| Error::Platform(format!("cannot wrap the blind-index key: {e}")))?;
-    conn.execute("UPDATE device SET wrapped_blind_key = ?1", [wrapped])?;
-    Ok(key)
+        .wrap_secret(secret.clone())
+        .map_err(|e| Error::Platform(format!("cannot wrap the {what}: {e}")))?;
+    conn.execute(&format!("UPDATE device SET {column} = ?1"), [wrapped])?;
+    Ok(secret)
 }
 
 /// Six hex digits from the random tail of the id: a UUIDv7 begins with its timestamp, so two

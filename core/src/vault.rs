@@ -3,14 +3,28 @@
 //! reference — the row's id and the commitment SHA-256(salt || value). Purging deletes rows;
 //! the chain stays verifiable forever because it never held the values.
 //!
+//! On a device the values are encrypted at rest (PIPL; DESIGN): each is sealed with
+//! ChaCha20-Poly1305 under the device's vault key, which the platform's keystore wraps, a fresh
+//! nonce per value and the row's salt as associated data, so a value copied into another row
+//! does not open. The search index's words are keyed the same way (`search_tokens`). The
+//! connection does the sealing itself through SQL functions `install` makes, so every statement
+//! that writes or reads a value names `seal_value` / `open_value` and none handles the key.
+//! The centre's replicas install no key: their values stay as the device sent them.
+//!
 //! Row ids are sequential (AUTOINCREMENT: never reused, even after a purge), so a write appends
 //! at the end of the table's B-tree. Keying rows by their random commitment instead made every
 //! insert dirty a random page, and batched appends ten times slower on a grown store.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
+use hmac::{Hmac, KeyInit, Mac};
+use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
+use rusqlite::functions::{Context, FunctionFlags};
+use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
+use sha2::Sha256;
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
@@ -33,13 +47,15 @@ pub fn seal(conn: &Connection, case_id: Option<Uuid>, field: &str, value: &str) 
     let mut salt = [0u8; SALT_LEN];
     getrandom::fill(&mut salt)
         .map_err(|e| Error::Platform(format!("no secure random numbers: {e}")))?;
-    conn.prepare_cached("INSERT INTO vault (case_id, field, salt, value) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![
-            case_id.map(|id| id.to_string()),
-            field,
-            salt.as_slice(),
-            value
-        ])?;
+    conn.prepare_cached(
+        "INSERT INTO vault (case_id, field, salt, value) VALUES (?1, ?2, ?3, seal_value(?4, ?3))",
+    )?
+    .execute(params![
+        case_id.map(|id| id.to_string()),
+        field,
+        salt.as_slice(),
+        value
+    ])?;
     Ok(Sealed {
         id: conn.last_insert_rowid(),
         sha256: commit(&salt, value),
@@ -52,10 +68,22 @@ pub fn commit(salt: &[u8], value: &str) -> Digest {
 
 /// The value of vault row `id`; `None` once purged.
 pub fn value(conn: &Connection, id: i64) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached("SELECT value FROM vault WHERE id = ?1")?
+    let row: Option<Option<String>> = conn
+        .prepare_cached("SELECT open_value(value, salt) FROM vault WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
-        .optional()?)
+        .optional()?;
+    row.map(|value| value.ok_or_else(|| does_not_open(id)))
+        .transpose()
+}
+
+pub(crate) fn does_not_open(id: i64) -> Error {
+    Error::Corrupt {
+        seq: 0,
+        reason: format!(
+            "personal-data row {id} does not open under this device's key: altered, or the \
+             keystore gave another key"
+        ),
+    }
 }
 
 /// What the vault holds for a reference.
@@ -69,14 +97,15 @@ pub enum Lookup {
 
 pub fn check(conn: &Connection, sealed: &Sealed) -> Result<Lookup> {
     let row = conn
-        .prepare_cached("SELECT salt, value FROM vault WHERE id = ?1")?
+        .prepare_cached("SELECT salt, open_value(value, salt) FROM vault WHERE id = ?1")?
         .query_row([sealed.id], |r| {
-            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?))
+            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Option<String>>(1)?))
         })
         .optional()?;
     Ok(match row {
         None => Lookup::Missing,
-        Some((salt, value)) if commit(&salt, &value) == sealed.sha256 => Lookup::Intact,
+        Some((salt, Some(value))) if commit(&salt, &value) == sealed.sha256 => Lookup::Intact,
+        // Changed, or sealed bytes that no longer open.
         Some(_) => Lookup::Altered,
     })
 }
@@ -126,4 +155,140 @@ impl Purged {
     pub fn contains(&self, id: i64) -> bool {
         self.0.contains(&id)
     }
+}
+
+/// The device's key for personal data at rest: the AEAD key of vault values, and a key derived
+/// from it for the search index's words.
+pub struct VaultKey {
+    aead: LessSafeKey,
+    search: [u8; 32],
+}
+
+/// The first byte of a sealed value: how it was sealed (a value written before encryption is
+/// text, not a blob).
+const SEALED_V1: u8 = 1;
+
+/// Bytes of a keyed search word (hex in the index): 64 bits, no collisions among the words one
+/// device ever holds.
+const TOKEN_LEN: usize = 8;
+
+impl VaultKey {
+    pub fn from_bytes(bytes: &[u8]) -> Result<VaultKey> {
+        let unbound = UnboundKey::new(&CHACHA20_POLY1305, bytes)
+            .map_err(|_| Error::Platform("the vault key is not 32 bytes".into()))?;
+        let search = hmac(bytes, b"redshield search words");
+        Ok(VaultKey {
+            aead: LessSafeKey::new(unbound),
+            search,
+        })
+    }
+
+    fn seal(&self, value: &str, salt: &[u8]) -> Result<Vec<u8>> {
+        let mut nonce = [0u8; NONCE_LEN];
+        getrandom::fill(&mut nonce)
+            .map_err(|e| Error::Platform(format!("no secure random numbers: {e}")))?;
+        let mut sealed = value.as_bytes().to_vec();
+        self.aead
+            .seal_in_place_append_tag(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(salt),
+                &mut sealed,
+            )
+            .map_err(|_| Error::Platform("cannot seal a personal value".into()))?;
+        Ok([&[SEALED_V1][..], &nonce, &sealed].concat())
+    }
+
+    /// `None`: not sealed by this key, or altered since.
+    fn open(&self, stored: &[u8], salt: &[u8]) -> Option<String> {
+        let (&version, rest) = stored.split_first()?;
+        if version != SEALED_V1 || rest.len() < NONCE_LEN {
+            return None;
+        }
+        let (nonce, sealed) = rest.split_at(NONCE_LEN);
+        let nonce = Nonce::try_assume_unique_for_key(nonce).ok()?;
+        let mut buffer = sealed.to_vec();
+        let plain = self
+            .aead
+            .open_in_place(nonce, Aad::from(salt), &mut buffer)
+            .ok()?;
+        String::from_utf8(plain.to_vec()).ok()
+    }
+
+    fn token(&self, word: &str) -> String {
+        hex::encode(&hmac(&self.search, word.as_bytes())[..TOKEN_LEN])
+    }
+}
+
+fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes any key");
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
+/// Makes the connection's SQL functions for personal data at rest:
+/// - `seal_value(value, salt)`: what the vault stores for `value` in a row with `salt`;
+/// - `open_value(stored, salt)`: the value again, NULL if it does not open;
+/// - `search_tokens(words)`: space-separated words as the search index holds them.
+///
+/// With no key (the centre's replicas, and a device store until its key is unwrapped) values
+/// and words pass through as they are. Installing again replaces the functions.
+pub fn install(conn: &Connection, key: Option<Arc<VaultKey>>) -> Result<()> {
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DIRECTONLY;
+    let sealing = key.clone();
+    conn.create_scalar_function("seal_value", 2, flags, move |ctx| {
+        let value: String = ctx.get(0)?;
+        Ok(match &sealing {
+            Some(key) => Value::Blob(key.seal(&value, &salt(ctx)?).map_err(user_error)?),
+            None => Value::Text(value),
+        })
+    })?;
+    let opening = key.clone();
+    conn.create_scalar_function(
+        "open_value",
+        2,
+        flags | FunctionFlags::SQLITE_DETERMINISTIC,
+        move |ctx| {
+            Ok(match (ctx.get_raw(0), &opening) {
+                // Written before values were sealed (sealed at the next open: `seal_clear_rows`).
+                (ValueRef::Text(text), _) => Some(String::from_utf8_lossy(text).into_owned()),
+                (ValueRef::Blob(stored), Some(key)) => key.open(stored, &salt(ctx)?),
+                _ => None,
+            })
+        },
+    )?;
+    conn.create_scalar_function(
+        "search_tokens",
+        1,
+        flags | FunctionFlags::SQLITE_DETERMINISTIC,
+        move |ctx| {
+            let words: String = ctx.get(0)?;
+            Ok(match &key {
+                Some(key) => words
+                    .split_whitespace()
+                    .map(|word| key.token(word))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                None => words,
+            })
+        },
+    )?;
+    Ok(())
+}
+
+fn salt(ctx: &Context) -> rusqlite::Result<Vec<u8>> {
+    ctx.get(1)
+}
+
+fn user_error(e: Error) -> rusqlite::Error {
+    rusqlite::Error::UserFunctionError(Box::new(e))
+}
+
+/// Seals the values a store kept in clear before its vault was encrypted. Returns how many rows
+/// it sealed; their old bytes leave the disk with the next checkpoint (the store deletes
+/// securely: freed space is zeroed).
+pub fn seal_clear_rows(conn: &Connection) -> Result<usize> {
+    Ok(conn.execute(
+        "UPDATE vault SET value = seal_value(value, salt) WHERE typeof(value) = 'text'",
+        [],
+    )?)
 }

@@ -147,11 +147,20 @@ fn a_recomputed_hash_does_not_hide_a_change_the_signature_catches_it() {
 fn a_changed_vault_value_is_caught_at_the_event_that_sealed_it() {
     let dir = tempfile::tempdir().unwrap();
     let device = busy_device(dir.path());
-    let changed = device
-        .connection()
-        .execute(
-            "UPDATE vault SET value = '王芳（改）' WHERE value = '王芳2'",
+    // Without the key, changing a value means changing its sealed bytes.
+    let conn = device.connection();
+    let (id, mut sealed): (i64, Vec<u8>) = conn
+        .query_row(
+            "SELECT id, value FROM vault WHERE open_value(value, salt) = '王芳2'",
             [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    *sealed.last_mut().unwrap() ^= 1;
+    let changed = conn
+        .execute(
+            "UPDATE vault SET value = ?1 WHERE id = ?2",
+            rusqlite::params![sealed, id],
         )
         .unwrap();
     assert_eq!(changed, 1);
@@ -179,7 +188,10 @@ fn a_deleted_vault_row_without_a_purge_is_caught() {
     let device = busy_device(dir.path());
     device
         .connection()
-        .execute("DELETE FROM vault WHERE value = '王芳3'", [])
+        .execute(
+            "DELETE FROM vault WHERE open_value(value, salt) = '王芳3'",
+            [],
+        )
         .unwrap();
     let (seq, reason) = first_break(&device.verify_chain().unwrap());
     assert_eq!(seq, 5);
@@ -208,8 +220,11 @@ fn verification_names_the_first_of_several_breaks() {
     let dir = tempfile::tempdir().unwrap();
     let device = busy_device(dir.path());
     let conn = device.connection();
-    conn.execute("UPDATE vault SET value = 'x' WHERE value = '王芳0'", [])
-        .unwrap();
+    conn.execute(
+        "UPDATE vault SET value = 'x' WHERE open_value(value, salt) = '王芳0'",
+        [],
+    )
+    .unwrap();
     conn.execute("DELETE FROM events WHERE seq = 5", [])
         .unwrap();
     assert_eq!(first_break(&device.verify_chain().unwrap()).0, 2);
@@ -221,7 +236,10 @@ fn tampering_loses_no_data_and_appending_continues_the_chain() {
     let mut device = busy_device(dir.path());
     device
         .connection()
-        .execute("UPDATE vault SET value = 'x' WHERE value = '王芳1'", [])
+        .execute(
+            "UPDATE vault SET value = 'x' WHERE open_value(value, salt) = '王芳1'",
+            [],
+        )
         .unwrap();
     assert!(!device.verify_chain().unwrap().is_intact());
     device.open_case(&complaint(9)).unwrap();

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{complaint, device_in, projections, projections_of};
+use common::{complaint, device_in, projections_of};
 use redshield_core::cases::Step;
 use redshield_core::sync::replica::Replica;
 use redshield_core::sync::wire;
@@ -34,7 +34,10 @@ fn a_replica_fed_the_outbox_in_batches_projects_exactly_the_devices_state() {
         0,
         "held once"
     );
-    assert_eq!(projections_of(replica.conn()), projections(&phone));
+    assert_eq!(
+        same_but_search(replica.conn()),
+        same_but_search(phone.connection())
+    );
 
     // The ledger hands over checked events in order: a gap is an error, and changes nothing.
     let fresh = tempfile::tempdir().unwrap();
@@ -71,5 +74,17 @@ fn events_once_unreadable_are_projected_after_an_upgrade() {
 
     let replica = Replica::open(replica_dir.path()).unwrap();
     assert!(replica.unreadable().unwrap().is_empty());
-    assert_eq!(projections_of(replica.conn()), projections(&phone));
+    assert_eq!(
+        same_but_search(replica.conn()),
+        same_but_search(phone.connection())
+    );
+}
+
+/// Every projection but the search index, which the device keys with its vault key while the
+/// centre's replica holds the words as they were sent (vault.rs).
+fn same_but_search(conn: &rusqlite::Connection) -> Vec<String> {
+    projections_of(conn)
+        .into_iter()
+        .filter(|row| !row.starts_with("case_search:"))
+        .collect()
 }

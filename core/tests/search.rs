@@ -45,6 +45,8 @@ fn text_finds_chinese_words_inside_longer_ones() {
     );
     assert_eq!(numbers(&device, text("王芳2")), [rice.number.as_str()]);
     assert_eq!(numbers(&device, text(&milk.number)), [milk.number.as_str()]);
+    // A number typed in part: its last piece a beginning ("…-2026" of "…-20261207-001").
+    assert_eq!(numbers(&device, text(&milk.number[..10])).len(), 2);
     assert_eq!(numbers(&device, text("五一大道")).len(), 2);
 
     let err = device.cases(&text(" ？！ ")).unwrap_err();

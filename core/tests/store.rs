@@ -7,6 +7,7 @@ use std::fs;
 use std::sync::atomic::Ordering;
 
 use common::{TestPlatform, complaint, device_in, projections};
+use redshield_core::cases::CaseQuery;
 use redshield_core::store::{FILE_NAME, schema};
 use redshield_core::{Device, Error};
 use rusqlite::Connection;
@@ -176,7 +177,12 @@ fn stores_at_every_older_version_upgrade_with_their_data() {
             for n in 0..3 {
                 device.open_case(&complaint(n)).unwrap();
             }
-            projections(&device)
+            // Stores from before schema 17 held personal values in clear, with no vault key.
+            device
+                .connection()
+                .execute("UPDATE vault SET value = open_value(value, salt)", [])
+                .unwrap();
+            but_search(&device)
         };
         let mut conn = Connection::open(dir.path().join(FILE_NAME)).unwrap();
         schema::migrations().to_version(&mut conn, version).unwrap();
@@ -188,9 +194,39 @@ fn stores_at_every_older_version_upgrade_with_their_data() {
             fresh_schema,
             "from version {version}"
         );
-        assert_eq!(projections(&device), expected, "from version {version}");
+        assert_eq!(but_search(&device), expected, "from version {version}");
         assert!(device.verify_chain().unwrap().is_intact());
+        let clear: i64 = device
+            .connection()
+            .query_row(
+                "SELECT count(*) FROM vault WHERE typeof(value) = 'text'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(
+            clear, 0,
+            "from version {version}: values sealed at the upgrade"
+        );
+        let query = CaseQuery {
+            text: Some("王芳1".into()),
+            ..Default::default()
+        };
+        let found = device.cases(&query).unwrap().cases;
+        assert_eq!(
+            found.len(),
+            1,
+            "from version {version}: the index keyed anew"
+        );
     }
+}
+
+/// The projections but the search index, whose words each store keys with its own vault key.
+fn but_search(device: &Device) -> Vec<String> {
+    projections(device)
+        .into_iter()
+        .filter(|row| !row.starts_with("case_search:"))
+        .collect()
 }
 
 fn schema_of(conn: &Connection) -> Vec<(String, String, Option<String>)> {

@@ -301,7 +301,9 @@ pub fn list(conn: &Connection, key: &BlindKey, query: &CaseQuery) -> Result<Case
         filter.add("(c.opened_at_ms, c.id) < (?, ?)", ms);
         filter.values.push(Box::new(id));
     }
-    if let Some(text) = optional(query.text.as_deref(), search::match_expression)? {
+    if let Some(text) = optional(query.text.as_deref(), |text| {
+        search::match_expression(conn, text)
+    })? {
         // Few matches: find them and sort them. Many: walk the date index and stop at the
         // page's end (`+` keeps SQLite from driving the query by the matches).
         let clause = if search::many_matches(conn, &text, limit)? {
@@ -322,8 +324,8 @@ pub fn list(conn: &Connection, key: &BlindKey, query: &CaseQuery) -> Result<Case
         );
     }
     let sql = format!(
-        "SELECT c.id, c.number, c.kind, c.state, c.received_at_ms, c.opened_at_ms, cn.value,
-                rn.value, c.goods
+        "SELECT c.id, c.number, c.kind, c.state, c.received_at_ms, c.opened_at_ms,
+                open_value(cn.value, cn.salt), open_value(rn.value, rn.salt), c.goods
          FROM cases c
          LEFT JOIN vault cn ON cn.id = c.complainant_name
          LEFT JOIN vault rn ON rn.id = c.respondent_name

@@ -67,6 +67,12 @@ impl Device {
         logging::route_to(platform.clone());
         let mut store = Store::open(dir)?;
         let identity = Identity::load_or_create(&store.conn, &platform)?;
+        vault::install(&store.conn, Some(identity.vault_key()))?;
+        let sealed = store.write(|tx| vault::seal_clear_rows(tx))?;
+        if sealed > 0 {
+            store.truncate_wal()?;
+            tracing::info!(sealed, "personal values written before encryption sealed");
+        }
         if schema::upgrade_needs_replay(store.upgraded_from) {
             let replayed = replay(&mut store, &identity)?;
             tracing::info!(replayed, "projections rebuilt after a schema upgrade");

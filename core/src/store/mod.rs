@@ -67,6 +67,8 @@ impl Store {
         schema::migrations()
             .to_latest(&mut store.conn)
             .map_err(|e| Error::Migration(e.to_string()))?;
+        // Until a device installs its key, personal values pass through (the centre's replicas).
+        crate::vault::install(&store.conn, None)?;
         Ok(store)
     }
 
@@ -85,6 +87,9 @@ impl Store {
         }
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted and overwritten content is zeroed, not left in free pages: purged personal
+        // data, and the clear values a store held before its vault was encrypted.
+        self.conn.pragma_update(None, "secure_delete", "ON")?;
         // 8 MiB of page cache (SQLite's default is 2): a grown store's index pages stay in
         // memory, which keeps batched appends at their speed on a store with a year of events.
         self.conn.pragma_update(None, "cache_size", -8192)?;
@@ -100,6 +105,16 @@ impl Store {
         let value = f(&tx)?;
         tx.commit()?;
         Ok(value)
+    }
+}
+
+impl Store {
+    /// Copies the write-ahead log into the database and empties it, so that pages it held
+    /// (old versions of rows) are no longer on disk.
+    pub fn truncate_wal(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 }
 

@@ -420,11 +420,24 @@ const STEPS: &[M<'static>] = &[
         "DROP TABLE notices; DROP TABLE document_numbers; DROP TABLE number_blocks;
          DROP TABLE agency;",
     ),
+    // 17: personal data at rest (vault.rs). The vault key, wrapped like the other secrets;
+    // the search index holds keyed words, whole ones and the prefixes of Latin ones, instead
+    // of the words themselves (a projection: the replay after this step fills it again).
+    M::up(
+        "ALTER TABLE device ADD COLUMN wrapped_vault_key BLOB;
+        DROP TABLE case_search;
+        CREATE VIRTUAL TABLE case_search USING fts5 (words, prefixes);",
+    )
+    .down(
+        "DROP TABLE case_search;
+        CREATE VIRTUAL TABLE case_search USING fts5 (text);
+        ALTER TABLE device DROP COLUMN wrapped_vault_key;",
+    ),
 ];
 
 /// Steps that create or change projection tables: a store upgraded across one of them replays
 /// its log once, so the new projections hold what the log says.
-const PROJECTION_STEPS: &[usize] = &[2, 3, 4, 5, 7, 8, 9, 10, 13, 16];
+const PROJECTION_STEPS: &[usize] = &[2, 3, 4, 5, 7, 8, 9, 10, 13, 16, 17];
 
 /// Whether upgrading a store from schema version `from` must replay the log.
 pub fn upgrade_needs_replay(from: usize) -> bool {

@@ -360,7 +360,8 @@ fn store_row(
     }
     let salt = hex::decode(&row.salt).unwrap_or_default();
     conn.prepare_cached(
-        "INSERT INTO vault (id, case_id, field, salt, value) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO vault (id, case_id, field, salt, value)
+         VALUES (?1, ?2, ?3, ?4, seal_value(?5, ?4))",
     )?
     .execute(params![
         id,

@@ -298,7 +298,8 @@ fn mark_unreadable(conn: &Connection, seq: u64, reason: &str) -> Result<()> {
 /// Vault rows keep the device's ids; a row already held (or purged since) is left alone.
 fn insert_vault_rows(conn: &Connection, rows: &[WireVaultRow]) -> Result<()> {
     let mut stmt = conn.prepare_cached(
-        "INSERT OR IGNORE INTO vault (id, case_id, field, salt, value) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT OR IGNORE INTO vault (id, case_id, field, salt, value)
+         VALUES (?1, ?2, ?3, ?4, seal_value(?5, ?4))",
     )?;
     for row in rows {
         let salt = hex::decode(&row.salt)

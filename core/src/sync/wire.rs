@@ -87,13 +87,15 @@ pub fn references(event: &WireEvent) -> Result<Vec<Sealed>> {
 fn vault_row(conn: &Connection, id: i64) -> Result<Option<WireVaultRow>> {
     use rusqlite::OptionalExtension;
     let row = conn
-        .prepare_cached("SELECT case_id, field, salt, value FROM vault WHERE id = ?1")?
+        .prepare_cached(
+            "SELECT case_id, field, salt, open_value(value, salt) FROM vault WHERE id = ?1",
+        )?
         .query_row([id], |r| {
             Ok((
                 r.get::<_, Option<String>>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, Vec<u8>>(2)?,
-                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(3)?,
             ))
         })
         .optional()?;
@@ -109,7 +111,7 @@ fn vault_row(conn: &Connection, id: i64) -> Result<Option<WireVaultRow>> {
                 })?,
             field,
             salt: hex::encode(salt),
-            value,
+            value: value.ok_or_else(|| crate::vault::does_not_open(id))?,
         })
     })
     .transpose()
