@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use ed25519_dalek::{SigningKey, VerifyingKey};
+use crate::signing::{SigningKey, VerifyingKey};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 

@@ -29,6 +29,7 @@ pub mod position;
 pub mod projection;
 pub mod roster;
 pub mod rulebook;
+pub mod signing;
 pub mod statistics;
 pub mod store;
 pub mod sync;

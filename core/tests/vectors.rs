@@ -1,7 +1,7 @@
 //! The committed test vectors pin the event format: canonical bytes, hash and signature.
 
-use ed25519_dalek::{Signature, SigningKey, Verifier};
 use redshield_core::events::{Body, Envelope, SealedEvent, decode};
+use redshield_core::signing::{Signature, SigningKey};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -34,7 +34,7 @@ fn sealing_reproduces_the_committed_bytes_hash_and_signature() {
 
     let signature = Signature::from_slice(&hex::decode(&v.signature).unwrap()).unwrap();
     key.verifying_key()
-        .verify(&sealed.hash.0, &signature)
+        .verify_strict(&sealed.hash.0, &signature)
         .expect("the committed signature verifies");
 }
 

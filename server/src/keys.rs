@@ -7,8 +7,8 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use redshield_core::events::{Digest, canonical};
+use redshield_core::signing::{SigningKey, VerifyingKey};
 use redshield_core::sync::protocol::{ServerEvent, ServerEventBody};
 
 use crate::ServerError;

@@ -11,9 +11,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use ed25519_dalek::VerifyingKey;
 use redshield_core::evidence::blobs::Blobs;
 use redshield_core::evidence::verify::EvidenceReport;
+use redshield_core::signing::VerifyingKey;
 use redshield_core::sync::protocol::{Attachment, WireEvent};
 use redshield_core::sync::replica::Replica;
 use uuid::Uuid;

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use ed25519_dalek::VerifyingKey;
 use redshield_core::cases::Outcome;
 use redshield_core::events::Digest;
+use redshield_core::signing::VerifyingKey;
 use redshield_core::sync::protocol::{
     Attachment, CASE_ASSIGNED, CASE_CLOSED, CaseAssigned, CaseClosed, EnrolRequest, Enrolled,
     PROTOCOL, Push, PushReceipt, RefusalCode, ServerEvent, ServerEventBody, ServerEvents,

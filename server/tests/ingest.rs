@@ -6,11 +6,11 @@ mod common;
 use std::sync::Arc;
 
 use common::{Backend, Centre, Phone, on_both_backends};
-use ed25519_dalek::SigningKey;
 use redshield_core::api::{EvidenceKind, FieldCore, NewEvidence, Outcome, Step};
 use redshield_core::cases::Case;
 use redshield_core::events::{Digest, Envelope, SealedEvent, decode};
 use redshield_core::platform::Platform;
+use redshield_core::signing::SigningKey;
 use redshield_core::sync::protocol::{Push, WireEvent, WireVaultRow};
 use redshield_core::vault;
 use redshield_e2e::PhonePlatform;

@@ -6,8 +6,8 @@ mod common;
 use std::time::Duration;
 
 use common::{Backend, Centre, Phone, exchange, json, on_both_backends, refusal};
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use redshield_core::events::{Digest, decode};
+use redshield_core::signing::{Signature, SigningKey, VerifyingKey};
 use redshield_core::sync::protocol::{Push, ServerEventBody, ServerEvents, WireEvent};
 use redshield_server::Ledger;
 use redshield_server::ledger::ChainHead;
@@ -529,7 +529,7 @@ async fn server_events_are_numbered_signed_and_pulled_in_order(backend: Backend)
     for event in &pulled.events {
         assert_eq!(event.hash, Digest::of(&[event.canonical.as_bytes()]));
         let signature = Signature::from_slice(&hex::decode(&event.signature).unwrap()).unwrap();
-        centre_key.verify(&event.hash.0, &signature).unwrap();
+        centre_key.verify_strict(&event.hash.0, &signature).unwrap();
         let body: ServerEventBody = serde_json::from_str(&event.canonical).unwrap();
         assert_eq!(body.server_seq, event.server_seq);
         // The canonical form is exactly what the core's encoder makes of it.

@@ -7,9 +7,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use ed25519_dalek::{Signer, SigningKey};
 use redshield_core::api::{CoreError, EvidenceKind, FieldCore};
 use redshield_core::events::Digest;
+use redshield_core::signing::SigningKey;
 use redshield_core::sync::protocol::{MAX_BODY_BYTES, Push, ServerEvent, ServerEvents};
 use redshield_e2e::centre::{Centre, device_uuid};
 use redshield_e2e::on_both_backends;

@@ -1,7 +1,7 @@
 //! The device's side of a sync exchange, done under the store's lock between network calls:
 //! what to send, what the centre's answers prove, and where sync stands.
 
-use ed25519_dalek::VerifyingKey;
+use crate::signing::VerifyingKey;
 
 use crate::error::{Error, Result};
 use crate::events::Digest;

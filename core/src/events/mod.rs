@@ -8,7 +8,7 @@ pub mod verify;
 
 use std::fmt;
 
-use ed25519_dalek::{Signature, Signer};
+use crate::signing::{Signature, SigningKey};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
@@ -117,7 +117,7 @@ pub struct SealedEvent {
 
 impl SealedEvent {
     /// Encodes, hashes and signs. The signature covers the hash, which covers every field.
-    pub fn seal(envelope: Envelope, signer: &impl Signer<Signature>) -> Result<SealedEvent> {
+    pub fn seal(envelope: Envelope, signer: &SigningKey) -> Result<SealedEvent> {
         let value = serde_json::to_value(&envelope).map_err(|e| Error::Encoding(e.to_string()))?;
         let canonical = canonical::encode(&value)?;
         let hash = Digest::of(&[&canonical]);

@@ -2,7 +2,7 @@
 //! decode to the row that holds them, the links of the chain, gapless seqs, and every vault row
 //! against the commitment an event carries. Nothing is re-encoded.
 
-use ed25519_dalek::{Signature, VerifyingKey};
+use crate::signing::{Signature, VerifyingKey};
 use rusqlite::Connection;
 use uuid::Uuid;
 

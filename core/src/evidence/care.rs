@@ -186,7 +186,7 @@ pub fn is_pruned(conn: &Connection, sha256: &Digest) -> Result<bool> {
 /// events whose stored bytes hash to their hash and whose signature verifies count.
 pub fn signed_prunes(
     conn: &Connection,
-    key: &ed25519_dalek::VerifyingKey,
+    key: &crate::signing::VerifyingKey,
 ) -> Result<HashMap<String, (u64, Digest)>> {
     let seqs: Vec<i64> = conn
         .prepare_cached("SELECT seq FROM events WHERE type = ?1 ORDER BY seq")?
@@ -199,7 +199,7 @@ pub fn signed_prunes(
         };
         let hash = Digest::of(&[&row.canonical]);
         let signed = row.hash == hash.0
-            && ed25519_dalek::Signature::from_slice(&row.signature)
+            && crate::signing::Signature::from_slice(&row.signature)
                 .is_ok_and(|s| key.verify_strict(&hash.0, &s).is_ok());
         let body = decode(&row.canonical)
             .ok()

@@ -7,7 +7,7 @@
 //! signed `EvidenceOriginalPruned` is `original.blob.archived` (passed: the centre holds it).
 //! The server runs the same code.
 
-use ed25519_dalek::{Signature, VerifyingKey};
+use crate::signing::{Signature, VerifyingKey};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 

@@ -24,7 +24,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use ed25519_dalek::VerifyingKey;
+use crate::signing::VerifyingKey;
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 

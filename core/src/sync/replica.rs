@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use ed25519_dalek::VerifyingKey;
+use crate::signing::VerifyingKey;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::{Error, Result};

@@ -1,7 +1,7 @@
 //! Events and vault rows in their wire form: read from a device's store to push, and checked
 //! on arrival against the sender's key and chain.
 
-use ed25519_dalek::VerifyingKey;
+use crate::signing::VerifyingKey;
 use rusqlite::Connection;
 use uuid::Uuid;
 
@@ -226,7 +226,7 @@ pub fn check_server_event(
     key: &VerifyingKey,
     device: Uuid,
 ) -> std::result::Result<ServerEventBody, String> {
-    use ed25519_dalek::Signature;
+    use crate::signing::Signature;
     if Digest::of(&[event.canonical.as_bytes()]) != event.hash {
         return Err("its bytes do not match its hash".into());
     }
@@ -249,7 +249,7 @@ pub fn check_server_event(
 
 #[cfg(test)]
 mod tests {
-    use ed25519_dalek::{Signer, SigningKey};
+    use crate::signing::SigningKey;
 
     use super::*;
 
