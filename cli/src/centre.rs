@@ -31,7 +31,8 @@ pub struct Serve {
     #[arg(long, env = "REDSHIELD_DATABASE", hide_env_values = true)]
     database: Option<String>,
     /// A TOML file with any of the keys `data`, `listen`, `database` (a relative `data` is
-    /// taken from the file's directory).
+    /// taken from the file's directory) and a `[limits]` table (`blob_quota_bytes`,
+    /// `enrol_failures` and `admin_failures` as `{ burst, per_minute }`).
     #[arg(long, env = "REDSHIELD_CONFIG")]
     config: Option<PathBuf>,
 }
@@ -43,6 +44,8 @@ struct ServeFile {
     data: Option<PathBuf>,
     listen: Option<SocketAddr>,
     database: Option<String>,
+    /// Each device's share of the blob store, failed attempts allowed per address.
+    limits: Option<redshield_server::Limits>,
 }
 
 #[derive(Subcommand)]
@@ -193,6 +196,7 @@ fn settings(args: Serve) -> Result<redshield_server::Config, Failure> {
         listen,
         // Empty: SQLite, even when the file names a database.
         database: args.database.or(file.database).filter(|d| !d.is_empty()),
+        limits: file.limits.unwrap_or_default(),
     })
 }
 
@@ -595,6 +599,28 @@ mod tests {
         // An empty --database keeps the ledger in SQLite, whatever the file says.
         let config = settings_of(&["--config", &path, "--database", ""]).unwrap();
         assert_eq!(config.database, None);
+    }
+
+    #[test]
+    fn the_file_sets_the_limits_and_the_defaults_hold_for_the_rest() {
+        let defaults = redshield_server::Limits::default();
+        assert_eq!(settings_of(&[]).unwrap().limits, defaults);
+        let (_dir, path) = file(
+            "[limits]\nblob_quota_bytes = 1000\n\
+             enrol_failures = { burst = 3, per_minute = 1 }\n",
+        );
+        let limits = settings_of(&["--config", &path]).unwrap().limits;
+        assert_eq!(limits.blob_quota_bytes, 1000);
+        let three = redshield_server::RateLimit {
+            burst: 3,
+            per_minute: 1,
+        };
+        assert_eq!(limits.enrol_failures, three);
+        assert_eq!(limits.admin_failures, defaults.admin_failures);
+
+        let (_dir, path) = file("[limits]\nenrol_attempts = 3\n");
+        let words = refusal(settings_of(&["--config", &path]));
+        assert!(words.contains("unknown field `enrol_attempts`"), "{words}");
     }
 
     #[test]

@@ -81,8 +81,7 @@ impl<L: Ledger> Service<L> {
         let last_position = if held_seq == 0 {
             None
         } else {
-            self.replicas
-                .read(id, |r| r.last_position())
+            self.read_replica(&record, |r| r.last_position())
                 .await
                 .map_err(|e| ServerError::Replica(e.to_string()))?
                 .map(|(point, at_ms)| Position {

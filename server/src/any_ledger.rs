@@ -170,8 +170,17 @@ impl Ledger for AnyLedger {
         delegate!(self, l => l.blob(sha256))
     }
 
-    async fn set_blob_received(&self, sha256: Digest, received: u64) -> LedgerResult<()> {
-        delegate!(self, l => l.set_blob_received(sha256, received))
+    async fn set_blob_received(
+        &self,
+        sha256: Digest,
+        device: Uuid,
+        received: u64,
+    ) -> LedgerResult<()> {
+        delegate!(self, l => l.set_blob_received(sha256, device, received))
+    }
+
+    async fn blob_bytes(&self, device: Uuid) -> LedgerResult<u64> {
+        delegate!(self, l => l.blob_bytes(device))
     }
 
     async fn complete_blob(&self, sha256: Digest, size: u64) -> LedgerResult<()> {

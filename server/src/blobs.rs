@@ -5,21 +5,36 @@
 //! that failed before the ledger recorded them are not counted). On the last chunk the whole
 //! file is hashed: if it is the blob its name says, it moves to `<data>/blobs/<ab>/<sha>` and
 //! is complete; if not, it is deleted.
+//!
+//! A device uploads, asks about (`HEAD`) and fetches only blobs its own records name, as the
+//! centre's replica of its store reads them (a device pushes its events before their blobs):
+//! an evidence record names its original, display copy and thumbnail with their sizes, a
+//! signed document its signature's strokes and image (bounded by `SIGNATURE_BLOB_MAX_BYTES`).
+//! An upload may not pass the size its records state, nor take the device past its share of
+//! the store (`Limits::blob_quota_bytes`): the bytes of the blobs it began uploading.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use axum::body::Bytes;
+use redshield_core::documents::state::State;
 use redshield_core::events::Digest;
+use redshield_core::evidence::events::EvidenceCaptured;
+use rusqlite::Connection;
 use sha2::{Digest as _, Sha256};
-use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::keys::sync_dir;
-use crate::ledger::{BlobRecord, Ledger};
+use crate::ledger::{BlobRecord, DeviceRecord, Ledger};
 use crate::metrics::Metrics;
+use crate::private;
 use crate::service::Service;
+
+/// The most a signature's strokes (JSON) or image (PNG) may weigh. Their records state no
+/// size; the core's limits bound them (`documents::signature::limits`: 20 000 points of
+/// about 85 bytes of JSON each; a 600 × 200 grey image), with room to spare.
+pub const SIGNATURE_BLOB_MAX_BYTES: u64 = 4 << 20;
 
 /// Where an upload stands, as answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +72,8 @@ pub fn blob_path(data_dir: &Path, sha: &Digest) -> PathBuf {
 }
 
 pub fn create_dirs(data_dir: &Path) -> io::Result<()> {
-    fs::create_dir_all(blobs_dir(data_dir).join("partial"))
+    private::create_dir(&blobs_dir(data_dir))?;
+    private::create_dir(&blobs_dir(data_dir).join("partial"))
 }
 
 async fn blocking<T: Send + 'static>(
@@ -80,6 +96,7 @@ fn append(path: &Path, held: u64, chunk: &[u8]) -> io::Result<()> {
         .truncate(false)
         .write(true)
         .open(path)?;
+    private::restrict(&file)?;
     file.set_len(held)?;
     file.seek(SeekFrom::Start(held))?;
     file.write_all(chunk)?;
@@ -102,6 +119,55 @@ fn hash_file(path: &Path) -> io::Result<(Digest, u64)> {
     Ok((Digest(hasher.finalize().into()), size))
 }
 
+/// The most bytes `conn`'s records (a replica) state for blob `sha`; `None`: none names it.
+/// Rows are picked by the blob's name in their text, then read whole to be sure.
+pub fn stated_size(conn: &Connection, sha: &Digest) -> redshield_core::Result<Option<u64>> {
+    let hex = sha.to_hex();
+    let mut size = None;
+    for body in texts_naming(
+        conn,
+        "SELECT body FROM evidence WHERE instr(body, ?1) > 0",
+        &hex,
+    )? {
+        let e: EvidenceCaptured = parse(&body)?;
+        let derived = e.display.iter().chain(&e.thumbnail);
+        let named = [(e.original.sha256, e.original.bytes)]
+            .into_iter()
+            .chain(derived.map(|d| (d.sha256, d.bytes)));
+        for (_, bytes) in named.filter(|(name, _)| name == sha) {
+            size = size.max(Some(bytes));
+        }
+    }
+    for state in texts_naming(
+        conn,
+        "SELECT state FROM documents WHERE instr(state, ?1) > 0",
+        &hex,
+    )? {
+        let s: State = parse(&state)?;
+        let signed = s.signatures.iter();
+        if signed
+            .flat_map(|g| [g.strokes_sha256, g.image_sha256])
+            .any(|n| n == *sha)
+        {
+            size = size.max(Some(SIGNATURE_BLOB_MAX_BYTES));
+        }
+    }
+    Ok(size)
+}
+
+fn texts_naming(conn: &Connection, sql: &str, hex: &str) -> redshield_core::Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map([hex], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn parse<T: serde::de::DeserializeOwned>(json: &str) -> redshield_core::Result<T> {
+    serde_json::from_str(json).map_err(|e| redshield_core::Error::Corrupt {
+        seq: 0,
+        reason: format!("a projected record: {e}"),
+    })
+}
+
 fn file_len(path: &Path) -> io::Result<u64> {
     match fs::metadata(path) {
         Ok(m) => Ok(m.len()),
@@ -111,22 +177,50 @@ fn file_len(path: &Path) -> io::Result<u64> {
 }
 
 impl<L: Ledger> Service<L> {
+    /// The most bytes `device`'s own records (its replica, caught up) state for blob `sha`;
+    /// `403` when none names it.
+    pub async fn named_size(&self, device: &DeviceRecord, sha: Digest) -> Result<u64, ApiError> {
+        let size = self
+            .read_replica(device, move |r| stated_size(r.conn(), &sha))
+            .await
+            .map_err(|e| ApiError::unavailable(format!("the device's replica: {e}")))?;
+        size.ok_or_else(|| {
+            ApiError::forbidden(format!("blob {sha} is not named by this device's records"))
+        })
+    }
+
+    /// Whether `device` may have `len` more bytes of blob `sha` held from `offset`: within
+    /// the size its records state (`bound`), and within its share of the store.
+    pub async fn may_upload(
+        &self,
+        device: &DeviceRecord,
+        sha: Digest,
+        bound: u64,
+        offset: u64,
+        len: u64,
+    ) -> Result<(), ApiError> {
+        let end = offset.saturating_add(len);
+        if end > bound {
+            return Err(ApiError::too_large(format!(
+                "this device's records state blob {sha} as at most {bound} bytes, not {end}"
+            )));
+        }
+        let quota = self.limits.blob_quota_bytes;
+        let held = self.ledger.blob_bytes(device.id).await?;
+        if held.saturating_add(len) > quota {
+            return Err(ApiError::too_large(format!(
+                "the centre holds {held} bytes of this device's blobs; {len} more would pass \
+                 its share of {quota} bytes: ask the centre to raise it"
+            )));
+        }
+        Ok(())
+    }
+
     /// The bytes of blob `sha` for `device`, if the centre holds it whole: only a blob the
     /// device's own records name (as its replica reads them) — the display copies and
     /// thumbnails of a case handed over to it, a file of its own it lost.
-    pub async fn blob_for(&self, device: Uuid, sha: Digest) -> Result<Vec<u8>, ApiError> {
-        let named = self
-            .replicas
-            .read(device, move |r| {
-                Ok(redshield_core::sync::blobs::named(r.conn())?.contains(&sha))
-            })
-            .await
-            .map_err(|e| ApiError::unavailable(format!("the device's replica: {e}")))?;
-        if !named {
-            return Err(ApiError::forbidden(format!(
-                "blob {sha} is not named by this device's records"
-            )));
-        }
+    pub async fn blob_for(&self, device: &DeviceRecord, sha: Digest) -> Result<Vec<u8>, ApiError> {
+        self.named_size(device, sha).await?;
         match self.held(sha).await? {
             Some((record, _)) if record.complete => {
                 let path = blob_path(&self.data_dir, &sha);
@@ -136,8 +230,14 @@ impl<L: Ledger> Service<L> {
         }
     }
 
-    /// What is held of blob `sha`, if anything.
-    pub async fn blob_state(&self, sha: Digest) -> Result<Option<BlobState>, ApiError> {
+    /// What is held of blob `sha`, if anything, for a device whose records name it: who may
+    /// not fetch a blob is not told whether the centre holds it either.
+    pub async fn blob_state(
+        &self,
+        device: &DeviceRecord,
+        sha: Digest,
+    ) -> Result<Option<BlobState>, ApiError> {
+        self.named_size(device, sha).await?;
         self.blob_locks
             .run(sha, || async {
                 Ok(self.held(sha).await?.map(|(record, _)| BlobState {
@@ -183,21 +283,26 @@ impl<L: Ledger> Service<L> {
         }))
     }
 
-    /// Takes one chunk of blob `sha` at `offset`; `last` asks for the whole to be verified.
+    /// Takes one chunk of blob `sha` from `device` (checked: `may_upload`) at `offset`;
+    /// `last` asks for the whole to be verified.
     pub async fn put_chunk(
         &self,
+        device: &DeviceRecord,
         sha: Digest,
         offset: u64,
         chunk: Bytes,
         last: bool,
     ) -> Result<ChunkOutcome, ApiError> {
         self.blob_locks
-            .run(sha, || self.put_chunk_locked(sha, offset, chunk, last))
+            .run(sha, || {
+                self.put_chunk_locked(device, sha, offset, chunk, last)
+            })
             .await
     }
 
     async fn put_chunk_locked(
         &self,
+        device: &DeviceRecord,
         sha: Digest,
         offset: u64,
         chunk: Bytes,
@@ -223,7 +328,9 @@ impl<L: Ledger> Service<L> {
             let path = partial.clone();
             let len = chunk.len() as u64;
             blocking(move || append(&path, held, &chunk)).await?;
-            self.ledger.set_blob_received(sha, received).await?;
+            self.ledger
+                .set_blob_received(sha, device.id, received)
+                .await?;
             Metrics::add(&self.metrics.blob_bytes_received, len);
         }
         if !last {
@@ -250,7 +357,7 @@ impl<L: Ledger> Service<L> {
             let dir = target
                 .parent()
                 .ok_or_else(|| io::Error::other("no blob directory"))?;
-            fs::create_dir_all(dir)?;
+            private::create_dir(dir)?;
             fs::rename(&partial, &target)?;
             sync_dir(dir);
             if let Some(partial_dir) = partial.parent() {

@@ -180,8 +180,7 @@ impl<L: Ledger> Service<L> {
                 continue;
             }
             let requests = self
-                .replicas
-                .read(device.id, |r| r.pending_extensions())
+                .read_replica(&device, |r| r.pending_extensions())
                 .await
                 .map_err(|e| ServerError::Replica(e.to_string()))?;
             let mut owned = Vec::new();
@@ -236,8 +235,7 @@ impl<L: Ledger> Service<L> {
                 .map(|c| c.seq)
                 .collect();
             let (events, vault) = self
-                .replicas
-                .read(device.id, move |r| {
+                .read_replica(&device, move |r| {
                     handover::holder_part(r.conn(), case_id, &held_back)
                 })
                 .await

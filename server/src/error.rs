@@ -108,6 +108,7 @@ impl ApiError {
             StatusCode::UNAUTHORIZED => RefusalCode::Unauthorized,
             StatusCode::FORBIDDEN => RefusalCode::Forbidden,
             StatusCode::UPGRADE_REQUIRED => RefusalCode::UpdateApp,
+            StatusCode::TOO_MANY_REQUESTS => RefusalCode::TooManyRequests,
             s if s.is_server_error() => RefusalCode::Unavailable,
             _ => RefusalCode::BadRequest,
         };

@@ -154,10 +154,7 @@ impl<L: Ledger> Service<L> {
             let key: Arc<BlindKey> = self.blind.clone();
             let now = now_ms();
             let subjects = self
-                .replicas
-                .read(device.id, move |r| {
-                    flags::subjects_under(r.conn(), &key, now)
-                })
+                .read_replica(&device, move |r| flags::subjects_under(r.conn(), &key, now))
                 .await
                 .map_err(|e| ServerError::Replica(e.to_string()))?;
             for (case_id, subject) in subjects {

@@ -5,12 +5,16 @@
 //! tracing, the per-route request counter, the `redshield-server-time` header, and a JSON
 //! `ErrorBody` for every refusal, including those axum or tower make by themselves.
 
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, FromRequest, MatchedPath, Path, Query, Request, State};
+use axum::extract::{
+    ConnectInfo, DefaultBodyLimit, FromRequest, MatchedPath, Path, Query, Request, State,
+};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -32,6 +36,7 @@ use crate::blobs::{BlobState, ChunkOutcome};
 use crate::decisions::{self, Decided, DispatchOrder, PendingExtension};
 use crate::error::ApiError;
 use crate::ledger::{DeviceRecord, Flag, Ledger};
+use crate::limits::{Limiter, retry_after_seconds};
 use crate::review::Flagged;
 use crate::service::{Service, now_ms};
 use redshield_core::calendar::years::YearData;
@@ -151,8 +156,8 @@ pub fn router<L: Ledger>(service: Shared<L>) -> Router {
         .with_state(service)
 }
 
-/// The protocol check before the route; the server time, the request count and a JSON body
-/// for a bare refusal after it.
+/// The rate limit and the protocol check before the route; the server time, the request count
+/// and a JSON body for a bare refusal after it.
 async fn envelope<L: Ledger>(
     State(service): State<Shared<L>>,
     request: Request,
@@ -164,10 +169,18 @@ async fn envelope<L: Ledger>(
         .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
     let is_head = request.method() == Method::HEAD;
     let open = OPEN_PATHS.contains(&request.uri().path());
-    let mut response = match protocol_of(request.headers()) {
-        Err(refusal) if !open => refusal.into_response(),
+    let limit = limiter_of(&service, &request);
+    let taken = limit.map(|(limiter, client)| limiter.take(client, Instant::now()));
+    let mut response = match (taken, protocol_of(request.headers())) {
+        (Some(Err(wait)), _) => too_many(wait),
+        (_, Err(refusal)) if !open => refusal.into_response(),
         _ => next.run(request).await,
     };
+    if let Some((limiter, client)) = limit
+        && response.status().is_success()
+    {
+        limiter.give_back(client);
+    }
     let status = response.status();
     let is_json = response
         .headers()
@@ -186,7 +199,45 @@ async fn envelope<L: Ledger>(
     response
 }
 
-/// The client's protocol version, refused with `426 update_app` when missing or too old.
+/// The limiter of the request's route, if its failures are limited, and the client's address
+/// (unknown without the connection's: all such clients share one bucket).
+fn limiter_of<'a, L: Ledger>(
+    service: &'a Service<L>,
+    request: &Request,
+) -> Option<(&'a Limiter, IpAddr)> {
+    let path = request.uri().path();
+    if !crate::openapi::is_limited(path) {
+        return None;
+    }
+    let limiter = match path {
+        "/v1/enrol" => &service.enrol_limiter,
+        _ => &service.admin_limiter,
+    };
+    let client = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    Some((limiter, client))
+}
+
+/// `429` with `Retry-After`: too many failures from this address.
+fn too_many(wait: Duration) -> Response {
+    let seconds = retry_after_seconds(wait);
+    let refusal = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        RefusalCode::TooManyRequests,
+        format!("too many failed attempts from this address: try again in {seconds} s"),
+    );
+    let mut response = refusal.into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
+}
+
+/// The client's protocol version, refused with `426 update_app` when missing or too old, and
+/// with `400 update_centre` when newer than this centre serves: it is never served as an older
+/// one, whose answers the app would misread.
 fn protocol_of(headers: &HeaderMap) -> Result<u32, ApiError> {
     let update = |why: String| {
         ApiError::new(
@@ -207,6 +258,17 @@ fn protocol_of(headers: &HeaderMap) -> Result<u32, ApiError> {
         .ok_or_else(|| update(format!("{PROTOCOL_HEADER} is not a version number")))?;
     if version < OLDEST_SUPPORTED {
         return Err(update(format!("protocol {version} is too old")));
+    }
+    if version > PROTOCOL {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            RefusalCode::UpdateCentre,
+            format!(
+                "the app speaks protocol {version}; this centre serves protocol \
+                 {OLDEST_SUPPORTED} to {PROTOCOL}: the centre is older than the app and must be \
+                 updated first"
+            ),
+        ));
     }
     Ok(version)
 }
@@ -278,7 +340,8 @@ pub(crate) fn json_body<T: DeserializeOwned>(
 #[utoipa::path(post, path = "/v1/enrol", tag = "devices",
     summary = "Enrol a device with a one-time code issued at the centre",
     request_body = EnrolRequest,
-    responses((status = 200, body = Enrolled, description = "the bearer token and the centre's key, to pin")))]
+    responses((status = 200, body = Enrolled, description = "the bearer token and the centre's key, to pin"),
+        (status = 409, body = ErrorBody, description = "another device holds this public key or case-number prefix (already_enrolled)")))]
 pub(crate) async fn enrol<L: Ledger>(
     State(service): State<Shared<L>>,
     body: Result<Bytes, BytesRejection>,
@@ -360,15 +423,16 @@ fn blob_receipt(sha256: Digest, state: BlobState) -> BlobReceipt {
     summary = "How much of a blob the centre holds (headers redshield-blob-received, redshield-blob-complete)",
     params(("sha256" = String, Path, description = "the blob's SHA-256, lowercase hex")), security(("bearer" = [])),
     responses((status = 200, description = "bytes held; complete once verified whole"),
+        (status = 403, body = ErrorBody, description = "no record of this device names the blob: the centre does not say whether it holds it"),
         (status = 404, body = ErrorBody, description = "nothing of this blob is held")))]
 pub(crate) async fn blob_head<L: Ledger>(
     State(service): State<Shared<L>>,
     Path(sha): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    device_of(&service, &headers).await?;
+    let device = device_of(&service, &headers).await?;
     let sha = blob_name(&sha)?;
-    match service.blob_state(sha).await? {
+    match service.blob_state(&device, sha).await? {
         None => Err(ApiError::not_found(format!(
             "no bytes of blob {sha} are held"
         ))),
@@ -389,7 +453,7 @@ pub(crate) async fn blob_get<L: Ledger>(
 ) -> Result<Response, ApiError> {
     let device = device_of(&service, &headers).await?;
     let sha = blob_name(&sha)?;
-    let bytes = service.blob_for(device.id, sha).await?;
+    let bytes = service.blob_for(&device, sha).await?;
     let content_type = (header::CONTENT_TYPE, "application/octet-stream");
     Ok((StatusCode::OK, [content_type], bytes).into_response())
 }
@@ -407,7 +471,9 @@ pub(crate) struct OffsetQuery {
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     security(("bearer" = [])),
     responses((status = 200, body = BlobReceipt, description = "bytes held; complete once verified"),
-        (status = 409, body = BlobReceipt, description = "the offset is not where the held bytes end: resume at `received`")))]
+        (status = 403, body = ErrorBody, description = "no record of this device names the blob: push the events that name it first"),
+        (status = 409, body = BlobReceipt, description = "the offset is not where the held bytes end: resume at `received`"),
+        (status = 413, body = ErrorBody, description = "past the size this device's records state for the blob, or past the device's share of the blob store")))]
 pub(crate) async fn blob_put<L: Ledger>(
     State(service): State<Shared<L>>,
     Path(sha): Path<String>,
@@ -424,8 +490,13 @@ pub(crate) async fn blob_put<L: Ledger>(
         .get(BLOB_FINAL_HEADER)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+    // Before the body is read: a blob no record of the device names is never buffered.
+    let bound = service.named_size(&device, sha).await?;
     let chunk = read_body(request).await?;
-    match service.put_chunk(sha, offset, chunk, last).await? {
+    service
+        .may_upload(&device, sha, bound, offset, chunk.len() as u64)
+        .await?;
+    match service.put_chunk(&device, sha, offset, chunk, last).await? {
         ChunkOutcome::Held(state) => {
             if state.complete {
                 service.blob_arrived(&device).await;

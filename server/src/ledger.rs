@@ -70,6 +70,10 @@ pub enum EnrolRefusal {
     /// The device id is enrolled with another public key: an identity is never replaced.
     KeyMismatch,
     Revoked,
+    /// Another device already holds this public key (a copied identity, or a stranger's key).
+    KeyTaken(Uuid),
+    /// Another device already holds this case-number prefix: case numbers would collide.
+    PrefixTaken(Uuid),
 }
 
 /// The held head of a device's chain: the highest contiguous seq and its hash.
@@ -368,12 +372,17 @@ pub trait Ledger: Send + Sync + 'static {
     fn blob(&self, sha256: Digest)
     -> impl Future<Output = LedgerResult<Option<BlobRecord>>> + Send;
 
-    /// Records how many bytes of an incomplete upload are held.
+    /// Records how many bytes of an incomplete upload are held; the device that began it is
+    /// charged for it (`blob_bytes`).
     fn set_blob_received(
         &self,
         sha256: Digest,
+        device: Uuid,
         received: u64,
     ) -> impl Future<Output = LedgerResult<()>> + Send;
+
+    /// The bytes held of the blobs `device` began uploading: its share of the blob store.
+    fn blob_bytes(&self, device: Uuid) -> impl Future<Output = LedgerResult<u64>> + Send;
 
     fn complete_blob(
         &self,
@@ -414,15 +423,30 @@ pub(crate) enum Admission {
     Renew,
 }
 
-/// Whether the device `held` (if any) may enrol again with `public_key`.
+/// Whether `device` may enrol, given the device held under its id (if any) and the other
+/// devices holding its key or its prefix (`others`, revoked ones included: a revoked device's
+/// key or prefix is never given to another).
 pub(crate) fn admission(
+    device: &NewDevice,
     held: Option<&DeviceRecord>,
-    public_key: &[u8; 32],
+    others: &[DeviceRecord],
 ) -> Result<Admission, EnrolRefusal> {
+    let other = |same: fn(&DeviceRecord, &NewDevice) -> bool| {
+        others
+            .iter()
+            .find(|o| o.id != device.id && same(o, device))
+            .map(|o| o.id)
+    };
+    if let Some(id) = other(|o, d| o.public_key == d.public_key) {
+        return Err(EnrolRefusal::KeyTaken(id));
+    }
+    if let Some(id) = other(|o, d| o.prefix == d.prefix) {
+        return Err(EnrolRefusal::PrefixTaken(id));
+    }
     match held {
         None => Ok(Admission::New),
         Some(held) if held.revoked => Err(EnrolRefusal::Revoked),
-        Some(held) if held.public_key != *public_key => Err(EnrolRefusal::KeyMismatch),
+        Some(held) if held.public_key != device.public_key => Err(EnrolRefusal::KeyMismatch),
         Some(_) => Ok(Admission::Renew),
     }
 }

@@ -7,7 +7,8 @@
 //!
 //! The data directory holds `ledger.sqlite` (the ledger, unless `Config::database` names a
 //! PostgreSQL database), `centre.key` (the Ed25519 key that signs server events),
-//! `admin.token` (the admin routes' token) and `blobs/`.
+//! `admin.token` (the admin routes' token), `blobs/` and `replicas/`, all readable by the
+//! service's user only (`private`).
 
 pub mod admin;
 pub mod any_ledger;
@@ -18,10 +19,12 @@ pub mod flags;
 pub mod http;
 pub mod keys;
 pub mod ledger;
+pub mod limits;
 pub mod metrics;
 pub mod numbering;
 pub mod openapi;
 pub mod postgres;
+pub mod private;
 pub mod push;
 pub mod replicas;
 pub mod review;
@@ -43,12 +46,12 @@ use uuid::Uuid;
 pub use any_ledger::AnyLedger;
 pub use error::{ApiError, ServerError};
 pub use ledger::Ledger;
+pub use limits::{Limits, RateLimit};
 pub use postgres::PostgresLedger;
 pub use service::IssuedCode;
 pub use sqlite::SqliteLedger;
 
 use keys::{AdminToken, CentreKey};
-use metrics::Metrics;
 use service::Service;
 
 #[derive(Clone, PartialEq, Eq)]
@@ -60,6 +63,8 @@ pub struct Config {
     /// The ledger: `None`, the embedded SQLite file in `data_dir`; or a PostgreSQL URL
     /// (`postgres://user:password@host:port/dbname`), connected to without TLS.
     pub database: Option<String>,
+    /// Each device's share of the blob store; failed attempts allowed per client address.
+    pub limits: Limits,
 }
 
 /// Shown without the database password.
@@ -72,6 +77,7 @@ impl std::fmt::Debug for Config {
                 "database",
                 &self.database.as_deref().map(postgres::redacted_url),
             )
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -104,32 +110,46 @@ pub async fn start(config: Config) -> Result<Running, ServerError> {
     start_with(config, ledger).await
 }
 
-fn prepare_dir(config: &Config) -> Result<(), ServerError> {
-    let dir_error = |source| ServerError::DataDir {
+fn dir_error(config: &Config) -> impl Fn(std::io::Error) -> ServerError + '_ {
+    |source| ServerError::DataDir {
         path: config.data_dir.clone(),
         source,
-    };
-    std::fs::create_dir_all(&config.data_dir).map_err(dir_error)?;
-    blobs::create_dirs(&config.data_dir).map_err(dir_error)
+    }
+}
+
+fn prepare_dir(config: &Config) -> Result<(), ServerError> {
+    private::create_dir(&config.data_dir).map_err(dir_error(config))?;
+    blobs::create_dirs(&config.data_dir).map_err(dir_error(config))
+}
+
+/// Makes what an earlier version left in the data directory owner only (one walk, at start).
+async fn tighten_dir(config: &Config) -> Result<(), ServerError> {
+    let dir = config.data_dir.clone();
+    let changed = tokio::task::spawn_blocking(move || private::tighten(&dir))
+        .await
+        .map_err(|e| std::io::Error::other(e.to_string()))
+        .and_then(|r| r)
+        .map_err(dir_error(config))?;
+    if changed > 0 {
+        tracing::info!(changed, "data directory made readable by this user only");
+    }
+    Ok(())
 }
 
 /// Starts the server on any ledger.
 pub async fn start_with<L: Ledger>(config: Config, ledger: L) -> Result<Running<L>, ServerError> {
     prepare_dir(&config)?;
+    tighten_dir(&config).await?;
     let centre = CentreKey::load_or_create(&config.data_dir)?;
     let admin = AdminToken::load_or_create(&config.data_dir)?;
     ledger.health().await?;
-    let service = Arc::new(Service {
+    let service = Arc::new(Service::new(
         ledger,
         centre,
         admin,
-        data_dir: config.data_dir.clone(),
-        metrics: Metrics::default(),
-        replicas: replicas::Replicas::new(&config.data_dir),
-        blind: Arc::new(flags::blind_key(&config.data_dir)?),
-        device_locks: Default::default(),
-        blob_locks: Default::default(),
-    });
+        &config,
+        flags::blind_key(&config.data_dir)?,
+    ));
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|source| ServerError::Listen {
@@ -142,8 +162,10 @@ pub async fn start_with<L: Ledger>(config: Config, ledger: L) -> Result<Running<
             addr: config.listen,
             source,
         })?;
+    // Before the first request: a replica a crash left behind is brought up to the ledger.
+    service.catch_up_all().await?;
     let (stop, stopped) = oneshot::channel::<()>();
-    let app = http::router(service.clone());
+    let app = http::router(service.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(async move {
@@ -366,6 +388,14 @@ impl<L: Ledger> Running<L> {
     /// Where the admin token is kept.
     pub fn admin_token_path(&self) -> PathBuf {
         self.service.admin.path().to_path_buf()
+    }
+
+    /// For tests of crash recovery: the next push that stores events stops right after the
+    /// ledger committed them, before the device's replica is brought up to date, and is
+    /// answered `503` — as if the process had died between the two steps.
+    #[doc(hidden)]
+    pub fn fail_next_push_after_commit(&self) {
+        self.service.fail_points.arm_after_commit();
     }
 }
 

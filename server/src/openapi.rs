@@ -80,7 +80,8 @@ struct Protocol;
 const REFUSALS: &[(&str, &str)] = &[
     (
         "400",
-        "malformed or breaking the protocol: nothing stored (bad_request, bad_code)",
+        "malformed or breaking the protocol: nothing stored (bad_request, bad_code); or a \
+         newer protocol than this centre serves: update the centre (update_centre)",
     ),
     ("401", "no valid token (unauthorized)"),
     ("403", "a token of another device (forbidden)"),
@@ -91,6 +92,19 @@ const REFUSALS: &[(&str, &str)] = &[
     ),
     ("503", "storage unavailable: try again (unavailable)"),
 ];
+
+/// The refusal of the routes whose failures are limited per client address (enrolment and
+/// the admin routes, `crate::limits`).
+const LIMITED: (&str, &str) = (
+    "429",
+    "too many failed attempts from this address: wait as the Retry-After header says \
+     (too_many_requests)",
+);
+
+/// Whether failures on `path` are limited per client address.
+pub fn is_limited(path: &str) -> bool {
+    path == "/v1/enrol" || path.starts_with("/v1/admin/")
+}
 
 impl Modify for Protocol {
     fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
@@ -112,20 +126,22 @@ impl Modify for Protocol {
             if !path.starts_with("/v1/") {
                 continue;
             }
+            let limited = is_limited(path);
             let operations = [&mut item.get, &mut item.post, &mut item.put, &mut item.head];
             for operation in operations.into_iter().flatten() {
-                add_protocol(operation);
+                add_protocol(operation, limited);
             }
         }
     }
 }
 
-fn add_protocol(operation: &mut Operation) {
+fn add_protocol(operation: &mut Operation, limited: bool) {
     operation
         .parameters
         .get_or_insert_with(Vec::new)
         .insert(0, protocol_header());
-    for (status, description) in REFUSALS {
+    let limit = limited.then_some(&LIMITED);
+    for (status, description) in REFUSALS.iter().chain(limit) {
         let response = ResponseBuilder::new()
             .description(*description)
             .content(
@@ -193,6 +209,11 @@ mod tests {
         let push = &doc["paths"]["/v1/devices/{device_id}/events"]["post"];
         assert_eq!(push["parameters"][0]["name"], PROTOCOL_HEADER);
         assert!(push["responses"]["426"].is_object());
+        assert!(push["responses"]["429"].is_null(), "a push is not limited");
+        let enrol = &doc["paths"]["/v1/enrol"]["post"];
+        assert!(enrol["responses"]["409"].is_object());
+        assert!(enrol["responses"]["429"].is_object());
+        assert!(doc["paths"]["/v1/admin/devices"]["get"]["responses"]["429"].is_object());
         assert_eq!(
             push["requestBody"]["content"]["application/json"]["schema"]["$ref"],
             "#/components/schemas/Push"

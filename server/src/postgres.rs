@@ -157,6 +157,9 @@ const STEPS: &[&str] = &[
         resolved_at_ms BIGINT NOT NULL,
         PRIMARY KEY (device, flag, seq)
     );",
+    // 4: the device charged for a blob (the one that began uploading it), for its quota.
+    "ALTER TABLE blobs ADD COLUMN device TEXT;
+    CREATE INDEX blobs_by_device ON blobs (device);",
 ];
 
 /// The schema version this server migrates to.
@@ -405,6 +408,31 @@ async fn read_device(c: &impl GenericClient, id: Uuid) -> LedgerResult<Option<De
         .transpose()
 }
 
+/// The other devices holding `device`'s public key or prefix.
+async fn devices_sharing(
+    c: &impl GenericClient,
+    device: &NewDevice,
+) -> LedgerResult<Vec<DeviceRecord>> {
+    let statement = c
+        .prepare_cached(&format!(
+            "SELECT {DEVICE_COLUMNS} FROM devices
+             WHERE (public_key = $1 OR prefix = $2) AND id <> $3"
+        ))
+        .await?;
+    c.query(
+        &statement,
+        &[
+            &device.public_key.as_slice(),
+            &device.prefix,
+            &device.id.to_string(),
+        ],
+    )
+    .await?
+    .iter()
+    .map(|row| device_record(device_row(row)?))
+    .collect()
+}
+
 async fn read_head(c: &impl GenericClient, device: Uuid) -> LedgerResult<ChainHead> {
     let statement = c
         .prepare_cached(
@@ -635,7 +663,8 @@ impl PostgresLedger {
             return Ok(Err(refusal));
         }
         let held = read_device(&tx, device.id).await?;
-        match admission(held.as_ref(), &device.public_key) {
+        let others = devices_sharing(&tx, device).await?;
+        match admission(device, held.as_ref(), &others) {
             Err(refusal) => return Ok(Err(refusal)),
             Ok(admission) => admit(&tx, device, admission, now_ms).await?,
         }
@@ -1061,17 +1090,42 @@ impl Ledger for PostgresLedger {
             .transpose()
     }
 
-    async fn set_blob_received(&self, sha256: Digest, received: u64) -> LedgerResult<()> {
+    async fn set_blob_received(
+        &self,
+        sha256: Digest,
+        device: Uuid,
+        received: u64,
+    ) -> LedgerResult<()> {
         let client = self.client().await?;
         client
             .execute(
-                "INSERT INTO blobs (sha256, received) VALUES ($1, $2)
+                "INSERT INTO blobs (sha256, received, device) VALUES ($1, $2, $3)
                  ON CONFLICT (sha256) DO UPDATE SET received = excluded.received
                  WHERE NOT blobs.complete",
-                &[&sha256.0.as_slice(), &seq_sql(received)?],
+                &[
+                    &sha256.0.as_slice(),
+                    &seq_sql(received)?,
+                    &device.to_string(),
+                ],
             )
             .await?;
         Ok(())
+    }
+
+    async fn blob_bytes(&self, device: Uuid) -> LedgerResult<u64> {
+        let client = self.client().await?;
+        let statement = client
+            .prepare_cached(
+                "SELECT COALESCE(SUM(CASE WHEN complete THEN COALESCE(size, received)
+                                          ELSE received END), 0)::BIGINT
+                 FROM blobs WHERE device = $1",
+            )
+            .await?;
+        let bytes: i64 = client
+            .query_one(&statement, &[&device.to_string()])
+            .await?
+            .try_get(0)?;
+        seq_of(bytes)
     }
 
     async fn complete_blob(&self, sha256: Digest, size: u64) -> LedgerResult<()> {

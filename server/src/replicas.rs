@@ -4,8 +4,9 @@
 //! its owning device does — and runs the core's evidence verifier as blobs arrive.
 //!
 //! Derived, never the record: the directory can be deleted and is rebuilt from the ledger on
-//! the next push (or `catch_up`). A replica that cannot keep up (a projection error) leaves the
-//! push stored and acknowledged; it is retried on the next one.
+//! the next push, read or start (`Service::read_replica`, `catch_up_all`). A replica that
+//! cannot keep up (a projection error) leaves the push stored and acknowledged; it is retried
+//! on the next one. Each replica's directory and database are the service user's only.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -133,7 +134,13 @@ impl Replicas {
         .await
     }
 
-    /// Reads the replica of `device` (on the blocking pool).
+    /// The highest seq the replica of `device` holds.
+    pub async fn head(&self, device: Uuid) -> Result<u64, ReplicaError> {
+        self.read(device, |r| r.head()).await
+    }
+
+    /// Reads the replica of `device` (on the blocking pool) as it is, caught up or not: the
+    /// service's readers go through `Service::read_replica`.
     pub async fn read<T: Send + 'static>(
         &self,
         device: Uuid,
@@ -148,7 +155,7 @@ impl Replicas {
             return Ok(open.clone());
         }
         let dir = self.dir.join(device.to_string());
-        let opened = tokio::task::spawn_blocking(move || Replica::open(&dir))
+        let opened = tokio::task::spawn_blocking(move || open_private(&dir, device))
             .await
             .map_err(|e| ReplicaError::Task(e.to_string()))?
             .map_err(|source| ReplicaError::Core { device, source })?;
@@ -178,6 +185,19 @@ impl Replicas {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, Shared>> {
         self.open.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// Opens the replica in `dir`, its directory and database made owner only first (SQLite then
+/// gives its `-wal` and `-shm` files the database's mode).
+fn open_private(dir: &Path, device: Uuid) -> Result<Replica, redshield_core::Error> {
+    let unavailable = |e: std::io::Error| redshield_core::Error::StoreUnavailable {
+        path: dir.to_path_buf(),
+        reason: format!("replica of device {device}: {e}"),
+    };
+    crate::private::create_dir(dir).map_err(unavailable)?;
+    crate::private::create_file(&dir.join(redshield_core::store::FILE_NAME))
+        .map_err(unavailable)?;
+    Replica::open(dir)
 }
 
 /// The attachments of the decisions among `events` that brought `device` a case's history

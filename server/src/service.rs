@@ -2,6 +2,7 @@
 //! requests onto it; the library API (`Running`) calls it directly.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use axum::http::StatusCode;
@@ -14,13 +15,17 @@ use redshield_core::sync::protocol::{
 };
 use uuid::Uuid;
 
+use crate::Config;
 use crate::error::{ApiError, ServerError};
 use crate::keys::{AdminToken, CentreKey, random};
 use crate::ledger::{CaseDecision, DeviceRecord, EnrolRefusal, Ledger, LedgerError, NewDevice};
+use crate::limits::{Limiter, Limits};
 use crate::metrics::Metrics;
 use crate::push::{self, KeyedLocks};
-use crate::replicas::Replicas;
+use crate::replicas::{CaughtUp, ReplicaError, Replicas};
+use redshield_core::blind::BlindKey;
 use redshield_core::evidence::verify::EvidenceReport;
+use redshield_core::sync::replica::Replica;
 
 /// Server events per pull.
 pub const MAX_SERVER_EVENTS_PER_PULL: usize = 500;
@@ -55,6 +60,29 @@ pub struct Service<L> {
     pub blind: std::sync::Arc<redshield_core::blind::BlindKey>,
     pub(crate) device_locks: KeyedLocks<Uuid>,
     pub(crate) blob_locks: KeyedLocks<Digest>,
+    pub limits: Limits,
+    /// Failed enrolments, per client address.
+    pub(crate) enrol_limiter: Limiter,
+    /// Failed admin requests, per client address.
+    pub(crate) admin_limiter: Limiter,
+    pub(crate) fail_points: FailPoints,
+}
+
+/// Where a test may make the service stop as a crash would (`Running::fail_next_push_after_commit`).
+#[derive(Default)]
+pub(crate) struct FailPoints {
+    after_commit: AtomicBool,
+}
+
+impl FailPoints {
+    pub(crate) fn arm_after_commit(&self) {
+        self.after_commit.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether the armed point fires now (once).
+    fn after_commit(&self) -> bool {
+        self.after_commit.swap(false, Ordering::SeqCst)
+    }
 }
 
 /// The form a code is hashed in: letters upper case, without the grouping dashes or spaces.
@@ -94,6 +122,30 @@ fn new_code() -> Result<String, ServerError> {
 }
 
 impl<L: Ledger> Service<L> {
+    pub(crate) fn new(
+        ledger: L,
+        centre: CentreKey,
+        admin: AdminToken,
+        config: &Config,
+        blind: BlindKey,
+    ) -> Service<L> {
+        Service {
+            ledger,
+            centre,
+            admin,
+            data_dir: config.data_dir.clone(),
+            metrics: Metrics::default(),
+            replicas: Replicas::new(&config.data_dir),
+            blind: std::sync::Arc::new(blind),
+            device_locks: Default::default(),
+            blob_locks: Default::default(),
+            limits: config.limits,
+            enrol_limiter: Limiter::new(config.limits.enrol_failures),
+            admin_limiter: Limiter::new(config.limits.admin_failures),
+            fail_points: FailPoints::default(),
+        }
+    }
+
     pub async fn issue_enrolment_code(&self, ttl: Duration) -> Result<IssuedCode, ServerError> {
         if ttl.is_zero() || ttl > MAX_CODE_TTL {
             return Err(ServerError::BadInput(format!(
@@ -174,6 +226,14 @@ impl<L: Ledger> Service<L> {
                 "device {} was revoked by the centre",
                 request.device_id
             ))),
+            Err(EnrolRefusal::KeyTaken(other)) => Err(already_enrolled(format!(
+                "device {other} is enrolled with this public key; a key belongs to one device"
+            ))),
+            Err(EnrolRefusal::PrefixTaken(other)) => Err(already_enrolled(format!(
+                "device {other} is enrolled with the case-number prefix {:?}; case numbers \
+                 would collide: reset the app's identity to get another prefix",
+                request.device_prefix
+            ))),
         }
     }
 
@@ -201,9 +261,15 @@ impl<L: Ledger> Service<L> {
             .device_locks
             .run(device.id, || async {
                 let outcome = push::push(&self.ledger, device, request, now_ms()).await?;
-                if outcome.stored_events > 0 {
-                    self.project(device).await;
+                if outcome.stored_events > 0 && self.fail_points.after_commit() {
+                    return Err(LedgerError::Storage(
+                        "stopped by a test between the ledger and the replica".into(),
+                    )
+                    .into());
                 }
+                // Not only after new events: a replica a crash left behind catches up with
+                // the device's next push, even one that brings nothing new.
+                let _ = self.catch_up_locked(device).await;
                 Ok::<_, push::PushError>(outcome)
             })
             .await?;
@@ -230,19 +296,61 @@ impl<L: Ledger> Service<L> {
         })
     }
 
-    /// Brings the device's replica up to its chain. A failure leaves the push stored and
-    /// acknowledged (the ledger is the record); the next push retries.
-    async fn project(&self, device: &DeviceRecord) {
-        match self.replicas.catch_up(&self.ledger, device, now_ms()).await {
-            Ok(caught) => {
+    /// Brings the device's replica up to its chain if it is behind; the caller holds the
+    /// device's lock. A failure leaves a push stored and acknowledged (the ledger is the
+    /// record) and is tried again at the next push or read.
+    async fn catch_up_locked(&self, device: &DeviceRecord) -> Result<(), ReplicaError> {
+        match self.bring_up(device).await {
+            Ok(Some(caught)) => {
                 Metrics::add(&self.metrics.events_unreadable, caught.unreadable);
                 self.count_verdicts(&caught.verdicts);
+                Ok(())
             }
+            Ok(None) => Ok(()),
             Err(e) => {
                 Metrics::add(&self.metrics.replica_failures, 1);
                 tracing::error!(device = %device.id, error = %e, "replica not brought up to date");
+                Err(e)
             }
         }
+    }
+
+    /// The catch-up, when the replica holds fewer events than the ledger (`None`: it holds
+    /// them all).
+    async fn bring_up(&self, device: &DeviceRecord) -> Result<Option<CaughtUp>, ReplicaError> {
+        let held = self.ledger.head(device.id).await?.seq;
+        if held == 0 || self.replicas.head(device.id).await? >= held {
+            return Ok(None);
+        }
+        let caught = self.replicas.catch_up(&self.ledger, device, now_ms());
+        caught.await.map(Some)
+    }
+
+    /// Brings every replica up to the ledger: a crash between a push's commit and its
+    /// catch-up leaves one behind. One that fails is logged and left to its next read or push.
+    pub(crate) async fn catch_up_all(&self) -> Result<(), ServerError> {
+        for device in self.ledger.devices().await? {
+            let _ = self
+                .device_locks
+                .run(device.id, || self.catch_up_locked(&device))
+                .await;
+        }
+        Ok(())
+    }
+
+    /// Reads the replica of `device` once it holds every event the ledger holds: a reader
+    /// never sees a stale copy of a device's work.
+    pub async fn read_replica<T: Send + 'static>(
+        &self,
+        device: &DeviceRecord,
+        f: impl FnOnce(&mut Replica) -> redshield_core::Result<T> + Send + 'static,
+    ) -> Result<T, ReplicaError> {
+        self.device_locks
+            .run(device.id, || async {
+                self.catch_up_locked(device).await?;
+                self.replicas.read(device.id, f).await
+            })
+            .await
     }
 
     /// After a blob of `device` arrives whole: verifies the evidence it completes.
@@ -401,6 +509,10 @@ impl<L: Ledger> Service<L> {
         tracing::info!(server_seq = event.server_seq, device = ?device, "server event published");
         Ok(event)
     }
+}
+
+fn already_enrolled(message: String) -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, RefusalCode::AlreadyEnrolled, message)
 }
 
 /// A decision's body as JSON.

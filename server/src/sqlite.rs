@@ -134,6 +134,11 @@ const STEPS: &[M<'static>] = &[
         PRIMARY KEY (device, flag, seq)
     ) WITHOUT ROWID;",
     ),
+    // 4: the device charged for a blob (the one that began uploading it), for its quota.
+    M::up(
+        "ALTER TABLE blobs ADD COLUMN device TEXT;
+    CREATE INDEX blobs_by_device ON blobs (device);",
+    ),
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -149,6 +154,9 @@ impl SqliteLedger {
     /// Opens (creating and migrating) `ledger.sqlite` in `data_dir`.
     pub fn open(data_dir: &Path) -> LedgerResult<SqliteLedger> {
         let path = data_dir.join(FILE_NAME);
+        // Owner only before SQLite opens it: its -wal and -shm files take the same mode.
+        crate::private::create_file(&path)
+            .map_err(|e| LedgerError::Storage(format!("{}: {e}", path.display())))?;
         let mut conn = Connection::open(&path)?;
         conn.busy_timeout(Duration::from_secs(10))?;
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
@@ -233,6 +241,25 @@ fn read_device(conn: &Connection, id: Uuid) -> LedgerResult<Option<DeviceRecord>
     .transpose()
 }
 
+/// The other devices holding `device`'s public key or prefix.
+fn devices_sharing(conn: &Connection, device: &NewDevice) -> LedgerResult<Vec<DeviceRecord>> {
+    let rows = conn
+        .prepare_cached(&format!(
+            "SELECT {DEVICE_COLUMNS} FROM devices
+             WHERE (public_key = ?1 OR prefix = ?2) AND id <> ?3"
+        ))?
+        .query_map(
+            params![
+                device.public_key.as_slice(),
+                device.prefix,
+                device.id.to_string()
+            ],
+            device_row,
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(device_record).collect()
+}
+
 fn read_head(conn: &Connection, device: Uuid) -> LedgerResult<ChainHead> {
     let row = conn
         .prepare_cached(
@@ -289,7 +316,8 @@ impl Ledger for SqliteLedger {
             }
             let id = device.id.to_string();
             let held = read_device(&tx, device.id)?;
-            match admission(held.as_ref(), &device.public_key) {
+            let others = devices_sharing(&tx, &device)?;
+            match admission(&device, held.as_ref(), &others) {
                 Err(refusal) => return Ok(Err(refusal)),
                 Ok(Admission::Renew) => {
                     tx.execute(
@@ -729,15 +757,34 @@ impl Ledger for SqliteLedger {
         .await
     }
 
-    async fn set_blob_received(&self, sha256: Digest, received: u64) -> LedgerResult<()> {
+    async fn set_blob_received(
+        &self,
+        sha256: Digest,
+        device: Uuid,
+        received: u64,
+    ) -> LedgerResult<()> {
         self.write(move |tx| {
             tx.execute(
-                "INSERT INTO blobs (sha256, received) VALUES (?1, ?2)
+                "INSERT INTO blobs (sha256, received, device) VALUES (?1, ?2, ?3)
                  ON CONFLICT (sha256) DO UPDATE SET received = excluded.received
                  WHERE complete = 0",
-                params![sha256.0.as_slice(), seq_sql(received)?],
+                params![sha256.0.as_slice(), seq_sql(received)?, device.to_string()],
             )?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn blob_bytes(&self, device: Uuid) -> LedgerResult<u64> {
+        self.with(move |conn| {
+            let bytes: i64 = conn
+                .prepare_cached(
+                    "SELECT COALESCE(SUM(CASE WHEN complete THEN COALESCE(size, received)
+                                              ELSE received END), 0)
+                     FROM blobs WHERE device = ?1",
+                )?
+                .query_row([device.to_string()], |r| r.get(0))?;
+            seq_of(bytes)
         })
         .await
     }

@@ -37,9 +37,11 @@ impl<L: Ledger> Service<L> {
             if self.ledger.head(device.id).await?.seq == 0 {
                 continue;
             }
+            // Only a replica holding every event the ledger holds is read: one a crash left
+            // behind is brought up first, and one that cannot be is left out, never counted
+            // stale.
             let held = self
-                .replicas
-                .read(device.id, move |r| {
+                .read_replica(&device, move |r| {
                     Facts::of_store(r.conn(), &Calendar::of_store(r.conn())?, now)
                 })
                 .await;

@@ -11,7 +11,7 @@ use common::{
 };
 use redshield_core::events::Digest;
 use redshield_core::sync::protocol::{
-    BlobReceipt, MAX_BODY_BYTES, MAX_EVENTS_PER_PUSH, PROTOCOL_HEADER, Push,
+    BlobReceipt, MAX_BODY_BYTES, MAX_EVENTS_PER_PUSH, PROTOCOL, PROTOCOL_HEADER, Push,
 };
 use redshield_server::Ledger;
 use reqwest::{Method, StatusCode};
@@ -109,6 +109,47 @@ async fn a_missing_or_old_protocol_is_told_to_update_the_app(backend: Backend) {
     assert_server_time(&metrics);
 }
 on_both_backends!(a_missing_or_old_protocol_is_told_to_update_the_app);
+
+async fn a_newer_protocol_is_told_the_centre_is_older_and_never_served_as_v1(backend: Backend) {
+    let centre = Centre::start(backend).await;
+    let mut phone = Phone::new();
+    centre.enrol(&mut phone).await;
+    let newer = (PROTOCOL + 1).to_string();
+    let as_newer = |method: Method, path: &str| {
+        centre
+            .client
+            .request(method, centre.url(path))
+            .header(PROTOCOL_HEADER, newer.as_str())
+            .bearer_auth(phone.token())
+    };
+
+    let push = as_newer(Method::POST, &Centre::events_path(&phone)).json(&phone.outbox(0));
+    let (status, body) = json(push.send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (code, message) = refusal(&body);
+    assert_eq!(code, "update_centre");
+    assert!(
+        message.contains("the centre is older than the app"),
+        "{message}"
+    );
+    assert!(message.contains(&newer), "{message}");
+    let id = phone.device.device_id();
+    assert_eq!(centre.running().ledger().head(id).await.unwrap().seq, 0);
+
+    // Every protocol route, enrolment and blobs too; probes and documentation still answer.
+    let code = centre.code().await;
+    let enrol = as_newer(Method::POST, "/v1/enrol").json(&Phone::new().enrol_request(&code));
+    let (status, body) = json(enrol.send().await.unwrap()).await;
+    assert_eq!(
+        (status, refusal(&body).0.as_str()),
+        (StatusCode::BAD_REQUEST, "update_centre")
+    );
+    let blob = as_newer(Method::HEAD, &format!("/v1/blobs/{}", "0".repeat(64)));
+    assert_eq!(blob.send().await.unwrap().status(), StatusCode::BAD_REQUEST);
+    let health = as_newer(Method::GET, "/healthz").send().await.unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+}
+on_both_backends!(a_newer_protocol_is_told_the_centre_is_older_and_never_served_as_v1);
 
 async fn tokens_are_checked_and_bound_to_their_device(backend: Backend) {
     let centre = Centre::start(backend).await;
@@ -341,8 +382,9 @@ async fn a_blob_upload_resumes_after_an_interruption_and_is_verified_whole(backe
     let mut phone = Phone::new();
     centre.enrol(&mut phone).await;
     let token = phone.token().to_string();
-    let data: Vec<u8> = (0..300_000u32).map(|i| (i * 7919 % 251) as u8).collect();
-    let sha = sha256(&data);
+    // Its record first, as a device sends it: the centre takes only blobs records name.
+    let (sha, data) = phone.record(1, 300_000);
+    centre.push_ok(&phone, &phone.outbox(0)).await;
     let path = format!("/v1/blobs/{sha}");
     let chunks = [&data[..100_000], &data[100_000..200_000], &data[200_000..]];
 
@@ -442,9 +484,12 @@ async fn a_blob_that_does_not_hash_to_its_name_is_deleted(backend: Backend) {
     let centre = Centre::start(backend).await;
     let mut phone = Phone::new();
     centre.enrol(&mut phone).await;
-    let named = sha256(b"the real photo");
+    let (named, real) = phone.record(2, 2_000);
+    centre.push_ok(&phone, &phone.outbox(0)).await;
+    let mut forged = real.clone();
+    forged[1_000] ^= 0xff;
     let path = format!("/v1/blobs/{named}");
-    let put = |offset: usize, body: &'static [u8], last: bool| {
+    let put = |offset: usize, body: Vec<u8>, last: bool| {
         let mut request = centre
             .authed(
                 Method::PUT,
@@ -457,16 +502,13 @@ async fn a_blob_that_does_not_hash_to_its_name_is_deleted(backend: Backend) {
         }
         async move { exchange(request).await }
     };
-    let (status, _) = put(0, b"a forged ", false).await;
+    let (status, _) = put(0, forged[..900].to_vec(), false).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, body) = put(9, b"photo", true).await;
+    let (status, body) = put(900, forged[900..].to_vec(), true).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (code, message) = refusal(&body);
     assert_eq!(code, "bad_request");
-    assert!(
-        message.contains(&sha256(b"a forged photo").to_hex()),
-        "{message}"
-    );
+    assert!(message.contains(&sha256(&forged).to_hex()), "{message}");
 
     let head = centre
         .authed(Method::HEAD, &path, phone.token())
@@ -487,7 +529,7 @@ async fn a_blob_that_does_not_hash_to_its_name_is_deleted(backend: Backend) {
     );
 
     // The right bytes, from the start, complete it.
-    let (status, body) = put(0, b"the real photo", true).await;
+    let (status, body) = put(0, real, true).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["complete"], true);
 
@@ -509,11 +551,11 @@ async fn metrics_count_requests_events_and_blobs(backend: Backend) {
     let centre = Centre::start(backend).await;
     let mut phone = Phone::new();
     phone.open_case(1);
+    let (_, blob) = phone.record(3, 1_000);
     centre.enrol(&mut phone).await;
     let push = phone.outbox(0);
     centre.push_ok(&phone, &push).await;
     centre.push_ok(&phone, &push).await;
-    let blob = b"evidence".to_vec();
     let (status, _) = exchange(
         centre
             .authed(
@@ -553,7 +595,7 @@ async fn metrics_count_requests_events_and_blobs(backend: Backend) {
         "redshield_forks_total 0".to_string(),
         "redshield_enrolments_total 1".to_string(),
         "redshield_blobs_completed_total 1".to_string(),
-        "redshield_blob_bytes_received_total 8".to_string(),
+        "redshield_blob_bytes_received_total 1000".to_string(),
         "# TYPE redshield_events_stored_total counter".to_string(),
     ] {
         assert!(
@@ -568,9 +610,9 @@ async fn shutdown_finishes_the_request_in_flight_and_then_refuses_connections(ba
     let mut centre = Centre::start(backend).await;
     let mut phone = Phone::new();
     centre.enrol(&mut phone).await;
+    let (sha, data) = phone.record(4, 200_000);
+    centre.push_ok(&phone, &phone.outbox(0)).await;
     let addr = centre.running().local_addr();
-    let data = vec![42u8; 200_000];
-    let sha = sha256(&data);
     let token = phone.token().to_string();
 
     // Half a request is sent...

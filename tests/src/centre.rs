@@ -20,6 +20,8 @@ pub struct Centre {
     /// The centre's database when its ledger is PostgreSQL (dropped with the centre).
     pub database: Option<TestDatabase>,
     pub running: Option<Running>,
+    /// The service's limits (the defaults unless a test sets its own).
+    pub limits: redshield_server::Limits,
 }
 
 impl Centre {
@@ -31,6 +33,11 @@ impl Centre {
     /// A centre whose ledger is `backend`: a new data directory, and a new database on
     /// PostgreSQL.
     pub async fn on(backend: Backend) -> Centre {
+        Centre::with_limits(backend, redshield_server::Limits::default()).await
+    }
+
+    /// A centre on `backend` with its own limits.
+    pub async fn with_limits(backend: Backend, limits: redshield_server::Limits) -> Centre {
         let database = match backend {
             Backend::Sqlite => None,
             Backend::Postgres => Some(TestDatabase::create().await),
@@ -39,6 +46,7 @@ impl Centre {
             data: tempfile::tempdir().unwrap(),
             database,
             running: None,
+            limits,
         };
         centre.running = Some(
             centre
@@ -55,6 +63,7 @@ impl Centre {
             data_dir: self.data.path().to_path_buf(),
             listen,
             database: self.database.as_ref().map(|d| d.url.clone()),
+            limits: self.limits,
         })
         .await
     }

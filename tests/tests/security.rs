@@ -10,7 +10,9 @@ use std::sync::{Arc, Mutex};
 use redshield_core::api::{CoreError, EvidenceKind, FieldCore};
 use redshield_core::events::Digest;
 use redshield_core::signing::SigningKey;
-use redshield_core::sync::protocol::{MAX_BODY_BYTES, Push, ServerEvent, ServerEvents};
+use redshield_core::sync::protocol::{
+    MAX_BODY_BYTES, PROTOCOL, PROTOCOL_HEADER, Push, ServerEvent, ServerEvents,
+};
 use redshield_e2e::centre::{Centre, device_uuid};
 use redshield_e2e::on_both_backends;
 use redshield_e2e::postgres::Backend;
@@ -345,3 +347,27 @@ async fn a_push_inflated_past_the_limit_is_refused_as_too_large_and_nothing_stor
 }
 
 on_both_backends!(a_push_inflated_past_the_limit_is_refused_as_too_large_and_nothing_stored);
+
+/// The app a protocol ahead of its centre (the request rewritten to name the next version,
+/// as that app will send it): the centre refuses rather than serve it as v1, the device is
+/// told plainly that the centre must be updated, once, without retrying, and nothing moves.
+async fn an_app_newer_than_its_centre_is_told_to_update_the_centre(backend: Backend) {
+    let centre = Centre::on(backend).await;
+    let proxy = Proxy::start(centre.addr(), Faults::none()).await;
+    let phone = Phone::enrolled(&centre, &proxy, "李明").await;
+    let next = (PROTOCOL + 1).to_string();
+    proxy.on_request(Some(Arc::new(move |r: &mut Request| {
+        r.set_header(PROTOCOL_HEADER, Some(&next))
+    })));
+    let before = proxy.requests();
+    assert_refused(phone.sync().await, "update_centre");
+    assert_eq!(proxy.requests() - before, 1, "told once, not retried");
+    assert_eq!(centre.log_of(&phone.core).await, Vec::<LogRow>::new());
+    assert_eq!(phone.acked(), 0);
+
+    proxy.on_request(None);
+    phone.sync().await.unwrap();
+    assert_eq!(centre.log_of(&phone.core).await, phone.log());
+}
+
+on_both_backends!(an_app_newer_than_its_centre_is_told_to_update_the_centre);

@@ -262,10 +262,12 @@ impl Client {
         let stamp: Stamp =
             serde_json::from_slice(&body).map_err(|_| not_protocol(status, &body))?;
         if stamp.protocol != PROTOCOL {
-            return Err(SyncError::NotDelivered(format!(
-                "the answer speaks protocol {}, not {PROTOCOL}",
-                stamp.protocol
-            )));
+            return Err(centre_too_old(&body).unwrap_or_else(|| {
+                SyncError::NotDelivered(format!(
+                    "the answer speaks protocol {}, not {PROTOCOL}",
+                    stamp.protocol
+                ))
+            }));
         }
         let answered =
             status.is_success() || (conflict_is_answer && status == reqwest::StatusCode::CONFLICT);
@@ -306,6 +308,16 @@ fn transient(e: &SyncError) -> bool {
                 ..
             }
     )
+}
+
+/// A centre older than this app answers in its own, older protocol that it does not serve
+/// ours (`update_centre`): a refusal to show as such, not a failed delivery to retry.
+fn centre_too_old(body: &[u8]) -> Option<SyncError> {
+    let refusal: ErrorBody = serde_json::from_slice(body).ok()?;
+    (refusal.error.code == RefusalCode::UpdateCentre).then_some(SyncError::Refused {
+        code: refusal.error.code,
+        message: refusal.error.message,
+    })
 }
 
 /// Names what came back instead of the protocol, briefly.
@@ -366,6 +378,30 @@ pub fn tls_config(centre_ca_pem: Option<&[u8]>) -> Result<rustls::ClientConfig, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_older_centre_saying_it_must_be_updated_is_a_refusal_not_a_lost_answer() {
+        let older = |code: &str| {
+            format!(
+                r#"{{"protocol":{},"server_time_ms":1,"error":{{"code":"{code}","message":"m"}}}}"#,
+                PROTOCOL - 1
+            )
+        };
+        let refused = centre_too_old(older("update_centre").as_bytes());
+        assert!(
+            matches!(
+                refused,
+                Some(SyncError::Refused {
+                    code: RefusalCode::UpdateCentre,
+                    ..
+                })
+            ),
+            "{refused:?}"
+        );
+        // Any other answer in another protocol proves nothing.
+        assert!(centre_too_old(older("bad_request").as_bytes()).is_none());
+        assert!(centre_too_old(b"<html>login</html>").is_none());
+    }
 
     #[test]
     fn waits_double_with_jitter_within_half_and_one_and_a_half() {

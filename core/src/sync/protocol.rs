@@ -1,7 +1,9 @@
 //! Protocol v1 between a device and the centre: the JSON both sides speak, defined once here.
 //!
 //! Paths carry the version (`/v1/…`) and every request the header `Redshield-Protocol`; a
-//! server refuses a version older than it supports with `426` and the code `update_app`.
+//! server refuses a version older than it supports with `426` and the code `update_app`, and
+//! one newer than it serves with `400` and the code `update_centre` (never serving it as an
+//! older one).
 //! Every response body carries `protocol` and `server_time_ms`. Delivery is proven by the
 //! body, never by a status code: a push receipt names the device and the hash of the last
 //! event the server holds, which the device compares with its own (a captive portal's 200
@@ -398,6 +400,9 @@ crate::wire::wire_enum! {
     pub enum RefusalCode {
         /// The app is older than the server serves: update it.
         UpdateApp = "update_app",
+        /// The app speaks a newer protocol than the centre serves: the centre must be
+        /// updated first (the app is not at fault, and retrying will not help).
+        UpdateCentre = "update_centre",
         /// No valid token, or a token of another device.
         Unauthorized = "unauthorized",
         Forbidden = "forbidden",
@@ -409,6 +414,10 @@ crate::wire::wire_enum! {
         TooLarge = "too_large",
         NotFound = "not_found",
         Unavailable = "unavailable",
+        /// Enrolment: another device already holds this public key or case-number prefix.
+        AlreadyEnrolled = "already_enrolled",
+        /// Too many failed attempts from this address: wait as `Retry-After` says.
+        TooManyRequests = "too_many_requests",
     }
 }
 

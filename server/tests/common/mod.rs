@@ -11,13 +11,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use redshield_core::Device;
+use redshield_core::events::Digest;
+use redshield_core::evidence::{EvidenceKind, NewEvidence};
 use redshield_core::officer::Officer;
 use redshield_core::sync::protocol::{
     EnrolRequest, Enrolled, PROTOCOL, PROTOCOL_HEADER, Push, PushReceipt,
 };
 use redshield_core::sync::wire;
 use redshield_e2e::{PhonePlatform, complaint};
-use redshield_server::{AnyLedger, Config, Running};
+use redshield_server::{AnyLedger, Config, Limits, Running};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde_json::Value;
 use tempfile::TempDir;
@@ -80,6 +82,33 @@ impl Phone {
             .unwrap();
     }
 
+    /// A recording of `bytes` bytes taken into a new case's evidence (`n` varies its bytes):
+    /// its original's name and bytes. Its record names it, so once pushed the centre takes it.
+    pub fn record(&mut self, n: u64, bytes: usize) -> (Digest, Vec<u8>) {
+        let path = self.dir.path().join(format!("interview-{n}.m4a"));
+        redshield_e2e::recording(&path, n, bytes);
+        let case = self
+            .device
+            .open_case(&complaint(&format!("录音{n}")))
+            .unwrap();
+        let evidence = self
+            .device
+            .add_evidence(&NewEvidence {
+                case_id: case.id,
+                path: path.display().to_string(),
+                kind: EvidenceKind::Recording,
+                note: None,
+                caption: false,
+                place: None,
+                place_time_ms: None,
+            })
+            .unwrap();
+        let data = std::fs::read(&path).unwrap();
+        let sha = Digest::from_hex(&evidence.sha256).unwrap();
+        assert_eq!(sha, Digest::of(&[&data]));
+        (sha, data)
+    }
+
     pub fn head_seq(&self) -> u64 {
         self.device.head().seq
     }
@@ -127,11 +156,18 @@ pub struct Centre {
     pub database: Option<TestDatabase>,
     pub base: String,
     pub client: reqwest::Client,
+    /// The service's limits (the defaults unless a test sets its own).
+    pub limits: Limits,
 }
 
 impl Centre {
     /// A new centre on `backend`: a new data directory, and a new database on PostgreSQL.
     pub async fn start(backend: Backend) -> Centre {
+        Centre::with_limits(backend, Limits::default()).await
+    }
+
+    /// A new centre on `backend` with its own limits.
+    pub async fn with_limits(backend: Backend, limits: Limits) -> Centre {
         let database = match backend {
             Backend::Sqlite => None,
             Backend::Postgres => Some(TestDatabase::create().await),
@@ -140,14 +176,9 @@ impl Centre {
             running: None,
             dir: TempDir::new().unwrap(),
             database,
+            limits,
             base: String::new(),
-            client: reqwest::Client::builder()
-                // The workspace's reqwest brings rustls without a provider (the phones choose
-                // `ring`); these tests speak plain HTTP but the builder still wants one.
-                .tls_backend_preconfigured(plain_tls())
-                .timeout(Duration::from_secs(60))
-                .build()
-                .unwrap(),
+            client: client_from(None),
         };
         centre.start_again().await;
         centre
@@ -159,6 +190,7 @@ impl Centre {
             data_dir: self.dir.path().to_path_buf(),
             listen: "127.0.0.1:0".parse().unwrap(),
             database: self.database.as_ref().map(|d| d.url.clone()),
+            limits: self.limits,
         }
     }
 
@@ -183,6 +215,19 @@ impl Centre {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// The admin routes' token, from the data directory.
+    pub fn admin_token(&self) -> String {
+        std::fs::read_to_string(self.running().admin_token_path())
+            .unwrap()
+            .trim()
+            .to_string()
+    }
+
+    /// A request naming protocol v1 with the admin token.
+    pub fn admin(&self, method: Method, path: &str) -> RequestBuilder {
+        self.authed(method, path, &self.admin_token())
     }
 
     /// A request naming protocol v1.
@@ -280,6 +325,19 @@ pub fn refusal(body: &Value) -> (String, String) {
     let parsed: redshield_core::sync::protocol::ErrorBody = serde_json::from_value(body.clone())
         .unwrap_or_else(|e| panic!("not an ErrorBody ({e}): {body}"));
     (parsed.error.code.as_str().to_string(), parsed.error.message)
+}
+
+/// An HTTP client, its connections from `local` if given (any 127.x.y.z address reaches the
+/// centre on loopback: another client address, as the centre sees it).
+pub fn client_from(local: Option<std::net::IpAddr>) -> reqwest::Client {
+    reqwest::Client::builder()
+        // The workspace's reqwest brings rustls without a provider (the phones choose
+        // `ring`); these tests speak plain HTTP but the builder still wants one.
+        .tls_backend_preconfigured(plain_tls())
+        .timeout(Duration::from_secs(60))
+        .local_address(local)
+        .build()
+        .unwrap()
 }
 
 fn plain_tls() -> rustls::ClientConfig {
