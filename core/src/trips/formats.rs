@@ -24,6 +24,14 @@ use crate::trips::Fix;
 /// each, would take it to some 120 MB.
 pub const MAX_GPX_BYTES: u64 = 16 * 1024 * 1024;
 
+/// The deepest nesting of XML elements taken in a GPX file. A track point's own data sits at
+/// level 5 (gpx, trk, trkseg, trkpt, ele) and loggers' extensions add three or four more
+/// (`extensions`, `gpxtpx:TrackPointExtension`, `gpxtpx:hr`); 64 leaves room for any of them.
+/// The bound is what keeps reading linear: `xml-rs` walks its whole namespace stack, one level
+/// per open element, for every element it reads, so a file nested n deep costs n² (a 1.4 MB
+/// file of 200 000 nested `<extensions>` took 73 s, an ANR on a phone).
+pub const MAX_GPX_DEPTH: usize = 64;
+
 /// User-equivalent range error, metres: the ranging error, one sigma, that HDOP multiplies
 /// into a horizontal error. 5 m is typical of a single-frequency receiver in open sky (phones
 /// and car loggers), so HDOP 1 reads as 5 m; the 68 % radius of `Fix::accuracy_m` is taken
@@ -44,7 +52,8 @@ const UERE_M: f64 = 5.0;
 ///
 /// Malformed XML, a file that is not GPX or one cut short is an `Invalid` error on `gpx` with
 /// the parser's words (and, for broken XML, the line and column); so is input larger than
-/// `MAX_GPX_BYTES`, which is read whole into memory first.
+/// `MAX_GPX_BYTES`, which is read whole into memory first, and XML nested deeper than
+/// `MAX_GPX_DEPTH`, found by a streaming pass before `gpx` builds anything.
 pub fn read_gpx(reader: impl Read) -> Result<Vec<Vec<Fix>>> {
     let mut bytes = Vec::new();
     reader
@@ -57,7 +66,8 @@ pub fn read_gpx(reader: impl Read) -> Result<Vec<Vec<Fix>>> {
             format!("the file is larger than {} MiB", MAX_GPX_BYTES >> 20),
         ));
     }
-    let doc = gpx::read(bytes.as_slice()).map_err(|e| not_gpx(&bytes, &e))?;
+    check_xml(&bytes)?;
+    let doc = gpx::read(bytes.as_slice()).map_err(|e| not_gpx(&e))?;
     drop(bytes);
     let mut segments = Vec::new();
     for (t, track) in doc.tracks.into_iter().enumerate() {
@@ -207,20 +217,56 @@ fn valid_position(f: &Fix) -> bool {
     (-90.0..=90.0).contains(&f.latitude) && (-180.0..=180.0).contains(&f.longitude)
 }
 
-/// Why `bytes` are not GPX. `gpx` drops the XML parser's words when the XML itself is broken
-/// (a file cut short reads as "error while parsing 'track' segment"), so the XML is parsed
-/// again, on this path only, for its first error and where it is.
-fn not_gpx(bytes: &[u8], e: &gpx::errors::GpxError) -> Error {
-    let xml_error = xml::EventReader::new(bytes)
-        .into_iter()
-        .find_map(|event| event.err());
-    let reason = match xml_error {
-        Some(xml) => {
-            format!("the file is not well-formed XML (not GPX, or damaged or cut short): at {xml}")
+/// One streaming pass over the XML, holding nothing but the depth, before `gpx` reads it:
+/// nesting deeper than `MAX_GPX_DEPTH` is refused where it first goes too deep, so neither
+/// this pass nor `gpx` ever reads an element more than 64 levels down (each costs at most 64
+/// steps: the whole file stays linear). It also finds broken XML with its line and column,
+/// which `gpx` drops from its own error (a file cut short reads as "error while parsing
+/// 'track' segment").
+fn check_xml(bytes: &[u8]) -> Result<()> {
+    use xml::common::Position;
+    use xml::reader::XmlEvent;
+    let mut reader = xml::EventReader::new(bytes);
+    let mut depth = 0usize;
+    loop {
+        match reader.next() {
+            Ok(XmlEvent::StartElement { name, .. }) => {
+                depth += 1;
+                if depth > MAX_GPX_DEPTH {
+                    return Err(too_deep(&reader.position(), &name.local_name));
+                }
+            }
+            Ok(XmlEvent::EndElement { .. }) => depth = depth.saturating_sub(1),
+            Ok(XmlEvent::EndDocument) => return Ok(()),
+            Ok(_) => {}
+            Err(xml) => {
+                return Err(Error::invalid(
+                    "gpx",
+                    format!(
+                        "the file is not well-formed XML (not GPX, or damaged or cut short): at {xml}"
+                    ),
+                ));
+            }
         }
-        None => format!("the file is XML but not GPX as expected: {}", words(e)),
-    };
-    Error::invalid("gpx", reason)
+    }
+}
+
+fn too_deep(at: &xml::common::TextPosition, element: &str) -> Error {
+    Error::invalid(
+        "gpx",
+        format!(
+            "the file nests XML elements more than {MAX_GPX_DEPTH} deep (at {at}, <{element}>); \
+             a GPX track needs fewer than 10 levels, so this is not a track log"
+        ),
+    )
+}
+
+/// Why well-formed XML is not GPX as `gpx` expects it.
+fn not_gpx(e: &gpx::errors::GpxError) -> Error {
+    Error::invalid(
+        "gpx",
+        format!("the file is XML but not GPX as expected: {}", words(e)),
+    )
 }
 
 /// An error and its sources, as one line: `gpx` keeps the XML parser's own words as a source.
