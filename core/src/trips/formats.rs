@@ -43,12 +43,15 @@ const UERE_M: f64 = 5.0;
 /// waypoints (`wpt`) are planned or marked places, not a record of travel: they are ignored.
 ///
 /// Each point needs a time (a track without times cannot be filtered or measured): a point
-/// without one is an error naming its track, segment and place, counted from 1. `accuracy_m` is HDOP × 5 m (see `UERE_M`) when the point
-/// has a positive HDOP, else None; speed is read from GPX 1.0's `<speed>` (GPX 1.1 has none, and
-/// `gpx` rejects a `<speed>` element there); an elevation that is not finite, a speed that is
-/// not a finite non-negative number, or an HDOP that is not a finite positive number (some
-/// loggers write 0 for "unknown") is taken as absent. Times keep their precision down to the millisecond
-/// (finer is rounded down).
+/// without one is an error naming its track, segment and place, counted from 1. `accuracy_m` is
+/// HDOP × 5 m (see `UERE_M`); an HDOP of 0 is "unknown" (some loggers write it) and gives None,
+/// as does none at all; a negative or non-finite HDOP is no measurement: it stays an unusable
+/// accuracy, so the filters drop the point and count it as `inaccurate`, as they do a phone's
+/// fix with such an accuracy (taking it as absent would keep it at the assumed 10 m). Speed is read from GPX 1.0's `<speed>` (GPX 1.1 has
+/// none, and `gpx` rejects a `<speed>` element there); an elevation that is not finite or a
+/// speed that is not a finite non-negative number is taken as absent. Times keep their
+/// precision down to the millisecond (finer is rounded down); a time before the GPS epoch is
+/// read as it is, and the filters drop it as `before_gnss`.
 ///
 /// Malformed XML, a file that is not GPX or one cut short is an `Invalid` error on `gpx` with
 /// the parser's words (and, for broken XML, the line and column); so is input larger than
@@ -109,10 +112,7 @@ fn fix_of(point: &Waypoint) -> std::result::Result<Fix, String> {
         monotonic_ms: None,
         latitude: position.y(),
         longitude: position.x(),
-        accuracy_m: point
-            .hdop
-            .filter(|h| h.is_finite() && *h > 0.0)
-            .map(|h| h * UERE_M),
+        accuracy_m: point.hdop.filter(|h| *h != 0.0).map(|h| h * UERE_M),
         time_ms,
         altitude_m: point.elevation.filter(|e| e.is_finite()),
         speed_mps: point.speed.filter(|v| v.is_finite() && *v >= 0.0),
