@@ -286,7 +286,7 @@ impl Client {
 /// beside the CLI use. A user name or password in the address is refused too (reqwest would
 /// send it as a Basic authorisation, and `http://localhost@host` reads as loopback but is
 /// not), and so are a query and a fragment, which the request paths would be appended to.
-fn centre_base(base: &str) -> Result<String, SyncError> {
+pub fn centre_base(base: &str) -> Result<String, SyncError> {
     let refused = |why: &str| SyncError::Setup(format!("the centre's address {why}"));
     let url = reqwest::Url::parse(base.trim())
         .map_err(|e| refused(&format!("{:?} is not a URL ({e})", base.trim())))?;
