@@ -161,7 +161,7 @@ pub fn import(w: &mut Writer, new: &NewTrip, fixes: &[Fix]) -> Result<Uuid> {
             "fixes",
             format!(
                 "no point has a time a GNSS receiver could give (between {} and now): the \
-                 logger's clock was not set",
+                 logger's clock was not set, or set wrong",
                 filter::GPS_EPOCH_DAY
             ),
         ));
