@@ -4,16 +4,22 @@
 //! `synchronous=FULL`. Each iteration takes the next 1 000 fixes of one long drive, so a run
 //! ingests about a million fixes into one trip, as the target asks.
 //! Target: at least half the plain insert's throughput.
-//! Run: `cargo bench -p redshield-core --bench trip_ingest`
+//!
+//! Also `read_gpx` (the GPX import's parse, no store) on elements nested in one track point's
+//! `<extensions>`: 200 000 deep, as `<extensions>` (5.0 MB) and as `<a>` (1.4 MB), which took
+//! over a minute before the depth bound (the XML parser costs n² in the nesting depth) and are
+//! now refused at level 65; 25 000 deep, to show the growth before; and a 16 MiB file of
+//! drive.gpx's points, the largest imported, which the depth pass reads a second time.
+//! Run: `cargo bench -p redshield-core --bench trip_ingest` (`-- read_gpx` for those alone)
 
 #[path = "../tests/common/mod.rs"]
 mod common;
 
 use std::time::Duration;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use redshield_core::trips::events::StoredFix;
-use redshield_core::trips::{Fix, NewTrip, Purpose};
+use redshield_core::trips::{Fix, NewTrip, Purpose, formats};
 use rusqlite::{Connection, params};
 
 use common::device_in;
@@ -104,5 +110,60 @@ fn ingest(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, ingest);
+/// A GPX file with one track point holding `inner` nested `depth` deep inside `<extensions>`
+/// (`extensions` itself: `depth` + 1 nested `<extensions>`), and a second point.
+fn nested_gpx(inner: &str, depth: usize) -> Vec<u8> {
+    format!(
+        r#"<?xml version="1.0"?><gpx version="1.1" creator="bench" xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg><trkpt lat="30.5" lon="104.0"><time>2024-05-14T02:00:00Z</time><extensions>{}{}</extensions></trkpt><trkpt lat="30.6" lon="104.1"><time>2024-05-14T02:00:05Z</time></trkpt></trkseg></trk></gpx>"#,
+        format!("<{inner}>").repeat(depth),
+        format!("</{inner}>").repeat(depth)
+    )
+    .into_bytes()
+}
+
+/// drive.gpx with its points repeated up to the import limit.
+fn largest_gpx() -> Vec<u8> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/drive.gpx");
+    let drive = std::fs::read_to_string(path).unwrap();
+    let start = drive.find("<trkpt").unwrap();
+    let end = drive.rfind("</trkpt>").unwrap() + "</trkpt>".len();
+    let limit = formats::MAX_GPX_BYTES as usize - (drive.len() - (end - start));
+    let mut file = drive[..start].to_string();
+    while file.len() + (end - start) < limit {
+        file.push_str(&drive[start..end]);
+        file.push('\n');
+    }
+    file.push_str(&drive[end..]);
+    file.into_bytes()
+}
+
+fn read_gpx(c: &mut Criterion) {
+    let mut group = c.benchmark_group("read_gpx");
+    // Before the depth bound one read of the 200 000-deep file took over a minute: one
+    // iteration per sample, the fewest samples criterion takes.
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .measurement_time(Duration::from_secs(5));
+    for (inner, depth) in [
+        ("extensions", 25_000),
+        ("extensions", 200_000),
+        ("a", 200_000),
+    ] {
+        let file = nested_gpx(inner, depth);
+        let name = format!("{depth} nested <{inner}>, {} bytes", file.len());
+        group.bench_function(name, |b| {
+            b.iter(|| formats::read_gpx(file.as_slice()).map(|s| s.len()))
+        });
+    }
+    let file = largest_gpx();
+    let points = file.windows(6).filter(|w| w == b"<trkpt").count();
+    let name = format!("{points} points of drive.gpx, {} bytes", file.len());
+    group.bench_function(name, |b| {
+        b.iter(|| formats::read_gpx(file.as_slice()).unwrap().len())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, ingest, read_gpx);
 criterion_main!(benches);

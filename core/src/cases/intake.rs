@@ -18,7 +18,9 @@ use crate::error::{Error, Result};
 use crate::events::log::Writer;
 use crate::position::GeoPoint;
 pub use crate::rulebook::rule_set_for;
-use crate::validate::{multi_line, one_line, optional, phone, resident_id, uscc};
+use crate::validate::{
+    multi_line, not_before_earliest, one_line, optional, past_day, phone, resident_id, uscc,
+};
 use crate::vault::Sealed;
 
 /// How far ahead of the trusted clock a time of receipt may be (clock skew between devices).
@@ -98,7 +100,7 @@ fn check(new: &NewCase, now_ms: i64) -> Result<Checked> {
         return Err(Error::invalid("received_at_ms", "is in the future"));
     }
     let today = beijing_date(now_ms)?;
-    let received_on = beijing_date(received_at_ms)?;
+    let received_on = not_before_earliest("received_at_ms", beijing_date(received_at_ms)?)?;
     check_complainants(new)?;
     let complainants = new
         .complainants
@@ -390,12 +392,7 @@ fn proof(p: &ProofOfPurchase) -> Result<ProofOfPurchase> {
 const MAX_AMOUNT_FEN: i64 = 1_000_000_000_000;
 
 fn occurred_on(value: &str, today: NaiveDate) -> Result<String> {
-    let field = "matter.occurred_on";
-    let date = crate::validate::date(field, value)?;
-    if date > today {
-        return Err(Error::invalid(field, format!("{date} is in the future")));
-    }
-    Ok(date.to_string())
+    past_day("matter.occurred_on", value, today).map(|day| day.to_string())
 }
 
 fn required(field: &str, kind: CaseKind) -> Error {

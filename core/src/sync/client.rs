@@ -76,13 +76,11 @@ struct Stamp {
 }
 
 impl Client {
-    /// A client for the centre at `base` (`https://…`; `http://` for loopback tests), trusting
-    /// the web PKI and the CA certificates in `centre_ca_pem`, if given.
+    /// A client for the centre at `base` (`https://…`; `http://` only to this device itself,
+    /// see `centre_base`), trusting the web PKI and the CA certificates in `centre_ca_pem`, if
+    /// given.
     pub fn new(base: &str, centre_ca_pem: Option<&[u8]>) -> Result<Client, SyncError> {
-        let base = base.trim().trim_end_matches('/').to_string();
-        if !(base.starts_with("https://") || base.starts_with("http://")) {
-            return Err(SyncError::Setup(format!("{base:?} is not an http(s) URL")));
-        }
+        let base = centre_base(base)?;
         let http = reqwest::Client::builder()
             .tls_backend_preconfigured(tls_config(centre_ca_pem)?)
             .connect_timeout(Duration::from_secs(15))
@@ -281,6 +279,63 @@ impl Client {
         }
         serde_json::from_slice(&body).map_err(|_| not_protocol(status, &body))
     }
+}
+
+/// The centre's address, parsed and written back the parser's way, so that what is checked is
+/// what is requested. Plain `http://` would carry the device token and every name and phone
+/// number in clear, so a mistyped or planted address must not get it: it is taken only for a
+/// centre on this device (`localhost`, 127.0.0.0/8, `[::1]`), which the tests and a centre run
+/// beside the CLI use. A user name or password in the address is refused too (reqwest would
+/// send it as a Basic authorisation, and `http://localhost@host` reads as loopback but is
+/// not), and so are a query and a fragment, which the request paths would be appended to.
+pub fn centre_base(base: &str) -> Result<String, SyncError> {
+    let refused = |why: &str| SyncError::Setup(format!("the centre's address {why}"));
+    let url = reqwest::Url::parse(base.trim())
+        .map_err(|e| refused(&format!("{:?} is not a URL ({e})", base.trim())))?;
+    let host = url.host_str().unwrap_or_default().to_string();
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(refused(&format!(
+            "for {host} carries a user name or password; give the address alone"
+        )));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(refused(&format!(
+            "for {host} has a query or fragment (after ? or #); give the address alone"
+        )));
+    }
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&host) => {}
+        "http" => {
+            return Err(refused(&format!(
+                "http://{host} is plain HTTP to another machine: the device token and the \
+                 cases' names and phone numbers would cross the network unencrypted. Use the \
+                 centre's https:// address (plain http:// is only for a centre on this device: \
+                 localhost, 127.x.x.x, [::1])"
+            )));
+        }
+        other => {
+            return Err(refused(&format!(
+                "is {other}:, not https:// (the centre speaks HTTPS)"
+            )));
+        }
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+/// `localhost`, an address in 127.0.0.0/8, or `[::1]`, as the URL parser writes a host (lower
+/// case, IPv4 in dotted decimal, IPv6 in brackets). Names under `.localhost` and IPv4-mapped
+/// IPv6 are not taken: whether they reach this device depends on the resolver and the stack.
+fn is_loopback(host: &str) -> bool {
+    if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        return v6
+            .parse::<std::net::Ipv6Addr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    }
+    host == "localhost"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// A failed request with its causes: reqwest's own words ("error sending request for url …")

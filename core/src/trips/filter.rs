@@ -4,7 +4,7 @@
 //! `FilterHandler` and GPSLogger; each rule has a config key and a documented default.
 //!
 //! Every fix gets a verdict: kept, or dropped with one reason. Order of the checks: invalid,
-//! from the future, inaccurate, duplicate or out-of-order time, repeated position, jump,
+//! from the future, before the GPS epoch, inaccurate, duplicate or out-of-order time, repeated position, jump,
 //! stationary drift. Mock locations are kept, and counted.
 
 use serde::{Deserialize, Serialize};
@@ -21,6 +21,9 @@ wire_enum! {
         InvalidCoordinates = "invalid_coordinates",
         /// Later than `filter.future_ms` after the time the track is judged at.
         Future = "future",
+        /// Earlier than the GPS epoch (`GPS_EPOCH_MS`): no satellite gave that time, a clock
+        /// never set did (a logger's or phone's reset clock reads 1970).
+        BeforeGnss = "before_gnss",
         /// Accuracy worse than `filter.accuracy_m`.
         Inaccurate = "inaccurate",
         /// The same GNSS time as the fix before.
@@ -35,6 +38,11 @@ wire_enum! {
         StationaryDrift = "stationary_drift",
     }
 }
+
+/// 1980-01-06T00:00:00Z, ms: GPS time starts here (week 0). Every GNSS time is later, so an
+/// earlier fix time can only come from a clock that was never set.
+pub const GPS_EPOCH_MS: i64 = 315_964_800_000;
+pub const GPS_EPOCH_DAY: &str = "1980-01-06";
 
 /// The filters' settings. Keys as in the centre's configuration; defaults in `Default`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, uniffi::Record)]
@@ -281,6 +289,18 @@ pub fn judge(fixes: &[Fix], config: &FilterConfig, now_ms: i64) -> Vec<Verdict> 
     verdicts
 }
 
+/// Whether the fix's time can be a GNSS time at all, judged at `now_ms`: not from the future,
+/// not before the GPS epoch. Also what an imported trip's start and end are taken from.
+pub fn time_check(f: &Fix, config: &FilterConfig, now_ms: i64) -> Option<DropReason> {
+    if f.time_ms > now_ms.saturating_add(config.future_ms) {
+        Some(DropReason::Future)
+    } else if f.time_ms < GPS_EPOCH_MS {
+        Some(DropReason::BeforeGnss)
+    } else {
+        None
+    }
+}
+
 /// Checks that need no other fix.
 fn basic_check(f: &Fix, config: &FilterConfig, now_ms: i64) -> Verdict {
     let valid = f.latitude.is_finite()
@@ -291,8 +311,8 @@ fn basic_check(f: &Fix, config: &FilterConfig, now_ms: i64) -> Verdict {
     if !valid {
         return Verdict::Dropped(DropReason::InvalidCoordinates);
     }
-    if f.time_ms > now_ms.saturating_add(config.future_ms) {
-        return Verdict::Dropped(DropReason::Future);
+    if let Some(reason) = time_check(f, config, now_ms) {
+        return Verdict::Dropped(reason);
     }
     let accuracy = config.accuracy_of(f);
     if !(accuracy.is_finite() && accuracy >= 0.0 && accuracy <= config.accuracy_m) {
@@ -343,6 +363,7 @@ mod tests {
             driving(4),
             repeated,
             driving(10_000),
+            Fix::at(28.2, 112.9007, GPS_EPOCH_MS - 1),
             driving(7),
         ];
         let verdicts = judge(&fixes, &FilterConfig::default(), T0 + 10_000);
@@ -360,9 +381,21 @@ mod tests {
                 Some(OutOfOrder),
                 Some(RepeatedPosition),
                 Some(Future),
+                Some(BeforeGnss),
                 None,
             ]
         );
+    }
+
+    #[test]
+    fn gnss_time_starts_at_the_gps_epoch() {
+        let config = FilterConfig::default();
+        let at = |ms| time_check(&Fix::at(28.2, 112.9, ms), &config, T0);
+        assert_eq!(at(GPS_EPOCH_MS), None, "week 0 of a receiver just reset");
+        assert_eq!(at(GPS_EPOCH_MS - 1), Some(DropReason::BeforeGnss));
+        assert_eq!(at(0), Some(DropReason::BeforeGnss));
+        assert_eq!(at(i64::MIN), Some(DropReason::BeforeGnss));
+        assert_eq!(at(T0 + config.future_ms + 1), Some(DropReason::Future));
     }
 
     #[test]

@@ -24,6 +24,14 @@ use crate::trips::Fix;
 /// each, would take it to some 120 MB.
 pub const MAX_GPX_BYTES: u64 = 16 * 1024 * 1024;
 
+/// The deepest nesting of XML elements taken in a GPX file. A track point's own data sits at
+/// level 5 (gpx, trk, trkseg, trkpt, ele) and loggers' extensions add three or four more
+/// (`extensions`, `gpxtpx:TrackPointExtension`, `gpxtpx:hr`); 64 leaves room for any of them.
+/// The bound is what keeps reading linear: `xml-rs` walks its whole namespace stack, one level
+/// per open element, for every element it reads, so a file nested n deep costs n² (a 1.4 MB
+/// file of 200 000 nested `<extensions>` took 73 s, an ANR on a phone).
+pub const MAX_GPX_DEPTH: usize = 64;
+
 /// User-equivalent range error, metres: the ranging error, one sigma, that HDOP multiplies
 /// into a horizontal error. 5 m is typical of a single-frequency receiver in open sky (phones
 /// and car loggers), so HDOP 1 reads as 5 m; the 68 % radius of `Fix::accuracy_m` is taken
@@ -35,16 +43,20 @@ const UERE_M: f64 = 5.0;
 /// waypoints (`wpt`) are planned or marked places, not a record of travel: they are ignored.
 ///
 /// Each point needs a time (a track without times cannot be filtered or measured): a point
-/// without one is an error naming its track, segment and place, counted from 1. `accuracy_m` is HDOP × 5 m (see `UERE_M`) when the point
-/// has a positive HDOP, else None; speed is read from GPX 1.0's `<speed>` (GPX 1.1 has none, and
-/// `gpx` rejects a `<speed>` element there); an elevation that is not finite, a speed that is
-/// not a finite non-negative number, or an HDOP that is not a finite positive number (some
-/// loggers write 0 for "unknown") is taken as absent. Times keep their precision down to the millisecond
-/// (finer is rounded down).
+/// without one is an error naming its track, segment and place, counted from 1. `accuracy_m` is
+/// HDOP × 5 m (see `UERE_M`); an HDOP of 0 is "unknown" (some loggers write it) and gives None,
+/// as does none at all; a negative or non-finite HDOP is no measurement: it stays an unusable
+/// accuracy, so the filters drop the point and count it as `inaccurate`, as they do a phone's
+/// fix with such an accuracy (taking it as absent would keep it at the assumed 10 m). Speed is read from GPX 1.0's `<speed>` (GPX 1.1 has
+/// none, and `gpx` rejects a `<speed>` element there); an elevation that is not finite or a
+/// speed that is not a finite non-negative number is taken as absent. Times keep their
+/// precision down to the millisecond (finer is rounded down); a time before the GPS epoch is
+/// read as it is, and the filters drop it as `before_gnss`.
 ///
 /// Malformed XML, a file that is not GPX or one cut short is an `Invalid` error on `gpx` with
 /// the parser's words (and, for broken XML, the line and column); so is input larger than
-/// `MAX_GPX_BYTES`, which is read whole into memory first.
+/// `MAX_GPX_BYTES`, which is read whole into memory first, and XML nested deeper than
+/// `MAX_GPX_DEPTH`, found by a streaming pass before `gpx` builds anything.
 pub fn read_gpx(reader: impl Read) -> Result<Vec<Vec<Fix>>> {
     let mut bytes = Vec::new();
     reader
@@ -57,7 +69,8 @@ pub fn read_gpx(reader: impl Read) -> Result<Vec<Vec<Fix>>> {
             format!("the file is larger than {} MiB", MAX_GPX_BYTES >> 20),
         ));
     }
-    let doc = gpx::read(bytes.as_slice()).map_err(|e| not_gpx(&bytes, &e))?;
+    check_xml(&bytes)?;
+    let doc = gpx::read(bytes.as_slice()).map_err(|e| not_gpx(&e))?;
     drop(bytes);
     let mut segments = Vec::new();
     for (t, track) in doc.tracks.into_iter().enumerate() {
@@ -99,10 +112,7 @@ fn fix_of(point: &Waypoint) -> std::result::Result<Fix, String> {
         monotonic_ms: None,
         latitude: position.y(),
         longitude: position.x(),
-        accuracy_m: point
-            .hdop
-            .filter(|h| h.is_finite() && *h > 0.0)
-            .map(|h| h * UERE_M),
+        accuracy_m: point.hdop.filter(|h| *h != 0.0).map(|h| h * UERE_M),
         time_ms,
         altitude_m: point.elevation.filter(|e| e.is_finite()),
         speed_mps: point.speed.filter(|v| v.is_finite() && *v >= 0.0),
@@ -207,20 +217,56 @@ fn valid_position(f: &Fix) -> bool {
     (-90.0..=90.0).contains(&f.latitude) && (-180.0..=180.0).contains(&f.longitude)
 }
 
-/// Why `bytes` are not GPX. `gpx` drops the XML parser's words when the XML itself is broken
-/// (a file cut short reads as "error while parsing 'track' segment"), so the XML is parsed
-/// again, on this path only, for its first error and where it is.
-fn not_gpx(bytes: &[u8], e: &gpx::errors::GpxError) -> Error {
-    let xml_error = xml::EventReader::new(bytes)
-        .into_iter()
-        .find_map(|event| event.err());
-    let reason = match xml_error {
-        Some(xml) => {
-            format!("the file is not well-formed XML (not GPX, or damaged or cut short): at {xml}")
+/// One streaming pass over the XML, holding nothing but the depth, before `gpx` reads it:
+/// nesting deeper than `MAX_GPX_DEPTH` is refused where it first goes too deep, so neither
+/// this pass nor `gpx` ever reads an element more than 64 levels down (each costs at most 64
+/// steps: the whole file stays linear). It also finds broken XML with its line and column,
+/// which `gpx` drops from its own error (a file cut short reads as "error while parsing
+/// 'track' segment").
+fn check_xml(bytes: &[u8]) -> Result<()> {
+    use xml::common::Position;
+    use xml::reader::XmlEvent;
+    let mut reader = xml::EventReader::new(bytes);
+    let mut depth = 0usize;
+    loop {
+        match reader.next() {
+            Ok(XmlEvent::StartElement { name, .. }) => {
+                depth += 1;
+                if depth > MAX_GPX_DEPTH {
+                    return Err(too_deep(&reader.position(), &name.local_name));
+                }
+            }
+            Ok(XmlEvent::EndElement { .. }) => depth = depth.saturating_sub(1),
+            Ok(XmlEvent::EndDocument) => return Ok(()),
+            Ok(_) => {}
+            Err(xml) => {
+                return Err(Error::invalid(
+                    "gpx",
+                    format!(
+                        "the file is not well-formed XML (not GPX, or damaged or cut short): at {xml}"
+                    ),
+                ));
+            }
         }
-        None => format!("the file is XML but not GPX as expected: {}", words(e)),
-    };
-    Error::invalid("gpx", reason)
+    }
+}
+
+fn too_deep(at: &xml::common::TextPosition, element: &str) -> Error {
+    Error::invalid(
+        "gpx",
+        format!(
+            "the file nests XML elements more than {MAX_GPX_DEPTH} deep (at {at}, <{element}>); \
+             a GPX track needs fewer than 10 levels, so this is not a track log"
+        ),
+    )
+}
+
+/// Why well-formed XML is not GPX as `gpx` expects it.
+fn not_gpx(e: &gpx::errors::GpxError) -> Error {
+    Error::invalid(
+        "gpx",
+        format!("the file is XML but not GPX as expected: {}", words(e)),
+    )
 }
 
 /// An error and its sources, as one line: `gpx` keeps the XML parser's own words as a source.

@@ -143,10 +143,29 @@ pub fn end(
 }
 
 /// A whole trip entered afterwards (a GPX file): started at its first fix, its fixes in as
-/// many batches as needed, ended at its last fix — one transaction.
+/// many batches as needed, ended at its last fix — one transaction. First and last count only
+/// fixes whose time the filters take (`filter::time_check`): a logger's unset clock must not
+/// date the trip 1970, nor a wrong one end it years ahead. When no fix has such a time the
+/// trip cannot be dated, and the import is refused.
 pub fn import(w: &mut Writer, new: &NewTrip, fixes: &[Fix]) -> Result<Uuid> {
-    let first = fixes.iter().map(|f| f.time_ms).min();
-    let last = fixes.iter().map(|f| f.time_ms).max();
+    let now = w.time.trusted_ms;
+    let times = || {
+        fixes
+            .iter()
+            .filter(|f| filter::time_check(f, &FilterConfig::default(), now).is_none())
+            .map(|f| f.time_ms)
+    };
+    let (first, last) = (times().min(), times().max());
+    if first.is_none() && !fixes.is_empty() {
+        return Err(Error::invalid(
+            "fixes",
+            format!(
+                "no point has a time a GNSS receiver could give (between {} and now): the \
+                 logger's clock was not set, or set wrong",
+                filter::GPS_EPOCH_DAY
+            ),
+        ));
+    }
     let new = NewTrip {
         started_at_ms: new.started_at_ms.or(first),
         ..new.clone()

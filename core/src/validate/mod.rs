@@ -45,10 +45,39 @@ fn text(field: &str, value: &str, max: usize, lines: bool) -> Result<String> {
     Ok(value.to_string())
 }
 
-/// A calendar date written `YYYY-MM-DD`.
+/// A calendar date written `YYYY-MM-DD`. Any year the calendar has; what a field may hold is
+/// its caller's rule (`past_day` for the days a case names). Stored dates are read back with
+/// this, so a bound added later never makes an old record unreadable.
 pub fn date(field: &str, value: &str) -> Result<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
         .map_err(|_| Error::invalid(field, format!("{value:?} is not a date (YYYY-MM-DD)")))
+}
+
+/// The earliest day a case may name: nobody alive was born, and nothing bought in a complaint
+/// happened, before it. An earlier year (0000, 1026 for 2026) is a slip of the keyboard, and
+/// taken as typed it would start the statutory clocks centuries ago.
+pub const EARLIEST_DAY: (i32, u32, u32) = (1900, 1, 1);
+
+/// `day`, or its refusal when it is before `EARLIEST_DAY`.
+pub fn not_before_earliest(field: &str, day: chrono::NaiveDate) -> Result<chrono::NaiveDate> {
+    let (y, m, d) = EARLIEST_DAY;
+    match chrono::NaiveDate::from_ymd_opt(y, m, d) {
+        Some(earliest) if day < earliest => Err(Error::invalid(
+            field,
+            format!("{day} is before {earliest}: check the year"),
+        )),
+        _ => Ok(day),
+    }
+}
+
+/// A day that has come: `YYYY-MM-DD`, from `EARLIEST_DAY` up to `today` (Beijing), both
+/// included. Tomorrow is refused: a day a thing happened is never ahead of the trusted clock.
+pub fn past_day(field: &str, value: &str, today: chrono::NaiveDate) -> Result<chrono::NaiveDate> {
+    let day = not_before_earliest(field, date(field, value)?)?;
+    if day > today {
+        return Err(Error::invalid(field, format!("{day} is in the future")));
+    }
+    Ok(day)
 }
 
 /// Full-width forms that Chinese input methods produce (ＡＢＣ, １２３, ＋, the ideographic
@@ -118,6 +147,21 @@ mod tests {
         assert_eq!(compact_code(" 9144-0300 ｘｇ "), "91440300xg");
     }
 
+    #[test]
+    fn a_past_day_is_from_1900_to_today() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        let day = |v: &str| past_day("day", v, today).map(|d| d.to_string());
+        assert_eq!(day("1900-01-01").unwrap(), "1900-01-01");
+        assert_eq!(day(" 2026-11-28 ").unwrap(), "2026-11-28");
+        assert_eq!(
+            reason(day("0000-01-01")),
+            "0000-01-01 is before 1900-01-01: check the year"
+        );
+        assert!(reason(day("1899-12-31")).contains("before 1900-01-01"));
+        assert_eq!(reason(day("2026-11-29")), "2026-11-29 is in the future");
+        assert!(reason(day("1899-02-30")).contains("is not a date"));
+    }
+
     proptest! {
         /// These run behind the FFI: any text at all gets an answer, never a panic.
         #[test]
@@ -129,6 +173,7 @@ mod tests {
                 let _ = mobile_phone("v", v);
                 let _ = phone("v", v);
                 let _ = one_line("v", v, 10);
+                let _ = past_day("v", v, today);
                 let _ = uscc_check_char(v);
                 let _ = resident_id_check_char(v);
             }

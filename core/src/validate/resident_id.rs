@@ -17,9 +17,6 @@ const PROVINCES: &[u32] = &[
     53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83,
 ];
 
-/// The earliest birth date accepted.
-const EARLIEST: (i32, u32, u32) = (1900, 1, 1);
-
 /// A resident ID number, normalised (upper-case `X`, no spaces). `today` (Beijing) bounds the
 /// birth date.
 pub fn resident_id(field: &str, value: &str, today: NaiveDate) -> Result<String> {
@@ -72,7 +69,7 @@ pub fn resident_id(field: &str, value: &str, today: NaiveDate) -> Result<String>
 fn check_birth_date(digits: &str, today: NaiveDate) -> std::result::Result<(), String> {
     let date = NaiveDate::parse_from_str(digits, "%Y%m%d")
         .map_err(|_| format!("birth date {digits} is not a real date"))?;
-    let (y, m, d) = EARLIEST;
+    let (y, m, d) = super::EARLIEST_DAY;
     if NaiveDate::from_ymd_opt(y, m, d).is_some_and(|earliest| date < earliest) {
         return Err(format!("birth date {digits} is before {y}"));
     }
