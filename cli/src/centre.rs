@@ -430,9 +430,12 @@ impl AdminAccess {
         path: &str,
         body: Option<Value>,
     ) -> Result<(reqwest::StatusCode, Vec<u8>), Failure> {
+        // The admin token goes nowhere in clear but to this machine, as a device's does.
+        let base = redshield_core::sync::client::centre_base(&self.server)
+            .map_err(|e| Failure::Setup(e.to_string()))?;
         let token = read(&self.data.join("admin.token"))?;
         let ca = self.ca.as_ref().map(|path| read(path)).transpose()?;
-        let url = format!("{}{path}", self.server.trim_end_matches('/'));
+        let url = format!("{}{path}", base.trim_end_matches('/'));
         admin_exchange(method, &url, token.trim(), ca, body).await
     }
 

@@ -193,3 +193,26 @@ fn gpx_nested_too_deep_is_refused() {
     assert_eq!(field, "gpx");
     assert!(message.contains("more than 64 deep"), "{message}");
 }
+
+/// The staff commands hold the centre's admin token to the same rule as a device's token:
+/// plain HTTP only to this machine, refused before any connection.
+#[test]
+fn a_staff_command_will_not_send_the_admin_token_in_clear_to_another_machine() {
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(data.path().join("admin.token"), "secret-admin-token\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_redshield"))
+        .args([
+            "centre",
+            "devices",
+            "--server",
+            "http://192.0.2.1:8315",
+            "--data",
+        ])
+        .arg(data.path())
+        .output()
+        .expect("the binary runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("plain HTTP to another machine"), "{stderr}");
+    assert!(!stderr.contains("secret-admin-token"), "{stderr}");
+}

@@ -101,6 +101,8 @@ pub fn gnss_anchor(fixes: &[crate::trips::Fix]) -> Option<Anchor> {
     fixes
         .iter()
         .filter(|f| !f.mock && f.provider.as_deref() == Some("gps"))
+        // No satellite gave a time before the GPS epoch: a receiver that never had a fix.
+        .filter(|f| f.time_ms >= crate::trips::filter::GPS_EPOCH_MS)
         .filter_map(|f| f.monotonic_ms.map(|m| (m, f.time_ms)))
         .max_by_key(|(m, _)| *m)
         .map(|(monotonic_ms, true_ms)| Anchor {
@@ -229,6 +231,28 @@ impl From<EventTime> for TrustedTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_gps_fix_dated_before_the_gps_epoch_anchors_nothing() {
+        let fix = |time_ms| crate::trips::Fix {
+            latitude: 28.2,
+            longitude: 112.9,
+            accuracy_m: Some(5.0),
+            time_ms,
+            altitude_m: None,
+            speed_mps: None,
+            bearing_deg: None,
+            provider: Some("gps".into()),
+            monotonic_ms: Some(1_000),
+            mock: false,
+        };
+        assert!(
+            gnss_anchor(&[fix(0)]).is_none(),
+            "1970: a receiver with no fix"
+        );
+        let anchor = gnss_anchor(&[fix(1_800_000_000_000)]).unwrap();
+        assert_eq!(anchor.true_ms, 1_800_000_000_000);
+    }
 
     #[test]
     fn a_server_sample_is_the_round_trip_midpoint_and_ages_with_drift() {
