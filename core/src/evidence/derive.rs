@@ -9,7 +9,7 @@
 //! decoding budget, gets none, and says why. The original is kept either way.
 
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Cursor};
 use std::path::Path;
 
 use image::imageops::{self, FilterType};
@@ -17,8 +17,9 @@ use image::{Rgb, RgbImage};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::evidence::caption;
+use crate::evidence::jpeg_repair::{self, JpegSource};
 use crate::evidence::media::{MediaType, Probe};
-use crate::evidence::{caption, jpeg_repair};
 
 pub const DISPLAY_LONG_EDGE: u32 = 2048;
 pub const THUMBNAIL_LONG_EDGE: u32 = 320;
@@ -148,7 +149,7 @@ fn decode(path: &Path, probe: &Probe) -> Result<Decode> {
 /// read them, the damage recorded.
 fn decode_jpeg(path: &Path, probe: &Probe) -> Result<Decode> {
     let file = File::open(path).map_err(|e| Error::file(path, e))?;
-    let first = match jpeg_pixels(BufReader::new(file), probe) {
+    let first = match jpeg_pixels(JpegSource::File(BufReader::new(file)), probe) {
         Ok(image) => {
             return Ok(Ok(Decoded {
                 image,
@@ -161,17 +162,19 @@ fn decode_jpeg(path: &Path, probe: &Probe) -> Result<Decode> {
     let bytes = std::fs::read(path).map_err(|e| Error::file(path, e))?;
     let repaired = jpeg_repair::repaired(&bytes);
     drop(bytes);
-    Ok(match jpeg_pixels(&repaired[..], probe) {
-        Ok(image) => Ok(Decoded {
-            image,
-            damage: Some(format!(
-                "the JPEG is damaged ({first}); the copies show what decodes, the rest grey"
-            )),
-        }),
-        Err(_) => Err(NoCopies::unreadable(format!(
-            "the JPEG cannot be decoded (damaged or cut short): {first}"
-        ))),
-    })
+    Ok(
+        match jpeg_pixels(JpegSource::Bytes(Cursor::new(repaired)), probe) {
+            Ok(image) => Ok(Decoded {
+                image,
+                damage: Some(format!(
+                    "the JPEG is damaged ({first}); the copies show what decodes, the rest grey"
+                )),
+            }),
+            Err(_) => Err(NoCopies::unreadable(format!(
+                "the JPEG cannot be decoded (damaged or cut short): {first}"
+            ))),
+        },
+    )
 }
 
 enum JpegFailure {
@@ -179,10 +182,7 @@ enum JpegFailure {
     Unsupported(String),
 }
 
-fn jpeg_pixels(
-    reader: impl std::io::Read,
-    probe: &Probe,
-) -> std::result::Result<RgbImage, JpegFailure> {
+fn jpeg_pixels(reader: JpegSource, probe: &Probe) -> std::result::Result<RgbImage, JpegFailure> {
     let mut decoder = jpeg_decoder::Decoder::new(reader);
     let denominator = [8, 4, 2]
         .into_iter()

@@ -13,6 +13,26 @@
 //!   fills it with zero bits, as libjpeg does;
 //! - a file cut short gets the end-of-image marker it lacks (libjpeg inserts one too).
 
+use std::fs::File;
+use std::io::{BufReader, Cursor, Read};
+
+/// What every JPEG decode here reads from: a stored file, or repaired bytes. One type, because
+/// `jpeg-decoder` is generic over its reader and each reader type links its decoder again
+/// (some 33 KB of the phones' library).
+pub enum JpegSource {
+    File(BufReader<File>),
+    Bytes(Cursor<Vec<u8>>),
+}
+
+impl Read for JpegSource {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            JpegSource::File(file) => file.read(buf),
+            JpegSource::Bytes(bytes) => bytes.read(buf),
+        }
+    }
+}
+
 /// The bytes of `jpeg` with its scans repaired as above; headers are copied as they are.
 pub fn repaired(jpeg: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(jpeg.len() + 16);

@@ -144,7 +144,8 @@ type Size = std::result::Result<(u32, u32), String>;
 /// Width and height from the JPEG's frame header (the decoder reads markers only).
 fn jpeg_size(path: &Path) -> Result<Size> {
     let file = File::open(path).map_err(|e| Error::file(path, e))?;
-    let mut decoder = jpeg_decoder::Decoder::new(BufReader::new(file));
+    let source = crate::evidence::jpeg_repair::JpegSource::File(BufReader::new(file));
+    let mut decoder = jpeg_decoder::Decoder::new(source);
     if let Err(e) = decoder.read_info() {
         return Ok(Err(format!("the JPEG header cannot be read: {e}")));
     }

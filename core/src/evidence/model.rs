@@ -60,7 +60,7 @@ wire_enum! {
 pub struct NewEvidence {
     /// The case's id or number.
     pub case_id: String,
-    /// A file the app can read: the camera's JPEG, a PNG screenshot, an m4a or mp4.
+    /// A file the app can read: the camera's JPEG or HEIC, a PNG screenshot, an m4a or mp4.
     pub path: String,
     pub kind: EvidenceKind,
     #[uniffi(default)]
