@@ -235,7 +235,7 @@ fn decode_png(path: &Path, probe: &Probe) -> Result<Decode> {
     let factor = (width.max(height) / MIN_DECODED_LONG_EDGE).max(1);
     let interlaced = reader.info().interlaced;
     let whole = if interlaced {
-        line * u64::from(height)
+        line.saturating_mul(u64::from(height))
     } else {
         line
     };

@@ -260,6 +260,20 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Whatever follows the start of a JPEG, the repair ends in one end-of-image marker
+        /// and never panics (it runs on every damaged photo an officer adds).
+        #[test]
+        fn any_bytes_are_repaired_without_panic(
+            tail in proptest::collection::vec(proptest::num::u8::ANY, 0..600),
+        ) {
+            let mut bytes = vec![0xFF, 0xD8];
+            bytes.extend(tail);
+            let fixed = repaired(&bytes);
+            proptest::prop_assert!(fixed.ends_with(&[0xFF, 0xD9]));
+        }
+    }
+
     #[test]
     fn a_file_cut_short_gets_its_end_marker() {
         let cut = jpeg(&[1, 0xFF, 0x00, 2, 0xFF]);

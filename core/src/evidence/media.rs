@@ -301,6 +301,18 @@ fn read_up_to(reader: &mut impl Read, buffer: &mut [u8]) -> std::io::Result<usiz
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// A recording's boxes are walked without panic whatever they claim (a stub of a few
+        /// bytes, sizes past the end, 64-bit sizes, zero sizes).
+        #[test]
+        fn any_boxes_are_walked_without_panic(
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200),
+        ) {
+            let end = bytes.len() as u64;
+            let _ = boxes(&mut std::io::Cursor::new(&bytes), 0, end);
+        }
+    }
+
     #[test]
     fn magic_bytes_name_the_type() {
         assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE1]).unwrap(), MediaType::Jpeg);
