@@ -11,8 +11,9 @@ use crate::{Failure, PlaceArgs, arg_enum};
 
 #[derive(Subcommand)]
 pub enum EvidenceCommand {
-    /// Take a photo (JPEG; PNG for screenshots and documents) or a recording (m4a, mp4) into
-    /// a case's evidence.
+    /// Take a photo (JPEG or HEIC; PNG for screenshots and documents) or a recording (m4a,
+    /// mp4) into a case's evidence. Damaged files are kept, flagged; a HEIC's copies come from
+    /// its `--rendition`.
     Add {
         file: PathBuf,
         /// The case's id or number.
@@ -28,6 +29,10 @@ pub enum EvidenceCommand {
         /// Where the device is (else its newest trip fix, if recent).
         #[command(flatten)]
         place: PlaceArgs,
+        /// For a HEIC: a JPEG rendering of it (the platform's own decoder), from which the
+        /// display copy and thumbnail are made; its hash is recorded with the original's.
+        #[arg(long, value_name = "FILE")]
+        rendition: Option<PathBuf>,
     },
     /// One piece of evidence.
     Show { id: String },
@@ -65,6 +70,7 @@ pub fn run(core: &FieldCore, command: EvidenceCommand, out: &Output) -> Result<E
             caption,
             note,
             place,
+            rendition,
         } => {
             let place: Option<GeoPosition> = place.position();
             out.evidence(&core.add_evidence(NewEvidence {
@@ -75,6 +81,7 @@ pub fn run(core: &FieldCore, command: EvidenceCommand, out: &Output) -> Result<E
                 caption,
                 place,
                 place_time_ms: None,
+                rendition: rendition.map(|r| r.to_string_lossy().into_owned()),
             })?);
         }
         EvidenceCommand::Show { id } => out.evidence(&core.get_evidence(id)?),

@@ -497,13 +497,26 @@ fn evidence_text(e: &Evidence) -> String {
                 format!("GPS {lat:.6}, {lon:.6}")
             });
         let taken = x.taken_local.clone().unwrap_or_else(|| "no time".into());
+        let problem = x
+            .problem
+            .as_ref()
+            .map_or(String::new(), |p| format!(" ({p})"));
         lines.push(row(
             "exif",
             format!(
-                "{}: {taken}, {gps}, orientation {}",
+                "{}{problem}: {taken}, {gps}, orientation {}",
                 x.status.as_str(),
                 x.orientation
             ),
+        ));
+    }
+    if let Some(problem) = &e.content_problem {
+        lines.push(row("content", format!("{}: {problem}", e.content.as_str())));
+    }
+    if let Some(r) = &e.rendition {
+        lines.push(row(
+            "rendition",
+            format!("{} × {} px JPEG, {}", r.width, r.height, r.sha256),
         ));
     }
     for (label, copy) in [("display", &e.display), ("thumbnail", &e.thumbnail)] {
@@ -513,6 +526,9 @@ fn evidence_text(e: &Evidence) -> String {
                 format!("{} × {} px, {}", c.width, c.height, c.sha256),
             ));
         }
+    }
+    if let Some(reason) = &e.no_display_copy {
+        lines.push(row("display", format!("none: {reason}")));
     }
     lines.join("\n")
 }

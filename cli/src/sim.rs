@@ -585,6 +585,7 @@ impl Field {
             caption: false,
             place: Some(self.here()),
             place_time_ms: None,
+            rendition: None,
         })?;
         self.photos += 1;
         Ok(())

@@ -826,12 +826,109 @@ fn evidence_is_added_verified_and_exported_from_the_command_line() {
     let codes = report["reports"][0]["checks"].to_string();
     assert!(codes.contains("original.hash.mismatch"), "{codes}");
 
-    let heic = dir.path().join("photo.heic");
-    std::fs::write(&heic, images::heic_header()).unwrap();
-    let heic = heic.to_string_lossy().into_owned();
-    let refused = redshield(&store, &["evidence", "add", &heic, "--case", number]);
+    let gif = dir.path().join("photo.gif");
+    std::fs::write(&gif, b"GIF89a\x01\0\x01\0").unwrap();
+    let gif = gif.to_string_lossy().into_owned();
+    let refused = redshield(&store, &["evidence", "add", &gif, "--case", number]);
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("JPEG"));
+}
+
+#[path = "../../core/tests/common/field_files.rs"]
+#[allow(dead_code)]
+mod field_files;
+
+/// Files as phones and transfers leave them (issue 18): kept, flagged, copies made from what
+/// can be, and the reason when none can.
+#[test]
+fn damaged_files_and_a_heic_with_its_rendition_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    init(&store);
+    let number = open_complaint(&store, "王芳")["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let file = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let add = |path: &str, extra: &[&str]| {
+        let args = [&["evidence", "add", path, "--case", &number][..], extra].concat();
+        redshield(&store, &args)
+    };
+
+    let tiff = field_files::nokia_tiff(None);
+    let heic = file("IMG_0001.HEIC", &field_files::heif_with_exif(&tiff));
+    let rendition = file(
+        "IMG_0001.jpg",
+        &images::jpeg(&images::scene(300, 400), &images::Exif::default()),
+    );
+    let out = add(&heic, &["--json", "--rendition", &rendition]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let added: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(added["media_type"], "image/heic");
+    assert!(added["rendition"]["sha256"].is_string(), "{added}");
+    assert_eq!(added["display"]["height"], 400);
+    assert!((added["gps"]["lat"].as_f64().unwrap() - field_files::NOKIA_AT.0).abs() < 1e-6);
+    let id = added["id"].as_str().unwrap();
+    let verified = json(&store, &["evidence", "verify", id]);
+    assert_eq!(verified["intact"], true, "{verified}");
+    assert!(verified.to_string().contains("rendition.hash.match"));
+    let wrong = add(&rendition, &["--rendition", &rendition]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("rendition"));
+
+    let whole = field_files::jpeg_with_restarts(&images::scene(320, 240), 4);
+    let damaged = file("damaged.jpg", &field_files::with_restart_damaged(&whole, 4));
+    let text = String::from_utf8_lossy(&add(&damaged, &[]).stdout).into_owned();
+    assert!(
+        text.contains("content   damaged: the JPEG is damaged"),
+        "{text}"
+    );
+    assert!(text.contains("display   320 × 240 px"), "{text}");
+
+    let (_, stub) = field_files::broken_m4a().remove(0);
+    let stub = file("stub.m4a", &stub);
+    let text = String::from_utf8_lossy(&add(&stub, &["--kind", "recording"]).stdout).into_owned();
+    assert!(
+        text.contains("content   unreadable: no moov or mdat box"),
+        "{text}"
+    );
+
+    let big = file("scan.png", &field_files::interlaced_png(6000, 6000));
+    let text = String::from_utf8_lossy(&add(&big, &["--kind", "document"]).stdout).into_owned();
+    assert!(
+        text.contains("display   none: decoding this 6000 × 6000 px PNG"),
+        "{text}"
+    );
+    let listed = json(&store, &["evidence", "list", "--case", &number]);
+    assert_eq!(listed["evidence"].as_array().unwrap().len(), 4);
+}
+
+/// A blob an interrupted `evidence add` left: swept by the next command once over an hour old.
+#[test]
+fn an_unnamed_blob_is_swept_when_the_store_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    init(&store);
+    let hex = "ab".repeat(32);
+    let orphan = store.join("blobs").join(&hex[..2]).join(&hex);
+    std::fs::create_dir_all(orphan.parent().unwrap()).unwrap();
+    std::fs::write(&orphan, b"the start of a photo").unwrap();
+    let run = || assert!(redshield(&store, &["case", "list"]).status.success());
+    run();
+    assert!(orphan.exists(), "fresh: an intake may still be under way");
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 3600);
+    let file = std::fs::File::options().append(true).open(&orphan).unwrap();
+    file.set_modified(old).unwrap();
+    run();
+    assert!(!orphan.exists());
 }
 
 #[test]

@@ -92,6 +92,7 @@ fn an_on_site_record_with_a_party_who_refuses_to_sign() {
             caption: false,
             place: None,
             place_time_ms: None,
+            rendition: None,
         })
         .unwrap();
     act(

@@ -79,6 +79,7 @@ fn evidence(device: &mut Device, dir: &std::path::Path, case: &str, file: &str) 
             caption: false,
             place: None,
             place_time_ms: None,
+            rendition: None,
         })
         .unwrap()
         .id

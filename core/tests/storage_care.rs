@@ -48,6 +48,7 @@ fn photo(device: &mut Device, dir: &Path, case: &str, n: u32) -> Evidence {
             caption: false,
             place: None,
             place_time_ms: None,
+            rendition: None,
         })
         .unwrap()
 }

@@ -167,6 +167,7 @@ async fn the_centre_projects_each_case_as_its_owner_does_and_verifies_evidence_o
             caption: false,
             place: None,
             place_time_ms: None,
+            rendition: None,
         })
         .unwrap();
     enrol_core(&centre, &phone).await;

@@ -205,6 +205,7 @@ pub fn add_evidence(core: &FieldCore, case: &str, path: &Path, kind: EvidenceKin
         caption: false,
         place: None,
         place_time_ms: None,
+        rendition: None,
     })
     .unwrap()
 }

@@ -85,6 +85,7 @@ impl Device {
         }
         // Deletions an interrupted prune recorded but did not finish.
         evidence::care::finish_pending(&store.conn, &Blobs::in_store(dir))?;
+        sweep_unnamed_blobs(&store.conn, &Blobs::in_store(dir));
         let head = Head::read(&store.conn)?;
         let officer = officer::current(&store.conn)?;
         let last_time = last_event_time(&store.conn, head.seq)?;
@@ -778,6 +779,22 @@ fn replay(store: &mut Store, identity: &Identity) -> Result<u64> {
         blind::reindex(tx, identity.blind_key())?;
         Ok(replayed)
     })
+}
+
+/// Blobs an interrupted `add_evidence` left, which nothing names (`evidence::sweep`). A store
+/// that cannot be swept now still opens: the sweep is housekeeping, tried again next open.
+fn sweep_unnamed_blobs(conn: &rusqlite::Connection, blobs: &Blobs) {
+    match evidence::sweep::sweep(conn, blobs, std::time::SystemTime::now()) {
+        Ok(swept) if swept.files > 0 => {
+            tracing::info!(
+                files = swept.files,
+                bytes = swept.bytes,
+                "unnamed blobs swept"
+            );
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!("unnamed blobs not swept: {e}"),
+    }
 }
 
 /// The time recorded in the event at `seq`, if there is one.

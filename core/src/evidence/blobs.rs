@@ -66,6 +66,12 @@ impl Blobs {
         let path = self.path(&stored.sha256);
         if path.exists() {
             let _ = fs::remove_file(&temp);
+            // Fresh again: a blob left unnamed long ago and stored anew must not be swept
+            // (`sweep`) before the event that will name it is written.
+            let _ = File::options()
+                .append(true)
+                .open(&path)
+                .and_then(|f| f.set_modified(std::time::SystemTime::now()));
             return Ok(stored);
         }
         let dir = path.parent().unwrap_or(&self.root);
@@ -109,6 +115,74 @@ impl Blobs {
             size,
         }))
     }
+}
+
+/// A file in the blob store: a blob (named by its hash) or a temporary file a copy left.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub path: PathBuf,
+    /// `None` for a temporary file.
+    pub sha256: Option<Digest>,
+    pub bytes: u64,
+    pub modified: std::time::SystemTime,
+}
+
+impl Blobs {
+    /// Every blob and temporary file in the store; other files are not the store's and are
+    /// not listed.
+    pub fn entries(&self) -> Result<Vec<Entry>> {
+        let mut entries = Vec::new();
+        for item in read_dir(&self.root)? {
+            let path = item.path();
+            let name = item.file_name().to_string_lossy().into_owned();
+            if path.is_dir() && name.len() == 2 {
+                for blob in read_dir(&path)? {
+                    let hex = blob.file_name().to_string_lossy().into_owned();
+                    let sha256 = Digest::from_hex(&hex).filter(|d| d.to_hex() == hex);
+                    if sha256.is_some() && hex.starts_with(&name) {
+                        entries.extend(entry(blob.path(), sha256));
+                    }
+                }
+            } else if name.starts_with('.') && name.ends_with(".tmp") {
+                entries.extend(entry(path, None));
+            }
+        }
+        Ok(entries)
+    }
+
+    /// Deletes a file `entries` listed, durably; one already gone is fine.
+    pub fn remove_entry(&self, entry: &Entry) -> Result<()> {
+        match fs::remove_file(&entry.path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(Error::file(&entry.path, e)),
+        }
+        let dir = entry.path.parent().unwrap_or(&self.root);
+        sync_dir(dir).map_err(|e| Error::file(dir, e))
+    }
+}
+
+/// A directory's entries; none if it does not exist.
+fn read_dir(dir: &Path) -> Result<Vec<fs::DirEntry>> {
+    match fs::read_dir(dir) {
+        Ok(items) => items
+            .collect::<std::io::Result<Vec<_>>>()
+            .map_err(|e| Error::file(dir, e)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(Error::file(dir, e)),
+    }
+}
+
+/// The file's entry; none if it cannot be looked at (gone meanwhile): then it is left alone.
+fn entry(path: PathBuf, sha256: Option<Digest>) -> Option<Entry> {
+    let meta = fs::symlink_metadata(&path).ok()?;
+    let modified = meta.modified().ok()?;
+    Some(Entry {
+        bytes: meta.len(),
+        modified,
+        sha256,
+        path,
+    })
 }
 
 fn copy_hashing(reader: &mut impl Read, temp: &Path, source: &Path) -> Result<Stored> {

@@ -101,7 +101,7 @@ pub fn eligible(conn: &Connection, blobs: &Blobs, now_ms: i64) -> Result<Vec<Can
         });
     }
     let mut references: HashMap<Digest, usize> = HashMap::new();
-    for sha in crate::sync::blobs::named(conn)? {
+    for sha in crate::evidence::named_blobs(conn)? {
         *references.entry(sha).or_default() += 1;
     }
     let mut whole = HashMap::new();

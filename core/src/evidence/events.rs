@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::events::{Digest, EventBody};
 use crate::evidence::media::MediaType;
 use crate::evidence::metadata::ExifStatus;
-use crate::evidence::model::{EvidenceKind, FixSource};
+use crate::evidence::model::{ContentStatus, EvidenceKind, FixSource};
 use crate::position::GeoPoint;
 use crate::vault::Sealed;
 
@@ -30,11 +30,32 @@ pub struct EvidenceCaptured {
     pub device_fix: Option<DeviceFixBody>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Sealed>,
+    /// The JPEG the app rendered a HEIC original to, from which the copies were made: the
+    /// link between the two, kept as a blob and checked by the verifier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rendition: Option<RenditionBody>,
+    /// What reading the original found wrong: its pixels damaged in part (the copies show
+    /// what decoded), or nothing readable (a recording cut off before its index was written).
+    /// Absent: nothing found wrong. The original is kept as it is either way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<ContentBody>,
+    /// Why a photo has no display copy and thumbnail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_display_copy: Option<String>,
 }
 
 impl EventBody for EvidenceCaptured {
     const TYPE: &'static str = "EvidenceCaptured";
-    const VERSION: u32 = 1;
+    /// v2 added `rendition`, `content`, `no_display_copy` and the EXIF status `partial`; a v1
+    /// body reads as a v2 body without them.
+    const VERSION: u32 = 2;
+
+    fn upcast(version: u32, body: serde_json::Value) -> Result<Self, String> {
+        match version {
+            1 => serde_json::from_value(body).map_err(|e| format!("EvidenceCaptured v1: {e}")),
+            _ => Err(format!("EvidenceCaptured has no body version {version}")),
+        }
+    }
 
     fn case_id(&self) -> Option<Uuid> {
         Some(self.case_id)
@@ -104,8 +125,45 @@ pub struct DerivedBody {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct RenditionBody {
+    pub sha256: Digest,
+    pub bytes: u64,
+    pub width: u32,
+    pub height: u32,
+    /// What was damaged in the rendition's pixels, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContentBody {
+    pub status: ContentStatus,
+    pub problem: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DeviceFixBody {
     pub point: GeoPoint,
     pub time_ms: i64,
     pub source: FixSource,
+}
+
+impl EvidenceCaptured {
+    /// Every blob the event names, by role: the original, the rendition, the copies.
+    pub fn blobs(&self) -> Vec<(&'static str, Digest)> {
+        let copies = [
+            ("rendition", self.rendition.as_ref().map(|r| r.sha256)),
+            ("display", self.display.as_ref().map(|d| d.sha256)),
+            ("thumbnail", self.thumbnail.as_ref().map(|d| d.sha256)),
+        ];
+        std::iter::once(("original", self.original.sha256))
+            .chain(
+                copies
+                    .into_iter()
+                    .filter_map(|(role, sha)| sha.map(|s| (role, s))),
+            )
+            .collect()
+    }
 }

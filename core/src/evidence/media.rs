@@ -1,5 +1,6 @@
 //! What a file is, read from its first bytes and its header only — never by decoding it — so
-//! that the size and pixel limits hold before any pixel is allocated.
+//! that the size and pixel limits hold before any pixel is allocated; and whether an ISO-BMFF
+//! file (a recording, a HEIC) is whole enough to be read at all.
 
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
@@ -15,6 +16,9 @@ crate::wire::wire_enum! {
     pub enum MediaType {
         Jpeg = "image/jpeg",
         Png = "image/png",
+        /// HEIC/HEIF, the iPhone's default: kept as the original; its copies are made from a
+        /// JPEG rendition the app supplies (both platforms decode HEIC natively).
+        Heic = "image/heic",
         /// Audio (an interview), kept as it is.
         M4a = "audio/mp4",
         /// Video (the full-process record), kept as it is.
@@ -23,8 +27,9 @@ crate::wire::wire_enum! {
 }
 
 impl MediaType {
+    /// A photo or picture (its EXIF read, copies made), as against a recording.
     pub fn is_image(self) -> bool {
-        matches!(self, MediaType::Jpeg | MediaType::Png)
+        matches!(self, MediaType::Jpeg | MediaType::Png | MediaType::Heic)
     }
 }
 
@@ -49,13 +54,17 @@ impl Default for MediaLimits {
     }
 }
 
-/// A file's type and, for an image, its size in pixels as its header states it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A file's type and, for an image, its size in pixels as its header states it (0 × 0 when
+/// the header cannot be read, or for a HEIC, which is not decoded here).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Probe {
     pub media_type: MediaType,
     pub bytes: u64,
     pub width: u32,
     pub height: u32,
+    /// Why the image's header could not be read: the file is still kept (its bytes are the
+    /// evidence), but nothing decodes it.
+    pub header_problem: Option<String>,
 }
 
 /// Reads just enough of `path` to know what it is and whether it is within `limits`.
@@ -76,11 +85,12 @@ pub fn probe(path: &Path, limits: &MediaLimits) -> Result<Probe> {
             format!("{bytes} bytes; the limit for this kind of file is {limit}"),
         ));
     }
-    let (width, height) = match media_type {
+    let size = match media_type {
         MediaType::Jpeg => jpeg_size(path)?,
-        MediaType::Png => png_size(&head[..n])?,
-        MediaType::M4a | MediaType::Mp4 => (0, 0),
+        MediaType::Png => png_size(&head[..n]),
+        MediaType::Heic | MediaType::M4a | MediaType::Mp4 => Ok((0, 0)),
     };
+    let (width, height) = size.as_ref().map_or((0, 0), |s| *s);
     let pixels = u64::from(width) * u64::from(height);
     if pixels > limits.max_pixels {
         return Err(Error::invalid(
@@ -97,10 +107,11 @@ pub fn probe(path: &Path, limits: &MediaLimits) -> Result<Probe> {
         bytes,
         width,
         height,
+        header_problem: size.err(),
     })
 }
 
-/// The type from the magic bytes. HEIC and everything else is refused with what to do instead.
+/// The type from the magic bytes. Anything else is refused with what to do instead.
 pub fn sniff(head: &[u8]) -> Result<MediaType> {
     if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
         return Ok(MediaType::Jpeg);
@@ -111,11 +122,12 @@ pub fn sniff(head: &[u8]) -> Result<MediaType> {
     if head.len() >= 12 && &head[4..8] == b"ftyp" {
         return match &head[8..12] {
             b"M4A " | b"M4B " => Ok(MediaType::M4a),
-            b"heic" | b"heix" | b"heim" | b"heis" | b"hevc" | b"hevx" | b"mif1" | b"msf1"
-            | b"avif" => Err(Error::invalid(
+            b"heic" | b"heix" | b"heim" | b"heis" | b"hevc" | b"hevx" | b"mif1" | b"msf1" => {
+                Ok(MediaType::Heic)
+            }
+            b"avif" | b"avis" => Err(Error::invalid(
                 "file",
-                "HEIC/HEIF photos are not accepted: set the camera to capture JPEG \
-                 (on iPhone: Settings › Camera › Formats › Most Compatible)",
+                "AVIF photos are not accepted: capture JPEG or HEIC",
             )),
             _ => Ok(MediaType::Mp4),
         };
@@ -126,26 +138,61 @@ pub fn sniff(head: &[u8]) -> Result<MediaType> {
     ))
 }
 
+/// A picture's width and height from its header, or why the header cannot be read.
+type Size = std::result::Result<(u32, u32), String>;
+
 /// Width and height from the JPEG's frame header (the decoder reads markers only).
-fn jpeg_size(path: &Path) -> Result<(u32, u32)> {
+fn jpeg_size(path: &Path) -> Result<Size> {
     let file = File::open(path).map_err(|e| Error::file(path, e))?;
-    let mut decoder = jpeg_decoder::Decoder::new(BufReader::new(file));
-    decoder
-        .read_info()
-        .map_err(|e| Error::invalid("file", format!("the JPEG header cannot be read: {e}")))?;
-    let info = decoder
+    let source = crate::evidence::jpeg_repair::JpegSource::File(BufReader::new(file));
+    let mut decoder = jpeg_decoder::Decoder::new(source);
+    if let Err(e) = decoder.read_info() {
+        return Ok(Err(format!("the JPEG header cannot be read: {e}")));
+    }
+    Ok(decoder
         .info()
-        .ok_or_else(|| Error::invalid("file", "the JPEG has no frame header"))?;
-    Ok((u32::from(info.width), u32::from(info.height)))
+        .map(|info| (u32::from(info.width), u32::from(info.height)))
+        .ok_or_else(|| "the JPEG has no frame header".to_string()))
 }
 
 /// Width and height from the PNG's IHDR chunk, which must come first.
-fn png_size(head: &[u8]) -> Result<(u32, u32)> {
+fn png_size(head: &[u8]) -> Size {
     if head.len() < 24 || &head[12..16] != b"IHDR" {
-        return Err(Error::invalid("file", "the PNG has no IHDR header"));
+        return Err("the PNG has no IHDR header".into());
     }
     let be = |at: usize| u32::from_be_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
     Ok((be(16), be(20)))
+}
+
+/// What keeps an ISO-BMFF file (a recording, a HEIC) from being read at all, if anything: its
+/// top-level boxes must fill the file exactly, start with `ftyp`, and hold what a player or
+/// viewer needs (`moov` and `mdat` for a recording, `meta` for a HEIC). A recording cut off
+/// while it was written, or a stub of a few bytes, is kept as it is and flagged with this.
+pub fn structure_problem(path: &Path, media_type: MediaType) -> Result<Option<String>> {
+    let needed: &[&[u8; 4]] = match media_type {
+        MediaType::M4a | MediaType::Mp4 => &[b"moov", b"mdat"],
+        MediaType::Heic => &[b"meta"],
+        MediaType::Jpeg | MediaType::Png => return Ok(None),
+    };
+    let mut file = BufReader::new(File::open(path).map_err(|e| Error::file(path, e))?);
+    let end = file
+        .seek(SeekFrom::End(0))
+        .map_err(|e| Error::file(path, e))?;
+    let boxes = match boxes(&mut file, 0, end) {
+        Ok(boxes) => boxes,
+        Err(problem) => return Ok(Some(problem)),
+    };
+    let kinds: Vec<[u8; 4]> = boxes.iter().map(|b| b.kind).collect();
+    if kinds.first() != Some(b"ftyp") {
+        return Ok(Some("the file does not begin with an ftyp box".into()));
+    }
+    let missing: Vec<String> = needed
+        .iter()
+        .filter(|kind| !kinds.contains(kind))
+        .map(|kind| String::from_utf8_lossy(*kind).into_owned())
+        .collect();
+    Ok((!missing.is_empty())
+        .then(|| format!("no {} box: nothing to play or show", missing.join(" or "))))
 }
 
 /// A recording's duration from its `moov/mvhd` box, if it has a readable one.
@@ -184,31 +231,59 @@ fn find_box(
     to: u64,
     kind: &[u8; 4],
 ) -> Option<(u64, u64)> {
+    boxes(file, from, to)
+        .ok()?
+        .into_iter()
+        .find(|b| &b.kind == kind)
+        .map(|b| (b.payload, b.end))
+}
+
+/// A box: its type and where its payload starts and ends.
+struct BoxAt {
+    kind: [u8; 4],
+    payload: u64,
+    end: u64,
+}
+
+/// The boxes between `from` and `to`, which they must fill exactly; else what is wrong.
+fn boxes(
+    file: &mut (impl Read + Seek),
+    from: u64,
+    to: u64,
+) -> std::result::Result<Vec<BoxAt>, String> {
+    let mut found = Vec::new();
     let mut at = from;
-    while at + 8 <= to {
-        file.seek(SeekFrom::Start(at)).ok()?;
+    while at < to {
+        let truncated = || format!("a box header at byte {at} is cut off");
+        if at + 8 > to {
+            return Err(truncated());
+        }
         let mut header = [0u8; 8];
-        file.read_exact(&mut header).ok()?;
-        let size32 = u32::from_be_bytes(header[..4].try_into().ok()?);
-        let (size, payload) = match size32 {
+        file.seek(SeekFrom::Start(at))
+            .and_then(|_| file.read_exact(&mut header))
+            .map_err(|_| truncated())?;
+        let kind: [u8; 4] = [header[4], header[5], header[6], header[7]];
+        let (size, payload) = match u32::from_be_bytes([header[0], header[1], header[2], header[3]])
+        {
             0 => (to - at, at + 8),
             1 => {
                 let mut large = [0u8; 8];
-                file.read_exact(&mut large).ok()?;
+                file.read_exact(&mut large).map_err(|_| truncated())?;
                 (u64::from_be_bytes(large), at + 16)
             }
             n => (u64::from(n), at + 8),
         };
-        let end = at.checked_add(size)?;
+        let end = at.saturating_add(size);
         if size < payload - at || end > to {
-            return None;
+            let name = String::from_utf8_lossy(&kind).into_owned();
+            return Err(format!(
+                "the {name:?} box at byte {at} claims {size} bytes; the file ends at {to}"
+            ));
         }
-        if &header[4..8] == kind {
-            return Some((payload, end));
-        }
+        found.push(BoxAt { kind, payload, end });
         at = end;
     }
-    None
+    Ok(found)
 }
 
 fn read_up_to(reader: &mut impl Read, buffer: &mut [u8]) -> std::io::Result<usize> {
@@ -226,12 +301,25 @@ fn read_up_to(reader: &mut impl Read, buffer: &mut [u8]) -> std::io::Result<usiz
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// A recording's boxes are walked without panic whatever they claim (a stub of a few
+        /// bytes, sizes past the end, 64-bit sizes, zero sizes).
+        #[test]
+        fn any_boxes_are_walked_without_panic(
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200),
+        ) {
+            let end = bytes.len() as u64;
+            let _ = boxes(&mut std::io::Cursor::new(&bytes), 0, end);
+        }
+    }
+
     #[test]
-    fn magic_bytes_name_the_type_and_heic_says_what_to_do() {
+    fn magic_bytes_name_the_type() {
         assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE1]).unwrap(), MediaType::Jpeg);
         let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic";
-        let e = sniff(heic).unwrap_err().to_string();
-        assert!(e.contains("JPEG"), "{e}");
+        assert_eq!(sniff(heic).unwrap(), MediaType::Heic);
+        let avif = sniff(b"\0\0\0\x18ftypavif\0\0\0\0mif1avif").unwrap_err();
+        assert!(avif.to_string().contains("HEIC"), "{avif}");
         assert_eq!(
             sniff(b"\0\0\0\x1cftypM4A \0\0\0\0").unwrap(),
             MediaType::M4a

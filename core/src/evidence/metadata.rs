@@ -1,5 +1,7 @@
 //! What a photo's EXIF says (`kamadak-exif`): capture time with its offset, GPS, orientation,
-//! the device. Missing or damaged EXIF is an answer recorded with the photo, never an error.
+//! the device. Missing or damaged EXIF is an answer recorded with the photo, never an error;
+//! EXIF with one bad link (a sub-IFD with a next-IFD offset, a pointer of the wrong type, as
+//! some writers leave) is read as far as it goes, not thrown away whole.
 
 use std::io::{BufRead, Seek};
 
@@ -13,7 +15,10 @@ crate::wire::wire_enum! {
     pub enum ExifStatus {
         Present = "present",
         Absent = "absent",
-        /// There was an EXIF block, but it could not be read (`problem` says why).
+        /// The EXIF block is damaged in places; what could be read was (`problem` names what
+        /// could not).
+        Partial = "partial",
+        /// There was an EXIF block, but nothing in it could be read (`problem` says why).
         Corrupt = "corrupt",
     }
 }
@@ -73,10 +78,27 @@ impl ExifSummary {
     }
 }
 
-/// Reads the EXIF of a JPEG or PNG.
+/// Reads the EXIF of a JPEG, PNG or HEIC, past the errors the reader can step over.
 pub fn read(file: &mut (impl BufRead + Seek)) -> ExifSummary {
-    match Reader::new().read_from_container(file) {
-        Ok(exif) => summarise(&exif),
+    let mut problems = Vec::new();
+    let read = Reader::new()
+        .continue_on_error(true)
+        .read_from_container(file)
+        .or_else(|e| {
+            e.distill_partial_result(|errors| {
+                problems = errors.iter().map(ToString::to_string).collect();
+            })
+        });
+    match read {
+        Ok(exif) if problems.is_empty() => summarise(&exif),
+        Ok(exif) if exif.fields().next().is_none() => {
+            ExifSummary::empty(ExifStatus::Corrupt, Some(problems.join("; ")))
+        }
+        Ok(exif) => ExifSummary {
+            status: ExifStatus::Partial,
+            problem: Some(problems.join("; ")),
+            ..summarise(&exif)
+        },
         Err(exif::Error::NotFound(_)) => ExifSummary::empty(ExifStatus::Absent, None),
         Err(e) => ExifSummary::empty(ExifStatus::Corrupt, Some(e.to_string())),
     }
@@ -95,8 +117,18 @@ fn summarise(exif: &Exif) -> ExifSummary {
         field(Tag::GPSLongitude).and_then(degrees),
     ) {
         (Some(lat), Some(lon)) => (
-            Some(signed(lat, text(Tag::GPSLatitudeRef), "S")),
-            Some(signed(lon, text(Tag::GPSLongitudeRef), "W")),
+            Some(signed(
+                lat,
+                field(Tag::GPSLatitude),
+                text(Tag::GPSLatitudeRef),
+                "S",
+            )),
+            Some(signed(
+                lon,
+                field(Tag::GPSLongitude),
+                text(Tag::GPSLongitudeRef),
+                "W",
+            )),
         ),
         _ => (None, None),
     };
@@ -137,29 +169,46 @@ fn ascii(field: &Field) -> Option<String> {
     .filter(|s| !s.is_empty())
 }
 
+/// The `i`th number of a rational field. Signed rationals too: HMD Global's Nokia phones
+/// write GPS coordinates as SRATIONAL where EXIF says RATIONAL, which every viewer accepts.
 fn rational(field: &Field, i: usize) -> Option<f64> {
     match &field.value {
         Value::Rational(values) => values.get(i).filter(|r| r.denom != 0).map(|r| r.to_f64()),
+        Value::SRational(values) => values.get(i).filter(|r| r.denom != 0).map(|r| r.to_f64()),
         _ => None,
     }
 }
 
-/// Degrees, minutes, seconds as three rationals.
+/// Degrees, minutes, seconds. `0/0` (what some phones write for an unused part: "dd/1,
+/// mmmm/100,0/0") and parts left out count as nothing; a whole part with a zero denominator
+/// makes the value unknown.
 fn degrees(field: &Field) -> Option<f64> {
-    let (d, m, s) = (
-        rational(field, 0)?,
-        rational(field, 1)?,
-        rational(field, 2)?,
-    );
-    Some(d + m / 60.0 + s / 3600.0)
+    let part = |i| match raw(field, i) {
+        None | Some((0, _)) => Some(0.0),
+        Some(_) => rational(field, i),
+    };
+    let d = rational(field, 0)?;
+    Some(d.abs() + part(1)?.abs() / 60.0 + part(2)?.abs() / 3600.0)
 }
 
-fn signed(value: f64, reference: Option<String>, negative: &str) -> f64 {
-    if reference.as_deref() == Some(negative) {
-        -value
-    } else {
-        value
+/// The numerator and denominator of the `i`th rational, signed or not.
+fn raw(field: &Field, i: usize) -> Option<(i64, i64)> {
+    match &field.value {
+        Value::Rational(v) => v.get(i).map(|r| (i64::from(r.num), i64::from(r.denom))),
+        Value::SRational(v) => v.get(i).map(|r| (i64::from(r.num), i64::from(r.denom))),
+        _ => None,
     }
+}
+
+/// South and west are negative. The reference decides; without one, a signed rational's own
+/// sign stands (a writer that signs its SRATIONALs means it).
+fn signed(value: f64, field: Option<&Field>, reference: Option<String>, negative: &str) -> f64 {
+    let signed_negative = field.and_then(|f| raw(f, 0)).is_some_and(|(n, _)| n < 0);
+    let negative = match reference.as_deref() {
+        Some(r) => r.eq_ignore_ascii_case(negative),
+        None => signed_negative,
+    };
+    if negative { -value } else { value }
 }
 
 /// "2026:11:28 10:30:00" → a local time.

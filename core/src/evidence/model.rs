@@ -32,6 +32,19 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// What reading an original's content (a photo's pixels, a recording's structure) found.
+    #[derive(uniffi::Enum)]
+    pub enum ContentStatus {
+        /// Nothing found wrong (a HEIC's pixels are not decoded here: its boxes are checked).
+        Readable = "readable",
+        /// Partly readable: a photo's copies show what decoded, the rest grey.
+        Damaged = "damaged",
+        /// Nothing could be read: kept byte for byte as the evidence it is, flagged.
+        Unreadable = "unreadable",
+    }
+}
+
+wire_enum! {
     /// Where the device's own fix at capture came from.
     #[derive(uniffi::Enum)]
     pub enum FixSource {
@@ -47,7 +60,7 @@ wire_enum! {
 pub struct NewEvidence {
     /// The case's id or number.
     pub case_id: String,
-    /// A file the app can read: the camera's JPEG, a PNG screenshot, an m4a or mp4.
+    /// A file the app can read: the camera's JPEG or HEIC, a PNG screenshot, an m4a or mp4.
     pub path: String,
     pub kind: EvidenceKind,
     #[uniffi(default)]
@@ -65,6 +78,23 @@ pub struct NewEvidence {
     #[uniffi(default)]
     #[serde(default)]
     pub place_time_ms: Option<i64>,
+    /// For a HEIC original (`path`), a JPEG the app rendered it to with the platform's own
+    /// decoder: the copies are made from it, and its hash is recorded with the original's.
+    #[uniffi(default)]
+    #[serde(default)]
+    pub rendition: Option<String>,
+}
+
+/// The JPEG rendition of a HEIC original, as recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct Rendition {
+    /// Its SHA-256, lowercase hex: its name in the blob store.
+    pub sha256: String,
+    pub bytes: u64,
+    pub width: u32,
+    pub height: u32,
+    /// What was damaged in its pixels, if anything.
+    pub problem: Option<String>,
 }
 
 /// The device's own position at capture.
@@ -93,8 +123,16 @@ pub struct Evidence {
     pub duration_ms: Option<u64>,
     /// Photos only.
     pub exif: Option<ExifSummary>,
+    /// What reading the original found; `content_problem` says what, unless readable.
+    pub content: ContentStatus,
+    pub content_problem: Option<String>,
     pub display: Option<Derived>,
     pub thumbnail: Option<Derived>,
+    /// Why a photo has no display copy and thumbnail: its pixels do not decode, it would not
+    /// decode within the budget, or it is a HEIC given without a rendition.
+    pub no_display_copy: Option<String>,
+    /// The JPEG rendition the copies of a HEIC original were made from.
+    pub rendition: Option<Rendition>,
     pub device_fix: Option<DeviceFix>,
     /// Trusted time of capture.
     pub captured_at_ms: i64,

@@ -5,9 +5,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::error::{Error, Result};
 use crate::events::Envelope;
 use crate::evidence::derive::Derived;
-use crate::evidence::events::{DerivedBody, EvidenceCaptured, ExifBody};
+use crate::evidence::events::{DerivedBody, EvidenceCaptured, ExifBody, RenditionBody};
 use crate::evidence::metadata::ExifSummary;
-use crate::evidence::model::{DeviceFix, Evidence};
+use crate::evidence::model::{ContentStatus, DeviceFix, Evidence, Rendition};
 use crate::officer::Officer;
 use crate::position::GeoPosition;
 use crate::vault;
@@ -130,8 +130,15 @@ impl Row {
             height: o.height,
             duration_ms: o.duration_ms,
             exif: body.exif.as_ref().map(ExifBody::summary),
+            content: body
+                .content
+                .as_ref()
+                .map_or(ContentStatus::Readable, |c| c.status),
+            content_problem: body.content.as_ref().map(|c| c.problem.clone()),
             display: body.display.as_ref().map(DerivedBody::record),
             thumbnail: body.thumbnail.as_ref().map(DerivedBody::record),
+            no_display_copy: body.no_display_copy.clone(),
+            rendition: body.rendition.as_ref().map(RenditionBody::record),
             device_fix: body.device_fix.as_ref().map(|f| DeviceFix {
                 position: GeoPosition::from(f.point),
                 time_ms: f.time_ms,
@@ -197,4 +204,37 @@ impl DerivedBody {
             caption: self.caption.clone(),
         }
     }
+}
+
+impl RenditionBody {
+    pub fn record(&self) -> Rendition {
+        Rendition {
+            sha256: self.sha256.to_hex(),
+            bytes: self.bytes,
+            width: self.width,
+            height: self.height,
+            problem: self.problem.clone(),
+        }
+    }
+}
+
+/// The renditions the evidence names (the JPEGs HEIC originals were rendered to): blobs the
+/// device keeps beside the originals and copies.
+pub fn renditions(conn: &Connection) -> Result<Vec<crate::events::Digest>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT json_extract(body, '$.rendition.sha256') FROM evidence
+         WHERE json_extract(body, '$.rendition.sha256') IS NOT NULL ORDER BY seq",
+    )?;
+    let hexes = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    hexes
+        .iter()
+        .map(|hex| {
+            crate::events::Digest::from_hex(hex).ok_or_else(|| Error::Corrupt {
+                seq: 0,
+                reason: format!("evidence rendition {hex:?} is not a SHA-256"),
+            })
+        })
+        .collect()
 }

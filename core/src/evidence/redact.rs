@@ -10,9 +10,10 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::events::Digest;
 use crate::evidence::blobs::Blobs;
-use crate::evidence::derive;
-use crate::evidence::media::{self, MediaLimits};
+use crate::evidence::derive::{self, Derivation};
+use crate::evidence::media::MediaLimits;
 use crate::evidence::model::Evidence;
+use crate::evidence::pixel_source;
 use crate::files::write_atomically;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
@@ -34,12 +35,13 @@ pub struct RedactionManifest {
 /// Writes the redacted picture to `out` and its manifest beside it.
 pub fn export(blobs: &Blobs, evidence: &Evidence, out: &Path) -> Result<RedactionManifest> {
     let display = evidence.display.as_ref().ok_or_else(|| {
+        let why = evidence
+            .no_display_copy
+            .clone()
+            .unwrap_or_else(|| "it is a recording: only photos have one".into());
         Error::invalid(
             "evidence",
-            format!(
-                "{} is a recording: only photos have a redacted copy",
-                evidence.id
-            ),
+            format!("{} has no copy to share: {why}", evidence.id),
         )
     })?;
     let jpeg = if display.caption.is_empty() {
@@ -58,8 +60,14 @@ pub fn export(blobs: &Blobs, evidence: &Evidence, out: &Path) -> Result<Redactio
         height: display.height,
         removed: removed(evidence),
         kept: vec![format!(
-            "the picture, upright, {} × {} px, JPEG quality {}, made from the original",
-            display.width, display.height, display.quality
+            "the picture, upright, {} × {} px, JPEG quality {}, made from {}",
+            display.width,
+            display.height,
+            display.quality,
+            match evidence.rendition {
+                Some(_) => "the app's JPEG rendition of the original",
+                None => "the original",
+            }
         )],
         warning: "faces, ID cards, phone numbers or addresses that the picture itself shows \
                   are not detected or removed: look at it before sharing"
@@ -72,15 +80,14 @@ pub fn export(blobs: &Blobs, evidence: &Evidence, out: &Path) -> Result<Redactio
     Ok(manifest)
 }
 
-/// The display copy made again from the original, without its caption (same pixels
-/// otherwise: the derivation is deterministic).
+/// The display copy made again from the original (or its rendition), without its caption
+/// (same pixels otherwise: the derivation is deterministic).
 fn uncaptioned(blobs: &Blobs, evidence: &Evidence) -> Result<Vec<u8>> {
-    let original = blobs.path(&parse(&evidence.sha256)?);
-    let probe = media::probe(&original, &MediaLimits::default())?;
-    let orientation = evidence.exif.as_ref().map_or(1, |e| e.orientation);
-    Ok(derive::copies(&original, &probe, orientation, &[])?
-        .display
-        .jpeg)
+    let source = pixel_source(blobs, evidence, &MediaLimits::default())?;
+    match derive::copies(&source.path, &source.probe, source.orientation, &[])? {
+        Derivation::Made(copies) => Ok(copies.display.jpeg),
+        Derivation::NotMade(none) => Err(Error::invalid("evidence", none.reason)),
+    }
 }
 
 fn removed(evidence: &Evidence) -> Vec<String> {

@@ -2,7 +2,8 @@
 //! that recorded the evidence, checks its hash and signature and the chain up to it, then
 //! hashes every blob the event names. Each check reports a status in the spirit of C2PA's
 //! codes: `event.hash.match`, `event.signature.valid`, `event.body.match`, `chain.intact`,
-//! `original.hash.match`, `display.hash.match`, … and their failures (`…mismatch`,
+//! `original.hash.match`, `rendition.hash.match` (a HEIC's JPEG rendition),
+//! `display.hash.match`, … and their failures (`…mismatch`,
 //! `…invalid`, `chain.broken`, `original.blob.missing`). An original the device pruned under a
 //! signed `EvidenceOriginalPruned` is `original.blob.archived` (passed: the centre holds it).
 //! The server runs the same code.
@@ -75,7 +76,6 @@ pub fn evidence(
             .filter(|b| b.seq <= seq)
             .map(|b| format!("at seq {}: {}", b.seq, b.reason));
         checks.add(detail.is_none(), "chain.intact", "chain.broken", detail);
-        let derived = [("display", &body.display), ("thumbnail", &body.thumbnail)];
         let original = &body.original.sha256;
         let archived = archived.filter(|(at, sha)| *at > seq && sha == original);
         match archived {
@@ -91,10 +91,10 @@ pub fn evidence(
             }
             _ => blob(blobs, "original", original, &mut checks)?,
         }
-        for (role, copy) in derived {
-            if let Some(copy) = copy {
-                blob(blobs, role, &copy.sha256, &mut checks)?;
-            }
+        // The rendition of a HEIC (`rendition.hash.match`: the JPEG the copies came from is
+        // the one the signed event names), then the copies.
+        for (role, sha256) in body.blobs().into_iter().skip(1) {
+            blob(blobs, role, &sha256, &mut checks)?;
         }
     }
     Ok(checks.report(evidence_id, seq))
@@ -120,14 +120,7 @@ fn received_evidence(
         return Ok(checks.report(evidence_id, seq));
     };
     if let Some(body) = signed_row(&row, &key, evidence_id, &mut checks) {
-        let copies = [("display", &body.display), ("thumbnail", &body.thumbnail)];
-        let copies = copies
-            .into_iter()
-            .filter_map(|(role, copy)| copy.as_ref().map(|c| (role, c.sha256)));
-        for (role, sha256) in [("original", body.original.sha256)]
-            .into_iter()
-            .chain(copies)
-        {
+        for (role, sha256) in body.blobs() {
             if blobs.rehash(&sha256)?.is_some() {
                 blob(blobs, role, &sha256, &mut checks)?;
             } else {

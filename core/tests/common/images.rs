@@ -1,6 +1,7 @@
 //! Real test media, built at test time so no binary file is committed: JPEGs with and without
 //! EXIF (every orientation, GPS, times, camera), broken and hostile files, a PNG screenshot,
 //! the first bytes of a HEIC, and minimal MP4/M4A files whose `mvhd` carries a duration.
+//! Files as field devices damage them are in `field_files`.
 //!
 //! The pictures carry an orientation marker: upright, the top-left quadrant is red, the
 //! top-right green, the bottom-left blue and the bottom-right white. The four corners differ,
@@ -496,18 +497,22 @@ pub fn heic_header() -> Vec<u8> {
 const MVHD_CREATED: u64 = 1_795_833_000 + 2_082_844_800;
 
 /// A minimal MP4: `ftyp` (major `isom`, compatible `isom`, `mp42`), then `moov` with a
-/// version-0 `mvhd` at timescale 1000 whose duration is `duration_s` seconds.
+/// version-0 `mvhd` at timescale 1000 whose duration is `duration_s` seconds, then `mdat`
+/// (32 bytes of stand-in media: a file without media data is not a recording).
 pub fn mp4(duration_s: u32) -> Vec<u8> {
     let mut file = ftyp(b"isom", 0x200, &[b"isom", b"mp42"]);
     file.extend(moov(0, 1000, u64::from(duration_s) * 1000));
+    file.extend(bmff_box(b"mdat", &[0x5A; 32]));
     file
 }
 
 /// A minimal M4A (an audio recording): `ftyp` (major `M4A `, compatible `M4A `, `mp42`,
-/// `isom`), then `moov` with a version-0 `mvhd` at timescale 1000, `duration_s` seconds.
+/// `isom`), then `moov` with a version-0 `mvhd` at timescale 1000, `duration_s` seconds, then
+/// `mdat` (32 bytes of stand-in audio).
 pub fn m4a(duration_s: u32) -> Vec<u8> {
     let mut file = ftyp(b"M4A ", 0, &[b"M4A ", b"mp42", b"isom"]);
     file.extend(moov(0, 1000, u64::from(duration_s) * 1000));
+    file.extend(bmff_box(b"mdat", &[0x5A; 32]));
     file
 }
 

@@ -317,5 +317,20 @@ final class FieldCoreTests: XCTestCase {
             .appendingPathComponent(UUID().uuidString + ".jpg").path
         let manifest = try core.exportRedactedEvidence(evidenceId: evidence.id, path: shared)
         XCTAssertTrue(manifest.removed.contains { $0.contains("caption") })
+
+        // A HEIC is kept as the original, its copies made from the JPEG the app renders it to
+        // (here a stand-in: only the start of a HEIC, flagged unreadable).
+        let heic = FileManager.default.temporaryDirectory
+            .appendingPathComponent(UUID().uuidString + ".heic")
+        try (Data([0, 0, 0, 0x18]) + Data("ftypheic".utf8) + Data(count: 16)).write(to: heic)
+        let rendition = try photo(width: 400, height: 300)
+        let kept = try core.addEvidence(evidence: NewEvidence(
+            caseId: caseNumber, path: heic.path, kind: .scene, rendition: rendition.path))
+        XCTAssertEqual(kept.mediaType, .heic)
+        XCTAssertEqual(kept.content, .unreadable)
+        XCTAssertEqual(kept.display?.width, 400)
+        XCTAssertNil(kept.noDisplayCopy)
+        XCTAssertTrue(try core.verifyEvidence(evidenceId: kept.id).checks
+            .contains { $0.code == "rendition.hash.match" })
     }
 }

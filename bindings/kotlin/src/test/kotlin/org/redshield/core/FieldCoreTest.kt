@@ -382,13 +382,29 @@ class FieldCoreTest {
             assertTrue(File(manifest.manifestPath).exists())
             assertNotNull(ImageIO.read(File(shared)))
 
+            // A HEIC is kept as the original, its copies made from the JPEG the app renders it
+            // to; this one is only the start of a file, so it is flagged as unreadable.
             val heic = dir.resolve("photo.heic").toFile()
             heic.writeBytes(byteArrayOf(0, 0, 0, 0x18) + "ftypheic".toByteArray() + ByteArray(16))
+            val rendition = photo(400, 300)
+            val kept = core.addEvidence(
+                NewEvidence(caseId = case.id, path = heic.path, kind = EvidenceKind.SCENE, rendition = rendition.path),
+            )
+            assertEquals(MediaType.HEIC, kept.mediaType)
+            assertEquals(ContentStatus.UNREADABLE, kept.content)
+            assertNotNull(kept.contentProblem)
+            assertArrayEquals(rendition.readBytes(), File(core.blobPath(kept.rendition!!.sha256)).readBytes())
+            assertEquals(400u, kept.display!!.width)
+            assertNull(kept.noDisplayCopy)
+            assertTrue(core.verifyEvidence(kept.id).checks.any { it.code == "rendition.hash.match" })
+
+            val gif = dir.resolve("photo.gif").toFile()
+            gif.writeBytes("GIF89a".toByteArray() + ByteArray(8))
             val refused = assertThrows<CoreException.InvalidInput> {
-                core.addEvidence(NewEvidence(caseId = case.id, path = heic.path, kind = EvidenceKind.SCENE))
+                core.addEvidence(NewEvidence(caseId = case.id, path = gif.path, kind = EvidenceKind.SCENE))
             }
             assertTrue(refused.reason.contains("JPEG"), refused.reason)
-            assertEquals(1, core.caseEvidence(case.id).size)
+            assertEquals(2, core.caseEvidence(case.id).size)
         }
     }
 
