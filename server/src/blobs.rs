@@ -8,7 +8,7 @@
 //!
 //! A device uploads, asks about (`HEAD`) and fetches only blobs its own records name, as the
 //! centre's replica of its store reads them (a device pushes its events before their blobs):
-//! an evidence record names its original, display copy and thumbnail with their sizes, a
+//! an evidence record names its original, rendition, display copy and thumbnail with their sizes, a
 //! signed document its signature's strokes and image (bounded by `SIGNATURE_BLOB_MAX_BYTES`).
 //! An upload may not pass the size its records state, nor take the device past its share of
 //! the store (`Limits::blob_quota_bytes`): the bytes of the blobs it began uploading.
@@ -131,9 +131,11 @@ pub fn stated_size(conn: &Connection, sha: &Digest) -> redshield_core::Result<Op
     )? {
         let e: EvidenceCaptured = parse(&body)?;
         let derived = e.display.iter().chain(&e.thumbnail);
+        let rendition = e.rendition.iter().map(|r| (r.sha256, r.bytes));
         let named = [(e.original.sha256, e.original.bytes)]
             .into_iter()
-            .chain(derived.map(|d| (d.sha256, d.bytes)));
+            .chain(derived.map(|d| (d.sha256, d.bytes)))
+            .chain(rendition);
         for (_, bytes) in named.filter(|(name, _)| name == sha) {
             size = size.max(Some(bytes));
         }

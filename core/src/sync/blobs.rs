@@ -31,8 +31,7 @@ pub fn named(conn: &Connection) -> Result<Vec<Digest>> {
     let mut named = Vec::new();
     for body in column(conn, "SELECT body FROM evidence ORDER BY seq")? {
         let e: EvidenceCaptured = parse(&body)?;
-        named.push(e.original.sha256);
-        named.extend(e.display.iter().chain(&e.thumbnail).map(|d| d.sha256));
+        named.extend(e.blobs().into_iter().map(|(_, sha)| sha));
     }
     for state in column(
         conn,

@@ -101,6 +101,7 @@ impl Phone {
                 caption: false,
                 place: None,
                 place_time_ms: None,
+                rendition: None,
             })
             .unwrap();
         let data = std::fs::read(&path).unwrap();
