@@ -40,7 +40,7 @@ pub fn postgres_server() -> String {
         panic!(
             "{POSTGRES_ENV} is not set, and this test runs the centre on PostgreSQL. \
              Run the tests next to a throwaway server with `scripts/test-postgres` \
-             (`scripts/test-postgres cargo test -p redshield-server`; .ci/run does the same), \
+             (`scripts/test-postgres cargo test -p redshield-server`; ./check starts one by itself), \
              or set {POSTGRES_ENV}=postgres://USER@127.0.0.1:5432/postgres for a server where \
              USER may CREATEDB (README: \"Deployment with PostgreSQL\")."
         )

@@ -8,13 +8,20 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use redshield_core::api::{DeclineReason, Evidence, EvidenceKind, FieldCore, Step};
+#[path = "../../core/tests/common/field_files.rs"]
+#[allow(dead_code)]
+mod field_files;
+#[path = "../../core/tests/common/images.rs"]
+#[allow(dead_code)]
+mod images;
+
+use redshield_core::api::{DeclineReason, Evidence, EvidenceKind, FieldCore, NewEvidence, Step};
 use redshield_core::evidence::care::RETENTION;
 use redshield_e2e::centre::{Centre, enrol};
 use redshield_e2e::on_both_backends;
 use redshield_e2e::postgres::Backend;
 use redshield_e2e::{
-    LaggingPlatform, add_evidence, complaint, device_log, device_on, photo, recording,
+    LaggingPlatform, add_evidence, complaint, device, device_log, device_on, photo, recording,
 };
 
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
@@ -135,3 +142,46 @@ async fn originals_go_only_once_confirmed_and_retained_and_the_centre_keeps_them
 }
 
 on_both_backends!(originals_go_only_once_confirmed_and_retained_and_the_centre_keeps_them);
+
+/// An iPhone's HEIC reaches the centre with the JPEG rendition the app made of it (issue 18):
+/// the centre holds both byte for byte, and the device's verifier finds the piece whole.
+async fn a_heic_reaches_the_centre_with_its_rendition(backend: Backend) {
+    let centre = Centre::on(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let phone = device(dir.path(), "李明");
+    let case = phone.open_case(complaint("王芳")).unwrap();
+    let (heic, jpeg) = (
+        dir.path().join("IMG_0001.HEIC"),
+        dir.path().join("IMG_0001.jpg"),
+    );
+    let exif = field_files::tiff(vec![field_files::short(0x0112, 1)], vec![], vec![], [0; 3]);
+    std::fs::write(&heic, field_files::heif_with_exif(&exif)).unwrap();
+    photo(&jpeg, 7);
+    let evidence = phone
+        .add_evidence(NewEvidence {
+            case_id: case.id.clone(),
+            path: heic.display().to_string(),
+            kind: EvidenceKind::Goods,
+            note: None,
+            caption: false,
+            place: None,
+            place_time_ms: None,
+            rendition: Some(jpeg.display().to_string()),
+        })
+        .unwrap();
+    let rendition = evidence
+        .rendition
+        .clone()
+        .expect("the rendition is recorded");
+
+    enrol(&centre, &phone).await;
+    let report = phone.clone().sync(None, None).await.unwrap();
+    assert!(report.blobs_sent >= 2, "{report:?}");
+    for (sha, file) in [(&evidence.sha256, &heic), (&rendition.sha256, &jpeg)] {
+        let held = std::fs::read(centre.blob_file(sha)).unwrap();
+        assert_eq!(held, std::fs::read(file).unwrap(), "{}", file.display());
+    }
+    assert!(phone.verify_evidence(evidence.id.clone()).unwrap().intact);
+}
+
+on_both_backends!(a_heic_reaches_the_centre_with_its_rendition);
