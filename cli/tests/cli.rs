@@ -5,25 +5,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn redshield(store: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redshield"))
-        .arg("--store")
-        .arg(store)
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-/// Runs with `--json`, expects success, returns the one JSON document printed.
-fn json(store: &Path, args: &[&str]) -> Value {
-    let out = redshield(store, &[&["--json"], args].concat());
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stdout is one JSON document")
-}
+mod common;
+use common::{init, json, redshield};
 
 fn open_complaint(store: &Path, name: &str) -> Value {
     json(
@@ -51,19 +34,6 @@ fn open_complaint(store: &Path, name: &str) -> Value {
             "28.1",
             "--lon",
             "113.0",
-        ],
-    )
-}
-
-fn init(store: &Path) -> Value {
-    json(
-        store,
-        &[
-            "init",
-            "--officer-name",
-            "李明",
-            "--officer-id",
-            "HN-12315-0042",
         ],
     )
 }

@@ -12,6 +12,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+mod common;
+use common::json;
+
 const BIN: &str = env!("CARGO_BIN_EXE_redshield");
 const DRIVE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/data/drive.gpx");
 
@@ -44,13 +47,6 @@ fn start(store: &Path, args: &[String]) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .expect("the binary runs")
-}
-
-fn run(store: &Path, args: &[&str]) -> Value {
-    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    let out = start(store, &args).wait_with_output().unwrap();
-    assert!(out.status.success(), "{args:?}");
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 /// What the writers acknowledged.
@@ -131,7 +127,7 @@ fn store_is_whole(store: &Path, trial: u64, args: &[String]) {
         .unwrap();
     assert_eq!(check, "ok", "trial {trial} ({args:?})");
     drop(conn);
-    let verified = run(store, &["log", "verify"]);
+    let verified = json(store, &["log", "verify"]);
     assert_eq!(
         verified["intact"], true,
         "trial {trial} ({args:?}): {verified}"
@@ -140,7 +136,7 @@ fn store_is_whole(store: &Path, trial: u64, args: &[String]) {
 
 fn everything_acknowledged_is_there(store: &Path, known: &Acknowledged) {
     for number in &known.cases {
-        let case = run(store, &["case", "show", number]);
+        let case = json(store, &["case", "show", number]);
         assert_eq!(case["number"].as_str(), Some(number.as_str()));
         if known.accepted.contains(number) {
             assert_ne!(case["state"], "received", "{number} was accepted");
@@ -148,13 +144,13 @@ fn everything_acknowledged_is_there(store: &Path, known: &Acknowledged) {
     }
     for id in &known.evidence {
         assert_eq!(
-            run(store, &["evidence", "show", id])["id"].as_str(),
+            json(store, &["evidence", "show", id])["id"].as_str(),
             Some(id.as_str())
         );
     }
     for id in &known.trips {
         assert_eq!(
-            run(store, &["trip", "show", id])["trip_id"].as_str(),
+            json(store, &["trip", "show", id])["trip_id"].as_str(),
             Some(id.as_str())
         );
     }
@@ -166,16 +162,7 @@ fn writers_killed_at_random_lose_no_acknowledged_write_and_break_nothing() {
     let mut dice = Dice(setting("REDSHIELD_CRASH_SEED", 18).max(1));
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
-    run(
-        &store,
-        &[
-            "init",
-            "--officer-name",
-            "李明",
-            "--officer-id",
-            "HN-12315-0042",
-        ],
-    );
+    common::init(&store);
     let photo = dir.path().join("goods.jpg");
     let pixels: Vec<u8> = (0..64u32 * 48 * 3).map(|i| (i * 7 % 251) as u8).collect();
     let mut jpeg = Vec::new();

@@ -6,25 +6,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn redshield(store: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redshield"))
-        .arg("--store")
-        .arg(store)
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-/// Runs with `--json`, expects success, returns the one JSON document printed.
-fn json(store: &Path, args: &[&str]) -> Value {
-    let out = redshield(store, &[&["--json"], args].concat());
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stdout is one JSON document")
-}
+mod common;
+use common::{init, json, redshield};
 
 /// Runs with `--json`, expects bad input (exit 2), returns the error's field and message.
 fn bad_input(store: &Path, args: &[&str]) -> (String, String) {
@@ -40,19 +23,6 @@ fn bad_input(store: &Path, args: &[&str]) -> (String, String) {
     assert_eq!(err["error"]["kind"], "invalid_input");
     let text = |key: &str| err["error"][key].as_str().unwrap_or_default().to_string();
     (text("field"), text("message"))
-}
-
-fn init(store: &Path) {
-    json(
-        store,
-        &[
-            "init",
-            "--officer-name",
-            "李明",
-            "--officer-id",
-            "HN-12315-0042",
-        ],
-    );
 }
 
 fn open_complaint(store: &Path, extra: &[&str]) -> Output {

@@ -5,59 +5,21 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use common::complaint;
+use common::evidence_bench::{Bench, bench};
 use common::images::{self, Exif};
-use common::{complaint, device_in};
+use redshield_core::Error;
 use redshield_core::evidence::{Evidence, EvidenceKind, NewEvidence};
-use redshield_core::{Device, Error};
-
-struct Bench {
-    _dir: tempfile::TempDir,
-    files: PathBuf,
-    store: PathBuf,
-    device: Device,
-    case: String,
-}
-
-fn bench() -> Bench {
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store");
-    let mut device = device_in(&store);
-    let case = device.open_case(&complaint(1)).unwrap().number;
-    let files = dir.path().join("files");
-    std::fs::create_dir_all(&files).unwrap();
-    Bench {
-        files,
-        store,
-        device,
-        case,
-        _dir: dir,
-    }
-}
 
 impl Bench {
-    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let path = self.files.join(name);
-        std::fs::write(&path, bytes).unwrap();
-        path
-    }
-
     fn add(&mut self, path: &Path, kind: EvidenceKind, caption: bool) -> Result<Evidence, Error> {
         self.device.add_evidence(&NewEvidence {
-            case_id: self.case.clone(),
-            path: path.to_string_lossy().into_owned(),
-            kind,
             note: Some("货架第三排".into()),
             caption,
-            place: None,
-            place_time_ms: None,
-            rendition: None,
+            ..self.new_evidence(path, kind)
         })
-    }
-
-    fn blob(&self, sha256: &str) -> Vec<u8> {
-        std::fs::read(self.device.blob_path(sha256).unwrap()).unwrap()
     }
 
     fn events(&self) -> u64 {

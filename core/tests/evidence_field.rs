@@ -11,66 +11,20 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use common::evidence_bench::{Bench, bench};
 use common::field_files::{self as field, NOKIA_AT};
 use common::images::{self, Colour, Exif};
 use common::{complaint, device_in};
+use redshield_core::Error;
 use redshield_core::evidence::blobs::Blobs;
 use redshield_core::evidence::media::MediaLimits;
-use redshield_core::evidence::{self, ContentStatus, Evidence, EvidenceKind, NewEvidence};
-use redshield_core::{Device, Error};
+use redshield_core::evidence::{self, ContentStatus, Evidence, EvidenceKind};
 use sha2::{Digest as _, Sha256};
 
-struct Bench {
-    _dir: tempfile::TempDir,
-    files: PathBuf,
-    store: PathBuf,
-    device: Device,
-    case: String,
-}
-
-fn bench() -> Bench {
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store");
-    let mut device = device_in(&store);
-    let case = device.open_case(&complaint(1)).unwrap().number;
-    let files = dir.path().join("files");
-    std::fs::create_dir_all(&files).unwrap();
-    Bench {
-        files,
-        store,
-        device,
-        case,
-        _dir: dir,
-    }
-}
-
 impl Bench {
-    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let path = self.files.join(name);
-        std::fs::write(&path, bytes).unwrap();
-        path
-    }
-
-    fn new_evidence(&self, path: &Path, kind: EvidenceKind) -> NewEvidence {
-        NewEvidence {
-            case_id: self.case.clone(),
-            path: path.to_string_lossy().into_owned(),
-            kind,
-            note: None,
-            caption: false,
-            place: None,
-            place_time_ms: None,
-            rendition: None,
-        }
-    }
-
     fn add(&mut self, name: &str, bytes: &[u8], kind: EvidenceKind) -> Result<Evidence, Error> {
         let new = self.new_evidence(&self.file(name, bytes), kind);
         self.device.add_evidence(&new)
-    }
-
-    fn blob(&self, sha256: &str) -> Vec<u8> {
-        std::fs::read(self.device.blob_path(sha256).unwrap()).unwrap()
     }
 
     /// The display copy, decoded.

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod documents;
+pub mod evidence_bench;
 pub mod field_files;
 pub mod images;
 pub mod notices;
