@@ -5,7 +5,9 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
+use redshield_core::sync::client::transport;
 use redshield_core::sync::protocol::{PROTOCOL, PROTOCOL_HEADER};
+use redshield_core::sync::transport::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::Failure;
@@ -429,14 +431,30 @@ impl AdminAccess {
         method: &str,
         path: &str,
         body: Option<Value>,
-    ) -> Result<(reqwest::StatusCode, Vec<u8>), Failure> {
+    ) -> Result<(StatusCode, Vec<u8>), Failure> {
         // The admin token goes nowhere in clear but to this machine, as a device's does.
-        let base = redshield_core::sync::client::centre_base(&self.server)
-            .map_err(|e| Failure::Setup(e.to_string()))?;
         let token = read(&self.data.join("admin.token"))?;
-        let ca = self.ca.as_ref().map(|path| read(path)).transpose()?;
-        let url = format!("{}{path}", base.trim_end_matches('/'));
-        admin_exchange(method, &url, token.trim(), ca, body).await
+        let ca = self.ca_pem()?;
+        let centre =
+            transport(&self.server, ca.as_deref()).map_err(|e| Failure::Setup(e.to_string()))?;
+        let method =
+            Method::from_bytes(method.as_bytes()).map_err(|e| Failure::Setup(e.to_string()))?;
+        let mut headers = vec![
+            (PROTOCOL_HEADER, PROTOCOL.to_string()),
+            ("authorization", format!("Bearer {}", token.trim())),
+        ];
+        let body = match body {
+            Some(body) => {
+                headers.push(("content-type", "application/json".into()));
+                body.to_string().into_bytes()
+            }
+            None => Vec::new(),
+        };
+        let answer = centre
+            .send(method, path, &headers, body)
+            .await
+            .map_err(|e| Failure::Setup(format!("the centre at {}{path}: {e}", centre.centre())))?;
+        Ok((answer.status, answer.body.to_vec()))
     }
 
     pub fn server(&self) -> &str {
@@ -453,7 +471,7 @@ impl AdminAccess {
 }
 
 /// The centre's refusal as a failure, with its reason when the answer is the centre's.
-fn refusal<T>(status: reqwest::StatusCode, body: &[u8]) -> Result<T, Failure> {
+fn refusal<T>(status: StatusCode, body: &[u8]) -> Result<T, Failure> {
     let value: Value = serde_json::from_slice(body)
         .map_err(|_| Failure::Setup(format!("HTTP {status}: not the centre's answer")))?;
     Err(Failure::Setup(format!(
@@ -462,43 +480,6 @@ fn refusal<T>(status: reqwest::StatusCode, body: &[u8]) -> Result<T, Failure> {
             .as_str()
             .unwrap_or("no reason given")
     )))
-}
-
-/// One admin request with the admin token: the answer's status and body.
-async fn admin_exchange(
-    method: &str,
-    url: &str,
-    token: &str,
-    ca: Option<String>,
-    body: Option<Value>,
-) -> Result<(reqwest::StatusCode, Vec<u8>), Failure> {
-    let tls = redshield_core::sync::client::tls_config(ca.as_deref().map(str::as_bytes))
-        .map_err(|e| Failure::Setup(e.to_string()))?;
-    let client = reqwest::Client::builder()
-        .tls_backend_preconfigured(tls)
-        .build()
-        .map_err(|e| Failure::Setup(e.to_string()))?;
-    let method = reqwest::Method::from_bytes(method.as_bytes())
-        .map_err(|e| Failure::Setup(e.to_string()))?;
-    let mut request = client
-        .request(method, url)
-        .bearer_auth(token)
-        .header(PROTOCOL_HEADER, PROTOCOL.to_string());
-    if let Some(body) = body {
-        request = request
-            .header("content-type", "application/json")
-            .body(body.to_string());
-    }
-    let response = request
-        .send()
-        .await
-        .map_err(|e| Failure::Setup(format!("the centre at {url}: {e}")))?;
-    let status = response.status();
-    let body = response
-        .bytes()
-        .await
-        .map_err(|e| Failure::Setup(e.to_string()))?;
-    Ok((status, body.to_vec()))
 }
 
 /// A JSON file the staff hand in.

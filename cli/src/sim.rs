@@ -22,6 +22,7 @@ use redshield_core::api::{
     Step,
 };
 use redshield_core::clock::beijing_today;
+use redshield_core::sync::transport::Method;
 use redshield_core::validate::uscc_check_char;
 use serde_json::{Value, json};
 use tokio::sync::Semaphore;
@@ -238,25 +239,22 @@ impl CentreCounters {
 
 async fn centre_counters(centre: &AdminAccess) -> Result<CentreCounters, Failure> {
     let ca = centre.ca_pem()?;
-    let tls = redshield_core::sync::client::tls_config(ca.as_deref())
+    let http = redshield_core::sync::client::transport(centre.server(), ca.as_deref())
         .map_err(|e| Failure::Setup(e.to_string()))?;
-    let client = reqwest::Client::builder()
-        .tls_backend_preconfigured(tls)
-        .build()
-        .map_err(|e| Failure::Setup(e.to_string()))?;
-    let url = format!("{}/metrics", centre.server().trim_end_matches('/'));
-    let fetched = async {
-        client
-            .get(&url)
-            .send()
-            .await?
-            .error_for_status()?
-            .text()
-            .await
-    };
-    let text = fetched
-        .await
-        .map_err(|e| Failure::Setup(format!("the centre's counters at {url}: {e}")))?;
+    let fetched = http.send(Method::GET, "/metrics", &[], Vec::new()).await;
+    let text = match fetched {
+        Ok(answer) if answer.status.is_success() => {
+            Ok(String::from_utf8_lossy(&answer.body).into_owned())
+        }
+        Ok(answer) => Err(format!("HTTP {}", answer.status)),
+        Err(e) => Err(e),
+    }
+    .map_err(|e| {
+        Failure::Setup(format!(
+            "the centre's counters at {}/metrics: {e}",
+            http.centre()
+        ))
+    })?;
     Ok(CentreCounters::from_metrics(&text))
 }
 

@@ -33,6 +33,9 @@ fn plain_http_to_another_machine_is_refused() {
         "http://foo.localhost",
         "http://[::ffff:127.0.0.1]",
         "http://0.0.0.0:8315",
+        // Loopback in other spellings, which resolvers read differently: refused, not guessed.
+        "http://127.1:8315",
+        "http://0x7f.0.0.1",
     ] {
         let reason = refusal(base);
         assert!(
@@ -97,7 +100,7 @@ fn https_anywhere_and_plain_http_to_this_device_are_taken() {
 
 /// Through the apps' call: the refusal is an `InvalidInput` on `server`, made before any
 /// connection (a listener on the address's own host and port hears nothing), and nothing is
-/// saved. Reqwest would have sent the user name and password as a Basic authorisation.
+/// saved. An HTTP client would have sent the user name and password as a Basic authorisation.
 #[tokio::test]
 async fn enrolment_is_refused_before_any_connection() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();

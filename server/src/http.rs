@@ -168,6 +168,11 @@ async fn envelope<L: Ledger>(
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
     let is_head = request.method() == Method::HEAD;
+    let has_body = request.headers().contains_key(header::TRANSFER_ENCODING)
+        || request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .is_some_and(|length| length != "0");
     let open = OPEN_PATHS.contains(&request.uri().path());
     let limit = limiter_of(&service, &request);
     let taken = limit.map(|(limiter, client)| limiter.take(client, Instant::now()));
@@ -187,8 +192,17 @@ async fn envelope<L: Ledger>(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
-    if (status.is_client_error() || status.is_server_error()) && !is_json && !is_head {
+    let refused = status.is_client_error() || status.is_server_error();
+    if refused && !is_json && !is_head {
         response = ApiError::for_status(status).into_response();
+    }
+    // A refusal may come before the body is read (a token, a blob no record names, a limit),
+    // and then the connection cannot carry another request: said in the answer, a client opens
+    // a new one instead of sending its next request down a connection about to close.
+    if refused && has_body {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
     if let Ok(value) = HeaderValue::from_str(&now_ms().to_string()) {
         response

@@ -106,6 +106,39 @@ async fn a_blob_no_record_names_is_refused_and_head_answers_as_get(backend: Back
 }
 on_both_backends!(a_blob_no_record_names_is_refused_and_head_answers_as_get);
 
+/// A refused upload may leave its body unread, and then its connection cannot carry another
+/// request: the answer says `connection: close`, so that a client does not send its next
+/// request down it (reqwest's pool did, and failed with "connection closed before message
+/// completed" now and then). A refusal without a body keeps the connection.
+async fn a_refused_upload_says_its_connection_closes(backend: Backend) {
+    let centre = Centre::start(backend).await;
+    let mut phone = Phone::new();
+    centre.enrol(&mut phone).await;
+    let junk = vec![7u8; 300_000];
+    let sha = Digest::of(&[&junk]);
+    let refused = centre
+        .authed(
+            Method::PUT,
+            &format!("/v1/blobs/{sha}?offset=0"),
+            phone.token(),
+        )
+        .body(junk)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_eq!(refused.headers()["connection"], "close");
+    let asked = centre
+        .authed(Method::HEAD, &format!("/v1/blobs/{sha}"), phone.token())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asked.status(), StatusCode::FORBIDDEN);
+    assert!(asked.headers().get("connection").is_none());
+}
+
+on_both_backends!(a_refused_upload_says_its_connection_closes);
+
 async fn a_blob_is_taken_only_within_the_size_its_record_states(backend: Backend) {
     let centre = Centre::start(backend).await;
     let mut phone = Phone::new();

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use hyper::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -15,6 +16,7 @@ use crate::sync::protocol::{
     BLOB_COMPLETE_HEADER, BLOB_FINAL_HEADER, BLOB_RECEIVED_HEADER, BlobReceipt, EnrolRequest,
     Enrolled, ErrorBody, PROTOCOL, PROTOCOL_HEADER, Push, PushReceipt, RefusalCode, ServerEvents,
 };
+use crate::sync::transport::{Answer, Centre, Transport};
 
 /// Why a request did not deliver.
 #[derive(Debug, thiserror::Error)]
@@ -32,8 +34,7 @@ pub enum SyncError {
 }
 
 pub struct Client {
-    http: reqwest::Client,
-    base: String,
+    http: Transport,
     retry: Retry,
 }
 
@@ -80,23 +81,15 @@ impl Client {
     /// see `centre_base`), trusting the web PKI and the CA certificates in `centre_ca_pem`, if
     /// given.
     pub fn new(base: &str, centre_ca_pem: Option<&[u8]>) -> Result<Client, SyncError> {
-        let base = centre_base(base)?;
-        let http = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls_config(centre_ca_pem)?)
-            .connect_timeout(Duration::from_secs(15))
-            .timeout(Duration::from_secs(120))
-            .build()
-            .map_err(|e| SyncError::Setup(e.to_string()))?;
         Ok(Client {
-            http,
-            base,
+            http: transport(base, centre_ca_pem)?,
             retry: Retry::default(),
         })
     }
 
     pub async fn enrol(&self, request: &EnrolRequest) -> Result<Enrolled, SyncError> {
-        let url = format!("{}/v1/enrol", self.base);
-        self.send(self.http.post(url).json_body(request)?, None, false)
+        let body = json(request)?;
+        self.send(Method::POST, "/v1/enrol", None, body, false)
             .await
     }
 
@@ -106,9 +99,9 @@ impl Client {
         token: &str,
         push: &Push,
     ) -> Result<PushReceipt, SyncError> {
-        let url = format!("{}/v1/devices/{device}/events", self.base);
+        let path = format!("/v1/devices/{device}/events");
         // A push is idempotent on the server (device, seq, hash): safe to repeat.
-        self.retrying(|| self.http.post(&url).json_body(push), token)
+        self.retrying(Method::POST, &path, token, &json(push)?)
             .await
     }
 
@@ -118,40 +111,24 @@ impl Client {
         token: &str,
         after: u64,
     ) -> Result<ServerEvents, SyncError> {
-        let url = format!(
-            "{}/v1/devices/{device}/server-events?after={after}",
-            self.base
-        );
-        self.retrying(|| Ok(self.http.get(&url)), token).await
+        let path = format!("/v1/devices/{device}/server-events?after={after}");
+        self.retrying(Method::GET, &path, token, &[]).await
     }
 
     /// How much of a blob the centre holds: (bytes, complete). Nothing held is (0, false).
     pub async fn blob_held(&self, token: &str, sha256: &Digest) -> Result<(u64, bool), SyncError> {
-        let url = format!("{}/v1/blobs/{sha256}", self.base);
-        let response = self
-            .http
-            .head(url)
-            .header(PROTOCOL_HEADER, PROTOCOL.to_string())
-            .bearer_auth(token)
-            .send()
-            .await
-            .map_err(|e| SyncError::NotDelivered(causes(&e)))?;
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
-        match response.status().as_u16() {
+        let path = format!("/v1/blobs/{sha256}");
+        let answer = self
+            .exchange(Method::HEAD, &path, Some(token), Vec::new())
+            .await?;
+        match answer.status.as_u16() {
             404 => Ok((0, false)),
-            401 | 403 => Err(SyncError::Refused {
-                code: RefusalCode::Unauthorized,
-                message: "the centre does not take this device's token".into(),
-            }),
+            401 | 403 => Err(unauthorized()),
             200 => {
-                let received = header(BLOB_RECEIVED_HEADER).and_then(|v| v.parse().ok());
-                let complete = header(BLOB_COMPLETE_HEADER).map(|v| v == "true");
+                let received = answer
+                    .header(BLOB_RECEIVED_HEADER)
+                    .and_then(|v| v.parse().ok());
+                let complete = answer.header(BLOB_COMPLETE_HEADER).map(|v| v == "true");
                 received.zip(complete).ok_or_else(|| {
                     SyncError::NotDelivered("a 200 without the centre's blob headers".into())
                 })
@@ -170,28 +147,14 @@ impl Client {
         token: &str,
         sha256: &Digest,
     ) -> Result<Option<Vec<u8>>, SyncError> {
-        let url = format!("{}/v1/blobs/{sha256}", self.base);
-        let response = self
-            .http
-            .get(url)
-            .header(PROTOCOL_HEADER, PROTOCOL.to_string())
-            .bearer_auth(token)
-            .send()
-            .await
-            .map_err(|e| SyncError::NotDelivered(causes(&e)))?;
-        match response.status().as_u16() {
-            200 => {
-                let bytes = response
-                    .bytes()
-                    .await
-                    .map_err(|e| SyncError::NotDelivered(causes(&e)))?;
-                Ok(Some(bytes.to_vec()))
-            }
+        let path = format!("/v1/blobs/{sha256}");
+        let answer = self
+            .exchange(Method::GET, &path, Some(token), Vec::new())
+            .await?;
+        match answer.status.as_u16() {
+            200 => Ok(Some(answer.body.to_vec())),
             403 | 404 => Ok(None),
-            401 => Err(SyncError::Refused {
-                code: RefusalCode::Unauthorized,
-                message: "the centre does not take this device's token".into(),
-            }),
+            401 => Err(unauthorized()),
             other => Err(SyncError::NotDelivered(format!(
                 "GET of a blob: HTTP {other}"
             ))),
@@ -208,24 +171,33 @@ impl Client {
         chunk: &[u8],
         last: bool,
     ) -> Result<BlobReceipt, SyncError> {
-        let url = format!("{}/v1/blobs/{sha256}?offset={offset}", self.base);
-        let mut request = self.http.put(url).body(chunk.to_vec());
-        if last {
-            request = request.header(BLOB_FINAL_HEADER, "true");
-        }
-        self.send(request, Some(token), true).await
+        let path = format!("/v1/blobs/{sha256}?offset={offset}");
+        let answer = self
+            .http
+            .send(
+                Method::PUT,
+                &path,
+                &headers(Some(token), last),
+                chunk.to_vec(),
+            )
+            .await
+            .map_err(SyncError::NotDelivered)?;
+        read_answer(&answer, true)
     }
 
     /// Sends a request that is safe to repeat, retrying while nothing proves delivery (or the
     /// centre says it is unavailable). Enrolment is not retried: its code is spent.
     async fn retrying<T: DeserializeOwned>(
         &self,
-        request: impl Fn() -> Result<reqwest::RequestBuilder, SyncError>,
+        method: Method,
+        path: &str,
         token: &str,
+        body: &[u8],
     ) -> Result<T, SyncError> {
         let mut attempt = 1;
         loop {
-            match self.send(request()?, Some(token), false).await {
+            let sent = self.send(method.clone(), path, Some(token), body.to_vec(), false);
+            match sent.await {
                 Err(e) if attempt < self.retry.attempts && transient(&e) => {
                     tracing::info!(attempt, error = %e, "sync: retrying");
                     tokio::time::sleep(self.retry.wait(attempt)).await;
@@ -240,118 +212,99 @@ impl Client {
     /// server's time, which the caller samples against its monotonic clock).
     async fn send<T: DeserializeOwned>(
         &self,
-        request: reqwest::RequestBuilder,
+        method: Method,
+        path: &str,
         token: Option<&str>,
+        body: Vec<u8>,
         conflict_is_answer: bool,
     ) -> Result<T, SyncError> {
-        let mut request = request.header(PROTOCOL_HEADER, PROTOCOL.to_string());
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
+        let answer = self.exchange(method, path, token, body).await?;
+        read_answer(&answer, conflict_is_answer)
+    }
+
+    /// One request with the protocol's headers (and a JSON body, if any): the whole answer.
+    async fn exchange(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Vec<u8>,
+    ) -> Result<Answer, SyncError> {
+        let mut headers = headers(token, false);
+        if !body.is_empty() {
+            headers.push(("content-type", "application/json".into()));
         }
-        let response = request
-            .send()
+        self.http
+            .send(method, path, &headers, body)
             .await
-            .map_err(|e| SyncError::NotDelivered(causes(&e)))?;
-        let status = response.status();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| SyncError::NotDelivered(format!("the answer was cut: {}", causes(&e))))?;
-        let stamp: Stamp =
-            serde_json::from_slice(&body).map_err(|_| not_protocol(status, &body))?;
-        if stamp.protocol != PROTOCOL {
-            return Err(centre_too_old(&body).unwrap_or_else(|| {
-                SyncError::NotDelivered(format!(
-                    "the answer speaks protocol {}, not {PROTOCOL}",
-                    stamp.protocol
-                ))
-            }));
-        }
-        let answered =
-            status.is_success() || (conflict_is_answer && status == reqwest::StatusCode::CONFLICT);
-        if !answered {
-            let refusal: ErrorBody =
-                serde_json::from_slice(&body).map_err(|_| not_protocol(status, &body))?;
-            return Err(SyncError::Refused {
-                code: refusal.error.code,
-                message: refusal.error.message,
-            });
-        }
-        serde_json::from_slice(&body).map_err(|_| not_protocol(status, &body))
+            .map_err(SyncError::NotDelivered)
     }
 }
 
-/// The centre's address, parsed and written back the parser's way, so that what is checked is
-/// what is requested. Plain `http://` would carry the device token and every name and phone
-/// number in clear, so a mistyped or planted address must not get it: it is taken only for a
-/// centre on this device (`localhost`, 127.0.0.0/8, `[::1]`), which the tests and a centre run
-/// beside the CLI use. A user name or password in the address is refused too (reqwest would
-/// send it as a Basic authorisation, and `http://localhost@host` reads as loopback but is
-/// not), and so are a query and a fragment, which the request paths would be appended to.
-pub fn centre_base(base: &str) -> Result<String, SyncError> {
-    let refused = |why: &str| SyncError::Setup(format!("the centre's address {why}"));
-    let url = reqwest::Url::parse(base.trim())
-        .map_err(|e| refused(&format!("{:?} is not a URL ({e})", base.trim())))?;
-    let host = url.host_str().unwrap_or_default().to_string();
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(refused(&format!(
-            "for {host} carries a user name or password; give the address alone"
-        )));
+/// The protocol's headers: its version, the bearer token, and whether a blob chunk is the last.
+fn headers(token: Option<&str>, last_chunk: bool) -> Vec<(&'static str, String)> {
+    let mut headers = vec![(PROTOCOL_HEADER, PROTOCOL.to_string())];
+    if let Some(token) = token {
+        headers.push(("authorization", format!("Bearer {token}")));
     }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(refused(&format!(
-            "for {host} has a query or fragment (after ? or #); give the address alone"
-        )));
+    if last_chunk {
+        headers.push((BLOB_FINAL_HEADER, "true".into()));
     }
-    match url.scheme() {
-        "https" => {}
-        "http" if is_loopback(&host) => {}
-        "http" => {
-            return Err(refused(&format!(
-                "http://{host} is plain HTTP to another machine: the device token and the \
-                 cases' names and phone numbers would cross the network unencrypted. Use the \
-                 centre's https:// address (plain http:// is only for a centre on this device: \
-                 localhost, 127.x.x.x, [::1])"
-            )));
-        }
-        other => {
-            return Err(refused(&format!(
-                "is {other}:, not https:// (the centre speaks HTTPS)"
-            )));
-        }
-    }
-    Ok(url.as_str().trim_end_matches('/').to_string())
+    headers
 }
 
-/// `localhost`, an address in 127.0.0.0/8, or `[::1]`, as the URL parser writes a host (lower
-/// case, IPv4 in dotted decimal, IPv6 in brackets). Names under `.localhost` and IPv4-mapped
-/// IPv6 are not taken: whether they reach this device depends on the resolver and the stack.
-fn is_loopback(host: &str) -> bool {
-    if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        return v6
-            .parse::<std::net::Ipv6Addr>()
-            .is_ok_and(|ip| ip.is_loopback());
+/// The answer as protocol JSON of type `T`, or why it is not one: a refusal in the protocol's
+/// words, or a body that is not the protocol at all.
+fn read_answer<T: DeserializeOwned>(
+    answer: &Answer,
+    conflict_is_answer: bool,
+) -> Result<T, SyncError> {
+    let (status, body) = (answer.status, &answer.body[..]);
+    let stamp: Stamp = serde_json::from_slice(body).map_err(|_| not_protocol(status, body))?;
+    if stamp.protocol != PROTOCOL {
+        return Err(centre_too_old(body).unwrap_or_else(|| {
+            SyncError::NotDelivered(format!(
+                "the answer speaks protocol {}, not {PROTOCOL}",
+                stamp.protocol
+            ))
+        }));
     }
-    host == "localhost"
-        || host
-            .parse::<std::net::Ipv4Addr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    let answered = status.is_success() || (conflict_is_answer && status == StatusCode::CONFLICT);
+    if !answered {
+        let refusal: ErrorBody =
+            serde_json::from_slice(body).map_err(|_| not_protocol(status, body))?;
+        return Err(SyncError::Refused {
+            code: refusal.error.code,
+            message: refusal.error.message,
+        });
+    }
+    serde_json::from_slice(body).map_err(|_| not_protocol(status, body))
 }
 
-/// A failed request with its causes: reqwest's own words ("error sending request for url …")
-/// hide why — a certificate refused, a connection reset — which is what a user must be told.
-fn causes(e: &reqwest::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(cause) = source {
-        let said = cause.to_string();
-        if !text.contains(&said) {
-            text.push_str(": ");
-            text.push_str(&said);
-        }
-        source = cause.source();
+fn unauthorized() -> SyncError {
+    SyncError::Refused {
+        code: RefusalCode::Unauthorized,
+        message: "the centre does not take this device's token".into(),
     }
-    text
+}
+
+fn json(value: &impl Serialize) -> Result<Vec<u8>, SyncError> {
+    serde_json::to_vec(value).map_err(|e| SyncError::Setup(e.to_string()))
+}
+
+/// Requests to the centre at `base` (checked by `centre_base`), over TLS that trusts the web
+/// PKI and the CA certificates in `centre_ca_pem`: the device's and the CLI's admin calls.
+pub fn transport(base: &str, centre_ca_pem: Option<&[u8]>) -> Result<Transport, SyncError> {
+    Ok(Transport::new(
+        centre_base(base)?,
+        tls_config(centre_ca_pem)?,
+    ))
+}
+
+/// The centre's address, checked (`Centre::parse`: https anywhere, plain http only to this
+/// device, no user name, password, query or fragment) and written back one way.
+pub fn centre_base(base: &str) -> Result<Centre, SyncError> {
+    Centre::parse(base).map_err(|why| SyncError::Setup(format!("the centre's address {why}")))
 }
 
 fn transient(e: &SyncError) -> bool {
@@ -376,7 +329,7 @@ fn centre_too_old(body: &[u8]) -> Option<SyncError> {
 }
 
 /// Names what came back instead of the protocol, briefly.
-fn not_protocol(status: reqwest::StatusCode, body: &[u8]) -> SyncError {
+fn not_protocol(status: StatusCode, body: &[u8]) -> SyncError {
     let start: String = String::from_utf8_lossy(&body[..body.len().min(60)])
         .chars()
         .filter(|c| !c.is_control())
@@ -385,19 +338,6 @@ fn not_protocol(status: reqwest::StatusCode, body: &[u8]) -> SyncError {
         "HTTP {status} with a body that is not the centre's answer ({} bytes: {start:?}…)",
         body.len()
     ))
-}
-
-trait JsonBody: Sized {
-    fn json_body(self, value: &impl Serialize) -> Result<Self, SyncError>;
-}
-
-impl JsonBody for reqwest::RequestBuilder {
-    fn json_body(self, value: &impl Serialize) -> Result<Self, SyncError> {
-        let bytes = serde_json::to_vec(value).map_err(|e| SyncError::Setup(e.to_string()))?;
-        Ok(self
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(bytes))
-    }
 }
 
 /// rustls with `ring`, the web PKI roots and the centre's CA (also the CLI's admin calls).

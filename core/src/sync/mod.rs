@@ -10,4 +10,5 @@ pub mod handover;
 pub mod protocol;
 pub mod replica;
 pub mod state;
+pub mod transport;
 pub mod wire;
