@@ -14,29 +14,10 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 mod common;
-use common::json;
+use common::{Dice, json, setting};
 
 const BIN: &str = env!("CARGO_BIN_EXE_redshield");
 const DRIVE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/data/drive.gpx");
-
-fn setting(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// A small deterministic generator (xorshift): a seed names a run exactly.
-struct Dice(u64);
-
-impl Dice {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
 
 fn start(store: &Path, args: &[String]) -> Child {
     Command::new(BIN)
@@ -124,10 +105,10 @@ fn writer(
         .nth(dice.below(known.cases.len().max(1) as u64) as usize)
         .cloned();
     let roll = dice.below(7);
-    if roll >= 5 {
-        if let Some(step) = mediation_step(known, store, files, n) {
-            return step;
-        }
+    if roll >= 5
+        && let Some(step) = mediation_step(known, store, files, n)
+    {
+        return step;
     }
     match (roll, case.as_deref()) {
         (1, Some(case)) => words(&[
