@@ -57,10 +57,10 @@ async fn keep_working(mut phone: Phone, first: u32, stop: Arc<AtomicBool>) -> (P
     (phone, tally)
 }
 
-/// Kills the service `trials` times, each after 0–400 ms up, and starts it again each time.
+/// Kills the service `trials` times, each after 0–1 000 ms up, and starts it again each time.
 fn kill_at_random(service: &mut Service, dice: &mut Dice, trials: u64) {
     for _ in 0..trials {
-        std::thread::sleep(Duration::from_millis(dice.below(400)));
+        std::thread::sleep(Duration::from_millis(dice.below(1000)));
         service.kill();
         service.restart();
     }
