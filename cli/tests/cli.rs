@@ -1,12 +1,12 @@
 //! The `redshield` binary, run as an operator or a script runs it.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::Value;
 
 mod common;
-use common::{init, json, redshield};
+use common::{Service, init, json, redshield};
 
 fn open_complaint(store: &Path, name: &str) -> Value {
     json(
@@ -1455,80 +1455,6 @@ fn bad_document_input_is_refused_with_the_problem_named() {
     );
 }
 
-/// `redshield serve` in a child process on a free port; killed when dropped.
-struct Service {
-    child: std::process::Child,
-    url: String,
-    data: tempfile::TempDir,
-}
-
-impl Service {
-    fn start() -> Service {
-        let data = tempfile::tempdir().unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_redshield"))
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data"])
-            .arg(data.path())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let service = Service {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-            data,
-        };
-        // Ready once its admin token is written and its port answers.
-        for _ in 0..400 {
-            let token = service.data.path().join("admin.token").exists();
-            if token && std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return service;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(25));
-        }
-        panic!("redshield serve did not start");
-    }
-
-    /// A staff command (`redshield centre …`) against this service, with `--json`.
-    fn staff(&self, args: &[&str]) -> Output {
-        let data = self.data.path().display().to_string();
-        let access = ["--server", self.url.as_str(), "--data", data.as_str()];
-        Command::new(env!("CARGO_BIN_EXE_redshield"))
-            .args([&["--json", "centre"], &args[..1], &access[..], &args[1..]].concat())
-            .output()
-            .unwrap()
-    }
-
-    /// Enrols the store with this centre, with a code issued as the staff do.
-    fn enrol(&self, store: &Path) {
-        let code = self.staff_json(&["enrol-code"])["code"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        json(store, &["enrol", "--server", &self.url, "--code", &code]);
-    }
-
-    fn staff_json(&self, args: &[&str]) -> Value {
-        let out = self.staff(args);
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    }
-}
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn the_staff_list_devices_and_revoke_a_lost_one_from_the_command_line() {
     let service = Service::start();
@@ -1799,7 +1725,7 @@ fn the_staff_get_the_months_statistics_as_figures_and_as_a_workbook() {
     assert_eq!(figures["centre"]["complaint_handling"]["cohort_ended"], 0);
 
     // For people: a line per figure, per kind and by channel.
-    let data = service.data.path().display().to_string();
+    let data = service.data.display().to_string();
     let text = Command::new(env!("CARGO_BIN_EXE_redshield"))
         .args([
             "centre",
@@ -1850,7 +1776,7 @@ fn the_staff_get_the_months_statistics_as_figures_and_as_a_workbook() {
 #[test]
 fn a_small_simulation_is_held_whole_by_the_centre() {
     let service = Service::start();
-    let data = service.data.path().display().to_string();
+    let data = service.data.display().to_string();
     let out = Command::new(env!("CARGO_BIN_EXE_redshield"))
         .args(["--json", "sim", "--server", &service.url, "--data", &data])
         .args([

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use redshield_core::api::FieldCore;
 use redshield_core::cases::Case;
+use redshield_core::evidence::Evidence;
 use redshield_server::{Ledger, Running};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use uuid::Uuid;
@@ -147,6 +148,18 @@ impl Centre {
             .replicas()
             .read(device_uuid(device), move |r| {
                 redshield_core::cases::read::get(r.conn(), &case_id)
+            })
+            .await
+            .unwrap()
+    }
+
+    /// The evidence of a case of `device` as the centre reads it from its replica.
+    pub async fn evidence_as_held(&self, device: &FieldCore, case_id: &str) -> Vec<Evidence> {
+        let case_id = case_id.to_string();
+        self.running()
+            .replicas()
+            .read(device_uuid(device), move |r| {
+                redshield_core::evidence::projection::of_case(r.conn(), &case_id)
             })
             .await
             .unwrap()

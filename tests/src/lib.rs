@@ -1,9 +1,11 @@
 //! Fixtures the end-to-end and the server's tests share: a phone's platform stand-in
 //! (keystore, clocks — the app's part, not ours), devices opened on temp dirs with an officer
 //! signed in, a complaint to open, evidence files, and a device's store read back as it is on
-//! disk. `centre` runs the real central service; `proxy` puts faults between the two.
+//! disk. `centre` runs the real central service; `proxy` puts faults between the two; `field`
+//! has phones work and sync through them, and checks what the centre then holds.
 
 pub mod centre;
+pub mod field;
 pub mod postgres;
 pub mod proxy;
 

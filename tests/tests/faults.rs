@@ -10,24 +10,20 @@
 //! A failing run prints its seed; `REDSHIELD_E2E_SEED=<seed>` replays its faults.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use redshield_core::api::{CoreError, EvidenceKind, FieldCore, SyncReport};
+use redshield_core::api::{CoreError, FieldCore};
 use redshield_core::sync::protocol::MAX_EVENTS_PER_PUSH;
 use redshield_e2e::centre::{Centre, device_uuid};
+use redshield_e2e::field::{Phone, assert_everything_held, sync_all, sync_until_done};
 use redshield_e2e::on_both_backends;
 use redshield_e2e::postgres::Backend;
 use redshield_e2e::proxy::{Fault, Faults, Proxy, Route};
-use redshield_e2e::{
-    LaggingPlatform, add_evidence, applied_server_seqs, blob_names, case_ids, complaint,
-    copy_store, device, device_log, device_on, photo, recording, sync_marks,
-};
+use redshield_e2e::{LaggingPlatform, complaint, copy_store, device, device_log, device_on};
 use redshield_server::Ledger;
 use redshield_server::service::MAX_SERVER_EVENTS_PER_PULL;
-use tempfile::TempDir;
 
 /// How hard a run pushes.
 struct Load {
@@ -63,54 +59,6 @@ fn load() -> Load {
     }
 }
 
-/// A phone in the field: its store, and the blobs its evidence names.
-struct Phone {
-    dir: TempDir,
-    core: Arc<FieldCore>,
-    blobs: BTreeSet<String>,
-}
-
-impl Phone {
-    fn new(officer: &str) -> Phone {
-        let dir = tempfile::tempdir().unwrap();
-        let core = device(dir.path(), officer);
-        Phone {
-            dir,
-            core,
-            blobs: BTreeSet::new(),
-        }
-    }
-
-    /// Work between syncs: a complaint opened with a photo of the goods (`n` makes the photo
-    /// unique, so each is a blob of its own); with `interview`, a recording large enough to
-    /// travel in several chunks.
-    fn work(&mut self, n: u32, interview: bool) {
-        let case = self.core.open_case(complaint(&format!("王芳{n}"))).unwrap();
-        let jpeg = self.dir.path().join(format!("goods-{n}.jpg"));
-        photo(&jpeg, n);
-        self.evidence(&case.id, &jpeg, EvidenceKind::Goods);
-        if interview {
-            let m4a = self.dir.path().join(format!("interview-{n}.m4a"));
-            recording(&m4a, u64::from(n), 1_500_000);
-            self.evidence(&case.id, &m4a, EvidenceKind::Recording);
-        }
-    }
-
-    /// A recording forwarded to several officers: the same bytes, so the same blob, uploaded
-    /// by each of them at once.
-    fn shared_recording(&mut self, n: u32) {
-        let case = self.core.open_case(complaint("共享录音")).unwrap();
-        let m4a = self.dir.path().join(format!("shared-{n}.m4a"));
-        recording(&m4a, u64::from(n), 1_500_000);
-        self.evidence(&case.id, &m4a, EvidenceKind::Recording);
-    }
-
-    fn evidence(&mut self, case_id: &str, path: &Path, kind: EvidenceKind) {
-        let evidence = add_evidence(&self.core, case_id, path, kind);
-        self.blobs.extend(blob_names(&evidence));
-    }
-}
-
 /// `n` phones, named to the proxy so that a seed replays the same faults on them.
 fn phones(n: usize, proxy: &Proxy) -> Vec<Phone> {
     let officers = [
@@ -123,41 +71,6 @@ fn phones(n: usize, proxy: &Proxy) -> Vec<Phone> {
             phone
         })
         .collect()
-}
-
-/// A failure the app answers by syncing again later: nothing proved delivery, or the centre
-/// said it is unavailable for now.
-fn retry_later(e: &CoreError) -> bool {
-    match e {
-        CoreError::NotDelivered { .. } => true,
-        CoreError::SyncRefused { code, .. } => code == "unavailable",
-        _ => false,
-    }
-}
-
-/// Syncs until a sync succeeds or fails for a reason other than the network.
-async fn sync_until_done(core: Arc<FieldCore>, attempts: u32) -> Result<SyncReport, CoreError> {
-    let mut last = None;
-    for _ in 0..attempts {
-        match core.clone().sync(None, None).await {
-            Err(e) if retry_later(&e) => last = Some(e),
-            done => return done,
-        }
-        // The app waits minutes; the proxy's faults do not depend on time.
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    panic!("no sync got through in {attempts} tries; the last: {last:?}");
-}
-
-/// Every phone syncs at once, each until it gets through.
-async fn sync_all(phones: &[Phone], attempts: u32) {
-    let mut syncs = tokio::task::JoinSet::new();
-    for phone in phones {
-        syncs.spawn(sync_until_done(phone.core.clone(), attempts));
-    }
-    while let Some(done) = syncs.join_next().await {
-        done.unwrap().unwrap();
-    }
 }
 
 /// Enrols through the proxy as an officer would: a code whose enrolment failed may be spent
@@ -235,45 +148,6 @@ fn tour(proxy: &Proxy) {
     }
     proxy.script(Some(Route::BlobPut), Fault::CutRequest, 1);
     proxy.script(Some(Route::Pull), Fault::CutAnswer, 1);
-}
-
-/// Each phone's chain is held whole, once and byte-identical, with nothing flagged; its
-/// acknowledgement is its head; each blob it named is held whole; each decision of the centre
-/// meant for it was applied once, in order; the centre's projection of each of its cases equals
-/// its own. No upload is left half-done.
-async fn assert_everything_held(centre: &Centre, phones: &[Phone]) {
-    for (i, phone) in phones.iter().enumerate() {
-        let log = device_log(phone.dir.path());
-        let head = log.last().expect("events").0;
-        assert_eq!(centre.log_of(&phone.core).await, log, "phone {i}'s chain");
-        let id = device_uuid(&phone.core);
-        let forks = centre.running().ledger().forks(id).await.unwrap();
-        assert!(forks.is_empty(), "phone {i}: forks {forks:?}");
-        assert_eq!(sync_marks(phone.dir.path()).0, head, "phone {i}: acked seq");
-        assert_eq!(
-            applied_server_seqs(phone.dir.path()),
-            centre.server_seqs_for(&phone.core).await,
-            "phone {i}: the centre's events applied once each, in order"
-        );
-        for sha in &phone.blobs {
-            let mine = std::fs::read(phone.core.blob_path(sha.clone()).unwrap()).unwrap();
-            let held = std::fs::read(centre.blob_file(sha))
-                .unwrap_or_else(|e| panic!("phone {i}: blob {sha} not held: {e}"));
-            assert!(held == mine, "phone {i}: blob {sha} differs");
-        }
-        assert!(phone.core.verify_chain().unwrap().intact);
-        let cases = case_ids(phone.dir.path());
-        assert!(!cases.is_empty(), "phone {i} has cases");
-        for case in cases {
-            let mine = phone.core.get_case(case.clone()).unwrap();
-            assert_eq!(
-                centre.case_as_held(&phone.core, &case).await,
-                mine,
-                "phone {i}: the centre's projection of case {case}"
-            );
-        }
-    }
-    assert_eq!(centre.partial_uploads(), Vec::<String>::new());
 }
 
 /// Rounds of work, decisions of the centre and syncs through the proxy, then one more sync

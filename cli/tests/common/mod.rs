@@ -1,9 +1,10 @@
 //! What the command-line tests share: the binary run on a store, as an operator or a script
-//! runs it.
+//! runs it; the central service run as its operator runs it; a seeded die and the settings a
+//! long run is given.
 #![allow(dead_code)]
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output};
 
 use serde_json::Value;
 
@@ -39,4 +40,152 @@ pub fn init(store: &Path) -> Value {
             "HN-12315-0042",
         ],
     )
+}
+
+/// A test's setting from the environment, or its default.
+pub fn setting(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// A small deterministic generator (xorshift): a seed names a run exactly.
+pub struct Dice(pub u64);
+
+impl Dice {
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+/// `redshield serve` in a child process on a free port of 127.0.0.1 — its ledger in SQLite in
+/// its data directory, or in the PostgreSQL database it is given — killed and started again as
+/// a test needs, and killed when dropped.
+pub struct Service {
+    child: Child,
+    pub url: String,
+    listen: String,
+    pub data: PathBuf,
+    database: Option<String>,
+    /// The data directory, when the service made its own.
+    _own: Option<tempfile::TempDir>,
+}
+
+impl Service {
+    /// A service on SQLite with a data directory of its own.
+    pub fn start() -> Service {
+        let own = tempfile::tempdir().unwrap();
+        let mut service = Service::on(own.path(), None);
+        service._own = Some(own);
+        service
+    }
+
+    /// A service on `data`, its ledger in the PostgreSQL `database` when given.
+    pub fn on(data: &Path, database: Option<&str>) -> Service {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let listen = format!("127.0.0.1:{port}");
+        let database = database.map(String::from);
+        let mut service = Service {
+            child: serve(&listen, data, database.as_deref()),
+            url: format!("http://{listen}"),
+            listen,
+            data: data.to_path_buf(),
+            database,
+            _own: None,
+        };
+        service.wait_until_ready();
+        service
+    }
+
+    /// Ready once its admin token is written and its port answers. A start that ended (its
+    /// port not yet let go of) is made again.
+    fn wait_until_ready(&mut self) {
+        let mut last = None;
+        for _ in 0..400 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                last = Some(status);
+                self.child = serve(&self.listen, &self.data, self.database.as_deref());
+            }
+            let token = self.data.join("admin.token").exists();
+            if token && std::net::TcpStream::connect(&self.listen).is_ok() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(25));
+        }
+        panic!("redshield serve did not start (last exit: {last:?})");
+    }
+
+    /// SIGKILL, as a crash, the OOM killer or a pulled plug would end it; then reaped.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts it again on the same data, database and port.
+    pub fn restart(&mut self) {
+        self.child = serve(&self.listen, &self.data, self.database.as_deref());
+        self.wait_until_ready();
+    }
+
+    /// A staff command (`redshield centre …`) against this service, with `--json`.
+    pub fn staff(&self, args: &[&str]) -> Output {
+        let data = self.data.display().to_string();
+        let access = ["--server", self.url.as_str(), "--data", data.as_str()];
+        Command::new(env!("CARGO_BIN_EXE_redshield"))
+            .args([&["--json", "centre"], &args[..1], &access[..], &args[1..]].concat())
+            .output()
+            .unwrap()
+    }
+
+    pub fn staff_json(&self, args: &[&str]) -> Value {
+        let out = self.staff(args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    /// A one-time enrolment code, issued as the staff issue it.
+    pub fn code(&self) -> String {
+        self.staff_json(&["enrol-code"])["code"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Enrols the store with this centre, with a code issued as the staff do.
+    pub fn enrol(&self, store: &Path) {
+        json(
+            store,
+            &["enrol", "--server", &self.url, "--code", &self.code()],
+        );
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn serve(listen: &str, data: &Path, database: Option<&str>) -> Child {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_redshield"));
+    command
+        .args(["serve", "--listen", listen, "--data"])
+        .arg(data)
+        .stderr(std::process::Stdio::null());
+    if let Some(url) = database {
+        command.args(["--database", url]);
+    }
+    command.spawn().unwrap()
 }
