@@ -181,7 +181,9 @@ pub struct Transport {
 }
 
 impl Transport {
-    pub fn new(centre: Centre, tls: rustls::ClientConfig) -> Transport {
+    pub fn new(centre: Centre, mut tls: rustls::ClientConfig) -> Transport {
+        // Said in the handshake, so that a front serving HTTP/2 as well answers in HTTP/1.1.
+        tls.alpn_protocols = vec![b"http/1.1".to_vec()];
         Transport {
             centre,
             tls: TlsConnector::from(Arc::new(tls)),
