@@ -84,7 +84,7 @@ pub(crate) struct AgencyInForce {
     protocol: u32,
     server_time_ms: i64,
     /// `null` before the centre published one.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     agency: Option<Agency>,
 }
 
