@@ -257,28 +257,38 @@ impl Client {
             .bytes()
             .await
             .map_err(|e| SyncError::NotDelivered(format!("the answer was cut: {}", causes(&e))))?;
-        let stamp: Stamp =
-            serde_json::from_slice(&body).map_err(|_| not_protocol(status, &body))?;
-        if stamp.protocol != PROTOCOL {
-            return Err(centre_too_old(&body).unwrap_or_else(|| {
-                SyncError::NotDelivered(format!(
-                    "the answer speaks protocol {}, not {PROTOCOL}",
-                    stamp.protocol
-                ))
-            }));
-        }
-        let answered =
-            status.is_success() || (conflict_is_answer && status == reqwest::StatusCode::CONFLICT);
-        if !answered {
-            let refusal: ErrorBody =
-                serde_json::from_slice(&body).map_err(|_| not_protocol(status, &body))?;
-            return Err(SyncError::Refused {
-                code: refusal.error.code,
-                message: refusal.error.message,
-            });
-        }
-        serde_json::from_slice(&body).map_err(|_| not_protocol(status, &body))
+        read_answer(status, &body, conflict_is_answer)
     }
+}
+
+/// Reads a whole answer of the centre as protocol JSON of type `T`: the centre's own refusal,
+/// or what was asked for; anything else proves nothing (`NotDelivered`). Apart from `send`
+/// so that what a device makes of a body can be tested and fuzzed without a network.
+pub fn read_answer<T: DeserializeOwned>(
+    status: reqwest::StatusCode,
+    body: &[u8],
+    conflict_is_answer: bool,
+) -> Result<T, SyncError> {
+    let stamp: Stamp = serde_json::from_slice(body).map_err(|_| not_protocol(status, body))?;
+    if stamp.protocol != PROTOCOL {
+        return Err(centre_too_old(body).unwrap_or_else(|| {
+            SyncError::NotDelivered(format!(
+                "the answer speaks protocol {}, not {PROTOCOL}",
+                stamp.protocol
+            ))
+        }));
+    }
+    let answered =
+        status.is_success() || (conflict_is_answer && status == reqwest::StatusCode::CONFLICT);
+    if !answered {
+        let refusal: ErrorBody =
+            serde_json::from_slice(body).map_err(|_| not_protocol(status, body))?;
+        return Err(SyncError::Refused {
+            code: refusal.error.code,
+            message: refusal.error.message,
+        });
+    }
+    serde_json::from_slice(body).map_err(|_| not_protocol(status, body))
 }
 
 /// The centre's address, parsed and written back the parser's way, so that what is checked is
