@@ -19,6 +19,9 @@ pub mod error;
 pub mod events;
 pub mod evidence;
 pub mod files;
+/// For the fuzz targets and their regression test only.
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod identity;
 mod logging;
 pub mod mediation;

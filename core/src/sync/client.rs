@@ -182,7 +182,7 @@ impl Client {
             )
             .await
             .map_err(SyncError::NotDelivered)?;
-        read_answer(&answer, true)
+        read_answer(answer.status, &answer.body, true)
     }
 
     /// Sends a request that is safe to repeat, retrying while nothing proves delivery (or the
@@ -219,7 +219,7 @@ impl Client {
         conflict_is_answer: bool,
     ) -> Result<T, SyncError> {
         let answer = self.exchange(method, path, token, body).await?;
-        read_answer(&answer, conflict_is_answer)
+        read_answer(answer.status, &answer.body, conflict_is_answer)
     }
 
     /// One request with the protocol's headers (and a JSON body, if any): the whole answer.
@@ -253,13 +253,14 @@ fn headers(token: Option<&str>, last_chunk: bool) -> Vec<(&'static str, String)>
     headers
 }
 
-/// The answer as protocol JSON of type `T`, or why it is not one: a refusal in the protocol's
-/// words, or a body that is not the protocol at all.
-fn read_answer<T: DeserializeOwned>(
-    answer: &Answer,
+/// Reads a whole answer of the centre as protocol JSON of type `T`: the centre's own refusal,
+/// or what was asked for; anything else proves nothing (`NotDelivered`). Apart from sending,
+/// so that what a device makes of a body can be tested and fuzzed without a network.
+pub fn read_answer<T: DeserializeOwned>(
+    status: StatusCode,
+    body: &[u8],
     conflict_is_answer: bool,
 ) -> Result<T, SyncError> {
-    let (status, body) = (answer.status, &answer.body[..]);
     let stamp: Stamp = serde_json::from_slice(body).map_err(|_| not_protocol(status, body))?;
     if stamp.protocol != PROTOCOL {
         return Err(centre_too_old(body).unwrap_or_else(|| {
