@@ -1128,26 +1128,8 @@ fn strokes_file(store: &Path, seed: f64) -> String {
 }
 
 fn start_mediation(store: &Path, case: &str) -> Value {
-    json(
-        store,
-        &[
-            "mediation",
-            "start",
-            case,
-            "--mode",
-            "on_site",
-            "--consumer-consents",
-            "--merchant-consents",
-            "--notice-method",
-            "oral",
-            "--place",
-            "流动维权车旁",
-            "--consumer",
-            "王芳",
-            "--merchant",
-            "赵强:店长",
-        ],
-    )
+    let args = common::mediation_start_args(case);
+    json(store, &args.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
 /// Refund 59.80 yuan on the spot, compensation 500 yuan later.

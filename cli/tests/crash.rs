@@ -170,24 +170,7 @@ fn mediation_step(
     let case = known.accepted.difference(&known.mediated).next()?.clone();
     let listed = json(store, &["mediation", "list", &case]);
     let Some(doc) = listed["documents"].get(0) else {
-        let start = [
-            "mediation",
-            "start",
-            &case,
-            "--mode",
-            "on_site",
-            "--consumer-consents",
-            "--merchant-consents",
-            "--notice-method",
-            "oral",
-            "--place",
-            "流动维权车旁",
-            "--consumer",
-            "王芳",
-            "--merchant",
-            "赵强:店长",
-        ];
-        return Some(words(&start));
+        return Some(common::mediation_start_args(&case));
     };
     let id = doc["id"].as_str().unwrap();
     let act = |rest: &[&str]| Some(words(&[&["mediation", rest[0], id], &rest[1..]].concat()));

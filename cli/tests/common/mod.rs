@@ -42,6 +42,30 @@ pub fn init(store: &Path) -> Value {
     )
 }
 
+/// `mediation start` of an on-site mediation on `case`, both sides consenting orally by the
+/// vehicle: the one the CLI tests and the crash harness run.
+pub fn mediation_start_args(case: &str) -> Vec<String> {
+    [
+        "mediation",
+        "start",
+        case,
+        "--mode",
+        "on_site",
+        "--consumer-consents",
+        "--merchant-consents",
+        "--notice-method",
+        "oral",
+        "--place",
+        "流动维权车旁",
+        "--consumer",
+        "王芳",
+        "--merchant",
+        "赵强:店长",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
 /// A test's setting from the environment, or its default.
 pub fn setting(name: &str, default: u64) -> u64 {
     std::env::var(name)
