@@ -9,33 +9,9 @@ mod common;
 use common::{Service, init, json, redshield};
 
 fn open_complaint(store: &Path, name: &str) -> Value {
-    json(
-        store,
-        &[
-            "case",
-            "open",
-            "--kind",
-            "complaint",
-            "--complainant-name",
-            name,
-            "--complainant-phone",
-            "+86 139-0731-0000",
-            "--complainant-address",
-            "长沙市天心区书院路 9 号",
-            "--respondent-name",
-            "某某电器商行",
-            "--respondent-address",
-            "长沙市雨花区劳动路 8 号",
-            "--facts",
-            "新买的电饭煲第三天不能加热",
-            "--demand",
-            "replace",
-            "--lat",
-            "28.1",
-            "--lon",
-            "113.0",
-        ],
-    )
+    let mut args = common::complaint_args(name, "+86 139-0731-0000");
+    args.extend(["--lat", "28.1", "--lon", "113.0"].map(String::from));
+    json(store, &args.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
 #[test]

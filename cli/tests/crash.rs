@@ -131,26 +131,7 @@ fn writer(
         ]),
         (3, Some(case)) => words(&["case", "accept", case, "--note", "材料齐全"]),
         (4, _) => words(&["log", "rebuild"]),
-        _ => words(&[
-            "case",
-            "open",
-            "--kind",
-            "complaint",
-            "--complainant-name",
-            &format!("王芳{n}"),
-            "--complainant-phone",
-            "139 0731 0000",
-            "--complainant-address",
-            "长沙市天心区书院路 9 号",
-            "--respondent-name",
-            "某某电器商行",
-            "--respondent-address",
-            "长沙市雨花区劳动路 8 号",
-            "--facts",
-            "新买的电饭煲第三天不能加热",
-            "--demand",
-            "replace",
-        ]),
+        _ => common::complaint_args(&format!("王芳{n}"), "139 0731 0000"),
     }
 }
 

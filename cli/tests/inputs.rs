@@ -26,28 +26,13 @@ fn bad_input(store: &Path, args: &[&str]) -> (String, String) {
 }
 
 fn open_complaint(store: &Path, extra: &[&str]) -> Output {
-    let args = [
-        "--json",
-        "case",
-        "open",
-        "--kind",
-        "complaint",
-        "--complainant-name",
-        "王芳",
-        "--complainant-phone",
-        "13907310000",
-        "--complainant-address",
-        "长沙市天心区书院路 9 号",
-        "--respondent-name",
-        "某某电器商行",
-        "--respondent-address",
-        "长沙市雨花区劳动路 8 号",
-        "--facts",
-        "新买的电饭煲第三天不能加热",
-        "--demand",
-        "replace",
-    ];
-    redshield(store, &[&args[..], extra].concat())
+    let open = common::complaint_args("王芳", "13907310000");
+    let args: Vec<&str> = ["--json"]
+        .into_iter()
+        .chain(open.iter().map(String::as_str))
+        .chain(extra.iter().copied())
+        .collect();
+    redshield(store, &args)
 }
 
 fn cases(store: &Path) -> usize {

@@ -7,25 +7,12 @@ mod common;
 
 use std::path::Path;
 
-use common::device_in;
 use common::tracks::dropped;
+use common::{device_in, patrol_of};
 use redshield_core::trips::filter::GPS_EPOCH_MS;
 use redshield_core::trips::formats::MAX_GPX_DEPTH;
-use redshield_core::trips::{DropReason, Fix, NewTrip, Purpose, Trip};
+use redshield_core::trips::{DropReason, Fix, Trip};
 use redshield_core::{Device, Error};
-
-fn trip_of(vehicle: &str) -> NewTrip {
-    NewTrip {
-        vehicle: vehicle.into(),
-        crew: vec!["李明".into()],
-        crew_count: Some(2),
-        purpose: Purpose::Patrol,
-        case_id: None,
-        odometer_km: None,
-        odometer_photo: None,
-        started_at_ms: None,
-    }
-}
 
 /// A GPX 1.1 file around `points` (the `<trkpt>` elements), at gpx > trk > trkseg: its points
 /// are at depth 4.
@@ -54,7 +41,7 @@ fn nested_extensions(n: usize) -> String {
 fn import(device: &mut Device, dir: &Path, name: &str, xml: &str) -> redshield_core::Result<Trip> {
     let path = dir.join(name);
     std::fs::write(&path, xml).unwrap();
-    device.import_gpx(&path, &trip_of("川A·12315"))
+    device.import_gpx(&path, &patrol_of("川A·12315"))
 }
 
 fn gpx_reason(result: redshield_core::Result<Trip>) -> String {
@@ -200,7 +187,7 @@ fn a_file_with_no_time_after_the_gps_epoch_is_refused() {
 fn a_phone_fix_before_the_gps_epoch_is_dropped_too() {
     let dir = tempfile::tempdir().unwrap();
     let mut device = device_in(&dir.path().join("store"));
-    let trip = device.start_trip(&trip_of("川A·12315")).unwrap();
+    let trip = device.start_trip(&patrol_of("川A·12315")).unwrap();
     let mut negative = Fix::at(30.5702, 104.0668, MAY_2024_MS + 2_000);
     negative.accuracy_m = Some(-3.0);
     let fixes = [

@@ -6,10 +6,10 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::device_in;
 use common::tracks::*;
+use common::{device_in, patrol_of};
 use redshield_core::Device;
-use redshield_core::trips::{DropReason, Fix, NewTrip, Purpose, TrackFormat, TrackReport, formats};
+use redshield_core::trips::{DropReason, Fix, TrackFormat, TrackReport, formats};
 
 const T0: i64 = 1_795_000_000_000;
 
@@ -17,19 +17,6 @@ fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data")
         .join(name)
-}
-
-fn trip_of(vehicle: &str) -> NewTrip {
-    NewTrip {
-        vehicle: vehicle.into(),
-        crew: vec!["李明".into()],
-        crew_count: Some(2),
-        purpose: Purpose::Patrol,
-        case_id: None,
-        odometer_km: None,
-        odometer_photo: None,
-        started_at_ms: None,
-    }
 }
 
 /// Writes the fixes as a GPX file would hold them — position, time, altitude only — imports
@@ -43,7 +30,7 @@ fn through_gpx(device: &mut Device, dir: &Path, fixes: &[Fix]) -> TrackReport {
     let file = std::fs::File::create(&path).unwrap();
     formats::write_gpx("test", &bare, file).unwrap();
     device
-        .import_gpx(&path, &trip_of("川A·12315"))
+        .import_gpx(&path, &patrol_of("川A·12315"))
         .unwrap()
         .track
 }
@@ -119,7 +106,7 @@ fn the_parked_file_accrues_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let mut device = device_in(dir.path());
     let trip = device
-        .import_gpx(&data("parked.gpx"), &trip_of("川A·12315"))
+        .import_gpx(&data("parked.gpx"), &patrol_of("川A·12315"))
         .unwrap();
     assert_eq!(trip.track.distance_m, 0.0, "{:?}", trip.track);
     assert_eq!(trip.track.moving_s, 0.0);
@@ -136,7 +123,7 @@ fn the_drive_file_reports_its_tunnel_and_its_length() {
     let text = std::fs::read_to_string(data("drive.gpx")).unwrap();
     let expected = reference_length(&text);
     let trip = device
-        .import_gpx(&data("drive.gpx"), &trip_of("川A·12315"))
+        .import_gpx(&data("drive.gpx"), &patrol_of("川A·12315"))
         .unwrap();
     let track = &trip.track;
     assert_eq!(track.gaps.len(), 1, "{:?}", track.gaps);
@@ -151,7 +138,7 @@ fn the_drive_file_reports_its_tunnel_and_its_length() {
     device
         .export_trip(&trip.id, TrackFormat::Gpx, &out)
         .unwrap();
-    let again = device.import_gpx(&out, &trip_of("川A·12316")).unwrap();
+    let again = device.import_gpx(&out, &patrol_of("川A·12316")).unwrap();
     assert_eq!(again.track.fixes_total, track.fixes_kept);
     assert_close(
         again.track.distance_m,
@@ -175,14 +162,14 @@ fn bad_files_are_refused_and_nothing_is_recorded() {
     )
     .unwrap();
     for path in [data("truncated.gpx"), garbage, empty] {
-        let e = device.import_gpx(&path, &trip_of("川A·1")).unwrap_err();
+        let e = device.import_gpx(&path, &patrol_of("川A·1")).unwrap_err();
         assert!(
             matches!(e, redshield_core::Error::Invalid { ref field, .. } if field == "gpx"),
             "{}: {e}",
             path.display()
         );
     }
-    let missing = device.import_gpx(&dir.path().join("none.gpx"), &trip_of("川A·1"));
+    let missing = device.import_gpx(&dir.path().join("none.gpx"), &patrol_of("川A·1"));
     assert!(matches!(missing, Err(redshield_core::Error::File { .. })));
     assert_eq!(device.verify_chain().unwrap().events, seq_before);
 }

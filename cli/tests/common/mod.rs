@@ -42,6 +42,34 @@ pub fn init(store: &Path) -> Value {
     )
 }
 
+/// `case open` of a complaint by `name` (reachable at `phone`) about a rice cooker from an
+/// electrical shop, the consumer asking for a replacement: the one the CLI tests, the input
+/// checks and the crash harness open, each adding what it varies.
+pub fn complaint_args(name: &str, phone: &str) -> Vec<String> {
+    [
+        "case",
+        "open",
+        "--kind",
+        "complaint",
+        "--complainant-name",
+        name,
+        "--complainant-phone",
+        phone,
+        "--complainant-address",
+        "长沙市天心区书院路 9 号",
+        "--respondent-name",
+        "某某电器商行",
+        "--respondent-address",
+        "长沙市雨花区劳动路 8 号",
+        "--facts",
+        "新买的电饭煲第三天不能加热",
+        "--demand",
+        "replace",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
 /// `mediation start` of an on-site mediation on `case`, both sides consenting orally by the
 /// vehicle: the one the CLI tests and the crash harness run.
 pub fn mediation_start_args(case: &str) -> Vec<String> {

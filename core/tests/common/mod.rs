@@ -18,6 +18,7 @@ use redshield_core::Device;
 use redshield_core::cases::{Business, CaseKind, DemandKind, NewCase, NewMatter, Person};
 use redshield_core::officer::Officer;
 use redshield_core::platform::{LogLevel, Platform, PlatformError};
+use redshield_core::trips::{NewTrip, Purpose};
 
 /// Wraps secrets by XOR with a fixed key behind a tag; can be made to fail like a keystore
 /// that lost its key.
@@ -126,6 +127,20 @@ pub fn matter(facts: &str) -> NewMatter {
         demands_text: Some("退货退款，并按规定赔偿".into()),
         evidence: Vec::new(),
         proof: None,
+    }
+}
+
+/// A patrol of `vehicle` by 李明 and one more, no odometer: the trip the GPX tests import.
+pub fn patrol_of(vehicle: &str) -> NewTrip {
+    NewTrip {
+        vehicle: vehicle.into(),
+        crew: vec!["李明".into()],
+        crew_count: Some(2),
+        purpose: Purpose::Patrol,
+        case_id: None,
+        odometer_km: None,
+        odometer_photo: None,
+        started_at_ms: None,
     }
 }
 
