@@ -96,7 +96,7 @@ pub fn overlap(a: &NumberBlock, b: &NumberBlock) -> bool {
 pub fn store(conn: &Connection, agency: &Agency) -> Result<()> {
     conn.execute(
         "INSERT OR REPLACE INTO agency (singleton, agency) VALUES (1, ?1)",
-        [crate::wire::to_json(agency)?],
+        [crate::store::to_json(agency)?],
     )?;
     Ok(())
 }

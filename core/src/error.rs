@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 
-use crate::cases::{CaseKind, CaseState};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -22,8 +21,9 @@ pub enum Error {
     /// A workflow step the case's state does not allow.
     #[error("a {kind} in state {state} cannot take the step {step}")]
     WrongState {
-        kind: CaseKind,
-        state: CaseState,
+        /// The case kind's and state's wire names.
+        kind: &'static str,
+        state: &'static str,
         step: &'static str,
     },
 
@@ -64,7 +64,7 @@ pub enum Error {
 
     /// Sync with the centre did not deliver, or the centre refused.
     #[error(transparent)]
-    Sync(#[from] crate::sync::client::SyncError),
+    Sync(#[from] SyncError),
 
     #[error("this device is not enrolled with a centre: enrol it with a code from the centre")]
     NotEnrolled,
@@ -90,3 +90,57 @@ impl Error {
         }
     }
 }
+
+/// Why a request did not deliver.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// The centre answered and refused, with its reason.
+    #[error("the centre refused: {message} ({code})")]
+    Refused { code: RefusalCode, message: String },
+    /// No answer from the centre that proves anything: network down, timeout, or a body that
+    /// is not the protocol (a captive portal, a proxy page, a cut connection).
+    #[error("not delivered: {0}")]
+    NotDelivered(String),
+    /// The client could not be set up (a bad CA file, a bad URL).
+    #[error("sync setup: {0}")]
+    Setup(String),
+}
+
+crate::wire::wire_enum! {
+    pub enum RefusalCode {
+        /// The app is older than the server serves: update it.
+        UpdateApp = "update_app",
+        /// The app speaks a newer protocol than the centre serves: the centre must be
+        /// updated first (the app is not at fault, and retrying will not help).
+        UpdateCentre = "update_centre",
+        /// No valid token, or a token of another device.
+        Unauthorized = "unauthorized",
+        Forbidden = "forbidden",
+        /// The enrolment code is unknown, used or expired.
+        BadCode = "bad_code",
+        /// The request is malformed or breaks the protocol (a gap, a broken chain, a bad
+        /// signature): nothing of it was stored.
+        BadRequest = "bad_request",
+        TooLarge = "too_large",
+        NotFound = "not_found",
+        Unavailable = "unavailable",
+        /// Enrolment: another device already holds this public key or case-number prefix.
+        AlreadyEnrolled = "already_enrolled",
+        /// Too many failed attempts from this address: wait as `Retry-After` says.
+        TooManyRequests = "too_many_requests",
+    }
+}
+
+/// `RefusalCode` as an OpenAPI string enum of its wire names.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for RefusalCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(RefusalCode::ALL.iter().map(|c| c.as_str())))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for RefusalCode {}

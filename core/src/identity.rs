@@ -5,13 +5,17 @@
 use std::sync::Arc;
 
 use crate::signing::{SigningKey, VerifyingKey};
+use hmac::{Hmac, KeyInit, Mac};
 use rusqlite::{Connection, OptionalExtension, params};
+use sha2::Sha256;
 use uuid::Uuid;
 
-use crate::blind::BlindKey;
+use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::platform::Platform;
+use crate::validate::ascii_form;
 use crate::vault::VaultKey;
+use crate::wire::wire_enum;
 
 pub struct Identity {
     pub device_id: Uuid,
@@ -169,4 +173,88 @@ fn secret_key(conn: &Connection, platform: &Arc<dyn Platform>, key: SecretKey) -
 fn prefix_of(id: &Uuid) -> String {
     let hex = id.simple().to_string().to_uppercase();
     hex[hex.len() - 6..].to_string()
+}
+
+wire_enum! {
+    /// What a digest was made of; part of the HMAC input, so equal text in two fields never
+    /// matches.
+    pub enum Field {
+        Phone = "phone",
+        Name = "name",
+        Address = "address",
+        BusinessName = "business_name",
+        /// A person's identity document: its kind and number.
+        IdNumber = "id_number",
+        /// The identity document of the agent acting for a person (Art. 11).
+        Agent = "agent",
+        /// The facts as told, without white space or punctuation.
+        Facts = "facts",
+        /// The goods or service, likewise.
+        Goods = "goods",
+    }
+}
+
+/// The blind index's key: keyed HMAC-SHA256 digests of personal values (`cases::blind`), so
+/// that cases can be matched without comparing plain values.
+pub struct BlindKey([u8; 32]);
+
+impl BlindKey {
+    pub fn from_bytes(bytes: &[u8]) -> Result<BlindKey> {
+        let key = bytes
+            .try_into()
+            .map_err(|_| Error::Platform("the blind-index key is not 32 bytes".into()))?;
+        Ok(BlindKey(key))
+    }
+
+    pub fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// The digest of `value` as `field`, after normalising what typing varies: full-width
+    /// forms, white space, letter case; for text told in words (facts, goods), punctuation too,
+    /// so that "identical fact text" means the same words.
+    pub fn digest(&self, field: Field, value: &str) -> Digest {
+        let words = matches!(field, Field::Facts | Field::Goods);
+        let normal: String = ascii_form(value)
+            .chars()
+            .filter(|c| !c.is_whitespace() && (!words || c.is_alphanumeric()))
+            .flat_map(char::to_lowercase)
+            .collect();
+        // HMAC pads a key shorter than the hash's 64-byte block with zeros; padding it here
+        // gives the same MAC through the infallible constructor.
+        let mut block = [0u8; 64];
+        block[..32].copy_from_slice(&self.0);
+        let mut mac = <Hmac<Sha256> as KeyInit>::new(&block.into());
+        mac.update(field.as_str().as_bytes());
+        mac.update(&[0]);
+        mac.update(normal.as_bytes());
+        Digest(mac.finalize().into_bytes().into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typing_variants_give_one_digest_fields_and_keys_keep_them_apart() {
+        let key = BlindKey([7; 32]);
+        let phone = key.digest(Field::Phone, "13812345678");
+        assert_eq!(key.digest(Field::Phone, "１３８ 1234 5678"), phone);
+        assert_ne!(key.digest(Field::Name, "13812345678"), phone);
+        assert_ne!(BlindKey([8; 32]).digest(Field::Phone, "13812345678"), phone);
+        assert_eq!(
+            key.digest(Field::Address, "五一大道 1 号"),
+            key.digest(Field::Address, "五一大道１号")
+        );
+        // Facts: the same words, whatever the punctuation and spacing.
+        assert_eq!(
+            key.digest(Field::Facts, "买的牛奶，已经过期了！"),
+            key.digest(Field::Facts, "买的牛奶 已经过期了")
+        );
+        assert_ne!(
+            key.digest(Field::Facts, "买的牛奶已经过期了"),
+            key.digest(Field::Facts, "买的酸奶已经过期了")
+        );
+    }
 }

@@ -7,12 +7,12 @@ uniffi::setup_scaffolding!();
 
 pub mod agency;
 pub mod api;
-pub mod blind;
 pub mod calendar;
 pub mod cases;
 pub mod clock;
 pub mod clocks;
 pub mod device;
+pub mod digest;
 pub mod dispatch;
 pub mod documents;
 pub mod error;

@@ -169,7 +169,7 @@ pub fn current(conn: &Connection) -> Result<Parameters> {
 pub fn store(conn: &Connection, p: &Parameters) -> Result<()> {
     conn.execute(
         "INSERT OR REPLACE INTO rule_parameters (singleton, parameters) VALUES (1, ?1)",
-        [crate::wire::to_json(p)?],
+        [crate::store::to_json(p)?],
     )?;
     Ok(())
 }

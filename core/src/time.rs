@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::clock::EventTime;
 use crate::error::{Error, Result};
 use crate::events::EventBody;
-use crate::wire::{to_json, wire_enum};
+use crate::store::to_json;
+use crate::wire::wire_enum;
 
 /// How fast an anchor ages: 100 parts per million of the monotonic time since (a phone's crystal
 /// is good to tens of ppm).

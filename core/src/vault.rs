@@ -28,7 +28,7 @@ use sha2::Sha256;
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
-use crate::events::{Digest, EventBody};
+use crate::digest::Digest;
 
 const SALT_LEN: usize = 16;
 
@@ -125,31 +125,13 @@ pub fn delete(conn: &Connection, ids: &[i64]) -> Result<()> {
     Ok(())
 }
 
-/// Records that a case's personal data was deleted on purpose, so that the verifier reports
-/// the rows as purged rather than tampered with.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PersonalDataPurged {
-    pub case_id: Uuid,
-    pub vault_ids: Vec<i64>,
-}
-
-impl EventBody for PersonalDataPurged {
-    const TYPE: &'static str = "PersonalDataPurged";
-    const VERSION: u32 = 1;
-
-    fn case_id(&self) -> Option<Uuid> {
-        Some(self.case_id)
-    }
-}
-
 /// Vault rows that purge events have released, collected while the log is read.
 #[derive(Default)]
 pub struct Purged(HashSet<i64>);
 
 impl Purged {
-    pub fn record(&mut self, event: &PersonalDataPurged) {
-        self.0.extend(event.vault_ids.iter().copied());
+    pub fn release(&mut self, vault_ids: &[i64]) {
+        self.0.extend(vault_ids.iter().copied());
     }
 
     pub fn contains(&self, id: i64) -> bool {

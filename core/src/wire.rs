@@ -35,8 +35,3 @@ macro_rules! wire_enum {
 }
 
 pub(crate) use wire_enum;
-
-/// JSON for a projection column. Our types always serialise; an error is a bug, reported.
-pub fn to_json(value: &impl serde::Serialize) -> crate::Result<String> {
-    serde_json::to_string(value).map_err(|e| crate::Error::Encoding(e.to_string()))
-}

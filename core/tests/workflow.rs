@@ -126,7 +126,7 @@ fn wrong_steps_name_the_state_and_record_nothing() {
             matches!(
                 err,
                 Error::WrongState {
-                    state: CaseState::Declined,
+                    state: "declined",
                     ..
                 }
             ),
@@ -144,7 +144,7 @@ fn wrong_steps_name_the_state_and_record_nothing() {
         matches!(
             err,
             Error::WrongState {
-                kind: CaseKind::Consultation,
+                kind: "consultation",
                 ..
             }
         ),

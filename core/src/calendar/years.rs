@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Day, is_weekend};
 use crate::error::{Error, Result};
-use crate::wire::to_json;
+use crate::store::to_json;
 
 /// One year's notice, as the centre sends it. Dates are `YYYY-MM-DD`, Beijing dates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]

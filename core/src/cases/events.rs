@@ -261,3 +261,21 @@ impl EventBody for CaseStepTaken {
         self.note.into_iter().collect()
     }
 }
+
+/// Records that a case's personal data was deleted on purpose, so that the verifier reports
+/// the rows as purged rather than tampered with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonalDataPurged {
+    pub case_id: Uuid,
+    pub vault_ids: Vec<i64>,
+}
+
+impl EventBody for PersonalDataPurged {
+    const TYPE: &'static str = "PersonalDataPurged";
+    const VERSION: u32 = 1;
+
+    fn case_id(&self) -> Option<Uuid> {
+        Some(self.case_id)
+    }
+}

@@ -24,7 +24,8 @@ use std::collections::{BTreeSet, HashMap};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::blind::{self, BlindKey, Field};
+use crate::cases::blind;
+use crate::identity::{BlindKey, Field};
 use crate::cases::model::{CaseKind, DeclineReason, ProofKind, RuleSet};
 use crate::cases::read::{self, parse_intake};
 use crate::error::Result;

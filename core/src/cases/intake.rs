@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use crate::blind;
+use crate::cases::blind;
 use crate::cases::events::{
     AgentBody, CaseOpened, MatterBody, OnlineShopBody, Party, ProofBody, Respondent, SealedId,
 };

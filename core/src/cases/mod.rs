@@ -2,6 +2,7 @@
 //! workflow. Every change is an event (`CaseOpened`, `CaseStepTaken`); reads come from the
 //! `cases` and `case_steps` projections joined with the vault.
 
+pub mod blind;
 pub mod departments;
 pub mod events;
 pub mod flags;

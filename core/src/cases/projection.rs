@@ -10,8 +10,8 @@ use crate::cases::{number, read, search, workflow};
 use crate::clock::beijing_date;
 use crate::error::{Error, Result};
 use crate::events::Envelope;
-use crate::vault::PersonalDataPurged;
-use crate::wire::to_json;
+use crate::cases::events::PersonalDataPurged;
+use crate::store::to_json;
 
 pub fn opened(conn: &Connection, event: &Envelope, body: &CaseOpened) -> Result<()> {
     let received_at_ms = body.received_at_ms.unwrap_or(event.time.trusted_ms);

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, Row};
 use uuid::Uuid;
 
-use crate::blind::{BlindKey, Field};
+use crate::identity::{BlindKey, Field};
 use crate::cases::events::{CaseOpened, MatterBody, Party, Respondent, SealedId};
 use crate::cases::model::{
     Agent, Business, Case, CaseKind, CasePage, CaseQuery, CaseState, CaseSummary, Channel,

@@ -19,8 +19,8 @@ use CaseState::*;
 /// The state `step` leads to from `state`, or an error naming the state.
 pub fn next(kind: CaseKind, state: CaseState, step: &Step) -> Result<CaseState> {
     allowed(kind, state, step).ok_or_else(|| Error::WrongState {
-        kind,
-        state,
+        kind: kind.as_str(),
+        state: state.as_str(),
         step: step_name(step),
     })
 }
@@ -204,7 +204,7 @@ mod tests {
             matches!(
                 err,
                 Error::WrongState {
-                    state: Declined,
+                    state: "declined",
                     step: "accept",
                     ..
                 }

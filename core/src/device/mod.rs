@@ -45,8 +45,10 @@ use crate::store::{Store, schema};
 use crate::time::{self, Anchor, TimeAnchored, TrustedTime};
 use crate::trips::summary::MonthlyMileage;
 use crate::trips::{self, Fix, MapDatum, NewTrip, TrackFormat, TrackReport, Trip, formats, gcj02};
-use crate::vault::{self, PersonalDataPurged};
-use crate::{blind, files, logging, projection};
+use crate::cases::events::PersonalDataPurged;
+use crate::vault;
+use crate::cases::blind;
+use crate::{files, logging, projection};
 
 pub struct Device {
     store: Store,

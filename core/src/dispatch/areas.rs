@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::position::GeoPoint;
-use crate::wire::to_json;
+use crate::store::to_json;
 
 /// One named area: its polygons, each an exterior ring and holes, as [lon, lat] pairs.
 #[derive(Debug, Clone, PartialEq)]

@@ -18,7 +18,8 @@ use crate::error::{Error, Result};
 use crate::events::log::Writer;
 use crate::events::{Digest, Envelope, EventBody};
 use crate::rulebook::{self, CONSUMER_LAW_ART_39, RuleSet};
-use crate::wire::{to_json, wire_enum};
+use crate::store::to_json;
+use crate::wire::wire_enum;
 
 wire_enum! {
     /// The notices a case is given.

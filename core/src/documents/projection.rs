@@ -6,7 +6,7 @@ use crate::documents::events::{DocumentActed, DocumentOpened};
 use crate::documents::state::{Moment, State};
 use crate::error::{Error, Result};
 use crate::events::Envelope;
-use crate::wire::to_json;
+use crate::store::to_json;
 
 pub fn moment(event: &Envelope) -> Moment<'_> {
     Moment {

@@ -19,7 +19,8 @@ use crate::officer::{OfficerSignedIn, OfficerSignedOut};
 use crate::sync::events::ServerEventApplied;
 use crate::time::{TimeAnchored, WallClockJumped};
 use crate::trips::events::{FixesRecorded, TripEnded, TripStarted};
-use crate::vault::{PersonalDataPurged, Sealed};
+use crate::cases::events::PersonalDataPurged;
+use crate::vault::Sealed;
 
 pub trait EventBody: Serialize + DeserializeOwned {
     /// The `type` written in the envelope. Never renamed once released.

@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use crate::blind::BlindKey;
+use crate::identity::BlindKey;
 use crate::clock::EventTime;
 use crate::error::{Error, Result};
 use crate::events::{Body, Digest, ENVELOPE_FORMAT, Envelope, SealedEvent};

@@ -39,7 +39,7 @@ pub fn verify_chain(conn: &Connection, device: Uuid, key: &VerifyingKey) -> Resu
     let mut sealed: Vec<(u64, Sealed)> = Vec::new();
     let (events, first_break) = walk(conn, device, key, u64::MAX, |seq, body| {
         if let Body::PersonalDataPurged(p) = body {
-            purged.record(p);
+            purged.release(&p.vault_ids);
         }
         sealed.extend(body.personal_data().into_iter().map(|c| (seq, c)));
     })?;

@@ -11,7 +11,7 @@ use crate::evidence::model::{ContentStatus, DeviceFix, Evidence, Rendition};
 use crate::officer::Officer;
 use crate::position::GeoPosition;
 use crate::vault;
-use crate::wire::to_json;
+use crate::store::to_json;
 
 pub fn captured(conn: &Connection, event: &Envelope, body: &EvidenceCaptured) -> Result<()> {
     conn.prepare_cached(

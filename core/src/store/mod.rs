@@ -167,3 +167,8 @@ fn schema_version(conn: &Connection, path: &Path) -> Result<usize> {
     }
     Ok(version)
 }
+
+/// JSON for a projection column. Our types always serialise; an error is a bug, reported.
+pub fn to_json(value: &impl serde::Serialize) -> crate::Result<String> {
+    serde_json::to_string(value).map_err(|e| crate::Error::Encoding(e.to_string()))
+}

@@ -3,6 +3,7 @@
 //! its body is the protocol's JSON: a captive portal's login page answering 200, a proxy's
 //! error page or a truncated body is `NotDelivered`, never success.
 
+pub use crate::error::SyncError;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,21 +18,6 @@ use crate::sync::protocol::{
     Enrolled, ErrorBody, PROTOCOL, PROTOCOL_HEADER, Push, PushReceipt, RefusalCode, ServerEvents,
 };
 use crate::sync::transport::{Answer, Centre, Transport};
-
-/// Why a request did not deliver.
-#[derive(Debug, thiserror::Error)]
-pub enum SyncError {
-    /// The centre answered and refused, with its reason.
-    #[error("the centre refused: {message} ({code})")]
-    Refused { code: RefusalCode, message: String },
-    /// No answer from the centre that proves anything: network down, timeout, or a body that
-    /// is not the protocol (a captive portal, a proxy page, a cut connection).
-    #[error("not delivered: {0}")]
-    NotDelivered(String),
-    /// The client could not be set up (a bad CA file, a bad URL).
-    #[error("sync setup: {0}")]
-    Setup(String),
-}
 
 pub struct Client {
     http: Transport,

@@ -7,7 +7,7 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::blind;
+use crate::cases::blind;
 use crate::calendar::Calendar;
 use crate::cases::{self, NewCase, Step, supervision};
 use crate::clocks::extension;

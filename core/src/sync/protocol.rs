@@ -20,6 +20,7 @@
 //!   `BlobReceipt` giving the bytes held, where the upload resumes.
 //! - `GET /healthz`, `GET /metrics`, `GET /openapi.json`.
 
+pub use crate::error::RefusalCode;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -396,41 +397,3 @@ pub struct Refusal {
     pub message: String,
 }
 
-crate::wire::wire_enum! {
-    pub enum RefusalCode {
-        /// The app is older than the server serves: update it.
-        UpdateApp = "update_app",
-        /// The app speaks a newer protocol than the centre serves: the centre must be
-        /// updated first (the app is not at fault, and retrying will not help).
-        UpdateCentre = "update_centre",
-        /// No valid token, or a token of another device.
-        Unauthorized = "unauthorized",
-        Forbidden = "forbidden",
-        /// The enrolment code is unknown, used or expired.
-        BadCode = "bad_code",
-        /// The request is malformed or breaks the protocol (a gap, a broken chain, a bad
-        /// signature): nothing of it was stored.
-        BadRequest = "bad_request",
-        TooLarge = "too_large",
-        NotFound = "not_found",
-        Unavailable = "unavailable",
-        /// Enrolment: another device already holds this public key or case-number prefix.
-        AlreadyEnrolled = "already_enrolled",
-        /// Too many failed attempts from this address: wait as `Retry-After` says.
-        TooManyRequests = "too_many_requests",
-    }
-}
-
-/// `RefusalCode` as an OpenAPI string enum of its wire names.
-#[cfg(feature = "openapi")]
-impl utoipa::PartialSchema for RefusalCode {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::String)
-            .enum_values(Some(RefusalCode::ALL.iter().map(|c| c.as_str())))
-            .into()
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::ToSchema for RefusalCode {}
