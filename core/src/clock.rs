@@ -29,7 +29,17 @@ pub struct EventTime {
     pub uncertainty_ms: Option<u64>,
     /// What `trusted_ms` rests on (absent: the wall clock).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<crate::time::TimeSource>,
+    pub source: Option<TimeSource>,
+}
+
+crate::wire::wire_enum! {
+    /// What a trusted time rests on.
+    #[derive(uniffi::Enum)]
+    pub enum TimeSource {
+        Wall = "wall",
+        Server = "server",
+        Gnss = "gnss",
+    }
 }
 
 /// The Beijing calendar date of an instant given in ms since the epoch.

@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 
-
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]

@@ -14,7 +14,6 @@ use crate::clock::EventTime;
 use crate::error::{Error, Result};
 use crate::events::EventBody;
 use crate::store::to_json;
-use crate::wire::wire_enum;
 
 /// How fast an anchor ages: 100 parts per million of the monotonic time since (a phone's crystal
 /// is good to tens of ppm).
@@ -29,14 +28,7 @@ pub const ANCHOR_MARGIN_MS: u64 = 1_000;
 /// A server round trip longer than this says nothing useful about the time.
 pub const MAX_ROUND_TRIP_MS: u64 = 60_000;
 
-wire_enum! {
-    #[derive(uniffi::Enum)]
-    pub enum TimeSource {
-        Wall = "wall",
-        Server = "server",
-        Gnss = "gnss",
-    }
-}
+pub use crate::clock::TimeSource;
 
 /// A true time at a monotonic reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,23 +87,6 @@ pub fn server_anchor(sent_ms: u64, received_ms: u64, server_ms: i64) -> Result<A
         true_ms: server_ms,
         uncertainty_ms: round_trip.div_ceil(2),
     })
-}
-
-/// GNSS time from the newest `gps` fix that carries its monotonic stamp (not a mock location).
-pub fn gnss_anchor(fixes: &[crate::trips::Fix]) -> Option<Anchor> {
-    fixes
-        .iter()
-        .filter(|f| !f.mock && f.provider.as_deref() == Some("gps"))
-        // No satellite gave a time before the GPS epoch: a receiver that never had a fix.
-        .filter(|f| f.time_ms >= crate::trips::filter::GPS_EPOCH_MS)
-        .filter_map(|f| f.monotonic_ms.map(|m| (m, f.time_ms)))
-        .max_by_key(|(m, _)| *m)
-        .map(|(monotonic_ms, true_ms)| Anchor {
-            source: TimeSource::Gnss,
-            monotonic_ms,
-            true_ms,
-            uncertainty_ms: GNSS_UNCERTAINTY_MS,
-        })
 }
 
 /// Whether `candidate` is better than the anchor in force by more than `ANCHOR_MARGIN_MS`, both
@@ -232,28 +207,6 @@ impl From<EventTime> for TrustedTime {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_gps_fix_dated_before_the_gps_epoch_anchors_nothing() {
-        let fix = |time_ms| crate::trips::Fix {
-            latitude: 28.2,
-            longitude: 112.9,
-            accuracy_m: Some(5.0),
-            time_ms,
-            altitude_m: None,
-            speed_mps: None,
-            bearing_deg: None,
-            provider: Some("gps".into()),
-            monotonic_ms: Some(1_000),
-            mock: false,
-        };
-        assert!(
-            gnss_anchor(&[fix(0)]).is_none(),
-            "1970: a receiver with no fix"
-        );
-        let anchor = gnss_anchor(&[fix(1_800_000_000_000)]).unwrap();
-        assert_eq!(anchor.true_ms, 1_800_000_000_000);
-    }
 
     #[test]
     fn a_server_sample_is_the_round_trip_midpoint_and_ages_with_drift() {

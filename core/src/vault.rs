@@ -27,8 +27,8 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use uuid::Uuid;
 
-use crate::error::{Error, Result};
 use crate::digest::Digest;
+use crate::error::{Error, Result};
 
 const SALT_LEN: usize = 16;
 

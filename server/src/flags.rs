@@ -11,7 +11,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use redshield_core::blind::BlindKey;
+use redshield_core::identity::BlindKey;
 use redshield_core::cases::flags::{self, FlagRules, Subject};
 use redshield_core::sync::protocol::PROTOCOL;
 use serde::Serialize;

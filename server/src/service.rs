@@ -23,7 +23,7 @@ use crate::limits::{Limiter, Limits};
 use crate::metrics::Metrics;
 use crate::push::{self, KeyedLocks};
 use crate::replicas::{CaughtUp, ReplicaError, Replicas};
-use redshield_core::blind::BlindKey;
+use redshield_core::identity::BlindKey;
 use redshield_core::evidence::verify::EvidenceReport;
 use redshield_core::sync::replica::Replica;
 
@@ -57,7 +57,7 @@ pub struct Service<L> {
     pub metrics: Metrics,
     pub replicas: Replicas,
     /// The centre's blind-index key (`flags`).
-    pub blind: std::sync::Arc<redshield_core::blind::BlindKey>,
+    pub blind: std::sync::Arc<redshield_core::identity::BlindKey>,
     pub(crate) device_locks: KeyedLocks<Uuid>,
     pub(crate) blob_locks: KeyedLocks<Digest>,
     pub limits: Limits,

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use redshield_core::calendar::Calendar;
 use redshield_core::cases::Channel;
 use redshield_core::clock::beijing_today;
-use redshield_core::clocks::report::OnScene;
+use redshield_core::statistics::clock_report::OnScene;
 use redshield_core::dispatch::AreaType;
 use redshield_core::statistics::figures::{ByChannel, parse_day};
 use redshield_core::statistics::{Facts, Figures, LeftOut, Period, Statistics, compute};

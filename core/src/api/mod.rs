@@ -20,7 +20,6 @@ pub use crate::cases::supervision::Supervision;
 pub use crate::cases::*;
 pub use crate::clocks::events::PauseReason;
 pub use crate::clocks::extension::ExtensionRequest;
-pub use crate::clocks::report::{ClockReport, OnScene, OnTime};
 pub use crate::clocks::{Clock, ClockKind, ClockState, DueDate};
 pub use crate::dispatch::{AreaType, Dispatch, DispatchStep, NewDispatch};
 pub use crate::documents::DocumentAct;
@@ -39,8 +38,9 @@ pub use crate::officer::{Officer, Role};
 pub use crate::parameters::Parameters;
 pub use crate::position::GeoPosition;
 pub use crate::roster::RosterEntry;
+pub use crate::statistics::clock_report::{ClockReport, OnScene, OnTime};
+pub use crate::statistics::mileage::{Mileage, MonthlyMileage};
 pub use crate::time::{TimeSource, TrustedTime};
-pub use crate::trips::summary::{Mileage, MonthlyMileage};
 pub use crate::trips::track::{DropCount, Gap, Stop};
 pub use crate::trips::{
     DropReason, Fix, MapDatum, NewTrip, Purpose, TrackFormat, TrackReport, Trip,

@@ -21,7 +21,6 @@ use crate::vault::{self, Sealed};
 /// `person` of the digests that belong to the case rather than to one of its people.
 pub const CASE_LEVEL: i64 = -1;
 
-
 /// Indexes one case's people and business (`digests`).
 pub fn index_case(
     conn: &Connection,

@@ -25,11 +25,11 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::cases::blind;
-use crate::identity::{BlindKey, Field};
 use crate::cases::model::{CaseKind, DeclineReason, ProofKind, RuleSet};
 use crate::cases::read::{self, parse_intake};
 use crate::error::Result;
 use crate::events::Digest;
+use crate::identity::{BlindKey, Field};
 use crate::rulebook::book;
 use crate::wire::wire_enum;
 

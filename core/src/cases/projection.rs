@@ -3,6 +3,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::cases::events::PersonalDataPurged;
 use crate::cases::events::{CaseOpened, CaseStepTaken};
 use crate::cases::intake::rule_set_for;
 use crate::cases::model::{CaseKind, CaseState, RuleSet};
@@ -10,7 +11,6 @@ use crate::cases::{number, read, search, workflow};
 use crate::clock::beijing_date;
 use crate::error::{Error, Result};
 use crate::events::Envelope;
-use crate::cases::events::PersonalDataPurged;
 use crate::store::to_json;
 
 pub fn opened(conn: &Connection, event: &Envelope, body: &CaseOpened) -> Result<()> {

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, Row};
 use uuid::Uuid;
 
-use crate::identity::{BlindKey, Field};
 use crate::cases::events::{CaseOpened, MatterBody, Party, Respondent, SealedId};
 use crate::cases::model::{
     Agent, Business, Case, CaseKind, CasePage, CaseQuery, CaseState, CaseSummary, Channel,
@@ -15,6 +14,7 @@ use crate::cases::model::{
 use crate::cases::search;
 use crate::error::{Error, Result};
 use crate::events::EventBody;
+use crate::identity::{BlindKey, Field};
 use crate::officer::Officer;
 use crate::position::{GeoPoint, GeoPosition};
 use crate::validate::{optional, phone};

@@ -19,13 +19,13 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::identity::Field;
 use crate::cases::flags::PersonKeys;
 use crate::cases::model::{CaseKind, CaseState, RuleSet, Step};
 use crate::cases::{projection, read};
 use crate::error::{Error, Result};
 use crate::events::Digest;
 use crate::events::log::Writer;
+use crate::identity::Field;
 
 /// An earlier report by the same reporter about the same business, as the officer is offered
 /// it.

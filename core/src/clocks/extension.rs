@@ -12,7 +12,6 @@ use crate::clocks::ClockKind;
 use crate::error::{Error, Result};
 use crate::events::log::Writer;
 use crate::events::{Envelope, EventBody};
-use crate::sync::protocol::ExtensionDecided;
 use crate::validate::multi_line;
 use crate::vault::{self, Sealed};
 
@@ -173,4 +172,16 @@ fn select<P: rusqlite::Params>(
             },
         )
         .collect()
+}
+
+/// The centre's answer to an officer's request to extend a statutory clock (server event type
+/// `ExtensionDecided`); an approval extends the clock on the device.
+pub const EXTENSION_DECIDED: &str = "ExtensionDecided";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionDecided {
+    pub case_id: Uuid,
+    pub clock: ClockKind,
+    pub approved: bool,
 }

@@ -3,7 +3,6 @@
 
 pub mod events;
 pub mod extension;
-pub mod report;
 pub mod rules;
 pub mod state;
 

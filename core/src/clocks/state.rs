@@ -500,12 +500,24 @@ fn facts(conn: &Connection, case_id: &str) -> Result<Facts> {
         rule_set: RuleSet::parse(&rule_set).ok_or_else(|| damaged("rule set"))?,
         pending: crate::parameters::current(conn)?.pending_cases,
         named,
-        end_notices: crate::documents::notice::ended_notices_ms(conn, &id)?,
+        end_notices: ended_notices_ms(conn, &id)?,
         id,
         number,
         received_at_ms,
         steps,
     })
+}
+
+/// The times end notices were issued on a case (they stop the end-notice clock). The
+/// notices are the documents' table; the clock only reads when they were issued.
+pub fn ended_notices_ms(conn: &Connection, case_id: &str) -> Result<Vec<i64>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT issued_at_ms FROM notices WHERE case_id = ?1 AND kind = 'mediation_ended'
+             ORDER BY seq",
+        )?
+        .query_map([case_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 #[cfg(test)]

@@ -10,10 +10,11 @@ use crate::documents::model::{
 use crate::documents::notice::{self, CaseNotice, NoticeKind};
 use crate::documents::render::{self, Images};
 use crate::documents::view::{self, Readable};
-use crate::documents::{self, DocumentAct, projection, recovered};
+use crate::documents::{self, DocumentAct, projection};
 use crate::error::Result;
 use crate::events::log::Writer;
 use crate::position::GeoPosition;
+use crate::statistics::recovered;
 
 use super::Device;
 

@@ -13,7 +13,9 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 use crate::calendar::{self, Calendar, Year, YearData};
+use crate::cases::blind;
 use crate::cases::departments::{self, Department};
+use crate::cases::events::PersonalDataPurged;
 use crate::cases::grounds::{GroundFacts, Limitation, OfferedGround};
 use crate::cases::repeats::EarlierReport;
 use crate::cases::supervision::Supervision;
@@ -23,7 +25,6 @@ use crate::cases::{
 use crate::clock::EventTime;
 use crate::clocks::events::PauseReason;
 use crate::clocks::extension::ExtensionRequest;
-use crate::clocks::report::ClockReport;
 use crate::clocks::{self, Clock, ClockKind};
 use crate::dispatch::{self, Dispatch, DispatchStep, NewDispatch};
 use crate::error::{Error, Result};
@@ -41,13 +42,12 @@ use crate::identity::Identity;
 use crate::officer::{self, Officer, OfficerSignedIn, OfficerSignedOut, Role};
 use crate::platform::Platform;
 use crate::position::{GeoPoint, GeoPosition};
+use crate::statistics::clock_report::ClockReport;
+use crate::statistics::mileage::MonthlyMileage;
 use crate::store::{Store, schema};
 use crate::time::{self, Anchor, TimeAnchored, TrustedTime};
-use crate::trips::summary::MonthlyMileage;
 use crate::trips::{self, Fix, MapDatum, NewTrip, TrackFormat, TrackReport, Trip, formats, gcj02};
-use crate::cases::events::PersonalDataPurged;
 use crate::vault;
-use crate::cases::blind;
 use crate::{files, logging, projection};
 
 pub struct Device {
@@ -307,7 +307,7 @@ impl Device {
             trips::record(w, id, fixes)?;
             dispatch::detect_arrival(w, &vehicle, fixes)
         })?;
-        if let Some(gnss) = time::gnss_anchor(fixes) {
+        if let Some(gnss) = trips::gnss_anchor(fixes) {
             self.anchor_if_better(gnss)?;
         }
         Ok(self.trip(trip)?.track)
@@ -527,7 +527,7 @@ impl Device {
 
     /// The month's mileage (`YYYY-MM`, Beijing), of one vehicle or all.
     pub fn monthly_mileage(&self, month: &str, vehicle: Option<&str>) -> Result<MonthlyMileage> {
-        trips::summary::month(&self.store.conn, month, vehicle, self.now_ms()?)
+        crate::statistics::mileage::month(&self.store.conn, month, vehicle, self.now_ms()?)
     }
 
     /// The calendar in force: built-in data and the years loaded into this store.
@@ -621,7 +621,12 @@ impl Device {
 
     /// The month's on-time shares per clock and on-scene times per area type.
     pub fn clock_report(&self, month: &str) -> Result<ClockReport> {
-        clocks::report::month(&self.store.conn, &self.calendar()?, month, self.now_ms()?)
+        crate::statistics::clock_report::month(
+            &self.store.conn,
+            &self.calendar()?,
+            month,
+            self.now_ms()?,
+        )
     }
 
     /// Dispatches a vehicle to a case's site; its on-scene clock starts.

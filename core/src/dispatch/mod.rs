@@ -14,11 +14,11 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::clocks::ClockState;
+use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::events::EventBody;
 use crate::events::log::Writer;
 use crate::position::{GeoPoint, GeoPosition};
-use crate::sync::protocol::CaseDispatched;
 use crate::trips::Fix;
 use crate::trips::geodesy::metres;
 use crate::validate::{one_line, optional};
@@ -275,4 +275,26 @@ pub fn detect_arrival(w: &mut Writer, vehicle: &str, fixes: &[Fix]) -> Result<()
 
 fn parse_id(text: &str) -> Result<Uuid> {
     Uuid::parse_str(text).map_err(|_| Error::invalid("dispatch_id", "is not an id"))
+}
+
+/// A decision of the centre for the device that owns a case (server event type
+/// `CaseDispatched`): send `vehicle` to the case's site. The dispatch clock runs from the
+/// centre's time of the event. A case the centre received itself (by hotline, from the
+/// national platform) travels with it: its `NewCase` JSON is the attachment, and the device
+/// opens it under `case_id` before dispatching.
+pub const CASE_DISPATCHED: &str = "CaseDispatched";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseDispatched {
+    pub dispatch_id: Uuid,
+    pub case_id: Uuid,
+    pub vehicle: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<GeoPoint>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_text: Option<String>,
+    /// The commitment to the attached intake, for a case new to the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intake_sha256: Option<Digest>,
 }

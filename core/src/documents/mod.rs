@@ -9,7 +9,6 @@ pub mod events;
 pub mod model;
 pub mod notice;
 pub mod projection;
-pub mod recovered;
 pub mod render;
 pub mod signature;
 pub mod state;

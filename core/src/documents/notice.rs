@@ -186,17 +186,6 @@ pub fn of_case(conn: &Connection, case: &str) -> Result<Vec<CaseNotice>> {
     Ok(notices)
 }
 
-/// The times end notices were issued on a case (they stop the end-notice clock).
-pub fn ended_notices_ms(conn: &Connection, case_id: &str) -> Result<Vec<i64>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT issued_at_ms FROM notices WHERE case_id = ?1 AND kind = 'mediation_ended'
-             ORDER BY seq",
-        )?
-        .query_map([case_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?)
-}
-
 /// What a notice's words are made under, frozen when it was issued.
 struct Frozen {
     rule_set: RuleSet,

@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::cases::events::PersonalDataPurged;
 use crate::cases::events::{CaseOpened, CaseStepTaken};
 use crate::cases::supervision::SupervisionReceived;
 use crate::clocks::events::{ClockExtended, ClockPaused, ClockResumed, ClockStarted, ClockStopped};
@@ -19,7 +20,6 @@ use crate::officer::{OfficerSignedIn, OfficerSignedOut};
 use crate::sync::events::ServerEventApplied;
 use crate::time::{TimeAnchored, WallClockJumped};
 use crate::trips::events::{FixesRecorded, TripEnded, TripStarted};
-use crate::cases::events::PersonalDataPurged;
 use crate::vault::Sealed;
 
 pub trait EventBody: Serialize + DeserializeOwned {

@@ -4,10 +4,10 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use crate::identity::BlindKey;
 use crate::clock::EventTime;
 use crate::error::{Error, Result};
 use crate::events::{Body, Digest, ENVELOPE_FORMAT, Envelope, SealedEvent};
+use crate::identity::BlindKey;
 use crate::identity::Identity;
 use crate::officer::Officer;
 use crate::position::GeoPoint;

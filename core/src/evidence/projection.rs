@@ -10,8 +10,8 @@ use crate::evidence::metadata::ExifSummary;
 use crate::evidence::model::{ContentStatus, DeviceFix, Evidence, Rendition};
 use crate::officer::Officer;
 use crate::position::GeoPosition;
-use crate::vault;
 use crate::store::to_json;
+use crate::vault;
 
 pub fn captured(conn: &Connection, event: &Envelope, body: &EvidenceCaptured) -> Result<()> {
     conn.prepare_cached(

@@ -7,15 +7,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::clock_report::{OnScene, OnTime};
 use crate::cases::model::{CaseKind, Channel, SatisfactionWord};
 use crate::clock::{beijing_day_start_ms, month_days};
 use crate::clocks::ClockKind;
-use crate::clocks::report::{OnScene, OnTime};
 use crate::dispatch::AreaType;
 use crate::error::{Error, Result};
 use crate::officer::Officer;
 use crate::statistics::facts::{ClockFact, DispatchFact, Facts, TripFact};
-use crate::trips::summary::Mileage;
+use crate::statistics::mileage::Mileage;
 
 /// The days a report covers (Beijing), both ends included.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -7,8 +7,8 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::cases::blind;
 use crate::calendar::Calendar;
+use crate::cases::blind;
 use crate::cases::{self, NewCase, Step, supervision};
 use crate::clocks::extension;
 use crate::dispatch;

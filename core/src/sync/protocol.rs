@@ -20,14 +20,14 @@
 //!   `BlobReceipt` giving the bytes held, where the upload resumes.
 //! - `GET /healthz`, `GET /metrics`, `GET /openapi.json`.
 
+pub use crate::clocks::extension::{EXTENSION_DECIDED, ExtensionDecided};
+pub use crate::dispatch::{CASE_DISPATCHED, CaseDispatched};
 pub use crate::error::RefusalCode;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::cases::model::Outcome;
-use crate::clocks::ClockKind;
 use crate::events::Digest;
-use crate::position::GeoPoint;
 
 /// The version this build speaks.
 pub const PROTOCOL: u32 = 1;
@@ -229,28 +229,6 @@ pub struct UrbanAreasPublished {
 /// replaces that year's calendar on the device.
 pub const CALENDAR_YEAR_PUBLISHED: &str = "CalendarYearPublished";
 
-/// A decision of the centre for the device that owns a case (server event type
-/// `CaseDispatched`): send `vehicle` to the case's site. The dispatch clock runs from the
-/// centre's time of the event. A case the centre received itself (by hotline, from the
-/// national platform) travels with it: its `NewCase` JSON is the attachment, and the device
-/// opens it under `case_id` before dispatching.
-pub const CASE_DISPATCHED: &str = "CaseDispatched";
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CaseDispatched {
-    pub dispatch_id: Uuid,
-    pub case_id: Uuid,
-    pub vehicle: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub site: Option<GeoPoint>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub site_text: Option<String>,
-    /// The commitment to the attached intake, for a case new to the device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub intake_sha256: Option<Digest>,
-}
-
 /// 督办: a supervisor's note on a case with the day it must be answered by (server event type
 /// `CaseSupervised`); the note is the attachment.
 pub const CASE_SUPERVISED: &str = "CaseSupervised";
@@ -262,18 +240,6 @@ pub struct CaseSupervised {
     /// Beijing date, `YYYY-MM-DD`.
     pub due_on: String,
     pub note_sha256: Digest,
-}
-
-/// The centre's answer to an officer's request to extend a statutory clock (server event type
-/// `ExtensionDecided`); an approval extends the clock on the device.
-pub const EXTENSION_DECIDED: &str = "ExtensionDecided";
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ExtensionDecided {
-    pub case_id: Uuid,
-    pub clock: ClockKind,
-    pub approved: bool,
 }
 
 /// The centre's closure decision (server event type `CaseClosed`): the owning device closes
@@ -396,4 +362,3 @@ pub struct Refusal {
     pub code: RefusalCode,
     pub message: String,
 }
-

@@ -11,7 +11,6 @@ pub mod geodesy;
 pub mod model;
 pub mod projection;
 pub mod simplify;
-pub mod summary;
 pub mod track;
 
 use rusqlite::{Connection, OptionalExtension};
@@ -23,7 +22,7 @@ use crate::validate::{one_line, optional};
 
 use events::{FixesRecorded, StoredFix, TripEnded, TripStarted};
 pub use filter::{DropReason, FilterConfig};
-pub use fix::Fix;
+pub use fix::{Fix, gnss_anchor};
 pub use model::{MapDatum, NewTrip, Purpose, ROUTE_MAX_LOSS, TrackFormat, Trip, limits};
 pub use track::{TrackConfig, TrackReport, measure};
 

@@ -7,11 +7,11 @@ use uuid::Uuid;
 use crate::error::{Error, Result};
 use crate::events::Envelope;
 use crate::officer::Officer;
+use crate::store::to_json;
 use crate::trips::Fix;
 use crate::trips::events::{FixesRecorded, StoredFix, TripEnded, TripStarted};
 use crate::trips::model::{Purpose, Trip};
 use crate::trips::track::{TrackConfig, TrackReport, Tracker};
-use crate::store::to_json;
 
 pub fn started(conn: &Connection, event: &Envelope, body: &TripStarted) -> Result<()> {
     let tracker = Tracker::default();

@@ -10,9 +10,9 @@ use std::collections::BTreeMap;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
+use super::facts::{self, TripFact};
 use crate::clock::beijing_date;
 use crate::error::Result;
-use crate::statistics::facts::{self, TripFact};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, uniffi::Record)]
 pub struct Mileage {

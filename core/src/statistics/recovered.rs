@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 
 use rusqlite::Connection;
 
+use super::facts::agreement_facts;
 use crate::cases;
 use crate::clock::beijing_month;
 use crate::documents::model::{MoneyRecovered, RecoveredBy};
 use crate::error::Result;
-use crate::statistics::facts::agreement_facts;
 
 pub fn month(conn: &Connection, month: &str) -> Result<MoneyRecovered> {
     let (from, to) = beijing_month(month)?;

@@ -6,12 +6,12 @@
 use rusqlite::Connection;
 use serde::Serialize;
 
+use super::{facts, figures};
 use crate::calendar::Calendar;
 use crate::clock::beijing_month;
 use crate::clocks::ClockKind;
 use crate::dispatch::AreaType;
 use crate::error::Result;
-use crate::statistics::{facts, figures};
 
 #[derive(Debug, Clone, PartialEq, Serialize, uniffi::Record)]
 pub struct OnTime {
