@@ -20,7 +20,8 @@ use criterion::{
     BatchSize, BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main,
 };
 use redshield_core::events::log::Writer;
-use redshield_core::officer::{OfficerSignedIn, Role};
+use redshield_core::officer::Role;
+use redshield_core::shift::OfficerSignedIn;
 use redshield_core::store::FILE_NAME;
 use redshield_core::{Device, Result, cases};
 use rusqlite::{Connection, params};

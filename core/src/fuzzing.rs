@@ -14,20 +14,22 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
-use crate::events::{self, Body, Digest, canonical};
+use crate::events::Entry;
+use crate::events::{self, Digest, canonical};
 use crate::evidence::blobs::Blobs;
 use crate::evidence::events::EvidenceCaptured;
 use crate::evidence::media::MediaLimits;
 use crate::evidence::{self, Capture, EvidenceKind, NewEvidence};
+use crate::journal::Body;
 use crate::officer::Officer;
 use crate::platform::{LogLevel, Platform, PlatformError};
 use crate::position::GeoPoint;
-use crate::signing::SigningKey;
-use crate::sync::client::read_answer;
-use crate::sync::protocol::{
+use crate::protocol::{
     BlobReceipt, EnrolRequest, Enrolled, PROTOCOL, Push, PushReceipt, ServerEvent, ServerEvents,
     WireEvent,
 };
+use crate::signing::SigningKey;
+use crate::sync::client::read_answer;
 use crate::sync::transport::StatusCode;
 use crate::sync::wire;
 use crate::trips::{NewTrip, Purpose};

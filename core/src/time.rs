@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::EventTime;
 use crate::error::{Error, Result};
-use crate::events::EventBody;
+use crate::events::{EventBody, Projection};
 use crate::store::to_json;
 
 /// How fast an anchor ages: 100 parts per million of the monotonic time since (a phone's crystal
@@ -133,6 +133,10 @@ pub struct TimeAnchored {
 impl EventBody for TimeAnchored {
     const TYPE: &'static str = "TimeAnchored";
     const VERSION: u32 = 1;
+
+    fn project(&self, at: &Projection) -> Result<()> {
+        project_anchored(at.conn, self)
+    }
 }
 
 /// The wall clock moved against the monotonic clock (set by hand, a time zone mistake), or the
@@ -150,6 +154,10 @@ pub struct WallClockJumped {
 impl EventBody for WallClockJumped {
     const TYPE: &'static str = "WallClockJumped";
     const VERSION: u32 = 1;
+
+    fn project(&self, at: &Projection) -> Result<()> {
+        project_jumped(at.conn, self)
+    }
 }
 
 pub fn project_anchored(conn: &Connection, body: &TimeAnchored) -> Result<()> {

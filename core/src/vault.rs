@@ -274,3 +274,22 @@ pub fn seal_clear_rows(conn: &Connection) -> Result<usize> {
         [],
     )?)
 }
+
+/// Gives every `Sealed`-shaped object in a body the vault id `new_id` maps its id to: an
+/// event read in another store than the one that wrote it (`sync::handover`).
+pub fn remap_sealed(value: &mut serde_json::Value, new_id: &impl Fn(i64) -> i64) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) if map.len() == 2 => {
+            match serde_json::from_value::<Sealed>(Value::Object(map.clone())) {
+                Ok(sealed) => {
+                    map.insert("id".into(), Value::from(new_id(sealed.id)));
+                }
+                Err(_) => map.values_mut().for_each(|v| remap_sealed(v, new_id)),
+            }
+        }
+        Value::Object(map) => map.values_mut().for_each(|v| remap_sealed(v, new_id)),
+        Value::Array(items) => items.iter_mut().for_each(|v| remap_sealed(v, new_id)),
+        _ => {}
+    }
+}

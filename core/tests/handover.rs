@@ -53,7 +53,12 @@ fn receive(into: &Device, case_id: Uuid, log: HolderLog) -> redshield_core::Resu
     let commitment = vault::commit(&salt, &value);
     let tx = into.connection().unchecked_transaction().unwrap();
     handover::receive(&tx, SERVER_SEQ, case_id, commitment, Some(&attachment))?;
-    handover::project(&tx, SERVER_SEQ, case_id)?;
+    redshield_core::centre::handover::project(
+        &tx,
+        redshield_core::journal::read_stored,
+        SERVER_SEQ,
+        case_id,
+    )?;
     tx.commit().unwrap();
     Ok(())
 }

@@ -326,7 +326,7 @@ fn an_old_body_version_is_upcast_when_read() {
                 },
                 "facts": seal("facts", "咨询预付卡退卡规定")?,
             });
-            w.append_stored("CaseOpened", 1, v1)
+            redshield_core::journal::append_stored(w, "CaseOpened", 1, v1)
         })
         .unwrap();
     let stored: i64 = device
@@ -368,12 +368,12 @@ fn a_body_that_does_not_decode_is_refused_before_it_is_signed() {
         (0, json!({})),
     ] {
         let err = device
-            .record(|w| w.append_stored("CaseOpened", version, body))
+            .record(|w| redshield_core::journal::append_stored(w, "CaseOpened", version, body))
             .unwrap_err();
         assert!(matches!(err, Error::Invalid { .. }), "{err}");
     }
     let err = device
-        .record(|w| w.append_stored("CaseEaten", 1, json!({})))
+        .record(|w| redshield_core::journal::append_stored(w, "CaseEaten", 1, json!({})))
         .unwrap_err();
     assert!(err.to_string().contains("unknown event type"), "{err}");
     assert_eq!(device.head().seq, 1);

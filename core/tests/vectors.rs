@@ -1,6 +1,7 @@
 //! The committed test vectors pin the event format: canonical bytes, hash and signature.
 
-use redshield_core::events::{Body, Envelope, SealedEvent, decode};
+use redshield_core::events::{Entry, Envelope, SealedEvent, decode};
+use redshield_core::journal::Body;
 use redshield_core::signing::{Signature, SigningKey};
 use serde::Deserialize;
 

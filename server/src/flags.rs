@@ -11,8 +11,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use redshield_core::identity::BlindKey;
 use redshield_core::cases::flags::{self, FlagRules, Subject};
+use redshield_core::identity::BlindKey;
 use redshield_core::sync::protocol::PROTOCOL;
 use serde::Serialize;
 use uuid::Uuid;

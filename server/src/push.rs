@@ -13,7 +13,8 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use redshield_core::events::{Body, Digest, decode};
+use redshield_core::events::{Digest, Entry, decode};
+use redshield_core::journal::Body;
 use redshield_core::signing::VerifyingKey;
 use redshield_core::sync::protocol::{MAX_EVENTS_PER_PUSH, Push, WireEvent, WireVaultRow};
 use redshield_core::sync::wire::{self, Checked};

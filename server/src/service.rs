@@ -23,8 +23,8 @@ use crate::limits::{Limiter, Limits};
 use crate::metrics::Metrics;
 use crate::push::{self, KeyedLocks};
 use crate::replicas::{CaughtUp, ReplicaError, Replicas};
-use redshield_core::identity::BlindKey;
 use redshield_core::evidence::verify::EvidenceReport;
+use redshield_core::identity::BlindKey;
 use redshield_core::sync::replica::Replica;
 
 /// Server events per pull.

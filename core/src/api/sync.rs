@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use crate::device::Device;
 use crate::events::Digest;
+use crate::protocol::{BLOB_CHUNK_BYTES, MAX_EVENTS_PER_PUSH, Push};
 use crate::sync::client::{Client, SyncError};
-use crate::sync::protocol::{BLOB_CHUNK_BYTES, MAX_EVENTS_PER_PUSH, Push};
 
 use super::sync_control::{SyncHandle, SyncListener, SyncPhase, SyncProgress, report};
 use super::{ApiResult, CoreError, FieldCore};

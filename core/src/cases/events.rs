@@ -6,7 +6,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::cases::model::{CaseKind, Channel, DemandKind, IdKind, ProofKind, RuleSet, Step};
-use crate::events::EventBody;
+use crate::events::{EventBody, Projection};
 use crate::position::GeoPoint;
 use crate::vault::Sealed;
 
@@ -164,6 +164,10 @@ impl EventBody for CaseOpened {
     const TYPE: &'static str = "CaseOpened";
     const VERSION: u32 = 3;
 
+    fn project(&self, at: &Projection) -> crate::Result<()> {
+        super::projection::opened(at.conn, at.event, self)
+    }
+
     fn upcast(version: u32, body: Value) -> Result<Self, String> {
         match version {
             1 | 2 => serde_json::from_value::<CaseOpenedV2>(body)
@@ -253,6 +257,10 @@ impl EventBody for CaseStepTaken {
     const TYPE: &'static str = "CaseStepTaken";
     const VERSION: u32 = 1;
 
+    fn project(&self, at: &Projection) -> crate::Result<()> {
+        super::projection::step_taken(at.conn, at.event, self)
+    }
+
     fn case_id(&self) -> Option<Uuid> {
         Some(self.case_id)
     }
@@ -275,7 +283,15 @@ impl EventBody for PersonalDataPurged {
     const TYPE: &'static str = "PersonalDataPurged";
     const VERSION: u32 = 1;
 
+    fn project(&self, at: &Projection) -> crate::Result<()> {
+        super::projection::purged(at.conn, at.event, self)
+    }
+
     fn case_id(&self) -> Option<Uuid> {
         Some(self.case_id)
+    }
+
+    fn released_rows(&self) -> Vec<i64> {
+        self.vault_ids.clone()
     }
 }

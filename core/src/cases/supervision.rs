@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::cases::{projection, workflow};
 use crate::error::{Error, Result};
 use crate::events::log::Writer;
-use crate::events::{Envelope, EventBody};
+use crate::events::{Envelope, EventBody, Projection};
 use crate::validate::{date, multi_line};
 use crate::vault::{self, Sealed};
 
@@ -31,6 +31,10 @@ pub struct SupervisionReceived {
 impl EventBody for SupervisionReceived {
     const TYPE: &'static str = "SupervisionReceived";
     const VERSION: u32 = 1;
+
+    fn project(&self, at: &Projection) -> Result<()> {
+        received(at.conn, at.event, self)
+    }
 
     fn case_id(&self) -> Option<Uuid> {
         Some(self.case_id)

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::clocks::ClockKind;
 use crate::error::Result;
-use crate::events::{Envelope, EventBody};
+use crate::events::{Envelope, EventBody, Projection};
 use crate::wire::wire_enum;
 
 wire_enum! {
@@ -73,14 +73,12 @@ macro_rules! clock_body {
             const TYPE: &'static str = stringify!($name);
             const VERSION: u32 = 1;
 
+            fn project(&self, at: &Projection) -> Result<()> {
+                mark(at.conn, at.event, self.case_id, self.clock, $mark)
+            }
+
             fn case_id(&self) -> Option<Uuid> {
                 Some(self.case_id)
-            }
-        }
-
-        impl $name {
-            pub fn project(&self, conn: &Connection, event: &Envelope) -> Result<()> {
-                mark(conn, event, self.case_id, self.clock, $mark)
             }
         }
     };

@@ -11,7 +11,7 @@ use crate::calendar::Calendar;
 use crate::clocks::ClockKind;
 use crate::error::{Error, Result};
 use crate::events::log::Writer;
-use crate::events::{Envelope, EventBody};
+use crate::events::{Envelope, EventBody, Projection};
 use crate::validate::multi_line;
 use crate::vault::{self, Sealed};
 
@@ -29,6 +29,10 @@ pub struct ExtensionRequested {
 impl EventBody for ExtensionRequested {
     const TYPE: &'static str = "ExtensionRequested";
     const VERSION: u32 = 1;
+
+    fn project(&self, at: &Projection) -> Result<()> {
+        requested(at.conn, at.event, self)
+    }
 
     fn case_id(&self) -> Option<Uuid> {
         Some(self.case_id)

@@ -39,16 +39,17 @@ use crate::evidence::redact::RedactionManifest;
 use crate::evidence::verify::EvidenceReport;
 use crate::evidence::{self, Evidence, FixSource, NewEvidence};
 use crate::identity::Identity;
-use crate::officer::{self, Officer, OfficerSignedIn, OfficerSignedOut, Role};
+use crate::officer::{Officer, Role};
 use crate::platform::Platform;
 use crate::position::{GeoPoint, GeoPosition};
+use crate::shift::{self, OfficerSignedIn, OfficerSignedOut};
 use crate::statistics::clock_report::ClockReport;
 use crate::statistics::mileage::MonthlyMileage;
 use crate::store::{Store, schema};
 use crate::time::{self, Anchor, TimeAnchored, TrustedTime};
 use crate::trips::{self, Fix, MapDatum, NewTrip, TrackFormat, TrackReport, Trip, formats, gcj02};
 use crate::vault;
-use crate::{files, logging, projection};
+use crate::{blob_names, files, journal, logging};
 
 pub struct Device {
     store: Store,
@@ -89,7 +90,7 @@ impl Device {
         evidence::care::finish_pending(&store.conn, &Blobs::in_store(dir))?;
         sweep_unnamed_blobs(&store.conn, &Blobs::in_store(dir));
         let head = Head::read(&store.conn)?;
-        let officer = officer::current(&store.conn)?;
+        let officer = shift::current(&store.conn)?;
         let last_time = last_event_time(&store.conn, head.seq)?;
         Ok(Device {
             store,
@@ -141,7 +142,7 @@ impl Device {
             .and_then(|last| time::jump(&last, time.wall_ms, time.monotonic_ms));
         let (identity, head) = (&self.identity, self.head);
         let (value, head) = self.store.write(|tx| {
-            let mut writer = Writer::new(tx, identity, head, actor, time);
+            let mut writer = Writer::new(tx, identity, journal::RULES, head, actor, time);
             if let Some(jumped) = jumped {
                 tracing::warn!(
                     by_ms = jumped.by_ms,
@@ -179,7 +180,7 @@ impl Device {
 
     /// The role of the officer signed in.
     pub fn role(&self) -> Result<Role> {
-        officer::current_role(&self.store.conn)
+        shift::current_role(&self.store.conn)
     }
 
     pub fn sign_out(&mut self) -> Result<()> {
@@ -442,7 +443,13 @@ impl Device {
         let key = self.identity.verifying_key();
         let last = pieces.iter().map(|(_, seq)| *seq).max().unwrap_or(0);
         let conn = &self.store.conn;
-        let chain_break = verify::chain_through(conn, self.identity.device_id, &key, last)?;
+        let chain_break = verify::chain_through(
+            conn,
+            self.identity.device_id,
+            &key,
+            journal::read_stored,
+            last,
+        )?;
         let prunes = evidence::care::signed_prunes(conn, &key)?;
         let blobs = self.blobs();
         pieces
@@ -481,7 +488,8 @@ impl Device {
     pub fn record_prunes(&mut self) -> Result<evidence::care::PruneReport> {
         let blobs = self.blobs();
         evidence::care::finish_pending(&self.store.conn, &blobs)?;
-        let candidates = evidence::care::eligible(&self.store.conn, &blobs, self.now_ms()?)?;
+        let kept = blob_names::kept(&self.store.conn)?;
+        let candidates = evidence::care::eligible(&self.store.conn, &blobs, self.now_ms()?, &kept)?;
         if candidates.is_empty() {
             return Ok(Default::default());
         }
@@ -719,13 +727,14 @@ impl Device {
             &self.store.conn,
             self.identity.device_id,
             &self.identity.verifying_key(),
+            journal::read_stored,
         )
     }
 
     /// Empties the projections and replays the log into them; returns the events replayed.
     pub fn rebuild_projections(&mut self) -> Result<u64> {
         let replayed = replay(&mut self.store, &self.identity)?;
-        self.officer = officer::current(&self.store.conn)?;
+        self.officer = shift::current(&self.store.conn)?;
         Ok(replayed)
     }
 
@@ -782,7 +791,7 @@ impl Device {
 /// Replays the log into the projections and recomputes the blind index, in one transaction.
 fn replay(store: &mut Store, identity: &Identity) -> Result<u64> {
     store.write(|tx| {
-        let replayed = projection::rebuild(tx)?;
+        let replayed = journal::rebuild(tx)?;
         blind::reindex(tx, identity.blind_key())?;
         Ok(replayed)
     })
@@ -791,7 +800,7 @@ fn replay(store: &mut Store, identity: &Identity) -> Result<u64> {
 /// Blobs an interrupted `add_evidence` left, which nothing names (`evidence::sweep`). A store
 /// that cannot be swept now still opens: the sweep is housekeeping, tried again next open.
 fn sweep_unnamed_blobs(conn: &rusqlite::Connection, blobs: &Blobs) {
-    match evidence::sweep::sweep(conn, blobs, std::time::SystemTime::now()) {
+    match evidence::sweep::sweep(conn, blobs, std::time::SystemTime::now(), blob_names::kept) {
         Ok(swept) if swept.files > 0 => {
             tracing::info!(
                 files = swept.files,

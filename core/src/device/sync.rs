@@ -3,13 +3,11 @@
 
 use crate::signing::VerifyingKey;
 
+use crate::centre::ServerEventApplied;
 use crate::error::{Error, Result};
 use crate::events::Digest;
 use crate::events::log::row_at;
-use crate::sync::events::ServerEventApplied;
-use crate::sync::protocol::{
-    EnrolRequest, Enrolled, PushReceipt, ServerEvent, WireEvent, WireVaultRow,
-};
+use crate::protocol::{EnrolRequest, Enrolled, PushReceipt, ServerEvent, WireEvent, WireVaultRow};
 use crate::sync::{decisions, state, wire};
 
 use super::Device;

@@ -16,8 +16,8 @@ use uuid::Uuid;
 use crate::clocks::ClockState;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
-use crate::events::EventBody;
 use crate::events::log::Writer;
+use crate::events::{EventBody, Projection};
 use crate::position::{GeoPoint, GeoPosition};
 use crate::trips::Fix;
 use crate::trips::geodesy::metres;
@@ -85,6 +85,10 @@ impl EventBody for Dispatched {
     const TYPE: &'static str = "Dispatched";
     const VERSION: u32 = 1;
 
+    fn project(&self, at: &Projection) -> Result<()> {
+        projection::dispatched(at.conn, at.event, self)
+    }
+
     fn case_id(&self) -> Option<Uuid> {
         Some(self.case_id)
     }
@@ -113,6 +117,10 @@ pub struct ProvingFix {
 impl EventBody for DispatchAdvanced {
     const TYPE: &'static str = "DispatchAdvanced";
     const VERSION: u32 = 1;
+
+    fn project(&self, at: &Projection) -> Result<()> {
+        projection::advanced(at.conn, at.event, self)
+    }
 
     fn case_id(&self) -> Option<Uuid> {
         Some(self.case_id)

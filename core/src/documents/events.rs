@@ -9,7 +9,7 @@ use crate::documents::model::{
     AssentMethod, DocumentKind, EntryKind, MediationMode, NoticeMethod, ParticipantRole,
     RepresentativeAuthority,
 };
-use crate::events::{Digest, EventBody};
+use crate::events::{Digest, EventBody, Projection};
 use crate::mediation::terms::{EndReason, Term};
 use crate::officer::Officer;
 use crate::rulebook::RuleSet;
@@ -205,6 +205,10 @@ impl EventBody for DocumentOpened {
     const TYPE: &'static str = "DocumentOpened";
     const VERSION: u32 = 1;
 
+    fn project(&self, at: &Projection) -> crate::Result<()> {
+        super::projection::opened(at.conn, at.event, self)
+    }
+
     fn case_id(&self) -> Option<Uuid> {
         Some(self.case_id)
     }
@@ -223,6 +227,10 @@ impl EventBody for DocumentOpened {
 impl EventBody for DocumentActed {
     const TYPE: &'static str = "DocumentActed";
     const VERSION: u32 = 1;
+
+    fn project(&self, at: &Projection) -> crate::Result<()> {
+        super::projection::acted(at.conn, at.event, self)
+    }
 
     fn case_id(&self) -> Option<Uuid> {
         Some(self.case_id)

@@ -16,7 +16,7 @@ use crate::documents::events::Issuer;
 use crate::documents::text::{self, Block, Context};
 use crate::error::{Error, Result};
 use crate::events::log::Writer;
-use crate::events::{Digest, Envelope, EventBody};
+use crate::events::{Digest, Envelope, EventBody, Projection};
 use crate::rulebook::{self, CONSUMER_LAW_ART_39, RuleSet};
 use crate::store::to_json;
 use crate::wire::wire_enum;
@@ -56,6 +56,10 @@ pub struct NoticeIssued {
 impl EventBody for NoticeIssued {
     const TYPE: &'static str = "NoticeIssued";
     const VERSION: u32 = 1;
+
+    fn project(&self, at: &Projection) -> Result<()> {
+        project(at.conn, at.event, self)
+    }
 
     fn case_id(&self) -> Option<Uuid> {
         Some(self.case_id)

@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::documents::events::{DocumentActed, DocumentOpened};
 use crate::documents::state::{Moment, State};
 use crate::error::{Error, Result};
-use crate::events::Envelope;
+use crate::events::{Digest, Envelope};
 use crate::store::to_json;
 
 pub fn moment(event: &Envelope) -> Moment<'_> {
@@ -110,4 +110,23 @@ pub fn concluded_mediations(conn: &Connection, from_ms: i64, to_ms: i64) -> Resu
          AND closed_at_ms >= ?1 AND closed_at_ms < ?2 ORDER BY closed_at_ms, id",
         [from_ms, to_ms],
     )
+}
+
+/// The blobs the documents name (each signature's strokes and image), oldest document first.
+pub fn named_blobs(conn: &Connection) -> Result<Vec<Digest>> {
+    let mut stmt = conn.prepare_cached("SELECT state FROM documents ORDER BY opened_at_ms, id")?;
+    let states = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut named = Vec::new();
+    for state in states {
+        let s: State = serde_json::from_str(&state).map_err(|e| Error::Corrupt {
+            seq: 0,
+            reason: format!("a projected record: {e}"),
+        })?;
+        for g in &s.signatures {
+            named.extend([g.strokes_sha256, g.image_sha256]);
+        }
+    }
+    Ok(named)
 }

@@ -1,26 +1,30 @@
-//! Event bodies. Each type has a name and a version; a body written by an older version is
-//! upcast to the current one when it is read, so projections only ever see current bodies.
+//! What the log asks of an event body: a name and a version, and how it projects itself. A body
+//! written by an older version is upcast to the current one when it is read, so projections
+//! only ever see current bodies. The log knows no body type: each capability declares its own,
+//! and `journal` lists them all.
 
+use rusqlite::Connection;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::cases::events::PersonalDataPurged;
-use crate::cases::events::{CaseOpened, CaseStepTaken};
-use crate::cases::supervision::SupervisionReceived;
-use crate::clocks::events::{ClockExtended, ClockPaused, ClockResumed, ClockStarted, ClockStopped};
-use crate::clocks::extension::ExtensionRequested;
-use crate::dispatch::{DispatchAdvanced, Dispatched};
-use crate::documents::events::{DocumentActed, DocumentOpened};
-use crate::documents::notice::NoticeIssued;
-use crate::evidence::care::EvidenceOriginalPruned;
-use crate::evidence::events::EvidenceCaptured;
-use crate::officer::{OfficerSignedIn, OfficerSignedOut};
-use crate::sync::events::ServerEventApplied;
-use crate::time::{TimeAnchored, WallClockJumped};
-use crate::trips::events::{FixesRecorded, TripEnded, TripStarted};
+use crate::error::Result;
+use crate::events::Envelope;
 use crate::vault::Sealed;
+
+/// Reads the body of a stored event of any type, or says why this code cannot. The journal's
+/// registry, handed down to what must read bodies it does not know (the chain's verifier, a
+/// case handed over with its history), so that the log never names a body type.
+pub type ReadStored = fn(&Envelope) -> std::result::Result<Box<dyn Entry>, String>;
+
+/// Where a body projects itself: the transaction, the event that carries it, and the journal's
+/// reader for the events a body may carry inside it.
+pub struct Projection<'a> {
+    pub conn: &'a Connection,
+    pub event: &'a Envelope,
+    pub read_stored: ReadStored,
+}
 
 pub trait EventBody: Serialize + DeserializeOwned {
     /// The `type` written in the envelope. Never renamed once released.
@@ -28,8 +32,12 @@ pub trait EventBody: Serialize + DeserializeOwned {
     /// The version written now. Bump it, keep the old shape, and upcast in `upcast`.
     const VERSION: u32;
 
+    /// Writes the body's effect into its capability's projections, in the append's transaction
+    /// (and again, identically, when the log is replayed).
+    fn project(&self, at: &Projection) -> Result<()>;
+
     /// Reads a body that an older version of this type wrote.
-    fn upcast(version: u32, _body: Value) -> Result<Self, String> {
+    fn upcast(version: u32, _body: Value) -> std::result::Result<Self, String> {
         Err(format!("{} has no body version {version}", Self::TYPE))
     }
 
@@ -42,95 +50,72 @@ pub trait EventBody: Serialize + DeserializeOwned {
     fn personal_data(&self) -> Vec<Sealed> {
         Vec::new()
     }
+
+    /// Vault rows the body deletes on purpose (a purge), which the verifier then finds missing.
+    fn released_rows(&self) -> Vec<i64> {
+        Vec::new()
+    }
+
+    /// Reads a stored body of this type, of any version this code knows.
+    fn read(version: u32, body: Value) -> std::result::Result<Self, String> {
+        if version == Self::VERSION {
+            serde_json::from_value(body).map_err(|e| format!("{} v{version}: {e}", Self::TYPE))
+        } else if version < Self::VERSION && version > 0 {
+            Self::upcast(version, body)
+        } else {
+            Err(format!(
+                "{} v{version} is newer than this app knows (v{})",
+                Self::TYPE,
+                Self::VERSION
+            ))
+        }
+    }
+
+    /// Reads `envelope`'s body if it is of this type (and decodes).
+    fn read_from(envelope: &Envelope) -> Option<Self> {
+        (envelope.event_type == Self::TYPE)
+            .then(|| Self::read(envelope.body_version, envelope.body.clone()).ok())
+            .flatten()
+    }
 }
 
-/// Declares `Body`, one variant per body type, with dispatch to `EventBody`.
-macro_rules! bodies {
-    ($($name:ident),+ $(,)?) => {
-        // Bodies live for one append or one replay step; boxing them would only add allocations.
-        #[allow(clippy::large_enum_variant)]
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum Body {
-            $($name($name)),+
-        }
-
-        impl Body {
-            pub fn event_type(&self) -> &'static str {
-                match self { $(Body::$name(_) => $name::TYPE),+ }
-            }
-
-            pub fn version(&self) -> u32 {
-                match self { $(Body::$name(_) => $name::VERSION),+ }
-            }
-
-            pub fn case_id(&self) -> Option<Uuid> {
-                match self { $(Body::$name(b) => b.case_id()),+ }
-            }
-
-            pub fn personal_data(&self) -> Vec<Sealed> {
-                match self { $(Body::$name(b) => b.personal_data()),+ }
-            }
-
-            pub fn to_value(&self) -> Result<Value, String> {
-                match self { $(Body::$name(b) => serde_json::to_value(b)),+ }
-                    .map_err(|e| e.to_string())
-            }
-
-            /// Reads a stored body of any known type and version.
-            pub fn decode(event_type: &str, version: u32, body: Value) -> Result<Body, String> {
-                match event_type {
-                    $($name::TYPE => decode_as::<$name>(version, body).map(Body::$name),)+
-                    other => Err(format!("unknown event type {other:?}")),
-                }
-            }
-        }
-
-        $(impl From<$name> for Body {
-            fn from(body: $name) -> Body {
-                Body::$name(body)
-            }
-        })+
-    };
+/// What the log needs of any body it appends: a typed body, or the journal's `Body` of any type.
+pub trait Entry {
+    fn event_type(&self) -> &'static str;
+    fn version(&self) -> u32;
+    fn case_id(&self) -> Option<Uuid>;
+    fn personal_data(&self) -> Vec<Sealed>;
+    fn released_rows(&self) -> Vec<i64>;
+    fn to_value(&self) -> std::result::Result<Value, String>;
+    fn project(&self, at: &Projection) -> Result<()>;
 }
 
-bodies!(
-    OfficerSignedIn,
-    OfficerSignedOut,
-    CaseOpened,
-    CaseStepTaken,
-    PersonalDataPurged,
-    TripStarted,
-    FixesRecorded,
-    TripEnded,
-    EvidenceCaptured,
-    ClockPaused,
-    ClockResumed,
-    ClockExtended,
-    Dispatched,
-    DispatchAdvanced,
-    TimeAnchored,
-    WallClockJumped,
-    ClockStarted,
-    ClockStopped,
-    DocumentOpened,
-    DocumentActed,
-    ServerEventApplied,
-    SupervisionReceived,
-    ExtensionRequested,
-    EvidenceOriginalPruned,
-    NoticeIssued,
-);
+impl<B: EventBody> Entry for B {
+    fn event_type(&self) -> &'static str {
+        B::TYPE
+    }
 
-fn decode_as<T: EventBody>(version: u32, body: Value) -> Result<T, String> {
-    if version == T::VERSION {
-        serde_json::from_value(body).map_err(|e| format!("{} v{version}: {e}", T::TYPE))
-    } else if version < T::VERSION && version > 0 {
-        T::upcast(version, body)
-    } else {
-        Err(format!(
-            "{} v{version} is newer than this app knows (v{})",
-            T::TYPE,
-            T::VERSION
-        ))
+    fn version(&self) -> u32 {
+        B::VERSION
+    }
+
+    fn case_id(&self) -> Option<Uuid> {
+        EventBody::case_id(self)
+    }
+
+    fn personal_data(&self) -> Vec<Sealed> {
+        EventBody::personal_data(self)
+    }
+
+    fn released_rows(&self) -> Vec<i64> {
+        EventBody::released_rows(self)
+    }
+
+    fn to_value(&self) -> std::result::Result<Value, String> {
+        serde_json::to_value(self).map_err(|e| e.to_string())
+    }
+
+    fn project(&self, at: &Projection) -> Result<()> {
+        EventBody::project(self, at)
     }
 }

@@ -6,12 +6,11 @@ use uuid::Uuid;
 
 use crate::clock::EventTime;
 use crate::error::{Error, Result};
-use crate::events::{Body, Digest, ENVELOPE_FORMAT, Envelope, SealedEvent};
-use crate::identity::BlindKey;
-use crate::identity::Identity;
+use crate::events::body::{Entry, Projection, ReadStored};
+use crate::events::{Digest, ENVELOPE_FORMAT, Envelope, SealedEvent};
+use crate::identity::{BlindKey, Identity};
 use crate::officer::Officer;
 use crate::position::GeoPoint;
-use crate::projection;
 use crate::vault::{self, Sealed};
 
 /// The newest event on the chain.
@@ -48,10 +47,24 @@ impl Head {
     }
 }
 
+/// A check made of every event that names a case, before it is sealed: the command layer's
+/// policy (a case the centre gave to another device takes no more work here), handed to the
+/// log so that it applies to every write without the log knowing why.
+pub type CaseGuard = fn(&Connection, Uuid, &dyn Entry) -> Result<()>;
+
+/// What the layers above the log hand it for writing: how to read an event of any type, and
+/// the check made of each event that names a case.
+#[derive(Clone, Copy)]
+pub struct Rules {
+    pub read_stored: ReadStored,
+    pub case_guard: CaseGuard,
+}
+
 /// The context shared by the events of one write: one act, one officer, one moment.
 pub struct Writer<'a> {
     conn: &'a Connection,
     identity: &'a Identity,
+    rules: Rules,
     pub head: Head,
     pub actor: Officer,
     pub time: EventTime,
@@ -62,6 +75,7 @@ impl<'a> Writer<'a> {
     pub fn new(
         conn: &'a Connection,
         identity: &'a Identity,
+        rules: Rules,
         head: Head,
         actor: Officer,
         time: EventTime,
@@ -69,6 +83,7 @@ impl<'a> Writer<'a> {
         Writer {
             conn,
             identity,
+            rules,
             head,
             actor,
             time,
@@ -98,43 +113,24 @@ impl<'a> Writer<'a> {
     }
 
     /// Appends `body` as the next event and projects it.
-    pub fn append(&mut self, body: impl Into<Body>) -> Result<Envelope> {
-        let body = body.into();
-        // A case the centre gave to another device takes no more work here; only its purge.
-        if let Some(case_id) = body.case_id()
-            && !matches!(body, Body::PersonalDataPurged(_))
-            && let Some(owner) = crate::sync::events::handed_over_to(self.conn, case_id)?
-        {
-            return Err(Error::invalid(
-                "case",
-                format!("the centre assigned this case to device {owner}: it is theirs now"),
-            ));
-        }
+    pub fn append(&mut self, body: impl Entry) -> Result<Envelope> {
         let value = body.to_value().map_err(Error::Encoding)?;
-        self.seal_and_store(body.event_type(), body.version(), value, &body)
+        self.append_as(body.event_type(), body.version(), value, &body)
     }
 
-    /// Appends a body given in its stored form, possibly an older version of its type (an
-    /// import, a test of upcasting). It must decode, as any stored body must.
-    pub fn append_stored(
+    /// Appends `value`, signed as it is, of `event_type` and `body_version` (possibly an older
+    /// version of its type: an import, a test of upcasting); `body` is its decoded, current
+    /// form, which is checked and projected.
+    pub fn append_as(
         &mut self,
         event_type: &str,
         body_version: u32,
         value: serde_json::Value,
+        body: &dyn Entry,
     ) -> Result<Envelope> {
-        let body = Body::decode(event_type, body_version, value.clone())
-            .map_err(|reason| Error::invalid("body", reason))?;
-        self.seal_and_store(event_type, body_version, value, &body)
-    }
-
-    /// `value` is what is signed; `body` is its decoded (current) form, which is projected.
-    fn seal_and_store(
-        &mut self,
-        event_type: &str,
-        body_version: u32,
-        value: serde_json::Value,
-        body: &Body,
-    ) -> Result<Envelope> {
+        if let Some(case_id) = body.case_id() {
+            (self.rules.case_guard)(self.conn, case_id, body)?;
+        }
         let envelope = Envelope {
             format: ENVELOPE_FORMAT,
             id: Uuid::now_v7(),
@@ -150,7 +146,11 @@ impl<'a> Writer<'a> {
         };
         let sealed = SealedEvent::seal(envelope, self.identity.signer())?;
         insert(self.conn, &sealed, body.case_id())?;
-        projection::apply(self.conn, &sealed.envelope, body)?;
+        body.project(&Projection {
+            conn: self.conn,
+            event: &sealed.envelope,
+            read_stored: self.rules.read_stored,
+        })?;
         self.head = Head {
             seq: sealed.envelope.seq,
             hash: sealed.hash,

@@ -4,6 +4,7 @@
 pub mod body;
 pub mod canonical;
 pub mod log;
+pub mod received;
 pub mod verify;
 
 use crate::signing::{Signature, SigningKey};
@@ -17,7 +18,7 @@ use crate::officer::Officer;
 use crate::position::GeoPoint;
 
 pub use crate::digest::Digest;
-pub use body::{Body, EventBody};
+pub use body::{Entry, EventBody, Projection, ReadStored};
 
 /// Version of the envelope below. Bodies carry their own versions.
 pub const ENVELOPE_FORMAT: u32 = 1;

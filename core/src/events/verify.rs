@@ -7,8 +7,9 @@ use rusqlite::Connection;
 use uuid::Uuid;
 
 use crate::error::Result;
+use crate::events::body::{Entry, ReadStored};
 use crate::events::log::{StoredRow, for_each_row_through};
-use crate::events::{Body, Digest, Envelope, decode};
+use crate::events::{Digest, Envelope, decode};
 use crate::vault::{self, Lookup, Purged, Sealed};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,13 +35,16 @@ impl ChainReport {
     }
 }
 
-pub fn verify_chain(conn: &Connection, device: Uuid, key: &VerifyingKey) -> Result<ChainReport> {
+pub fn verify_chain(
+    conn: &Connection,
+    device: Uuid,
+    key: &VerifyingKey,
+    read: ReadStored,
+) -> Result<ChainReport> {
     let mut purged = Purged::default();
     let mut sealed: Vec<(u64, Sealed)> = Vec::new();
-    let (events, first_break) = walk(conn, device, key, u64::MAX, |seq, body| {
-        if let Body::PersonalDataPurged(p) = body {
-            purged.release(&p.vault_ids);
-        }
+    let (events, first_break) = walk(conn, device, key, read, u64::MAX, |seq, body| {
+        purged.release(&body.released_rows());
         sealed.extend(body.personal_data().into_iter().map(|c| (seq, c)));
     })?;
 
@@ -85,9 +89,10 @@ pub fn chain_through(
     conn: &Connection,
     device: Uuid,
     key: &VerifyingKey,
+    read: ReadStored,
     last: u64,
 ) -> Result<Option<Break>> {
-    let (events, first_break) = walk(conn, device, key, last, |_, _| {})?;
+    let (events, first_break) = walk(conn, device, key, read, last, |_, _| {})?;
     Ok(first_break.or_else(|| {
         (events < last).then(|| Break {
             seq: events + 1,
@@ -102,8 +107,9 @@ fn walk(
     conn: &Connection,
     device: Uuid,
     key: &VerifyingKey,
+    read: ReadStored,
     last: u64,
-    mut visit: impl FnMut(u64, &Body),
+    mut visit: impl FnMut(u64, &dyn Entry),
 ) -> Result<(u64, Option<Break>)> {
     let mut expected = 1u64;
     let mut prev = Digest::ZERO;
@@ -113,9 +119,9 @@ fn walk(
             return Ok(());
         }
         let seq = row.seq;
-        match check_row(row, expected, prev, device, key) {
+        match check_row(row, expected, prev, device, key, read) {
             Ok((hash, body)) => {
-                visit(seq, &body);
+                visit(seq, body.as_ref());
                 prev = hash;
                 expected += 1;
             }
@@ -133,16 +139,14 @@ pub fn check_row(
     prev: Digest,
     device: Uuid,
     key: &VerifyingKey,
-) -> std::result::Result<(Digest, Body), Break> {
+    read: ReadStored,
+) -> std::result::Result<(Digest, Box<dyn Entry>), Break> {
     let (hash, envelope) = check_link(&row, expected, prev, device, key)?;
     let seq = row.seq;
-    let body =
-        Body::decode(&envelope.event_type, envelope.body_version, envelope.body).map_err(|e| {
-            Break {
-                seq,
-                reason: format!("the body does not decode: {e}"),
-            }
-        })?;
+    let body = read(&envelope).map_err(|e| Break {
+        seq,
+        reason: format!("the body does not decode: {e}"),
+    })?;
     if body.case_id().map(|id| id.to_string()) != row.case_id {
         return Err(Break {
             seq,

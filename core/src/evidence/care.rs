@@ -20,7 +20,7 @@ use crate::cases::model::CaseState;
 use crate::cases::workflow::is_final;
 use crate::error::{Error, Result};
 use crate::events::log::{Writer, row_at};
-use crate::events::{Body, Digest, EventBody, decode};
+use crate::events::{Digest, EventBody, Projection, decode};
 use crate::evidence::blobs::Blobs;
 use crate::evidence::events::EvidenceCaptured;
 
@@ -52,6 +52,10 @@ pub struct EvidenceOriginalPruned {
 impl EventBody for EvidenceOriginalPruned {
     const TYPE: &'static str = "EvidenceOriginalPruned";
     const VERSION: u32 = 1;
+
+    fn project(&self, at: &Projection) -> Result<()> {
+        project(at.conn, at.event.time.trusted_ms, self)
+    }
     // No `case_id()`: this is the device's housekeeping, not an act on the case. A case is
     // pruned only once final — often closed by the centre, or handed to another device — and
     // the centre flags a case event from a non-owner or on a closed case as a conflict.
@@ -76,8 +80,14 @@ pub struct PruneReport {
 
 /// Evidence whose original may go now: confirmed, retained long enough, its case final, and
 /// its file still there and whole (a missing or altered original is left for the verifier to
-/// report, never covered by a prune). A file that anything else still names is kept.
-pub fn eligible(conn: &Connection, blobs: &Blobs, now_ms: i64) -> Result<Vec<Candidate>> {
+/// report, never covered by a prune). A file that anything else still names (`kept`, as
+/// `blob_names::kept` reads them: documents keep files here too) is kept.
+pub fn eligible(
+    conn: &Connection,
+    blobs: &Blobs,
+    now_ms: i64,
+    kept: &[Digest],
+) -> Result<Vec<Candidate>> {
     let mut candidates = Vec::new();
     let mut released: HashMap<Digest, usize> = HashMap::new();
     for row in originals(conn)? {
@@ -101,8 +111,8 @@ pub fn eligible(conn: &Connection, blobs: &Blobs, now_ms: i64) -> Result<Vec<Can
         });
     }
     let mut references: HashMap<Digest, usize> = HashMap::new();
-    for sha in crate::evidence::named_blobs(conn)? {
-        *references.entry(sha).or_default() += 1;
+    for sha in kept {
+        *references.entry(*sha).or_default() += 1;
     }
     let mut whole = HashMap::new();
     candidates.retain(|c| {
@@ -203,8 +213,8 @@ pub fn signed_prunes(
                 .is_ok_and(|s| key.verify_strict(&hash.0, &s).is_ok());
         let body = decode(&row.canonical)
             .ok()
-            .and_then(|e| Body::decode(&e.event_type, e.body_version, e.body).ok());
-        if let (true, Some(Body::EvidenceOriginalPruned(p))) = (signed, body) {
+            .and_then(|e| EvidenceOriginalPruned::read_from(&e));
+        if let (true, Some(p)) = (signed, body) {
             prunes.insert(p.evidence_id.to_string(), (row.seq, p.sha256));
         }
     }

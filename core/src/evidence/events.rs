@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::events::{Digest, EventBody};
+use crate::events::{Digest, EventBody, Projection};
 use crate::evidence::media::MediaType;
 use crate::evidence::metadata::ExifStatus;
 use crate::evidence::model::{ContentStatus, EvidenceKind, FixSource};
@@ -49,6 +49,10 @@ impl EventBody for EvidenceCaptured {
     /// v2 added `rendition`, `content`, `no_display_copy` and the EXIF status `partial`; a v1
     /// body reads as a v2 body without them.
     const VERSION: u32 = 2;
+
+    fn project(&self, at: &Projection) -> crate::Result<()> {
+        super::projection::captured(at.conn, at.event, self)
+    }
 
     fn upcast(version: u32, body: serde_json::Value) -> Result<Self, String> {
         match version {

@@ -25,7 +25,6 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-use rusqlite::Connection;
 use uuid::Uuid;
 
 use crate::clock::BEIJING;
@@ -259,14 +258,6 @@ fn store_rendition(
             orientation,
         },
     ))
-}
-
-/// Every blob the device's records name: what sync sends the centre (evidence originals and
-/// copies, signatures) and the renditions of HEIC originals.
-pub fn named_blobs(conn: &Connection) -> Result<Vec<Digest>> {
-    let mut named = crate::sync::blobs::named(conn)?;
-    named.extend(projection::renditions(conn)?);
-    Ok(named)
 }
 
 /// Records prepared evidence with its note, where the device was. Adding the same bytes to the

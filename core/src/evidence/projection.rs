@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::{Error, Result};
-use crate::events::Envelope;
+use crate::events::{Digest, Envelope};
 use crate::evidence::derive::Derived;
 use crate::evidence::events::{DerivedBody, EvidenceCaptured, ExifBody, RenditionBody};
 use crate::evidence::metadata::ExifSummary;
@@ -237,4 +237,21 @@ pub fn renditions(conn: &Connection) -> Result<Vec<crate::events::Digest>> {
             })
         })
         .collect()
+}
+
+/// The blobs the evidence records name (originals and copies), oldest record first.
+pub fn named_blobs(conn: &Connection) -> Result<Vec<Digest>> {
+    let mut stmt = conn.prepare_cached("SELECT body FROM evidence ORDER BY seq")?;
+    let bodies = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut named = Vec::new();
+    for body in bodies {
+        let e: EvidenceCaptured = serde_json::from_str(&body).map_err(|e| Error::Corrupt {
+            seq: 0,
+            reason: format!("a projected record: {e}"),
+        })?;
+        named.extend(e.blobs().into_iter().map(|(_, sha)| sha));
+    }
+    Ok(named)
 }

@@ -16,7 +16,6 @@ use serde::{Deserialize, Serialize};
 use crate::error::Result;
 use crate::events::Digest;
 use crate::evidence::blobs::Blobs;
-use crate::evidence::named_blobs;
 
 /// How old (by its file's modification time) an unnamed blob must be to be swept: far longer
 /// than any intake takes, however slow the phone.
@@ -30,8 +29,14 @@ pub struct Swept {
 }
 
 /// Removes the blobs and temporary files no record names whose files are older than `GRACE`
-/// at `now` (the file system's clock, which wrote their times).
-pub fn sweep(conn: &Connection, blobs: &Blobs, now: SystemTime) -> Result<Swept> {
+/// at `now` (the file system's clock, which wrote their times). `kept` reads what the
+/// records name (`blob_names::kept`: documents keep files here too), only if a file is stale.
+pub fn sweep(
+    conn: &Connection,
+    blobs: &Blobs,
+    now: SystemTime,
+    kept: fn(&Connection) -> Result<Vec<Digest>>,
+) -> Result<Swept> {
     let stale: Vec<_> = blobs
         .entries()?
         .into_iter()
@@ -40,7 +45,7 @@ pub fn sweep(conn: &Connection, blobs: &Blobs, now: SystemTime) -> Result<Swept>
     if stale.is_empty() {
         return Ok(Swept::default());
     }
-    let named: HashSet<Digest> = named_blobs(conn)?.into_iter().collect();
+    let named: HashSet<Digest> = kept(conn)?.into_iter().collect();
     let mut swept = Swept::default();
     for entry in stale {
         if entry.sha256.is_some_and(|sha| named.contains(&sha)) {

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Result;
 use crate::events::log::{StoredRow, row_at};
 use crate::events::verify::Break;
-use crate::events::{Body, Digest, decode};
+use crate::events::{Digest, EventBody, decode};
 use crate::evidence::blobs::Blobs;
 use crate::evidence::events::EvidenceCaptured;
 
@@ -100,7 +100,7 @@ pub fn evidence(
     Ok(checks.report(evidence_id, seq))
 }
 
-/// Evidence of a case handed over from another device (`sync::handover`, a negative seq):
+/// Evidence of a case handed over from another device (`centre::handover`, a negative seq):
 /// its event is checked against the key of the device that captured it, whose chain the
 /// centre checked; its files are at the centre, and are hashed here only if present.
 fn received_evidence(
@@ -110,7 +110,7 @@ fn received_evidence(
     seq: u64,
     mut checks: Checks,
 ) -> Result<EvidenceReport> {
-    let Some((row, key)) = crate::sync::handover::signed_event(conn, seq as i64)? else {
+    let Some((row, key)) = crate::events::received::signed_event(conn, seq as i64)? else {
         checks.add(
             false,
             "",
@@ -200,11 +200,7 @@ fn signed_row(
 }
 
 fn evidence_body(row: &StoredRow) -> Option<EvidenceCaptured> {
-    let envelope = decode(&row.canonical).ok()?;
-    match Body::decode(&envelope.event_type, envelope.body_version, envelope.body).ok()? {
-        Body::EvidenceCaptured(body) => Some(body),
-        _ => None,
-    }
+    EvidenceCaptured::read_from(&decode(&row.canonical).ok()?)
 }
 
 /// Hashes the blob again and compares with the signed hash.

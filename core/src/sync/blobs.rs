@@ -6,43 +6,22 @@ use std::collections::HashSet;
 
 use rusqlite::{Connection, params};
 
-use crate::documents::state::State;
-use crate::error::{Error, Result};
+use crate::blob_names;
+use crate::error::Result;
 use crate::events::Digest;
 use crate::evidence::blobs::Blobs;
-use crate::evidence::events::EvidenceCaptured;
 
 /// Blobs named by the device's records and not yet confirmed, oldest record first.
 pub fn unsent(conn: &Connection) -> Result<Vec<Digest>> {
     let mut seen = std::collections::HashSet::new();
     let mut sent = conn.prepare_cached("SELECT 1 FROM blobs_sent WHERE sha256 = ?1")?;
     let mut out = Vec::new();
-    for sha in named(conn)? {
+    for sha in blob_names::named(conn)? {
         if seen.insert(sha) && !sent.exists([sha.to_hex()])? {
             out.push(sha);
         }
     }
     Ok(out)
-}
-
-/// Every reference the device's records make to a blob, oldest record first: a blob named
-/// twice appears twice.
-pub fn named(conn: &Connection) -> Result<Vec<Digest>> {
-    let mut named = Vec::new();
-    for body in column(conn, "SELECT body FROM evidence ORDER BY seq")? {
-        let e: EvidenceCaptured = parse(&body)?;
-        named.extend(e.blobs().into_iter().map(|(_, sha)| sha));
-    }
-    for state in column(
-        conn,
-        "SELECT state FROM documents ORDER BY opened_at_ms, id",
-    )? {
-        let s: State = parse(&state)?;
-        for g in &s.signatures {
-            named.extend([g.strokes_sha256, g.image_sha256]);
-        }
-    }
-    Ok(named)
 }
 
 /// Blobs named by the device's records that it does not hold, evidence originals aside (the
@@ -54,7 +33,7 @@ pub fn wanted(conn: &Connection, blobs: &Blobs) -> Result<Vec<Digest>> {
         .collect();
     let mut seen = HashSet::new();
     let mut wanted = Vec::new();
-    for sha in named(conn)? {
+    for sha in blob_names::named(conn)? {
         if seen.insert(sha) && !originals.contains(&sha.to_hex()) && !blobs.path(&sha).exists() {
             wanted.push(sha);
         }
@@ -72,11 +51,4 @@ fn column(conn: &Connection, sql: &str) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T> {
-    serde_json::from_str(json).map_err(|e| Error::Corrupt {
-        seq: 0,
-        reason: format!("a projected record: {e}"),
-    })
 }

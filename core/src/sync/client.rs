@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use crate::events::Digest;
-use crate::sync::protocol::{
+use crate::protocol::{
     BLOB_COMPLETE_HEADER, BLOB_FINAL_HEADER, BLOB_RECEIVED_HEADER, BlobReceipt, EnrolRequest,
     Enrolled, ErrorBody, PROTOCOL, PROTOCOL_HEADER, Push, PushReceipt, RefusalCode, ServerEvents,
 };

@@ -15,16 +15,16 @@ use crate::dispatch;
 use crate::error::{Error, Result};
 use crate::events::Digest;
 use crate::events::log::Writer;
-use crate::sync::handover;
-use crate::sync::protocol::{
+use crate::protocol::{
     Attachment, CASE_ASSIGNED, CASE_CLOSED, CASE_DISPATCHED, CASE_SUPERVISED, CaseClosed,
     CaseDispatched, CaseSupervised, EXTENSION_DECIDED, ExtensionDecided, ServerEventBody,
 };
+use crate::sync::handover;
 
 /// Takes in what a decision brings for this device before its record is appended (and
 /// projected): a reassigned case's history, kept to be projected with the record.
 pub fn take_in(w: &Writer, body: &ServerEventBody, attachment: Option<&Attachment>) -> Result<()> {
-    match handover::brought_by(body, w.device()) {
+    match crate::centre::handover::brought_by(body, w.device()) {
         Some((case_id, commitment)) => {
             handover::receive(w.conn(), body.server_seq, case_id, commitment, attachment)
         }
@@ -64,7 +64,7 @@ pub fn carry_out(
         }
         // A case handed over is searched for as any case taken here (`blind`): its intake,
         // as projected, refers to the rows as this vault holds them.
-        CASE_ASSIGNED => match handover::brought_by(body, w.device()) {
+        CASE_ASSIGNED => match crate::centre::handover::brought_by(body, w.device()) {
             Some((case_id, _)) => {
                 blind::forget_case(w.conn(), case_id)?;
                 match cases::read::intake(w.conn(), case_id)? {

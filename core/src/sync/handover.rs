@@ -1,19 +1,9 @@
-//! A reassigned case's history, received by its new owner. The centre sends it beside the
-//! signed `CaseAssigned` (its attachment, committed to by the signed body): each earlier
-//! holder's signed events for the case, with the personal-data rows they refer to and the
-//! holder's public key. The new owner checks every event against its holder's key and every
-//! row against its commitment, keeps them as received, and projects them with its own code,
-//! so the case reads — and its clocks run — exactly as on the device that held it.
-//!
-//! Two numberings are changed for the projection, never in the signed bytes:
-//! - seqs: the received events get negative seqs, below every earlier handover's, so they
-//!   sort before the new owner's own events of the case and never take a seq of its own (the
-//!   `u64` envelope field carries them in two's complement: every table stores `seq as i64`);
-//! - vault ids: rows take negative ids here, and every reference in a received body is
-//!   rewritten to them when it is projected.
-//!
-//! A case may come back to a device that held it before: the handover then holds that
-//! device's own earlier events too, and the case is read again whole from it.
+//! A reassigned case's history, sent to its new owner. The centre sends it beside the signed
+//! `CaseAssigned` (its attachment, committed to by the signed body): each earlier holder's
+//! signed events for the case, with the personal-data rows they refer to and the holder's
+//! public key. Here: which events go with a case, reading a holder's part, and checking what
+//! arrives against every key and commitment before it is kept (`centre::handover` holds and
+//! projects it).
 //!
 //! Personal data the holder purged does not travel, even if the centre still holds a copy.
 //!
@@ -25,24 +15,17 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::signing::VerifyingKey;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
-use crate::events::log::StoredRow;
+use crate::events::received::parse_key;
 use crate::events::verify::check_signed;
-use crate::events::{Body, Digest, decode};
-use crate::projection;
-use crate::sync::events::ServerEventApplied;
-use crate::sync::protocol::{
-    Attachment, CASE_ASSIGNED, CaseAssigned, Handover, HolderLog, ServerEventBody, WireEvent,
-    WireVaultRow,
-};
-use crate::sync::wire::{Checked, remap_sealed, vault_row_matches, with_vault_rows};
+use crate::events::{Digest, Entry, decode};
+use crate::journal::{self, Body};
+use crate::protocol::{Attachment, Handover, HolderLog, WireEvent, WireVaultRow};
+use crate::sync::wire::{Checked, vault_row_matches, with_vault_rows};
 use crate::vault::Sealed;
-
-/// The id a reference to a row that was purged before the handover is given: no row has it.
-const NO_ROW: i64 = 0;
 
 /// Whether an event of a holder's log goes with the case to its next owner: the case's own
 /// events and the centre's answers to its extension requests — not the holder's records of
@@ -75,44 +58,16 @@ pub fn holder_part(
         let canonical: Vec<u8> = r.get(1)?;
         let body = decode(&canonical)
             .ok()
-            .and_then(|e| Body::decode(&e.event_type, e.body_version, e.body).ok())
+            .and_then(|e| journal::decode(&e).ok())
             .filter(|body| goes_with_case(body, case_id));
         if let Some(body) = body.filter(|_| !held_back.contains(&seq)) {
-            purged.extend(purged_rows(&body));
+            purged.extend(body.released_rows());
             part.push((canonical, r.get(2)?, r.get(3)?));
         }
     }
     let (events, mut vault) = with_vault_rows(conn, part)?;
     vault.retain(|row| !purged.contains(&row.id));
     Ok((events, vault))
-}
-
-/// The rows a purge on the holder deleted: they do not travel, whoever still holds a copy.
-fn purged_rows(body: &Body) -> Vec<i64> {
-    match body {
-        Body::PersonalDataPurged(purge) => purge.vault_ids.clone(),
-        _ => Vec::new(),
-    }
-}
-
-/// The case and the commitment to its history, if `body` reassigns a case to `device` with
-/// its history.
-pub fn brought_by(body: &ServerEventBody, device: Uuid) -> Option<(Uuid, Digest)> {
-    if body.event_type != CASE_ASSIGNED {
-        return None;
-    }
-    let assigned: CaseAssigned = serde_json::from_value(body.body.clone()).ok()?;
-    let commitment = assigned.handover_sha256?;
-    (assigned.device == device).then_some((assigned.case_id, commitment))
-}
-
-/// The decision a device recorded that brought it a case's history, if `applied` is one it
-/// took: the server seq, whose attachment the centre's replica needs too.
-pub fn recorded(applied: &ServerEventApplied, device: Uuid) -> Option<(u64, Uuid, Digest)> {
-    let body = applied
-        .body()
-        .filter(|_| applied.not_carried_out.is_none())?;
-    brought_by(&body, device).map(|(case_id, commitment)| (applied.server_seq, case_id, commitment))
 }
 
 /// Checks the handover `attachment` of the decision `server_seq` for `case_id` and keeps it:
@@ -137,7 +92,13 @@ pub fn receive(
         for event in &holder.events {
             let checked = check_event(event, holder.device, &key, case_id)?;
             references.extend(checked.references().into_iter().map(|s| (s.id, s)));
-            purged.extend(checked.body.as_ref().map(purged_rows).unwrap_or_default());
+            purged.extend(
+                checked
+                    .body
+                    .as_ref()
+                    .map(Entry::released_rows)
+                    .unwrap_or_default(),
+            );
             store_event(
                 conn,
                 next_seq,
@@ -162,115 +123,6 @@ pub fn receive(
         }
     }
     Ok(())
-}
-
-/// Projects the events handed over by the decision `server_seq`, in the order received. A
-/// case coming back to a device that held it before is forgotten first and read again whole
-/// from the handover, which holds this device's own earlier events too: so its events and
-/// the other holders' take one order.
-pub fn project(conn: &Connection, server_seq: u64, case_id: Uuid) -> Result<()> {
-    forget_case(conn, case_id)?;
-    let rows: HashMap<(String, i64), i64> = conn
-        .prepare_cached(
-            "SELECT device, holder_id, vault_id FROM handover_vault WHERE server_seq = ?1",
-        )?
-        .query_map([server_seq as i64], |r| {
-            Ok(((r.get(0)?, r.get(1)?), r.get(2)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT seq, device, canonical FROM handover_events WHERE server_seq = ?1 ORDER BY seq",
-    )?;
-    let events = stmt
-        .query_map([server_seq as i64], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Vec<u8>>(2)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    for (seq, device, canonical) in events {
-        let corrupt = |reason: String| Error::Corrupt {
-            seq: server_seq,
-            reason: format!("handed-over event {seq}: {reason}"),
-        };
-        let mut envelope = decode(&canonical).map_err(corrupt)?;
-        remap_sealed(&mut envelope.body, &|id| {
-            rows.get(&(device.clone(), id)).copied().unwrap_or(NO_ROW)
-        });
-        envelope.seq = seq as u64;
-        let body = Body::decode(
-            &envelope.event_type,
-            envelope.body_version,
-            envelope.body.clone(),
-        )
-        .map_err(corrupt)?;
-        projection::apply(conn, &envelope, &body)?;
-    }
-    Ok(())
-}
-
-/// The projection tables that hold a case's rows by its id.
-const CASE_ROWS: &[&str] = &[
-    "case_steps",
-    "clock_marks",
-    "evidence",
-    "dispatches",
-    "documents",
-    "supervisions",
-    "extension_requests",
-    "notices",
-];
-
-/// Deletes the case's projected rows (none if the case is new here).
-fn forget_case(conn: &Connection, case_id: Uuid) -> Result<()> {
-    let id = case_id.to_string();
-    for table in CASE_ROWS {
-        conn.execute(&format!("DELETE FROM {table} WHERE case_id = ?1"), [&id])?;
-    }
-    conn.execute(
-        "DELETE FROM case_search WHERE rowid IN (SELECT row FROM cases WHERE id = ?1)",
-        [&id],
-    )?;
-    conn.execute("DELETE FROM cases WHERE id = ?1", [&id])?;
-    Ok(())
-}
-
-/// A handed-over event as stored, with its holder's key, by its (negative) seq: the evidence
-/// verifier checks received evidence against the key of the device that captured it.
-pub fn signed_event(conn: &Connection, seq: i64) -> Result<Option<(StoredRow, VerifyingKey)>> {
-    let row = conn
-        .prepare_cached(
-            "SELECT canonical, hash, signature, public_key FROM handover_events WHERE seq = ?1",
-        )?
-        .query_row([seq], |r| {
-            Ok((
-                r.get::<_, Vec<u8>>(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get::<_, Vec<u8>>(3)?,
-            ))
-        })
-        .optional()?;
-    let Some((canonical, hash, signature, key)) = row else {
-        return Ok(None);
-    };
-    let envelope = decode(&canonical).map_err(|reason| Error::Corrupt {
-        seq: seq as u64,
-        reason,
-    })?;
-    let row = StoredRow {
-        seq: seq as u64,
-        id: envelope.id.to_string(),
-        event_type: envelope.event_type,
-        body_version: envelope.body_version,
-        case_id: None,
-        canonical,
-        hash,
-        signature,
-    };
-    Ok(Some((row, parse_key(&key)?)))
 }
 
 fn check_event(
@@ -388,12 +240,4 @@ fn holder_key(holder: &HolderLog) -> Result<VerifyingKey> {
     let bytes = hex::decode(&holder.public_key)
         .map_err(|_| Error::invalid("handover", "a holder's key is not hex"))?;
     parse_key(&bytes)
-}
-
-fn parse_key(bytes: &[u8]) -> Result<VerifyingKey> {
-    let bytes: [u8; 32] = bytes
-        .try_into()
-        .map_err(|_| Error::invalid("handover", "a holder's key is not 32 bytes"))?;
-    VerifyingKey::from_bytes(&bytes)
-        .map_err(|_| Error::invalid("handover", "a holder's key is not an Ed25519 key"))
 }

@@ -5,9 +5,10 @@
 pub mod blobs;
 pub mod client;
 pub mod decisions;
-pub mod events;
 pub mod handover;
-pub mod protocol;
+/// The protocol lives below the capabilities that apply the centre's events; its old path stays
+/// for the server and the CLI.
+pub use crate::protocol;
 pub mod replica;
 pub mod state;
 pub mod transport;

@@ -14,14 +14,15 @@ use crate::signing::VerifyingKey;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::{Error, Result};
-use crate::events::{Body, Envelope, decode, log};
+use crate::events::{Entry, Envelope, decode, log};
 use crate::evidence::blobs::Blobs;
 use crate::evidence::verify::{self, EvidenceReport};
+use crate::journal::{self, Body};
 use crate::position::GeoPoint;
-use crate::projection;
+
+use crate::protocol::{Attachment, WireEvent, WireVaultRow};
 use crate::store::{Store, schema};
 use crate::sync::handover;
-use crate::sync::protocol::{Attachment, WireEvent, WireVaultRow};
 
 /// The replica's own tables, beside the core's schema.
 const REPLICA_TABLES: &str = "
@@ -158,13 +159,13 @@ impl Replica {
                 insert_event(tx, &envelope, event, body.as_ref().ok())?;
                 if let Ok(Body::ServerEventApplied(applied)) = &body
                     && let Some((server_seq, case_id, commitment)) =
-                        handover::recorded(applied, envelope.device)
+                        crate::centre::handover::recorded(applied, envelope.device)
                 {
                     let attachment = handovers.get(&server_seq);
                     handover::receive(tx, server_seq, case_id, commitment, attachment)?;
                 }
                 match body {
-                    Ok(body) => projection::apply(tx, &envelope, &body)?,
+                    Ok(body) => journal::project(tx, &envelope, &body)?,
                     Err(reason) => {
                         mark_unreadable(tx, envelope.seq, &reason)?;
                         applied.unreadable.push((envelope.seq, reason));
@@ -187,7 +188,8 @@ impl Replica {
                 let body = Body::decode(&envelope.event_type, envelope.body_version, envelope.body);
                 match body {
                     Ok(Body::ServerEventApplied(applied)) => {
-                        handover::recorded(&applied, envelope.device).map(|(seq, ..)| seq)
+                        crate::centre::handover::recorded(&applied, envelope.device)
+                            .map(|(seq, ..)| seq)
                     }
                     _ => None,
                 }
@@ -280,7 +282,7 @@ impl Replica {
     fn replay(&mut self) -> Result<u64> {
         let replayed = self.store.write(|tx| {
             tx.execute("DELETE FROM replica_unreadable", [])?;
-            projection::rebuild_with(tx, |seq, reason| mark_unreadable(tx, seq, &reason))
+            journal::rebuild_with(tx, |seq, reason| mark_unreadable(tx, seq, &reason))
         })?;
         tracing::info!(replayed, "replica projections rebuilt");
         Ok(replayed)
@@ -325,7 +327,7 @@ fn insert_event(
         seq: envelope.seq,
         reason: "the signature is not hex".into(),
     })?;
-    let case_id = body.and_then(Body::case_id);
+    let case_id = body.and_then(Entry::case_id);
     log::insert_row(
         conn,
         envelope,

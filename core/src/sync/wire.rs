@@ -8,8 +8,9 @@ use uuid::Uuid;
 use crate::error::{Error, Result};
 use crate::events::log::StoredRow;
 use crate::events::verify::{Break, check_link};
-use crate::events::{Body, Digest, Envelope, decode};
-use crate::sync::protocol::{ServerEvent, ServerEventBody, WireEvent, WireVaultRow};
+use crate::events::{Digest, Entry, Envelope, decode};
+use crate::journal::Body;
+use crate::protocol::{ServerEvent, ServerEventBody, WireEvent, WireVaultRow};
 use crate::vault::{self, Sealed};
 
 /// Up to `limit` events after `seq`, in order, with the vault rows they refer to (rows purged
@@ -190,25 +191,6 @@ fn sealed_in(value: &serde_json::Value) -> Vec<Sealed> {
         Value::Object(map) => map.values().flat_map(sealed_in).collect(),
         Value::Array(items) => items.iter().flat_map(sealed_in).collect(),
         _ => Vec::new(),
-    }
-}
-
-/// Gives every `Sealed`-shaped object in a body the vault id `new_id` maps its id to: an
-/// event read in another store than the one that wrote it (`sync::handover`).
-pub fn remap_sealed(value: &mut serde_json::Value, new_id: &impl Fn(i64) -> i64) {
-    use serde_json::Value;
-    match value {
-        Value::Object(map) if map.len() == 2 => {
-            match serde_json::from_value::<Sealed>(Value::Object(map.clone())) {
-                Ok(sealed) => {
-                    map.insert("id".into(), Value::from(new_id(sealed.id)));
-                }
-                Err(_) => map.values_mut().for_each(|v| remap_sealed(v, new_id)),
-            }
-        }
-        Value::Object(map) => map.values_mut().for_each(|v| remap_sealed(v, new_id)),
-        Value::Array(items) => items.iter_mut().for_each(|v| remap_sealed(v, new_id)),
-        _ => {}
     }
 }
 

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::events::EventBody;
+use crate::events::{EventBody, Projection};
 use crate::trips::Fix;
 use crate::trips::model::Purpose;
 
@@ -31,6 +31,10 @@ pub struct TripStarted {
 impl EventBody for TripStarted {
     const TYPE: &'static str = "TripStarted";
     const VERSION: u32 = 1;
+
+    fn project(&self, at: &Projection) -> crate::Result<()> {
+        super::projection::started(at.conn, at.event, self)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,6 +47,10 @@ pub struct FixesRecorded {
 impl EventBody for FixesRecorded {
     const TYPE: &'static str = "FixesRecorded";
     const VERSION: u32 = 1;
+
+    fn project(&self, at: &Projection) -> crate::Result<()> {
+        super::projection::fixes(at.conn, at.event, self)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,6 +67,10 @@ pub struct TripEnded {
 impl EventBody for TripEnded {
     const TYPE: &'static str = "TripEnded";
     const VERSION: u32 = 1;
+
+    fn project(&self, at: &Projection) -> crate::Result<()> {
+        super::projection::ended(at.conn, at.event, self)
+    }
 }
 
 /// `[time_ms, lat_e7, lon_e7, accuracy_cm, altitude_cm, speed_cms, bearing_cdeg, mock, provider]`.

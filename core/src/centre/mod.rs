@@ -7,20 +7,23 @@ use serde::{Deserialize, Serialize};
 
 use uuid::Uuid;
 
+pub mod handover;
+
 use crate::calendar::years::{self, Year, YearData};
 use crate::cases::departments;
+use crate::cases::events::PersonalDataPurged;
 use crate::clocks;
 use crate::dispatch::areas;
-use crate::error::Result;
-use crate::events::{Digest, Envelope, EventBody};
+use crate::error::{Error, Result};
+use crate::events::{Digest, Entry, EventBody, Projection};
 use crate::parameters::{self, Parameters};
-use crate::roster;
-use crate::sync::protocol::{
+use crate::protocol::{
     AGENCY_PUBLISHED, CALENDAR_YEAR_PUBLISHED, CASE_ASSIGNED, CASE_CLOSED, CaseAssigned,
     CaseClosed, DEPARTMENTS_PUBLISHED, DepartmentsPublished, EXTENSION_DECIDED, ExtensionDecided,
     NUMBERS_ASSIGNED, NumbersAssigned, PARAMETERS_PUBLISHED, ROSTER_PUBLISHED, RosterPublished,
     ServerEventBody, URBAN_AREAS_PUBLISHED, UrbanAreasPublished,
 };
+use crate::roster;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -65,13 +68,18 @@ impl ServerEventApplied {
 impl EventBody for ServerEventApplied {
     const TYPE: &'static str = "ServerEventApplied";
     const VERSION: u32 = 1;
+
+    fn project(&self, at: &Projection) -> Result<()> {
+        project(at, self)
+    }
 }
 
 /// What a decision of the centre changes on the device, projected with its record (so a
 /// replay of the log applies it again). Reference data that does not pass the device's own
 /// checks is recorded and not used, with a warning: the centre checks before it publishes,
 /// and a device must never stop taking the centre's events over one.
-pub fn project(conn: &Connection, event: &Envelope, applied: &ServerEventApplied) -> Result<()> {
+pub fn project(at: &Projection, applied: &ServerEventApplied) -> Result<()> {
+    let (conn, event) = (at.conn, at.event);
     let Some(body) = applied.body() else {
         tracing::warn!(
             server_seq = applied.server_seq,
@@ -154,9 +162,9 @@ pub fn project(conn: &Connection, event: &Envelope, applied: &ServerEventApplied
                 if assigned.device == event.device {
                     conn.execute("DELETE FROM handed_over WHERE case_id = ?1", [case_id])?;
                     if let Some((server_seq, case_id, _)) =
-                        crate::sync::handover::recorded(applied, event.device)
+                        handover::recorded(applied, event.device)
                     {
-                        crate::sync::handover::project(conn, server_seq, case_id)?;
+                        handover::project(conn, at.read_stored, server_seq, case_id)?;
                     }
                 } else {
                     conn.execute(
@@ -188,4 +196,19 @@ pub fn handed_over_to(conn: &Connection, case_id: Uuid) -> Result<Option<Uuid>> 
 
 fn unused(applied: &ServerEventApplied, what: &str, reason: &str) {
     tracing::warn!(server_seq = applied.server_seq, %reason, "{what} from the centre not used");
+}
+
+/// The log's case guard (`journal::RULES`): a case the centre gave to another device takes no
+/// more work here, but for the purge of its personal data.
+pub fn refuse_handed_over(conn: &Connection, case_id: Uuid, body: &dyn Entry) -> Result<()> {
+    if body.event_type() == PersonalDataPurged::TYPE {
+        return Ok(());
+    }
+    match handed_over_to(conn, case_id)? {
+        Some(owner) => Err(Error::invalid(
+            "case",
+            format!("the centre assigned this case to device {owner}: it is theirs now"),
+        )),
+        None => Ok(()),
+    }
 }
