@@ -1,13 +1,16 @@
 //! `redshield dispatch …`: the dispatch clock, on the device.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use clap::Subcommand;
 use redshield_core::api::{Dispatch, DispatchStep, FieldCore, NewDispatch};
 use serde_json::json;
 
-use crate::output::Output;
-use crate::{Failure, PlaceArgs, arg_enum};
+use crate::device::place::PlaceArgs;
+use crate::failure::Failure;
+use crate::output::{Output, to_json};
+use crate::values::arg_enum;
 
 #[derive(Subcommand)]
 pub enum DispatchCommand {
@@ -40,7 +43,7 @@ pub enum DispatchCommand {
 
 arg_enum!(StepArg => DispatchStep { Acknowledged, EnRoute, OnScene, Cleared });
 
-pub fn run(core: &FieldCore, command: DispatchCommand, out: &Output) -> Result<(), Failure> {
+pub fn run(core: &FieldCore, command: DispatchCommand, out: &Output) -> Result<ExitCode, Failure> {
     let list = match command {
         DispatchCommand::New {
             case,
@@ -57,15 +60,13 @@ pub fn run(core: &FieldCore, command: DispatchCommand, out: &Output) -> Result<(
         DispatchCommand::List { case } => core.case_dispatches(case)?,
         DispatchCommand::Areas { file } => {
             let n = core.load_urban_areas(file.to_string_lossy().into_owned())?;
-            out.print(json!({ "areas": n }), || format!("{n} urban areas loaded"));
-            return Ok(());
+            return Ok(out.print(json!({ "areas": n }), || format!("{n} urban areas loaded")));
         }
     };
-    let value = json!({ "dispatches": serde_json::to_value(&list).unwrap_or_default() });
-    out.print(value, || {
+    let value = json!({ "dispatches": to_json(&list) });
+    Ok(out.print(value, || {
         list.iter().map(line).collect::<Vec<_>>().join("\n")
-    });
-    Ok(())
+    }))
 }
 
 fn line(d: &Dispatch) -> String {
