@@ -6,14 +6,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
+use redshield_core::api::{ClockKind, Outcome};
 use serde_json::{Value, json};
 
 use super::client::AdminAccess;
-use crate::device::case::OutcomeArg;
-use crate::device::clock::ClockArg;
+use crate::device::clock::clocks;
 use crate::failure::Failure;
 use crate::files::read_json_value;
 use crate::output::{Output, beijing, lines_or};
+use crate::values::every;
 
 #[derive(Subcommand)]
 pub enum DecisionCommand {
@@ -52,8 +53,8 @@ pub enum DecisionCommand {
         #[command(flatten)]
         centre: AdminAccess,
         case: String,
-        #[arg(long, value_enum)]
-        outcome: OutcomeArg,
+        #[arg(long, value_parser = every::<Outcome>())]
+        outcome: Outcome,
     },
     /// 督办: a supervision note on a case, to be answered by --due (YYYY-MM-DD).
     Supervise {
@@ -70,8 +71,8 @@ pub enum DecisionCommand {
         #[command(flatten)]
         centre: AdminAccess,
         case: String,
-        #[arg(long, value_enum)]
-        clock: ClockArg,
+        #[arg(long, value_parser = clocks())]
+        clock: ClockKind,
         #[arg(long, conflicts_with = "refuse", required_unless_present = "refuse")]
         approve: bool,
         #[arg(long)]
@@ -117,7 +118,6 @@ pub fn run(command: DecisionCommand, out: &Output) -> Result<ExitCode, Failure> 
             case,
             outcome,
         } => {
-            let outcome = redshield_core::api::Outcome::from(outcome);
             let body = json!({ "outcome": outcome.as_str() });
             (centre, format!("/v1/admin/cases/{case}/close"), Some(body))
         }
@@ -141,7 +141,6 @@ pub fn run(command: DecisionCommand, out: &Output) -> Result<ExitCode, Failure> 
             approve,
             ..
         } => {
-            let clock = redshield_core::api::ClockKind::from(clock);
             let body = json!({ "clock": clock.as_str(), "approved": approve });
             (
                 centre,

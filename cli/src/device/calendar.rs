@@ -4,10 +4,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use redshield_core::api::{FieldCore, RuleSet, YearData};
+use redshield_core::api::{ClockKind, FieldCore, RuleSet, YearData};
 use serde_json::json;
 
-use crate::device::clock::ClockArg;
+use crate::device::clock::clocks;
 use crate::failure::Failure;
 use crate::files::read_json;
 use crate::output::{Output, to_json};
@@ -29,8 +29,8 @@ pub enum CalendarCommand {
         /// 121 (SAMR Order No. 121, from 2026-04-15) or 20 (Order No. 20, before).
         #[arg(long, value_parser = ["121", "20"])]
         rule_set: String,
-        #[arg(long, value_enum)]
-        clock: ClockArg,
+        #[arg(long, value_parser = clocks())]
+        clock: ClockKind,
         /// The day the clock started (receipt, acceptance, …): YYYY-MM-DD.
         #[arg(long, alias = "from")]
         received: String,
@@ -76,7 +76,7 @@ pub fn run(core: &FieldCore, command: CalendarCommand, out: &Output) -> Result<E
                 "20" => RuleSet::SamrOrder20,
                 _ => RuleSet::SamrOrder121,
             };
-            let due = core.clock_due_date(rule_set, clock.into(), received, extended)?;
+            let due = core.clock_due_date(rule_set, clock, received, extended)?;
             Ok(out.print(to_json(&due), || {
                 let mark = provisional_mark(due.provisional);
                 format!("{}{mark}  [{}]", due.date, due.article)

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::failure::Failure;
 use crate::output::{Output, beijing, lines_or, to_json};
-use crate::values::arg_enum;
+use crate::values::{CoreValues, every};
 
 #[derive(Subcommand)]
 pub enum ClockCommand {
@@ -27,29 +27,29 @@ pub enum ClockCommand {
     /// Pause a case's clock while goods are tested or appraised (the time is excluded).
     Pause {
         case: String,
-        #[arg(long, value_enum)]
-        clock: ClockArg,
-        #[arg(long, value_enum)]
-        reason: PauseArg,
+        #[arg(long, value_parser = clocks())]
+        clock: ClockKind,
+        #[arg(long, value_parser = every::<PauseReason>())]
+        reason: PauseReason,
     },
     /// Start a clock no case step starts (violation_check, penalty_case, jurisdiction,
     /// evidence_preservation).
     Start {
         case: String,
-        #[arg(long, value_enum)]
-        clock: ClockArg,
+        #[arg(long, value_parser = clocks())]
+        clock: ClockKind,
     },
     /// Stop such a clock: its act is done.
     Stop {
         case: String,
-        #[arg(long, value_enum)]
-        clock: ClockArg,
+        #[arg(long, value_parser = clocks())]
+        clock: ClockKind,
     },
     /// Resume a paused clock.
     Resume {
         case: String,
-        #[arg(long, value_enum)]
-        clock: ClockArg,
+        #[arg(long, value_parser = clocks())]
+        clock: ClockKind,
     },
     /// The month's figures: share of clocks met per kind, on-scene median and P90 per area.
     Report {
@@ -60,27 +60,20 @@ pub enum ClockCommand {
     /// Approve a clock's statutory extension (signed in as a supervisor).
     Extend {
         case: String,
-        #[arg(long, value_enum)]
-        clock: ClockArg,
+        #[arg(long, value_parser = clocks())]
+        clock: ClockKind,
     },
     /// Ask the centre to extend a clock; its answer comes with a sync.
     AskExtension {
         case: String,
-        #[arg(long, value_enum)]
-        clock: ClockArg,
+        #[arg(long, value_parser = clocks())]
+        clock: ClockKind,
         #[arg(long)]
         reason: String,
     },
     /// A case's extension requests and the centre's answers.
     Requests { case: String },
 }
-
-arg_enum!(PauseArg => PauseReason { Testing, Appraisal });
-
-arg_enum!(ClockArg => ClockKind {
-    Accept, Mediation, EndNotice, ViolationCheck, ReportDecision, PenaltyCase, Jurisdiction,
-    EvidencePreservation, Limitation, OnScene,
-});
 
 pub fn run(core: &FieldCore, command: ClockCommand, out: &Output) -> Result<ExitCode, Failure> {
     let clocks = match command {
@@ -96,17 +89,17 @@ pub fn run(core: &FieldCore, command: ClockCommand, out: &Output) -> Result<Exit
             case,
             clock,
             reason,
-        } => core.pause_clock(case, clock.into(), reason.into())?,
-        ClockCommand::Resume { case, clock } => core.resume_clock(case, clock.into())?,
-        ClockCommand::Start { case, clock } => core.start_clock(case, clock.into())?,
-        ClockCommand::Stop { case, clock } => core.stop_clock(case, clock.into())?,
-        ClockCommand::Extend { case, clock } => core.approve_clock_extension(case, clock.into())?,
+        } => core.pause_clock(case, clock, reason)?,
+        ClockCommand::Resume { case, clock } => core.resume_clock(case, clock)?,
+        ClockCommand::Start { case, clock } => core.start_clock(case, clock)?,
+        ClockCommand::Stop { case, clock } => core.stop_clock(case, clock)?,
+        ClockCommand::Extend { case, clock } => core.approve_clock_extension(case, clock)?,
         ClockCommand::AskExtension {
             case,
             clock,
             reason,
         } => {
-            let requests = core.request_clock_extension(case, clock.into(), reason)?;
+            let requests = core.request_clock_extension(case, clock, reason)?;
             return Ok(extension_requests(&requests, out));
         }
         ClockCommand::Requests { case } => {
@@ -151,4 +144,10 @@ fn extension_requests(requests: &[ExtensionRequest], out: &Output) -> ExitCode {
         });
         lines_or(lines, "no extension requested")
     })
+}
+
+/// The clocks a command names: every one but Order No. 20's reporter notice, which the
+/// command line has never taken.
+pub fn clocks() -> CoreValues<ClockKind> {
+    every::<ClockKind>().except(&[ClockKind::ReporterNotice])
 }

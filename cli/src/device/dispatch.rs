@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::device::place::PlaceArgs;
 use crate::failure::Failure;
 use crate::output::{Output, to_json};
-use crate::values::arg_enum;
+use crate::values::every;
 
 #[derive(Subcommand)]
 pub enum DispatchCommand {
@@ -29,8 +29,8 @@ pub enum DispatchCommand {
     /// The next step, confirmed by the officer.
     Step {
         id: String,
-        #[arg(value_enum)]
-        step: StepArg,
+        #[arg(value_parser = every::<DispatchStep>())]
+        step: DispatchStep,
     },
     /// A case's dispatches.
     List {
@@ -40,8 +40,6 @@ pub enum DispatchCommand {
     /// Replace the urban areas from a GeoJSON file of polygons.
     Areas { file: PathBuf },
 }
-
-arg_enum!(StepArg => DispatchStep { Acknowledged, EnRoute, OnScene, Cleared });
 
 pub fn run(core: &FieldCore, command: DispatchCommand, out: &Output) -> Result<ExitCode, Failure> {
     let list = match command {
@@ -56,7 +54,7 @@ pub fn run(core: &FieldCore, command: DispatchCommand, out: &Output) -> Result<E
             site: site.position(),
             site_text,
         })?],
-        DispatchCommand::Step { id, step } => vec![core.advance_dispatch(id, step.into())?],
+        DispatchCommand::Step { id, step } => vec![core.advance_dispatch(id, step)?],
         DispatchCommand::List { case } => core.case_dispatches(case)?,
         DispatchCommand::Areas { file } => {
             let n = core.load_urban_areas(file.to_string_lossy().into_owned())?;

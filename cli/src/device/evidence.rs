@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::device::place::PlaceArgs;
 use crate::failure::Failure;
 use crate::output::{Output, beijing, lines_or, to_json};
-use crate::values::arg_enum;
+use crate::values::every;
 
 #[derive(Subcommand)]
 pub enum EvidenceCommand {
@@ -24,8 +24,8 @@ pub enum EvidenceCommand {
         /// The case's id or number.
         #[arg(long)]
         case: String,
-        #[arg(long, value_enum, default_value = "scene")]
-        kind: KindArg,
+        #[arg(long, value_parser = every::<EvidenceKind>(), default_value = "scene")]
+        kind: EvidenceKind,
         /// Burn the case number, time and position into the display copy.
         #[arg(long)]
         caption: bool,
@@ -62,10 +62,6 @@ pub enum EvidenceCommand {
     Prune,
 }
 
-arg_enum!(KindArg => EvidenceKind {
-    Scene, Goods, Receipt, Screenshot, Odometer, Document, Recording, Other,
-});
-
 /// Exit 3 when a piece of evidence fails its checks.
 pub fn run(core: &FieldCore, command: EvidenceCommand, out: &Output) -> Result<ExitCode, Failure> {
     let evidence = match command {
@@ -80,7 +76,7 @@ pub fn run(core: &FieldCore, command: EvidenceCommand, out: &Output) -> Result<E
         } => core.add_evidence(NewEvidence {
             case_id: case,
             path: file.to_string_lossy().into_owned(),
-            kind: kind.into(),
+            kind,
             note,
             caption,
             place: place.position(),

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::failure::Failure;
 use crate::files::read_json;
 use crate::output::{Output, beijing, officer_json, to_json};
-use crate::values::arg_enum;
+use crate::values::every;
 
 #[derive(Subcommand)]
 pub enum TripCommand {
@@ -49,8 +49,8 @@ pub enum TripCommand {
     /// Write a trip's track (the fixes the filters keep), to stdout unless --out is given.
     Export {
         id: String,
-        #[arg(long, value_enum)]
-        format: FormatArg,
+        #[arg(long, value_parser = every::<TrackFormat>())]
+        format: TrackFormat,
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -76,8 +76,8 @@ pub struct TripArgs {
     /// A crew member's name; repeat for each.
     #[arg(long = "crew-member")]
     crew_members: Vec<String>,
-    #[arg(long, value_enum, default_value = "patrol")]
-    purpose: PurposeArg,
+    #[arg(long, value_parser = every::<Purpose>(), default_value = "patrol")]
+    purpose: Purpose,
     /// The case a dispatch goes to (id or number).
     #[arg(long)]
     case: Option<String>,
@@ -90,7 +90,7 @@ impl TripArgs {
             vehicle: self.vehicle,
             crew: self.crew_members,
             crew_count,
-            purpose: self.purpose.into(),
+            purpose: self.purpose,
             case_id: self.case,
             odometer_km,
             odometer_photo,
@@ -98,9 +98,6 @@ impl TripArgs {
         }
     }
 }
-
-arg_enum!(PurposeArg => Purpose { Patrol, Dispatch, StationVisit, Other });
-arg_enum!(FormatArg => TrackFormat { Gpx, Geojson });
 
 pub fn run(core: &FieldCore, command: TripCommand, out: &Output) -> Result<ExitCode, Failure> {
     let trip = match command {
@@ -119,7 +116,7 @@ pub fn run(core: &FieldCore, command: TripCommand, out: &Output) -> Result<ExitC
             let path = file.to_string_lossy().into_owned();
             core.import_gpx(path, trip.new_trip(None, None))?
         }
-        TripCommand::Export { id, format, out } => return export(core, id, format.into(), out),
+        TripCommand::Export { id, format, out } => return export(core, id, format, out),
         TripCommand::Summary { month, vehicle } => {
             return Ok(mileage(&core.monthly_mileage(month, vehicle)?, out));
         }

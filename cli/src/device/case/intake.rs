@@ -3,27 +3,26 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use redshield_core::api::{
-    Business, CaseKind, CaseState, Channel, DeclineReason, DemandKind, IdDocument, IdKind, NewCase,
-    NewMatter, NoticeKind, OnlineShop, Outcome, Person, ProofKind, ProofOfPurchase,
-    SatisfactionWord,
+    Business, CaseKind, Channel, DemandKind, IdDocument, IdKind, NewCase, NewMatter, OnlineShop,
+    Person, ProofKind, ProofOfPurchase,
 };
 
 use crate::device::place::PlaceArgs;
 use crate::failure::Failure;
 use crate::files::read_json;
-use crate::values::arg_enum;
+use crate::values::every;
 
 #[derive(Args)]
 pub struct OpenCase {
     /// A JSON file holding the whole NewCase (as the apps send it); no other flag is read.
     #[arg(long, conflicts_with_all = ["kind", "facts"])]
     file: Option<PathBuf>,
-    #[arg(long, value_enum, required_unless_present = "file")]
-    kind: Option<KindArg>,
-    #[arg(long, value_enum, default_value = "vehicle_walk_in")]
-    channel: ChannelArg,
+    #[arg(long, value_parser = every::<CaseKind>(), required_unless_present = "file")]
+    kind: Option<CaseKind>,
+    #[arg(long, value_parser = every::<Channel>(), default_value = "vehicle_walk_in")]
+    channel: Channel,
     /// When it was received, RFC 3339 (default: now).
     #[arg(long)]
     received_at: Option<String>,
@@ -55,8 +54,8 @@ pub struct OpenCase {
     #[arg(long)]
     quantity: Option<u32>,
     /// The proof of purchase offered (Art. 17(3)).
-    #[arg(long, value_enum)]
-    proof: Option<ProofArg>,
+    #[arg(long, value_parser = every::<ProofKind>())]
+    proof: Option<ProofKind>,
     /// The receipt, order or payment number of --proof.
     #[arg(long, requires = "proof")]
     proof_ref: Option<String>,
@@ -73,8 +72,8 @@ pub struct OpenCase {
     #[arg(long, required_unless_present = "file")]
     facts: Option<String>,
     /// Repeat for several.
-    #[arg(long, value_enum)]
-    demand: Vec<DemandArg>,
+    #[arg(long, value_parser = every::<DemandKind>())]
+    demand: Vec<DemandKind>,
     #[arg(long)]
     demands_text: Option<String>,
     /// A complaint that also reports: the report's leads (a second, linked case).
@@ -84,46 +83,6 @@ pub struct OpenCase {
     place: PlaceArgs,
 }
 
-arg_enum!(KindArg => CaseKind { Consultation, Complaint, Report });
-arg_enum!(StateArg => CaseState {
-    Received, Accepted, Declined, Forwarded, Referred, Mediating, Agreed, NotAgreed, Verifying,
-    Filed, NotFiled, Closed, FollowedUp, NotHandledAgain, Merged,
-});
-/// Spelled as the core spells it: `none` for no proof.
-#[derive(Clone, Copy, ValueEnum)]
-#[value(rename_all = "snake_case")]
-pub enum ProofArg {
-    Receipt,
-    OrderNumber,
-    PaymentRecord,
-    #[value(name = "none")]
-    NoProof,
-}
-
-impl From<ProofArg> for ProofKind {
-    fn from(arg: ProofArg) -> ProofKind {
-        match arg {
-            ProofArg::Receipt => ProofKind::Receipt,
-            ProofArg::OrderNumber => ProofKind::OrderNumber,
-            ProofArg::PaymentRecord => ProofKind::PaymentRecord,
-            ProofArg::NoProof => ProofKind::NoProof,
-        }
-    }
-}
-arg_enum!(ChannelArg => Channel { VehicleWalkIn, Hotline, NationalPlatform, ServiceStation, Letter });
-arg_enum!(DemandArg => DemandKind {
-    Repair, Redo, Replace, Return, MakeUpQuantity, Refund, Compensation, Other,
-});
-arg_enum!(NoticeArg => NoticeKind { Declined, MediationEnded });
-arg_enum!(DeclineArg => DeclineReason {
-    OutsideRemit, HandledElsewhere, NotConsumerDispute, TimeBarred, MaterialsMissing,
-    IdentityNotVerified, OtherLegalGround,
-});
-arg_enum!(OutcomeArg => Outcome {
-    Answered, Agreement, NoAgreement, Withdrawn, SettledByParties, CaseFiled, NoCaseFiled,
-});
-arg_enum!(WordArg => SatisfactionWord { VerySatisfied, Satisfied, FairlySatisfied, Dissatisfied });
-
 /// The NewCase the flags (or the file) describe.
 pub fn new_case(c: OpenCase) -> Result<NewCase, Failure> {
     if let Some(path) = &c.file {
@@ -131,7 +90,6 @@ pub fn new_case(c: OpenCase) -> Result<NewCase, Failure> {
     }
     let kind = c
         .kind
-        .map(CaseKind::from)
         .ok_or_else(|| Failure::invalid("kind", "is required"))?;
     let complainants = match (c.complainant_name, c.complainant_phone) {
         (Some(name), Some(phone)) => vec![Person {
@@ -161,7 +119,7 @@ pub fn new_case(c: OpenCase) -> Result<NewCase, Failure> {
     });
     Ok(NewCase {
         kind,
-        channel: Some(c.channel.into()),
+        channel: Some(c.channel),
         received_at_ms: c.received_at.as_deref().map(parse_time).transpose()?,
         platform_ticket: c.ticket,
         complainants,
@@ -175,11 +133,11 @@ pub fn new_case(c: OpenCase) -> Result<NewCase, Failure> {
             amount_paid_fen: c.amount.as_deref().map(yuan_to_fen).transpose()?,
             quantity: c.quantity,
             facts: c.facts.unwrap_or_default(),
-            demands: c.demand.into_iter().map(Into::into).collect(),
+            demands: c.demand.into_iter().collect(),
             demands_text: c.demands_text,
             evidence: Vec::new(),
             proof: c.proof.map(|kind| ProofOfPurchase {
-                kind: kind.into(),
+                kind,
                 reference: c.proof_ref,
             }),
         },

@@ -8,16 +8,18 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use redshield_core::api::{CaseQuery, FieldCore, NoticeKind, Step};
+use redshield_core::api::{
+    CaseKind, CaseQuery, CaseState, DeclineReason, FieldCore, NoticeKind, Outcome, RenderFormat,
+    SatisfactionWord, Step,
+};
 use serde_json::json;
 
-use crate::device::documents::FormatArg;
 use crate::device::place::PlaceArgs;
 use crate::failure::Failure;
 use crate::files::write_whole;
 use crate::output::{Output, to_json};
-pub use intake::OutcomeArg;
-use intake::{DeclineArg, KindArg, NoticeArg, OpenCase, StateArg, WordArg};
+use crate::values::every;
+use intake::OpenCase;
 
 #[derive(Subcommand)]
 pub enum CaseCommand {
@@ -25,10 +27,10 @@ pub enum CaseCommand {
     Open(Box<OpenCase>),
     /// Cases, newest first.
     List {
-        #[arg(long, value_enum)]
-        state: Option<StateArg>,
-        #[arg(long, value_enum)]
-        kind: Option<KindArg>,
+        #[arg(long, value_parser = every::<CaseState>())]
+        state: Option<CaseState>,
+        #[arg(long, value_parser = every::<CaseKind>())]
+        kind: Option<CaseKind>,
         #[arg(long, default_value_t = 50)]
         limit: u32,
         /// The `next` cursor of the previous page.
@@ -49,8 +51,8 @@ pub enum CaseCommand {
     Decline {
         #[command(flatten)]
         at: StepArgs,
-        #[arg(long, value_enum)]
-        reason: DeclineArg,
+        #[arg(long, value_parser = every::<DeclineReason>())]
+        reason: DeclineReason,
     },
     /// Forward to the competent market-regulation office (--note says why).
     Forward {
@@ -88,8 +90,8 @@ pub enum CaseCommand {
     Close {
         #[command(flatten)]
         at: StepArgs,
-        #[arg(long, value_enum)]
-        outcome: OutcomeArg,
+        #[arg(long, value_parser = every::<Outcome>())]
+        outcome: Outcome,
     },
     /// 回访: a score of 1 to 5 and/or a word on the four-word scale.
     FollowUp {
@@ -97,8 +99,8 @@ pub enum CaseCommand {
         at: StepArgs,
         #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
         score: Option<u8>,
-        #[arg(long, value_enum)]
-        word: Option<WordArg>,
+        #[arg(long, value_parser = every::<SatisfactionWord>())]
+        word: Option<SatisfactionWord>,
     },
     /// Delete a case's personal data (the log stays verifiable).
     Purge { id: String },
@@ -131,13 +133,13 @@ pub enum CaseCommand {
     /// Prints it as text, or writes it with --format html --out FILE.
     Notice {
         id: String,
-        #[arg(long, value_enum)]
-        kind: NoticeArg,
+        #[arg(long, value_parser = every::<NoticeKind>())]
+        kind: NoticeKind,
         /// Only show the notice issued before: issue nothing.
         #[arg(long)]
         show: bool,
-        #[arg(long, value_enum, default_value = "text")]
-        format: FormatArg,
+        #[arg(long, value_parser = every::<RenderFormat>(), default_value = "text")]
+        format: RenderFormat,
         /// Write it to this file (whole or not at all) instead of stdout.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -173,8 +175,8 @@ pub fn run(core: &FieldCore, command: CaseCommand, out: &Output) -> Result<ExitC
             phone,
         } => {
             let page = core.list_cases(CaseQuery {
-                state: state.map(Into::into),
-                kind: kind.map(Into::into),
+                state,
+                kind,
                 text,
                 phone,
                 limit: Some(limit),
@@ -197,7 +199,7 @@ pub fn run(core: &FieldCore, command: CaseCommand, out: &Output) -> Result<ExitC
             show,
             format,
             out: file,
-        } => return notice(core, id, kind.into(), show, format.into(), file, out),
+        } => return notice(core, id, kind, show, format, file, out),
         CaseCommand::MerchantView { id } => {
             return Ok(out.print_pretty(to_json(&core.merchant_view(id)?)));
         }
@@ -207,33 +209,17 @@ pub fn run(core: &FieldCore, command: CaseCommand, out: &Output) -> Result<ExitC
             return Ok(out.print(value, || view::supervision_lines(&notes)));
         }
         CaseCommand::Accept(at) => (at, Step::Accept),
-        CaseCommand::Decline { at, reason } => (
-            at,
-            Step::Decline {
-                reason: reason.into(),
-            },
-        ),
+        CaseCommand::Decline { at, reason } => (at, Step::Decline { reason }),
         CaseCommand::Forward { at, office } => (at, Step::Forward { office }),
         CaseCommand::Refer { at, department } => (at, Step::Refer { department }),
         CaseCommand::StartMediation(at) => (at, Step::StartMediation),
         CaseCommand::EndMediation { at, agreement } => (at, Step::EndMediation { agreement }),
         CaseCommand::Verify(at) => (at, Step::StartVerification),
         CaseCommand::Decide { at, file_case } => (at, Step::DecideReport { file_case }),
-        CaseCommand::Close { at, outcome } => (
-            at,
-            Step::Close {
-                outcome: outcome.into(),
-            },
-        ),
+        CaseCommand::Close { at, outcome } => (at, Step::Close { outcome }),
         CaseCommand::MarkRepeated { at, first } => (at, Step::MarkRepeated { first }),
         CaseCommand::Merge { at, into } => (at, Step::MergeInto { first: into }),
-        CaseCommand::FollowUp { at, score, word } => (
-            at,
-            Step::FollowUp {
-                score,
-                word: word.map(Into::into),
-            },
-        ),
+        CaseCommand::FollowUp { at, score, word } => (at, Step::FollowUp { score, word }),
     };
     let place = at.place.position();
     Ok(view::case(

@@ -6,18 +6,18 @@ use std::process::ExitCode;
 use clap::{ArgGroup, Args, Subcommand};
 use redshield_core::api::{
     AssentMethod, DocumentAct, EndReason, EntryKind, FieldCore, MediationMode, MoneyRecovered,
-    NewMediation, Notice, NoticeMethod, ParticipantRole, RecoveredBy, Term,
+    NewMediation, Notice, NoticeMethod, ParticipantRole, PauseReason, RecoveredBy,
+    RepresentativeAuthority, Term,
 };
 use redshield_core::documents::text::yuan;
 
 use super::people::{officers, person};
-use super::{AuthorityArg, DocArgs, DocumentCommand, act_on, bad_file, note, shown_sha256};
-use crate::device::clock::PauseArg;
+use super::{DocArgs, DocumentCommand, act_on, bad_file, note, shown_sha256};
 use crate::device::place::PlaceArgs;
 use crate::failure::Failure;
 use crate::files::read;
 use crate::output::{Output, to_json};
-use crate::values::arg_enum;
+use crate::values::{every, only};
 
 #[derive(Subcommand)]
 pub enum MediationCommand {
@@ -36,8 +36,8 @@ pub enum MediationCommand {
         /// The speaker's participant number.
         #[arg(long)]
         speaker: u32,
-        #[arg(long, value_enum)]
-        kind: MediationEntryArg,
+        #[arg(long, value_parser = only(&[EntryKind::Demand, EntryKind::Response, EntryKind::Statement]))]
+        kind: EntryKind,
         text: String,
     },
     /// A party objects to a mediator: the session is suspended until decided (Art. 21).
@@ -67,8 +67,8 @@ pub enum MediationCommand {
     Pause {
         #[command(flatten)]
         at: DocArgs,
-        #[arg(long, value_enum)]
-        reason: PauseArg,
+        #[arg(long, value_parser = every::<PauseReason>())]
+        reason: PauseReason,
     },
     /// Resume a paused mediation.
     Resume(DocArgs),
@@ -91,8 +91,8 @@ pub enum MediationCommand {
     End {
         #[command(flatten)]
         at: DocArgs,
-        #[arg(long, value_enum)]
-        reason: EndArg,
+        #[arg(long, value_parser = every::<EndReason>())]
+        reason: EndReason,
         /// Required with other_legal_ground: which ground.
         #[arg(long)]
         note: Option<String>,
@@ -121,8 +121,8 @@ pub enum MediationCommand {
         /// The party's participant number.
         #[arg(long)]
         participant: u32,
-        #[arg(long, value_enum)]
-        method: AssentArg,
+        #[arg(long, value_parser = every::<AssentMethod>())]
+        method: AssentMethod,
         /// The evidence id of the recording, if one was kept.
         #[arg(long)]
         evidence: Option<String>,
@@ -155,8 +155,8 @@ pub enum MediationCommand {
 pub struct StartMediation {
     /// The complaint's id or number.
     case: String,
-    #[arg(long, value_enum)]
-    mode: ModeArg,
+    #[arg(long, value_parser = every::<MediationMode>())]
+    mode: MediationMode,
     /// The consumer consents to mediation (Art. 18).
     #[arg(long)]
     consumer_consents: bool,
@@ -184,8 +184,8 @@ pub struct StartMediation {
     #[arg(long)]
     merchant: Vec<String>,
     /// By what right the merchant's representatives act for the business.
-    #[arg(long, value_enum)]
-    merchant_authority: Option<AuthorityArg>,
+    #[arg(long, value_parser = every::<RepresentativeAuthority>())]
+    merchant_authority: Option<RepresentativeAuthority>,
     /// A witness by name.
     #[arg(long)]
     witness: Vec<String>,
@@ -199,8 +199,8 @@ pub struct StartMediation {
 #[derive(Args)]
 pub struct NoticeArgs {
     /// How the parties were told the session's time, place and mediators.
-    #[arg(long = "notice-method", value_enum)]
-    method: Option<NoticeArg>,
+    #[arg(long = "notice-method", value_parser = every::<NoticeMethod>())]
+    method: Option<NoticeMethod>,
     /// When they were told: RFC 3339 or Unix milliseconds (default: now).
     #[arg(long = "notice-given", requires = "method")]
     given: Option<String>,
@@ -211,15 +211,6 @@ pub struct NoticeArgs {
     #[arg(long, requires = "method")]
     notice_place: Option<String>,
 }
-
-arg_enum!(ModeArg => MediationMode { OnSite, Phone, Video, Audio, Online });
-arg_enum!(AssentArg => AssentMethod { Phone, Video, Audio, Online });
-arg_enum!(NoticeArg => NoticeMethod { Oral, Phone, Text, Written });
-arg_enum!(MediationEntryArg => EntryKind { Demand, Response, Statement });
-arg_enum!(EndArg => EndReason {
-    WithdrawnOrSettled, PartyAbsentOrRefuses, NoAgreementPossible, AppraisalCostDisputed,
-    TimeRanOut, GroundForRefusalOrFraud, PartyGone, OtherLegalGround,
-});
 
 pub fn run(core: &FieldCore, command: MediationCommand, out: &Output) -> Result<ExitCode, Failure> {
     let (at, act) = match command {
@@ -238,7 +229,7 @@ pub fn run(core: &FieldCore, command: MediationCommand, out: &Output) -> Result<
             speaker,
             kind,
             text,
-        } => (at, note(speaker, kind.into(), text)),
+        } => (at, note(speaker, kind, text)),
         MediationCommand::Object {
             at,
             mediator,
@@ -255,25 +246,14 @@ pub fn run(core: &FieldCore, command: MediationCommand, out: &Output) -> Result<
         MediationCommand::Decide { at, upheld, .. } => {
             (at, DocumentAct::DecideObjection { upheld })
         }
-        MediationCommand::Pause { at, reason } => (
-            at,
-            DocumentAct::Pause {
-                reason: reason.into(),
-            },
-        ),
+        MediationCommand::Pause { at, reason } => (at, DocumentAct::Pause { reason }),
         MediationCommand::Resume(at) => (at, DocumentAct::Resume),
         MediationCommand::Agree {
             at,
             terms,
             no_document,
         } => (at, agree(&terms, no_document)?),
-        MediationCommand::End { at, reason, note } => (
-            at,
-            DocumentAct::End {
-                reason: reason.into(),
-                note,
-            },
-        ),
+        MediationCommand::End { at, reason, note } => (at, DocumentAct::End { reason, note }),
         MediationCommand::Perform { at, term, on } => (at, DocumentAct::PerformTerm { term, on }),
         MediationCommand::Seal {
             at,
@@ -301,7 +281,7 @@ pub fn run(core: &FieldCore, command: MediationCommand, out: &Output) -> Result<
             let assent = DocumentAct::Assent {
                 participant,
                 text_sha256,
-                method: method.into(),
+                method,
                 evidence_id: evidence,
                 note,
             };
@@ -333,12 +313,12 @@ impl StartMediation {
         }
         for p in &mut participants {
             if p.role == ParticipantRole::MerchantRepresentative {
-                p.authority = self.merchant_authority.map(Into::into);
+                p.authority = self.merchant_authority;
             }
         }
         Ok(NewMediation {
             case_id: self.case,
-            mode: self.mode.into(),
+            mode: self.mode,
             consumer_consents: self.consumer_consents,
             merchant_consents: self.merchant_consents,
             notice: self.notice.notice(self.place.as_deref())?,
@@ -365,7 +345,7 @@ impl NoticeArgs {
         })?;
         Ok(Some(Notice {
             given_at_ms: time("notice_given", self.given.as_deref(), now)?,
-            method: method.into(),
+            method,
             session_at_ms: time("session_at", self.session_at.as_deref(), now)?,
             place,
         }))

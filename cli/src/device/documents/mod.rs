@@ -23,7 +23,7 @@ use crate::device::place::PlaceArgs;
 use crate::failure::Failure;
 use crate::files::{read, write_whole};
 use crate::output::{Output, beijing, lines_or, to_json};
-use crate::values::arg_enum;
+use crate::values::every;
 
 /// What mediations and records alike do.
 #[derive(Subcommand)]
@@ -32,8 +32,8 @@ pub enum DocumentCommand {
     Join {
         #[command(flatten)]
         at: DocArgs,
-        #[arg(long, value_enum)]
-        role: RoleArg,
+        #[arg(long, value_parser = every::<ParticipantRole>())]
+        role: ParticipantRole,
         #[arg(long)]
         name: String,
         #[arg(long)]
@@ -41,8 +41,8 @@ pub enum DocumentCommand {
         #[arg(long)]
         enforcement_id: Option<String>,
         /// A merchant representative's authority.
-        #[arg(long, value_enum)]
-        authority: Option<AuthorityArg>,
+        #[arg(long, value_parser = every::<RepresentativeAuthority>())]
+        authority: Option<RepresentativeAuthority>,
     },
     /// Link a piece of the case's evidence.
     Evidence {
@@ -106,24 +106,15 @@ pub struct SignArgs {
 pub struct RenderArgs {
     /// The document's id.
     doc: String,
-    #[arg(long, value_enum, default_value = "html")]
-    format: FormatArg,
+    #[arg(long, value_parser = every::<RenderFormat>(), default_value = "html")]
+    format: RenderFormat,
     /// Whose copy: the 调解书 is made in three (Art. 24).
-    #[arg(long, value_enum)]
-    copy: Option<CopyArg>,
+    #[arg(long, value_parser = every::<CopyFor>())]
+    copy: Option<CopyFor>,
     /// Write it to this file (whole or not at all) instead of stdout.
     #[arg(long)]
     out: Option<PathBuf>,
 }
-
-arg_enum!(AuthorityArg => RepresentativeAuthority {
-    LegalRepresentative, Proprietor, PowerOfAttorney, Staff,
-});
-arg_enum!(RoleArg => ParticipantRole {
-    Consumer, ConsumerAgent, MerchantRepresentative, Officer, Party, Interviewee, Witness,
-});
-arg_enum!(FormatArg => RenderFormat { Html, Text });
-arg_enum!(CopyArg => CopyFor { Consumer, Merchant, File });
 
 /// The commands both kinds share.
 pub fn run(core: &FieldCore, command: DocumentCommand, out: &Output) -> Result<ExitCode, Failure> {
@@ -137,11 +128,11 @@ pub fn run(core: &FieldCore, command: DocumentCommand, out: &Output) -> Result<E
             authority,
         } => {
             let participant = NewParticipant {
-                role: role.into(),
+                role,
                 name,
                 title,
                 enforcement_id,
-                authority: authority.map(Into::into),
+                authority,
             };
             (at, DocumentAct::Join { participant })
         }
@@ -204,8 +195,8 @@ pub fn shown_sha256(core: &FieldCore, doc: &str, given: Option<String>) -> Resul
 }
 
 fn render(core: &FieldCore, args: RenderArgs, out: &Output) -> Result<ExitCode, Failure> {
-    let format = RenderFormat::from(args.format);
-    let rendered = core.render_document(args.doc, format, args.copy.map(Into::into))?;
+    let format = args.format;
+    let rendered = core.render_document(args.doc, format, args.copy)?;
     match args.out {
         Some(path) => {
             write_whole(&path, &rendered)?;

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use redshield_core::api::{
     DocumentAct, DocumentKind, EntryKind, FieldCore, NewRecord, ParticipantRole,
 };
@@ -13,7 +13,7 @@ use super::{DocArgs, DocumentCommand, act_on, note, shown_sha256};
 use crate::device::place::PlaceArgs;
 use crate::failure::Failure;
 use crate::output::Output;
-use crate::values::arg_enum;
+use crate::values::{CoreValues, only};
 
 #[derive(Subcommand)]
 pub enum RecordCommand {
@@ -29,8 +29,8 @@ pub enum RecordCommand {
         /// The speaker's participant number.
         #[arg(long)]
         speaker: u32,
-        #[arg(long, value_enum, default_value = "statement")]
-        kind: RecordEntryArg,
+        #[arg(long, value_parser = only(&[EntryKind::Statement, EntryKind::Finding]), default_value = "statement")]
+        kind: EntryKind,
         text: String,
     },
     /// An officer's question (interview record).
@@ -88,8 +88,8 @@ pub enum RecordCommand {
 pub struct OpenRecord {
     /// The case's id or number.
     case: String,
-    #[arg(long, value_enum)]
-    kind: RecordKindArg,
+    #[arg(long, value_parser = record_kinds())]
+    kind: DocumentKind,
     /// 事由: what brought the officers.
     #[arg(long)]
     subject: String,
@@ -113,25 +113,16 @@ pub struct OpenRecord {
     position: PlaceArgs,
 }
 
-arg_enum!(RecordEntryArg => EntryKind { Statement, Finding });
-
 /// The two records, spelled as the core spells them (`on-site` also works).
-#[derive(Clone, Copy, ValueEnum)]
-pub enum RecordKindArg {
-    /// 现场笔录 (Art. 28).
-    #[value(name = "on_site_record", alias = "on_site", alias = "on-site")]
-    OnSiteRecord,
-    /// 询问笔录: one person per record (Art. 29).
-    Interview,
-}
-
-impl From<RecordKindArg> for DocumentKind {
-    fn from(arg: RecordKindArg) -> DocumentKind {
-        match arg {
-            RecordKindArg::OnSiteRecord => DocumentKind::OnSiteRecord,
-            RecordKindArg::Interview => DocumentKind::Interview,
-        }
-    }
+fn record_kinds() -> CoreValues<DocumentKind> {
+    only(&[DocumentKind::OnSiteRecord, DocumentKind::Interview])
+        .alias(DocumentKind::OnSiteRecord, "on_site")
+        .alias(DocumentKind::OnSiteRecord, "on-site")
+        .help(DocumentKind::OnSiteRecord, "现场笔录 (Art. 28)")
+        .help(
+            DocumentKind::Interview,
+            "询问笔录: one person per record (Art. 29)",
+        )
 }
 
 pub fn run(core: &FieldCore, command: RecordCommand, out: &Output) -> Result<ExitCode, Failure> {
@@ -145,7 +136,7 @@ pub fn run(core: &FieldCore, command: RecordCommand, out: &Output) -> Result<Exi
             speaker,
             kind,
             text,
-        } => (at, note(speaker, kind.into(), text)),
+        } => (at, note(speaker, kind, text)),
         RecordCommand::Question { at, by, text } => {
             let by = speaker(core, &at.doc, by, ParticipantRole::Officer)?;
             (at, note(by, EntryKind::Question, text))
@@ -219,7 +210,7 @@ impl OpenRecord {
         participants.extend(others.map(|(role, spec)| person(role, spec)));
         Ok(NewRecord {
             case_id: self.case,
-            kind: self.kind.into(),
+            kind: self.kind,
             subject: self.subject,
             place_text: self.place,
             participants,
