@@ -13,8 +13,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-mod common;
-use common::{Dice, json, setting};
+use crate::common::{self, Dice, json, setting};
 
 const BIN: &str = env!("CARGO_BIN_EXE_redshield");
 const DRIVE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/data/drive.gpx");

@@ -5,8 +5,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
-mod common;
-use common::{Service, init, json, redshield};
+use crate::common::{self, Service, init, json, redshield};
+use crate::{field_files, images};
 
 fn open_complaint(store: &Path, name: &str) -> Value {
     let mut args = common::complaint_args(name, "+86 139-0731-0000");
@@ -697,10 +697,6 @@ fn bad_gpx_files_are_refused_clearly() {
     assert_eq!(listed["total"]["trips"], 0, "nothing half-imported");
 }
 
-#[path = "../../core/tests/common/images.rs"]
-#[allow(dead_code)]
-mod images;
-
 #[test]
 fn evidence_is_added_verified_and_exported_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
@@ -779,10 +775,6 @@ fn evidence_is_added_verified_and_exported_from_the_command_line() {
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("JPEG"));
 }
-
-#[path = "../../core/tests/common/field_files.rs"]
-#[allow(dead_code)]
-mod field_files;
 
 /// Files as phones and transfers leave them (issue 18): kept, flagged, copies made from what
 /// can be, and the reason when none can.

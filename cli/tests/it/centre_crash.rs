@@ -20,8 +20,7 @@ use redshield_e2e::field::{Phone, assert_everything_held, retry_later, sync_all}
 use redshield_e2e::on_both_backends;
 use redshield_e2e::postgres::{Backend, TestDatabase};
 
-mod common;
-use common::{Dice, Service, setting};
+use crate::common::{Dice, Service, setting};
 
 const PHONES: usize = 3;
 
