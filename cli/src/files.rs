@@ -12,7 +12,7 @@ pub fn read(path: &Path) -> Result<String, Failure> {
     std::fs::read_to_string(path).map_err(|e| Failure::file(path, e))
 }
 
-/// A JSON file of a core record: one that does not parse is bad input about `field`.
+/// A JSON file of a core type: one that does not parse is bad input about `field`.
 pub fn read_json<T: DeserializeOwned>(path: &Path, field: &str) -> Result<T, Failure> {
     serde_json::from_str(&read(path)?).map_err(|e| Failure::invalid(field, e.to_string()))
 }

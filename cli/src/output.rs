@@ -56,7 +56,7 @@ impl Output {
     }
 }
 
-/// A core record as JSON. Our types always serialise: `null` would be a bug, shown.
+/// A core value as JSON. Our types always serialise: `null` would be a bug, shown.
 pub fn to_json(value: &impl Serialize) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }

@@ -1,4 +1,4 @@
-//! Where the officer stands, as every command that records a place takes it.
+//! Where the officer stands, as every command that notes where it was done takes it.
 
 use clap::Args;
 use redshield_core::api::GeoPosition;

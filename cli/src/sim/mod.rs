@@ -50,7 +50,7 @@ pub struct Sim {
     seed: u64,
 }
 
-/// Syncs at the end until the centre holds a device's head: a sync may record events after
+/// Syncs at the end until the centre holds a device's head: a sync may append events after
 /// its push (a better time anchor), which the next one sends.
 const FINAL_SYNCS: u32 = 3;
 

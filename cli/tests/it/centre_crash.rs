@@ -1,4 +1,4 @@
-//! The centre's crash test (issue 18): a real `redshield serve` killed with SIGKILL at random
+//! The centre's crash test: a real `redshield serve` killed with SIGKILL at random
 //! moments while phones — separate stores, each enrolled with it — keep working and pushing
 //! (cases, photos, recordings that travel in chunks), started again on the same ledger each
 //! time; then every phone syncs to the end, and the centre's ledger must hold every event of

@@ -731,7 +731,7 @@ fn evidence_is_added_verified_and_exported_from_the_command_line() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("JPEG"));
 }
 
-/// Files as phones and transfers leave them (issue 18): kept, flagged, copies made from what
+/// Files as phones and transfers leave them: kept, flagged, copies made from what
 /// can be, and the reason when none can.
 #[test]
 fn damaged_files_and_a_heic_with_its_rendition_from_the_command_line() {
@@ -1810,8 +1810,8 @@ fn fixture_store(name: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, store)
 }
 
-/// A 调解书 signed by its four signers and concluded by the code of 2026-12-07, before issue 17
-/// changed the words of new documents (layout 2: the agency, the legal basis, 大写 …). Read by
+/// A 调解书 signed by its four signers and concluded by the code of 2026-12-07, before the words
+/// of new documents changed (layout 2: the agency, the legal basis, 大写 …). Read by
 /// this code — the store upgraded to schema 16 and its log replayed — its words are the same to
 /// the byte, so its signatures stay valid: a document keeps the layout it was signed under.
 #[test]
