@@ -237,29 +237,23 @@ fn a_case_moves_through_the_workflow_from_the_command_line() {
     let case = open_complaint(store, "王芳");
     let id = case["id"].as_str().unwrap();
 
-    let accepted = step(
-        store,
-        &[
-            "accept",
-            id,
-            "--note",
-            "材料齐全",
-            "--lat",
-            "28.1",
-            "--lon",
-            "113.0",
-        ],
-    );
+    let accepted = Cli::new(store)
+        .args(&["case", "accept", id])
+        .flag("--note", "材料齐全")
+        .flag("--lat", "28.1")
+        .flag("--lon", "113.0")
+        .ok();
     assert_eq!(accepted["state"], "accepted");
     assert_eq!(accepted["history"][0]["note"], "材料齐全");
     assert_eq!(accepted["history"][0]["step"]["action"], "accept");
     step(store, &["start-mediation", id]);
     step(store, &["end-mediation", id, "--agreement", "true"]);
     step(store, &["close", id, "--outcome", "agreement"]);
-    let done = step(
-        store,
-        &["follow-up", id, "--score", "5", "--word", "very_satisfied"],
-    );
+    let done = Cli::new(store)
+        .args(&["case", "follow-up", id])
+        .flag("--score", "5")
+        .flag("--word", "very_satisfied")
+        .ok();
     assert_eq!(done["state"], "followed_up");
 
     // The `state` of the JSON and the `--state` flag use the same names.
@@ -289,17 +283,11 @@ fn a_case_moves_through_the_workflow_from_the_command_line() {
 
     let third = open_complaint(store, "赵六");
     let third = third["id"].as_str().unwrap();
-    let referred = step(
-        store,
-        &[
-            "refer",
-            third,
-            "--department",
-            "tobacco",
-            "--note",
-            "涉及卷烟",
-        ],
-    );
+    let referred = Cli::new(store)
+        .args(&["case", "refer", third])
+        .flag("--department", "tobacco")
+        .flag("--note", "涉及卷烟")
+        .ok();
     assert_eq!(referred["state"], "referred");
     let departments = json(store, &["departments"]);
     assert!(
