@@ -30,6 +30,18 @@ pub enum TrackFormat {
     Geojson,
 }
 
+impl TrackFormat {
+    pub const ALL: &'static [TrackFormat] = &[TrackFormat::Gpx, TrackFormat::Geojson];
+
+    /// How the format is named where it is chosen as text (the CLI's `--format`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TrackFormat::Gpx => "gpx",
+            TrackFormat::Geojson => "geojson",
+        }
+    }
+}
+
 /// The datum a map draws in: Chinese map SDKs (Amap, Tencent) draw GCJ-02.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum MapDatum {

@@ -5,8 +5,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
-mod common;
-use common::{Service, init, json, redshield};
+use crate::common::{self, Cli, Service, init, json, redshield};
+use crate::{field_files, images};
 
 fn open_complaint(store: &Path, name: &str) -> Value {
     let mut args = common::complaint_args(name, "+86 139-0731-0000");
@@ -49,10 +49,11 @@ fn init_open_list_show_verify() {
         .collect();
     assert_eq!(names, ["张伟", "王芳"], "newest first");
     assert_eq!(
-        json(
-            &store,
-            &["case", "list", "--state", "received", "--limit", "1"]
-        )["cases"]
+        Cli::new(&store)
+            .args(&["case", "list"])
+            .flag("--state", "received")
+            .flag("--limit", "1")
+            .ok()["cases"]
             .as_array()
             .unwrap()
             .len(),
@@ -92,22 +93,14 @@ fn bad_input_is_an_error_on_stderr_with_a_non_zero_exit() {
     init(dir.path());
     let kept = open_complaint(dir.path(), "王芳");
 
-    let out = redshield(
-        dir.path(),
-        &[
-            "--json",
-            "case",
-            "open",
-            "--kind",
-            "complaint",
-            "--complainant-name",
-            "王芳",
-            "--complainant-phone",
-            "1390731000",
-            "--facts",
-            "x",
-        ],
-    );
+    let out = Cli::new(dir.path())
+        .json()
+        .args(&["case", "open"])
+        .flag("--kind", "complaint")
+        .flag("--complainant-name", "王芳")
+        .flag("--complainant-phone", "1390731000")
+        .flag("--facts", "x")
+        .run();
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let err: Value = serde_json::from_slice(&out.stderr).unwrap();
@@ -120,41 +113,25 @@ fn bad_input_is_an_error_on_stderr_with_a_non_zero_exit() {
             .contains("10 digits")
     );
 
-    let out = redshield(
-        dir.path(),
-        &[
-            "case",
-            "open",
-            "--kind",
-            "complaint",
-            "--complainant-name",
-            "",
-            "--complainant-phone",
-            "13907310000",
-            "--facts",
-            "x",
-        ],
-    );
+    let out = Cli::new(dir.path())
+        .args(&["case", "open"])
+        .flag("--kind", "complaint")
+        .flag("--complainant-name", "")
+        .flag("--complainant-phone", "13907310000")
+        .flag("--facts", "x")
+        .run();
     assert_eq!(out.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("complainants[0].name: must not be empty")
     );
 
-    let out = redshield(
-        dir.path(),
-        &[
-            "case",
-            "open",
-            "--kind",
-            "grievance",
-            "--complainant-name",
-            "王芳",
-            "--complainant-phone",
-            "13907310000",
-            "--facts",
-            "x",
-        ],
-    );
+    let out = Cli::new(dir.path())
+        .args(&["case", "open"])
+        .flag("--kind", "grievance")
+        .flag("--complainant-name", "王芳")
+        .flag("--complainant-phone", "13907310000")
+        .flag("--facts", "x")
+        .run();
     assert_eq!(out.status.code(), Some(2), "an unknown kind");
     assert!(String::from_utf8_lossy(&out.stderr).contains("grievance"));
 
@@ -226,21 +203,13 @@ fn purge_then_show_and_verify() {
 #[test]
 fn commands_before_sign_in_and_on_a_foreign_file_fail_clearly() {
     let dir = tempfile::tempdir().unwrap();
-    let out = redshield(
-        dir.path(),
-        &[
-            "case",
-            "open",
-            "--kind",
-            "consultation",
-            "--complainant-name",
-            "王芳",
-            "--complainant-phone",
-            "13907310000",
-            "--facts",
-            "问问",
-        ],
-    );
+    let out = Cli::new(dir.path())
+        .args(&["case", "open"])
+        .flag("--kind", "consultation")
+        .flag("--complainant-name", "王芳")
+        .flag("--complainant-phone", "13907310000")
+        .flag("--facts", "问问")
+        .run();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no officer is signed in"));
 
@@ -268,33 +237,30 @@ fn a_case_moves_through_the_workflow_from_the_command_line() {
     let case = open_complaint(store, "王芳");
     let id = case["id"].as_str().unwrap();
 
-    let accepted = step(
-        store,
-        &[
-            "accept",
-            id,
-            "--note",
-            "材料齐全",
-            "--lat",
-            "28.1",
-            "--lon",
-            "113.0",
-        ],
-    );
+    let accepted = Cli::new(store)
+        .args(&["case", "accept", id])
+        .flag("--note", "材料齐全")
+        .flag("--lat", "28.1")
+        .flag("--lon", "113.0")
+        .ok();
     assert_eq!(accepted["state"], "accepted");
     assert_eq!(accepted["history"][0]["note"], "材料齐全");
     assert_eq!(accepted["history"][0]["step"]["action"], "accept");
     step(store, &["start-mediation", id]);
     step(store, &["end-mediation", id, "--agreement", "true"]);
     step(store, &["close", id, "--outcome", "agreement"]);
-    let done = step(
-        store,
-        &["follow-up", id, "--score", "5", "--word", "very_satisfied"],
-    );
+    let done = Cli::new(store)
+        .args(&["case", "follow-up", id])
+        .flag("--score", "5")
+        .flag("--word", "very_satisfied")
+        .ok();
     assert_eq!(done["state"], "followed_up");
 
     // The `state` of the JSON and the `--state` flag use the same names.
-    let listed = json(store, &["case", "list", "--state", "followed_up"]);
+    let listed = Cli::new(store)
+        .args(&["case", "list"])
+        .flag("--state", "followed_up")
+        .ok();
     assert_eq!(listed["cases"][0]["id"], id);
 
     // A wrong step names the state, exits 1, and records nothing.
@@ -317,17 +283,11 @@ fn a_case_moves_through_the_workflow_from_the_command_line() {
 
     let third = open_complaint(store, "赵六");
     let third = third["id"].as_str().unwrap();
-    let referred = step(
-        store,
-        &[
-            "refer",
-            third,
-            "--department",
-            "tobacco",
-            "--note",
-            "涉及卷烟",
-        ],
-    );
+    let referred = Cli::new(store)
+        .args(&["case", "refer", third])
+        .flag("--department", "tobacco")
+        .flag("--note", "涉及卷烟")
+        .ok();
     assert_eq!(referred["state"], "referred");
     let departments = json(store, &["departments"]);
     assert!(
@@ -352,7 +312,10 @@ fn a_report_from_a_file_is_verified_and_filed() {
         "matter": {"facts": "无证销售处方药", "goods": "处方药", "amount_paid_fen": 12000}
     });
     std::fs::write(&file, new.to_string()).unwrap();
-    let report = json(store, &["case", "open", "--file", file.to_str().unwrap()]);
+    let report = Cli::new(store)
+        .args(&["case", "open"])
+        .flag("--file", file.to_str().unwrap())
+        .ok();
     assert_eq!(report["kind"], "report");
     assert_eq!(report["complainants"], serde_json::json!([]), "anonymous");
     let id = report["id"].as_str().unwrap();
@@ -367,7 +330,10 @@ fn a_report_from_a_file_is_verified_and_filed() {
     );
 
     std::fs::write(&file, "{\"kind\": \"report\"").unwrap();
-    let out = redshield(store, &["case", "open", "--file", file.to_str().unwrap()]);
+    let out = Cli::new(store)
+        .args(&["case", "open"])
+        .flag("--file", file.to_str().unwrap())
+        .run();
     assert_eq!(out.status.code(), Some(2), "a truncated file is bad input");
 }
 
@@ -441,11 +407,20 @@ fn flags_merchant_view_and_search_from_the_command_line() {
     assert_eq!(view["complainants"][0]["name"], "王芳");
     assert!(view.get("id").is_none() && view.get("linked_case").is_none());
 
-    let found = json(store, &["case", "list", "--text", "电饭"]);
+    let found = Cli::new(store)
+        .args(&["case", "list"])
+        .flag("--text", "电饭")
+        .ok();
     assert_eq!(found["cases"].as_array().unwrap().len(), 2);
-    let found = json(store, &["case", "list", "--text", "张伟"]);
+    let found = Cli::new(store)
+        .args(&["case", "list"])
+        .flag("--text", "张伟")
+        .ok();
     assert_eq!(found["cases"][0]["id"], b["id"]);
-    let found = json(store, &["case", "list", "--phone", "13907310000"]);
+    let found = Cli::new(store)
+        .args(&["case", "list"])
+        .flag("--phone", "13907310000")
+        .ok();
     assert_eq!(found["cases"].as_array().unwrap().len(), 2);
 }
 
@@ -457,33 +432,19 @@ fn intake_grounds_and_repeated_reports_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path();
     init(store);
-    let complaint = json(
-        store,
-        &[
-            "case",
-            "open",
-            "--kind",
-            "complaint",
-            "--complainant-name",
-            "钱七",
-            "--complainant-phone",
-            "0731 8456 1234",
-            "--complainant-address",
-            "长沙市岳麓区 1 号",
-            "--respondent-name",
-            "某某旗舰店",
-            "--platform",
-            "拼多多",
-            "--facts",
-            "收到的羽绒服是假货",
-            "--demand",
-            "refund",
-            "--proof",
-            "none",
-            "--occurred-on",
-            "2020-01-05",
-        ],
-    );
+    let complaint = Cli::new(store)
+        .args(&["case", "open"])
+        .flag("--kind", "complaint")
+        .flag("--complainant-name", "钱七")
+        .flag("--complainant-phone", "0731 8456 1234")
+        .flag("--complainant-address", "长沙市岳麓区 1 号")
+        .flag("--respondent-name", "某某旗舰店")
+        .flag("--platform", "拼多多")
+        .flag("--facts", "收到的羽绒服是假货")
+        .flag("--demand", "refund")
+        .flag("--proof", "none")
+        .flag("--occurred-on", "2020-01-05")
+        .ok();
     assert_eq!(complaint["complainants"][0]["phone"], "0731-84561234");
     assert_eq!(complaint["matter"]["proof"]["kind"], "none");
     let id = complaint["number"].as_str().unwrap();
@@ -501,23 +462,14 @@ fn intake_grounds_and_repeated_reports_from_the_command_line() {
     );
 
     let report = |facts: &str| {
-        json(
-            store,
-            &[
-                "case",
-                "open",
-                "--kind",
-                "report",
-                "--complainant-name",
-                "孙悦",
-                "--complainant-phone",
-                "13500000005",
-                "--respondent-name",
-                "某某超市",
-                "--facts",
-                facts,
-            ],
-        )
+        Cli::new(store)
+            .args(&["case", "open"])
+            .flag("--kind", "report")
+            .flag("--complainant-name", "孙悦")
+            .flag("--complainant-phone", "13500000005")
+            .flag("--respondent-name", "某某超市")
+            .flag("--facts", facts)
+            .ok()
     };
     let first = report("销售过期牛奶");
     let again = report("销售过期牛奶。");
@@ -528,16 +480,10 @@ fn intake_grounds_and_repeated_reports_from_the_command_line() {
     let earlier = json(store, &["case", "earlier", more_id])["earlier_reports"].clone();
     assert_eq!(earlier[0]["number"], first["number"]);
     assert_eq!(earlier[0]["same_facts"], false);
-    let merged = json(
-        store,
-        &[
-            "case",
-            "merge",
-            more_id,
-            "--into",
-            first["number"].as_str().unwrap(),
-        ],
-    );
+    let merged = Cli::new(store)
+        .args(&["case", "merge", more_id])
+        .flag("--into", first["number"].as_str().unwrap())
+        .ok();
     assert_eq!(merged["state"], "merged");
     let first_now = json(store, &["case", "show", first["id"].as_str().unwrap()]);
     assert_eq!(first_now["history"][0]["step"]["action"], "report_merged");
@@ -553,18 +499,11 @@ fn trips_are_imported_from_gpx_exported_and_summed_by_month() {
     let store = dir.path().join("store");
     init(&store);
 
-    let drive = json(
-        &store,
-        &[
-            "trip",
-            "import",
-            &gpx_file("drive.gpx"),
-            "--vehicle",
-            "川A·12315",
-            "--crew",
-            "2",
-        ],
-    );
+    let drive = Cli::new(&store)
+        .args(&["trip", "import", &gpx_file("drive.gpx")])
+        .flag("--vehicle", "川A·12315")
+        .flag("--crew", "2")
+        .ok();
     for key in ["trip_id", "duration_s", "moving_s", "stops", "fixes_total"] {
         assert!(!drive[key].is_null(), "{key} in {drive}");
     }
@@ -574,22 +513,19 @@ fn trips_are_imported_from_gpx_exported_and_summed_by_month() {
     assert!(drive["dropped"].is_object());
     let kept = drive["fixes_kept"].as_u64().unwrap();
 
-    let parked = json(
-        &store,
-        &[
-            "trip",
-            "import",
-            &gpx_file("parked.gpx"),
-            "--vehicle",
-            "川A·12316",
-        ],
-    );
+    let parked = Cli::new(&store)
+        .args(&["trip", "import", &gpx_file("parked.gpx")])
+        .flag("--vehicle", "川A·12316")
+        .ok();
     assert_eq!(parked["distance_m"], 0.0, "a parked car drove: {parked}");
     assert_eq!(parked["crew_count"], 1);
 
     // GPX to stdout: every kept fix a track point.
     let id = drive["trip_id"].as_str().unwrap();
-    let gpx = redshield(&store, &["trip", "export", id, "--format", "gpx"]);
+    let gpx = Cli::new(&store)
+        .args(&["trip", "export", id])
+        .flag("--format", "gpx")
+        .run();
     assert!(gpx.status.success());
     let gpx = String::from_utf8(gpx.stdout).unwrap();
     assert_eq!(gpx.matches("<trkpt").count() as u64, kept);
@@ -613,22 +549,19 @@ fn trips_are_imported_from_gpx_exported_and_summed_by_month() {
     );
 
     let month = &drive["started_at"].as_str().unwrap()[..7];
-    let summary = json(&store, &["trip", "summary", "--month", month]);
+    let summary = Cli::new(&store)
+        .args(&["trip", "summary"])
+        .flag("--month", month)
+        .ok();
     assert_eq!(summary["total"]["trips"], 2, "{summary}");
     assert_eq!(summary["total"]["staff_trips"], 3);
     let gps_km = summary["total"]["gps_km"].as_f64().unwrap();
     assert!((gps_km - drive["distance_m"].as_f64().unwrap() / 1000.0).abs() < 1e-6);
-    let one = json(
-        &store,
-        &[
-            "trip",
-            "summary",
-            "--month",
-            month,
-            "--vehicle",
-            "川A·12316",
-        ],
-    );
+    let one = Cli::new(&store)
+        .args(&["trip", "summary"])
+        .flag("--month", month)
+        .flag("--vehicle", "川A·12316")
+        .ok();
     assert_eq!(one["total"]["trips"], 1);
 }
 
@@ -668,7 +601,10 @@ fn a_trip_logged_live_from_the_command_line() {
     assert_eq!(fed["fixes_total"], 601);
     assert_eq!(fed["dropped"]["invalid_coordinates"], 1);
 
-    let ended = json(&store, &["trip", "end", &id, "--odometer", "12351.6"]);
+    let ended = Cli::new(&store)
+        .args(&["trip", "end", &id])
+        .flag("--odometer", "12351.6")
+        .ok();
     let km = ended["distance_m"].as_f64().unwrap() / 1000.0;
     assert!((km - 5.88).abs() < 0.05, "{km}");
     assert_eq!(ended["odometer_mismatch"], false, "{ended}");
@@ -682,10 +618,11 @@ fn bad_gpx_files_are_refused_clearly() {
     let store = dir.path().join("store");
     init(&store);
     let import = |file: &str| {
-        let out = redshield(
-            &store,
-            &["--json", "trip", "import", file, "--vehicle", "川A·1"],
-        );
+        let out = Cli::new(&store)
+            .json()
+            .args(&["trip", "import", file])
+            .flag("--vehicle", "川A·1")
+            .run();
         let error: Value = serde_json::from_slice(&out.stderr).unwrap();
         (out.status.code(), error["error"]["kind"].clone())
     };
@@ -693,13 +630,12 @@ fn bad_gpx_files_are_refused_clearly() {
     assert_eq!(truncated, (Some(2), Value::from("invalid_input")));
     let missing = import(&dir.path().join("none.gpx").to_string_lossy());
     assert_eq!(missing, (Some(1), Value::from("file_unavailable")));
-    let listed = json(&store, &["trip", "summary", "--month", "2026-11"]);
+    let listed = Cli::new(&store)
+        .args(&["trip", "summary"])
+        .flag("--month", "2026-11")
+        .ok();
     assert_eq!(listed["total"]["trips"], 0, "nothing half-imported");
 }
-
-#[path = "../../core/tests/common/images.rs"]
-#[allow(dead_code)]
-mod images;
 
 #[test]
 fn evidence_is_added_verified_and_exported_from_the_command_line() {
@@ -775,16 +711,15 @@ fn evidence_is_added_verified_and_exported_from_the_command_line() {
     let gif = dir.path().join("photo.gif");
     std::fs::write(&gif, b"GIF89a\x01\0\x01\0").unwrap();
     let gif = gif.to_string_lossy().into_owned();
-    let refused = redshield(&store, &["evidence", "add", &gif, "--case", number]);
+    let refused = Cli::new(&store)
+        .args(&["evidence", "add", &gif])
+        .flag("--case", number)
+        .run();
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("JPEG"));
 }
 
-#[path = "../../core/tests/common/field_files.rs"]
-#[allow(dead_code)]
-mod field_files;
-
-/// Files as phones and transfers leave them (issue 18): kept, flagged, copies made from what
+/// Files as phones and transfers leave them: kept, flagged, copies made from what
 /// can be, and the reason when none can.
 #[test]
 fn damaged_files_and_a_heic_with_its_rendition_from_the_command_line() {
@@ -853,7 +788,10 @@ fn damaged_files_and_a_heic_with_its_rendition_from_the_command_line() {
         text.contains("display   none: decoding this 6000 × 6000 px PNG"),
         "{text}"
     );
-    let listed = json(&store, &["evidence", "list", "--case", &number]);
+    let listed = Cli::new(&store)
+        .args(&["evidence", "list"])
+        .flag("--case", &number)
+        .ok();
     assert_eq!(listed["evidence"].as_array().unwrap().len(), 4);
 }
 
@@ -881,17 +819,11 @@ fn an_unnamed_blob_is_swept_when_the_store_opens() {
 fn calendar_questions_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
-    let next = json(
-        &store,
-        &[
-            "calendar",
-            "add-working-days",
-            "--from",
-            "2026-09-30",
-            "--days",
-            "1",
-        ],
-    );
+    let next = Cli::new(&store)
+        .args(&["calendar", "add-working-days"])
+        .flag("--from", "2026-09-30")
+        .flag("--days", "1")
+        .ok();
     assert_eq!(next["date"], "2026-10-08", "after National Day");
     assert_eq!(next["provisional"], false);
     let saturday = json(&store, &["calendar", "is-working-day", "2026-10-10"]);
@@ -1008,20 +940,32 @@ fn clock_list_shows_a_case_and_the_due_list() {
     init(&store);
     let case = open_complaint(&store, "王芳");
     let id = case["id"].as_str().unwrap();
-    let clocks = json(&store, &["clock", "list", "--case", id]);
+    let clocks = Cli::new(&store)
+        .args(&["clock", "list"])
+        .flag("--case", id)
+        .ok();
     assert_eq!(clocks["clocks"][0]["kind"], "accept");
     assert_eq!(clocks["clocks"][0]["state"], "running");
-    let within_month = json(&store, &["clock", "list", "--due-within", "744"]);
+    let within_month = Cli::new(&store)
+        .args(&["clock", "list"])
+        .flag("--due-within", "744")
+        .ok();
     assert_eq!(within_month["clocks"][0]["case_id"], id);
     json(&store, &["case", "accept", id]);
-    let after = json(&store, &["clock", "list", "--case", id]);
+    let after = Cli::new(&store)
+        .args(&["clock", "list"])
+        .flag("--case", id)
+        .ok();
     assert_eq!(after["clocks"][0]["state"], "met");
     assert_eq!(after["clocks"][1]["kind"], "mediation");
     let month = chrono::Utc::now()
         .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
         .format("%Y-%m")
         .to_string();
-    let report = json(&store, &["clock", "report", "--month", &month]);
+    let report = Cli::new(&store)
+        .args(&["clock", "report"])
+        .flag("--month", &month)
+        .ok();
     assert_eq!(report["on_time"][0]["kind"], "accept");
     assert_eq!(
         (
@@ -1159,7 +1103,10 @@ fn a_whole_on_site_mediation_from_the_command_line() {
     let noted = note("2", "response", "同意退款，赔偿五百元");
     assert_eq!(noted["entries"][1]["kind"], "response");
     let file = terms(&store, 50_000);
-    let agreed = json(&store, &["mediation", "agree", id, "--terms", &file]);
+    let agreed = Cli::new(&store)
+        .args(&["mediation", "agree", id])
+        .flag("--terms", &file)
+        .ok();
     assert_eq!(agreed["title"], "调解书");
     assert_eq!(agreed["recovered_fen"], 55_980);
     assert_eq!(agreed["unsigned"], serde_json::json!([0, 1, 2]));
@@ -1230,17 +1177,17 @@ fn mediation_under_way() -> (tempfile::TempDir, PathBuf, String) {
 #[test]
 fn a_changed_agreement_voids_signatures_and_a_stale_hash_is_refused() {
     let (_dir, store, id) = mediation_under_way();
-    let first = json(
-        &store,
-        &["mediation", "agree", &id, "--terms", &terms(&store, 50_000)],
-    );
+    let first = Cli::new(&store)
+        .args(&["mediation", "agree", &id])
+        .flag("--terms", &terms(&store, 50_000))
+        .ok();
     let signed = sign(&store, "mediation", &id, 1);
     assert_eq!(signed["signatures"][0]["valid"], true);
 
-    json(
-        &store,
-        &["mediation", "agree", &id, "--terms", &terms(&store, 40_000)],
-    );
+    Cli::new(&store)
+        .args(&["mediation", "agree", &id])
+        .flag("--terms", &terms(&store, 40_000))
+        .ok();
     let shown = json(&store, &["mediation", "show", &id]);
     assert_eq!(shown["signatures"][0]["valid"], false);
     assert_eq!(shown["unsigned"], serde_json::json!([0, 1, 2]));
@@ -1271,24 +1218,14 @@ fn an_interview_record_is_read_back_corrected_and_signed_on_every_page() {
     init(&store);
     let case = open_complaint(&store, "王芳");
     let case = case["id"].as_str().unwrap();
-    let opened = json(
-        &store,
-        &[
-            "record",
-            "open",
-            case,
-            "--kind",
-            "interview",
-            "--subject",
-            "调查销售不合格电饭煲",
-            "--place",
-            "某某电器商行办公室",
-            "--officer",
-            "张伟:HN-12315-0077",
-            "--interviewee",
-            "赵强:店长",
-        ],
-    );
+    let opened = Cli::new(&store)
+        .args(&["record", "open", case])
+        .flag("--kind", "interview")
+        .flag("--subject", "调查销售不合格电饭煲")
+        .flag("--place", "某某电器商行办公室")
+        .flag("--officer", "张伟:HN-12315-0077")
+        .flag("--interviewee", "赵强:店长")
+        .ok();
     assert_eq!(opened["title"], "询问笔录");
     let id = opened["id"].as_str().unwrap();
     assert_eq!(opened["participants"][2]["role"], "interviewee");
@@ -1307,25 +1244,19 @@ fn an_interview_record_is_read_back_corrected_and_signed_on_every_page() {
     );
     assert_eq!(noted["entries"][1]["speaker"], 2, "the interviewee answers");
 
-    let early = redshield(
-        &store,
-        &[
-            "record",
-            "sign",
-            id,
-            "--participant",
-            "2",
-            "--strokes",
-            &strokes_file(&store, 0.2),
-        ],
-    );
+    let early = Cli::new(&store)
+        .args(&["record", "sign", id])
+        .flag("--participant", "2")
+        .flag("--strokes", &strokes_file(&store, 0.2))
+        .run();
     assert_eq!(early.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&early.stderr).contains("read the record back"));
     json(&store, &["record", "read-back", id]);
-    let corrected = json(
-        &store,
-        &["record", "correct", id, "--entry", "1", "从厂家直接进货"],
-    );
+    let corrected = Cli::new(&store)
+        .args(&["record", "correct", id])
+        .flag("--entry", "1")
+        .arg("从厂家直接进货")
+        .ok();
     assert_eq!(corrected["entries"][1]["corrected_text"], "从厂家直接进货");
     for who in [2, 0, 1] {
         sign(&store, "record", id, who);
@@ -1335,7 +1266,10 @@ fn an_interview_record_is_read_back_corrected_and_signed_on_every_page() {
         "concluded"
     );
 
-    let out = redshield(&store, &["record", "render", id, "--format", "text"]);
+    let out = Cli::new(&store)
+        .args(&["record", "render", id])
+        .flag("--format", "text")
+        .run();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("询问笔录\n"));
     assert!(text.contains("（更正，原记为："));
@@ -1376,10 +1310,10 @@ fn bad_document_input_is_refused_with_the_problem_named() {
     );
     assert!(refused(&["mediation", "agree", &id, "--terms", &garbled]).contains("garbled.json"));
 
-    json(
-        &store,
-        &["mediation", "agree", &id, "--terms", &terms(&store, 50_000)],
-    );
+    Cli::new(&store)
+        .args(&["mediation", "agree", &id])
+        .flag("--terms", &terms(&store, 50_000))
+        .ok();
     let empty = json_file(&store, "empty.json", &serde_json::json!([[]]));
     let message = refused(&[
         "mediation",
@@ -1548,61 +1482,51 @@ fn the_dispatcher_sends_supervises_answers_and_closes_from_the_command_line() {
             "matter": {"facts": "新买的电饭煲第三天不能加热", "demands": ["replace"]}
         }),
     );
-    let sent = service.staff_json(&[
-        "dispatch",
-        "--device",
-        &device,
-        "--vehicle",
-        "湘A·12315",
-        "--intake",
-        &intake,
-        "--lat",
-        "28.1942",
-        "--lon",
-        "112.9823",
-    ]);
+    let sent = Cli::staff(&service, "dispatch")
+        .flag("--device", &device)
+        .flag("--vehicle", "湘A·12315")
+        .flag("--intake", &intake)
+        .flag("--lat", "28.1942")
+        .flag("--lon", "112.9823")
+        .ok();
     let case = sent["case_id"].as_str().unwrap().to_string();
     assert_eq!(json(store, &["sync"])["server_events_applied"], 1);
     let held = json(store, &["case", "show", &case]);
     assert_eq!(held["channel"], "hotline");
     assert_eq!(held["complainants"][0]["name"], "赵敏");
-    let dispatches = json(store, &["dispatch", "list", "--case", &case]);
+    let dispatches = Cli::new(store)
+        .args(&["dispatch", "list"])
+        .flag("--case", &case)
+        .ok();
     assert_eq!(
         dispatches["dispatches"][0]["vehicle"], "湘A·12315",
         "{dispatches}"
     );
 
     // 督办, and an extension asked for on the device and approved at the centre.
-    service.staff_json(&[
-        "supervise",
-        &case,
-        "--due",
-        "2026-12-05",
-        "--note",
-        "请尽快回复",
-    ]);
+    Cli::staff(&service, "supervise")
+        .arg(&case)
+        .flag("--due", "2026-12-05")
+        .flag("--note", "请尽快回复")
+        .ok();
     let report = json_file(
         store,
         "report.json",
         &serde_json::json!({"kind": "report", "complainants": [],
             "respondent": {"name": "某某药店"}, "matter": {"facts": "无证销售处方药"}}),
     );
-    let report = json(store, &["case", "open", "--file", &report])["id"]
+    let report = Cli::new(store)
+        .args(&["case", "open"])
+        .flag("--file", &report)
+        .ok()["id"]
         .as_str()
         .unwrap()
         .to_string();
-    json(
-        store,
-        &[
-            "clock",
-            "ask-extension",
-            &report,
-            "--clock",
-            "report_decision",
-            "--reason",
-            "送检",
-        ],
-    );
+    Cli::new(store)
+        .args(&["clock", "ask-extension", &report])
+        .flag("--clock", "report_decision")
+        .flag("--reason", "送检")
+        .ok();
     json(store, &["sync"]);
     let waiting = service.staff_json(&["extension-requests"]);
     assert_eq!(
@@ -1610,14 +1534,15 @@ fn the_dispatcher_sends_supervises_answers_and_closes_from_the_command_line() {
         report.as_str(),
         "{waiting}"
     );
-    service.staff_json(&[
-        "extension",
-        &report,
-        "--clock",
-        "report_decision",
-        "--approve",
-    ]);
-    service.staff_json(&["close", &report, "--outcome", "no_case_filed"]);
+    Cli::staff(&service, "extension")
+        .arg(&report)
+        .flag("--clock", "report_decision")
+        .arg("--approve")
+        .ok();
+    Cli::staff(&service, "close")
+        .arg(&report)
+        .flag("--outcome", "no_case_filed")
+        .ok();
     json(store, &["sync"]);
     let notes = json(store, &["case", "supervision", &case]);
     assert_eq!(notes["supervisions"][0]["note"], "请尽快回复");
@@ -1626,7 +1551,12 @@ fn the_dispatcher_sends_supervises_answers_and_closes_from_the_command_line() {
     // A report not yet decided cannot be closed as "no case filed": recorded, not done.
     assert_eq!(json(store, &["case", "show", &report])["state"], "received");
 
-    let refused = service.staff(&["supervise", &case, "--due", "soon", "--note", "x"]);
+    let refused = Cli::staff(&service, "supervise")
+        .arg(&case)
+        .flag("--due", "soon")
+        .flag("--note", "x")
+        .json()
+        .run();
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("due_on"));
 
@@ -1643,7 +1573,10 @@ fn the_dispatcher_sends_supervises_answers_and_closes_from_the_command_line() {
         .find(|d| d["device_id"] != device.as_str())
         .unwrap();
     let second = second["device_id"].as_str().unwrap().to_string();
-    service.staff_json(&["assign", &case, "--device", &second]);
+    Cli::staff(&service, "assign")
+        .arg(&case)
+        .flag("--device", &second)
+        .ok();
     json(store, &["case", "accept", &case]);
     // The accept step and the clock it starts: two events of the case, both flagged.
     let flagged = json(store, &["sync"])["conflicts_flagged"]
@@ -1654,7 +1587,10 @@ fn the_dispatcher_sends_supervises_answers_and_closes_from_the_command_line() {
     assert!(flagged >= 1);
     for item in open.as_array().unwrap() {
         let seq = item["seq"].to_string();
-        service.staff_json(&["resolve", &device, "conflict", &seq, "--note", "受理有效"]);
+        Cli::staff(&service, "resolve")
+            .args(&[&device, "conflict", &seq])
+            .flag("--note", "受理有效")
+            .ok();
     }
     assert_eq!(
         service.staff_json(&["flagged"])["flagged"],
@@ -1677,7 +1613,7 @@ fn the_staff_get_the_months_statistics_as_figures_and_as_a_workbook() {
     let month = redshield_core::clock::beijing_today()
         .format("%Y-%m")
         .to_string();
-    let figures = service.staff_json(&["report", "--month", &month]);
+    let figures = Cli::staff(&service, "report").flag("--month", &month).ok();
     assert_eq!(figures["period"]["label"], month.as_str());
     assert_eq!(figures["centre"]["complaints"], 1, "{figures}");
     assert_eq!(figures["centre"]["complaint_handling"]["cohort_ended"], 0);
@@ -1706,26 +1642,21 @@ fn the_staff_get_the_months_statistics_as_figures_and_as_a_workbook() {
     }
 
     let book = dir.path().join("report.xlsx");
-    let wrote = service.staff_json(&[
-        "report",
-        "--month",
-        &month,
-        "--xlsx",
-        book.to_str().unwrap(),
-    ]);
+    let wrote = Cli::staff(&service, "report")
+        .flag("--month", &month)
+        .flag("--xlsx", book.to_str().unwrap())
+        .ok();
     let bytes = std::fs::read(&book).unwrap();
     assert_eq!(wrote["bytes"], bytes.len());
     assert!(bytes.starts_with(b"PK"), "an .xlsx is a zip file");
 
     // A month that does not exist: refused, with the centre's reason, and no file written.
     let bad = dir.path().join("bad.xlsx");
-    let refused = service.staff(&[
-        "report",
-        "--month",
-        "2026-13",
-        "--xlsx",
-        bad.to_str().unwrap(),
-    ]);
+    let refused = Cli::staff(&service, "report")
+        .flag("--month", "2026-13")
+        .flag("--xlsx", bad.to_str().unwrap())
+        .json()
+        .run();
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("is not a month"));
     assert!(!bad.exists());
@@ -1806,7 +1737,10 @@ fn a_small_simulation_is_held_whole_by_the_centre() {
 #[test]
 fn a_store_with_clocks_started_by_hand_reads_right_after_the_upgrade() {
     let (_dir, store) = fixture_store("store-hand-clocks");
-    let clocks = json(&store, &["clock", "list", "--case", "FE01FB-20261208-001"]);
+    let clocks = Cli::new(&store)
+        .args(&["clock", "list"])
+        .flag("--case", "FE01FB-20261208-001")
+        .ok();
     let due = |kind: &str| -> (String, bool) {
         let clock = clocks["clocks"]
             .as_array()
@@ -1827,17 +1761,14 @@ fn a_store_with_clocks_started_by_hand_reads_right_after_the_upgrade() {
     assert_eq!(due("penalty_case"), ("2027-03-08".into(), false));
 
     // Every command that read the clocks works again, and the log is intact.
-    json(&store, &["clock", "report", "--month", "2026-12"]);
-    json(
-        &store,
-        &[
-            "clock",
-            "stop",
-            "FE01FB-20261208-001",
-            "--clock",
-            "jurisdiction",
-        ],
-    );
+    Cli::new(&store)
+        .args(&["clock", "report"])
+        .flag("--month", "2026-12")
+        .ok();
+    Cli::new(&store)
+        .args(&["clock", "stop", "FE01FB-20261208-001"])
+        .flag("--clock", "jurisdiction")
+        .ok();
     json(&store, &["log", "verify"]);
 }
 
@@ -1867,8 +1798,8 @@ fn fixture_store(name: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, store)
 }
 
-/// A 调解书 signed by its four signers and concluded by the code of 2026-12-07, before issue 17
-/// changed the words of new documents (layout 2: the agency, the legal basis, 大写 …). Read by
+/// A 调解书 signed by its four signers and concluded by the code of 2026-12-07, before the words
+/// of new documents changed (layout 2: the agency, the legal basis, 大写 …). Read by
 /// this code — the store upgraded to schema 16 and its log replayed — its words are the same to
 /// the byte, so its signatures stay valid: a document keeps the layout it was signed under.
 #[test]

@@ -8,24 +8,84 @@ use std::process::{Child, Command, Output};
 
 use serde_json::Value;
 
+/// One command line of the binary, built as it reads: the words of the command, then each
+/// flag with its value, then run.
+pub struct Cli {
+    store: Option<PathBuf>,
+    args: Vec<String>,
+}
+
+impl Cli {
+    /// A command on the store in `store`.
+    pub fn new(store: &Path) -> Cli {
+        Cli {
+            store: Some(store.to_path_buf()),
+            args: Vec::new(),
+        }
+    }
+
+    /// `redshield centre COMMAND` against `service`, with the staff's access to it.
+    pub fn staff(service: &Service, command: &str) -> Cli {
+        let data = service.data.display().to_string();
+        let access = ["--server", service.url.as_str(), "--data", data.as_str()];
+        Cli {
+            store: None,
+            args: Vec::new(),
+        }
+        .args(&["centre", command])
+        .args(&access)
+    }
+
+    /// Words as they are: the command, positional values, flags without a value.
+    pub fn args(mut self, args: &[&str]) -> Cli {
+        self.args.extend(args.iter().map(|a| a.to_string()));
+        self
+    }
+
+    pub fn arg(self, arg: &str) -> Cli {
+        self.args(&[arg])
+    }
+
+    /// `--name value`.
+    pub fn flag(self, name: &str, value: &str) -> Cli {
+        self.args(&[name, value])
+    }
+
+    /// Asks for the JSON document (and errors as JSON) without expecting success.
+    pub fn json(mut self) -> Cli {
+        self.args.insert(0, "--json".into());
+        self
+    }
+
+    /// Runs it as it is: the exit status, stdout and stderr.
+    pub fn run(self) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_redshield"));
+        if let Some(store) = &self.store {
+            command.arg("--store").arg(store);
+        }
+        command.args(&self.args).output().expect("the binary runs")
+    }
+
+    /// Runs it with `--json`, expects success, returns the one JSON document printed.
+    pub fn ok(self) -> Value {
+        let said = self.args.join(" ");
+        let out = self.json().run();
+        assert!(
+            out.status.success(),
+            "{said}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("stdout is one JSON document")
+    }
+}
+
 pub fn redshield(store: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redshield"))
-        .arg("--store")
-        .arg(store)
-        .args(args)
-        .output()
-        .expect("the binary runs")
+    Cli::new(store).args(args).run()
 }
 
 /// Runs with `--json`, expects success, returns the one JSON document printed.
 pub fn json(store: &Path, args: &[&str]) -> Value {
-    let out = redshield(store, &[&["--json"], args].concat());
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stdout is one JSON document")
+    Cli::new(store).args(args).ok()
 }
 
 /// A new store with 李明 signed in.
@@ -189,22 +249,11 @@ impl Service {
 
     /// A staff command (`redshield centre …`) against this service, with `--json`.
     pub fn staff(&self, args: &[&str]) -> Output {
-        let data = self.data.display().to_string();
-        let access = ["--server", self.url.as_str(), "--data", data.as_str()];
-        Command::new(env!("CARGO_BIN_EXE_redshield"))
-            .args([&["--json", "centre"], &args[..1], &access[..], &args[1..]].concat())
-            .output()
-            .unwrap()
+        Cli::staff(self, args[0]).args(&args[1..]).json().run()
     }
 
     pub fn staff_json(&self, args: &[&str]) -> Value {
-        let out = self.staff(args);
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
+        Cli::staff(self, args[0]).args(&args[1..]).ok()
     }
 
     /// A one-time enrolment code, issued as the staff issue it.

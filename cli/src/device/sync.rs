@@ -1,15 +1,16 @@
 //! `redshield enrol` and `redshield sync`: the device side of sync, as a phone does it.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Args;
 use redshield_core::api::{FieldCore, SyncReport};
 use serde_json::json;
 
-use crate::Failure;
-use crate::centre::runtime;
+use crate::failure::Failure;
 use crate::output::Output;
+use crate::runtime::runtime;
 
 #[derive(Args)]
 pub struct Enrol {
@@ -24,22 +25,21 @@ pub struct Enrol {
     ca: Option<PathBuf>,
 }
 
-pub fn enrol(core: Arc<FieldCore>, args: Enrol, out: &Output) -> Result<(), Failure> {
+pub fn enrol(core: Arc<FieldCore>, args: Enrol, out: &Output) -> Result<ExitCode, Failure> {
     let ca = match &args.ca {
-        Some(path) => Some(
-            std::fs::read(path).map_err(|e| Failure::Setup(format!("{}: {e}", path.display())))?,
-        ),
+        Some(path) => Some(std::fs::read(path).map_err(|e| Failure::file(path, e))?),
         None => None,
     };
     let device = core.device_id();
     runtime()?.block_on(core.enrol(args.server.clone(), args.code, ca))?;
-    out.print(json!({"device_id": device, "server": args.server}), || {
-        format!("device {device} enrolled with {}", args.server)
-    });
-    Ok(())
+    Ok(
+        out.print(json!({"device_id": device, "server": args.server}), || {
+            format!("device {device} enrolled with {}", args.server)
+        }),
+    )
 }
 
-pub fn sync(core: Arc<FieldCore>, out: &Output) -> Result<(), Failure> {
+pub fn sync(core: Arc<FieldCore>, out: &Output) -> Result<ExitCode, Failure> {
     let report: SyncReport = runtime()?.block_on(core.sync(None, None))?;
     let value = json!({
         "events_pushed": report.events_pushed,
@@ -52,7 +52,7 @@ pub fn sync(core: Arc<FieldCore>, out: &Output) -> Result<(), Failure> {
         "bytes_sent": report.bytes_sent,
         "duration_ms": report.duration_ms,
     });
-    out.print(value, || {
+    Ok(out.print(value, || {
         format!(
             "pushed {} events and applied {} of the centre's in {} requests ({} bytes, {} ms); \
              the centre holds the log through seq {}{}",
@@ -69,6 +69,5 @@ pub fn sync(core: Arc<FieldCore>, out: &Output) -> Result<(), Failure> {
                 ),
             }
         )
-    });
-    Ok(())
+    }))
 }

@@ -3,14 +3,18 @@
 //! becomes a signed server event the case's device carries out at its next sync.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use clap::Subcommand;
+use redshield_core::api::{ClockKind, Outcome};
 use serde_json::{Value, json};
 
-use crate::calendar::ClockArg;
-use crate::centre::{AdminAccess, json_file};
-use crate::output::Output;
-use crate::{Failure, OutcomeArg};
+use super::client::AdminAccess;
+use crate::device::clock::clocks;
+use crate::failure::Failure;
+use crate::files::read_json_value;
+use crate::output::{Output, beijing, lines_or};
+use crate::values::every;
 
 #[derive(Subcommand)]
 pub enum DecisionCommand {
@@ -49,8 +53,8 @@ pub enum DecisionCommand {
         #[command(flatten)]
         centre: AdminAccess,
         case: String,
-        #[arg(long, value_enum)]
-        outcome: OutcomeArg,
+        #[arg(long, value_parser = every::<Outcome>())]
+        outcome: Outcome,
     },
     /// 督办: a supervision note on a case, to be answered by --due (YYYY-MM-DD).
     Supervise {
@@ -67,8 +71,8 @@ pub enum DecisionCommand {
         #[command(flatten)]
         centre: AdminAccess,
         case: String,
-        #[arg(long, value_enum)]
-        clock: ClockArg,
+        #[arg(long, value_parser = clocks())]
+        clock: ClockKind,
         #[arg(long, conflicts_with = "refuse", required_unless_present = "refuse")]
         approve: bool,
         #[arg(long)]
@@ -79,27 +83,9 @@ pub enum DecisionCommand {
         #[command(flatten)]
         centre: AdminAccess,
     },
-    /// Conflicts and forks to review (the open ones; --all: resolved ones too).
-    Flagged {
-        #[command(flatten)]
-        centre: AdminAccess,
-        #[arg(long)]
-        all: bool,
-    },
-    /// Resolve a device's conflict or fork at SEQ, saying what the centre decided.
-    Resolve {
-        #[command(flatten)]
-        centre: AdminAccess,
-        device: String,
-        #[arg(value_parser = ["conflict", "fork"])]
-        flag: String,
-        seq: u64,
-        #[arg(long)]
-        note: String,
-    },
 }
 
-pub fn run(command: DecisionCommand, out: &Output) -> Result<(), Failure> {
+pub fn run(command: DecisionCommand, out: &Output) -> Result<ExitCode, Failure> {
     let (centre, path, body) = match command {
         DecisionCommand::Dispatch {
             centre,
@@ -111,7 +97,7 @@ pub fn run(command: DecisionCommand, out: &Output) -> Result<(), Failure> {
             lon,
             site_text,
         } => {
-            let intake = intake.map(|file| json_file(&file)).transpose()?;
+            let intake = intake.map(|file| read_json_value(&file)).transpose()?;
             let site = lat
                 .zip(lon)
                 .map(|(lat, lon)| json!({ "lat": lat, "lon": lon }));
@@ -132,7 +118,6 @@ pub fn run(command: DecisionCommand, out: &Output) -> Result<(), Failure> {
             case,
             outcome,
         } => {
-            let outcome = redshield_core::api::Outcome::from(outcome);
             let body = json!({ "outcome": outcome.as_str() });
             (centre, format!("/v1/admin/cases/{case}/close"), Some(body))
         }
@@ -156,7 +141,6 @@ pub fn run(command: DecisionCommand, out: &Output) -> Result<(), Failure> {
             approve,
             ..
         } => {
-            let clock = redshield_core::api::ClockKind::from(clock);
             let body = json!({ "clock": clock.as_str(), "approved": approve });
             (
                 centre,
@@ -167,81 +151,27 @@ pub fn run(command: DecisionCommand, out: &Output) -> Result<(), Failure> {
         DecisionCommand::ExtensionRequests { centre } => {
             let answer = centre.ask("GET", "/v1/admin/extension-requests", None)?;
             let text = request_lines(&answer);
-            out.print(answer, || text);
-            return Ok(());
-        }
-        DecisionCommand::Flagged { centre, all } => {
-            let path = format!("/v1/admin/flagged?open={}", !all);
-            let answer = centre.ask("GET", &path, None)?;
-            let text = flagged_lines(&answer);
-            out.print(answer, || text);
-            return Ok(());
-        }
-        DecisionCommand::Resolve {
-            centre,
-            device,
-            flag,
-            seq,
-            note,
-        } => {
-            let path = format!("/v1/admin/flagged/{device}/{flag}/{seq}/resolve");
-            let answer = centre.ask("POST", &path, Some(json!({ "note": note })))?;
-            out.print(answer, || {
-                format!("{flag} at seq {seq} of {device} resolved")
-            });
-            return Ok(());
+            return Ok(out.print(answer, || text));
         }
     };
     let answer = centre.ask("POST", &path, body)?;
     let (case, seq) = (answer["case_id"].clone(), answer["server_seq"].clone());
-    out.print(answer, || {
+    Ok(out.print(answer, || {
         format!("case {case}: sent as server event {seq}; the device acts on it at its next sync")
-    });
-    Ok(())
+    }))
 }
 
 fn request_lines(answer: &Value) -> String {
     let requests = answer["requests"].as_array().cloned().unwrap_or_default();
-    if requests.is_empty() {
-        return "no extension request is waiting".into();
-    }
-    let lines: Vec<String> = requests
-        .iter()
-        .map(|r| {
-            format!(
-                "{} {} {} asked {}  {}",
-                r["device"].as_str().unwrap_or("?"),
-                r["case_id"].as_str().unwrap_or("?"),
-                r["clock"].as_str().unwrap_or("?"),
-                crate::output::beijing(r["requested_at_ms"].as_i64().unwrap_or(0)),
-                r["reason"].as_str().unwrap_or("(purged)")
-            )
-        })
-        .collect();
-    lines.join("\n")
-}
-
-fn flagged_lines(answer: &Value) -> String {
-    let flagged = answer["flagged"].as_array().cloned().unwrap_or_default();
-    if flagged.is_empty() {
-        return "nothing to review".into();
-    }
-    let lines: Vec<String> = flagged
-        .iter()
-        .map(|f| {
-            let state = match f["resolution"].as_str() {
-                Some(note) => format!("resolved: {note}"),
-                None => "open".to_string(),
-            };
-            format!(
-                "{} {} seq {}  {}  {}",
-                f["device"].as_str().unwrap_or("?"),
-                f["flag"].as_str().unwrap_or("?"),
-                f["seq"],
-                f["reason"].as_str().unwrap_or(""),
-                state
-            )
-        })
-        .collect();
-    lines.join("\n")
+    let lines = requests.iter().map(|r| {
+        format!(
+            "{} {} {} asked {}  {}",
+            r["device"].as_str().unwrap_or("?"),
+            r["case_id"].as_str().unwrap_or("?"),
+            r["clock"].as_str().unwrap_or("?"),
+            beijing(r["requested_at_ms"].as_i64().unwrap_or(0)),
+            r["reason"].as_str().unwrap_or("(purged)")
+        )
+    });
+    lines_or(lines, "no extension request is waiting")
 }

@@ -1,13 +1,16 @@
 //! `redshield dispatch …`: the dispatch clock, on the device.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use clap::Subcommand;
 use redshield_core::api::{Dispatch, DispatchStep, FieldCore, NewDispatch};
 use serde_json::json;
 
-use crate::output::Output;
-use crate::{Failure, PlaceArgs, arg_enum};
+use crate::device::place::PlaceArgs;
+use crate::failure::Failure;
+use crate::output::{Output, to_json};
+use crate::values::every;
 
 #[derive(Subcommand)]
 pub enum DispatchCommand {
@@ -26,8 +29,8 @@ pub enum DispatchCommand {
     /// The next step, confirmed by the officer.
     Step {
         id: String,
-        #[arg(value_enum)]
-        step: StepArg,
+        #[arg(value_parser = every::<DispatchStep>())]
+        step: DispatchStep,
     },
     /// A case's dispatches.
     List {
@@ -38,9 +41,7 @@ pub enum DispatchCommand {
     Areas { file: PathBuf },
 }
 
-arg_enum!(StepArg => DispatchStep { Acknowledged, EnRoute, OnScene, Cleared });
-
-pub fn run(core: &FieldCore, command: DispatchCommand, out: &Output) -> Result<(), Failure> {
+pub fn run(core: &FieldCore, command: DispatchCommand, out: &Output) -> Result<ExitCode, Failure> {
     let list = match command {
         DispatchCommand::New {
             case,
@@ -53,19 +54,17 @@ pub fn run(core: &FieldCore, command: DispatchCommand, out: &Output) -> Result<(
             site: site.position(),
             site_text,
         })?],
-        DispatchCommand::Step { id, step } => vec![core.advance_dispatch(id, step.into())?],
+        DispatchCommand::Step { id, step } => vec![core.advance_dispatch(id, step)?],
         DispatchCommand::List { case } => core.case_dispatches(case)?,
         DispatchCommand::Areas { file } => {
             let n = core.load_urban_areas(file.to_string_lossy().into_owned())?;
-            out.print(json!({ "areas": n }), || format!("{n} urban areas loaded"));
-            return Ok(());
+            return Ok(out.print(json!({ "areas": n }), || format!("{n} urban areas loaded")));
         }
     };
-    let value = json!({ "dispatches": serde_json::to_value(&list).unwrap_or_default() });
-    out.print(value, || {
+    let value = json!({ "dispatches": to_json(&list) });
+    Ok(out.print(value, || {
         list.iter().map(line).collect::<Vec<_>>().join("\n")
-    });
-    Ok(())
+    }))
 }
 
 fn line(d: &Dispatch) -> String {

@@ -1,4 +1,4 @@
-//! The crash harness (issue 18): writers killed with SIGKILL at random moments — a case
+//! The crash harness: writers killed with SIGKILL at random moments — a case
 //! opened, a photo added, a GPX drive imported, a case accepted, a mediation's steps (started,
 //! a demand noted, terms agreed, signed, concluded, a term performed), the projections rebuilt —
 //! and after every kill the store must pass SQLite's `integrity_check` and `log verify`, and
@@ -13,8 +13,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-mod common;
-use common::{Dice, json, setting};
+use crate::common::{self, Dice, json, setting};
 
 const BIN: &str = env!("CARGO_BIN_EXE_redshield");
 const DRIVE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/data/drive.gpx");

@@ -2,12 +2,14 @@
 //! centre (`GET /v1/admin/statistics`), as text, JSON or an `.xlsx` workbook.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use clap::Args;
 use serde_json::Value;
 
-use crate::Failure;
-use crate::centre::AdminAccess;
+use super::client::AdminAccess;
+use crate::failure::Failure;
+use crate::files::write_whole;
 use crate::output::Output;
 
 #[derive(Args)]
@@ -31,7 +33,7 @@ pub struct Report {
     xlsx: Option<PathBuf>,
 }
 
-pub fn run(report: Report, out: &Output) -> Result<(), Failure> {
+pub fn run(report: Report, out: &Output) -> Result<ExitCode, Failure> {
     let mut query: Vec<String> = [
         ("month", &report.month),
         ("from", &report.from),
@@ -45,9 +47,8 @@ pub fn run(report: Report, out: &Output) -> Result<(), Failure> {
         query.push("format=xlsx".into());
         let path_and_query = format!("/v1/admin/statistics?{}", query.join("&"));
         let bytes = report.centre.download(&path_and_query)?;
-        crate::mediation::write_file(path, &bytes)?;
-        out.written(path, bytes.len());
-        return Ok(());
+        write_whole(path, &bytes)?;
+        return Ok(out.written(path, bytes.len()));
     }
     let answer = report.centre.ask(
         "GET",
@@ -55,8 +56,7 @@ pub fn run(report: Report, out: &Output) -> Result<(), Failure> {
         None,
     )?;
     let text = summary(&answer);
-    out.print(answer, || text);
-    Ok(())
+    Ok(out.print(answer, || text))
 }
 
 /// The centre's figures, one per line, for people.

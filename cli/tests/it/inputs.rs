@@ -6,8 +6,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-mod common;
-use common::{init, json, redshield};
+use crate::common::{self, init, json, redshield};
 
 /// Runs with `--json`, expects bad input (exit 2), returns the error's field and message.
 fn bad_input(store: &Path, args: &[&str]) -> (String, String) {

@@ -1,4 +1,4 @@
-//! The centre's crash test (issue 18): a real `redshield serve` killed with SIGKILL at random
+//! The centre's crash test: a real `redshield serve` killed with SIGKILL at random
 //! moments while phones — separate stores, each enrolled with it — keep working and pushing
 //! (cases, photos, recordings that travel in chunks), started again on the same ledger each
 //! time; then every phone syncs to the end, and the centre's ledger must hold every event of
@@ -20,8 +20,7 @@ use redshield_e2e::field::{Phone, assert_everything_held, retry_later, sync_all}
 use redshield_e2e::on_both_backends;
 use redshield_e2e::postgres::{Backend, TestDatabase};
 
-mod common;
-use common::{Dice, Service, setting};
+use crate::common::{Dice, Service, setting};
 
 const PHONES: usize = 3;
 
