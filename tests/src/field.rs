@@ -1,7 +1,7 @@
 //! Phones in the field against a centre that fails: a store and the work done between syncs,
 //! syncing until a sync gets through, and the check that the centre then holds everything each
 //! phone made — its chain, its blobs, its replica — once and exactly. The fault tests
-//! (`tests/tests/faults.rs`) and the centre's crash test (`cli/tests/centre_crash.rs`) share
+//! (`tests/tests/faults.rs`) and the centre's crash test (`cli/tests/it/centre_crash.rs`) share
 //! them.
 
 use std::collections::BTreeSet;
