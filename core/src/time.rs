@@ -89,6 +89,20 @@ pub fn server_anchor(sent_ms: u64, received_ms: u64, server_ms: i64) -> Result<A
     })
 }
 
+/// `candidate`, if it improves on the anchor in force at the monotonic reading `now`. An anchor
+/// from before a reboot (ahead of the monotonic clock) no longer counts.
+pub fn better_anchor(
+    conn: &Connection,
+    candidate: Option<Anchor>,
+    now: u64,
+) -> Result<Option<Anchor>> {
+    let Some(candidate) = candidate else {
+        return Ok(None);
+    };
+    let current = anchor(conn)?.filter(|a| a.uncertainty_at(now).is_some());
+    Ok(improves(current.as_ref(), &candidate).then_some(candidate))
+}
+
 /// Whether `candidate` is better than the anchor in force by more than `ANCHOR_MARGIN_MS`, both
 /// carried to the later of the two.
 pub fn improves(current: Option<&Anchor>, candidate: &Anchor) -> bool {

@@ -46,7 +46,7 @@ use crate::shift::{self, OfficerSignedIn, OfficerSignedOut};
 use crate::statistics::clock_report::ClockReport;
 use crate::statistics::mileage::MonthlyMileage;
 use crate::store::{Store, schema};
-use crate::time::{self, Anchor, TimeAnchored, TrustedTime};
+use crate::time::{self, TimeAnchored, TrustedTime};
 use crate::trips::{self, Fix, MapDatum, NewTrip, TrackFormat, TrackReport, Trip, formats, gcj02};
 use crate::vault;
 use crate::{blob_names, files, journal, logging};
@@ -299,19 +299,22 @@ impl Device {
         self.trip(&id.to_string())
     }
 
-    /// Records fixes on an open trip; returns the track as measured now.
-    /// A dispatch of the trip's vehicle is marked on scene by the first fix that proves it.
+    /// Records fixes on an open trip; returns the track as measured now. One write: the
+    /// fixes, the arrival of a dispatch of the trip's vehicle that the first fix proving it
+    /// marks on scene, and the GNSS time the fixes carry if it improves the anchor.
     pub fn record_fixes(&mut self, trip: &str, fixes: &[Fix]) -> Result<TrackReport> {
         let id = trip_id(trip)?;
-        let vehicle = self.trip(trip)?.vehicle;
+        let monotonic_ms = self.platform.monotonic_ms();
         self.record(|w| {
+            let vehicle = trips::projection::get(w.conn(), id)?.vehicle;
             trips::record(w, id, fixes)?;
-            dispatch::detect_arrival(w, &vehicle, fixes)
-        })?;
-        if let Some(gnss) = trips::gnss_anchor(fixes) {
-            self.anchor_if_better(gnss)?;
-        }
-        Ok(self.trip(trip)?.track)
+            dispatch::detect_arrival(w, &vehicle, fixes)?;
+            let gnss = trips::gnss_anchor(fixes);
+            if let Some(anchor) = time::better_anchor(w.conn(), gnss, monotonic_ms)? {
+                w.append(TimeAnchored { anchor })?;
+            }
+            Ok(trips::projection::get(w.conn(), id)?.track)
+        })
     }
 
     pub fn end_trip(&mut self, trip: &str, odometer_km: Option<f64>) -> Result<Trip> {
@@ -768,18 +771,11 @@ impl Device {
         server_ms: i64,
     ) -> Result<TrustedTime> {
         let candidate = time::server_anchor(sent_monotonic_ms, received_monotonic_ms, server_ms)?;
-        self.anchor_if_better(candidate)?;
-        self.trusted_time()
-    }
-
-    fn anchor_if_better(&mut self, candidate: Anchor) -> Result<()> {
-        // An anchor from before a reboot (ahead of the monotonic clock) no longer counts.
         let now = self.platform.monotonic_ms();
-        let current = time::anchor(&self.store.conn)?.filter(|a| a.uncertainty_at(now).is_some());
-        if time::improves(current.as_ref(), &candidate) {
-            self.record(|w| w.append(TimeAnchored { anchor: candidate }).map(drop))?;
+        if let Some(anchor) = time::better_anchor(&self.store.conn, Some(candidate), now)? {
+            self.record(|w| w.append(TimeAnchored { anchor }).map(drop))?;
         }
-        Ok(())
+        self.trusted_time()
     }
 
     /// The database connection, for tests and tools that inspect the store.

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 
 use rusqlite::Connection;
 use serde::Serialize;
-use uuid::Uuid;
 
 use crate::calendar::Calendar;
 use crate::cases::model::{CaseKind, Channel, Outcome, SatisfactionWord, Step};
@@ -17,8 +16,8 @@ use crate::documents::projection as documents;
 use crate::error::{Error, Result};
 use crate::mediation::terms::{Performer, recovered_fen};
 use crate::officer::Officer;
+use crate::trips;
 use crate::trips::model::{Purpose, Trip};
-use crate::trips::projection as trips;
 
 /// An act on a case: when, and by whom.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -294,38 +293,14 @@ pub fn agreement_facts(conn: &Connection, from_ms: i64, to_ms: i64) -> Result<Ve
     Ok(out)
 }
 
-/// Trips started between two instants (of one vehicle, or all), oldest first.
-pub fn trip_facts_of(
-    conn: &Connection,
-    from_ms: i64,
-    to_ms: i64,
-    vehicle: Option<&str>,
-) -> Result<Vec<Trip>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id FROM trips WHERE started_at_ms >= ?1 AND started_at_ms < ?2
-           AND (?3 IS NULL OR vehicle = ?3)
-         ORDER BY started_at_ms",
-    )?;
-    let ids: Vec<String> = stmt
-        .query_map(rusqlite::params![from_ms, to_ms, vehicle], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    ids.iter()
-        .map(|id| {
-            let trip_id = Uuid::parse_str(id).map_err(|_| Error::Corrupt {
-                seq: 0,
-                reason: format!("trip id {id:?}"),
-            })?;
-            trips::get(conn, trip_id)
-        })
-        .collect()
-}
-
 /// Every trip of the store, judged open too long at `now_ms`.
 fn trip_facts(conn: &Connection, now_ms: i64, open_limit_ms: i64) -> Result<Vec<TripFact>> {
-    Ok(trip_facts_of(conn, i64::MIN, i64::MAX, None)?
-        .iter()
-        .map(|t| TripFact::of(t, now_ms, open_limit_ms))
-        .collect())
+    Ok(
+        trips::projection::started_between(conn, i64::MIN, i64::MAX, None)?
+            .iter()
+            .map(|t| TripFact::of(t, now_ms, open_limit_ms))
+            .collect(),
+    )
 }
 
 /// Dispatches made between two instants, their on-scene clock judged at `now_ms`.

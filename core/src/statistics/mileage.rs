@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
-use super::facts::{self, TripFact};
+use super::facts::TripFact;
 use crate::clock::beijing_date;
 use crate::error::Result;
 
@@ -66,7 +66,7 @@ pub fn month(
     let mut by_vehicle = BTreeMap::new();
     let mut by_member = BTreeMap::new();
     let mut by_day = BTreeMap::new();
-    for trip in facts::trip_facts_of(conn, from_ms, to_ms, vehicle)? {
+    for trip in crate::trips::projection::started_between(conn, from_ms, to_ms, vehicle)? {
         let trip = TripFact::of(&trip, now_ms, open_limit_ms);
         total.add(&trip);
         row(&mut by_vehicle, &trip.vehicle).add(&trip);

@@ -163,50 +163,42 @@ fn damaged(trip_id: &str, e: impl std::fmt::Display) -> Error {
     }
 }
 
+/// The columns `TripRow::read` takes, in its order.
+const TRIP_COLUMNS: &str = "vehicle, crew, crew_count, purpose, case_id, started_at_ms,
+    started_by_name, started_by_id, ended_at_ms, start_odometer_m, end_odometer_m,
+    odometer_photo, report, id";
+
 /// A trip with its track as measured so far.
 pub fn get(conn: &Connection, trip_id: Uuid) -> Result<Trip> {
     let id = trip_id.to_string();
     let row = conn
-        .prepare_cached(
-            "SELECT vehicle, crew, crew_count, purpose, case_id, started_at_ms, started_by_name,
-                    started_by_id, ended_at_ms, start_odometer_m, end_odometer_m, odometer_photo,
-                    report
-             FROM trips WHERE id = ?1",
-        )?
+        .prepare_cached(&format!("SELECT {TRIP_COLUMNS} FROM trips WHERE id = ?1"))?
         .query_row([&id], TripRow::read)
         .optional()?
         .ok_or_else(|| Error::NotFound {
             what: "trip",
             id: id.clone(),
         })?;
-    let track: TrackReport = serde_json::from_str(&row.report).map_err(|e| damaged(&id, e))?;
-    let km = |m: Option<i64>| m.map(|m| m as f64 / 1000.0);
-    let odometer_distance_km = match (row.start_odometer_m, row.end_odometer_m) {
-        (Some(a), Some(b)) => Some((b - a) as f64 / 1000.0),
-        _ => None,
-    };
-    Ok(Trip {
-        odometer_mismatch: mismatch(
-            odometer_distance_km,
-            track.distance_m / 1000.0,
-            crate::parameters::current(conn)?.odometer_tolerance_percent,
-        ),
-        crew: serde_json::from_str(&row.crew).map_err(|e| damaged(&id, e))?,
-        purpose: Purpose::parse(&row.purpose)
-            .ok_or_else(|| damaged(&id, format!("purpose {:?}", row.purpose)))?,
-        id,
-        vehicle: row.vehicle,
-        crew_count: row.crew_count,
-        case_id: row.case_id,
-        started_at_ms: row.started_at_ms,
-        started_by: row.started_by,
-        ended_at_ms: row.ended_at_ms,
-        start_odometer_km: km(row.start_odometer_m),
-        end_odometer_km: km(row.end_odometer_m),
-        odometer_photo: row.odometer_photo,
-        odometer_distance_km,
-        track,
-    })
+    row.into_trip(crate::parameters::current(conn)?.odometer_tolerance_percent)
+}
+
+/// The trips started in `[from_ms, to_ms)`, of one vehicle or all, oldest first: one query,
+/// and the centre's odometer tolerance read once.
+pub fn started_between(
+    conn: &Connection,
+    from_ms: i64,
+    to_ms: i64,
+    vehicle: Option<&str>,
+) -> Result<Vec<Trip>> {
+    let tolerance = crate::parameters::current(conn)?.odometer_tolerance_percent;
+    conn.prepare_cached(&format!(
+        "SELECT {TRIP_COLUMNS} FROM trips WHERE started_at_ms >= ?1 AND started_at_ms < ?2
+           AND (?3 IS NULL OR vehicle = ?3)
+         ORDER BY started_at_ms"
+    ))?
+    .query_map(params![from_ms, to_ms, vehicle], TripRow::read)?
+    .map(|row| row?.into_trip(tolerance))
+    .collect()
 }
 
 /// A row of `trips` as SQLite holds it.
@@ -223,6 +215,7 @@ struct TripRow {
     end_odometer_m: Option<i64>,
     odometer_photo: Option<String>,
     report: String,
+    id: String,
 }
 
 impl TripRow {
@@ -243,6 +236,40 @@ impl TripRow {
             end_odometer_m: r.get(10)?,
             odometer_photo: r.get(11)?,
             report: r.get(12)?,
+            id: r.get(13)?,
+        })
+    }
+
+    fn into_trip(self, tolerance_percent: u32) -> Result<Trip> {
+        let row = self;
+        let id = row.id;
+        let track: TrackReport = serde_json::from_str(&row.report).map_err(|e| damaged(&id, e))?;
+        let km = |m: Option<i64>| m.map(|m| m as f64 / 1000.0);
+        let odometer_distance_km = match (row.start_odometer_m, row.end_odometer_m) {
+            (Some(a), Some(b)) => Some((b - a) as f64 / 1000.0),
+            _ => None,
+        };
+        Ok(Trip {
+            odometer_mismatch: mismatch(
+                odometer_distance_km,
+                track.distance_m / 1000.0,
+                tolerance_percent,
+            ),
+            crew: serde_json::from_str(&row.crew).map_err(|e| damaged(&id, e))?,
+            purpose: Purpose::parse(&row.purpose)
+                .ok_or_else(|| damaged(&id, format!("purpose {:?}", row.purpose)))?,
+            id,
+            vehicle: row.vehicle,
+            crew_count: row.crew_count,
+            case_id: row.case_id,
+            started_at_ms: row.started_at_ms,
+            started_by: row.started_by,
+            ended_at_ms: row.ended_at_ms,
+            start_odometer_km: km(row.start_odometer_m),
+            end_odometer_km: km(row.end_odometer_m),
+            odometer_photo: row.odometer_photo,
+            odometer_distance_km,
+            track,
         })
     }
 }
