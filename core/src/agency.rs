@@ -10,6 +10,12 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::validate::{one_line, optional};
 
+/// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
+pub const TABLES: crate::store::Tables = crate::store::Tables {
+    projections: &["agency", "number_blocks", "document_numbers"],
+    kept: &[],
+};
+
 /// The year and the number in a numbering scheme.
 const YEAR: &str = "{year}";
 const NUMBER: &str = "{n}";
@@ -211,6 +217,7 @@ mod tests {
             first,
             last,
         };
+
         check_block(&block(1, 100)).unwrap();
         for bad in [block(0, 5), block(9, 8), block(1, 100_001)] {
             assert!(check_block(&bad).is_err(), "{bad:?}");

@@ -17,6 +17,12 @@ use crate::validate::ascii_form;
 use crate::vault::VaultKey;
 use crate::wire::wire_enum;
 
+/// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
+pub const TABLES: crate::store::Tables = crate::store::Tables {
+    projections: &[],
+    kept: &["device"],
+};
+
 pub struct Identity {
     pub device_id: Uuid,
     /// Starts every human-readable case number made on this device.

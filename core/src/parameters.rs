@@ -12,6 +12,12 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::rulebook::PendingCases;
 
+/// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
+pub const TABLES: crate::store::Tables = crate::store::Tables {
+    projections: &["rule_parameters"],
+    kept: &[],
+};
+
 /// Every figure whole (a signed body holds no floating point).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
 #[serde(deny_unknown_fields)]
@@ -185,6 +191,7 @@ mod tests {
             on_scene_urban_minutes: 90,
             ..DEFAULT
         };
+
         assert!(check(&slow).unwrap_err().to_string().contains("longer"));
         let zero = Parameters {
             arrival_radius_m: 0,

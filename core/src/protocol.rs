@@ -214,8 +214,7 @@ pub struct DepartmentsPublished {
 /// be on site within 30 minutes (server event type `UrbanAreasPublished`). The GeoJSON travels
 /// as text: a signed body holds no floating point. It replaces the device's areas.
 pub const URBAN_AREAS_PUBLISHED: &str = "UrbanAreasPublished";
-/// The largest urban-areas GeoJSON the centre publishes (it travels in a pull page).
-pub const MAX_URBAN_AREAS_BYTES: usize = 4 * 1024 * 1024;
+pub use crate::dispatch::areas::MAX_URBAN_AREAS_BYTES;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

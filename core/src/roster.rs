@@ -9,6 +9,12 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::officer::{Officer, Role};
 
+/// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
+pub const TABLES: crate::store::Tables = crate::store::Tables {
+    projections: &["officer_roster"],
+    kept: &[],
+};
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
 #[serde(deny_unknown_fields)]
 pub struct RosterEntry {

@@ -8,6 +8,12 @@ use crate::error::Result;
 use crate::events::{Envelope, EventBody, Projection};
 use crate::officer::{Officer, Role};
 
+/// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
+pub const TABLES: crate::store::Tables = crate::store::Tables {
+    projections: &["officer_session"],
+    kept: &[],
+};
+
 /// The actor of the event is the officer who signed in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

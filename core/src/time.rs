@@ -30,6 +30,12 @@ pub const MAX_ROUND_TRIP_MS: u64 = 60_000;
 
 pub use crate::clock::TimeSource;
 
+/// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
+pub const TABLES: crate::store::Tables = crate::store::Tables {
+    projections: &["time_anchor"],
+    kept: &[],
+};
+
 /// A true time at a monotonic reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -30,6 +30,12 @@ use uuid::Uuid;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
 
+/// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
+pub const TABLES: crate::store::Tables = crate::store::Tables {
+    projections: &[],
+    kept: &["vault"],
+};
+
 const SALT_LEN: usize = 16;
 
 /// How an event refers to a personal value.

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{TestPlatform, complaint, device_in, officer, projections};
+use common::{TestPlatform, complaint, device_in, every_table, officer, projections};
 use redshield_core::events::decode;
 use redshield_core::events::verify::ChainReport;
 use redshield_core::{Device, Error};
@@ -261,6 +261,44 @@ fn rebuilding_the_projections_gives_identical_state() {
     assert_eq!(device.rebuild_projections().unwrap(), 6);
     assert_eq!(projections(&device), before);
     assert_eq!(device.officer(), Some(&officer()));
+}
+
+#[test]
+fn rebuilding_gives_identical_state_in_every_table_reference_data_loaded_here_included() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut device = busy_device(&dir.path().join("store"));
+    let areas = dir.path().join("urban.geojson");
+    std::fs::write(
+        &areas,
+        r#"{"type": "FeatureCollection", "features": [{"type": "Feature",
+            "properties": {"name": "长沙市区"}, "geometry": {"type": "Polygon", "coordinates":
+            [[[112.9, 28.1], [113.1, 28.1], [113.1, 28.3], [112.9, 28.3], [112.9, 28.1]]]}}]}"#,
+    )
+    .unwrap();
+    assert_eq!(device.load_urban_areas(&areas).unwrap(), 1);
+    device
+        .load_calendar_year(redshield_core::calendar::YearData {
+            year: 2031,
+            holidays: redshield_core::calendar::festivals::fixed_holidays(2031)
+                .iter()
+                .map(|d| d.to_string())
+                .collect(),
+            working_days: vec![],
+            source: "国办发明电〔2030〕1号".into(),
+        })
+        .unwrap();
+    device
+        .load_departments(&[redshield_core::cases::departments::Department {
+            code: "quality".into(),
+            name: "质量技术监督部门".into(),
+        }])
+        .unwrap();
+    let before = every_table(&device);
+    assert!(before.iter().any(|row| row.starts_with("urban_areas:")));
+    assert!(before.iter().any(|row| row.starts_with("calendar_years:")));
+    assert!(before.iter().any(|row| row.starts_with("departments:")));
+    device.rebuild_projections().unwrap();
+    assert_eq!(every_table(&device), before);
 }
 
 #[test]

@@ -23,6 +23,12 @@ use crate::error::{Error, Result};
 pub use deadline::{Deadline, add_working_days, deadline, working_days_between};
 pub use years::{Year, YearData};
 
+/// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
+pub const TABLES: crate::store::Tables = crate::store::Tables {
+    projections: &["calendar_years"],
+    kept: &[],
+};
+
 /// What kind of day a date is on the mainland.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Day {

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Day, is_weekend};
 use crate::error::{Error, Result};
+use crate::events::{EventBody, Projection};
 use crate::store::to_json;
 
 /// One year's notice, as the centre sends it. Dates are `YYYY-MM-DD`, Beijing dates.
@@ -178,4 +179,21 @@ pub fn load_all(conn: &Connection) -> Result<Vec<Year>> {
             Year::check(data)
         })
         .collect()
+}
+
+/// A year loaded on the device itself (the centre's arrive as its `CalendarYearPublished`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarYearLoaded {
+    pub year: YearData,
+}
+
+impl EventBody for CalendarYearLoaded {
+    const TYPE: &'static str = "CalendarYearLoaded";
+    const VERSION: u32 = 1;
+
+    fn project(&self, at: &Projection) -> Result<()> {
+        let year = Year::check(self.year.clone())?;
+        store(at.conn, &year, at.event.time.trusted_ms)
+    }
 }

@@ -5,6 +5,7 @@
 use rusqlite::{Connection, params};
 
 use crate::error::{Error, Result};
+use crate::events::{EventBody, Projection};
 use crate::validate::one_line;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, uniffi::Record)]
@@ -119,4 +120,20 @@ pub fn check(departments: &[Department]) -> Result<Vec<Department>> {
         });
     }
     Ok(checked)
+}
+
+/// A directory loaded on the device itself (the centre's arrive as its `DepartmentsPublished`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DepartmentsLoaded {
+    pub departments: Vec<Department>,
+}
+
+impl EventBody for DepartmentsLoaded {
+    const TYPE: &'static str = "DepartmentsLoaded";
+    const VERSION: u32 = 1;
+
+    fn project(&self, at: &Projection) -> Result<()> {
+        load(at.conn, &self.departments)
+    }
 }

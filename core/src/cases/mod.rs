@@ -31,6 +31,19 @@ pub use merchant::{MerchantParty, MerchantStep, MerchantView};
 pub use model::*;
 pub use read::{get, id_of, list};
 
+/// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
+pub const TABLES: crate::store::Tables = crate::store::Tables {
+    projections: &[
+        "case_search",
+        "case_steps",
+        "cases",
+        "case_counters",
+        "supervisions",
+        "departments",
+    ],
+    kept: &["blind_index"],
+};
+
 /// Takes `step` on the case, if its state allows it, with an optional note (free text, kept
 /// in the vault). Returns the state it leads to.
 pub fn take_step(

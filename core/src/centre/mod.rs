@@ -25,6 +25,12 @@ use crate::protocol::{
 };
 use crate::roster;
 
+/// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
+pub const TABLES: crate::store::Tables = crate::store::Tables {
+    projections: &["handed_over"],
+    kept: &["handover_events", "handover_vault"],
+};
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServerEventApplied {

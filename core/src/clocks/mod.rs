@@ -17,6 +17,12 @@ use crate::calendar::deadline::{self, Pause};
 use crate::cases::RuleSet;
 use crate::error::{Error, Result};
 
+/// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
+pub const TABLES: crate::store::Tables = crate::store::Tables {
+    projections: &["clock_marks", "extension_requests"],
+    kept: &[],
+};
+
 /// A clock's due date, as the apps show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct DueDate {

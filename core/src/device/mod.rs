@@ -12,9 +12,10 @@ use std::sync::Arc;
 
 use uuid::Uuid;
 
-use crate::calendar::{self, Calendar, Year, YearData};
+use crate::calendar::years::CalendarYearLoaded;
+use crate::calendar::{Calendar, Year, YearData};
 use crate::cases::blind;
-use crate::cases::departments::{self, Department};
+use crate::cases::departments::{self, Department, DepartmentsLoaded};
 use crate::cases::events::PersonalDataPurged;
 use crate::cases::grounds::{GroundFacts, Limitation, OfferedGround};
 use crate::cases::repeats::EarlierReport;
@@ -26,6 +27,7 @@ use crate::clock::EventTime;
 use crate::clocks::events::PauseReason;
 use crate::clocks::extension::ExtensionRequest;
 use crate::clocks::{self, Clock, ClockKind};
+use crate::dispatch::areas::UrbanAreasLoaded;
 use crate::dispatch::{self, Dispatch, DispatchStep, NewDispatch};
 use crate::error::{Error, Result};
 use crate::events::Digest;
@@ -661,22 +663,22 @@ impl Device {
     }
 
     /// Replaces the urban areas (a GeoJSON file of polygons), checked first; returns how many.
+    /// Recorded (`UrbanAreasLoaded`): the dispatch clocks this device runs depend on them.
     pub fn load_urban_areas(&mut self, path: &Path) -> Result<u32> {
-        let mut text = String::new();
-        files::open_limited(path, 16 * 1024 * 1024)?
-            .read_to_string(&mut text)
+        let mut geojson = String::new();
+        files::open_limited(path, dispatch::areas::MAX_URBAN_AREAS_BYTES as u64)?
+            .read_to_string(&mut geojson)
             .map_err(|e| Error::file(path, e))?;
-        let areas = dispatch::areas::parse(&text)?;
-        self.store.write(|tx| dispatch::areas::store(tx, &areas))?;
-        Ok(areas.len() as u32)
+        let areas = dispatch::areas::parse(&geojson)?.len() as u32;
+        self.record(|w| w.append(UrbanAreasLoaded { geojson }))?;
+        Ok(areas)
     }
 
     /// Loads a year's holidays and adjusted working days (reference data), checked first.
+    /// Recorded (`CalendarYearLoaded`): the deadlines this device computes depend on it.
     pub fn load_calendar_year(&mut self, data: YearData) -> Result<()> {
-        let year = Year::check(data)?;
-        let now = self.now_ms()?;
-        self.store
-            .write(|tx| calendar::years::store(tx, &year, now))
+        Year::check(data.clone())?;
+        self.record(|w| w.append(CalendarYearLoaded { year: data }).map(drop))
     }
 
     /// The rule-set parameters in force (the centre's, else the defaults).
@@ -703,9 +705,10 @@ impl Device {
         departments::directory(&self.store.conn)
     }
 
-    /// Replaces the departments directory (reference data from the centre).
+    /// Replaces the departments directory, checked first (recorded: `DepartmentsLoaded`).
     pub fn load_departments(&mut self, directory: &[Department]) -> Result<()> {
-        self.store.write(|tx| departments::load(tx, directory))
+        let departments = departments::check(directory)?;
+        self.record(|w| w.append(DepartmentsLoaded { departments }).map(drop))
     }
 
     /// Deletes the case's personal data from the vault and records that it did. Returns how

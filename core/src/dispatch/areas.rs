@@ -4,9 +4,11 @@
 
 use geo::{Contains, Coord, LineString, Point, Polygon};
 use rusqlite::{Connection, params};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::events::{EventBody, Projection};
 use crate::position::GeoPoint;
 use crate::store::to_json;
 
@@ -137,4 +139,25 @@ fn to_geo(rings: &[Vec<[f64; 2]>]) -> Polygon<f64> {
         .map(line)
         .unwrap_or_else(|| LineString::new(Vec::new()));
     Polygon::new(exterior, rings.iter().skip(1).map(line).collect())
+}
+
+/// The largest urban-areas GeoJSON a device takes, loaded here or published by the centre: it
+/// travels in a signed body (and in a pull page from the centre).
+pub const MAX_URBAN_AREAS_BYTES: usize = 4 * 1024 * 1024;
+
+/// Urban areas loaded on the device itself (the centre's arrive as its `UrbanAreasPublished`).
+/// The GeoJSON travels as text: a signed body holds no floating point.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UrbanAreasLoaded {
+    pub geojson: String,
+}
+
+impl EventBody for UrbanAreasLoaded {
+    const TYPE: &'static str = "UrbanAreasLoaded";
+    const VERSION: u32 = 1;
+
+    fn project(&self, at: &Projection) -> Result<()> {
+        store(at.conn, &parse(&self.geojson)?)
+    }
 }

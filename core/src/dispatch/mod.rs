@@ -24,6 +24,12 @@ use crate::trips::geodesy::metres;
 use crate::validate::{one_line, optional};
 use crate::wire::wire_enum;
 
+/// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
+pub const TABLES: crate::store::Tables = crate::store::Tables {
+    projections: &["dispatches", "urban_areas"],
+    kept: &[],
+};
+
 wire_enum! {
     /// The steps after dispatch, in order.
     #[derive(uniffi::Enum, PartialOrd, Ord)]

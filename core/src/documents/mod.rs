@@ -41,6 +41,12 @@ use model::{
 use signature::StrokePoint;
 use state::State;
 
+/// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
+pub const TABLES: crate::store::Tables = crate::store::Tables {
+    projections: &["documents", "notices"],
+    kept: &[],
+};
+
 /// Limits on what officers type into a document, in characters.
 pub mod limits {
     pub const NAME: usize = 64;

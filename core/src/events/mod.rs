@@ -20,6 +20,12 @@ use crate::position::GeoPoint;
 pub use crate::digest::Digest;
 pub use body::{Entry, EventBody, Projection, ReadStored};
 
+/// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
+pub const TABLES: crate::store::Tables = crate::store::Tables {
+    projections: &[],
+    kept: &["events"],
+};
+
 /// Version of the envelope below. Bodies carry their own versions.
 pub const ENVELOPE_FORMAT: u32 = 1;
 

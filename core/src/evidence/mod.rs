@@ -43,6 +43,12 @@ pub use model::{
     ContentStatus, DeviceFix, Evidence, EvidenceKind, FixSource, NewEvidence, Rendition, limits,
 };
 
+/// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
+pub const TABLES: crate::store::Tables = crate::store::Tables {
+    projections: &["evidence"],
+    kept: &["blob_prunes_pending"],
+};
+
 /// What the device knows at the moment of capture.
 pub struct Capture<'a> {
     pub case_id: Uuid,

@@ -5,11 +5,14 @@
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::calendar::years::CalendarYearLoaded;
+use crate::cases::departments::DepartmentsLoaded;
 use crate::cases::events::{CaseOpened, CaseStepTaken, PersonalDataPurged};
 use crate::cases::supervision::SupervisionReceived;
 use crate::centre::ServerEventApplied;
 use crate::clocks::events::{ClockExtended, ClockPaused, ClockResumed, ClockStarted, ClockStopped};
 use crate::clocks::extension::ExtensionRequested;
+use crate::dispatch::areas::UrbanAreasLoaded;
 use crate::dispatch::{DispatchAdvanced, Dispatched};
 use crate::documents::events::{DocumentActed, DocumentOpened};
 use crate::documents::notice::NoticeIssued;
@@ -106,4 +109,7 @@ bodies!(
     ExtensionRequested,
     EvidenceOriginalPruned,
     NoticeIssued,
+    UrbanAreasLoaded,
+    CalendarYearLoaded,
+    DepartmentsLoaded,
 );

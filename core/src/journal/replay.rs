@@ -7,7 +7,6 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 use crate::events::decode;
 use crate::events::log::for_each_row;
-use crate::store::schema;
 
 use super::{Body, project};
 
@@ -24,7 +23,7 @@ pub fn rebuild_with(
     conn: &Connection,
     mut unreadable: impl FnMut(u64, String) -> Result<()>,
 ) -> Result<u64> {
-    for table in schema::PROJECTIONS {
+    for table in super::projections() {
         conn.execute(&format!("DELETE FROM {table}"), [])?;
     }
     let mut replayed = 0;

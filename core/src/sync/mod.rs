@@ -13,3 +13,9 @@ pub mod replica;
 pub mod state;
 pub mod transport;
 pub mod wire;
+
+/// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
+pub const TABLES: crate::store::Tables = crate::store::Tables {
+    projections: &[],
+    kept: &["sync_state", "blobs_sent"],
+};

@@ -26,6 +26,12 @@ pub use fix::{Fix, gnss_anchor};
 pub use model::{MapDatum, NewTrip, Purpose, ROUTE_MAX_LOSS, TrackFormat, Trip, limits};
 pub use track::{TrackConfig, TrackReport, measure};
 
+/// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
+pub const TABLES: crate::store::Tables = crate::store::Tables {
+    projections: &["trip_fixes", "trips"],
+    kept: &[],
+};
+
 /// Starts a trip; a vehicle has at most one open trip.
 pub fn start(w: &mut Writer, new: &NewTrip) -> Result<Uuid> {
     let vehicle = one_line("vehicle", &new.vehicle, limits::VEHICLE)?;

@@ -165,8 +165,30 @@ pub fn projections(device: &Device) -> Vec<String> {
 
 /// Every row of every projection table, in order: two stores' states compare as text.
 pub fn projections_of(conn: &rusqlite::Connection) -> Vec<String> {
+    rows_of(conn, redshield_core::journal::projections())
+}
+
+/// Every row of every table of the store, projections and what is kept beside the log alike
+/// (a full-text index by its rows, not by how SQLite lays out its segments).
+pub fn every_table(device: &Device) -> Vec<String> {
+    let conn = device.connection();
+    let tables: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM pragma_table_list
+             WHERE schema = 'main' AND type IN ('table', 'virtual') AND name NOT LIKE 'sqlite_%'
+             ORDER BY name",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    rows_of(conn, tables.iter().map(String::as_str))
+}
+
+fn rows_of<'a>(conn: &rusqlite::Connection, tables: impl Iterator<Item = &'a str>) -> Vec<String> {
     let mut out = Vec::new();
-    for table in redshield_core::store::schema::PROJECTIONS {
+    for table in tables {
         let mut stmt = conn
             .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))
             .unwrap();
