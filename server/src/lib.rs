@@ -11,7 +11,6 @@
 //! service's user only (`private`).
 
 pub mod admin;
-pub mod any_ledger;
 pub mod blobs;
 pub mod decisions;
 pub mod error;
@@ -23,13 +22,11 @@ pub mod limits;
 pub mod metrics;
 pub mod numbering;
 pub mod openapi;
-pub mod postgres;
 pub mod private;
 pub mod push;
 pub mod replicas;
 pub mod review;
 pub mod service;
-pub mod sqlite;
 pub mod statistics;
 
 use decisions::{Decided, DispatchOrder, PendingExtension};
@@ -43,13 +40,10 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
-pub use any_ledger::AnyLedger;
 pub use error::{ApiError, ServerError};
-pub use ledger::Ledger;
+pub use ledger::{Ledger, SqlLedger};
 pub use limits::{Limits, RateLimit};
-pub use postgres::PostgresLedger;
 pub use service::IssuedCode;
-pub use sqlite::SqliteLedger;
 
 use keys::{AdminToken, CentreKey};
 use service::Service;
@@ -75,7 +69,7 @@ impl std::fmt::Debug for Config {
             .field("listen", &self.listen)
             .field(
                 "database",
-                &self.database.as_deref().map(postgres::redacted_url),
+                &self.database.as_deref().map(ledger::redacted_url),
             )
             .field("limits", &self.limits)
             .finish()
@@ -86,15 +80,25 @@ impl Config {
     /// Where the ledger is, for logs: the SQLite file, or the URL with its password masked.
     pub fn ledger_location(&self) -> String {
         match &self.database {
-            Some(url) => postgres::redacted_url(url),
-            None => self.data_dir.join(sqlite::FILE_NAME).display().to_string(),
+            Some(url) => ledger::redacted_url(url),
+            None => self
+                .data_dir
+                .join(ledger::SQLITE_FILE_NAME)
+                .display()
+                .to_string(),
         }
+    }
+
+    /// Opens (creating and migrating) the ledger `database` names: PostgreSQL, or by default
+    /// the SQLite file in `data_dir`.
+    pub async fn open_ledger(&self) -> Result<SqlLedger, ledger::LedgerError> {
+        SqlLedger::open(&self.data_dir, self.database.as_deref()).await
     }
 }
 
 /// A server answering requests. Dropping it stops the server too (without waiting for
 /// in-flight requests); `shutdown` waits for them.
-pub struct Running<L: Ledger = AnyLedger> {
+pub struct Running<L: Ledger = SqlLedger> {
     local_addr: SocketAddr,
     service: Arc<Service<L>>,
     stop: Option<oneshot::Sender<()>>,
@@ -105,7 +109,7 @@ pub struct Running<L: Ledger = AnyLedger> {
 /// SQLite file in `config.data_dir`.
 pub async fn start(config: Config) -> Result<Running, ServerError> {
     prepare_dir(&config)?;
-    let ledger = AnyLedger::open(&config).await?;
+    let ledger = config.open_ledger().await?;
     tracing::info!(ledger = %config.ledger_location(), "ledger open");
     start_with(config, ledger).await
 }

@@ -19,7 +19,7 @@ use redshield_core::sync::protocol::{
 };
 use redshield_core::sync::wire;
 use redshield_e2e::{PhonePlatform, complaint};
-use redshield_server::{AnyLedger, Config, Limits, Running};
+use redshield_server::{Config, Limits, Running};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde_json::Value;
 use tempfile::TempDir;
@@ -202,7 +202,7 @@ impl Centre {
     /// Starts a server on this centre's data and database (the last one has stopped).
     pub async fn start_again(&mut self) {
         let running = redshield_server::start(self.config()).await.unwrap();
-        let on_postgres = matches!(running.ledger(), AnyLedger::Postgres(_));
+        let on_postgres = running.ledger().is_postgres();
         assert_eq!(on_postgres, self.database.is_some(), "the ledger asked for");
         self.base = format!("http://{}", running.local_addr());
         self.running = Some(running);
