@@ -171,7 +171,7 @@ pub fn run(command: DecisionCommand, out: &Output) -> Result<(), Failure> {
             return Ok(());
         }
         DecisionCommand::Flagged { centre, all } => {
-            let path = format!("/v1/admin/flagged?open={}", !all);
+            let path = format!("/v1/admin/conflicts-and-forks?open={}", !all);
             let answer = centre.ask("GET", &path, None)?;
             let text = flagged_lines(&answer);
             out.print(answer, || text);
@@ -184,7 +184,7 @@ pub fn run(command: DecisionCommand, out: &Output) -> Result<(), Failure> {
             seq,
             note,
         } => {
-            let path = format!("/v1/admin/flagged/{device}/{flag}/{seq}/resolve");
+            let path = format!("/v1/admin/conflicts-and-forks/{device}/{flag}/{seq}/resolve");
             let answer = centre.ask("POST", &path, Some(json!({ "note": note })))?;
             out.print(answer, || {
                 format!("{flag} at seq {seq} of {device} resolved")

@@ -1,5 +1,5 @@
 //! `redshield centre flags`: the Art. 17 signs the centre finds across all devices' complaints
-//! (`GET /v1/admin/flags`) — shown to supervisors, never acted on.
+//! (`GET /v1/admin/abuse-flags`) — shown to supervisors, never acted on.
 
 use serde_json::Value;
 
@@ -8,7 +8,7 @@ use crate::centre::AdminAccess;
 use crate::output::Output;
 
 pub fn run(centre: &AdminAccess, out: &Output) -> Result<(), Failure> {
-    let answer = centre.ask("GET", "/v1/admin/flags", None)?;
+    let answer = centre.ask("GET", "/v1/admin/abuse-flags", None)?;
     let text = lines(&answer);
     out.print(answer, || text);
     Ok(())

@@ -10,18 +10,17 @@
 //! `admin.token` (the admin routes' token), `blobs/` and `replicas/`, all readable by the
 //! service's user only (`private`).
 
+pub mod abuse;
 pub mod admin;
 pub mod blobs;
 pub mod decisions;
 pub mod error;
-pub mod flags;
 pub mod http;
 pub mod keys;
 pub mod ledger;
 pub mod limits;
 pub mod metrics;
 pub mod numbering;
-pub mod openapi;
 pub mod private;
 pub mod push;
 pub mod replicas;
@@ -152,7 +151,7 @@ pub async fn start_with<L: Ledger>(config: Config, ledger: L) -> Result<Running<
         centre,
         admin,
         &config,
-        flags::blind_key(&config.data_dir)?,
+        keys::blind_key(&config.data_dir)?,
     ));
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -354,9 +353,9 @@ impl<L: Ledger> Running<L> {
         self.service.publish_calendar_year(data).await
     }
 
-    /// Every flagged complaint across all devices (Art. 17); see `Service::flags`.
-    pub async fn flags(&self) -> Result<flags::Flags, ServerError> {
-        self.service.flags().await
+    /// Every flagged complaint across all devices (Art. 17); see `Service::abuse_flags`.
+    pub async fn abuse_flags(&self) -> Result<abuse::AbuseFlags, ServerError> {
+        self.service.abuse_flags().await
     }
 
     /// The 12315 statistics of `period` over every device's replica, the cohort judged by

@@ -26,7 +26,7 @@ fn by(name: &str, phone: &str, address: &str) -> NewCase {
 }
 
 async fn flags(centre: &Centre, token: &str) -> (StatusCode, Value) {
-    exchange(centre.authed(Method::GET, "/v1/admin/flags", token)).await
+    exchange(centre.authed(Method::GET, "/v1/admin/abuse-flags", token)).await
 }
 
 fn admin_token(centre: &Centre) -> String {
@@ -184,7 +184,7 @@ async fn flags_are_found_across_devices_shown_and_never_acted_on(backend: Backen
     let key = centre
         .config()
         .data_dir
-        .join(redshield_server::flags::BLIND_KEY_FILE);
+        .join(redshield_server::keys::BLIND_KEY_FILE);
     let made = std::fs::read(&key).unwrap();
     #[cfg(unix)]
     {
