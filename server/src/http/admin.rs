@@ -58,7 +58,7 @@ pub(crate) async fn issue_code<L: Ledger>(
     };
     let ttl =
         std::time::Duration::from_secs(request.ttl_seconds.unwrap_or(DEFAULT_CODE_TTL_SECONDS));
-    let issued = service.issue_enrolment_code(ttl).await?;
+    let issued = service.issue_enrolment_code_with_expiry(ttl).await?;
     Ok(axum::Json(IssuedCodeBody {
         protocol: PROTOCOL,
         server_time_ms: now_ms(),
@@ -98,7 +98,7 @@ pub(crate) async fn revoke<L: Ledger>(
     _: AdminAuth,
 ) -> Result<Response, ApiError> {
     let id = id_of(&device_id, "device")?;
-    if !service.revoke(id).await? {
+    if !service.revoke_device(id).await? {
         return Err(ApiError::not_found(format!("no device {id} is enrolled")));
     }
     Ok(axum::Json(Revoked {
@@ -137,7 +137,7 @@ pub(crate) async fn publish_urban_areas<L: Ledger>(
     let bytes = read_body(request).await?;
     let geojson = String::from_utf8(bytes.to_vec())
         .map_err(|_| ApiError::bad_request("the GeoJSON is not UTF-8"))?;
-    let (event, _) = service.publish_urban_areas(geojson).await?;
+    let (event, _) = service.publish_urban_areas_event(geojson).await?;
     Ok(published(&event))
 }
 
@@ -166,7 +166,7 @@ pub(crate) async fn publish_roster<L: Ledger>(
     request: Request,
 ) -> Result<Response, ApiError> {
     let roster: RosterPublished = json_body(read_body(request).await, "officer roster")?;
-    let event = service.publish_roster(roster).await?;
+    let event = service.publish_roster(roster.officers).await?;
     Ok(published(&event))
 }
 

@@ -57,8 +57,7 @@ pub(crate) async fn assign<L: Ledger>(
     request: Request,
 ) -> Result<Response, ApiError> {
     let (case_id, to): (Uuid, Assignment) = case_order(&case_id, request, "assignment").await?;
-    let event = service.assign_case(case_id, to.device).await?;
-    Ok(axum::Json(crate::decisions::decided(case_id, &event)).into_response())
+    Ok(axum::Json(service.assign_case(case_id, to.device).await?).into_response())
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -81,8 +80,7 @@ pub(crate) async fn close<L: Ledger>(
     request: Request,
 ) -> Result<Response, ApiError> {
     let (case_id, closure): (Uuid, Closure) = case_order(&case_id, request, "closure").await?;
-    let event = service.close_case(case_id, closure.outcome).await?;
-    Ok(axum::Json(crate::decisions::decided(case_id, &event)).into_response())
+    Ok(axum::Json(service.close_case(case_id, closure.outcome).await?).into_response())
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
