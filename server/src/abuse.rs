@@ -1,12 +1,11 @@
 //! Abuse flags across cases (Art. 17), for the centre's supervisors: the core's rule
-//! (`redshield_core::cases::flags`) run over every complaint of every device; and, apart from
-//! them, the hotspot leads — many complaints against one business from different consumers,
-//! a sign of a bad shop rather than of abuse, labelled so. Each device's
-//! blind index is keyed by its own key, so digests from two devices never match; the centre
-//! makes every case's digests again under its own blind-index key (`keys::BLIND_KEY_FILE` in the
-//! data directory, made once beside the signing key) from the replicas, which hold the vault
-//! rows. Flags are shown, never acted on: nothing here changes a case. The answer names
-//! cases, never a phone number, an address or a name.
+//! (`redshield_core::cases::flags`) run over every complaint of every device; and, apart from them,
+//! the hotspot leads — many complaints against one business from different consumers, a sign of a
+//! bad shop rather than of abuse, labelled so. Each device's blind index is keyed by its own key,
+//! so digests from two devices never match; the centre makes every case's digests again under its
+//! own blind-index key (`keys::BLIND_KEY_FILE` in the data directory, made once beside the signing
+//! key) from the replicas, which hold the vault rows. Flags are shown, never acted on: nothing here
+//! changes a case. The answer names cases, never a phone number, an address or a name.
 
 use std::sync::Arc;
 

@@ -2,9 +2,7 @@
 //! PostgreSQL must get from its transactions and locks. Two ledgers opened on one store stand
 //! for two server processes; and the PostgreSQL schema's migrations.
 
-mod common;
-
-use common::{Backend, Centre, TestDatabase, on_both_backends};
+use crate::common::{Backend, Centre, TestDatabase, on_both_backends};
 use redshield_core::events::Digest;
 use redshield_core::sync::protocol::ServerEvent;
 use redshield_server::ledger::schema_version;

@@ -4,7 +4,6 @@
 //! stores making real events.
 //!
 //! Each test is one `async fn(Backend)`, run on both ledgers by `on_both_backends!`.
-#![allow(dead_code)]
 
 use std::path::Path;
 use std::sync::Arc;
@@ -27,8 +26,7 @@ use tempfile::TempDir;
 // --- the two ledgers: `redshield_e2e::postgres`, shared with the end-to-end tests ---
 
 pub use redshield_e2e::on_both_backends;
-#[allow(unused_imports)] // each test file uses its part
-pub use redshield_e2e::postgres::{Backend, POSTGRES_ENV, TestDatabase, connect};
+pub use redshield_e2e::postgres::{Backend, TestDatabase};
 
 // --- the phone's side: a platform and a store ---
 

@@ -5,9 +5,7 @@
 //! key is its own); a business complained about by six consumers, which is a hotspot lead and
 //! no flag; nothing acted on; no phone number, address or name in the answer.
 
-mod common;
-
-use common::{Backend, Centre, Phone, exchange, on_both_backends};
+use crate::common::{Backend, Centre, Phone, exchange, on_both_backends};
 use redshield_core::cases::{CaseState, NewCase};
 use redshield_e2e::complaint;
 use redshield_server::Ledger;
