@@ -119,9 +119,14 @@ impl<L: Ledger> Service<L> {
         self.publish(None, DEPARTMENTS_PUBLISHED, body).await
     }
 
+    /// Publishes the urban areas (GeoJSON) to every device; how many areas they hold.
+    pub async fn publish_urban_areas(&self, geojson: String) -> Result<usize, ServerError> {
+        Ok(self.publish_urban_areas_event(geojson).await?.1)
+    }
+
     /// Publishes the urban areas (GeoJSON) to every device, once they parse as a device
-    /// parses them. Returns the event and how many areas it holds.
-    pub async fn publish_urban_areas(
+    /// parses them: the event, and how many areas it holds.
+    pub(crate) async fn publish_urban_areas_event(
         &self,
         geojson: String,
     ) -> Result<(ServerEvent, usize), ServerError> {
@@ -152,10 +157,10 @@ impl<L: Ledger> Service<L> {
     /// from then on a device signs in only the officers on it.
     pub async fn publish_roster(
         &self,
-        roster: RosterPublished,
+        officers: Vec<RosterEntry>,
     ) -> Result<ServerEvent, ServerError> {
         let officers =
-            roster::check(&roster.officers).map_err(|e| ServerError::BadInput(e.to_string()))?;
+            roster::check(&officers).map_err(|e| ServerError::BadInput(e.to_string()))?;
         self.publish(
             None,
             ROSTER_PUBLISHED,
@@ -216,7 +221,7 @@ impl<L: Ledger> Service<L> {
 
     /// Revokes a lost device: its token stops working at once; what it signed stays held and
     /// valid. False when no such device is enrolled.
-    pub async fn revoke(&self, id: Uuid) -> Result<bool, ServerError> {
+    pub async fn revoke_device(&self, id: Uuid) -> Result<bool, ServerError> {
         let revoked = self.ledger.revoke_device(id).await?;
         if revoked {
             tracing::warn!(device = %id, "device revoked by the centre");

@@ -8,6 +8,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use redshield_core::events::{Digest, canonical};
+use redshield_core::identity::BlindKey;
 use redshield_core::signing::{SigningKey, VerifyingKey};
 use redshield_core::sync::protocol::{ServerEvent, ServerEventBody};
 
@@ -143,4 +144,18 @@ impl AdminToken {
             .fold(0u8, |acc, (a, b)| acc | (a ^ b))
             == 0
     }
+}
+
+pub const BLIND_KEY_FILE: &str = "centre.blind-key";
+
+/// The centre's blind-index key, made on first start (`0600`) and never overwritten: a new
+/// key would only change the digests, never lose a case, but one key keeps flags comparable.
+pub fn blind_key(data_dir: &Path) -> Result<BlindKey, ServerError> {
+    let path = data_dir.join(BLIND_KEY_FILE);
+    let bytes = load_or_create::<32>(&path, "blind-index key")?;
+    BlindKey::from_bytes(&bytes).map_err(|e| ServerError::Secret {
+        what: "blind-index key".into(),
+        path,
+        reason: e.to_string(),
+    })
 }

@@ -1,5 +1,6 @@
-//! What the centre does, apart from HTTP: enrolment, pushes, server events. `http` maps
-//! requests onto it; the library API (`Running`) calls it directly.
+//! What the centre does, apart from HTTP: enrolment, pushes, server events; the admin calls
+//! are in `admin`, `decisions`, `review`, `abuse`, `numbering` and `statistics`. `http` maps
+//! requests onto it; a `Running` server hands its callers to it.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,6 +17,7 @@ use redshield_core::sync::protocol::{
 use uuid::Uuid;
 
 use crate::Config;
+use crate::decisions::{Decided, decided};
 use crate::error::{ApiError, ServerError};
 use crate::keys::{AdminToken, CentreKey, random};
 use crate::ledger::{CaseDecision, DeviceRecord, EnrolRefusal, Ledger, LedgerError, NewDevice};
@@ -68,7 +70,7 @@ pub struct Service<L> {
     pub(crate) fail_points: FailPoints,
 }
 
-/// Where a test may make the service stop as a crash would (`Running::fail_next_push_after_commit`).
+/// Where a test may make the service stop as a crash would (`fail_next_push_after_commit`).
 #[derive(Default)]
 pub(crate) struct FailPoints {
     after_commit: AtomicBool,
@@ -146,7 +148,45 @@ impl<L: Ledger> Service<L> {
         }
     }
 
-    pub async fn issue_enrolment_code(&self, ttl: Duration) -> Result<IssuedCode, ServerError> {
+    /// The centre's public key (devices pin it at enrolment).
+    pub fn centre_key(&self) -> [u8; 32] {
+        self.centre.public_key().to_bytes()
+    }
+
+    /// The storage, for inspection (forks, held events).
+    pub fn ledger(&self) -> &L {
+        &self.ledger
+    }
+
+    /// The centre's replicas of the devices' stores (its projections).
+    pub fn replicas(&self) -> &Replicas {
+        &self.replicas
+    }
+
+    /// Where the admin token is kept.
+    pub fn admin_token_path(&self) -> PathBuf {
+        self.admin.path().to_path_buf()
+    }
+
+    /// For tests of crash recovery: the next push that stores events stops right after the
+    /// ledger committed them, before the device's replica is brought up to date, and is
+    /// answered `503`, as if the process had died between the two steps.
+    #[doc(hidden)]
+    pub fn fail_next_push_after_commit(&self) {
+        self.fail_points.arm_after_commit();
+    }
+
+    /// Issues a one-time enrolment code valid for `ttl` (at most 30 days), grouped for
+    /// reading out (`ABCD-EFGH-JKMN`). Only its hash is kept.
+    pub async fn issue_enrolment_code(&self, ttl: Duration) -> Result<String, ServerError> {
+        Ok(self.issue_enrolment_code_with_expiry(ttl).await?.code)
+    }
+
+    /// Like `issue_enrolment_code`, with the code's expiry.
+    pub async fn issue_enrolment_code_with_expiry(
+        &self,
+        ttl: Duration,
+    ) -> Result<IssuedCode, ServerError> {
         if ttl.is_zero() || ttl > MAX_CODE_TTL {
             return Err(ServerError::BadInput(format!(
                 "an enrolment code is valid for more than 0 and at most {} days",
@@ -407,11 +447,7 @@ impl<L: Ledger> Service<L> {
     /// come from it, and events of the previous owner are conflicts. The signed `CaseAssigned`
     /// event goes to the new owner with the change, in one transaction; the previous owner is
     /// told by a second event (if that one fails, its next push shows it the conflict).
-    pub async fn assign_case(
-        &self,
-        case_id: Uuid,
-        device: Uuid,
-    ) -> Result<ServerEvent, ServerError> {
+    pub async fn assign_case(&self, case_id: Uuid, device: Uuid) -> Result<Decided, ServerError> {
         let previous = self.ledger.case_owner(case_id).await?;
         let moved = previous.as_ref().is_none_or(|p| p.device != device);
         let handover = match moved {
@@ -438,7 +474,7 @@ impl<L: Ledger> Service<L> {
             self.publish(Some(previous.device), CASE_ASSIGNED, body)
                 .await?;
         }
-        Ok(event)
+        Ok(decided(case_id, &event))
     }
 
     /// Closes a case by a decision of the centre, with `outcome`: its owner carries the
@@ -448,12 +484,14 @@ impl<L: Ledger> Service<L> {
         &self,
         case_id: Uuid,
         outcome: Outcome,
-    ) -> Result<ServerEvent, ServerError> {
+    ) -> Result<Decided, ServerError> {
         let owner = self.owner(case_id).await?;
         let decision = CaseDecision::Close { case_id };
         let body = to_body(&CaseClosed { case_id, outcome })?;
-        self.publish_decision(Some(owner), Some(decision), CASE_CLOSED, body, None)
-            .await
+        let event = self
+            .publish_decision(Some(owner), Some(decision), CASE_CLOSED, body, None)
+            .await?;
+        Ok(decided(case_id, &event))
     }
 
     /// The device that owns `case_id`.

@@ -1,5 +1,5 @@
 //! `redshield centre flags`: the signs that a complaint may not be genuine consumption
-//! (Art. 17) the centre finds across all devices' complaints (`GET /v1/admin/flags`), shown to
+//! (Art. 17) the centre finds across all devices' complaints (`GET /v1/admin/abuse-flags`), shown to
 //! supervisors, never acted on.
 
 use std::process::ExitCode;
@@ -11,7 +11,7 @@ use crate::failure::Failure;
 use crate::output::{Output, lines_or};
 
 pub fn run(centre: &AdminAccess, out: &Output) -> Result<ExitCode, Failure> {
-    let answer = centre.ask("GET", "/v1/admin/flags", None)?;
+    let answer = centre.ask("GET", "/v1/admin/abuse-flags", None)?;
     let text = lines(&answer);
     Ok(out.print(answer, || text))
 }

@@ -37,7 +37,7 @@ pub enum ReviewCommand {
 pub fn run(command: ReviewCommand, out: &Output) -> Result<ExitCode, Failure> {
     match command {
         ReviewCommand::Flagged { centre, all } => {
-            let path = format!("/v1/admin/flagged?open={}", !all);
+            let path = format!("/v1/admin/conflicts-and-forks?open={}", !all);
             let answer = centre.ask("GET", &path, None)?;
             let text = item_lines(&answer);
             Ok(out.print(answer, || text))
@@ -49,7 +49,7 @@ pub fn run(command: ReviewCommand, out: &Output) -> Result<ExitCode, Failure> {
             seq,
             note,
         } => {
-            let path = format!("/v1/admin/flagged/{device}/{item}/{seq}/resolve");
+            let path = format!("/v1/admin/conflicts-and-forks/{device}/{item}/{seq}/resolve");
             let answer = centre.ask("POST", &path, Some(json!({ "note": note })))?;
             Ok(out.print(answer, || {
                 format!("{item} at seq {seq} of {device} resolved")

@@ -1,16 +1,29 @@
-//! What the centre keeps, behind one trait so the storage can change (SQLite embedded now,
+//! What the centre keeps, behind one trait so the storage can change (SQLite embedded, or
 //! PostgreSQL for scale) while the protocol logic above it stays the same.
 //!
 //! The ledger stores; it does not judge. Every check of what a device sends (chain, signature,
 //! vault commitments) is made before the ledger is asked to store it (`push`), except the few
 //! that must be atomic with the write: an enrolment code is consumed exactly once, and a push's
 //! batch is stored only onto the head it was checked against.
+//!
+//! One implementation, [`SqlLedger`] (`store`), holds every statement and rule once; the two
+//! databases differ only in how a statement reaches them (`sqlite`, `postgres`: connection,
+//! transactions, locks, migrations) and how a value crosses over (`rows`).
+
+mod postgres;
+mod rows;
+mod sqlite;
+mod store;
 
 use std::future::Future;
 
 use redshield_core::events::Digest;
-use redshield_core::sync::protocol::{Attachment, ServerEvent, WireVaultRow};
+use redshield_core::sync::protocol::{ServerEvent, WireVaultRow};
 use uuid::Uuid;
+
+pub use postgres::{is_postgres_url, redacted_url, schema_version};
+pub use sqlite::FILE_NAME as SQLITE_FILE_NAME;
+pub use store::SqlLedger;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
@@ -170,18 +183,6 @@ pub struct Resolution {
     pub seq: u64,
     pub note: String,
     pub resolved_at_ms: i64,
-}
-
-/// flag, seq, note, resolved_at_ms.
-pub(crate) fn resolution(row: (String, i64, String, i64)) -> LedgerResult<Resolution> {
-    let (flag, seq, note, resolved_at_ms) = row;
-    Ok(Resolution {
-        flag: Flag::parse(&flag)
-            .ok_or_else(|| LedgerError::Corrupt(format!("a resolution of a {flag:?}")))?,
-        seq: seq_of(seq)?,
-        note,
-        resolved_at_ms,
-    })
 }
 
 /// A decision of the centre about a case, stored with the server event that announces it.
@@ -392,242 +393,4 @@ pub trait Ledger: Send + Sync + 'static {
 
     /// Forgets an incomplete upload (its bytes did not hash to its name).
     fn drop_blob(&self, sha256: Digest) -> impl Future<Output = LedgerResult<()>> + Send;
-}
-
-// --- what both stores share: the rules inside a write, and reading rows back ---
-
-/// `last_seen` is written at most this often per device.
-pub(crate) const LAST_SEEN_RESOLUTION_MS: i64 = 60_000;
-
-/// Whether `device_by_token` should write `last_seen` for `record` at `now_ms`.
-pub(crate) fn last_seen_due(record: &DeviceRecord, now_ms: i64) -> bool {
-    !record.revoked && record.last_seen_ms + LAST_SEEN_RESOLUTION_MS <= now_ms
-}
-
-/// Why a code (its `expires_ms` and `consumed`, if it is known) cannot enrol at `now_ms`.
-pub(crate) fn code_refusal(code: Option<(i64, bool)>, now_ms: i64) -> Option<EnrolRefusal> {
-    match code {
-        None => Some(EnrolRefusal::UnknownCode),
-        Some((_, true)) => Some(EnrolRefusal::CodeUsed),
-        Some((expires, false)) if expires <= now_ms => Some(EnrolRefusal::CodeExpired),
-        Some(_) => None,
-    }
-}
-
-/// What an enrolment does to the devices table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Admission {
-    /// A device the centre does not know yet.
-    New,
-    /// The same device with the same key enrolling again: its token is replaced.
-    Renew,
-}
-
-/// Whether `device` may enrol, given the device held under its id (if any) and the other
-/// devices holding its key or its prefix (`others`, revoked ones included: a revoked device's
-/// key or prefix is never given to another).
-pub(crate) fn admission(
-    device: &NewDevice,
-    held: Option<&DeviceRecord>,
-    others: &[DeviceRecord],
-) -> Result<Admission, EnrolRefusal> {
-    let other = |same: fn(&DeviceRecord, &NewDevice) -> bool| {
-        others
-            .iter()
-            .find(|o| o.id != device.id && same(o, device))
-            .map(|o| o.id)
-    };
-    if let Some(id) = other(|o, d| o.public_key == d.public_key) {
-        return Err(EnrolRefusal::KeyTaken(id));
-    }
-    if let Some(id) = other(|o, d| o.prefix == d.prefix) {
-        return Err(EnrolRefusal::PrefixTaken(id));
-    }
-    match held {
-        None => Ok(Admission::New),
-        Some(held) if held.revoked => Err(EnrolRefusal::Revoked),
-        Some(held) if held.public_key != device.public_key => Err(EnrolRefusal::KeyMismatch),
-        Some(_) => Ok(Admission::Renew),
-    }
-}
-
-/// Checks that `make` built the event for seq `next`; its signature's bytes, to store.
-pub(crate) fn made_for(next: u64, event: &ServerEvent) -> LedgerResult<Vec<u8>> {
-    if event.server_seq != next {
-        return Err(LedgerError::Refused(format!(
-            "a server event was made for seq {} instead of {next}",
-            event.server_seq
-        )));
-    }
-    hex::decode(&event.signature)
-        .map_err(|_| LedgerError::Refused("the signature is not hex".into()))
-}
-
-/// A vault row's salt as stored (bytes; hex on the wire).
-pub(crate) fn salt_of(row: &WireVaultRow) -> LedgerResult<Vec<u8>> {
-    hex::decode(&row.salt)
-        .map_err(|_| LedgerError::Corrupt(format!("vault row {}: salt is not hex", row.id)))
-}
-
-pub(crate) fn seq_sql(seq: u64) -> LedgerResult<i64> {
-    i64::try_from(seq).map_err(|_| LedgerError::Corrupt(format!("seq {seq} is out of range")))
-}
-
-pub(crate) fn seq_of(value: i64) -> LedgerResult<u64> {
-    u64::try_from(value).map_err(|_| LedgerError::Corrupt(format!("negative seq {value}")))
-}
-
-pub(crate) fn digest_of(bytes: &[u8], what: &str) -> LedgerResult<Digest> {
-    Digest::from_slice(bytes).ok_or_else(|| LedgerError::Corrupt(format!("{what} is not 32 bytes")))
-}
-
-pub(crate) fn text_of(bytes: Vec<u8>, what: &str) -> LedgerResult<String> {
-    String::from_utf8(bytes).map_err(|_| LedgerError::Corrupt(format!("{what} is not UTF-8")))
-}
-
-pub(crate) fn uuid_of(text: &str) -> LedgerResult<Uuid> {
-    Uuid::parse_str(text).map_err(|e| LedgerError::Corrupt(format!("device id {text:?}: {e}")))
-}
-
-pub(crate) const DEVICE_COLUMNS: &str =
-    "id, public_key, prefix, app_version, enrolled_at_ms, last_seen_ms, revoked";
-
-/// The `DEVICE_COLUMNS` of a row.
-pub(crate) type DeviceRow = (String, Vec<u8>, String, String, i64, i64, bool);
-
-pub(crate) fn device_record(row: DeviceRow) -> LedgerResult<DeviceRecord> {
-    let (id, key, prefix, app_version, enrolled_at_ms, last_seen_ms, revoked) = row;
-    Ok(DeviceRecord {
-        id: uuid_of(&id)?,
-        public_key: key
-            .try_into()
-            .map_err(|_| LedgerError::Corrupt(format!("public key of {id} is not 32 bytes")))?,
-        prefix,
-        app_version,
-        enrolled_at_ms,
-        last_seen_ms,
-        revoked,
-    })
-}
-
-/// seq and hash of a device's last event.
-pub(crate) fn chain_head(row: Option<(i64, Vec<u8>)>) -> LedgerResult<ChainHead> {
-    match row {
-        None => Ok(ChainHead::EMPTY),
-        Some((seq, hash)) => Ok(ChainHead {
-            seq: seq_of(seq)?,
-            hash: digest_of(&hash, "an event hash")?,
-        }),
-    }
-}
-
-/// seq, hash, canonical, signature, received_at_ms.
-pub(crate) type EventRow = (i64, Vec<u8>, Vec<u8>, Vec<u8>, i64);
-
-pub(crate) fn held_event(row: EventRow) -> LedgerResult<HeldEvent> {
-    let (seq, hash, canonical, signature, received_at_ms) = row;
-    Ok(HeldEvent {
-        seq: seq_of(seq)?,
-        hash: digest_of(&hash, "an event hash")?,
-        canonical: text_of(canonical, "an event")?,
-        signature,
-        received_at_ms,
-    })
-}
-
-/// An `EventRow` and `flagged`.
-pub(crate) fn held_fork(row: EventRow, flagged: bool) -> LedgerResult<HeldFork> {
-    let (seq, hash, canonical, signature, received_at_ms) = row;
-    Ok(HeldFork {
-        seq: seq_of(seq)?,
-        hash: digest_of(&hash, "a fork hash")?,
-        canonical: text_of(canonical, "a fork")?,
-        signature,
-        received_at_ms,
-        flagged,
-    })
-}
-
-/// id, case_id, field, salt, value.
-pub(crate) type VaultRow = (i64, Option<String>, String, Vec<u8>, String);
-
-pub(crate) fn vault_row(row: VaultRow) -> LedgerResult<WireVaultRow> {
-    let (id, case_id, field, salt, value) = row;
-    Ok(WireVaultRow {
-        id,
-        case_id: case_id.as_deref().map(uuid_of).transpose()?,
-        field,
-        salt: hex::encode(salt),
-        value,
-    })
-}
-
-/// server_seq, canonical, hash, signature, attachment salt, attachment value.
-pub(crate) type ServerEventRow = (
-    i64,
-    Vec<u8>,
-    Vec<u8>,
-    Vec<u8>,
-    Option<Vec<u8>>,
-    Option<String>,
-);
-
-pub(crate) fn server_event(row: ServerEventRow) -> LedgerResult<ServerEvent> {
-    let (seq, canonical, hash, signature, salt, value) = row;
-    Ok(ServerEvent {
-        server_seq: seq_of(seq)?,
-        canonical: text_of(canonical, "a server event")?,
-        hash: digest_of(&hash, "a server event hash")?,
-        signature: hex::encode(signature),
-        attachment: salt.zip(value).map(|(salt, value)| Attachment {
-            salt: hex::encode(salt),
-            value,
-        }),
-    })
-}
-
-/// An attachment's salt and value as stored beside its server event.
-pub(crate) fn attachment_columns(
-    event: &ServerEvent,
-) -> LedgerResult<(Option<Vec<u8>>, Option<&str>)> {
-    let Some(a) = &event.attachment else {
-        return Ok((None, None));
-    };
-    let salt = hex::decode(&a.salt)
-        .map_err(|_| LedgerError::Refused("an attachment's salt is not hex".into()))?;
-    Ok((Some(salt), Some(&a.value)))
-}
-
-/// received, complete, size.
-pub(crate) fn blob_record(row: (i64, bool, Option<i64>)) -> LedgerResult<BlobRecord> {
-    let (received, complete, size) = row;
-    Ok(BlobRecord {
-        received: seq_of(received)?,
-        complete,
-        size: size.map(seq_of).transpose()?,
-    })
-}
-
-pub(crate) fn held_conflict(row: (i64, String, String, i64, bool)) -> LedgerResult<HeldConflict> {
-    let (seq, case_id, reason, flagged_at_ms, resolved) = row;
-    Ok(HeldConflict {
-        seq: seq_of(seq)?,
-        case_id: uuid_of(&case_id)?,
-        reason,
-        flagged_at_ms,
-        resolved,
-    })
-}
-
-pub(crate) fn case_owner(row: (String, bool, bool)) -> LedgerResult<CaseOwner> {
-    Ok(CaseOwner {
-        device: uuid_of(&row.0)?,
-        closed: row.1,
-        closure_seen: row.2,
-    })
-}
-
-/// A decision about a case the centre has never seen.
-pub(crate) fn unknown_case(case_id: Uuid) -> LedgerError {
-    LedgerError::Refused(format!("the centre holds no case {case_id}"))
 }

@@ -1,12 +1,10 @@
 //! The HTTP rules around every route: the protocol header, tokens, the body limit, JSON
 //! refusals, server time, metrics; and resumable blob uploads.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
-use common::{
+use crate::common::{
     Backend, Centre, Phone, assert_server_time, exchange, json, on_both_backends, refusal,
 };
 use redshield_core::events::Digest;

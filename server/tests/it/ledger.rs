@@ -2,20 +2,19 @@
 //! PostgreSQL must get from its transactions and locks. Two ledgers opened on one store stand
 //! for two server processes; and the PostgreSQL schema's migrations.
 
-mod common;
-
-use common::{Backend, Centre, TestDatabase, on_both_backends};
+use crate::common::{Backend, Centre, TestDatabase, on_both_backends};
 use redshield_core::events::Digest;
 use redshield_core::sync::protocol::ServerEvent;
+use redshield_server::ledger::schema_version;
 use redshield_server::ledger::{
     ChainHead, EnrolRefusal, HeldEvent, LedgerError, NewDevice, PushBatch,
 };
-use redshield_server::{AnyLedger, Ledger, PostgresLedger, postgres};
+use redshield_server::{Ledger, SqlLedger};
 use uuid::Uuid;
 
 /// The centre's ledger and a second one opened on the same store.
-async fn two_ledgers(centre: &Centre) -> [AnyLedger; 2] {
-    let second = AnyLedger::open(&centre.config()).await.unwrap();
+async fn two_ledgers(centre: &Centre) -> [SqlLedger; 2] {
+    let second = centre.config().open_ledger().await.unwrap();
     [centre.running().ledger().clone(), second]
 }
 
@@ -98,7 +97,7 @@ fn new_device(id: Uuid, token: &str) -> NewDevice {
     }
 }
 
-async fn add_code(ledger: &AnyLedger, code: &str) -> Digest {
+async fn add_code(ledger: &SqlLedger, code: &str) -> Digest {
     let hash = Digest::of(&[code.as_bytes()]);
     let now = chrono::Utc::now().timestamp_millis();
     ledger
@@ -239,18 +238,18 @@ async fn postgres_migrations_apply_once_even_when_two_servers_start_together() {
     let database = TestDatabase::create().await;
     let url = database.url.clone();
     let (a, b) = tokio::join!(
-        PostgresLedger::connect(&database.url),
-        PostgresLedger::connect(&url)
+        SqlLedger::postgres(&database.url),
+        SqlLedger::postgres(&url)
     );
     let (a, _b) = (a.unwrap(), b.unwrap());
-    let all: Vec<i32> = (1..=postgres::schema_version() as i32).collect();
+    let all: Vec<i32> = (1..=schema_version() as i32).collect();
     assert_eq!(applied_versions(&database).await, all);
 
     // Opened again on a ledger holding data: nothing is applied twice, nothing is lost.
     let code = Digest::of(&[b"KEPT"]);
     a.add_enrolment_code(code, 1, i64::MAX).await.unwrap();
     drop(a);
-    let again = PostgresLedger::connect(&database.url).await.unwrap();
+    let again = SqlLedger::postgres(&database.url).await.unwrap();
     assert_eq!(applied_versions(&database).await, all);
     let outcome = again
         .enrol(code, 2, new_device(Uuid::now_v7(), "kept"))
@@ -262,9 +261,9 @@ async fn postgres_migrations_apply_once_even_when_two_servers_start_together() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_refuses_a_newer_schema_and_commits_that_are_not_durable() {
     let database = TestDatabase::create().await;
-    drop(PostgresLedger::connect(&database.url).await.unwrap());
+    drop(SqlLedger::postgres(&database.url).await.unwrap());
     let admin = database.connect().await;
-    let newer = postgres::schema_version() as i32 + 1;
+    let newer = schema_version() as i32 + 1;
     admin
         .execute(
             "INSERT INTO schema_migrations (version) VALUES ($1)",
@@ -272,7 +271,7 @@ async fn postgres_refuses_a_newer_schema_and_commits_that_are_not_durable() {
         )
         .await
         .unwrap();
-    let Err(LedgerError::Migration(words)) = PostgresLedger::connect(&database.url).await else {
+    let Err(LedgerError::Migration(words)) = SqlLedger::postgres(&database.url).await else {
         panic!("a newer schema was taken");
     };
     assert!(words.contains("run a newer server"), "{words}");
@@ -284,13 +283,12 @@ async fn postgres_refuses_a_newer_schema_and_commits_that_are_not_durable() {
         ))
         .await
         .unwrap();
-    let Err(LedgerError::Storage(words)) = PostgresLedger::connect(&database.url).await else {
+    let Err(LedgerError::Storage(words)) = SqlLedger::postgres(&database.url).await else {
         panic!("synchronous_commit = off was taken");
     };
     assert!(words.contains("synchronous_commit is off"), "{words}");
 
-    let Err(LedgerError::Storage(words)) = PostgresLedger::connect("mysql://x:pw@h/db").await
-    else {
+    let Err(LedgerError::Storage(words)) = SqlLedger::postgres("mysql://x:pw@h/db").await else {
         panic!("not a postgres URL, taken");
     };
     assert!(!words.contains("pw"), "{words}");

@@ -1,14 +1,12 @@
-//! Abuse flags across cases (Art. 17), for the centre's supervisors: the cases issue's rule
-//! (`redshield_core::cases::flags`) run over every complaint of every device; and, apart from
-//! them, the hotspot leads — many complaints against one business from different consumers,
-//! a sign of a bad shop rather than of abuse, labelled so. Each device's
-//! blind index is keyed by its own key, so digests from two devices never match; the centre
-//! makes every case's digests again under its own blind-index key (`centre.blind-key` in the
-//! data directory, made once beside the signing key) from the replicas, which hold the vault
-//! rows. Flags are shown, never acted on: nothing here changes a case. The answer names
-//! cases, never a phone number, an address or a name.
+//! Abuse flags across cases (Art. 17), for the centre's supervisors: the core's rule
+//! (`redshield_core::cases::flags`) run over every complaint of every device; and, apart from them,
+//! the hotspot leads — many complaints against one business from different consumers, a sign of a
+//! bad shop rather than of abuse, labelled so. Each device's blind index is keyed by its own key,
+//! so digests from two devices never match; the centre makes every case's digests again under its
+//! own blind-index key (`keys::BLIND_KEY_FILE` in the data directory, made once beside the signing
+//! key) from the replicas, which hold the vault rows. Flags are shown, never acted on: nothing here
+//! changes a case. The answer names cases, never a phone number, an address or a name.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use redshield_core::cases::flags::{self, FlagRules, Subject};
@@ -21,23 +19,9 @@ use crate::error::ServerError;
 use crate::ledger::Ledger;
 use crate::service::{Service, now_ms};
 
-pub const BLIND_KEY_FILE: &str = "centre.blind-key";
-
-/// The centre's blind-index key, made on first start (`0600`) and never overwritten: a new
-/// key would only change the digests, never lose a case, but one key keeps flags comparable.
-pub fn blind_key(data_dir: &Path) -> Result<BlindKey, ServerError> {
-    let path = data_dir.join(BLIND_KEY_FILE);
-    let bytes = crate::keys::load_or_create::<32>(&path, "blind-index key")?;
-    BlindKey::from_bytes(&bytes).map_err(|e| ServerError::Secret {
-        what: "blind-index key".into(),
-        path,
-        reason: e.to_string(),
-    })
-}
-
 /// One sign on a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct Flag {
+pub struct AbuseFlag {
     /// `large_quantity`, `repeated_complaints`, `identical_facts`, `same_agent`,
     /// `no_proof_of_purchase`, `shared_phone` or `shared_address` (Art. 17 (1)–(4)).
     pub kind: String,
@@ -60,7 +44,7 @@ pub struct FlaggedCase {
     pub case_id: Uuid,
     /// The device whose replica holds the case (the one that recorded it).
     pub device_id: Uuid,
-    pub flags: Vec<Flag>,
+    pub flags: Vec<AbuseFlag>,
 }
 
 /// Many complaints against one business in a short time from different consumers: a lead
@@ -76,7 +60,7 @@ pub struct HotspotLead {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct Flags {
+pub struct AbuseFlags {
     pub protocol: u32,
     pub server_time_ms: i64,
     /// By case number.
@@ -94,7 +78,7 @@ struct Held {
 
 impl<L: Ledger> Service<L> {
     /// Every flagged complaint across all devices' cases.
-    pub async fn flags(&self) -> Result<Flags, ServerError> {
+    pub async fn abuse_flags(&self) -> Result<AbuseFlags, ServerError> {
         let held = self.subjects().await?;
         let subjects: Vec<Subject> = held.iter().map(|h| h.subject.clone()).collect();
         // The thresholds the centre published to its devices (else the defaults).
@@ -117,7 +101,7 @@ impl<L: Ledger> Service<L> {
                 device_id: h.device_id,
                 flags: f
                     .into_iter()
-                    .map(|f| Flag {
+                    .map(|f| AbuseFlag {
                         kind: f.kind.as_str().to_string(),
                         reason: f.reason,
                         basis: f.basis,
@@ -128,7 +112,7 @@ impl<L: Ledger> Service<L> {
             })
             .collect();
         cases.sort_by(|a, b| a.case_number.cmp(&b.case_number));
-        Ok(Flags {
+        Ok(AbuseFlags {
             protocol: PROTOCOL,
             server_time_ms: now_ms(),
             cases,

@@ -1,9 +1,7 @@
 //! The centre's staff and the devices: the list (last sync, last position, app version, what
 //! is flagged) and revoking a lost device — over real HTTP, on both ledgers.
 
-mod common;
-
-use common::{Backend, Centre, Phone, exchange, on_both_backends, refusal};
+use crate::common::{Backend, Centre, Phone, exchange, on_both_backends, refusal};
 use redshield_core::cases::Step;
 use redshield_core::position::GeoPoint;
 use redshield_e2e::complaint;

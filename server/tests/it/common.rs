@@ -4,7 +4,6 @@
 //! stores making real events.
 //!
 //! Each test is one `async fn(Backend)`, run on both ledgers by `on_both_backends!`.
-#![allow(dead_code)]
 
 use std::path::Path;
 use std::sync::Arc;
@@ -19,7 +18,7 @@ use redshield_core::sync::protocol::{
 };
 use redshield_core::sync::wire;
 use redshield_e2e::{PhonePlatform, complaint};
-use redshield_server::{AnyLedger, Config, Limits, Running};
+use redshield_server::{Config, Limits, Running};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde_json::Value;
 use tempfile::TempDir;
@@ -27,8 +26,7 @@ use tempfile::TempDir;
 // --- the two ledgers: `redshield_e2e::postgres`, shared with the end-to-end tests ---
 
 pub use redshield_e2e::on_both_backends;
-#[allow(unused_imports)] // each test file uses its part
-pub use redshield_e2e::postgres::{Backend, POSTGRES_ENV, TestDatabase, connect};
+pub use redshield_e2e::postgres::{Backend, TestDatabase};
 
 // --- the phone's side: a platform and a store ---
 
@@ -202,7 +200,7 @@ impl Centre {
     /// Starts a server on this centre's data and database (the last one has stopped).
     pub async fn start_again(&mut self) {
         let running = redshield_server::start(self.config()).await.unwrap();
-        let on_postgres = matches!(running.ledger(), AnyLedger::Postgres(_));
+        let on_postgres = running.ledger().is_postgres();
         assert_eq!(on_postgres, self.database.is_some(), "the ledger asked for");
         self.base = format!("http://{}", running.local_addr());
         self.running = Some(running);

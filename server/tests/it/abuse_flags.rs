@@ -5,9 +5,7 @@
 //! key is its own); a business complained about by six consumers, which is a hotspot lead and
 //! no flag; nothing acted on; no phone number, address or name in the answer.
 
-mod common;
-
-use common::{Backend, Centre, Phone, exchange, on_both_backends};
+use crate::common::{Backend, Centre, Phone, exchange, on_both_backends};
 use redshield_core::cases::{CaseState, NewCase};
 use redshield_e2e::complaint;
 use redshield_server::Ledger;
@@ -26,7 +24,7 @@ fn by(name: &str, phone: &str, address: &str) -> NewCase {
 }
 
 async fn flags(centre: &Centre, token: &str) -> (StatusCode, Value) {
-    exchange(centre.authed(Method::GET, "/v1/admin/flags", token)).await
+    exchange(centre.authed(Method::GET, "/v1/admin/abuse-flags", token)).await
 }
 
 fn admin_token(centre: &Centre) -> String {
@@ -184,7 +182,7 @@ async fn flags_are_found_across_devices_shown_and_never_acted_on(backend: Backen
     let key = centre
         .config()
         .data_dir
-        .join(redshield_server::flags::BLIND_KEY_FILE);
+        .join(redshield_server::keys::BLIND_KEY_FILE);
     let made = std::fs::read(&key).unwrap();
     #[cfg(unix)]
     {

@@ -1,16 +1,13 @@
-//! The data directory is the service user's only (issue 18, item 10): the ledger and the
-//! replicas hold names and phone numbers, the blob store photos. Every directory the centre
-//! makes is `0700` and every file `0600` — SQLite's `-wal` and `-shm` files, blobs whole and
-//! partial, keys — whatever the umask; and what an earlier version left looser is tightened
-//! at start.
+//! The data directory is the service user's only: the ledger and the replicas hold names and phone
+//! numbers, the blob store photos. Every directory the centre makes is `0700` and every file `0600`
+//! — SQLite's `-wal` and `-shm` files, blobs whole and partial, keys — whatever the umask; and what
+//! an earlier version left looser is tightened at start.
 #![cfg(unix)]
-
-mod common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use common::{Backend, Centre, Phone, on_both_backends};
+use crate::common::{Backend, Centre, Phone, on_both_backends};
 use reqwest::{Method, StatusCode};
 
 /// No mask: a mode the centre does not set itself would show as world-readable.

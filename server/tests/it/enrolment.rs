@@ -1,14 +1,12 @@
-//! Enrolment and the admin routes against abuse (issue 18, item 11): a key or case-number
-//! prefix another device holds is refused (`409 already_enrolled`), and failed attempts are
-//! limited per client address (`429 too_many_requests` with `Retry-After`), while successes —
-//! a fleet enrolling, the staff's own tools — never count. Over real HTTP, on both ledgers;
-//! a second client address is 127.0.0.2 on loopback.
-
-mod common;
+//! Enrolment and the admin routes against abuse: a key or case-number prefix another device holds
+//! is refused (`409 already_enrolled`), and failed attempts are limited per client address (`429
+//! too_many_requests` with `Retry-After`), while successes — a fleet enrolling, the staff's own
+//! tools — never count. Over real HTTP, on both ledgers; a second client address is 127.0.0.2 on
+//! loopback.
 
 use std::net::IpAddr;
 
-use common::{Backend, Centre, Phone, client_from, exchange, on_both_backends, refusal};
+use crate::common::{Backend, Centre, Phone, client_from, exchange, on_both_backends, refusal};
 use redshield_core::sync::protocol::{EnrolRequest, PROTOCOL, PROTOCOL_HEADER};
 use redshield_server::{Ledger, Limits, RateLimit};
 use reqwest::{Method, StatusCode};
@@ -75,7 +73,7 @@ async fn assert_limited(request: reqwest::RequestBuilder) {
         .parse()
         .unwrap();
     assert!((1..=60).contains(&retry), "Retry-After: {retry}");
-    let (_, body) = common::json(response).await;
+    let (_, body) = crate::common::json(response).await;
     assert_eq!(refusal(&body).0, "too_many_requests");
 }
 

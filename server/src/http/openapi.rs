@@ -1,4 +1,4 @@
-//! `/openapi.json`: generated (utoipa) from the handlers' annotations in `http` and the
+//! `/openapi.json`: generated (utoipa) from the handlers' annotations and the
 //! protocol types of `redshield_core::sync::protocol`, so it cannot drift from either. The
 //! committed copy, `docs/openapi.json`, is checked against it by a test.
 
@@ -12,45 +12,46 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ObjectBuilder, RefOr, Required, ResponseBuilder, Type};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-use crate::http;
+use super::envelope::is_limited;
+use super::{admin, decisions, device, operations, review, statistics};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Redshield centre"),
     paths(
-        http::enrol,
-        http::push,
-        http::server_events,
-        http::blob_head,
-        http::blob_get,
-        http::blob_put,
-        http::issue_code,
-        http::devices,
-        http::revoke,
-        http::flags,
-        http::publish_departments,
-        http::publish_urban_areas,
-        http::publish_calendar_year,
-        http::publish_roster,
-        http::publish_parameters,
-        crate::numbering::publish_agency,
-        crate::numbering::agency,
-        crate::numbering::assign_numbers,
-        crate::numbering::number_blocks,
-        http::parameters,
-        http::roster,
-        http::dispatch,
-        http::assign,
-        http::close,
-        http::supervise,
-        http::decide_extension,
-        http::extension_requests,
-        http::flagged,
-        http::resolve,
-        crate::statistics::statistics,
-        http::healthz,
-        http::metrics,
-        http::openapi
+        device::enrol,
+        device::push,
+        device::server_events,
+        device::blob_head,
+        device::blob_get,
+        device::blob_put,
+        admin::issue_code,
+        admin::devices,
+        admin::revoke,
+        review::abuse_flags,
+        admin::publish_departments,
+        admin::publish_urban_areas,
+        admin::publish_calendar_year,
+        admin::publish_roster,
+        admin::publish_parameters,
+        admin::publish_agency,
+        admin::agency,
+        admin::assign_numbers,
+        admin::number_blocks,
+        admin::parameters,
+        admin::roster,
+        decisions::dispatch,
+        decisions::assign,
+        decisions::close,
+        decisions::supervise,
+        decisions::decide_extension,
+        decisions::extension_requests,
+        review::conflicts_and_forks,
+        review::resolve,
+        statistics::statistics,
+        operations::healthz,
+        operations::metrics,
+        operations::openapi
     ),
     components(schemas(
         EnrolRequest,
@@ -94,17 +95,12 @@ const REFUSALS: &[(&str, &str)] = &[
 ];
 
 /// The refusal of the routes whose failures are limited per client address (enrolment and
-/// the admin routes, `crate::limits`).
+/// the admin routes, `envelope::is_limited`).
 const LIMITED: (&str, &str) = (
     "429",
     "too many failed attempts from this address: wait as the Retry-After header says \
      (too_many_requests)",
 );
-
-/// Whether failures on `path` are limited per client address.
-pub fn is_limited(path: &str) -> bool {
-    path == "/v1/enrol" || path.starts_with("/v1/admin/")
-}
 
 impl Modify for Protocol {
     fn modify(&self, api: &mut utoipa::openapi::OpenApi) {

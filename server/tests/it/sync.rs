@@ -1,11 +1,9 @@
 //! Enrolment, pushes and server events between real core stores and a real server over
 //! loopback HTTP, on both ledgers (SQLite and PostgreSQL).
 
-mod common;
-
 use std::time::Duration;
 
-use common::{Backend, Centre, Phone, exchange, json, on_both_backends, refusal};
+use crate::common::{Backend, Centre, Phone, exchange, json, on_both_backends, refusal};
 use redshield_core::events::{Digest, decode};
 use redshield_core::signing::{Signature, SigningKey, VerifyingKey};
 use redshield_core::sync::protocol::{Push, ServerEventBody, ServerEvents, WireEvent};

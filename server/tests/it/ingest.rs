@@ -1,11 +1,9 @@
 //! What the centre makes of what it holds: events of a newer app version, case ownership and
 //! its conflicts, its own projection of every case, and the evidence verifier's verdicts.
 
-mod common;
-
 use std::sync::Arc;
 
-use common::{Backend, Centre, Phone, on_both_backends};
+use crate::common::{Backend, Centre, Phone, on_both_backends};
 use redshield_core::api::{EvidenceKind, FieldCore, NewEvidence, Outcome, Step};
 use redshield_core::cases::Case;
 use redshield_core::events::{Digest, Envelope, SealedEvent, decode};

@@ -1,12 +1,9 @@
-//! Which blobs the centre takes (issue 18, item 9): only those the device's own pushed records
-//! name, within the size they state, within the device's share of the blob store; and `HEAD`
-//! answers as `GET` does — `403` to a device whose records do not name the blob, `401`
-//! without a token. Over real HTTP, on both ledgers; the resumable upload itself is tested in
-//! `http.rs`.
+//! Which blobs the centre takes: only those the device's own pushed records name, within the size
+//! they state, within the device's share of the blob store; and `HEAD` answers as `GET` does —
+//! `403` to a device whose records do not name the blob, `401` without a token. Over real HTTP, on
+//! both ledgers; the resumable upload itself is tested in `http.rs`.
 
-mod common;
-
-use common::{Backend, Centre, Phone, exchange, on_both_backends, refusal};
+use crate::common::{Backend, Centre, Phone, exchange, on_both_backends, refusal};
 use redshield_core::events::Digest;
 use redshield_server::{Ledger, Limits};
 use reqwest::{Method, StatusCode};

@@ -1,13 +1,11 @@
-//! A crash between a push's ledger commit and its replica catch-up (issue 18, item 8): the
-//! push is stored and acknowledged, the device's replica is not brought up to it. The fail
-//! point `Running::fail_next_push_after_commit` stops the push right there, as a dying process
-//! would; then the replica must be caught up at the next start, by the device's next push even
-//! with nothing new, and before any read of it — and the report count every complaint.
+//! A crash between a push's ledger commit and its replica catch-up: the push is stored and
+//! acknowledged, the device's replica is not brought up to it. The fail point
+//! `Service::fail_next_push_after_commit` stops the push right there, as a dying process would;
+//! then the replica must be caught up at the next start, by the device's next push even with
+//! nothing new, and before any read of it — and the report count every complaint.
 
-mod common;
-
+use crate::common::{Backend, Centre, Phone, exchange, on_both_backends};
 use chrono::Days;
-use common::{Backend, Centre, Phone, exchange, on_both_backends};
 use redshield_core::clock::beijing_today;
 use redshield_server::Ledger;
 use reqwest::{Method, StatusCode};
