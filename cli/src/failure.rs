@@ -90,6 +90,8 @@ fn kind_and_code(e: &CoreError) -> (&'static str, u8) {
         CoreError::NotAStore { .. } => ("not_a_store", 1),
         CoreError::StoreTooNew { .. } => ("store_too_new", 1),
         CoreError::CorruptLog { .. } => ("corrupt_log", 3),
+        CoreError::DamagedProjection { .. } => ("damaged_projection", 3),
+        CoreError::CaseHandedOver { .. } => ("case_handed_over", 1),
         CoreError::NoCalendarData { .. } => ("no_calendar_data", 1),
         CoreError::FileUnavailable { .. } => ("file_unavailable", 1),
         CoreError::Platform { .. } => ("platform", 1),

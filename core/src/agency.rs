@@ -112,13 +112,8 @@ pub fn current(conn: &Connection) -> Result<Option<Agency>> {
     let text: Option<String> = conn
         .query_row("SELECT agency FROM agency", [], |r| r.get(0))
         .optional()?;
-    text.map(|t| {
-        serde_json::from_str(&t).map_err(|e| Error::Corrupt {
-            seq: 0,
-            reason: format!("agency: {e}"),
-        })
-    })
-    .transpose()
+    text.map(|t| serde_json::from_str(&t).map_err(|e| Error::damaged("agency", e.to_string())))
+        .transpose()
 }
 
 /// Adds a block the centre assigned to this device.

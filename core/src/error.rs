@@ -17,6 +17,15 @@ pub enum Error {
     #[error("no officer is signed in on this device")]
     NotSignedIn,
 
+    /// A projection table holds what this code cannot read: the log is intact, and a rebuild
+    /// of the projections (`Device::rebuild_projections`) is the cure.
+    #[error("projection {table} damaged: {reason}")]
+    DamagedProjection { table: &'static str, reason: String },
+
+    /// The centre gave the case to another device: it takes no more work here.
+    #[error("the centre assigned this case to device {owner}: it is theirs now")]
+    CaseHandedOver { owner: String },
+
     /// A workflow step the case's state does not allow.
     #[error("a {kind} in state {state} cannot take the step {step}")]
     WrongState {
@@ -75,6 +84,14 @@ pub enum Error {
 }
 
 impl Error {
+    /// A row of projection `table` this code cannot read.
+    pub fn damaged(table: &'static str, reason: impl Into<String>) -> Self {
+        Error::DamagedProjection {
+            table,
+            reason: reason.into(),
+        }
+    }
+
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
         Error::Invalid {
             field: field.into(),

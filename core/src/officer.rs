@@ -43,8 +43,8 @@ impl Officer {
 }
 
 crate::wire::wire_enum! {
-    /// What an officer signed in as. A supervisor approves extensions of statutory clocks
-    /// (until the centre's approvals arrive with the centre issue).
+    /// What an officer signed in as. A supervisor may approve an extension of a statutory clock
+    /// on the device (the centre answers the requests it receives itself).
     #[derive(uniffi::Enum)]
     pub enum Role {
         Officer = "officer",

@@ -1,4 +1,4 @@
-//! Rule-set parameters the centre sets for its devices (reference data, issue 9): the
+//! Rule-set parameters the centre sets for its devices (reference data): the
 //! on-site targets and how arrival is proven, the Art. 17 flag thresholds, how far GPS and
 //! odometer may disagree, how long a trip may stay open before the statistics stop taking it
 //! for one under way. The statutory periods are law and stay in `clocks::rules`. The
@@ -165,10 +165,8 @@ pub fn current(conn: &Connection) -> Result<Parameters> {
         .optional()?;
     match text {
         None => Ok(DEFAULT),
-        Some(text) => serde_json::from_str(&text).map_err(|e| Error::Corrupt {
-            seq: 0,
-            reason: format!("rule parameters: {e}"),
-        }),
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|e| Error::damaged("rule_parameters", e.to_string())),
     }
 }
 

@@ -1,4 +1,4 @@
-//! The centre's officer roster (reference data, issue 9): who may sign in on its devices,
+//! The centre's officer roster (reference data): who may sign in on its devices,
 //! under which enforcement ID number (执法证号), and who signs in as a supervisor. The centre
 //! publishes it whole (`RosterPublished`); a device applies it with its record of the event.
 //! A device that has no roster yet (before its first sync) takes any well-formed officer.

@@ -200,13 +200,8 @@ pub fn anchor(conn: &Connection) -> Result<Option<Anchor>> {
     let json: Option<String> = conn
         .query_row("SELECT anchor FROM time_anchor", [], |r| r.get(0))
         .optional()?;
-    json.map(|j| {
-        serde_json::from_str(&j).map_err(|e| Error::Corrupt {
-            seq: 0,
-            reason: format!("time anchor: {e}"),
-        })
-    })
-    .transpose()
+    json.map(|j| serde_json::from_str(&j).map_err(|e| Error::damaged("time_anchor", e.to_string())))
+        .transpose()
 }
 
 /// What the apps see of trusted time now.

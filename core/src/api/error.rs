@@ -45,6 +45,16 @@ pub enum CoreError {
     #[error("event log damaged at seq {seq}: {reason}")]
     CorruptLog { seq: u64, reason: String },
 
+    /// A table derived from the log (`table`) holds what this app cannot read; the log is
+    /// intact. `rebuild_projections` makes the table again from the log.
+    #[error("projection {table} damaged: {reason}")]
+    DamagedProjection { table: String, reason: String },
+
+    /// The centre gave the case to device `owner`: this device takes no more work on it (its
+    /// personal data can still be purged).
+    #[error("the centre assigned this case to device {owner}: it is theirs now")]
+    CaseHandedOver { owner: String },
+
     /// No calendar data covers this date's year: the centre sends each year's holidays
     /// (`load_calendar_year`). Deadlines are still computed, marked provisional.
     #[error("no calendar data for {date}: load the holidays of {year}")]
@@ -117,6 +127,11 @@ impl From<Error> for CoreError {
                 supported: supported as u64,
             },
             Error::Corrupt { seq, reason } => CoreError::CorruptLog { seq, reason },
+            Error::DamagedProjection { table, reason } => CoreError::DamagedProjection {
+                table: table.to_string(),
+                reason,
+            },
+            Error::CaseHandedOver { owner } => CoreError::CaseHandedOver { owner },
             Error::NoCalendar { date } => CoreError::NoCalendarData {
                 date: date.to_string(),
                 year: chrono::Datelike::year(&date),

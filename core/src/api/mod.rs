@@ -255,8 +255,8 @@ impl FieldCore {
     }
 
     /// Frees the device's storage: deletes each evidence original the centre has confirmed
-    /// holding whole once its case is final and 30 days (the retention rule) have passed since
-    /// both; keeps the hash, the display copy and the thumbnail, and records each prune in the
+    /// holding whole once its case is final and the retention period has passed since both
+    /// (`evidence::care::RETENTION`); keeps the hash, the display copy and the thumbnail, and records each prune in the
     /// log. Returns what was pruned and the bytes freed; nothing eligible changes nothing.
     pub fn prune_originals(&self) -> ApiResult<PruneReport> {
         Ok(self.device().prune_originals()?)
@@ -437,8 +437,8 @@ impl FieldCore {
         Ok(device.case_clocks(&case_id)?)
     }
 
-    /// Approves a clock's statutory extension (+15 working days for checks and report
-    /// decisions, +30 days for penalty cases); the officer signed in must be a supervisor.
+    /// Approves a clock's statutory extension (its length is the rule set's, as the rulebook
+    /// states it); the officer signed in must be a supervisor.
     pub fn approve_clock_extension(
         &self,
         case_id: String,
@@ -493,7 +493,8 @@ impl FieldCore {
         Ok(self.device().clock_report(&month)?)
     }
 
-    /// Replaces the urban areas from a GeoJSON file (Polygon / MultiPolygon features).
+    /// Replaces the urban areas from a GeoJSON file (Polygon / MultiPolygon features), recorded
+    /// in the name of the officer signed in (the centre publishes its own).
     pub fn load_urban_areas(&self, path: String) -> ApiResult<u32> {
         Ok(self.device().load_urban_areas(Path::new(&path))?)
     }
@@ -510,8 +511,9 @@ impl FieldCore {
         Ok(self.device().due_clocks(i64::from(hours) * 3_600_000)?)
     }
 
-    /// Loads a year's holidays and adjusted working days (from the State Council's notice, sent
-    /// by the centre), checked; it replaces the built-in days of that year.
+    /// Loads a year's holidays and adjusted working days (from the State Council's notice, which
+    /// the centre also sends), checked; it replaces the built-in days of that year. Recorded in
+    /// the name of the officer signed in: the deadlines this device computes depend on it.
     pub fn load_calendar_year(&self, year: YearData) -> ApiResult<()> {
         Ok(self.device().load_calendar_year(year)?)
     }
@@ -566,7 +568,8 @@ impl FieldCore {
         Ok(self.device().departments()?)
     }
 
-    /// Replaces the departments directory (reference data from the centre), checked first.
+    /// Replaces the departments directory (reference data the centre also sends), checked
+    /// first; recorded in the name of the officer signed in.
     pub fn load_departments(&self, directory: Vec<Department>) -> ApiResult<()> {
         Ok(self.device().load_departments(&directory)?)
     }

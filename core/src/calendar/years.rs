@@ -1,6 +1,6 @@
 //! A year of the calendar as reference data: its statutory holidays and its adjusted working
-//! days, from the State Council's notice. The centre sends a new year before it starts (the
-//! sync issue delivers it); here it is checked and stored.
+//! days, from the State Council's notice. The centre sends a new year before it starts (its
+//! `CalendarYearPublished`), or an officer loads one; here it is checked and stored.
 //!
 //! A year's notice also settles the last days of the December before it: the New Year holiday
 //! may begin there, and a weekend day before it be worked (the 2019 notice made Saturday
@@ -172,10 +172,8 @@ pub fn load_all(conn: &Connection) -> Result<Vec<Year>> {
     texts
         .iter()
         .map(|text| {
-            let data: YearData = serde_json::from_str(text).map_err(|e| Error::Corrupt {
-                seq: 0,
-                reason: format!("calendar year: {e}"),
-            })?;
+            let data: YearData = serde_json::from_str(text)
+                .map_err(|e| Error::damaged("calendar_years", e.to_string()))?;
             Year::check(data)
         })
         .collect()

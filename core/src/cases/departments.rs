@@ -1,5 +1,5 @@
 //! The departments cases are referred to (Art. 16(1): outside market regulation's remit). A
-//! directory that is reference data: the centre can replace it (the sync issue delivers it);
+//! directory that is reference data: the centre can replace it (its `DepartmentsPublished`);
 //! until it does, the built-in list below applies.
 
 use rusqlite::{Connection, params};

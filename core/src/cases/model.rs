@@ -175,7 +175,7 @@ pub enum Step {
         department: String,
     },
     StartMediation,
-    /// The mediation issue records the session; this is its result.
+    /// The mediation document records the session; this is its result.
     EndMediation {
         agreement: bool,
     },

@@ -131,10 +131,7 @@ impl CaseRow {
 
 /// A projected case row that does not read back as written.
 pub(crate) fn damaged(case_id: &str, reason: String) -> Error {
-    Error::Corrupt {
-        seq: 0,
-        reason: format!("case {case_id}: {reason}"),
-    }
+    Error::damaged("cases", format!("case {case_id}: {reason}"))
 }
 
 /// A wire-spelled column (kind, state, …) read back; unknown text is damage, not a guess.

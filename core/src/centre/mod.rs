@@ -211,10 +211,9 @@ pub fn refuse_handed_over(conn: &Connection, case_id: Uuid, body: &dyn Entry) ->
         return Ok(());
     }
     match handed_over_to(conn, case_id)? {
-        Some(owner) => Err(Error::invalid(
-            "case",
-            format!("the centre assigned this case to device {owner}: it is theirs now"),
-        )),
+        Some(owner) => Err(Error::CaseHandedOver {
+            owner: owner.to_string(),
+        }),
         None => Ok(()),
     }
 }

@@ -1,4 +1,4 @@
-//! An officer's request to extend a statutory clock, and the centre's answer (issue 9). The
+//! An officer's request to extend a statutory clock, and the centre's answer. The
 //! request is the device's event; the answer a server event, recorded by the device; an
 //! approval extends the clock with the device's own `ClockExtended`, the very mark a
 //! supervisor's approval on the device makes.
@@ -163,9 +163,8 @@ fn select<P: rusqlite::Params>(
         .map(
             |(case_id, clock, requested_at_ms, reason, approved, decided_at_ms)| {
                 Ok(ExtensionRequest {
-                    clock: ClockKind::parse(&clock).ok_or_else(|| Error::Corrupt {
-                        seq: 0,
-                        reason: format!("extension request: clock {clock:?}"),
+                    clock: ClockKind::parse(&clock).ok_or_else(|| {
+                        Error::damaged("extension_requests", format!("clock {clock:?}"))
                     })?,
                     case_id,
                     requested_at_ms,

@@ -450,10 +450,7 @@ fn facts(conn: &Connection, case_id: &str) -> Result<Facts> {
             what: "case",
             id: case_id.trim().to_string(),
         })?;
-    let damaged = |what: &str| Error::Corrupt {
-        seq: 0,
-        reason: format!("case {id}: {what}"),
-    };
+    let damaged = |what: &str| Error::damaged("cases", format!("case {id}: {what}"));
     let mut stmt =
         conn.prepare_cached("SELECT step, at_ms FROM case_steps WHERE case_id = ?1 ORDER BY seq")?;
     let steps = stmt

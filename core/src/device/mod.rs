@@ -508,7 +508,7 @@ impl Device {
             .ok_or_else(|| Error::invalid("sha256", "is not 64 hex digits"))?;
         if evidence::care::is_pruned(&self.store.conn, &digest)? {
             return Err(Error::NotFound {
-                what: "blob on this device (the original is archived at the centre)",
+                what: "blob",
                 id: sha256.trim().to_string(),
             });
         }

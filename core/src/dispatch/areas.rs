@@ -118,11 +118,8 @@ pub fn containing(conn: &Connection, point: &GeoPoint) -> Result<Option<String>>
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for (name, polygons) in rows {
-        let polygons: Vec<Vec<Vec<[f64; 2]>>> =
-            serde_json::from_str(&polygons).map_err(|e| Error::Corrupt {
-                seq: 0,
-                reason: format!("urban area {name}: {e}"),
-            })?;
+        let polygons: Vec<Vec<Vec<[f64; 2]>>> = serde_json::from_str(&polygons)
+            .map_err(|e| Error::damaged("urban_areas", format!("urban area {name}: {e}")))?;
         if polygons.iter().any(|p| to_geo(p).contains(&at)) {
             return Ok(Some(name));
         }

@@ -28,9 +28,9 @@ pub struct DocumentOpened {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mediation: Option<MediationOpening>,
     pub participants: Vec<ParticipantBody>,
-    /// The layout of its words (`text`): absent in documents opened before issue 17, which
-    /// keep their words — and so their signatures — for good; 2 adds the legal basis, the
-    /// issuing agency, amounts in capitals and the parties' rights.
+    /// The layout of its words (`text`): absent in documents opened before layouts were
+    /// numbered, which keep their words (and so their signatures) for good; 2 adds the legal
+    /// basis, the issuing agency, amounts in capitals and the parties' rights.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout: Option<u32>,
     /// The rules it is made under, as they stood when it was opened.

@@ -120,10 +120,8 @@ pub fn named_blobs(conn: &Connection) -> Result<Vec<Digest>> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut named = Vec::new();
     for state in states {
-        let s: State = serde_json::from_str(&state).map_err(|e| Error::Corrupt {
-            seq: 0,
-            reason: format!("a projected record: {e}"),
-        })?;
+        let s: State =
+            serde_json::from_str(&state).map_err(|e| Error::damaged("documents", e.to_string()))?;
         for g in &s.signatures {
             named.extend([g.strokes_sha256, g.image_sha256]);
         }

@@ -45,7 +45,7 @@ pub struct State {
     pub concluded: bool,
     pub closed_at_ms: Option<i64>,
     pub closed_at: Option<GeoPoint>,
-    /// 1 for documents opened before issue 17 (`DocumentOpened::layout`).
+    /// 1 for documents opened before layouts were numbered (`DocumentOpened::layout`).
     #[serde(default = "first_layout")]
     pub layout: u32,
     #[serde(default)]

@@ -4,7 +4,7 @@
 //! Everything here is a function of the document alone — same document, same bytes.
 //!
 //! A document keeps the layout it was opened under (`DocumentOpened::layout`): its words, and
-//! so its signatures, never change with the code. Layout 1 is the words before issue 17;
+//! so its signatures, never change with the code. Layout 1 is the first words, before layouts were numbered;
 //! layout 2 adds the issuing agency, the legal basis, the business representative's authority,
 //! amounts in capitals (大写), the parties' rights (Order No. 121 Art. 25), each order's own
 //! words for an end, and dates as officials write them (2026年12月5日).

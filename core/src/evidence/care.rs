@@ -247,10 +247,8 @@ fn originals(conn: &Connection) -> Result<Vec<OriginalRow>> {
         .map(|(case_id, body, pruned, confirmed_at_ms)| {
             Ok(OriginalRow {
                 case_id,
-                body: serde_json::from_str(&body).map_err(|e| Error::Corrupt {
-                    seq: 0,
-                    reason: format!("evidence row: {e}"),
-                })?,
+                body: serde_json::from_str(&body)
+                    .map_err(|e| Error::damaged("evidence", e.to_string()))?,
                 pruned,
                 confirmed_at_ms,
             })

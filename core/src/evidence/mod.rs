@@ -272,10 +272,8 @@ pub fn record(w: &mut Writer, mut body: EvidenceCaptured, note: Option<&str>) ->
     let case = body.case_id.to_string();
     let sha256 = body.original.sha256.to_hex();
     if let Some(id) = projection::existing(w.conn(), &case, &sha256)? {
-        return Uuid::parse_str(&id).map_err(|e| Error::Corrupt {
-            seq: 0,
-            reason: format!("evidence id {id}: {e}"),
-        });
+        return Uuid::parse_str(&id)
+            .map_err(|e| Error::damaged("evidence", format!("evidence id {id}: {e}")));
     }
     let note = optional(note, |v| multi_line("note", v, limits::NOTE))?;
     body.note = note

@@ -231,9 +231,8 @@ pub fn renditions(conn: &Connection) -> Result<Vec<crate::events::Digest>> {
     hexes
         .iter()
         .map(|hex| {
-            crate::events::Digest::from_hex(hex).ok_or_else(|| Error::Corrupt {
-                seq: 0,
-                reason: format!("evidence rendition {hex:?} is not a SHA-256"),
+            crate::events::Digest::from_hex(hex).ok_or_else(|| {
+                Error::damaged("evidence", format!("rendition {hex:?} is not a SHA-256"))
             })
         })
         .collect()
@@ -247,10 +246,8 @@ pub fn named_blobs(conn: &Connection) -> Result<Vec<Digest>> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut named = Vec::new();
     for body in bodies {
-        let e: EvidenceCaptured = serde_json::from_str(&body).map_err(|e| Error::Corrupt {
-            seq: 0,
-            reason: format!("a projected record: {e}"),
-        })?;
+        let e: EvidenceCaptured =
+            serde_json::from_str(&body).map_err(|e| Error::damaged("evidence", e.to_string()))?;
         named.extend(e.blobs().into_iter().map(|(_, sha)| sha));
     }
     Ok(named)

@@ -126,8 +126,6 @@ fn removed(evidence: &Evidence) -> Vec<String> {
 }
 
 fn parse(hex: &str) -> Result<Digest> {
-    Digest::from_hex(hex).ok_or_else(|| Error::Corrupt {
-        seq: 0,
-        reason: format!("{hex:?} is not a SHA-256"),
-    })
+    Digest::from_hex(hex)
+        .ok_or_else(|| Error::damaged("evidence", format!("{hex:?} is not a SHA-256")))
 }

@@ -360,9 +360,8 @@ fn read_cases(conn: &Connection, facts: &mut Facts, open_limit_ms: i64) -> Resul
         })?
         .collect::<rusqlite::Result<Vec<CaseRow>>>()?;
     for (id, kind, channel, received_at_ms, opened) in rows {
-        let corrupt = |what: &str, value: &str| Error::Corrupt {
-            seq: 0,
-            reason: format!("case {id} has {what} {value:?}"),
+        let corrupt = |what: &str, value: &str| {
+            Error::damaged("cases", format!("case {id} has {what} {value:?}"))
         };
         let kind = CaseKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?;
         let channel = Channel::parse(&channel).ok_or_else(|| corrupt("channel", &channel))?;
@@ -415,9 +414,8 @@ fn steps(conn: &Connection, case_id: &str) -> Result<Vec<(Step, Act)>> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()
         .map(|(step, act)| {
-            let step = serde_json::from_str(&step).map_err(|e| Error::Corrupt {
-                seq: 0,
-                reason: format!("a step of case {case_id}: {e}"),
+            let step = serde_json::from_str(&step).map_err(|e| {
+                Error::damaged("case_steps", format!("a step of case {case_id}: {e}"))
             })?;
             Ok((step, act))
         })

@@ -157,10 +157,7 @@ pub fn latest_fix(conn: &Connection) -> Result<Option<Fix>> {
 }
 
 fn damaged(trip_id: &str, e: impl std::fmt::Display) -> Error {
-    Error::Corrupt {
-        seq: 0,
-        reason: format!("trip {trip_id}: {e}"),
-    }
+    Error::damaged("trips", format!("trip {trip_id}: {e}"))
 }
 
 /// The columns `TripRow::read` takes, in its order.

@@ -108,7 +108,10 @@ final class CentreDecisionsTests: XCTestCase {
         let pushed = try await second.sync(listener: nil, handle: nil)
         XCTAssertEqual(pushed.conflictsFlagged, 0)
         _ = try await first.sync(listener: nil, handle: nil)
-        XCTAssertThrowsError(try first.takeStep(caseId: taken.id, step: .startMediation, note: nil, place: nil))
+        XCTAssertThrowsError(try first.takeStep(caseId: taken.id, step: .startMediation, note: nil, place: nil)) { error in
+            guard case let CoreError.CaseHandedOver(owner) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(owner, second.deviceId())
+        }
     }
 }
 

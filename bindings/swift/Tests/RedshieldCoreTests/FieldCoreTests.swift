@@ -3,6 +3,7 @@ import CoreGraphics
 import CryptoKit
 import Foundation
 import ImageIO
+import SQLite3
 import UniformTypeIdentifiers
 import XCTest
 
@@ -179,6 +180,21 @@ final class FieldCoreTests: XCTestCase {
             guard case CoreError.NotAStore = error else { return XCTFail("\(error)") }
         }
         XCTAssertEqual(try Data(contentsOf: file), garbage)
+    }
+
+    func testADamagedProjectionRowNamesItsTableAndARebuildMendsIt() throws {
+        let core = try signedIn()
+        let opened = try core.openCase(case: complaint("王芳"))
+        var db: OpaquePointer?
+        XCTAssertEqual(sqlite3_open(dir.appendingPathComponent("redshield.sqlite").path, &db), SQLITE_OK)
+        XCTAssertEqual(sqlite3_exec(db, "UPDATE cases SET kind = 'nonsense'", nil, nil, nil), SQLITE_OK)
+        sqlite3_close(db)
+        XCTAssertThrowsError(try core.getCase(id: opened.id)) { error in
+            guard case let CoreError.DamagedProjection(table, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(table, "cases")
+        }
+        XCTAssertEqual(try core.rebuildProjections(), 2)
+        XCTAssertEqual(try core.getCase(id: opened.id).kind, .complaint)
     }
 
     func testVerifyPurgeAndRebuild() throws {

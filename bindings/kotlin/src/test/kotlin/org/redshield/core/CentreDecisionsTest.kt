@@ -115,7 +115,10 @@ class CentreDecisionsTest {
         second.takeStep(case.id, Step.StartMediation, null, null)
         assertEquals(0u, second.sync(null, null).conflictsFlagged)
         first.sync(null, null)
-        assertThrows<CoreException.InvalidInput> { first.takeStep(case.id, Step.StartMediation, null, null) }
+        val e = assertThrows<CoreException.CaseHandedOver> {
+            first.takeStep(case.id, Step.StartMediation, null, null)
+        }
+        assertEquals(second.deviceId(), e.owner)
         Unit
     }
 }

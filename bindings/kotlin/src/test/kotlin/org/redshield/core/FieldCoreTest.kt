@@ -135,6 +135,21 @@ class FieldCoreTest {
     }
 
     @Test
+    fun `a damaged projection row names its table and a rebuild mends it`() {
+        FieldCore.open(store, KeystorePlatform()).use { core ->
+            core.signIn("李明", "HN-12315-0042")
+            val case = core.openCase(complaint("王芳"))
+            java.sql.DriverManager.getConnection("jdbc:sqlite:$store/redshield.sqlite").use { db ->
+                db.createStatement().use { it.executeUpdate("UPDATE cases SET kind = 'nonsense'") }
+            }
+            val e = assertThrows<CoreException.DamagedProjection> { core.getCase(case.id) }
+            assertEquals("cases", e.table)
+            assertEquals(2UL, core.rebuildProjections())
+            assertEquals(CaseKind.COMPLAINT, core.getCase(case.id).kind)
+        }
+    }
+
+    @Test
     fun `verify, purge and rebuild through the bindings`() {
         FieldCore.open(store, KeystorePlatform()).use { core ->
             core.signIn("李明", "HN-12315-0042")
@@ -430,6 +445,11 @@ class FieldCoreTest {
 
             val holidays = listOf("01-01", "01-02", "01-03", "05-01", "10-01").map { "2027-$it" } +
                 (6..12).map { "2027-02-%02d".format(it) }
+            // Loading a year is an officer's act, recorded in the log.
+            assertThrows<CoreException.NotSignedIn> {
+                core.loadCalendarYear(YearData(2027, holidays, listOf("2027-01-09"), "test data, not a notice"))
+            }
+            core.signIn("李明", "HN-12315-0042")
             core.loadCalendarYear(YearData(2027, holidays, listOf("2027-01-09"), "test data, not a notice"))
             assertTrue(core.isWorkingDay("2027-01-09"))
             assertEquals("2027-01-12", core.clockDueDate(RuleSet.SAMR_ORDER121, ClockKind.ACCEPT, "2027-01-04", false).date)
