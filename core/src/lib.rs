@@ -3,6 +3,8 @@
 //! Plain-Rust modules do the work (`device` ties them together); `api` is the thin UniFFI
 //! facade the phones see.
 
+#![forbid(unsafe_code)]
+
 uniffi::setup_scaffolding!();
 
 pub mod agency;

@@ -10,6 +10,8 @@
 //! `admin.token` (the admin routes' token), `blobs/` and `replicas/`, all readable by the
 //! service's user only (`private`).
 
+#![forbid(unsafe_code)]
+
 pub mod abuse;
 pub mod admin;
 pub mod blobs;

@@ -4,6 +4,8 @@
 //! disk. `centre` runs the real central service; `proxy` puts faults between the two; `field`
 //! has phones work and sync through them, and checks what the centre then holds.
 
+#![forbid(unsafe_code)]
+
 pub mod centre;
 pub mod field;
 pub mod postgres;

@@ -1,3 +1,5 @@
+#![forbid(unsafe_code)]
+
 fn main() {
     uniffi::uniffi_bindgen_main()
 }

@@ -133,6 +133,7 @@ fn boot_clock_ms() -> u64 {
         tv_nsec: 0,
     };
     // SAFETY: `now` is a valid, writable timespec; the clock id is a constant the OS knows.
+    #[allow(unsafe_code)]
     let status = unsafe { libc::clock_gettime(CLOCK, &mut now) };
     if status != 0 {
         return 0;
