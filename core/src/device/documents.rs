@@ -2,17 +2,14 @@
 //! and the month's money recovered.
 
 use crate::cases;
-use crate::clocks::{self, ClockKind, ClockState};
 use crate::documents::model::{
-    CopyFor, DocumentKind, DocumentText, MoneyRecovered, NewMediation, NewRecord, OnSiteDocument,
-    RenderFormat,
+    CopyFor, DocumentText, MoneyRecovered, NewMediation, NewRecord, OnSiteDocument, RenderFormat,
 };
 use crate::documents::notice::{self, CaseNotice, NoticeKind};
 use crate::documents::render::{self, Images};
 use crate::documents::view::{self, Readable};
 use crate::documents::{self, DocumentAct, projection};
 use crate::error::Result;
-use crate::events::log::Writer;
 use crate::position::GeoPosition;
 use crate::statistics::recovered;
 
@@ -39,8 +36,7 @@ impl Device {
         self.document(&id.to_string())
     }
 
-    /// Does one act on a document, where the officer stands. A mediation's pause for testing
-    /// pauses its clock too.
+    /// Does one act on a document, where the officer stands.
     pub fn act_on_document(
         &mut self,
         id: &str,
@@ -51,14 +47,7 @@ impl Device {
         let (blobs, calendar) = (self.blobs(), self.calendar()?);
         self.record(|w| {
             w.position = place;
-            let clock_move = clock_move(&act);
-            let state = documents::act(w, id, act, &blobs, &calendar)?;
-            if state.kind == DocumentKind::Mediation
-                && let Some(pause) = clock_move
-            {
-                move_mediation_clock(w, &calendar, state.case_id, pause)?;
-            }
-            Ok(())
+            documents::act(w, id, act, &blobs, &calendar).map(drop)
         })?;
         self.document(id)
     }
@@ -147,42 +136,5 @@ impl Device {
             images.insert(s.image_sha256.to_hex(), png);
         }
         Ok(images)
-    }
-}
-
-/// `Some(reason)` pauses the mediation clock, `None` inside resumes it.
-fn clock_move(act: &DocumentAct) -> Option<Option<clocks::events::PauseReason>> {
-    match act {
-        DocumentAct::Pause { reason } => Some(Some(*reason)),
-        DocumentAct::Resume => Some(None),
-        _ => None,
-    }
-}
-
-/// Testing and appraisal do not count against the mediation period under either order (Order
-/// No. 121 Art. 22: 鉴定、检测; Order No. 20 Art. 20: 检定、检验、检测、鉴定): the session's pause
-/// pauses the clock, where the clock's rules say it pauses.
-fn move_mediation_clock(
-    w: &mut Writer,
-    calendar: &crate::calendar::Calendar,
-    case_id: uuid::Uuid,
-    pause: Option<clocks::events::PauseReason>,
-) -> Result<()> {
-    let clock =
-        clocks::state::of_case(w.conn(), calendar, &case_id.to_string(), w.time.trusted_ms)?
-            .into_iter()
-            .find(|c| c.kind == ClockKind::Mediation);
-    let Some(clock) = clock else {
-        return Ok(());
-    };
-    if !clocks::rule(clock.rule_set, ClockKind::Mediation)?.pausable {
-        return Ok(());
-    }
-    match (pause, clock.state) {
-        (Some(reason), ClockState::Running) => {
-            clocks::pause(w, calendar, case_id, ClockKind::Mediation, reason)
-        }
-        (None, ClockState::Paused) => clocks::resume(w, calendar, case_id, ClockKind::Mediation),
-        _ => Ok(()),
     }
 }

@@ -49,7 +49,7 @@ use crate::statistics::clock_report::ClockReport;
 use crate::statistics::mileage::MonthlyMileage;
 use crate::store::{Store, schema};
 use crate::time::{self, TimeAnchored, TrustedTime};
-use crate::trips::{self, Fix, MapDatum, NewTrip, TrackFormat, TrackReport, Trip, formats, gcj02};
+use crate::trips::{self, Fix, MapDatum, NewTrip, TrackFormat, TrackReport, Trip, formats};
 use crate::vault;
 use crate::{blob_names, files, journal, logging};
 
@@ -364,21 +364,7 @@ impl Device {
 
     /// The trip's route for a map, in the map's datum.
     pub fn trip_route(&self, trip: &str, datum: MapDatum) -> Result<Vec<GeoPosition>> {
-        let route = trips::route(self.trip_fixes(trip)?, self.now_ms()?);
-        Ok(route
-            .iter()
-            .map(|f| {
-                let (latitude, longitude) = match datum {
-                    MapDatum::Wgs84 => (f.latitude, f.longitude),
-                    MapDatum::Gcj02 => gcj02::wgs84_to_gcj02(f.latitude, f.longitude),
-                };
-                GeoPosition {
-                    latitude,
-                    longitude,
-                    accuracy_m: f.accuracy_m,
-                }
-            })
-            .collect())
+        Ok(trips::route(self.trip_fixes(trip)?, self.now_ms()?, datum))
     }
 
     /// Takes a photo or recording into a case's evidence: the original into the blob store,

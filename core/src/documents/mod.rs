@@ -19,8 +19,8 @@ use uuid::Uuid;
 
 use crate::calendar::Calendar;
 use crate::cases::{self, Step};
-use crate::clocks::ClockKind;
 use crate::clocks::events::PauseReason;
+use crate::clocks::{self, ClockKind, ClockState};
 use crate::error::{Error, Result};
 use crate::events::Digest;
 use crate::events::log::Writer;
@@ -411,6 +411,7 @@ pub fn act(
         DocumentAct::Sign { strokes, .. } => Some(strokes.clone()),
         _ => None,
     };
+    let clock = clock_move(&input);
     let mut act = to_act(w, &state, input)?;
     let at = state::Moment {
         at_ms: w.time.trusted_ms,
@@ -455,7 +456,47 @@ pub fn act(
         case_id: state.case_id,
         act,
     })?;
+    if let (DocumentKind::Mediation, Some(pause)) = (state.kind, clock) {
+        move_mediation_clock(w, calendar, state.case_id, pause)?;
+    }
     projection::get(w.conn(), &state.id.to_string())
+}
+
+/// `Some(reason)` pauses the mediation clock, `None` inside resumes it.
+fn clock_move(act: &DocumentAct) -> Option<Option<PauseReason>> {
+    match act {
+        DocumentAct::Pause { reason } => Some(Some(*reason)),
+        DocumentAct::Resume => Some(None),
+        _ => None,
+    }
+}
+
+/// Testing and appraisal do not count against the mediation period under either order (Order
+/// No. 121 Art. 22: 鉴定、检测; Order No. 20 Art. 20: 检定、检验、检测、鉴定): the session's pause
+/// pauses the clock, where the clock's rules say it pauses.
+fn move_mediation_clock(
+    w: &mut Writer,
+    calendar: &Calendar,
+    case_id: uuid::Uuid,
+    pause: Option<PauseReason>,
+) -> Result<()> {
+    let clock =
+        clocks::state::of_case(w.conn(), calendar, &case_id.to_string(), w.time.trusted_ms)?
+            .into_iter()
+            .find(|c| c.kind == ClockKind::Mediation);
+    let Some(clock) = clock else {
+        return Ok(());
+    };
+    if !clocks::rule(clock.rule_set, ClockKind::Mediation)?.pausable {
+        return Ok(());
+    }
+    match (pause, clock.state) {
+        (Some(reason), ClockState::Running) => {
+            clocks::pause(w, calendar, case_id, ClockKind::Mediation, reason)
+        }
+        (None, ClockState::Paused) => clocks::resume(w, calendar, case_id, ClockKind::Mediation),
+        _ => Ok(()),
+    }
 }
 
 /// A reason to end mediation must be one of the rules the mediation runs under (Order No. 121

@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::events::log::Writer;
+use crate::position::GeoPosition;
 use crate::validate::{one_line, optional};
 
 use events::{FixesRecorded, StoredFix, TripEnded, TripStarted};
@@ -193,12 +194,24 @@ pub fn kept(fixes: Vec<Fix>, now_ms: i64) -> Vec<Fix> {
         .collect()
 }
 
-/// The kept fixes, simplified for a map to within `ROUTE_MAX_LOSS` of their length.
-pub fn route(fixes: Vec<Fix>, now_ms: i64) -> Vec<Fix> {
+/// The kept fixes, simplified for a map to within `ROUTE_MAX_LOSS` of their length, in the
+/// datum the map draws in (Chinese maps: GCJ-02).
+pub fn route(fixes: Vec<Fix>, now_ms: i64, datum: MapDatum) -> Vec<GeoPosition> {
     let kept = kept(fixes, now_ms);
     simplify::simplify(&kept, ROUTE_MAX_LOSS)
         .into_iter()
-        .map(|i| kept[i].clone())
+        .map(|i| {
+            let f = &kept[i];
+            let (latitude, longitude) = match datum {
+                MapDatum::Wgs84 => (f.latitude, f.longitude),
+                MapDatum::Gcj02 => gcj02::wgs84_to_gcj02(f.latitude, f.longitude),
+            };
+            GeoPosition {
+                latitude,
+                longitude,
+                accuracy_m: f.accuracy_m,
+            }
+        })
         .collect()
 }
 
