@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::validate::{one_line, optional};
 
 /// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
-pub const TABLES: crate::store::Tables = crate::store::Tables {
+pub const TABLES: crate::tables::Tables = crate::tables::Tables {
     projections: &["agency", "number_blocks", "document_numbers"],
     kept: &[],
 };

@@ -18,7 +18,7 @@ use crate::vault::VaultKey;
 use crate::wire::wire_enum;
 
 /// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
-pub const TABLES: crate::store::Tables = crate::store::Tables {
+pub const TABLES: crate::tables::Tables = crate::tables::Tables {
     projections: &[],
     kept: &["device"],
 };

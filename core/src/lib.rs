@@ -42,6 +42,7 @@ pub mod signing;
 pub mod statistics;
 pub mod store;
 pub mod sync;
+pub mod tables;
 pub mod time;
 pub mod trips;
 pub mod validate;

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::rulebook::PendingCases;
 
 /// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
-pub const TABLES: crate::store::Tables = crate::store::Tables {
+pub const TABLES: crate::tables::Tables = crate::tables::Tables {
     projections: &["rule_parameters"],
     kept: &[],
 };

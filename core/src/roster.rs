@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::officer::{Officer, Role};
 
 /// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
-pub const TABLES: crate::store::Tables = crate::store::Tables {
+pub const TABLES: crate::tables::Tables = crate::tables::Tables {
     projections: &["officer_roster"],
     kept: &[],
 };

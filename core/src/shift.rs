@@ -9,7 +9,7 @@ use crate::events::{Envelope, EventBody, Projection};
 use crate::officer::{Officer, Role};
 
 /// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
-pub const TABLES: crate::store::Tables = crate::store::Tables {
+pub const TABLES: crate::tables::Tables = crate::tables::Tables {
     projections: &["officer_session"],
     kept: &[],
 };

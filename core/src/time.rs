@@ -31,7 +31,7 @@ pub const MAX_ROUND_TRIP_MS: u64 = 60_000;
 pub use crate::clock::TimeSource;
 
 /// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
-pub const TABLES: crate::store::Tables = crate::store::Tables {
+pub const TABLES: crate::tables::Tables = crate::tables::Tables {
     projections: &["time_anchor"],
     kept: &[],
 };

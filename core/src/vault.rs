@@ -31,7 +31,7 @@ use crate::digest::Digest;
 use crate::error::{Error, Result};
 
 /// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
-pub const TABLES: crate::store::Tables = crate::store::Tables {
+pub const TABLES: crate::tables::Tables = crate::tables::Tables {
     projections: &[],
     kept: &["vault"],
 };

@@ -24,7 +24,7 @@ pub use deadline::{Deadline, add_working_days, deadline, working_days_between};
 pub use years::{Year, YearData};
 
 /// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
-pub const TABLES: crate::store::Tables = crate::store::Tables {
+pub const TABLES: crate::tables::Tables = crate::tables::Tables {
     projections: &["calendar_years"],
     kept: &[],
 };

@@ -32,7 +32,7 @@ pub use model::*;
 pub use read::{get, id_of, list};
 
 /// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
-pub const TABLES: crate::store::Tables = crate::store::Tables {
+pub const TABLES: crate::tables::Tables = crate::tables::Tables {
     projections: &[
         "case_search",
         "case_steps",

@@ -26,7 +26,7 @@ use crate::protocol::{
 use crate::roster;
 
 /// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
-pub const TABLES: crate::store::Tables = crate::store::Tables {
+pub const TABLES: crate::tables::Tables = crate::tables::Tables {
     projections: &["handed_over"],
     kept: &["handover_events", "handover_vault"],
 };

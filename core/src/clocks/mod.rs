@@ -18,7 +18,7 @@ use crate::cases::RuleSet;
 use crate::error::{Error, Result};
 
 /// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
-pub const TABLES: crate::store::Tables = crate::store::Tables {
+pub const TABLES: crate::tables::Tables = crate::tables::Tables {
     projections: &["clock_marks", "extension_requests"],
     kept: &[],
 };

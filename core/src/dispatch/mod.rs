@@ -25,7 +25,7 @@ use crate::validate::{one_line, optional};
 use crate::wire::wire_enum;
 
 /// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
-pub const TABLES: crate::store::Tables = crate::store::Tables {
+pub const TABLES: crate::tables::Tables = crate::tables::Tables {
     projections: &["dispatches", "urban_areas"],
     kept: &[],
 };

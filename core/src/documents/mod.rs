@@ -42,7 +42,7 @@ use signature::StrokePoint;
 use state::State;
 
 /// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
-pub const TABLES: crate::store::Tables = crate::store::Tables {
+pub const TABLES: crate::tables::Tables = crate::tables::Tables {
     projections: &["documents", "notices"],
     kept: &[],
 };

@@ -21,7 +21,7 @@ pub use crate::digest::Digest;
 pub use body::{Entry, EventBody, Projection, ReadStored};
 
 /// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
-pub const TABLES: crate::store::Tables = crate::store::Tables {
+pub const TABLES: crate::tables::Tables = crate::tables::Tables {
     projections: &[],
     kept: &["events"],
 };

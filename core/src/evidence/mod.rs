@@ -44,7 +44,7 @@ pub use model::{
 };
 
 /// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
-pub const TABLES: crate::store::Tables = crate::store::Tables {
+pub const TABLES: crate::tables::Tables = crate::tables::Tables {
     projections: &["evidence"],
     kept: &["blob_prunes_pending"],
 };

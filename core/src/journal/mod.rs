@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::events::log::{Rules, Writer};
 use crate::events::{Entry, Envelope, Projection};
-use crate::store::Tables;
+use crate::tables::Tables;
 use crate::{
     agency, calendar, cases, centre, clocks, dispatch, documents, events, evidence, identity,
     parameters, roster, shift, time, trips, vault,

@@ -168,14 +168,6 @@ fn schema_version(conn: &Connection, path: &Path) -> Result<usize> {
     Ok(version)
 }
 
-/// The tables a module writes, declared where it writes them. `projections` are derived from
-/// the log: a rebuild empties them and replays it. `kept` hold what the log does not say (the
-/// log itself, the vault, keys, sync's bookkeeping, files waiting to be deleted).
-pub struct Tables {
-    pub projections: &'static [&'static str],
-    pub kept: &'static [&'static str],
-}
-
 /// JSON for a projection column. Our types always serialise; an error is a bug, reported.
 pub fn to_json(value: &impl serde::Serialize) -> crate::Result<String> {
     serde_json::to_string(value).map_err(|e| crate::Error::Encoding(e.to_string()))

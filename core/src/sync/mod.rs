@@ -15,7 +15,7 @@ pub mod transport;
 pub mod wire;
 
 /// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
-pub const TABLES: crate::store::Tables = crate::store::Tables {
+pub const TABLES: crate::tables::Tables = crate::tables::Tables {
     projections: &[],
     kept: &["sync_state", "blobs_sent"],
 };

@@ -28,7 +28,7 @@ pub use model::{MapDatum, NewTrip, Purpose, ROUTE_MAX_LOSS, TrackFormat, Trip, l
 pub use track::{TrackConfig, TrackReport, measure};
 
 /// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
-pub const TABLES: crate::store::Tables = crate::store::Tables {
+pub const TABLES: crate::tables::Tables = crate::tables::Tables {
     projections: &["trip_fixes", "trips"],
     kept: &[],
 };
