@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use chrono::DateTime;
 use redshield_core::api::{Officer, RenderFormat, RosterEntry};
-use redshield_core::clock::BEIJING;
+use redshield_core::time::BEIJING;
 use serde::Serialize;
 use serde_json::{Value, json};
 

@@ -74,7 +74,7 @@ fn big_store() -> PathBuf {
     let mut device = device_in(&dir);
     for batch in 0..CASES / 1000 {
         device
-            .record(|w| {
+            .write(|w| {
                 for n in batch * 1000..(batch + 1) * 1000 {
                     let id = cases::open(w, &case(n))?;
                     if n % 10 >= 3 && n % 3 == 0 {

@@ -65,7 +65,7 @@ fn compare(
         group.bench_function(format!("signed {what}, {per_tx} per transaction"), |b| {
             b.iter(|| {
                 device
-                    .record(|w| (0..per_tx).try_for_each(|_| append(w)))
+                    .write(|w| (0..per_tx).try_for_each(|_| append(w)))
                     .unwrap()
             })
         });
@@ -91,7 +91,7 @@ fn bytes_per_append(device: &mut Device, append: &impl Fn(&mut Writer) -> Result
             .unwrap()
     };
     let before = size(device);
-    device.record(|w| append(w)).unwrap();
+    device.write(|w| append(w)).unwrap();
     (size(device) - before) as usize
 }
 
@@ -162,7 +162,7 @@ fn big_store() -> PathBuf {
     let mut device = device_in(&dir);
     for _ in 0..BIG_LOG / 10_000 {
         device
-            .record(|w| {
+            .write(|w| {
                 (0..10_000).try_for_each(|_| {
                     w.append(OfficerSignedIn {
                         role: Role::Officer,

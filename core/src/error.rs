@@ -122,7 +122,7 @@ pub enum SyncError {
     Setup(String),
 }
 
-crate::wire::wire_enum! {
+crate::wire_enum::wire_enum! {
     pub enum RefusalCode {
         /// The app is older than the server serves: update it.
         UpdateApp = "update_app",

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::platform::Platform;
 use crate::validate::ascii_form;
 use crate::vault::VaultKey;
-use crate::wire::wire_enum;
+use crate::wire_enum::wire_enum;
 
 /// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
 pub const TABLES: crate::tables::Tables = crate::tables::Tables {

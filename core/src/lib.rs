@@ -13,7 +13,6 @@ pub mod blob_names;
 pub mod calendar;
 pub mod cases;
 pub mod centre;
-pub mod clock;
 pub mod clocks;
 pub mod device;
 pub mod digest;
@@ -47,7 +46,7 @@ pub mod time;
 pub mod trips;
 pub mod validate;
 pub mod vault;
-mod wire;
+mod wire_enum;
 
 pub use device::Device;
 pub use error::{Error, Result};

@@ -42,7 +42,7 @@ impl Officer {
     }
 }
 
-crate::wire::wire_enum! {
+crate::wire_enum::wire_enum! {
     /// What an officer signed in as. A supervisor may approve an extension of a statutory clock
     /// on the device (the centre answers the requests it receives itself).
     #[derive(uniffi::Enum)]

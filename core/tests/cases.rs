@@ -9,8 +9,8 @@ use redshield_core::cases::{
     Agent, CaseKind, CaseQuery, CaseState, Channel, DemandKind, IdDocument, IdKind, NewCase,
     OnlineShop, RuleSet, Step, limits,
 };
-use redshield_core::clock::beijing_date;
 use redshield_core::position::GeoPosition;
+use redshield_core::time::beijing_date;
 
 fn invalid_field(result: Result<impl std::fmt::Debug, Error>) -> String {
     match result {

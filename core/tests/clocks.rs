@@ -277,7 +277,7 @@ fn the_month_report_gives_on_time_shares_and_on_scene_percentiles() {
     let month_of = |ms: i64| {
         chrono::DateTime::from_timestamp_millis(ms)
             .unwrap()
-            .with_timezone(&redshield_core::clock::BEIJING)
+            .with_timezone(&redshield_core::time::BEIJING)
             .format("%Y-%m")
             .to_string()
     };

@@ -7,7 +7,7 @@ mod common;
 use common::{TestPlatform, complaint, device_in};
 use redshield_core::Error;
 use redshield_core::api::{CoreError, FieldCore};
-use redshield_core::clock::beijing_date;
+use redshield_core::time::beijing_date;
 
 /// The field and reason of an invalid-input refusal.
 fn refusal<T: std::fmt::Debug>(result: Result<T, Error>) -> (String, String) {

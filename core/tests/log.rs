@@ -352,7 +352,7 @@ fn an_old_body_version_is_upcast_when_read() {
     let mut device = device_in(dir.path());
     let case_id = "019ac8f0-5e00-7000-8000-00000000c0de";
     device
-        .record(|w| {
+        .write(|w| {
             let seal = |field: &str, value: &str| w.seal_personal(None, field, value);
             let v1 = json!({
                 "case_id": case_id,
@@ -406,12 +406,12 @@ fn a_body_that_does_not_decode_is_refused_before_it_is_signed() {
         (0, json!({})),
     ] {
         let err = device
-            .record(|w| redshield_core::journal::append_stored(w, "CaseOpened", version, body))
+            .write(|w| redshield_core::journal::append_stored(w, "CaseOpened", version, body))
             .unwrap_err();
         assert!(matches!(err, Error::Invalid { .. }), "{err}");
     }
     let err = device
-        .record(|w| redshield_core::journal::append_stored(w, "CaseEaten", 1, json!({})))
+        .write(|w| redshield_core::journal::append_stored(w, "CaseEaten", 1, json!({})))
         .unwrap_err();
     assert!(err.to_string().contains("unknown event type"), "{err}");
     assert_eq!(device.head().seq, 1);

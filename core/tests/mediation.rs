@@ -312,7 +312,7 @@ fn a_whole_on_site_mediation_reaches_a_signed_agreement() {
     );
 
     let month = chrono::Utc::now()
-        .with_timezone(&redshield_core::clock::BEIJING)
+        .with_timezone(&redshield_core::time::BEIJING)
         .format("%Y-%m")
         .to_string();
     let recovered = device.money_recovered(&month).unwrap();

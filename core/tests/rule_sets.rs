@@ -14,10 +14,10 @@ use common::{TestPlatform, complaint, officer};
 use redshield_core::Device;
 use redshield_core::api::{DocumentAct, MediationMode, NewMediation, ParticipantRole};
 use redshield_core::cases::{CaseKind, DeclineReason, RuleSet, Step};
-use redshield_core::clock::BEIJING;
 use redshield_core::clocks::events::PauseReason;
 use redshield_core::clocks::{Clock, ClockKind, ClockState};
 use redshield_core::mediation::terms::EndReason;
+use redshield_core::time::BEIJING;
 
 /// A store whose wall clock the test moves.
 struct Phone {

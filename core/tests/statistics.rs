@@ -142,7 +142,7 @@ fn patrol(vehicle: &str, started_at_ms: Option<i64>) -> NewTrip {
 }
 
 fn month_of(ms: i64) -> String {
-    redshield_core::clock::beijing_date(ms)
+    redshield_core::time::beijing_date(ms)
         .unwrap()
         .format("%Y-%m")
         .to_string()

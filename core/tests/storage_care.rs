@@ -15,7 +15,7 @@ use common::{TestPlatform, complaint, officer};
 use redshield_core::Device;
 use redshield_core::cases::{DeclineReason, Step};
 use redshield_core::events::Digest;
-use redshield_core::evidence::care::RETENTION;
+use redshield_core::evidence::prune::RETENTION;
 use redshield_core::evidence::{Evidence, EvidenceKind, NewEvidence};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;

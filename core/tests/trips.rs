@@ -203,7 +203,7 @@ fn the_month_gives_outings_staff_trips_and_kilometres() {
         (500.0, 530.0),
     );
 
-    let month = redshield_core::clock::beijing_date(a1.started_at_ms)
+    let month = redshield_core::time::beijing_date(a1.started_at_ms)
         .unwrap()
         .format("%Y-%m")
         .to_string();

@@ -1,5 +1,5 @@
 //! Abuse flags across cases (Art. 17), for the centre's supervisors: the core's rule
-//! (`redshield_core::cases::flags`) run over every complaint of every device; and, apart from them,
+//! (`redshield_core::cases::abuse_flags`) run over every complaint of every device; and, apart from them,
 //! the hotspot leads — many complaints against one business from different consumers, a sign of a
 //! bad shop rather than of abuse, labelled so. Each device's blind index is keyed by its own key,
 //! so digests from two devices never match; the centre makes every case's digests again under its
@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use redshield_core::cases::flags::{self, FlagRules, Subject};
+use redshield_core::cases::abuse_flags::{self, FlagRules, Subject};
 use redshield_core::identity::BlindKey;
 use redshield_core::sync::protocol::PROTOCOL;
 use serde::Serialize;
@@ -85,8 +85,8 @@ impl<L: Ledger> Service<L> {
         let rules = FlagRules::from(self.parameters().await?);
         let (found, hotspots) = tokio::task::spawn_blocking(move || {
             (
-                flags::flags_among(&subjects, &rules),
-                flags::hotspots(&subjects, &rules),
+                abuse_flags::flags_among(&subjects, &rules),
+                abuse_flags::hotspots(&subjects, &rules),
             )
         })
         .await
@@ -138,7 +138,9 @@ impl<L: Ledger> Service<L> {
             let key: Arc<BlindKey> = self.blind.clone();
             let now = now_ms();
             let subjects = self
-                .read_replica(&device, move |r| flags::subjects_under(r.conn(), &key, now))
+                .read_replica(&device, move |r| {
+                    abuse_flags::subjects_under(r.conn(), &key, now)
+                })
                 .await
                 .map_err(|e| ServerError::Replica(e.to_string()))?;
             for (case_id, subject) in subjects {

@@ -124,7 +124,7 @@ async fn two_devices_number_from_their_own_blocks(backend: Backend) {
     assert_eq!(status, 400, "a scheme without the year");
 
     let year = chrono::Utc::now()
-        .with_timezone(&redshield_core::clock::BEIJING)
+        .with_timezone(&redshield_core::time::BEIJING)
         .format("%Y")
         .to_string()
         .parse::<i32>()

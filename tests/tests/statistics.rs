@@ -18,8 +18,8 @@ use redshield_core::api::{
     Notice, NoticeMethod, Outcome, ParticipantRole, Performer, Purpose, SatisfactionWord, Step,
     StrokePoint, Term, TermKind,
 };
-use redshield_core::clock::BEIJING;
 use redshield_core::platform::{LogLevel, Platform, PlatformError};
+use redshield_core::time::BEIJING;
 use redshield_e2e::centre::{Centre, enrol};
 use redshield_e2e::postgres::Backend;
 use redshield_e2e::{PhonePlatform, complaint, on_both_backends};

@@ -16,7 +16,7 @@ mod field_files;
 mod images;
 
 use redshield_core::api::{DeclineReason, Evidence, EvidenceKind, FieldCore, NewEvidence, Step};
-use redshield_core::evidence::care::RETENTION;
+use redshield_core::evidence::prune::RETENTION;
 use redshield_e2e::centre::{Centre, enrol};
 use redshield_e2e::on_both_backends;
 use redshield_e2e::postgres::Backend;

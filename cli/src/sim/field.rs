@@ -12,7 +12,7 @@ use redshield_core::api::{
     Business, CaseKind, Channel, CoreError, DeclineReason, DemandKind, EvidenceKind, FieldCore,
     Fix, GeoPosition, NewCase, NewEvidence, NewMatter, NewTrip, Outcome, Person, Purpose, Step,
 };
-use redshield_core::clock::beijing_today;
+use redshield_core::time::beijing_today;
 use redshield_core::validate::uscc_check_char;
 
 /// Fixes recorded between two cases, one every `FIX_EVERY_MS`.

@@ -1614,7 +1614,7 @@ fn the_staff_get_the_months_statistics_as_figures_and_as_a_workbook() {
     service.enrol(store);
     json(store, &["sync"]);
 
-    let month = redshield_core::clock::beijing_today()
+    let month = redshield_core::time::beijing_today()
         .format("%Y-%m")
         .to_string();
     let figures = Cli::staff(&service, "report").flag("--month", &month).ok();

@@ -34,7 +34,7 @@ impl FieldCore {
 
     /// Frees the device's storage: deletes each evidence original the centre has confirmed
     /// holding whole once its case is final and the retention period has passed since both
-    /// (`evidence::care::RETENTION`); keeps the hash, the display copy and the thumbnail, and records each prune in the
+    /// (`evidence::prune::RETENTION`); keeps the hash, the display copy and the thumbnail, and records each prune in the
     /// log. Returns what was pruned and the bytes freed; nothing eligible changes nothing.
     pub fn prune_originals(&self) -> ApiResult<PruneReport> {
         Ok(self.device().prune_originals()?)

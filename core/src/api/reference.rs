@@ -66,7 +66,7 @@ pub struct CodeVerdict {
 /// Checks a credit code, resident ID or phone number the way intake does.
 #[uniffi::export]
 pub fn check_code(kind: CodeKind, value: String) -> CodeVerdict {
-    let today = crate::clock::beijing_today();
+    let today = crate::time::beijing_today();
     let checked = match kind {
         CodeKind::CreditCode => crate::validate::uscc("value", &value),
         CodeKind::ResidentId => crate::validate::resident_id("value", &value, today),

@@ -13,11 +13,11 @@ use crate::cases::model::{
     Agent, Business, CaseKind, Channel, DemandKind, IdDocument, IdKind, NewCase, NewMatter,
     OnlineShop, Person, ProofKind, ProofOfPurchase, RuleSet, limits,
 };
-use crate::clock::beijing_date;
 use crate::error::{Error, Result};
 use crate::events::log::Writer;
 use crate::position::GeoPoint;
 pub use crate::rulebook::rule_set_for;
+use crate::time::beijing_date;
 use crate::validate::{
     multi_line, not_before_earliest, one_line, optional, past_day, phone, resident_id, uscc,
 };

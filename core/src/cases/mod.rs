@@ -2,10 +2,10 @@
 //! workflow. Every change is an event (`CaseOpened`, `CaseStepTaken`); reads come from the
 //! `cases` and `case_steps` projections joined with the vault.
 
+pub mod abuse_flags;
 pub mod blind;
 pub mod departments;
 pub mod events;
-pub mod flags;
 pub mod grounds;
 pub mod intake;
 pub mod merchant;
@@ -24,8 +24,8 @@ use crate::error::{Error, Result};
 use crate::events::log::Writer;
 use crate::validate::{multi_line, one_line, optional};
 
+pub use abuse_flags::{AbuseFlag, FlagKind};
 use events::CaseStepTaken;
-pub use flags::{AbuseFlag, FlagKind};
 pub use intake::open;
 pub use merchant::{MerchantParty, MerchantStep, MerchantView};
 pub use model::*;

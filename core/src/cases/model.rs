@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::officer::Officer;
 use crate::position::GeoPosition;
 pub use crate::rulebook::{DeclineReason, RuleSet};
-use crate::wire::wire_enum;
+use crate::wire_enum::wire_enum;
 
 wire_enum! {
     /// 咨询 / 投诉 / 举报

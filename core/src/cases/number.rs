@@ -7,8 +7,8 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::cases::model::CaseKind;
-use crate::clock::beijing_date;
 use crate::error::Result;
+use crate::time::beijing_date;
 
 /// The series letter of reports.
 const REPORTS: &str = "J";

@@ -8,10 +8,10 @@ use crate::cases::events::{CaseOpened, CaseStepTaken};
 use crate::cases::intake::rule_set_for;
 use crate::cases::model::{CaseKind, CaseState, RuleSet};
 use crate::cases::{number, read, search, workflow};
-use crate::clock::beijing_date;
 use crate::error::{Error, Result};
 use crate::events::Envelope;
 use crate::store::to_json;
+use crate::time::beijing_date;
 
 pub fn opened(conn: &Connection, event: &Envelope, body: &CaseOpened) -> Result<()> {
     let received_at_ms = body.received_at_ms.unwrap_or(event.time.trusted_ms);

@@ -19,7 +19,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::cases::flags::PersonKeys;
+use crate::cases::abuse_flags::PersonKeys;
 use crate::cases::model::{CaseKind, CaseState, RuleSet, Step};
 use crate::cases::{projection, read};
 use crate::error::{Error, Result};

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::clocks::ClockKind;
 use crate::error::Result;
 use crate::events::{Envelope, EventBody, Projection};
-use crate::wire::wire_enum;
+use crate::wire_enum::wire_enum;
 
 wire_enum! {
     /// Why a clock stands still (鉴定 / 检测): that time is excluded by law.

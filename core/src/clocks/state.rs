@@ -11,12 +11,12 @@ use serde::Serialize;
 use crate::calendar::Calendar;
 use crate::calendar::deadline::Pause;
 use crate::cases::{CaseKind, RuleSet, Step};
-use crate::clock::{BEIJING, beijing_date};
 use crate::clocks::events::STARTED_BY_HAND;
 use crate::clocks::{ClockKind, due_date};
 use crate::error::{Error, Result};
 use crate::rulebook::{PendingCases, rule_set_at};
-use crate::wire::wire_enum;
+use crate::time::{BEIJING, beijing_date};
+use crate::wire_enum::wire_enum;
 
 wire_enum! {
     #[derive(uniffi::Enum)]

@@ -19,7 +19,7 @@ impl Device {
     /// Starts a mediation on an accepted complaint; the case moves to mediating.
     pub fn start_mediation(&mut self, new: &NewMediation) -> Result<OnSiteDocument> {
         let place = new.position.map(|p| p.to_point("position")).transpose()?;
-        let id = self.record(|w| {
+        let id = self.write(|w| {
             w.position = place;
             documents::start_mediation(w, new)
         })?;
@@ -29,7 +29,7 @@ impl Device {
     /// Opens a 现场笔录 or 询问笔录 on a case.
     pub fn open_record(&mut self, new: &NewRecord) -> Result<OnSiteDocument> {
         let place = new.position.map(|p| p.to_point("position")).transpose()?;
-        let id = self.record(|w| {
+        let id = self.write(|w| {
             w.position = place;
             documents::open_record(w, new)
         })?;
@@ -45,7 +45,7 @@ impl Device {
     ) -> Result<OnSiteDocument> {
         let place = place.map(|p| p.to_point("place")).transpose()?;
         let (blobs, calendar) = (self.blobs(), self.calendar()?);
-        self.record(|w| {
+        self.write(|w| {
             w.position = place;
             documents::act(w, id, act, &blobs, &calendar).map(drop)
         })?;
@@ -92,7 +92,7 @@ impl Device {
     /// frozen in a signed event. An end notice stops the end-notice clock.
     pub fn issue_notice(&mut self, case: &str, kind: NoticeKind) -> Result<CaseNotice> {
         let case_id = cases::id_of(&self.store.conn, case)?;
-        self.record(|w| notice::issue(w, case_id, kind))?;
+        self.write(|w| notice::issue(w, case_id, kind))?;
         Ok(notice::read(&self.store.conn, &case_id.to_string(), kind)?.notice)
     }
 

@@ -23,7 +23,6 @@ use crate::cases::supervision::Supervision;
 use crate::cases::{
     self, AbuseFlag, Case, CasePage, CaseQuery, CaseState, MerchantView, NewCase, Step,
 };
-use crate::clock::EventTime;
 use crate::clocks::events::PauseReason;
 use crate::clocks::extension::ExtensionRequest;
 use crate::clocks::{self, Clock, ClockKind};
@@ -31,6 +30,7 @@ use crate::dispatch::areas::UrbanAreasLoaded;
 use crate::dispatch::{self, Dispatch, DispatchStep, NewDispatch};
 use crate::error::{Error, Result};
 use crate::events::Digest;
+use crate::events::EventTime;
 use crate::events::decode;
 use crate::events::log::{Head, Writer, row_at};
 use crate::events::verify::{self, ChainReport};
@@ -89,7 +89,7 @@ impl Device {
             tracing::info!(indexed, "blind index made again");
         }
         // Deletions an interrupted prune recorded but did not finish.
-        evidence::care::finish_pending(&store.conn, &Blobs::in_store(dir))?;
+        evidence::prune::finish_pending(&store.conn, &Blobs::in_store(dir))?;
         sweep_unnamed_blobs(&store.conn, &Blobs::in_store(dir));
         let head = Head::read(&store.conn)?;
         let officer = shift::current(&store.conn)?;
@@ -126,14 +126,14 @@ impl Device {
 
     /// Appends the events `f` makes in one transaction, in the name of the signed-in officer.
     /// They share one timestamp: they record one act.
-    pub fn record<T>(&mut self, f: impl FnOnce(&mut Writer) -> Result<T>) -> Result<T> {
+    pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer) -> Result<T>) -> Result<T> {
         let actor = self.officer.clone().ok_or(Error::NotSignedIn)?;
-        self.record_as(actor, f)
+        self.write_as(actor, f)
     }
 
     /// A wall clock that jumped since the last event is recorded first, in the same
     /// transaction.
-    fn record_as<T>(
+    fn write_as<T>(
         &mut self,
         actor: Officer,
         f: impl FnOnce(&mut Writer) -> Result<T>,
@@ -175,7 +175,7 @@ impl Device {
         if self.officer.is_some() {
             self.sign_out()?;
         }
-        self.record_as(officer.clone(), |w| w.append(OfficerSignedIn { role }))?;
+        self.write_as(officer.clone(), |w| w.append(OfficerSignedIn { role }))?;
         self.officer = Some(officer);
         Ok(())
     }
@@ -186,13 +186,13 @@ impl Device {
     }
 
     pub fn sign_out(&mut self) -> Result<()> {
-        self.record(|w| w.append(OfficerSignedOut {}))?;
+        self.write(|w| w.append(OfficerSignedOut {}))?;
         self.officer = None;
         Ok(())
     }
 
     pub fn open_case(&mut self, new: &NewCase) -> Result<Case> {
-        let id = self.record(|w| cases::open(w, new))?;
+        let id = self.write(|w| cases::open(w, new))?;
         self.case(&id.to_string())
     }
 
@@ -229,7 +229,7 @@ impl Device {
                 return Err(Error::invalid("note", why));
             }
         }
-        self.record(|w| {
+        self.write(|w| {
             w.position = place;
             cases::take_step(w, case_id, step, note)
         })
@@ -238,7 +238,7 @@ impl Device {
     /// The Art. 17 signs on a case, among this device's complaints.
     pub fn abuse_flags(&self, case: &str) -> Result<Vec<AbuseFlag>> {
         let case_id = cases::id_of(&self.store.conn, case)?;
-        cases::flags::for_case(&self.store.conn, &case_id.to_string(), self.now_ms()?)
+        cases::abuse_flags::for_case(&self.store.conn, &case_id.to_string(), self.now_ms()?)
     }
 
     /// The grounds a complaint may be declined on now, under its own rules, those its facts
@@ -297,7 +297,7 @@ impl Device {
 
     /// Starts a trip of a vehicle; returns it.
     pub fn start_trip(&mut self, new: &NewTrip) -> Result<Trip> {
-        let id = self.record(|w| trips::start(w, new))?;
+        let id = self.write(|w| trips::start(w, new))?;
         self.trip(&id.to_string())
     }
 
@@ -307,7 +307,7 @@ impl Device {
     pub fn record_fixes(&mut self, trip: &str, fixes: &[Fix]) -> Result<TrackReport> {
         let id = trip_id(trip)?;
         let monotonic_ms = self.platform.monotonic_ms();
-        self.record(|w| {
+        self.write(|w| {
             let vehicle = trips::projection::get(w.conn(), id)?.vehicle;
             trips::record(w, id, fixes)?;
             dispatch::detect_arrival(w, &vehicle, fixes)?;
@@ -321,13 +321,13 @@ impl Device {
 
     pub fn end_trip(&mut self, trip: &str, odometer_km: Option<f64>) -> Result<Trip> {
         let id = trip_id(trip)?;
-        self.record(|w| trips::end(w, id, odometer_km, None))?;
+        self.write(|w| trips::end(w, id, odometer_km, None))?;
         self.trip(trip)
     }
 
     /// Enters a whole recorded trip (a GPX file's track) in one go.
     pub fn import_trip(&mut self, new: &NewTrip, fixes: &[Fix]) -> Result<Trip> {
-        let id = self.record(|w| trips::import(w, new, fixes))?;
+        let id = self.write(|w| trips::import(w, new, fixes))?;
         self.trip(&id.to_string())
     }
 
@@ -380,7 +380,7 @@ impl Device {
             device_fix: self.device_fix(new, trusted_ms)?,
         };
         let body = evidence::prepare(&self.blobs(), new, &capture, &MediaLimits::default())?;
-        let id = self.record(|w| evidence::record(w, body, new.note.as_deref()))?;
+        let id = self.write(|w| evidence::record(w, body, new.note.as_deref()))?;
         self.evidence(&id.to_string())
     }
 
@@ -441,7 +441,7 @@ impl Device {
             journal::read_stored,
             last,
         )?;
-        let prunes = evidence::care::signed_prunes(conn, &key)?;
+        let prunes = evidence::prune::signed_prunes(conn, &key)?;
         let blobs = self.blobs();
         pieces
             .iter()
@@ -466,25 +466,26 @@ impl Device {
     }
 
     /// Deletes the originals the centre holds whose retention has passed
-    /// (`evidence::care::RETENTION`), keeping their hashes, display copies and thumbnails;
+    /// (`evidence::prune::RETENTION`), keeping their hashes, display copies and thumbnails;
     /// records each as `EvidenceOriginalPruned`. Nothing eligible: nothing recorded.
-    pub fn prune_originals(&mut self) -> Result<evidence::care::PruneReport> {
+    pub fn prune_originals(&mut self) -> Result<evidence::prune::PruneReport> {
         let report = self.record_prunes()?;
-        evidence::care::finish_pending(&self.store.conn, &self.blobs())?;
+        evidence::prune::finish_pending(&self.store.conn, &self.blobs())?;
         Ok(report)
     }
 
     /// The first half of `prune_originals`: the prunes recorded, the files not yet deleted
     /// (what an interruption leaves; the next prune or open deletes them).
-    pub fn record_prunes(&mut self) -> Result<evidence::care::PruneReport> {
+    pub fn record_prunes(&mut self) -> Result<evidence::prune::PruneReport> {
         let blobs = self.blobs();
-        evidence::care::finish_pending(&self.store.conn, &blobs)?;
+        evidence::prune::finish_pending(&self.store.conn, &blobs)?;
         let kept = blob_names::kept(&self.store.conn)?;
-        let candidates = evidence::care::eligible(&self.store.conn, &blobs, self.now_ms()?, &kept)?;
+        let candidates =
+            evidence::prune::eligible(&self.store.conn, &blobs, self.now_ms()?, &kept)?;
         if candidates.is_empty() {
             return Ok(Default::default());
         }
-        self.record(|w| evidence::care::record(w, &candidates))
+        self.write(|w| evidence::prune::record(w, &candidates))
     }
 
     /// The file holding the blob with this SHA-256 (an original or a copy), for the app to show.
@@ -492,7 +493,7 @@ impl Device {
     pub fn blob_path(&self, sha256: &str) -> Result<std::path::PathBuf> {
         let digest = Digest::from_hex(sha256.trim())
             .ok_or_else(|| Error::invalid("sha256", "is not 64 hex digits"))?;
-        if evidence::care::is_pruned(&self.store.conn, &digest)? {
+        if evidence::prune::is_pruned(&self.store.conn, &digest)? {
             return Err(Error::NotFound {
                 what: "blob",
                 id: sha256.trim().to_string(),
@@ -604,7 +605,7 @@ impl Device {
     /// The centre's supervision notes (督办) on a case.
     pub fn supervisions(&self, case: &str) -> Result<Vec<Supervision>> {
         let case_id = cases::id_of(&self.store.conn, case)?;
-        let today = crate::clock::beijing_date(self.now_ms()?)?;
+        let today = crate::time::beijing_date(self.now_ms()?)?;
         cases::supervision::of_case(&self.store.conn, &case_id.to_string(), today)
     }
 
@@ -615,7 +616,7 @@ impl Device {
         act: impl FnOnce(&mut Writer, &Calendar, Uuid) -> Result<()>,
     ) -> Result<()> {
         let (case_id, calendar) = (cases::id_of(&self.store.conn, case)?, self.calendar()?);
-        self.record(|w| act(w, &calendar, case_id))
+        self.write(|w| act(w, &calendar, case_id))
     }
 
     /// The month's on-time shares per clock and on-scene times per area type.
@@ -631,7 +632,7 @@ impl Device {
     /// Dispatches a vehicle to a case's site; its on-scene clock starts.
     pub fn dispatch(&mut self, new: &NewDispatch) -> Result<Dispatch> {
         let case_id = cases::id_of(&self.store.conn, &new.case_id)?;
-        let id = self.record(|w| dispatch::dispatch(w, case_id, new))?;
+        let id = self.write(|w| dispatch::dispatch(w, case_id, new))?;
         dispatch::projection::get(&self.store.conn, id, self.now_ms()?)
     }
 
@@ -639,7 +640,7 @@ impl Device {
     pub fn advance_dispatch(&mut self, id: &str, step: DispatchStep) -> Result<Dispatch> {
         let id = Uuid::parse_str(id.trim())
             .map_err(|_| Error::invalid("dispatch_id", "is not an id"))?;
-        self.record(|w| dispatch::advance(w, id, step))?;
+        self.write(|w| dispatch::advance(w, id, step))?;
         dispatch::projection::get(&self.store.conn, id, self.now_ms()?)
     }
 
@@ -656,7 +657,7 @@ impl Device {
             .read_to_string(&mut geojson)
             .map_err(|e| Error::file(path, e))?;
         let areas = dispatch::areas::parse(&geojson)?.len() as u32;
-        self.record(|w| w.append(UrbanAreasLoaded { geojson }))?;
+        self.write(|w| w.append(UrbanAreasLoaded { geojson }))?;
         Ok(areas)
     }
 
@@ -664,7 +665,7 @@ impl Device {
     /// Recorded (`CalendarYearLoaded`): the deadlines this device computes depend on it.
     pub fn load_calendar_year(&mut self, data: YearData) -> Result<()> {
         Year::check(data.clone())?;
-        self.record(|w| w.append(CalendarYearLoaded { year: data }).map(drop))
+        self.write(|w| w.append(CalendarYearLoaded { year: data }).map(drop))
     }
 
     /// The rule-set parameters in force (the centre's, else the defaults).
@@ -694,14 +695,14 @@ impl Device {
     /// Replaces the departments directory, checked first (recorded: `DepartmentsLoaded`).
     pub fn load_departments(&mut self, directory: &[Department]) -> Result<()> {
         let departments = departments::check(directory)?;
-        self.record(|w| w.append(DepartmentsLoaded { departments }).map(drop))
+        self.write(|w| w.append(DepartmentsLoaded { departments }).map(drop))
     }
 
     /// Deletes the case's personal data from the vault and records that it did. Returns how
     /// many values were deleted (0 if none were left, and then nothing is recorded).
     pub fn purge_personal_data(&mut self, case: &str) -> Result<usize> {
         let case_id = cases::id_of(&self.store.conn, case)?;
-        self.record(|w| {
+        self.write(|w| {
             let vault_ids = vault::rows_of_case(w.conn(), case_id)?;
             if vault_ids.is_empty() {
                 return Ok(0);
@@ -762,7 +763,7 @@ impl Device {
         let candidate = time::server_anchor(sent_monotonic_ms, received_monotonic_ms, server_ms)?;
         let now = self.platform.monotonic_ms();
         if let Some(anchor) = time::better_anchor(&self.store.conn, Some(candidate), now)? {
-            self.record(|w| w.append(TimeAnchored { anchor }).map(drop))?;
+            self.write(|w| w.append(TimeAnchored { anchor }).map(drop))?;
         }
         self.trusted_time()
     }

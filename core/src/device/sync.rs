@@ -174,7 +174,7 @@ impl Device {
                 signature: event.signature.clone(),
                 not_carried_out,
             };
-            let carried = self.record(|w| {
+            let carried = self.write(|w| {
                 decisions::take_in(w, &body, event.attachment.as_ref())?;
                 w.append(record(None))?;
                 decisions::carry_out(w, &calendar, &body, event.attachment.as_ref())?;
@@ -184,7 +184,7 @@ impl Device {
                 Ok(()) => {}
                 Err(e) if decisions::cannot_carry_out(&e) => {
                     tracing::warn!(server_seq = event.server_seq, event_type = %body.event_type, error = %e, "a decision of the centre not carried out");
-                    self.record(|w| {
+                    self.write(|w| {
                         w.append(record(Some(e.to_string())))?;
                         state::pulled_through(w.conn(), event.server_seq)
                     })?;

@@ -22,7 +22,7 @@ use crate::position::{GeoPoint, GeoPosition};
 use crate::trips::Fix;
 use crate::trips::geodesy::metres;
 use crate::validate::{one_line, optional};
-use crate::wire::wire_enum;
+use crate::wire_enum::wire_enum;
 
 /// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
 pub const TABLES: crate::tables::Tables = crate::tables::Tables {

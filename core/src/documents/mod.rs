@@ -670,7 +670,7 @@ fn number_for(w: &Writer, state: &State) -> Result<Option<DocumentNumber>> {
     let (true, Some(agency)) = (makes_document, agency) else {
         return Ok(None);
     };
-    let year = chrono::Datelike::year(&crate::clock::beijing_date(w.time.trusted_ms)?);
+    let year = chrono::Datelike::year(&crate::time::beijing_date(w.time.trusted_ms)?);
     Ok(
         crate::agency::next_number(w.conn(), year)?.map(|n| DocumentNumber {
             year,

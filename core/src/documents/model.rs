@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::mediation::terms::{EndReason, Term};
 use crate::position::GeoPosition;
-use crate::wire::wire_enum;
+use crate::wire_enum::wire_enum;
 
 wire_enum! {
     /// The three documents made at the scene, on one machinery.

@@ -19,7 +19,7 @@ use crate::events::log::Writer;
 use crate::events::{Digest, Envelope, EventBody, Projection};
 use crate::rulebook::{self, CONSUMER_LAW_ART_39, RuleSet};
 use crate::store::to_json;
-use crate::wire::wire_enum;
+use crate::wire_enum::wire_enum;
 
 wire_enum! {
     /// The notices a case is given.

@@ -12,7 +12,6 @@
 use chrono::DateTime;
 
 use crate::cases::merchant::MerchantView;
-use crate::clock::BEIJING;
 use crate::documents::events::Issuer;
 use crate::documents::model::{
     DocumentKind, EntryKind, MediationMode, OnSiteDocument, Participant, ParticipantRole,
@@ -22,6 +21,7 @@ use crate::events::Digest;
 use crate::evidence::{Evidence, EvidenceKind};
 use crate::mediation::terms::{EndReason, Performer, TermKind};
 use crate::rulebook::RuleBook;
+use crate::time::BEIJING;
 
 /// What a document's words depend on beside its state.
 #[derive(Debug, Clone, Copy)]

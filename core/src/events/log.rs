@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use crate::clock::EventTime;
+use super::EventTime;
 use crate::error::{Error, Result};
 use crate::events::body::{Entry, Projection, ReadStored};
 use crate::events::{Digest, ENVELOPE_FORMAT, Envelope, SealedEvent};

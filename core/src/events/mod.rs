@@ -5,6 +5,7 @@ pub mod body;
 pub mod canonical;
 pub mod log;
 pub mod received;
+pub mod time;
 pub mod verify;
 
 use crate::signing::{Signature, SigningKey};
@@ -12,13 +13,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::clock::EventTime;
 use crate::error::{Error, Result};
 use crate::officer::Officer;
 use crate::position::GeoPoint;
 
 pub use crate::digest::Digest;
 pub use body::{Entry, EventBody, Projection, ReadStored};
+pub use time::{EventTime, TimeSource};
 
 /// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
 pub const TABLES: crate::tables::Tables = crate::tables::Tables {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
-crate::wire::wire_enum! {
+crate::wire_enum::wire_enum! {
     /// The kinds of file evidence can be.
     #[derive(uniffi::Enum)]
     pub enum MediaType {

@@ -9,7 +9,7 @@ use chrono::{FixedOffset, NaiveDateTime, TimeZone};
 use exif::{Exif, Field, In, Reader, Tag, Value};
 use serde::{Deserialize, Serialize};
 
-crate::wire::wire_enum! {
+crate::wire_enum::wire_enum! {
     /// Whether the photo had EXIF to read.
     #[derive(uniffi::Enum)]
     pub enum ExifStatus {

@@ -9,7 +9,6 @@
 
 pub mod blobs;
 pub mod caption;
-pub mod care;
 pub mod derive;
 pub mod events;
 pub mod jpeg_repair;
@@ -17,6 +16,7 @@ pub mod media;
 pub mod metadata;
 pub mod model;
 pub mod projection;
+pub mod prune;
 pub mod redact;
 pub mod sweep;
 pub mod verify;
@@ -27,9 +27,9 @@ use std::path::{Path, PathBuf};
 
 use uuid::Uuid;
 
-use crate::clock::BEIJING;
 use crate::error::{Error, Result};
 use crate::events::log::Writer;
+use crate::time::BEIJING;
 use crate::validate::{multi_line, optional};
 
 use crate::events::Digest;

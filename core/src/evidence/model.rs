@@ -7,7 +7,7 @@ use crate::evidence::media::MediaType;
 use crate::evidence::metadata::ExifSummary;
 use crate::officer::Officer;
 use crate::position::GeoPosition;
-use crate::wire::wire_enum;
+use crate::wire_enum::wire_enum;
 
 wire_enum! {
     /// What the evidence shows.

@@ -51,7 +51,7 @@ impl Checks {
     }
 }
 
-/// The signed prune of an original (`care::signed_prunes`): the seq recording it and the hash
+/// The signed prune of an original (`prune::signed_prunes`): the seq recording it and the hash
 /// it names.
 pub type Archived = (u64, Digest);
 

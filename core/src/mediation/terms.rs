@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 pub use crate::rulebook::EndReason;
 use crate::validate::{multi_line, one_line};
-use crate::wire::wire_enum;
+use crate::wire_enum::wire_enum;
 
 wire_enum! {
     /// What a term of an agreement is.

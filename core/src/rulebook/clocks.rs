@@ -3,7 +3,7 @@
 //! set's own (`order_121.rs`, `order_20.rs`).
 
 use crate::calendar::deadline::{ART_45, Counting, Unit};
-use crate::wire::wire_enum;
+use crate::wire_enum::wire_enum;
 
 wire_enum! {
     /// The statutory clocks, and the dispatch clock.

@@ -15,7 +15,7 @@ pub use clocks::{ClockKind, ClockRule, Period};
 use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
-use crate::wire::wire_enum;
+use crate::wire_enum::wire_enum;
 
 wire_enum! {
     /// The rules a case is handled under, chosen once by its date of receipt.

@@ -8,10 +8,10 @@ use serde::Serialize;
 
 use super::{facts, figures};
 use crate::calendar::Calendar;
-use crate::clock::beijing_month;
 use crate::clocks::ClockKind;
 use crate::dispatch::AreaType;
 use crate::error::Result;
+use crate::time::beijing_month;
 
 #[derive(Debug, Clone, PartialEq, Serialize, uniffi::Record)]
 pub struct OnTime {

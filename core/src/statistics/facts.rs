@@ -507,7 +507,7 @@ mod tests {
     /// once, accepted by the first, closed (its handling ended) by the second.
     #[test]
     fn a_case_in_two_stores_counts_once() {
-        let (june, _) = crate::clock::beijing_month("2026-06").unwrap();
+        let (june, _) = crate::time::beijing_month("2026-06").unwrap();
         let day = 86_400_000;
         let case = |accepted, closed: Option<Act>| CaseFact {
             id: "c".into(),

@@ -9,13 +9,13 @@ use serde::Serialize;
 
 use super::clock_report::{OnScene, OnTime};
 use crate::cases::model::{CaseKind, Channel, SatisfactionWord};
-use crate::clock::{beijing_day_start_ms, month_days};
 use crate::clocks::ClockKind;
 use crate::dispatch::AreaType;
 use crate::error::{Error, Result};
 use crate::officer::Officer;
 use crate::statistics::facts::{ClockFact, DispatchFact, Facts, TripFact};
 use crate::statistics::mileage::Mileage;
+use crate::time::{beijing_day_start_ms, month_days};
 
 /// The days a report covers (Beijing), both ends included.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -607,7 +607,7 @@ mod tests {
 
     /// 1 June 2026, 00:00 Beijing.
     fn june() -> i64 {
-        crate::clock::beijing_month("2026-06").unwrap().0
+        crate::time::beijing_month("2026-06").unwrap().0
     }
 
     fn officer(id: &str) -> Officer {

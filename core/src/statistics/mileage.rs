@@ -11,8 +11,8 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use super::facts::TripFact;
-use crate::clock::beijing_date;
 use crate::error::Result;
+use crate::time::beijing_date;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, uniffi::Record)]
 pub struct Mileage {
@@ -60,7 +60,7 @@ pub fn month(
     vehicle: Option<&str>,
     now_ms: i64,
 ) -> Result<MonthlyMileage> {
-    let (from_ms, to_ms) = crate::clock::beijing_month(month)?;
+    let (from_ms, to_ms) = crate::time::beijing_month(month)?;
     let open_limit_ms = crate::parameters::current(conn)?.open_trip_limit_ms();
     let mut total = Mileage::default();
     let mut by_vehicle = BTreeMap::new();

@@ -8,9 +8,9 @@ use rusqlite::Connection;
 
 use super::facts::agreement_facts;
 use crate::cases;
-use crate::clock::beijing_month;
 use crate::documents::model::{MoneyRecovered, RecoveredBy};
 use crate::error::Result;
+use crate::time::beijing_month;
 
 pub fn month(conn: &Connection, month: &str) -> Result<MoneyRecovered> {
     let (from, to) = beijing_month(month)?;

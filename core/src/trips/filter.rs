@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::trips::Fix;
 use crate::trips::geodesy::metres;
-use crate::wire::wire_enum;
+use crate::wire_enum::wire_enum;
 
 wire_enum! {
     /// Why a fix was dropped.

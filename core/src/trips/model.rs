@@ -2,10 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::clock::BEIJING;
 use crate::officer::Officer;
+use crate::time::BEIJING;
 use crate::trips::track::TrackReport;
-use crate::wire::wire_enum;
+use crate::wire_enum::wire_enum;
 
 wire_enum! {
     /// Why the vehicle went out.

@@ -5,10 +5,10 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use redshield_core::clock::beijing_today;
 use redshield_core::statistics::figures::parse_day;
 use redshield_core::statistics::{Period, Statistics};
 use redshield_core::sync::protocol::PROTOCOL;
+use redshield_core::time::beijing_today;
 use serde::{Deserialize, Serialize};
 
 use super::common::{AdminAuth, Shared};

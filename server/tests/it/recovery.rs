@@ -6,7 +6,7 @@
 
 use crate::common::{Backend, Centre, Phone, exchange, on_both_backends};
 use chrono::Days;
-use redshield_core::clock::beijing_today;
+use redshield_core::time::beijing_today;
 use redshield_server::Ledger;
 use reqwest::{Method, StatusCode};
 

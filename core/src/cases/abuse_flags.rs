@@ -31,7 +31,7 @@ use crate::error::Result;
 use crate::events::Digest;
 use crate::identity::{BlindKey, Field};
 use crate::rulebook::book;
-use crate::wire::wire_enum;
+use crate::wire_enum::wire_enum;
 
 wire_enum! {
     #[derive(uniffi::Enum)]

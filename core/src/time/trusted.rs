@@ -10,8 +10,8 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use crate::clock::EventTime;
 use crate::error::{Error, Result};
+use crate::events::EventTime;
 use crate::events::{EventBody, Projection};
 use crate::store::to_json;
 
@@ -28,7 +28,7 @@ pub const ANCHOR_MARGIN_MS: u64 = 1_000;
 /// A server round trip longer than this says nothing useful about the time.
 pub const MAX_ROUND_TRIP_MS: u64 = 60_000;
 
-pub use crate::clock::TimeSource;
+pub use crate::events::TimeSource;
 
 /// The tables this module writes (`journal::PROJECTIONS` gathers the projections).
 pub const TABLES: crate::tables::Tables = crate::tables::Tables {

@@ -1,12 +1,14 @@
-//! Time as events record it. Dates and day boundaries are Beijing time, a fixed UTC+08:00 with
-//! no daylight saving, whatever zone the phone is set to.
-//!
-//! Every event keeps the phone's wall time and the trusted time, with the trusted time's source
-//! and uncertainty (`time`: anchored on the server's time or GNSS time, carried forward on the
-//! monotonic clock).
+//! Time on the device: Beijing dates and day boundaries (a fixed UTC+08:00 with no daylight
+//! saving, whatever zone the phone is set to), and trusted time (`trusted`: anchored on the
+//! server's time or GNSS time, carried forward on the monotonic clock). What an event records
+//! of it is `events::EventTime`.
+
+mod trusted;
+
+// Trusted time is this module's other half: its names are the module's.
+pub use trusted::*;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
@@ -14,33 +16,6 @@ pub const BEIJING: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
     Some(offset) => offset,
     None => panic!("UTC+08:00 is a valid offset"),
 };
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EventTime {
-    /// The phone's wall clock, ms since the Unix epoch (UTC).
-    pub wall_ms: i64,
-    /// Best estimate of true time: `wall_ms + offset_ms`.
-    pub trusted_ms: i64,
-    pub offset_ms: i64,
-    /// `Platform::monotonic_ms` when the event was made: detects wall-clock jumps between events.
-    pub monotonic_ms: u64,
-    /// How far `trusted_ms` may be off, when anchored (absent: the wall clock, unknown).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uncertainty_ms: Option<u64>,
-    /// What `trusted_ms` rests on (absent: the wall clock).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<TimeSource>,
-}
-
-crate::wire::wire_enum! {
-    /// What a trusted time rests on.
-    #[derive(uniffi::Enum)]
-    pub enum TimeSource {
-        Wall = "wall",
-        Server = "server",
-        Gnss = "gnss",
-    }
-}
 
 /// The Beijing calendar date of an instant given in ms since the epoch.
 pub fn beijing_date(ms: i64) -> Result<NaiveDate> {
