@@ -6,7 +6,7 @@ use crate::documents::events::{DocumentActed, DocumentOpened};
 use crate::documents::state::{Moment, State};
 use crate::error::{Error, Result};
 use crate::events::{Digest, Envelope};
-use crate::store::to_json;
+use crate::store::{json_column, to_json};
 
 pub fn moment(event: &Envelope) -> Moment<'_> {
     Moment {
@@ -114,17 +114,14 @@ pub fn concluded_mediations(conn: &Connection, from_ms: i64, to_ms: i64) -> Resu
 
 /// The blobs the documents name (each signature's strokes and image), oldest document first.
 pub fn named_blobs(conn: &Connection) -> Result<Vec<Digest>> {
-    let mut stmt = conn.prepare_cached("SELECT state FROM documents ORDER BY opened_at_ms, id")?;
-    let states = stmt
-        .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut named = Vec::new();
-    for state in states {
-        let s: State =
-            serde_json::from_str(&state).map_err(|e| Error::damaged("documents", e.to_string()))?;
-        for g in &s.signatures {
-            named.extend([g.strokes_sha256, g.image_sha256]);
-        }
-    }
-    Ok(named)
+    let states: Vec<State> = json_column(
+        conn,
+        "SELECT state FROM documents ORDER BY opened_at_ms, id",
+        "documents",
+    )?;
+    Ok(states
+        .iter()
+        .flat_map(|s| &s.signatures)
+        .flat_map(|g| [g.strokes_sha256, g.image_sha256])
+        .collect())
 }

@@ -10,7 +10,7 @@ use crate::evidence::metadata::ExifSummary;
 use crate::evidence::model::{ContentStatus, DeviceFix, Evidence, Rendition};
 use crate::officer::Officer;
 use crate::position::GeoPosition;
-use crate::store::to_json;
+use crate::store::{json_column, to_json};
 use crate::vault;
 
 pub fn captured(conn: &Connection, event: &Envelope, body: &EvidenceCaptured) -> Result<()> {
@@ -240,15 +240,10 @@ pub fn renditions(conn: &Connection) -> Result<Vec<crate::events::Digest>> {
 
 /// The blobs the evidence records name (originals and copies), oldest record first.
 pub fn named_blobs(conn: &Connection) -> Result<Vec<Digest>> {
-    let mut stmt = conn.prepare_cached("SELECT body FROM evidence ORDER BY seq")?;
-    let bodies = stmt
-        .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut named = Vec::new();
-    for body in bodies {
-        let e: EvidenceCaptured =
-            serde_json::from_str(&body).map_err(|e| Error::damaged("evidence", e.to_string()))?;
-        named.extend(e.blobs().into_iter().map(|(_, sha)| sha));
-    }
-    Ok(named)
+    let bodies: Vec<EvidenceCaptured> =
+        json_column(conn, "SELECT body FROM evidence ORDER BY seq", "evidence")?;
+    Ok(bodies
+        .iter()
+        .flat_map(|e| e.blobs().into_iter().map(|(_, sha)| sha))
+        .collect())
 }

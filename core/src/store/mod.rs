@@ -172,3 +172,20 @@ fn schema_version(conn: &Connection, path: &Path) -> Result<usize> {
 pub fn to_json(value: &impl serde::Serialize) -> crate::Result<String> {
     serde_json::to_string(value).map_err(|e| crate::Error::Encoding(e.to_string()))
 }
+
+/// Every value of a JSON column a query selects, read back as `T`, in the query's order. A
+/// value that does not read is damage to projection `table`.
+pub fn json_column<T: serde::de::DeserializeOwned>(
+    conn: &Connection,
+    sql: &str,
+    table: &'static str,
+) -> crate::Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let texts = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    texts
+        .iter()
+        .map(|t| serde_json::from_str(t).map_err(|e| crate::Error::damaged(table, e.to_string())))
+        .collect()
+}
