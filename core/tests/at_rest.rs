@@ -2,14 +2,12 @@
 //! device was told are nowhere in its files — database, write-ahead log, shared memory — yet
 //! every screen still reads them and search still finds them.
 
-mod common;
-
 use std::path::Path;
 
-use common::{TestPlatform, complaint, device_in};
 use redshield_core::Device;
 use redshield_core::cases::{CaseQuery, IdDocument, IdKind};
 use redshield_core::store::FILE_NAME;
+use redshield_testkit::{TestPlatform, complaint, device_in};
 
 /// What the test tells the device, as a person would type it: none of it may be on disk.
 const NAME: &str = "欧阳晓岚";

@@ -3,8 +3,8 @@
 
 mod common;
 
+use crate::common::notices::{d, expected, notice_2025, notice_2026, span};
 use chrono::Days;
-use common::notices::{d, expected, notice_2025, notice_2026, span};
 use proptest::prelude::*;
 use redshield_core::Error;
 use redshield_core::calendar::deadline::{Counting, Pause, Unit, deadline};

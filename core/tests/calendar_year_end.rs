@@ -5,17 +5,17 @@
 
 mod common;
 
-use chrono::{Datelike, Days, NaiveDate};
-use common::device_in;
-use common::notices::{
+use crate::common::notices::{
     Notice, d, expected, notice_2025, notice_2026, notice_2027_fixture, span, year_data,
 };
+use chrono::{Datelike, Days, NaiveDate};
 use redshield_core::Error;
 use redshield_core::calendar::deadline::Unit;
 use redshield_core::calendar::{Calendar, Day, Year, add_working_days, festivals, provisional};
 use redshield_core::cases::RuleSet;
 use redshield_core::cases::intake::rule_set_for;
 use redshield_core::clocks::{ClockKind, Period, due_date, rule};
+use redshield_testkit::device_in;
 
 const FIXTURE: &str = "TEST FIXTURE, not the 2027 notice (unpublished)";
 

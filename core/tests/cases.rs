@@ -1,9 +1,6 @@
 //! Taking cases: what each kind requires, every field read back, split submissions, the rule
 //! set, refusals that store nothing, lists.
 
-mod common;
-
-use common::{complaint, device_in, matter, person, shop};
 use redshield_core::Error;
 use redshield_core::cases::{
     Agent, CaseKind, CaseQuery, CaseState, Channel, DemandKind, IdDocument, IdKind, NewCase,
@@ -11,6 +8,7 @@ use redshield_core::cases::{
 };
 use redshield_core::clock::beijing_date;
 use redshield_core::position::GeoPosition;
+use redshield_testkit::{complaint, device_in, matter, person, shop};
 
 fn invalid_field(result: Result<impl std::fmt::Debug, Error>) -> String {
     match result {

@@ -1,11 +1,9 @@
 //! Clocks derived from a case's own steps on a real store, against the real clock: a complaint
 //! received a month ago is overdue, one received now runs; steps stop them.
 
-mod common;
-
-use common::{complaint, device_in};
 use redshield_core::cases::{CaseKind, Step};
 use redshield_core::clocks::{ClockKind, ClockState};
+use redshield_testkit::{complaint, device_in};
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -188,7 +186,10 @@ fn pausing_resuming_and_extending_follow_the_rules() {
     let officer = device.extend_clock(&report.id, ClockKind::ReportDecision);
     assert!(officer.unwrap_err().to_string().contains("supervisor"));
     device
-        .sign_in_as(common::officer(), redshield_core::officer::Role::Supervisor)
+        .sign_in_as(
+            redshield_testkit::officer(),
+            redshield_core::officer::Role::Supervisor,
+        )
         .unwrap();
     assert!(
         device
@@ -219,9 +220,9 @@ fn the_month_report_gives_on_time_shares_and_on_scene_percentiles() {
     use redshield_core::trips::{Fix, NewTrip, Purpose};
 
     let dir = tempfile::tempdir().unwrap();
-    let platform = common::TestPlatform::new();
+    let platform = redshield_testkit::TestPlatform::new();
     let mut device = redshield_core::Device::open(dir.path(), platform.clone()).unwrap();
-    device.sign_in(common::officer()).unwrap();
+    device.sign_in(redshield_testkit::officer()).unwrap();
     let mut late = complaint(7);
     late.received_at_ms = Some(now_ms() - 30 * DAY_MS);
     let late = device.open_case(&late).unwrap();

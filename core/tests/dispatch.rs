@@ -1,13 +1,11 @@
 //! The dispatch clock on a real store: targets from urban-area polygons, steps forward only,
 //! arrival confirmed or detected from the vehicle's trip fixes.
 
-mod common;
-
-use common::{complaint, device_in};
 use redshield_core::clocks::ClockState;
 use redshield_core::dispatch::{AreaType, DispatchStep, NewDispatch};
 use redshield_core::position::GeoPosition;
 use redshield_core::trips::{Fix, NewTrip, Purpose};
+use redshield_testkit::{complaint, device_in};
 
 /// A square around the centre of Changsha.
 const URBAN: &str = r#"{"type": "FeatureCollection", "features": [

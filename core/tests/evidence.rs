@@ -7,11 +7,11 @@ mod common;
 
 use std::path::Path;
 
-use common::complaint;
-use common::evidence_bench::{Bench, bench};
-use common::images::{self, Exif};
+use crate::common::evidence_bench::{Bench, bench};
 use redshield_core::Error;
 use redshield_core::evidence::{Evidence, EvidenceKind, NewEvidence};
+use redshield_testkit::complaint;
+use redshield_testkit::images::{self, Exif};
 
 impl Bench {
     fn add(&mut self, path: &Path, kind: EvidenceKind, caption: bool) -> Result<Evidence, Error> {

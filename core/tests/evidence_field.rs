@@ -1,6 +1,6 @@
 //! Evidence from real cameras and phones (issue 18): the original bytes are the evidence, so
 //! nothing imperfect in a file's metadata or pixels gets it refused or stripped. Each file is
-//! built byte by byte at test time (`common::field_files`) the way a field device left it:
+//! built byte by byte at test time (`redshield_testkit::field_files`) the way a field device left it:
 //! EXIF with a bad link, a Nokia's GPS in signed rationals, a JPEG with a damaged restart
 //! marker or cut short, a HEIC with its app-made JPEG rendition, a 7000 × 7000 16-bit PNG,
 //! broken m4a stubs, and blobs an intake killed half-way left behind.
@@ -11,14 +11,14 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use common::evidence_bench::{Bench, bench};
-use common::field_files::{self as field, NOKIA_AT};
-use common::images::{self, Colour, Exif};
-use common::{complaint, device_in};
+use crate::common::evidence_bench::{Bench, bench};
 use redshield_core::Error;
 use redshield_core::evidence::blobs::Blobs;
 use redshield_core::evidence::media::MediaLimits;
 use redshield_core::evidence::{self, ContentStatus, Evidence, EvidenceKind};
+use redshield_testkit::field_files::{self as field, NOKIA_AT};
+use redshield_testkit::images::{self, Colour, Exif};
+use redshield_testkit::{complaint, device_in};
 use sha2::{Digest as _, Sha256};
 
 impl Bench {

@@ -1,12 +1,10 @@
 //! Art. 17 flags over a device's own complaints, matched through the blind index, factor by
 //! factor from the words of Order No. 121 Art. 17, and as hints on Order No. 20 cases.
 
-mod common;
-
-use common::{complaint, device_in, person};
 use redshield_core::cases::{
     Agent, CaseKind, FlagKind, IdDocument, IdKind, NewCase, ProofKind, ProofOfPurchase,
 };
+use redshield_testkit::{complaint, device_in, person};
 
 /// 2026-03-01T10:00 in Beijing, ms: received under Order No. 20.
 const MARCH_2026: i64 = 1_772_330_400_000;

@@ -6,8 +6,6 @@
 //! `write_seeds` (ignored; README "Fuzzing") writes the seed files the corpora started from,
 //! built from the suite's own test files.
 
-mod common;
-
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
@@ -86,7 +84,6 @@ fn write_seeds() {
 }
 
 mod seeds {
-    use super::common::{self, field_files, images};
     use images::Exif;
     use redshield_core::events::Digest;
     use redshield_core::events::canonical;
@@ -95,6 +92,7 @@ mod seeds {
         ServerEvent, ServerEventBody, ServerEvents,
     };
     use redshield_core::trips::{Fix, NewTrip, Purpose};
+    use redshield_testkit::{complaint, device_in, field_files, images};
     use serde_json::{Value, json};
     use uuid::Uuid;
 
@@ -204,8 +202,8 @@ mod seeds {
     /// A device's first events, as its outbox pushes them: sign-in, a case, a trip.
     fn pushed() -> Push {
         let dir = tempfile::tempdir().unwrap();
-        let mut device = common::device_in(&dir.path().join("store"));
-        device.open_case(&common::complaint(1)).unwrap();
+        let mut device = device_in(&dir.path().join("store"));
+        device.open_case(&complaint(1)).unwrap();
         let t0 = 1_715_652_000_000;
         let fixes: Vec<Fix> = (0..4)
             .map(|i| {
@@ -321,7 +319,7 @@ mod seeds {
 
     fn decisions() -> Vec<u8> {
         let case_id = Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0001);
-        let intake = serde_json::to_string(&common::complaint(1)).unwrap();
+        let intake = serde_json::to_string(&complaint(1)).unwrap();
         let attachment = Attachment {
             salt: "ab".repeat(16),
             value: intake,

@@ -7,35 +7,18 @@ mod common;
 
 use std::path::Path;
 
-use common::tracks::dropped;
-use common::{device_in, patrol_of};
+use crate::common::tracks::dropped;
 use redshield_core::trips::filter::GPS_EPOCH_MS;
 use redshield_core::trips::formats::MAX_GPX_DEPTH;
 use redshield_core::trips::{DropReason, Fix, Trip};
 use redshield_core::{Device, Error};
-
-/// A GPX 1.1 file around `points` (the `<trkpt>` elements), at gpx > trk > trkseg: its points
-/// are at depth 4.
-fn gpx_file(points: &str) -> String {
-    format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?>
-<gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>
-{points}
-</trkseg></trk></gpx>
-"#
-    )
-}
+use redshield_testkit::{device_in, gpx, patrol_of};
 
 const POINT_DEPTH: usize = 4;
 
 /// One track point holding `n` `<extensions>` nested in each other.
 fn nested_extensions(n: usize) -> String {
-    format!(
-        r#"<trkpt lat="30.5728" lon="104.0668"><time>2024-05-14T02:00:00Z</time>{}{}</trkpt>
-<trkpt lat="30.5730" lon="104.0670"><time>2024-05-14T02:00:05Z</time></trkpt>"#,
-        "<extensions>".repeat(n),
-        "</extensions>".repeat(n)
-    )
+    gpx::nested("extensions", n - 1)
 }
 
 fn import(device: &mut Device, dir: &Path, name: &str, xml: &str) -> redshield_core::Result<Trip> {
@@ -59,7 +42,7 @@ fn extensions_nested_200_000_deep_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let mut device = device_in(&dir.path().join("store"));
     let events = device.verify_chain().unwrap().events;
-    let xml = gpx_file(&nested_extensions(200_000));
+    let xml = gpx::file(&nested_extensions(200_000));
     assert!(xml.len() > 1_400_000, "{} bytes", xml.len());
 
     let reason = gpx_reason(import(&mut device, dir.path(), "deep.gpx", &xml));
@@ -84,7 +67,7 @@ fn sixty_four_levels_are_read_sixty_five_refused() {
         &mut device,
         dir.path(),
         "64.gpx",
-        &gpx_file(&nested_extensions(fits)),
+        &gpx::file(&nested_extensions(fits)),
     )
     .unwrap();
     assert_eq!(trip.track.fixes_total, 2);
@@ -93,7 +76,7 @@ fn sixty_four_levels_are_read_sixty_five_refused() {
         &mut device,
         dir.path(),
         "65.gpx",
-        &gpx_file(&nested_extensions(fits + 1)),
+        &gpx::file(&nested_extensions(fits + 1)),
     ));
     assert!(reason.contains("more than 64 deep"), "{reason}");
 }
@@ -107,7 +90,7 @@ fn real_extensions_and_wide_files_are_read() {
     let garmin = r#"<trkpt lat="30.5728" lon="104.0668"><ele>501</ele><time>2024-05-14T02:00:00Z</time>
 <extensions><gpxtpx:TrackPointExtension xmlns:gpxtpx="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">
 <gpxtpx:hr>92</gpxtpx:hr><gpxtpx:cad>0</gpxtpx:cad></gpxtpx:TrackPointExtension></extensions></trkpt>"#;
-    let trip = import(&mut device, dir.path(), "garmin.gpx", &gpx_file(garmin)).unwrap();
+    let trip = import(&mut device, dir.path(), "garmin.gpx", &gpx::file(garmin)).unwrap();
     assert_eq!(trip.track.fixes_total, 1);
 
     let wide: String = (0..200)
@@ -122,7 +105,7 @@ fn real_extensions_and_wide_files_are_read() {
             )
         })
         .collect();
-    let trip = import(&mut device, dir.path(), "wide.gpx", &gpx_file(&wide));
+    let trip = import(&mut device, dir.path(), "wide.gpx", &gpx::file(&wide));
     assert_eq!(trip.unwrap().track.fixes_total, 200);
 }
 
@@ -150,7 +133,7 @@ fn negative_hdop_and_times_before_gnss_are_dropped_and_counted() {
         point(30.5705, "2024-05-14T02:00:03Z", "<hdop>0.9</hdop>"),
     ]
     .concat();
-    let trip = import(&mut device, dir.path(), "reset.gpx", &gpx_file(&points)).unwrap();
+    let trip = import(&mut device, dir.path(), "reset.gpx", &gpx::file(&points)).unwrap();
     let track = &trip.track;
     assert_eq!(track.fixes_total, 6);
     assert_eq!(dropped(track, DropReason::BeforeGnss), 2);
@@ -171,7 +154,7 @@ fn a_file_with_no_time_after_the_gps_epoch_is_refused() {
         point(30.5701, "1970-01-01T00:00:04Z", ""),
     ]
     .concat();
-    match import(&mut device, dir.path(), "1970.gpx", &gpx_file(&points)) {
+    match import(&mut device, dir.path(), "1970.gpx", &gpx::file(&points)) {
         Err(Error::Invalid { field, reason }) => {
             assert_eq!(field, "fixes");
             assert!(reason.starts_with("no point has a time"), "{reason}");

@@ -4,14 +4,12 @@
 //! refused handover keeps nothing. The whole story through a real centre is in
 //! `tests/tests/handover.rs`.
 
-mod common;
-
-use common::{TestPlatform, complaint, officer};
 use redshield_core::Device;
 use redshield_core::cases::Step;
 use redshield_core::sync::handover;
 use redshield_core::sync::protocol::{Attachment, Handover, HolderLog};
 use redshield_core::vault;
+use redshield_testkit::{TestPlatform, complaint, officer};
 use uuid::Uuid;
 
 const SERVER_SEQ: u64 = 7;

@@ -1,15 +1,13 @@
-//! The test media of `common::images` checked with readers that did not write them:
+//! The test media of `redshield_testkit::images` checked with readers that did not write them:
 //! `jpeg-decoder` for pixels, `kamadak-exif`'s reader for EXIF, `image` for PNG and for a
 //! second opinion on orientation, and a box walker written here for MP4/M4A.
 
-mod common;
-
 use std::io::Cursor;
 
-use common::images::*;
 use exif::{In, Tag, Value};
 use image::metadata::Orientation;
 use image::{DynamicImage, RgbImage};
+use redshield_testkit::images::*;
 
 /// Decoded RGB pixels and their size.
 struct Decoded {

@@ -2,12 +2,10 @@
 //! the CLI, the centre): a day before 1900 is a slip of the keyboard and refused, as is a day
 //! after today (Beijing) or a receipt before 1900; nothing is stored when refused.
 
-mod common;
-
-use common::{TestPlatform, complaint, device_in};
 use redshield_core::Error;
 use redshield_core::api::{CoreError, FieldCore};
 use redshield_core::clock::beijing_date;
+use redshield_testkit::{TestPlatform, complaint, device_in};
 
 /// The field and reason of an invalid-input refusal.
 fn refusal<T: std::fmt::Debug>(result: Result<T, Error>) -> (String, String) {

@@ -1,11 +1,9 @@
 //! The event log: chain, actor, verification, tampering, replay, purge and upcasting.
 
-mod common;
-
-use common::{TestPlatform, complaint, device_in, officer, projections};
 use redshield_core::events::decode;
 use redshield_core::events::verify::ChainReport;
 use redshield_core::{Device, Error};
+use redshield_testkit::{TestPlatform, complaint, device_in, officer, projections};
 use rusqlite::params;
 use serde_json::json;
 

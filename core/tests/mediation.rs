@@ -4,8 +4,7 @@
 
 mod common;
 
-use common::documents::{act, reason, sign, someone, strokes};
-use common::{complaint, device_in};
+use crate::common::documents::{act, reason, sign, someone, strokes};
 use redshield_core::Device;
 use redshield_core::api::{
     CopyFor, DocumentAct, DocumentKind, DocumentStatus, EndReason, EntryKind, GeoPosition,
@@ -16,6 +15,7 @@ use redshield_core::cases::{CaseState, Step};
 use redshield_core::clocks::events::PauseReason;
 use redshield_core::clocks::{ClockKind, ClockState};
 use redshield_core::error::Error;
+use redshield_testkit::{complaint, device_in};
 
 fn accepted_complaint(device: &mut Device, n: usize) -> String {
     let case = device.open_case(&complaint(n)).unwrap();

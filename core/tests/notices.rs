@@ -4,8 +4,7 @@
 
 mod common;
 
-use common::documents::{act, someone};
-use common::{TestPlatform, complaint, device_in, officer};
+use crate::common::documents::{act, someone};
 use redshield_core::Device;
 use redshield_core::api::{
     DocumentAct, MediationMode, NewMediation, NoticeKind, ParticipantRole, RenderFormat,
@@ -13,6 +12,7 @@ use redshield_core::api::{
 use redshield_core::cases::{DeclineReason, Step};
 use redshield_core::clocks::{ClockKind, ClockState};
 use redshield_core::mediation::terms::EndReason;
+use redshield_testkit::{TestPlatform, complaint, device_in, officer};
 
 const DAY_MS: i64 = 86_400_000;
 

@@ -5,14 +5,14 @@
 
 mod common;
 
-use common::documents::{act, reason, sign, someone};
-use common::{complaint, device_in, images};
+use crate::common::documents::{act, reason, sign, someone};
 use redshield_core::Device;
 use redshield_core::api::{
     DocumentAct, DocumentKind, DocumentStatus, EntryKind, EvidenceKind, NewEvidence,
     NewParticipant, NewRecord, ParticipantRole, RenderFormat, StrokePoint,
 };
 use redshield_core::error::Error;
+use redshield_testkit::{complaint, device_in, images};
 
 fn second_officer() -> NewParticipant {
     NewParticipant {

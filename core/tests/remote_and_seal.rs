@@ -4,8 +4,7 @@
 
 mod common;
 
-use common::documents::{act, reason, sign, someone};
-use common::{complaint, device_in, images};
+use crate::common::documents::{act, reason, sign, someone};
 use redshield_core::Device;
 use redshield_core::api::{
     AssentMethod, DocumentAct, DocumentStatus, MediationMode, NewMediation, Notice, NoticeMethod,
@@ -13,6 +12,7 @@ use redshield_core::api::{
 };
 use redshield_core::cases::{CaseState, Outcome, Step};
 use redshield_core::evidence::{EvidenceKind, NewEvidence};
+use redshield_testkit::{complaint, device_in, images};
 
 fn accepted(device: &mut Device) -> String {
     let case = device.open_case(&complaint(1)).unwrap();

@@ -3,12 +3,10 @@
 //! 合并处理，并自收到最后一次举报之日起重新计算处理期限". Order No. 20 (Art. 31) has no such rule.
 //! A report never reaches a complaint's documents (Art. 37).
 
-mod common;
-
-use common::{complaint, device_in, person, projections};
 use redshield_core::Device;
 use redshield_core::cases::{Case, CaseKind, CaseState, NewCase, Step};
 use redshield_core::clocks::{ClockKind, ClockState};
+use redshield_testkit::{complaint, device_in, person, projections};
 
 /// 2026-03-01T10:00 in Beijing, ms: received under Order No. 20.
 const MARCH_2026: i64 = 1_772_330_400_000;

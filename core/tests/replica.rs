@@ -1,12 +1,10 @@
 //! The centre's replica of a device's store: the same events, projected by the same code,
 //! give the same state as on the device.
 
-mod common;
-
-use common::{complaint, device_in, projections_of};
 use redshield_core::cases::Step;
 use redshield_core::sync::replica::Replica;
 use redshield_core::sync::wire;
+use redshield_testkit::{complaint, device_in, projections_of};
 
 #[test]
 fn a_replica_fed_the_outbox_in_batches_projects_exactly_the_devices_state() {

@@ -1,10 +1,8 @@
 //! Art. 37: what the business may see never reveals a report or its reporter.
 
-mod common;
-
-use common::{complaint, device_in, person};
 use redshield_core::Error;
 use redshield_core::cases::{CaseKind, Step};
+use redshield_testkit::{complaint, device_in, person};
 
 #[test]
 fn the_merchant_view_of_a_complaint_hides_the_linked_report() {

@@ -8,9 +8,8 @@ mod common;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
+use crate::common::documents::{reason, someone};
 use chrono::{NaiveDateTime, TimeZone};
-use common::documents::{reason, someone};
-use common::{TestPlatform, complaint, officer};
 use redshield_core::Device;
 use redshield_core::api::{DocumentAct, MediationMode, NewMediation, ParticipantRole};
 use redshield_core::cases::{CaseKind, DeclineReason, RuleSet, Step};
@@ -18,6 +17,7 @@ use redshield_core::clock::BEIJING;
 use redshield_core::clocks::events::PauseReason;
 use redshield_core::clocks::{Clock, ClockKind, ClockState};
 use redshield_core::mediation::terms::EndReason;
+use redshield_testkit::{TestPlatform, complaint, officer};
 
 /// A store whose wall clock the test moves.
 struct Phone {

@@ -1,10 +1,8 @@
 //! The app's list queries: by state and kind, by text, by phone; paged.
 
-mod common;
-
-use common::{complaint, device_in};
 use redshield_core::Error;
 use redshield_core::cases::{CaseQuery, CaseState, Step};
+use redshield_testkit::{complaint, device_in};
 
 fn numbers(device: &redshield_core::Device, query: CaseQuery) -> Vec<String> {
     let mut found: Vec<String> = device

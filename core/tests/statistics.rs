@@ -3,10 +3,7 @@
 //! The figures computed from facts are tested beside `statistics::figures`, and end to end on
 //! a sample month in `tests/tests/statistics.rs`.
 
-mod common;
-
 use chrono::Utc;
-use common::{complaint, device_in};
 use redshield_core::Device;
 use redshield_core::calendar::Calendar;
 use redshield_core::cases::{CaseKind, DeclineReason, Outcome, Step};
@@ -14,6 +11,7 @@ use redshield_core::parameters::{self, DEFAULT, Parameters};
 use redshield_core::statistics::Facts;
 use redshield_core::statistics::facts::Act;
 use redshield_core::trips::{NewTrip, Purpose};
+use redshield_testkit::{complaint, device_in};
 
 const HOUR: i64 = 3_600_000;
 

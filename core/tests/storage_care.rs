@@ -4,19 +4,17 @@
 //! deletions is finished on the next open; an altered or missing original is never pruned
 //! (the verifier still reports it); an original shared with a case still open is kept.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use common::images::{self, Exif};
-use common::{TestPlatform, complaint, officer};
 use redshield_core::Device;
 use redshield_core::cases::{DeclineReason, Step};
 use redshield_core::events::Digest;
 use redshield_core::evidence::care::RETENTION;
 use redshield_core::evidence::{Evidence, EvidenceKind, NewEvidence};
+use redshield_testkit::images::{self, Exif};
+use redshield_testkit::{TestPlatform, complaint, officer};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 

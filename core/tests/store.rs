@@ -1,15 +1,13 @@
 //! Opening stores: identity kept across opens, and every kind of file we must refuse without
 //! touching it.
 
-mod common;
-
 use std::fs;
 use std::sync::atomic::Ordering;
 
-use common::{TestPlatform, complaint, device_in, projections};
 use redshield_core::cases::CaseQuery;
 use redshield_core::store::{FILE_NAME, schema};
 use redshield_core::{Device, Error};
+use redshield_testkit::{TestPlatform, complaint, device_in, projections};
 use rusqlite::Connection;
 
 #[test]

@@ -3,8 +3,6 @@
 //! (loopback); anything else is refused when the client is made, before any request — these
 //! tests send nothing anywhere but to a listener on 127.0.0.1.
 
-mod common;
-
 use std::net::TcpListener;
 
 use redshield_core::api::{CoreError, FieldCore};
@@ -109,7 +107,7 @@ async fn enrolment_is_refused_before_any_connection() {
     let dir = tempfile::tempdir().unwrap();
     let core = FieldCore::open(
         dir.path().display().to_string(),
-        common::TestPlatform::new(),
+        redshield_testkit::TestPlatform::new(),
     )
     .unwrap();
     core.sign_in("李明".into(), "HN-12315-0042".into()).unwrap();

@@ -2,17 +2,15 @@
 //! back an hour mid-case is recorded as a jump, and the case's times and clocks go on in true
 //! time.
 
-mod common;
-
 use std::sync::atomic::Ordering;
 
-use common::{TestPlatform, complaint, officer};
 use redshield_core::Device;
 use redshield_core::cases::Step;
 use redshield_core::clocks::ClockState;
 use redshield_core::platform::Platform;
 use redshield_core::time::TimeSource;
 use redshield_core::trips::{Fix, NewTrip, Purpose};
+use redshield_testkit::{TestPlatform, complaint, officer};
 
 fn real_now() -> i64 {
     chrono::Utc::now().timestamp_millis()

@@ -1,10 +1,8 @@
 //! Trips on a real store: start, fixes in batches, end; the rules of the log book.
 
-mod common;
-
-use common::{complaint, device_in, projections};
 use redshield_core::Error;
 use redshield_core::trips::{DropReason, Fix, NewTrip, Purpose, limits};
+use redshield_testkit::{complaint, device_in, projections};
 
 const T0: i64 = 1_795_000_000_000;
 

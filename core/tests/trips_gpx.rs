@@ -4,20 +4,15 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::tracks::*;
-use common::{device_in, patrol_of};
+use crate::common::tracks::*;
 use redshield_core::Device;
 use redshield_core::trips::{DropReason, Fix, TrackFormat, TrackReport, formats};
+use redshield_testkit::gpx::data;
+use redshield_testkit::{device_in, patrol_of};
 
 const T0: i64 = 1_795_000_000_000;
-
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-}
 
 /// Writes the fixes as a GPX file would hold them — position, time, altitude only — imports
 /// that file as a trip and returns its track.

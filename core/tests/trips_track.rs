@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::tracks::*;
+use crate::common::tracks::*;
 use redshield_core::trips::{DropReason, Fix, TrackConfig, TrackReport, measure};
 
 const T0: i64 = 1_795_000_000_000;

@@ -1,13 +1,11 @@
 //! Moving cases through the statutory workflow on a real store: every step an event with who,
 //! when, where; wrong steps refused with the state named and nothing recorded.
 
-mod common;
-
-use common::{complaint, device_in, projections};
 use redshield_core::cases::departments::Department;
 use redshield_core::cases::{CaseKind, CaseState, DeclineReason, Outcome, SatisfactionWord, Step};
 use redshield_core::position::GeoPoint;
 use redshield_core::{Device, Error};
+use redshield_testkit::{complaint, device_in, projections};
 
 fn take(device: &mut Device, case: &str, step: Step) -> CaseState {
     device.take_step(case, &step, None, None).unwrap()

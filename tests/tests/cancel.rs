@@ -16,8 +16,10 @@ use redshield_core::api::{
     CoreError, EvidenceKind, FieldCore, SyncHandle, SyncListener, SyncListenerError, SyncPhase,
     SyncProgress,
 };
-use redshield_e2e::centre::Centre;
-use redshield_e2e::{add_evidence, blob_names, complaint, device, device_log, photo, sync_marks};
+use redshield_testkit::centre::Centre;
+use redshield_testkit::{
+    add_evidence, blob_names, complaint_from, device, device_log, photo, sync_marks,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
@@ -155,7 +157,9 @@ impl Heard {
 async fn phone(dir: &Path, centre: &Centre, relay: &Relay, cases: usize) -> Arc<FieldCore> {
     let phone = device(dir, "李明");
     for i in 0..cases {
-        phone.open_case(complaint(&format!("王芳{i}"))).unwrap();
+        phone
+            .open_case(complaint_from(&format!("王芳{i}")))
+            .unwrap();
     }
     phone
         .clone()
@@ -308,7 +312,7 @@ async fn cancelled_after_the_centre_took_a_blob_whole_it_is_not_sent_again() {
     let mut relay = Relay::start(centre.addr(), "PUT /v1/blobs/", 1, Hold::Answer).await;
     let dir = tempfile::tempdir().unwrap();
     let phone = phone(dir.path(), &centre, &relay, 0).await;
-    let case = phone.open_case(complaint("王芳")).unwrap();
+    let case = phone.open_case(complaint_from("王芳")).unwrap();
     let jpeg = dir.path().join("goods.jpg");
     photo(&jpeg, 0);
     let evidence = add_evidence(&phone, &case.id, &jpeg, EvidenceKind::Goods);

@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use redshield_core::api::{CaseKind, CaseState, Channel, ClockKind, FieldCore, Outcome, Step};
 use redshield_core::sync::protocol::{CASE_DISPATCHED, ServerEventBody};
-use redshield_e2e::centre::{Centre, device_uuid, enrol};
-use redshield_e2e::postgres::Backend;
-use redshield_e2e::{complaint, device, device_log, on_both_backends};
 use redshield_server::Ledger;
 use redshield_server::decisions::{DispatchOrder, Site};
+use redshield_testkit::centre::{Centre, device_uuid, enrol};
+use redshield_testkit::postgres::Backend;
+use redshield_testkit::{complaint_from, device, device_log, on_both_backends};
 use uuid::Uuid;
 
 const VEHICLE: &str = "湘A·12315";
@@ -49,7 +49,7 @@ async fn a_case_the_centre_received_is_dispatched_with_it_to_a_vehicle(backend: 
     let (dir, other_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let phone = enrolled(&centre, dir.path(), "李明").await;
     let other = enrolled(&centre, other_dir.path(), "张伟").await;
-    let mut hotline = complaint("王芳");
+    let mut hotline = complaint_from("王芳");
     hotline.channel = Some(Channel::Hotline);
 
     // A case the device would refuse is never sent.
@@ -132,7 +132,7 @@ async fn a_decision_the_device_cannot_carry_out_is_recorded_and_the_next_applies
     let centre = Centre::on(backend).await;
     let dir = tempfile::tempdir().unwrap();
     let phone = enrolled(&centre, dir.path(), "李明").await;
-    let case = phone.open_case(complaint("王芳")).unwrap();
+    let case = phone.open_case(complaint_from("王芳")).unwrap();
     phone.clone().sync(None, None).await.unwrap();
     let case_id = Uuid::parse_str(&case.id).unwrap();
     // A dispatch naming an intake it does not carry (published raw, as a faulty centre
@@ -166,11 +166,11 @@ async fn supervision_extension_and_closure_are_carried_out_by_the_owner(backend:
     let centre = Centre::on(backend).await;
     let dir = tempfile::tempdir().unwrap();
     let phone = enrolled(&centre, dir.path(), "李明").await;
-    let mut report = complaint("匿名");
+    let mut report = complaint_from("匿名");
     report.kind = CaseKind::Report;
     report.complainants.clear();
     let report = phone.open_case(report).unwrap();
-    let case = phone.open_case(complaint("王芳")).unwrap();
+    let case = phone.open_case(complaint_from("王芳")).unwrap();
     let (report_id, case_id) = (
         Uuid::parse_str(&report.id).unwrap(),
         Uuid::parse_str(&case.id).unwrap(),

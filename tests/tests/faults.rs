@@ -1,5 +1,5 @@
 //! Devices syncing to one real centre through a proxy that breaks the network on purpose
-//! (`redshield_e2e::proxy`): requests dropped, answers lost after the centre acted, pauses,
+//! (`redshield_testkit::proxy`): requests dropped, answers lost after the centre acted, pauses,
 //! duplicates, gateway errors, connections cut mid-body, captive portals. A sync that fails for
 //! want of a network is retried later, as the app's WorkManager does, with more work made in
 //! between. Whatever happened, in the end every event of every device is held by the centre
@@ -16,14 +16,14 @@ use std::time::Duration;
 
 use redshield_core::api::{CoreError, FieldCore};
 use redshield_core::sync::protocol::MAX_EVENTS_PER_PUSH;
-use redshield_e2e::centre::{Centre, device_uuid};
-use redshield_e2e::field::{Phone, assert_everything_held, sync_all, sync_until_done};
-use redshield_e2e::on_both_backends;
-use redshield_e2e::postgres::Backend;
-use redshield_e2e::proxy::{Fault, Faults, Proxy, Route};
-use redshield_e2e::{LaggingPlatform, complaint, copy_store, device, device_log, device_on};
 use redshield_server::Ledger;
 use redshield_server::service::MAX_SERVER_EVENTS_PER_PULL;
+use redshield_testkit::centre::{Centre, device_uuid};
+use redshield_testkit::field::{Phone, assert_everything_held, sync_all, sync_until_done};
+use redshield_testkit::on_both_backends;
+use redshield_testkit::postgres::Backend;
+use redshield_testkit::proxy::{Fault, Faults, Proxy, Route};
+use redshield_testkit::{TestPlatform, complaint_from, copy_store, device, device_log, device_on};
 
 /// How hard a run pushes.
 struct Load {
@@ -114,7 +114,7 @@ async fn burst(centre: &Centre, phones: &mut [Phone], cases: u32) {
     for i in 0..cases {
         phones[0]
             .core
-            .open_case(complaint(&format!("积压{i}")))
+            .open_case(complaint_from(&format!("积压{i}")))
             .unwrap();
     }
     let items = if cases > 0 {
@@ -326,7 +326,7 @@ async fn a_store_restored_from_an_old_copy_is_caught_as_one_fork_through_faults(
     // …restored later, and used: its next events take seqs the centre holds other events at.
     // The centre's answers to its pushes are lost or doubled too.
     let restored = device(backup.path(), "李明");
-    restored.open_case(complaint("孙八")).unwrap();
+    restored.open_case(complaint_from("孙八")).unwrap();
     proxy.script(Some(Route::Push), Fault::DropAnswer, 1);
     proxy.script(Some(Route::Push), Fault::Duplicate, 1);
     match sync_until_done(restored.clone(), load.attempts).await {
@@ -366,9 +366,9 @@ async fn an_answer_slower_than_a_minute_still_counts() {
     let proxy = Proxy::start(centre.addr(), Faults::none()).await;
     let dir = tempfile::tempdir().unwrap();
     let lag = Arc::new(AtomicU64::new(0));
-    let platform = Arc::new(LaggingPlatform { lag: lag.clone() });
+    let platform = TestPlatform::builder().ahead_by(lag.clone()).build();
     let core = device_on(dir.path(), "李明", platform);
-    core.open_case(complaint("王芳")).unwrap();
+    core.open_case(complaint_from("王芳")).unwrap();
     core.clone()
         .enrol(proxy.url(), centre.code().await, None)
         .await

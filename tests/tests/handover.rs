@@ -8,9 +8,11 @@ use std::sync::Arc;
 use redshield_core::api::{
     Case, CaseKind, CaseQuery, ClockKind, EvidenceKind, FieldCore, NewCase, Outcome, Step,
 };
-use redshield_e2e::centre::{Centre, device_uuid, enrol};
-use redshield_e2e::postgres::Backend;
-use redshield_e2e::{add_evidence, blob_names, complaint, device, on_both_backends, photo};
+use redshield_testkit::centre::{Centre, device_uuid, enrol};
+use redshield_testkit::postgres::Backend;
+use redshield_testkit::{
+    add_evidence, blob_names, complaint_from, device, on_both_backends, photo,
+};
 use uuid::Uuid;
 
 async fn enrolled(centre: &Centre, dir: &std::path::Path, officer: &str) -> Arc<FieldCore> {
@@ -21,7 +23,7 @@ async fn enrolled(centre: &Centre, dir: &std::path::Path, officer: &str) -> Arc<
 
 /// A report, with its informant's name and phone.
 fn report(informant: &str) -> NewCase {
-    let mut report = complaint(informant);
+    let mut report = complaint_from(informant);
     report.kind = CaseKind::Report;
     report
 }

@@ -11,9 +11,9 @@ use redshield_core::api::{
     NoticeMethod, ParticipantRole, Performer, RenderFormat, RepresentativeAuthority, Step,
     StrokePoint, Term, TermKind,
 };
-use redshield_e2e::centre::{Centre, device_uuid, enrol};
-use redshield_e2e::postgres::Backend;
-use redshield_e2e::{complaint, device, on_both_backends};
+use redshield_testkit::centre::{Centre, device_uuid, enrol};
+use redshield_testkit::postgres::Backend;
+use redshield_testkit::{complaint_from, device, on_both_backends};
 use serde_json::{Value, json};
 
 fn person(role: ParticipantRole, name: &str) -> NewParticipant {
@@ -29,7 +29,10 @@ fn person(role: ParticipantRole, name: &str) -> NewParticipant {
 
 /// A 调解书 concluded on the device: on site, a refund due later, signed by everyone.
 fn concluded_agreement(phone: &FieldCore, n: usize) -> String {
-    let case = phone.open_case(complaint(&format!("王芳{n}"))).unwrap().id;
+    let case = phone
+        .open_case(complaint_from(&format!("王芳{n}")))
+        .unwrap()
+        .id;
     phone
         .take_step(case.clone(), Step::Accept, None, None)
         .unwrap();

@@ -1,5 +1,5 @@
 //! A real device store syncing with the real centre through a man in the middle
-//! (`redshield_e2e::proxy` hooks) that steals tokens, tampers with events and blobs, forges the
+//! (`redshield_testkit::proxy` hooks) that steals tokens, tampers with events and blobs, forges the
 //! centre's decisions and inflates bodies. The centre's HTTP-level refusals are tested in
 //! `server/tests`; here, end to end: what the device is told, that the centre stores nothing
 //! of what it refused and the device applies nothing forged, and that the next honest sync
@@ -13,14 +13,15 @@ use redshield_core::signing::SigningKey;
 use redshield_core::sync::protocol::{
     MAX_BODY_BYTES, PROTOCOL, PROTOCOL_HEADER, Push, ServerEvent, ServerEvents,
 };
-use redshield_e2e::centre::{Centre, device_uuid};
-use redshield_e2e::on_both_backends;
-use redshield_e2e::postgres::Backend;
-use redshield_e2e::proxy::{Faults, Proxy, Request, RequestHook, Route};
-use redshield_e2e::{
-    LogRow, add_evidence, applied_server_seqs, complaint, device, device_log, photo, sync_marks,
-};
 use redshield_server::Ledger;
+use redshield_testkit::centre::{Centre, device_uuid};
+use redshield_testkit::on_both_backends;
+use redshield_testkit::postgres::Backend;
+use redshield_testkit::proxy::{Faults, Proxy, Request, RequestHook, Route};
+use redshield_testkit::{
+    LogRow, add_evidence, applied_server_seqs, complaint_from, device, device_log, photo,
+    sync_marks,
+};
 use tempfile::TempDir;
 
 /// A change a man in the middle makes to a push.
@@ -36,8 +37,8 @@ impl Phone {
     async fn enrolled(centre: &Centre, proxy: &Proxy, officer: &str) -> Phone {
         let dir = tempfile::tempdir().unwrap();
         let core = device(dir.path(), officer);
-        core.open_case(complaint("王芳")).unwrap();
-        core.open_case(complaint("钱七")).unwrap();
+        core.open_case(complaint_from("王芳")).unwrap();
+        core.open_case(complaint_from("钱七")).unwrap();
         core.clone()
             .enrol(proxy.url(), centre.code().await, None)
             .await
@@ -156,7 +157,7 @@ async fn events_tampered_with_in_transit_are_refused_whole_and_sent_again_intact
     phone.sync().await.unwrap();
     // More work: what the man in the middle gets to tamper with.
     for name in ["孙八", "周九", "吴十"] {
-        phone.core.open_case(complaint(name)).unwrap();
+        phone.core.open_case(complaint_from(name)).unwrap();
     }
     let held = centre.log_of(&phone.core).await;
     let acked = phone.acked();
@@ -208,7 +209,7 @@ async fn a_photo_altered_in_transit_is_never_held_and_is_sent_again_whole(backen
     let centre = Centre::on(backend).await;
     let proxy = Proxy::start(centre.addr(), Faults::none()).await;
     let phone = Phone::enrolled(&centre, &proxy, "李明").await;
-    let case = phone.core.open_case(complaint("孙八")).unwrap();
+    let case = phone.core.open_case(complaint_from("孙八")).unwrap();
     let jpeg = phone.dir.path().join("goods.jpg");
     photo(&jpeg, 7);
     let evidence = add_evidence(&phone.core, &case.id, &jpeg, EvidenceKind::Goods);

@@ -19,38 +19,10 @@ use redshield_core::api::{
     StrokePoint, Term, TermKind,
 };
 use redshield_core::clock::BEIJING;
-use redshield_core::platform::{LogLevel, Platform, PlatformError};
-use redshield_e2e::centre::{Centre, enrol};
-use redshield_e2e::postgres::Backend;
-use redshield_e2e::{PhonePlatform, complaint, on_both_backends};
+use redshield_testkit::centre::{Centre, enrol};
+use redshield_testkit::postgres::Backend;
+use redshield_testkit::{TestPlatform, complaint_from, on_both_backends};
 use serde_json::{Value, json};
-
-/// A phone whose clock the test sets: wall and monotonic move together, so no clock jump is
-/// ever recorded, and every act happens at the Beijing time the test names.
-struct SetClock {
-    now_ms: Arc<AtomicI64>,
-}
-
-impl Platform for SetClock {
-    fn monotonic_ms(&self) -> u64 {
-        // Counted from 2026-01-01: the clock only ever moves forward in this test.
-        (self.now_ms.load(Ordering::SeqCst) - 1_767_196_800_000) as u64
-    }
-
-    fn wall_ms(&self) -> i64 {
-        self.now_ms.load(Ordering::SeqCst)
-    }
-
-    fn wrap_secret(&self, secret: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
-        PhonePlatform.wrap_secret(secret)
-    }
-
-    fn unwrap_secret(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
-        PhonePlatform.unwrap_secret(wrapped)
-    }
-
-    fn log(&self, _level: LogLevel, _target: String, _message: String) {}
-}
 
 /// A device and the hand on its clock.
 struct Phone {
@@ -73,9 +45,11 @@ impl Phone {
 
     fn without_urban_areas(dir: &Path, at: &str, officer: (&str, &str)) -> Phone {
         let clock = Arc::new(AtomicI64::new(beijing(at)));
-        let platform = Arc::new(SetClock {
-            now_ms: clock.clone(),
-        });
+        // Monotonic time counted from 2026-01-01: the clock only ever moves forward in this
+        // test, and no clock jump is ever recorded.
+        let platform = TestPlatform::builder()
+            .set_by_hand(clock.clone(), 1_767_196_800_000)
+            .build();
         let core = FieldCore::open(dir.display().to_string(), platform).unwrap();
         core.sign_in(officer.0.into(), officer.1.into()).unwrap();
         Phone { core, clock }
@@ -278,7 +252,7 @@ fn out_of_town() -> GeoPosition {
 }
 
 fn case_of(kind: CaseKind, name: &str) -> NewCase {
-    let mut case = complaint(name);
+    let mut case = complaint_from(name);
     case.kind = kind;
     if kind != CaseKind::Complaint {
         case.matter.demands.clear();
@@ -328,7 +302,7 @@ fn first_device(dir: &Path) -> Phone {
     // C2: a complaint during T1.
     let c2 = p
         .at("2026-06-01 10:00")
-        .open_case(complaint("王芳"))
+        .open_case(complaint_from("王芳"))
         .unwrap()
         .id;
     let fixes: Vec<Fix> = (0..=20)
@@ -352,7 +326,7 @@ fn first_device(dir: &Path) -> Phone {
     // C3 + C3r: a complaint that also reports, two cases; C3 dispatched to 湘A·12315 in town.
     let c3 = p.at("2026-06-03 13:50").open_case(NewCase {
         also_report: Some("该店长期销售过期食品".into()),
-        ..complaint("赵六")
+        ..complaint_from("赵六")
     });
     let c3 = c3.unwrap();
     let c3r = c3.linked_case.clone().unwrap();
@@ -420,7 +394,7 @@ fn second_device(dir: &Path) -> Phone {
     // C6: brought to a consumer-rights service station, taken by the passing vehicle.
     let c6 = p
         .at("2026-06-02 10:00")
-        .open_case(by(Channel::ServiceStation, complaint("孙七")))
+        .open_case(by(Channel::ServiceStation, complaint_from("孙七")))
         .unwrap()
         .id;
     p.step("2026-06-02 11:00", &c6, Step::Accept);
@@ -447,7 +421,7 @@ fn second_device(dir: &Path) -> Phone {
     // minutes (late), then declined.
     let c8 = p
         .at("2026-06-05 16:00")
-        .open_case(by(Channel::NationalPlatform, complaint("周八")))
+        .open_case(by(Channel::NationalPlatform, complaint_from("周八")))
         .unwrap()
         .id;
     let d3 = p.dispatch("2026-06-05 16:05", &c8, B, in_town());
@@ -835,7 +809,7 @@ fn september_device(dir: &Path) -> Phone {
     // K1, by letter, 4 h into TA: TA's. Forwarded the same day by 李明: ended, in time.
     let k1 = p
         .at("2026-09-01 12:00")
-        .open_case(by(Channel::Letter, complaint("钱九")))
+        .open_case(by(Channel::Letter, complaint_from("钱九")))
         .unwrap()
         .id;
     let forward = Step::Forward {

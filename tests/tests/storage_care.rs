@@ -8,20 +8,15 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-#[path = "../../core/tests/common/field_files.rs"]
-#[allow(dead_code)]
-mod field_files;
-#[path = "../../core/tests/common/images.rs"]
-#[allow(dead_code)]
-mod images;
+use redshield_testkit::field_files;
 
 use redshield_core::api::{DeclineReason, Evidence, EvidenceKind, FieldCore, NewEvidence, Step};
 use redshield_core::evidence::care::RETENTION;
-use redshield_e2e::centre::{Centre, enrol};
-use redshield_e2e::on_both_backends;
-use redshield_e2e::postgres::Backend;
-use redshield_e2e::{
-    LaggingPlatform, add_evidence, complaint, device, device_log, device_on, photo, recording,
+use redshield_testkit::centre::{Centre, enrol};
+use redshield_testkit::on_both_backends;
+use redshield_testkit::postgres::Backend;
+use redshield_testkit::{
+    TestPlatform, add_evidence, complaint_from, device, device_log, device_on, photo, recording,
 };
 
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
@@ -51,10 +46,10 @@ async fn originals_go_only_once_confirmed_and_retained_and_the_centre_keeps_them
     let centre = Centre::on(backend).await;
     let dir = tempfile::tempdir().unwrap();
     let lag = Arc::new(AtomicU64::new(0));
-    let platform = Arc::new(LaggingPlatform { lag: lag.clone() });
+    let platform = TestPlatform::builder().ahead_by(lag.clone()).build();
     let phone = device_on(dir.path(), "李明", platform.clone());
-    let closed = phone.open_case(complaint("王芳")).unwrap();
-    let open = phone.open_case(complaint("赵六")).unwrap();
+    let closed = phone.open_case(complaint_from("王芳")).unwrap();
+    let open = phone.open_case(complaint_from("赵六")).unwrap();
     let (jpeg, m4a, other) = (
         dir.path().join("goods.jpg"),
         dir.path().join("talk.m4a"),
@@ -149,7 +144,7 @@ async fn a_heic_reaches_the_centre_with_its_rendition(backend: Backend) {
     let centre = Centre::on(backend).await;
     let dir = tempfile::tempdir().unwrap();
     let phone = device(dir.path(), "李明");
-    let case = phone.open_case(complaint("王芳")).unwrap();
+    let case = phone.open_case(complaint_from("王芳")).unwrap();
     let (heic, jpeg) = (
         dir.path().join("IMG_0001.HEIC"),
         dir.path().join("IMG_0001.jpg"),

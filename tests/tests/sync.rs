@@ -4,14 +4,14 @@
 //! caught as a fork.
 
 use redshield_core::api::{CoreError, FieldCore, Step};
-use redshield_e2e::centre::{Centre, device_uuid, enrol};
-use redshield_e2e::on_both_backends;
-use redshield_e2e::postgres::Backend;
-use redshield_e2e::{
-    LogRow, add_evidence, blob_names, complaint, copy_store, device, device_log, photo,
-};
 use redshield_server::Ledger;
 use redshield_server::ledger::Flag;
+use redshield_testkit::centre::{Centre, device_uuid, enrol};
+use redshield_testkit::on_both_backends;
+use redshield_testkit::postgres::Backend;
+use redshield_testkit::{
+    LogRow, add_evidence, blob_names, complaint_from, copy_store, device, device_log, photo,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 async fn centre_log(centre: &Centre, device: &FieldCore) -> Vec<LogRow> {
@@ -28,7 +28,9 @@ async fn every_event_of_every_device_arrives_once_and_byte_identical(backend: Ba
         .collect();
     for (n, phone) in phones.iter().enumerate() {
         for i in 0..3 {
-            phone.open_case(complaint(&format!("王芳{n}{i}"))).unwrap();
+            phone
+                .open_case(complaint_from(&format!("王芳{n}{i}")))
+                .unwrap();
         }
         enrol(&centre, phone).await;
     }
@@ -43,7 +45,7 @@ async fn every_event_of_every_device_arrives_once_and_byte_identical(backend: Ba
         assert_eq!(centre_log(&centre, phone).await, device_log(dir.path()));
     }
     // More work later: only the new events travel.
-    phones[0].open_case(complaint("赵六")).unwrap();
+    phones[0].open_case(complaint_from("赵六")).unwrap();
     let later = phones[0].clone().sync(None, None).await.unwrap();
     assert!(
         later.events_pushed >= 1 && later.events_pushed <= 2,
@@ -85,7 +87,7 @@ async fn a_captive_portal_proves_nothing_and_a_restarted_centre_loses_nothing(ba
     let mut centre = Centre::on(backend).await;
     let dir = tempfile::tempdir().unwrap();
     let phone = device(dir.path(), "李明");
-    phone.open_case(complaint("王芳")).unwrap();
+    phone.open_case(complaint_from("王芳")).unwrap();
     enrol(&centre, &phone).await;
     let first = phone.clone().sync(None, None).await.unwrap();
 
@@ -95,7 +97,7 @@ async fn a_captive_portal_proves_nothing_and_a_restarted_centre_loses_nothing(ba
     let portal = tokio::spawn(captive_portal(
         tokio::net::TcpListener::bind(addr).await.unwrap(),
     ));
-    phone.open_case(complaint("钱七")).unwrap();
+    phone.open_case(complaint_from("钱七")).unwrap();
     match phone.clone().sync(None, None).await {
         Err(CoreError::NotDelivered { reason }) => assert!(reason.contains("200"), "{reason}"),
         other => panic!("a portal's page taken for delivery: {other:?}"),
@@ -145,7 +147,7 @@ async fn a_receipt_for_an_event_the_device_never_made_is_not_taken(backend: Back
     let mut centre = Centre::on(backend).await;
     let dir = tempfile::tempdir().unwrap();
     let phone = device(dir.path(), "李明");
-    phone.open_case(complaint("王芳")).unwrap();
+    phone.open_case(complaint_from("王芳")).unwrap();
     enrol(&centre, &phone).await;
     let addr = centre.running().local_addr();
     centre.running.take().unwrap().shutdown().await;
@@ -233,19 +235,19 @@ async fn a_restored_store_is_caught_as_a_fork_and_nothing_is_overwritten(backend
     let dir = tempfile::tempdir().unwrap();
     let copy = tempfile::tempdir().unwrap();
     let phone = device(dir.path(), "李明");
-    phone.open_case(complaint("王芳")).unwrap();
+    phone.open_case(complaint_from("王芳")).unwrap();
     enrol(&centre, &phone).await;
     phone.clone().sync(None, None).await.unwrap();
     // A backup taken now, restored later on another phone (the same identity and key).
     drop(phone);
     copy_store(dir.path(), copy.path());
     let phone = device(dir.path(), "李明");
-    phone.open_case(complaint("钱七")).unwrap();
+    phone.open_case(complaint_from("钱七")).unwrap();
     phone.clone().sync(None, None).await.unwrap();
     let held = centre_log(&centre, &phone).await;
 
     let restored = device(copy.path(), "李明");
-    restored.open_case(complaint("孙八")).unwrap();
+    restored.open_case(complaint_from("孙八")).unwrap();
     match restored.clone().sync(None, None).await {
         Err(CoreError::SyncConflict { seq, .. }) => assert!(seq > 0),
         other => panic!("a restored store went unnoticed: {other:?}"),
@@ -285,7 +287,7 @@ async fn evidence_blobs_arrive_byte_identical_and_are_never_sent_twice(backend: 
     let centre = Centre::on(backend).await;
     let dir = tempfile::tempdir().unwrap();
     let phone = device(dir.path(), "李明");
-    let case = phone.open_case(complaint("王芳")).unwrap();
+    let case = phone.open_case(complaint_from("王芳")).unwrap();
     let jpeg = dir.path().join("goods.jpg");
     photo(&jpeg, 0);
     let evidence = add_evidence(&phone, &case.id, &jpeg, EvidenceKind::Goods);
@@ -315,7 +317,7 @@ async fn work_on_a_case_reassigned_meanwhile_is_delivered_and_flagged(backend: B
     let (first_dir, second_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let first = device(first_dir.path(), "李明");
     let second = device(second_dir.path(), "张伟");
-    let case = first.open_case(complaint("王芳")).unwrap();
+    let case = first.open_case(complaint_from("王芳")).unwrap();
     for phone in [&first, &second] {
         enrol(&centre, phone).await;
         phone.clone().sync(None, None).await.unwrap();
@@ -443,7 +445,7 @@ async fn urban_areas_the_centre_publishes_set_each_devices_on_site_target(backen
         site_text: None,
     };
     // No urban areas yet: the area type is unknown, not remote (regulations.md, statistics).
-    let before = phone.open_case(complaint("王芳")).unwrap();
+    let before = phone.open_case(complaint_from("王芳")).unwrap();
     assert_eq!(
         phone.dispatch(dispatch_to(&before.id)).unwrap().area,
         AreaType::Unknown
@@ -466,7 +468,7 @@ async fn urban_areas_the_centre_publishes_set_each_devices_on_site_target(backen
     assert_eq!(areas.unwrap(), 1);
 
     phone.clone().sync(None, None).await.unwrap();
-    let after = phone.open_case(complaint("赵强")).unwrap();
+    let after = phone.open_case(complaint_from("赵强")).unwrap();
     let dispatched = phone.dispatch(dispatch_to(&after.id)).unwrap();
     assert_eq!(dispatched.area, AreaType::Urban);
     assert_eq!(dispatched.area_name.as_deref(), Some("长沙市区"));
@@ -665,7 +667,7 @@ async fn rule_set_parameters_the_centre_publishes_are_the_devices_rules(backend:
     let dir = tempfile::tempdir().unwrap();
     let phone = device(dir.path(), "李明");
     enrol(&centre, &phone).await;
-    let case = phone.open_case(complaint("王芳")).unwrap();
+    let case = phone.open_case(complaint_from("王芳")).unwrap();
     assert!(
         phone.abuse_flags(case.id.clone()).unwrap().is_empty(),
         "2 bought: no flag"

@@ -4,39 +4,17 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use redshield_core::api::FieldCore;
-use redshield_core::platform::{LogLevel, Platform, PlatformError};
-use redshield_e2e::centre::Centre;
-use redshield_e2e::complaint;
-
-/// A phone whose monotonic clock moves 61 s between any two readings: every request's round
-/// trip looks longer than `MAX_ROUND_TRIP_MS`.
-struct SlowNetworkPhone(AtomicU64);
-
-impl Platform for SlowNetworkPhone {
-    fn monotonic_ms(&self) -> u64 {
-        self.0.fetch_add(61_000, Ordering::SeqCst)
-    }
-
-    fn wall_ms(&self) -> i64 {
-        chrono::Utc::now().timestamp_millis()
-    }
-
-    fn wrap_secret(&self, secret: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
-        Ok(secret)
-    }
-
-    fn unwrap_secret(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
-        Ok(wrapped)
-    }
-
-    fn log(&self, _level: LogLevel, _target: String, _message: String) {}
-}
+use redshield_testkit::centre::Centre;
+use redshield_testkit::{TestPlatform, complaint_from};
 
 fn open(dir: &Path) -> Arc<FieldCore> {
-    let platform = Arc::new(SlowNetworkPhone(AtomicU64::new(1_000_000)));
+    // The monotonic clock moves 61 s between any two readings: every request's round trip
+    // looks longer than `MAX_ROUND_TRIP_MS`.
+    let platform = TestPlatform::builder()
+        .monotonic_stepping(1_000_000, 61_000)
+        .build();
     let core = FieldCore::open(dir.display().to_string(), platform).unwrap();
     core.sign_in("李明".into(), "HN-12315-0042".into()).unwrap();
     core
@@ -47,7 +25,7 @@ async fn round_trips_over_a_minute_fail_nothing_and_anchor_nothing() {
     let centre = Centre::start().await;
     let dir = tempfile::tempdir().unwrap();
     let phone = open(dir.path());
-    phone.open_case(complaint("王芳")).unwrap();
+    phone.open_case(complaint_from("王芳")).unwrap();
     let code = centre.code().await;
     phone.clone().enrol(centre.url(), code, None).await.unwrap();
     let report = phone.clone().sync(None, None).await.unwrap();

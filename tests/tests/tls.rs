@@ -11,8 +11,8 @@ use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, KeyUsagePurpose,
 };
 use redshield_core::api::CoreError;
-use redshield_e2e::centre::Centre;
-use redshield_e2e::{complaint, device, device_log};
+use redshield_testkit::centre::Centre;
+use redshield_testkit::{complaint_from, device, device_log};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -113,7 +113,7 @@ async fn with_the_centres_ca_enrolment_and_sync_go_over_https() {
     let front = TlsFront::start(centre.addr(), &pki).await;
     let dir = tempfile::tempdir().unwrap();
     let phone = device(dir.path(), "李明");
-    phone.open_case(complaint("王芳")).unwrap();
+    phone.open_case(complaint_from("王芳")).unwrap();
     phone
         .clone()
         .enrol(
@@ -124,7 +124,7 @@ async fn with_the_centres_ca_enrolment_and_sync_go_over_https() {
         .await
         .unwrap();
     // The CA is kept with the enrolment: later syncs trust it too.
-    phone.open_case(complaint("钱七")).unwrap();
+    phone.open_case(complaint_from("钱七")).unwrap();
     let report = phone.clone().sync(None, None).await.unwrap();
     let log = device_log(dir.path());
     assert_eq!(report.acked_seq, log.last().unwrap().0);

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use redshield_core::Device;
 use redshield_core::evidence::{EvidenceKind, NewEvidence};
 
-use super::{complaint, device_in};
+use redshield_testkit::{complaint, device_in};
 
 pub struct Bench {
     pub _dir: tempfile::TempDir,

@@ -1,7 +1,7 @@
 //! Phones in the field against a centre that fails: a store and the work done between syncs,
 //! syncing until a sync gets through, and the check that the centre then holds everything each
 //! phone made — its chain, its blobs, its replica — once and exactly. The fault tests
-//! (`tests/tests/faults.rs`) and the centre's crash test (`cli/tests/it/centre_crash.rs`) share
+//! (`tests/tests/it/faults.rs`) and the centre's crash test (`cli/tests/it/centre_crash.rs`) share
 //! them.
 
 use std::collections::BTreeSet;
@@ -15,8 +15,8 @@ use tempfile::TempDir;
 
 use crate::centre::{Centre, device_uuid};
 use crate::{
-    add_evidence, applied_server_seqs, blob_names, case_ids, complaint, device, device_log, photo,
-    recording, sync_marks,
+    add_evidence, applied_server_seqs, blob_names, case_ids, complaint_from, device, device_log,
+    photo, recording, sync_marks,
 };
 
 /// A phone in the field: its store, and the blobs its evidence names.
@@ -41,7 +41,10 @@ impl Phone {
     /// unique, so each is a blob of its own); with `interview`, a recording large enough to
     /// travel in several chunks.
     pub fn work(&mut self, n: u32, interview: bool) {
-        let case = self.core.open_case(complaint(&format!("王芳{n}"))).unwrap();
+        let case = self
+            .core
+            .open_case(complaint_from(&format!("王芳{n}")))
+            .unwrap();
         let jpeg = self.dir.path().join(format!("goods-{n}.jpg"));
         photo(&jpeg, n);
         self.evidence(&case.id, &jpeg, EvidenceKind::Goods);
@@ -55,7 +58,7 @@ impl Phone {
     /// A recording forwarded to several officers: the same bytes, so the same blob, uploaded
     /// by each of them at once.
     pub fn shared_recording(&mut self, n: u32) {
-        let case = self.core.open_case(complaint("共享录音")).unwrap();
+        let case = self.core.open_case(complaint_from("共享录音")).unwrap();
         let m4a = self.dir.path().join(format!("shared-{n}.m4a"));
         recording(&m4a, u64::from(n), 1_500_000);
         self.evidence(&case.id, &m4a, EvidenceKind::Recording);
