@@ -2,8 +2,6 @@
 //! (no accuracy, no speed, as every GPX file) and imported into a store; the files in
 //! `tests/data/` (made by `make_gpx.py`); export and import again.
 
-mod common;
-
 use std::path::Path;
 
 use crate::common::tracks::*;

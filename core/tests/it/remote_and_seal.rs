@@ -2,8 +2,6 @@
 //! Art. 20; Order No. 20 Art. 18), and an on-site agreement the business seals (Art. 24:
 //! "签字或者盖章").
 
-mod common;
-
 use crate::common::documents::{act, reason, sign, someone};
 use redshield_core::Device;
 use redshield_core::api::{

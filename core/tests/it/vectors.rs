@@ -15,7 +15,7 @@ struct Vector {
 }
 
 fn load() -> Vector {
-    let text = include_str!("vectors/event-v1.json");
+    let text = include_str!("../vectors/event-v1.json");
     serde_json::from_str(text).expect("the vector file parses")
 }
 

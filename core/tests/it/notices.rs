@@ -2,8 +2,6 @@
 //! 不予受理告知书 (Order No. 121 Art. 15; Order No. 20 Art. 14) and the 终止调解告知书 (Art. 23
 //! last paragraph and Art. 25; Order No. 20 Art. 21).
 
-mod common;
-
 use crate::common::documents::{act, someone};
 use redshield_core::Device;
 use redshield_core::api::{

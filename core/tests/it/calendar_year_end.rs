@@ -3,8 +3,6 @@
 //! its Art. 6 make-up days, and a year's notice settling the late December before it, all
 //! counted as Order No. 121 Art. 45 counts.
 
-mod common;
-
 use crate::common::notices::{
     Notice, d, expected, notice_2025, notice_2026, notice_2027_fixture, span, year_data,
 };

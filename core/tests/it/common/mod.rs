@@ -1,7 +1,6 @@
 //! What several of the core's tests share and no other crate's: on-site documents, the
 //! evidence tests' bench, the State Council's notices, synthetic tracks. What other crates'
 //! tests share too is in `redshield-testkit`.
-#![allow(dead_code)]
 
 pub mod documents;
 pub mod evidence_bench;

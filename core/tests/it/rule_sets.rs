@@ -3,8 +3,6 @@
 //! notice (Art. 31); "the period ran out" only once it has (Order No. 121 Art. 23(5), Order
 //! No. 20 Art. 21(5)).
 
-mod common;
-
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 

@@ -3,8 +3,6 @@
 //! points with a negative HDOP or a time before the GPS epoch (dropped by the filters and
 //! counted, like a phone's bad fixes; a file with no datable point refused).
 
-mod common;
-
 use std::path::Path;
 
 use crate::common::tracks::dropped;

@@ -3,8 +3,6 @@
 //! person per interview, reading back and corrections (Art. 29), a signature on every page;
 //! and what a purge leaves of them.
 
-mod common;
-
 use crate::common::documents::{act, reason, sign, someone};
 use redshield_core::Device;
 use redshield_core::api::{

@@ -3,8 +3,6 @@
 //! screenshot, m4a and mp4 recordings; and tampering with blobs and event rows, caught by the
 //! verifier. Files as field devices damage them: `evidence_field.rs`.
 
-mod common;
-
 use std::path::Path;
 
 use crate::common::evidence_bench::{Bench, bench};

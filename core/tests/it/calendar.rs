@@ -1,8 +1,6 @@
 //! The calendar against the State Council's notices for 2025 and 2026, deadlines across the
 //! holidays that catch people out, pauses, both rule sets, years without data, and properties.
 
-mod common;
-
 use crate::common::notices::{d, expected, notice_2025, notice_2026, span};
 use chrono::Days;
 use proptest::prelude::*;

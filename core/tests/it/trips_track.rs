@@ -4,8 +4,6 @@
 //! accuracy and speed a phone reports (a GPX file has neither).
 //! Expected lengths: `common::tracks`.
 
-mod common;
-
 use crate::common::tracks::*;
 use redshield_core::trips::{DropReason, Fix, TrackConfig, TrackReport, measure};
 

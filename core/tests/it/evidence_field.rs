@@ -5,8 +5,6 @@
 //! marker or cut short, a HEIC with its app-made JPEG rendition, a 7000 × 7000 16-bit PNG,
 //! broken m4a stubs, and blobs an intake killed half-way left behind.
 
-mod common;
-
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -22,7 +20,12 @@ use redshield_testkit::{complaint, device_in};
 use sha2::{Digest as _, Sha256};
 
 impl Bench {
-    fn add(&mut self, name: &str, bytes: &[u8], kind: EvidenceKind) -> Result<Evidence, Error> {
+    fn add_file(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        kind: EvidenceKind,
+    ) -> Result<Evidence, Error> {
         let new = self.new_evidence(&self.file(name, bytes), kind);
         self.device.add_evidence(&new)
     }
@@ -64,7 +67,9 @@ fn exif_with_a_bad_link_is_read_as_far_as_it_goes() {
     let strict = exif::Reader::new().read_from_container(&mut std::io::Cursor::new(&bytes));
     assert!(strict.is_err(), "the file must carry the damage");
 
-    let e = b.add("piexif.jpg", &bytes, EvidenceKind::Scene).unwrap();
+    let e = b
+        .add_file("piexif.jpg", &bytes, EvidenceKind::Scene)
+        .unwrap();
     let x = e.exif.clone().unwrap();
     assert_eq!(x.status.as_str(), "partial", "{x:?}");
     let problem = x.problem.clone().unwrap();
@@ -100,7 +105,9 @@ fn a_nokia_gps_in_signed_rationals_is_read() {
         .unwrap();
     assert!(matches!(lat.value, exif::Value::SRational(_)));
 
-    let e = b.add("nokia.jpg", &bytes, EvidenceKind::Scene).unwrap();
+    let e = b
+        .add_file("nokia.jpg", &bytes, EvidenceKind::Scene)
+        .unwrap();
     let x = e.exif.unwrap();
     assert_eq!(x.status.as_str(), "present");
     assert!((x.latitude.unwrap() - NOKIA_AT.0).abs() < 1e-6, "{x:?}");
@@ -112,7 +119,7 @@ fn a_nokia_gps_in_signed_rationals_is_read() {
     let tiff = field::nokia_tiff(Some((0, 0)));
     let bytes = images::jpeg_with_raw_exif(&images::scene(64, 48), &tiff);
     let x = b
-        .add("dm.jpg", &bytes, EvidenceKind::Scene)
+        .add_file("dm.jpg", &bytes, EvidenceKind::Scene)
         .unwrap()
         .exif
         .unwrap();
@@ -136,7 +143,9 @@ fn a_damaged_jpeg_is_kept_with_copies_of_what_decodes() {
         "{refused}"
     );
 
-    let e = b.add("damaged.jpg", &damaged, EvidenceKind::Goods).unwrap();
+    let e = b
+        .add_file("damaged.jpg", &damaged, EvidenceKind::Goods)
+        .unwrap();
     assert_eq!(b.blob(&e.sha256), damaged, "the original, byte for byte");
     assert_eq!(e.content, ContentStatus::Damaged);
     assert!(e.content_problem.as_ref().unwrap().contains("RST4"));
@@ -149,7 +158,7 @@ fn a_damaged_jpeg_is_kept_with_copies_of_what_decodes() {
     // Cut off halfway: the top half decodes, the rest is grey.
     let plain = images::jpeg(&images::scene(200, 160), &Exif::default());
     let cut = b
-        .add("cut.jpg", &images::truncated(&plain), EvidenceKind::Scene)
+        .add_file("cut.jpg", &images::truncated(&plain), EvidenceKind::Scene)
         .unwrap();
     assert_eq!(cut.content, ContentStatus::Damaged, "{cut:?}");
     let shown = b.shown(&cut);
@@ -168,7 +177,7 @@ fn a_jpeg_nothing_decodes_is_kept_without_copies_saying_why() {
         .unwrap();
     for (name, bytes) in [("no-scan.jpg", &plain[..sos]), ("head.jpg", &plain[..12])] {
         let events = b.device.verify_chain().unwrap().events;
-        let e = b.add(name, bytes, EvidenceKind::Scene).unwrap();
+        let e = b.add_file(name, bytes, EvidenceKind::Scene).unwrap();
         assert_eq!(
             b.device.verify_chain().unwrap().events,
             events + 1,
@@ -275,7 +284,9 @@ fn a_heic_is_kept_and_its_copies_come_from_the_rendition() {
 fn a_heic_without_a_rendition_is_kept_and_a_rendition_fits_only_a_heic() {
     let mut b = bench();
     let heic = field::heif_with_exif(&iphone_tiff());
-    let e = b.add("IMG_0002.HEIC", &heic, EvidenceKind::Scene).unwrap();
+    let e = b
+        .add_file("IMG_0002.HEIC", &heic, EvidenceKind::Scene)
+        .unwrap();
     assert_eq!(e.exif.as_ref().unwrap().model.as_deref(), Some("iPhone 15"));
     assert!(e.display.is_none());
     assert!(e.no_display_copy.as_ref().unwrap().contains("rendition"));
@@ -284,7 +295,7 @@ fn a_heic_without_a_rendition_is_kept_and_a_rendition_fits_only_a_heic() {
 
     // Only the start of a HEIC (its meta box cut off): kept, flagged.
     let cut = b
-        .add("cut.heic", &images::heic_header(), EvidenceKind::Scene)
+        .add_file("cut.heic", &images::heic_header(), EvidenceKind::Scene)
         .unwrap();
     assert_eq!(cut.content, ContentStatus::Unreadable);
     assert!(cut.content_problem.unwrap().contains("meta"));
@@ -313,7 +324,9 @@ fn a_big_16_bit_png_is_decoded_within_budget() {
     let mut b = bench();
     let png = field::big_png_16bit(7000, 7000);
     assert!(png.len() < 4_000_000, "{} bytes", png.len());
-    let e = b.add("big.png", &png, EvidenceKind::Screenshot).unwrap();
+    let e = b
+        .add_file("big.png", &png, EvidenceKind::Screenshot)
+        .unwrap();
     assert_eq!((e.width, e.height), (Some(7000), Some(7000)));
     assert_eq!(e.content, ContentStatus::Readable, "{e:?}");
     // Reduced 4:1 row by row as it was read (never 392 MB at once), then kept at that size.
@@ -329,7 +342,7 @@ fn a_png_over_the_budget_is_kept_and_only_its_copies_refused() {
     // Interlaced: its seven passes need the whole frame at once, 6000 × 6000 × 4 = 144 MB.
     let png = field::interlaced_png(6000, 6000);
     let e = b
-        .add("interlaced.png", &png, EvidenceKind::Document)
+        .add_file("interlaced.png", &png, EvidenceKind::Document)
         .unwrap();
     assert_eq!(b.blob(&e.sha256), png);
     assert!(e.display.is_none() && e.thumbnail.is_none());
@@ -347,7 +360,7 @@ fn a_png_over_the_budget_is_kept_and_only_its_copies_refused() {
     // Cut off part-way: the rows before the cut make the copies.
     let whole = images::png_screenshot(300, 600);
     let cut = b
-        .add(
+        .add_file(
             "cut.png",
             &whole[..whole.len() * 2 / 3],
             EvidenceKind::Screenshot,
@@ -363,7 +376,7 @@ fn broken_recordings_are_kept_and_flagged_unreadable() {
     let mut b = bench();
     for (name, bytes) in field::broken_m4a() {
         assert!((48..=152).contains(&bytes.len()), "{name}: {}", bytes.len());
-        let e = b.add(name, &bytes, EvidenceKind::Recording).unwrap();
+        let e = b.add_file(name, &bytes, EvidenceKind::Recording).unwrap();
         assert_eq!(b.blob(&e.sha256), bytes);
         assert_eq!(e.content, ContentStatus::Unreadable, "{name}");
         let problem = e.content_problem.clone().unwrap();
@@ -372,7 +385,7 @@ fn broken_recordings_are_kept_and_flagged_unreadable() {
         b.intact(&e);
     }
     let good = b
-        .add("talk.m4a", &images::m4a(95), EvidenceKind::Recording)
+        .add_file("talk.m4a", &images::m4a(95), EvidenceKind::Recording)
         .unwrap();
     assert_eq!(
         (good.content, good.content_problem, good.duration_ms),
@@ -404,7 +417,7 @@ fn blob_files(store: &Path) -> Vec<PathBuf> {
 fn blobs_left_by_an_interrupted_intake_are_swept_after_an_hour() {
     let mut b = bench();
     let kept = b
-        .add(
+        .add_file(
             "kept.jpg",
             &images::jpeg(&images::scene(480, 360), &Exif::default()),
             EvidenceKind::Scene,

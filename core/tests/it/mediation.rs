@@ -2,8 +2,6 @@
 //! a pause for testing, the agreement, both parties' signatures bound to the text, the
 //! rendered 调解书, the case's workflow and clocks, and the month's money recovered.
 
-mod common;
-
 use crate::common::documents::{act, reason, sign, someone, strokes};
 use redshield_core::Device;
 use redshield_core::api::{
