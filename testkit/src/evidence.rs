@@ -6,9 +6,9 @@ use std::path::Path;
 
 use redshield_core::api::{Evidence, EvidenceKind, FieldCore, NewEvidence};
 
-/// Adds the file at `path` to `case` as evidence of `kind`, as an officer would.
-pub fn add_evidence(core: &FieldCore, case: &str, path: &Path, kind: EvidenceKind) -> Evidence {
-    core.add_evidence(NewEvidence {
+/// The file at `path` as a new piece of `case`'s evidence, nothing else said.
+pub fn new_evidence(case: &str, path: &Path, kind: EvidenceKind) -> NewEvidence {
+    NewEvidence {
         case_id: case.to_string(),
         path: path.display().to_string(),
         kind,
@@ -17,8 +17,12 @@ pub fn add_evidence(core: &FieldCore, case: &str, path: &Path, kind: EvidenceKin
         place: None,
         place_time_ms: None,
         rendition: None,
-    })
-    .unwrap()
+    }
+}
+
+/// Adds the file at `path` to `case` as evidence of `kind`, as an officer would.
+pub fn add_evidence(core: &FieldCore, case: &str, path: &Path, kind: EvidenceKind) -> Evidence {
+    core.add_evidence(new_evidence(case, path, kind)).unwrap()
 }
 
 /// The blobs a piece of evidence names: its original, and its display copy and thumbnail

@@ -23,7 +23,7 @@ pub mod postgres;
 #[cfg(feature = "centre")]
 pub mod proxy;
 
-pub use evidence::{add_evidence, blob_names, photo, recording};
+pub use evidence::{add_evidence, blob_names, new_evidence, photo, recording};
 pub use fixtures::{complaint, complaint_from, matter, officer, patrol_of, person, shop};
 pub use platform::{Builder, TestPlatform};
 pub use store::{

@@ -9,8 +9,8 @@ use redshield_core::api::{
     ParticipantRole, Performer, RenderFormat, RepresentativeAuthority, Term, TermKind,
 };
 use redshield_core::cases::{CaseState, Outcome, Step};
-use redshield_core::evidence::{EvidenceKind, NewEvidence};
-use redshield_testkit::{complaint, device_in, images};
+use redshield_core::evidence::EvidenceKind;
+use redshield_testkit::{complaint, device_in, images, new_evidence};
 
 fn accepted(device: &mut Device) -> String {
     let case = device.open_case(&complaint(1)).unwrap();
@@ -69,16 +69,7 @@ fn evidence(device: &mut Device, dir: &std::path::Path, case: &str, file: &str) 
     };
     std::fs::write(&path, bytes).unwrap();
     device
-        .add_evidence(&NewEvidence {
-            case_id: case.into(),
-            path: path.to_string_lossy().into_owned(),
-            kind,
-            note: None,
-            caption: false,
-            place: None,
-            place_time_ms: None,
-            rendition: None,
-        })
+        .add_evidence(&new_evidence(case, &path, kind))
         .unwrap()
         .id
 }

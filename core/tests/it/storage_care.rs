@@ -12,9 +12,9 @@ use redshield_core::Device;
 use redshield_core::cases::{DeclineReason, Step};
 use redshield_core::events::Digest;
 use redshield_core::evidence::care::RETENTION;
-use redshield_core::evidence::{Evidence, EvidenceKind, NewEvidence};
+use redshield_core::evidence::{Evidence, EvidenceKind};
 use redshield_testkit::images::{self, Exif};
-use redshield_testkit::{TestPlatform, complaint, officer};
+use redshield_testkit::{TestPlatform, complaint, new_evidence, officer};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
@@ -38,16 +38,7 @@ fn photo(device: &mut Device, dir: &Path, case: &str, n: u32) -> Evidence {
     let scene = images::scene(640 + n * 8, 480);
     std::fs::write(&path, images::jpeg(&scene, &Exif::phone())).unwrap();
     device
-        .add_evidence(&NewEvidence {
-            case_id: case.to_string(),
-            path: path.to_string_lossy().into_owned(),
-            kind: EvidenceKind::Goods,
-            note: None,
-            caption: false,
-            place: None,
-            place_time_ms: None,
-            rendition: None,
-        })
+        .add_evidence(&new_evidence(case, &path, EvidenceKind::Goods))
         .unwrap()
 }
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use redshield_core::Device;
 use redshield_core::evidence::{EvidenceKind, NewEvidence};
 
-use redshield_testkit::{complaint, device_in};
+use redshield_testkit::{complaint, device_in, new_evidence};
 
 pub struct Bench {
     pub _dir: tempfile::TempDir,
@@ -42,16 +42,7 @@ impl Bench {
 
     /// `path` as a new piece of the case, nothing else said.
     pub fn new_evidence(&self, path: &Path, kind: EvidenceKind) -> NewEvidence {
-        NewEvidence {
-            case_id: self.case.clone(),
-            path: path.to_string_lossy().into_owned(),
-            kind,
-            note: None,
-            caption: false,
-            place: None,
-            place_time_ms: None,
-            rendition: None,
-        }
+        new_evidence(&self.case, path, kind)
     }
 
     /// A stored blob's bytes.
