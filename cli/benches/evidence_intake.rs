@@ -9,13 +9,11 @@
 //! Needs `vipsthumbnail` (Debian: `apt-get install libvips-tools`).
 //! Run: `cargo bench -p redshield --bench evidence_intake`.
 
-#[path = "../../core/tests/common/images.rs"]
-#[allow(dead_code)]
-mod images;
-
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+use redshield_testkit::images;
 
 const ROUNDS: usize = 7;
 

@@ -6,16 +6,13 @@
 //! Run: `cargo bench -p redshield-core --bench case_queries` (the first run builds the store
 //! under target/tmp/, a minute or two).
 
-#[path = "../tests/common/mod.rs"]
-mod common;
-
 use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use redshield_core::cases::{self, CaseKind, CaseQuery, CaseState, Step};
 use redshield_core::{Device, cases::NewCase};
 
-use common::{TestPlatform, complaint, device_in};
+use redshield_testkit::{TestPlatform, complaint, device_in};
 
 const CASES: usize = 100_000;
 const GOODS: &[&str] = &[

@@ -9,9 +9,6 @@
 //! Both sides use WAL with `synchronous=FULL`, so both pay an fsync per commit.
 //! Run: `cargo bench -p redshield-core --bench event_log`
 
-#[path = "../tests/common/mod.rs"]
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -26,7 +23,7 @@ use redshield_core::store::FILE_NAME;
 use redshield_core::{Device, Result, cases};
 use rusqlite::{Connection, params};
 
-use common::{TestPlatform, complaint, device_in};
+use redshield_testkit::{TestPlatform, complaint, device_in};
 
 const BATCH: u64 = 100;
 const BIG_LOG: u64 = 1_000_000;

@@ -12,9 +12,6 @@
 //! drive.gpx's points, the largest imported, which the depth pass reads a second time.
 //! Run: `cargo bench -p redshield-core --bench trip_ingest` (`-- read_gpx` for those alone)
 
-#[path = "../tests/common/mod.rs"]
-mod common;
-
 use std::time::Duration;
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
@@ -22,7 +19,7 @@ use redshield_core::trips::events::StoredFix;
 use redshield_core::trips::{Fix, NewTrip, Purpose, formats};
 use rusqlite::{Connection, params};
 
-use common::device_in;
+use redshield_testkit::{device_in, gpx};
 
 const BATCH: usize = 1000;
 const T0: i64 = 1_795_000_000_000;
@@ -110,21 +107,9 @@ fn ingest(c: &mut Criterion) {
     group.finish();
 }
 
-/// A GPX file with one track point holding `inner` nested `depth` deep inside `<extensions>`
-/// (`extensions` itself: `depth` + 1 nested `<extensions>`), and a second point.
-fn nested_gpx(inner: &str, depth: usize) -> Vec<u8> {
-    format!(
-        r#"<?xml version="1.0"?><gpx version="1.1" creator="bench" xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg><trkpt lat="30.5" lon="104.0"><time>2024-05-14T02:00:00Z</time><extensions>{}{}</extensions></trkpt><trkpt lat="30.6" lon="104.1"><time>2024-05-14T02:00:05Z</time></trkpt></trkseg></trk></gpx>"#,
-        format!("<{inner}>").repeat(depth),
-        format!("</{inner}>").repeat(depth)
-    )
-    .into_bytes()
-}
-
 /// drive.gpx with its points repeated up to the import limit.
 fn largest_gpx() -> Vec<u8> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/drive.gpx");
-    let drive = std::fs::read_to_string(path).unwrap();
+    let drive = std::fs::read_to_string(gpx::data("drive.gpx")).unwrap();
     let start = drive.find("<trkpt").unwrap();
     let end = drive.rfind("</trkpt>").unwrap() + "</trkpt>".len();
     let limit = formats::MAX_GPX_BYTES as usize - (drive.len() - (end - start));
@@ -150,7 +135,7 @@ fn read_gpx(c: &mut Criterion) {
         ("extensions", 200_000),
         ("a", 200_000),
     ] {
-        let file = nested_gpx(inner, depth);
+        let file = gpx::file(&gpx::nested(inner, depth)).into_bytes();
         let name = format!("{depth} nested <{inner}>, {} bytes", file.len());
         group.bench_function(name, |b| {
             b.iter(|| formats::read_gpx(file.as_slice()).map(|s| s.len()))

@@ -1,11 +1,9 @@
 //! The core's log lines reach the app's sink. Alone in its test binary: the sink is global to
 //! the process (it follows the most recently opened store), and other tests open stores.
 
-mod common;
-
-use common::TestPlatform;
 use redshield_core::Device;
 use redshield_core::platform::LogLevel;
+use redshield_testkit::TestPlatform;
 
 #[test]
 fn log_lines_reach_the_platform() {

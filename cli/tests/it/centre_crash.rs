@@ -14,11 +14,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use redshield_core::sync::replica::Replica;
-use redshield_e2e::centre::{Centre, device_uuid};
-use redshield_e2e::device_log;
-use redshield_e2e::field::{Phone, assert_everything_held, retry_later, sync_all};
-use redshield_e2e::on_both_backends;
-use redshield_e2e::postgres::{Backend, TestDatabase};
+use redshield_testkit::centre::{Centre, device_uuid};
+use redshield_testkit::device_log;
+use redshield_testkit::field::{Phone, assert_everything_held, retry_later, sync_all};
+use redshield_testkit::on_both_backends;
+use redshield_testkit::postgres::{Backend, TestDatabase};
 
 use crate::common::{Dice, Service, setting};
 

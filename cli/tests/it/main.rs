@@ -7,10 +7,4 @@ mod common;
 mod crash;
 mod inputs;
 
-// The core tests' image and field-file generators, shared rather than copied.
-#[path = "../../../core/tests/common/field_files.rs"]
-#[allow(dead_code)]
-mod field_files;
-#[path = "../../../core/tests/common/images.rs"]
-#[allow(dead_code)]
-mod images;
+use redshield_testkit::{field_files, images};

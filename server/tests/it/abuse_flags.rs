@@ -7,8 +7,8 @@
 
 use crate::common::{Backend, Centre, Phone, exchange, on_both_backends};
 use redshield_core::cases::{CaseState, NewCase};
-use redshield_e2e::complaint;
 use redshield_server::Ledger;
+use redshield_testkit::complaint_from as complaint;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 

@@ -4,8 +4,8 @@
 use crate::common::{Backend, Centre, Phone, exchange, on_both_backends, refusal};
 use redshield_core::cases::Step;
 use redshield_core::position::GeoPoint;
-use redshield_e2e::complaint;
 use redshield_server::Ledger;
+use redshield_testkit::complaint_from as complaint;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 

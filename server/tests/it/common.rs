@@ -6,7 +6,6 @@
 //! Each test is one `async fn(Backend)`, run on both ledgers by `on_both_backends!`.
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use redshield_core::Device;
@@ -17,16 +16,16 @@ use redshield_core::sync::protocol::{
     EnrolRequest, Enrolled, PROTOCOL, PROTOCOL_HEADER, Push, PushReceipt,
 };
 use redshield_core::sync::wire;
-use redshield_e2e::{PhonePlatform, complaint};
 use redshield_server::{Config, Limits, Running};
+use redshield_testkit::{TestPlatform, complaint_from as complaint};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde_json::Value;
 use tempfile::TempDir;
 
-// --- the two ledgers: `redshield_e2e::postgres`, shared with the end-to-end tests ---
+// --- the two ledgers: `redshield_testkit::postgres`, shared with the end-to-end tests ---
 
-pub use redshield_e2e::on_both_backends;
-pub use redshield_e2e::postgres::{Backend, TestDatabase};
+pub use redshield_testkit::on_both_backends;
+pub use redshield_testkit::postgres::{Backend, TestDatabase};
 
 // --- the phone's side: a platform and a store ---
 
@@ -42,7 +41,7 @@ impl Phone {
     /// A store with an officer signed in: its first events.
     pub fn new() -> Phone {
         let dir = TempDir::new().unwrap();
-        let mut device = Device::open(dir.path(), Arc::new(PhonePlatform)).unwrap();
+        let mut device = Device::open(dir.path(), TestPlatform::new()).unwrap();
         device
             .sign_in(Officer::new("李明", "HN-12315-0042").unwrap())
             .unwrap();
@@ -61,12 +60,12 @@ impl Phone {
         let placeholder = TempDir::new().unwrap();
         let closed = std::mem::replace(
             &mut self.device,
-            Device::open(placeholder.path(), Arc::new(PhonePlatform)).unwrap(),
+            Device::open(placeholder.path(), TestPlatform::new()).unwrap(),
         );
         drop(closed);
         copy_dir(self.dir.path(), copy.path());
-        self.device = Device::open(self.dir.path(), Arc::new(PhonePlatform)).unwrap();
-        let device = Device::open(copy.path(), Arc::new(PhonePlatform)).unwrap();
+        self.device = Device::open(self.dir.path(), TestPlatform::new()).unwrap();
+        let device = Device::open(copy.path(), TestPlatform::new()).unwrap();
         Phone {
             dir: copy,
             device,
@@ -84,7 +83,7 @@ impl Phone {
     /// its original's name and bytes. Its record names it, so once pushed the centre takes it.
     pub fn record(&mut self, n: u64, bytes: usize) -> (Digest, Vec<u8>) {
         let path = self.dir.path().join(format!("interview-{n}.m4a"));
-        redshield_e2e::recording(&path, n, bytes);
+        redshield_testkit::recording(&path, n, bytes);
         let case = self
             .device
             .open_case(&complaint(&format!("录音{n}")))

@@ -11,10 +11,10 @@ use redshield_core::platform::Platform;
 use redshield_core::signing::SigningKey;
 use redshield_core::sync::protocol::{Push, WireEvent, WireVaultRow};
 use redshield_core::vault;
-use redshield_e2e::PhonePlatform;
-use redshield_e2e::{complaint, photo};
 use redshield_server::Ledger;
 use redshield_server::replicas::Replicas;
+use redshield_testkit::TestPlatform;
+use redshield_testkit::{complaint_from as complaint, photo};
 use serde_json::json;
 
 /// The device's own signing key, unwrapped as its keystore would.
@@ -24,7 +24,7 @@ fn signing_key(phone: &Phone) -> SigningKey {
         .connection()
         .query_row("SELECT wrapped_secret FROM device", [], |r| r.get(0))
         .unwrap();
-    let secret = Arc::new(PhonePlatform).unwrap_secret(wrapped).unwrap();
+    let secret = TestPlatform::new().unwrap_secret(wrapped).unwrap();
     SigningKey::from_bytes(&secret.try_into().unwrap())
 }
 
@@ -143,7 +143,7 @@ async fn the_centre_projects_each_case_as_its_owner_does_and_verifies_evidence_o
 ) {
     let centre = Centre::start(backend).await;
     let dir = tempfile::tempdir().unwrap();
-    let phone = redshield_e2e::device(dir.path(), "李明");
+    let phone = redshield_testkit::device(dir.path(), "李明");
     let accepted = phone.open_case(complaint("王芳")).unwrap();
     let other = phone.open_case(complaint("赵强")).unwrap();
     phone
