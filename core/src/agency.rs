@@ -20,7 +20,8 @@ pub const TABLES: crate::tables::Tables = crate::tables::Tables {
 const YEAR: &str = "{year}";
 const NUMBER: &str = "{n}";
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Agency {
     /// The issuing department, as its seal reads: 长沙市芙蓉区市场监督管理局.
@@ -28,7 +29,7 @@ pub struct Agency {
     /// A consumer association or other lawful mediation body that mediates in the agency's
     /// name, when the centre commissioned one (e.g. 长沙市芙蓉区消费者协会).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     pub commissioned: Option<String>,
     /// How its 调解书 are numbered: a pattern holding `{year}` and `{n}`, e.g.
     /// `芙市监消调〔{year}〕{n}号`.
@@ -36,7 +37,8 @@ pub struct Agency {
 }
 
 /// A block of 调解书 numbers of one year, assigned by the centre to one device.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct NumberBlock {
     pub year: i32,
@@ -45,7 +47,8 @@ pub struct NumberBlock {
 }
 
 /// A block and how many of its numbers are still to give.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, uniffi::Record)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct NumbersLeft {
     pub block: NumberBlock,
     pub left: u32,

@@ -5,6 +5,7 @@
 
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "ffi")]
 uniffi::setup_scaffolding!();
 
 pub mod agency;

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::validate;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Officer {
     pub name: String,
@@ -45,7 +46,7 @@ impl Officer {
 crate::wire_enum::wire_enum! {
     /// What an officer signed in as. A supervisor may approve an extension of a statutory clock
     /// on the device (the centre answers the requests it receives itself).
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum Role {
         Officer = "officer",
         Supervisor = "supervisor",

@@ -19,7 +19,8 @@ pub const TABLES: crate::tables::Tables = crate::tables::Tables {
 };
 
 /// Every figure whole (a signed body holds no floating point).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Parameters {
     /// On site within this many minutes of dispatch inside an urban area …
@@ -57,7 +58,7 @@ pub struct Parameters {
     /// attracts no cases after that time (regulations.md, statistics). Sets published before
     /// the field existed read the default.
     #[serde(default = "default_open_trip_limit_hours")]
-    #[uniffi(default = 16)]
+    #[cfg_attr(feature = "ffi", uniffi(default = 16))]
     pub open_trip_limit_hours: u32,
     /// Which rules a case received before 2026-04-15 follows from that day on (Order No. 121
     /// has no transitional clause: the centre's legal officer decides). Absent from bodies

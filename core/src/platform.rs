@@ -2,20 +2,23 @@
 //! CLI in Rust) and passes it to `FieldCore::open`. The core never reads sensors or the UI itself.
 
 /// A failure inside the app's implementation of `Platform`.
-#[derive(Debug, thiserror::Error, uniffi::Error)]
+#[derive(Debug, thiserror::Error)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Error))]
 pub enum PlatformError {
     // Not `message`: in Kotlin that would clash with `Throwable.message`.
     #[error("{reason}")]
     Failed { reason: String },
 }
 
+#[cfg(feature = "ffi")]
 impl From<uniffi::UnexpectedUniFFICallbackError> for PlatformError {
     fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
         PlatformError::Failed { reason: e.reason }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum LogLevel {
     Error,
     Warn,
@@ -24,7 +27,7 @@ pub enum LogLevel {
     Trace,
 }
 
-#[uniffi::export(foreign)]
+#[cfg_attr(feature = "ffi", uniffi::export(foreign))]
 pub trait Platform: Send + Sync {
     /// Milliseconds on a clock that never jumps and keeps counting in deep sleep
     /// (Android `SystemClock.elapsedRealtime`, iOS `mach_continuous_time`). Its origin is

@@ -18,12 +18,13 @@ pub struct GeoPoint {
 const MAX_ACCURACY_M: f64 = 100_000.0;
 
 /// A position as the apps give and show it.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct GeoPosition {
     /// WGS-84 degrees, as GNSS gives them.
     pub latitude: f64,
     pub longitude: f64,
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     pub accuracy_m: Option<f64>,
 }
 

@@ -15,14 +15,15 @@ pub const TABLES: crate::tables::Tables = crate::tables::Tables {
     kept: &[],
 };
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct RosterEntry {
     pub name: String,
     pub enforcement_id: String,
     /// May sign in as a supervisor (approves extensions on the device).
     #[serde(default)]
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     pub supervisor: bool,
 }
 

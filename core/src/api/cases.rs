@@ -2,7 +2,7 @@
 
 use super::*;
 
-#[uniffi::export]
+#[cfg_attr(feature = "ffi", uniffi::export)]
 impl FieldCore {
     /// Opens a case; a complaint with `also_report` opens a linked report too (Art. 9).
     pub fn open_case(&self, case: NewCase) -> ApiResult<Case> {

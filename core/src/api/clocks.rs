@@ -2,7 +2,7 @@
 
 use super::*;
 
-#[uniffi::export]
+#[cfg_attr(feature = "ffi", uniffi::export)]
 impl FieldCore {
     /// Whether a Beijing date (`YYYY-MM-DD`) is a working day on the mainland. A year without
     /// calendar data is `CoreError::NoCalendarData`, never a guess.

@@ -2,7 +2,7 @@
 
 use super::*;
 
-#[uniffi::export]
+#[cfg_attr(feature = "ffi", uniffi::export)]
 impl FieldCore {
     /// Dispatches a vehicle to a case's site (a walk-in at the vehicle, a call the crew took):
     /// the on-scene clock starts, 30 minutes inside an urban area, 60 elsewhere.

@@ -2,7 +2,7 @@
 
 use super::*;
 
-#[uniffi::export]
+#[cfg_attr(feature = "ffi", uniffi::export)]
 impl FieldCore {
     /// Starts an on-site, phone or video mediation on an accepted complaint, with both
     /// parties' consent (Art. 18) and, on site, the notice given (Art. 20). The signed-in

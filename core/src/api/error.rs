@@ -5,7 +5,8 @@
 use crate::error::Error;
 use crate::sync::client::SyncError;
 
-#[derive(Debug, thiserror::Error, uniffi::Error)]
+#[derive(Debug, thiserror::Error)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Error))]
 pub enum CoreError {
     /// Input was refused; `field` names it as the API does (snake_case), `reason` says why.
     #[error("{field}: {reason}")]

@@ -2,7 +2,7 @@
 
 use super::*;
 
-#[uniffi::export]
+#[cfg_attr(feature = "ffi", uniffi::export)]
 impl FieldCore {
     /// Takes a photo (JPEG; PNG for screenshots and documents) or a recording (m4a, mp4) into
     /// a case's evidence, by path: the original is kept byte for byte under its SHA-256, EXIF

@@ -65,12 +65,12 @@ use crate::platform::Platform;
 pub type ApiResult<T> = Result<T, CoreError>;
 
 /// One device store, opened on a directory the app owns (excluded from backups).
-#[derive(uniffi::Object)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Object))]
 pub struct FieldCore {
     device: Mutex<Device>,
 }
 
-#[uniffi::export]
+#[cfg_attr(feature = "ffi", uniffi::export)]
 impl FieldCore {
     /// Opens the store in `dir`, creating it and the device identity on first use.
     #[uniffi::constructor]

@@ -3,7 +3,8 @@
 
 use crate::events::verify;
 
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct ChainReport {
     pub intact: bool,
     pub events: u64,
@@ -30,7 +31,8 @@ impl From<verify::ChainReport> for ChainReport {
 /// A date counted in working days, and whether a day on the way had no calendar data (then it
 /// was taken as the holidays measures' fixed rules give it, and the date changes once that
 /// year's notice is loaded).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct CountedDate {
     /// `YYYY-MM-DD`, Beijing date.
     pub date: String,

@@ -2,7 +2,7 @@
 
 use super::*;
 
-#[uniffi::export]
+#[cfg_attr(feature = "ffi", uniffi::export)]
 impl FieldCore {
     /// The rule-set parameters in force: on-site targets, how arrival is proven, the Art. 17
     /// flag thresholds, the odometer tolerance — the centre's, else the defaults.
@@ -40,7 +40,8 @@ impl FieldCore {
 }
 
 /// The identity codes an officer types, checked as the form is filled in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum CodeKind {
     /// 统一社会信用代码 (GB 32100-2015).
     CreditCode,
@@ -54,7 +55,8 @@ pub enum CodeKind {
 }
 
 /// A verdict on a code: an invalid code is an answer, not an error.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct CodeVerdict {
     pub valid: bool,
     /// The code as it is stored (upper case, ASCII, no spaces), when valid.
@@ -64,7 +66,7 @@ pub struct CodeVerdict {
 }
 
 /// Checks a credit code, resident ID or phone number the way intake does.
-#[uniffi::export]
+#[cfg_attr(feature = "ffi", uniffi::export)]
 pub fn check_code(kind: CodeKind, value: String) -> CodeVerdict {
     let today = crate::time::beijing_today();
     let checked = match kind {

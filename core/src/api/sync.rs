@@ -18,7 +18,8 @@ use super::sync_control::{SyncHandle, SyncListener, SyncPhase, SyncProgress, rep
 use super::{ApiResult, CoreError, FieldCore};
 
 /// What a sync did.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct SyncReport {
     /// Events sent (a resent event the centre already held counts again).
     pub events_pushed: u64,
@@ -47,7 +48,7 @@ pub struct SyncReport {
     pub time_uncertainty_ms: Option<u64>,
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[cfg_attr(feature = "ffi", uniffi::export(async_runtime = "tokio"))]
 impl FieldCore {
     /// Enrols this device with the centre at `server` (`https://…`) using a one-time code
     /// issued there; `centre_ca_pem` is the centre's CA certificate when it is not in the web

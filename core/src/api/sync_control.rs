@@ -16,7 +16,8 @@ use tokio::sync::watch;
 use super::CoreError;
 
 /// Where a sync stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum SyncPhase {
     /// Sending events the centre has not acknowledged, in batches.
     Pushing,
@@ -29,7 +30,8 @@ pub enum SyncPhase {
 }
 
 /// A sync's progress, sent to the listener when a phase starts and after every exchange.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct SyncProgress {
     pub phase: SyncPhase,
     /// Events sent so far (a resent event the centre already held counts again).
@@ -47,13 +49,15 @@ pub struct SyncProgress {
 
 /// A failure inside the app's listener. The sync goes on: progress is for the UI, and a
 /// broken progress bar must not stop delivery.
-#[derive(Debug, thiserror::Error, uniffi::Error)]
+#[derive(Debug, thiserror::Error)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Error))]
 pub enum SyncListenerError {
     // Not `message`: in Kotlin that would clash with `Throwable.message`.
     #[error("{reason}")]
     Failed { reason: String },
 }
 
+#[cfg(feature = "ffi")]
 impl From<uniffi::UnexpectedUniFFICallbackError> for SyncListenerError {
     fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
         SyncListenerError::Failed { reason: e.reason }
@@ -62,19 +66,20 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for SyncListenerError {
 
 /// The app's progress listener (a foreign trait). An exception thrown by the app's
 /// implementation arrives as `SyncListenerError` and is logged; it never fails the sync.
-#[uniffi::export(foreign)]
+#[cfg_attr(feature = "ffi", uniffi::export(foreign))]
 pub trait SyncListener: Send + Sync {
     fn progress(&self, progress: SyncProgress) -> Result<(), SyncListenerError>;
 }
 
 /// Cancels a running sync: pass it to `FieldCore::sync`, call `cancel()` from any thread. Once
 /// cancelled it stays cancelled (a sync given it stops at once): make one per sync.
-#[derive(Debug, uniffi::Object)]
+#[derive(Debug)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Object))]
 pub struct SyncHandle {
     cancelled: watch::Sender<bool>,
 }
 
-#[uniffi::export]
+#[cfg_attr(feature = "ffi", uniffi::export)]
 impl SyncHandle {
     #[uniffi::constructor]
     pub fn new() -> Arc<SyncHandle> {

@@ -3,7 +3,7 @@
 use super::*;
 use crate::trips::gcj02;
 
-#[uniffi::export]
+#[cfg_attr(feature = "ffi", uniffi::export)]
 impl FieldCore {
     /// Starts a trip of a vehicle (one open trip per vehicle).
     pub fn start_trip(&self, trip: NewTrip) -> ApiResult<Trip> {
@@ -58,7 +58,7 @@ impl FieldCore {
 
 /// A WGS-84 position (as stored) in GCJ-02, for a Chinese map; unchanged outside mainland
 /// China, where those maps use WGS-84 too.
-#[uniffi::export]
+#[cfg_attr(feature = "ffi", uniffi::export)]
 pub fn to_gcj02(position: GeoPosition) -> GeoPosition {
     let (latitude, longitude) = gcj02::wgs84_to_gcj02(position.latitude, position.longitude);
     GeoPosition {
@@ -69,7 +69,7 @@ pub fn to_gcj02(position: GeoPosition) -> GeoPosition {
 }
 
 /// A point picked on a Chinese (GCJ-02) map, back in WGS-84 for storing.
-#[uniffi::export]
+#[cfg_attr(feature = "ffi", uniffi::export)]
 pub fn from_gcj02(position: GeoPosition) -> GeoPosition {
     let (latitude, longitude) = gcj02::gcj02_to_wgs84(position.latitude, position.longitude);
     GeoPosition {

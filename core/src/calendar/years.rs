@@ -20,7 +20,8 @@ use crate::events::{EventBody, Projection};
 use crate::store::to_json;
 
 /// One year's notice, as the centre sends it. Dates are `YYYY-MM-DD`, Beijing dates.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct YearData {
     pub year: i32,
     /// Every day off of the holiday periods, weekend days inside them included.

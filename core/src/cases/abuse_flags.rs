@@ -34,7 +34,7 @@ use crate::rulebook::book;
 use crate::wire_enum::wire_enum;
 
 wire_enum! {
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum FlagKind {
         /// Art. 17(1): a quantity that does not fit normal consumption.
         LargeQuantity = "large_quantity",
@@ -68,7 +68,8 @@ impl FlagKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct AbuseFlag {
     pub kind: FlagKind,
     /// Why, in Chinese, citing the factor; it never quotes a phone number, an address or a

@@ -8,7 +8,8 @@ use crate::error::{Error, Result};
 use crate::events::{EventBody, Projection};
 use crate::validate::one_line;
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Department {
     /// Stable code, written in events: lower-case ASCII letters, digits, `_`.
     pub code: String,

@@ -40,7 +40,8 @@ pub struct GroundFacts {
 }
 
 /// One ground as the officer is offered it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct OfferedGround {
     pub reason: DeclineReason,
     /// Cited in full: 《投诉举报处理办法》第十六条第（五）项.

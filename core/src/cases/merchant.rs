@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::cases::model::{Business, Case, CaseKind, CaseState, DemandKind, Step};
 use crate::error::{Error, Result};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct MerchantView {
     pub number: String,
     pub state: CaseState,
@@ -32,7 +33,8 @@ pub struct MerchantView {
 }
 
 /// A complainant as the 调解书 names them: no ID number.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct MerchantParty {
     pub name: String,
     pub phone: String,
@@ -40,7 +42,8 @@ pub struct MerchantParty {
     pub agent_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct MerchantStep {
     pub step: Step,
     pub state_after: CaseState,

@@ -11,7 +11,7 @@ use crate::wire_enum::wire_enum;
 
 wire_enum! {
     /// 咨询 / 投诉 / 举报
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum CaseKind {
         Consultation = "consultation",
         Complaint = "complaint",
@@ -21,7 +21,7 @@ wire_enum! {
 
 wire_enum! {
     /// Where the case is in its workflow (`cases::workflow` says which step leads where).
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum CaseState {
         /// 登记: taken, not yet accepted, declined, forwarded or referred.
         Received = "received",
@@ -60,7 +60,7 @@ wire_enum! {
 
 wire_enum! {
     /// How the matter reached the centre.
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum Channel {
         /// At the window of a mobile complaint vehicle (流动维权车).
         VehicleWalkIn = "vehicle_walk_in",
@@ -72,7 +72,7 @@ wire_enum! {
 }
 
 wire_enum! {
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum IdKind {
         /// 居民身份证: checked (GB 11643).
         ResidentId = "resident_id",
@@ -89,7 +89,7 @@ wire_enum! {
 
 wire_enum! {
     /// What the consumer asks for (Art. 10).
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum DemandKind {
         Repair = "repair",
         Redo = "redo",
@@ -106,7 +106,7 @@ wire_enum! {
 wire_enum! {
     /// What the complainant offers to prove the purchase (Art. 17(3): a real consumption
     /// relationship). `NoProof` is an answer, not a field left blank.
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum ProofKind {
         /// 购物凭证、发票 — a receipt or invoice.
         Receipt = "receipt",
@@ -121,7 +121,7 @@ wire_enum! {
 
 wire_enum! {
     /// How a case ended, given when it is closed.
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum Outcome {
         /// A consultation answered.
         Answered = "answered",
@@ -142,7 +142,7 @@ wire_enum! {
 
 wire_enum! {
     /// The four-word satisfaction scale of 回访.
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum SatisfactionWord {
         /// 非常满意
         VerySatisfied = "very_satisfied",
@@ -156,7 +156,8 @@ wire_enum! {
 }
 
 /// A step in a case's workflow. `cases::workflow` decides which steps a state allows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Enum)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Step {
     /// 受理 a complaint.
@@ -214,7 +215,8 @@ pub enum Step {
 }
 
 /// An identity document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct IdDocument {
     pub kind: IdKind,
     pub number: String,
@@ -222,7 +224,8 @@ pub struct IdDocument {
 
 /// Someone acting for a complainant (Art. 11). Without a power of attorney the complaint is
 /// still taken; `decline_grounds` then suggests the materials ground (Art. 16(5)).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Agent {
     pub name: String,
     pub id_document: IdDocument,
@@ -231,7 +234,8 @@ pub struct Agent {
 }
 
 /// A complainant, a reporter, a consultation's enquirer, or a joint complaint's representative.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Person {
     /// The real name (Art. 10).
     pub name: String,
@@ -240,62 +244,65 @@ pub struct Person {
     /// abroad, `+85291234567`.
     pub phone: String,
     /// Mailing address: required for complaints (Art. 10).
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub address: Option<String>,
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub id_document: Option<IdDocument>,
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub agent: Option<Agent>,
 }
 
 /// A seller's shop on an online platform (Art. 13).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct OnlineShop {
     /// The platform, e.g. 淘宝, 拼多多, 抖音.
     pub platform: String,
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub shop_name: Option<String>,
     /// The business address the shop shows on the platform.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub shop_address: Option<String>,
 }
 
 /// What the complainant offers as proof of purchase (Art. 17(3)), with its number or reference
 /// when one is given (kept in the vault: an order number leads to a person).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct ProofOfPurchase {
     pub kind: ProofKind,
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub reference: Option<String>,
 }
 
 /// The business complained about or reported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Business {
     pub name: String,
     /// Required for complaints (Art. 10), except for a seller inside an online platform:
     /// there the shop's published address, or else the platform, stands in (Art. 13).
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub address: Option<String>,
     /// 统一社会信用代码, checked (GB 32100-2015) and stored upper-case.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub credit_code: Option<String>,
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub legal_representative: Option<String>,
     /// 经营场所, where it differs from the address.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub premises: Option<String>,
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub online: Option<OnlineShop>,
 }
@@ -321,87 +328,90 @@ impl Business {
 }
 
 /// The matter as the officer takes it down.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct NewMatter {
     /// The day it happened, `YYYY-MM-DD`.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub occurred_on: Option<String>,
     /// Where it happened, in words.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub place_text: Option<String>,
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub place: Option<GeoPosition>,
     /// The goods or service.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub goods: Option<String>,
     /// Amount paid, in fen (分).
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub amount_paid_fen: Option<i64>,
     /// How many were bought (for the Art. 17 flag on abnormal quantities).
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub quantity: Option<u32>,
     pub facts: String,
     /// Required for complaints: at least one.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub demands: Vec<DemandKind>,
     /// The demands in the consumer's words; required with `DemandKind::Other`.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub demands_text: Option<String>,
     /// References to evidence: receipt numbers, evidence ids.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub evidence: Vec<String>,
     /// The proof of purchase offered (Art. 17(3)); `None`: not asked.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub proof: Option<ProofOfPurchase>,
 }
 
 /// What an officer enters to open a case. Checked by `cases::intake`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct NewCase {
     pub kind: CaseKind,
     /// The vehicle window if not given.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub channel: Option<Channel>,
     /// When the centre received it (ms, UTC); now if not given. Chooses the rule set.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub received_at_ms: Option<i64>,
     /// The national 12315 platform's ticket number, when it came from there.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub platform_ticket: Option<String>,
     /// One person; a joint complaint's one or two representatives (Art. 12); none for an
     /// anonymous report (Art. 28) or an anonymous consultation (Art. 44, PIPL Art. 6).
     pub complainants: Vec<Person>,
     /// How many consumers a joint complaint stands for (2 or more).
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub joint_complainants: Option<u32>,
     /// Required for complaints and reports.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub respondent: Option<Business>,
     pub matter: NewMatter,
     /// A complaint that also reports a violation: the report's leads. It becomes a second
     /// case, a report linked to the complaint (Art. 9).
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub also_report: Option<String>,
 }
 
 /// The matter as stored. Text is `None` when not given or purged.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Matter {
     pub occurred_on: Option<String>,
     pub place_text: Option<String>,
@@ -418,7 +428,8 @@ pub struct Matter {
 }
 
 /// One step taken on a case, as its history shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct StepRecord {
     pub step: Step,
     pub state_after: CaseState,
@@ -432,7 +443,8 @@ pub struct StepRecord {
 
 /// A case as the device holds it. Personal data is absent once purged
 /// (`personal_data_purged`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Case {
     pub id: String,
     /// `<device prefix>-<yyyymmdd>-<counter>`, Beijing date of opening.
@@ -458,7 +470,8 @@ pub struct Case {
 }
 
 /// A case as lists show it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct CaseSummary {
     pub id: String,
     pub number: String,
@@ -472,34 +485,36 @@ pub struct CaseSummary {
     pub goods: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct CaseQuery {
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub state: Option<CaseState>,
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub kind: Option<CaseKind>,
     /// Words to find in names, addresses, the business, goods, facts, the number. Chinese
     /// is matched character by character: "牛奶" finds 纯牛奶.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub text: Option<String>,
     /// A phone number, typed any way: the cases it was given in (matched by keyed digest).
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub phone: Option<String>,
     /// 1 to 500; 50 if not given.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub limit: Option<u32>,
     /// The `next` of the previous page.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub after: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct CasePage {
     /// Newest first.
     pub cases: Vec<CaseSummary>,

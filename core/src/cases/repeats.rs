@@ -29,7 +29,8 @@ use crate::identity::Field;
 
 /// An earlier report by the same reporter about the same business, as the officer is offered
 /// it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct EarlierReport {
     pub case_id: String,
     pub number: String,

@@ -46,7 +46,8 @@ impl EventBody for SupervisionReceived {
 }
 
 /// A supervision note as the officer sees it on the case.
-#[derive(Debug, Clone, PartialEq, Serialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Supervision {
     pub case_id: String,
     pub due_on: String,

@@ -12,7 +12,7 @@ use crate::wire_enum::wire_enum;
 
 wire_enum! {
     /// Why a clock stands still (鉴定 / 检测): that time is excluded by law.
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum PauseReason {
         Testing = "testing",
         Appraisal = "appraisal",

@@ -44,7 +44,8 @@ impl EventBody for ExtensionRequested {
 }
 
 /// A request as the officer and the centre see it.
-#[derive(Debug, Clone, PartialEq, Serialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct ExtensionRequest {
     pub case_id: String,
     pub clock: ClockKind,

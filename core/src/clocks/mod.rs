@@ -24,7 +24,8 @@ pub const TABLES: crate::tables::Tables = crate::tables::Tables {
 };
 
 /// A clock's due date, as the apps show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct DueDate {
     /// `YYYY-MM-DD`, Beijing date: the last day of the period.
     pub date: String,

@@ -19,7 +19,7 @@ use crate::time::{BEIJING, beijing_date};
 use crate::wire_enum::wire_enum;
 
 wire_enum! {
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum ClockState {
         Running = "running",
         Paused = "paused",
@@ -33,7 +33,8 @@ wire_enum! {
 }
 
 /// A clock as the officer sees it.
-#[derive(Debug, Clone, PartialEq, Serialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Clock {
     pub case_id: String,
     pub case_number: String,

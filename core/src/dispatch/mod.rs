@@ -32,7 +32,8 @@ pub const TABLES: crate::tables::Tables = crate::tables::Tables {
 
 wire_enum! {
     /// The steps after dispatch, in order.
-    #[derive(uniffi::Enum, PartialOrd, Ord)]
+    #[derive(PartialOrd, Ord)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum DispatchStep {
         Acknowledged = "acknowledged",
         EnRoute = "en_route",
@@ -42,7 +43,7 @@ wire_enum! {
 }
 
 wire_enum! {
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum AreaType {
         Urban = "urban",
         Remote = "remote",
@@ -54,15 +55,16 @@ wire_enum! {
 }
 
 /// A dispatch made on the device: a walk-in at the vehicle, a call the crew took.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct NewDispatch {
     /// The case's id or number.
     pub case_id: String,
     pub vehicle: String,
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub site: Option<GeoPosition>,
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub site_text: Option<String>,
 }
@@ -134,7 +136,8 @@ impl EventBody for DispatchAdvanced {
 }
 
 /// A dispatch as the crew sees it, with its on-scene clock.
-#[derive(Debug, Clone, PartialEq, Serialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Dispatch {
     pub id: String,
     pub case_id: String,

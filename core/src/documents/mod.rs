@@ -58,7 +58,8 @@ pub mod limits {
 }
 
 /// What an officer does to an open document (the app's one call for all of them).
-#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum DocumentAct {
     Join {
         participant: NewParticipant,
@@ -91,7 +92,7 @@ pub enum DocumentAct {
     },
     End {
         reason: EndReason,
-        #[uniffi(default)]
+        #[cfg_attr(feature = "ffi", uniffi(default))]
         note: Option<String>,
     },
     ReadBack,
@@ -118,16 +119,16 @@ pub enum DocumentAct {
         participant: u32,
         text_sha256: String,
         method: AssentMethod,
-        #[uniffi(default)]
+        #[cfg_attr(feature = "ffi", uniffi(default))]
         evidence_id: Option<String>,
-        #[uniffi(default)]
+        #[cfg_attr(feature = "ffi", uniffi(default))]
         note: Option<String>,
     },
     RefuseToSign {
         participant: u32,
         witness: u32,
         text_sha256: String,
-        #[uniffi(default)]
+        #[cfg_attr(feature = "ffi", uniffi(default))]
         note: Option<String>,
     },
     Conclude,

@@ -8,7 +8,7 @@ use crate::wire_enum::wire_enum;
 
 wire_enum! {
     /// The three documents made at the scene, on one machinery.
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum DocumentKind {
         /// 调解 — becomes the 调解书, or the 调解记录 when Art. 24 lets the parties skip it.
         Mediation = "mediation",
@@ -22,7 +22,7 @@ wire_enum! {
 wire_enum! {
     /// How a mediation is held: on site, or remotely by internet, telephone, audio or video
     /// (Order No. 121 Art. 20, Order No. 20 Art. 18). Only on-site agreements make a 调解书.
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum MediationMode {
         OnSite = "on_site",
         Phone = "phone",
@@ -42,7 +42,7 @@ impl MediationMode {
 wire_enum! {
     /// How a party of a remote mediation gave their assent to the agreement read to them: no
     /// one can sign a phone's screen over the telephone.
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum AssentMethod {
         /// Said so in a telephone call.
         Phone = "phone",
@@ -57,7 +57,7 @@ wire_enum! {
 
 wire_enum! {
     /// By what right the merchant's representative acts for the business.
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum RepresentativeAuthority {
         /// 法定代表人 or 负责人 of the business.
         LegalRepresentative = "legal_representative",
@@ -72,7 +72,7 @@ wire_enum! {
 
 wire_enum! {
     /// How the parties were told the time, place and mediators of an on-site session (Art. 20).
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum NoticeMethod {
         Oral = "oral",
         Phone = "phone",
@@ -83,7 +83,7 @@ wire_enum! {
 
 wire_enum! {
     /// A participant's part in a document.
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum ParticipantRole {
         /// The complainant (mediation).
         Consumer = "consumer",
@@ -103,7 +103,7 @@ wire_enum! {
 
 wire_enum! {
     /// What an entry of the record is.
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum EntryKind {
         /// The consumer's demands (mediation).
         Demand = "demand",
@@ -121,7 +121,7 @@ wire_enum! {
 }
 
 wire_enum! {
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum DocumentStatus {
         Open = "open",
         /// An objection to a mediator awaits the agency's decision (Art. 21).
@@ -137,7 +137,7 @@ wire_enum! {
 
 wire_enum! {
     /// Whose copy a rendering is: the 调解书 is made in three (Art. 24).
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum CopyFor {
         Consumer = "consumer",
         Merchant = "merchant",
@@ -146,7 +146,7 @@ wire_enum! {
 }
 
 wire_enum! {
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum RenderFormat {
         Html = "html",
         Text = "text",
@@ -155,27 +155,29 @@ wire_enum! {
 
 /// Someone taking part. Officers are named by their enforcement ID (their name is public on
 /// the record); everyone else's name goes into the vault.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct NewParticipant {
     pub role: ParticipantRole,
     pub name: String,
     /// The merchant representative's or the party's title (店长, 法定代表人 …).
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub title: Option<String>,
     /// Officers only.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub enforcement_id: Option<String>,
     /// The merchant's representative only: by what right they act for the business.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub authority: Option<RepresentativeAuthority>,
 }
 
 /// The notice of an on-site session (Art. 20): when told, how, and when and where it sits.
 /// The mediators it names are the session's officers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Notice {
     pub given_at_ms: i64,
     pub method: NoticeMethod,
@@ -183,7 +185,8 @@ pub struct Notice {
     pub place: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct NewMediation {
     /// Case id or number of an accepted complaint.
     pub case_id: String,
@@ -192,27 +195,28 @@ pub struct NewMediation {
     pub consumer_consents: bool,
     pub merchant_consents: bool,
     /// Required for on-site sessions.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub notice: Option<Notice>,
     /// Where it sits, in words.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub place_text: Option<String>,
     /// The session is also an enforcement act: two officers must take part.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub enforcement: bool,
     /// The signed-in officer joins as a mediator if not listed.
     pub participants: Vec<NewParticipant>,
     /// Where the device is (the session's start place).
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub position: Option<GeoPosition>,
 }
 
 /// A 现场笔录 or 询问笔录.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct NewRecord {
     pub case_id: String,
     pub kind: DocumentKind,
@@ -222,12 +226,13 @@ pub struct NewRecord {
     /// At least two officers (the signed-in one joins if not listed), and the party or the
     /// interviewee.
     pub participants: Vec<NewParticipant>,
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub position: Option<GeoPosition>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Participant {
     /// Its number in this document; stable.
     pub index: u32,
@@ -241,7 +246,8 @@ pub struct Participant {
     pub recused: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Entry {
     pub index: u32,
     pub at_ms: i64,
@@ -253,13 +259,15 @@ pub struct Entry {
 }
 
 /// A term, with when it was carried out if it was after the session.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct AgreedTerm {
     pub term: Term,
     pub performed_on: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct SignatureRecord {
     pub participant: u32,
     pub at_ms: i64,
@@ -273,7 +281,8 @@ pub struct SignatureRecord {
 
 /// The business's seal on the agreement instead of its representative's signature: the
 /// impression photographed as evidence.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct SealRecord {
     pub participant: u32,
     pub at_ms: i64,
@@ -284,7 +293,8 @@ pub struct SealRecord {
 }
 
 /// A party's assent to a remote agreement: how and when, and a recording kept as evidence.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct AssentRecord {
     pub participant: u32,
     pub at_ms: i64,
@@ -295,7 +305,8 @@ pub struct AssentRecord {
     pub valid: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Refusal {
     pub participant: u32,
     pub witness: u32,
@@ -306,7 +317,8 @@ pub struct Refusal {
 }
 
 /// A document as the app shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct OnSiteDocument {
     pub id: String,
     pub case_id: String,
@@ -354,14 +366,16 @@ pub struct OnSiteDocument {
 }
 
 /// The text a signer is shown, and its hash.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct DocumentText {
     pub text: String,
     pub sha256: String,
 }
 
 /// 挽回经济损失 for a month: agreements concluded (signed) in it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct MoneyRecovered {
     pub month: String,
     pub total_fen: i64,
@@ -374,7 +388,8 @@ pub struct MoneyRecovered {
     pub by_officer: Vec<RecoveredBy>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct RecoveredBy {
     /// Case number, or officer enforcement ID.
     pub key: String,

@@ -23,7 +23,7 @@ use crate::wire_enum::wire_enum;
 
 wire_enum! {
     /// The notices a case is given.
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum NoticeKind {
         /// 不予受理告知书, to the complainant.
         Declined = "declined",
@@ -67,7 +67,8 @@ impl EventBody for NoticeIssued {
 }
 
 /// A notice as the app shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct CaseNotice {
     pub case_id: String,
     pub case_number: String,

@@ -22,7 +22,7 @@ pub struct EventTime {
 
 crate::wire_enum::wire_enum! {
     /// What a trusted time rests on.
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum TimeSource {
         Wall = "wall",
         Server = "server",

@@ -33,7 +33,8 @@ const MIN_DECODED_LONG_EDGE: u32 = 1536;
 pub const DECODE_BUDGET_BYTES: u64 = 64 << 20;
 
 /// How a derived copy was made, and what it is: recorded with the evidence.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Derived {
     pub sha256: String,
     pub width: u32,
@@ -45,7 +46,7 @@ pub struct Derived {
     pub max_long_edge: u32,
     /// The caption burned into it, line by line (display copy only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     pub caption: Vec<String>,
 }
 

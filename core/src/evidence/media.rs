@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 
 crate::wire_enum::wire_enum! {
     /// The kinds of file evidence can be.
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum MediaType {
         Jpeg = "image/jpeg",
         Png = "image/png",

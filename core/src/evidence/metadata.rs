@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 crate::wire_enum::wire_enum! {
     /// Whether the photo had EXIF to read.
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum ExifStatus {
         Present = "present",
         Absent = "absent",
@@ -24,7 +24,8 @@ crate::wire_enum::wire_enum! {
 }
 
 /// The EXIF fields evidence records, as the camera wrote them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct ExifSummary {
     pub status: ExifStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]

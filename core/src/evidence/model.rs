@@ -11,7 +11,7 @@ use crate::wire_enum::wire_enum;
 
 wire_enum! {
     /// What the evidence shows.
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum EvidenceKind {
         /// The scene: premises, the place of the dispute.
         Scene = "scene",
@@ -33,7 +33,7 @@ wire_enum! {
 
 wire_enum! {
     /// What reading an original's content (a photo's pixels, a recording's structure) found.
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum ContentStatus {
         /// Nothing found wrong (a HEIC's pixels are not decoded here: its boxes are checked).
         Readable = "readable",
@@ -46,7 +46,7 @@ wire_enum! {
 
 wire_enum! {
     /// Where the device's own fix at capture came from.
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum FixSource {
         /// The app passed its current location.
         App = "app",
@@ -56,37 +56,39 @@ wire_enum! {
 }
 
 /// What the app passes to add evidence: a path, never the bytes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct NewEvidence {
     /// The case's id or number.
     pub case_id: String,
     /// A file the app can read: the camera's JPEG or HEIC, a PNG screenshot, an m4a or mp4.
     pub path: String,
     pub kind: EvidenceKind,
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub note: Option<String>,
     /// Burn the case number, trusted time and position into the display copy.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub caption: bool,
     /// Where the device is now (its current fix); else the newest trip fix, if recent.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub place: Option<GeoPosition>,
     /// When `place` was fixed (ms, UTC); now if not given.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub place_time_ms: Option<i64>,
     /// For a HEIC original (`path`), a JPEG the app rendered it to with the platform's own
     /// decoder: the copies are made from it, and its hash is recorded with the original's.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub rendition: Option<String>,
 }
 
 /// The JPEG rendition of a HEIC original, as recorded.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Rendition {
     /// Its SHA-256, lowercase hex: its name in the blob store.
     pub sha256: String,
@@ -98,7 +100,8 @@ pub struct Rendition {
 }
 
 /// The device's own position at capture.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct DeviceFix {
     pub position: GeoPosition,
     pub time_ms: i64,
@@ -106,7 +109,8 @@ pub struct DeviceFix {
 }
 
 /// A piece of evidence as the device holds it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Evidence {
     pub id: String,
     pub case_id: String,

@@ -62,7 +62,8 @@ impl EventBody for EvidenceOriginalPruned {
 }
 
 /// An original pruned by one call, as the app sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct PrunedOriginal {
     pub evidence_id: String,
     pub case_id: String,
@@ -71,7 +72,8 @@ pub struct PrunedOriginal {
     pub bytes: u64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct PruneReport {
     pub pruned: Vec<PrunedOriginal>,
     /// Bytes of files deleted (an original shared by two pieces of evidence counts once).

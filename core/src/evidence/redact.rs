@@ -16,7 +16,8 @@ use crate::evidence::model::Evidence;
 use crate::evidence::pixel_source;
 use crate::files::write_atomically;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct RedactionManifest {
     pub evidence_id: String,
     /// The untouched original the copy was made from.

@@ -20,7 +20,8 @@ use crate::evidence::blobs::Blobs;
 use crate::evidence::events::EvidenceCaptured;
 
 /// One check and its outcome.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct EvidenceCheck {
     /// e.g. `original.hash.match` or `original.hash.mismatch`.
     pub code: String,
@@ -28,7 +29,8 @@ pub struct EvidenceCheck {
     pub detail: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct EvidenceReport {
     pub evidence_id: String,
     pub seq: u64,

@@ -11,7 +11,7 @@ use crate::wire_enum::wire_enum;
 
 wire_enum! {
     /// What a term of an agreement is.
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum TermKind {
         Refund = "refund",
         Replacement = "replacement",
@@ -26,7 +26,7 @@ wire_enum! {
 
 wire_enum! {
     /// Who performs a term.
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum Performer {
         Consumer = "consumer",
         Merchant = "merchant",
@@ -34,7 +34,8 @@ wire_enum! {
 }
 
 /// One term of an agreement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Term {
     pub kind: TermKind,
     /// Who does it.
@@ -42,15 +43,15 @@ pub struct Term {
     /// What is done, in words ("退还货款", "更换同型号电饭煲一台").
     pub what: String,
     /// Money paid under the term, in fen; none for a replacement or an apology.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub amount_fen: Option<i64>,
     /// By when (`YYYY-MM-DD`), unless performed on the spot.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub due_on: Option<String>,
     /// Carried out there and then, before the parties left.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub performed_on_the_spot: bool,
 }

@@ -7,7 +7,7 @@ use crate::wire_enum::wire_enum;
 
 wire_enum! {
     /// The statutory clocks, and the dispatch clock.
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum ClockKind {
         /// Decide whether to accept a complaint, and say so.
         Accept = "accept",

@@ -19,7 +19,7 @@ use crate::wire_enum::wire_enum;
 
 wire_enum! {
     /// The rules a case is handled under, chosen once by its date of receipt.
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum RuleSet {
         /// SAMR Order No. 20 (2019 Interim Measures, amended 2022): cases received before
         /// 2026-04-15.
@@ -32,7 +32,7 @@ wire_enum! {
 wire_enum! {
     /// Grounds for not accepting a complaint: Order No. 121 Art. 16 (seven), Order No. 20
     /// Art. 15 (six: no identity ground). Each rule set lists its own (`RuleBook`).
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum DeclineReason {
         /// Outside market regulation's remit, or this agency has no jurisdiction.
         OutsideRemit = "outside_remit",
@@ -54,7 +54,7 @@ wire_enum! {
 wire_enum! {
     /// Why mediation ended without agreement: Order No. 121 Art. 23 (eight), Order No. 20
     /// Art. 21 (seven, in its own order). Each rule set lists its own (`RuleBook`).
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum EndReason {
         /// Withdrawn, or the parties settled themselves.
         WithdrawnOrSettled = "withdrawn_or_settled",
@@ -81,7 +81,7 @@ wire_enum! {
     /// Which rules a case received before 2026-04-15 follows from that day on. Order No. 121
     /// has no transitional clause (Art. 46 only repeals Order No. 20): a question for the
     /// centre's legal officer, so a centre parameter.
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum PendingCases {
         /// By date of receipt: Order No. 20 to the end (the default).
         ByReceipt = "by_receipt",

@@ -13,7 +13,8 @@ use crate::dispatch::AreaType;
 use crate::error::Result;
 use crate::time::beijing_month;
 
-#[derive(Debug, Clone, PartialEq, Serialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct OnTime {
     pub kind: ClockKind,
     pub ended: u64,
@@ -22,7 +23,8 @@ pub struct OnTime {
     pub share_met: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct OnScene {
     pub area: AreaType,
     pub dispatches: u64,
@@ -32,7 +34,8 @@ pub struct OnScene {
     pub p90_minutes: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct ClockReport {
     pub month: String,
     pub on_time: Vec<OnTime>,

@@ -14,7 +14,8 @@ use super::facts::TripFact;
 use crate::error::Result;
 use crate::time::beijing_date;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Mileage {
     /// What the row sums: a vehicle, a crew member, a day (`YYYY-MM-DD`), or "total".
     pub key: String,
@@ -42,7 +43,8 @@ pub struct Mileage {
     pub left_open_trips: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct MonthlyMileage {
     /// `YYYY-MM`.
     pub month: String,

@@ -205,7 +205,8 @@ pub fn anchor(conn: &Connection) -> Result<Option<Anchor>> {
 }
 
 /// What the apps see of trusted time now.
-#[derive(Debug, Clone, PartialEq, Serialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct TrustedTime {
     pub trusted_ms: i64,
     pub wall_ms: i64,

@@ -15,7 +15,8 @@ use crate::wire_enum::wire_enum;
 
 wire_enum! {
     /// Why a fix was dropped.
-    #[derive(uniffi::Enum, PartialOrd, Ord)]
+    #[derive(PartialOrd, Ord)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum DropReason {
         /// NaN, out of range, or 0/0 (a receiver without a fix).
         InvalidCoordinates = "invalid_coordinates",
@@ -45,7 +46,8 @@ pub const GPS_EPOCH_MS: i64 = 315_964_800_000;
 pub const GPS_EPOCH_DAY: &str = "1980-01-06";
 
 /// The filters' settings. Keys as in the centre's configuration; defaults in `Default`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct FilterConfig {
     /// `filter.accuracy_m`: fixes less accurate than this are dropped. Default 50 m.
     pub accuracy_m: f64,

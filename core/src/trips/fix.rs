@@ -6,38 +6,39 @@ use crate::time::{Anchor, GNSS_UNCERTAINTY_MS, TimeSource};
 
 /// One position report. Latitude and longitude are WGS-84 degrees, as GNSS gives them (a map
 /// in China shows GCJ-02: convert for display only).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Fix {
     pub latitude: f64,
     pub longitude: f64,
     /// Horizontal accuracy (68 % radius), metres; GPX files and many loggers have none.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub accuracy_m: Option<f64>,
     /// GNSS time, ms since the Unix epoch (UTC).
     pub time_ms: i64,
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub altitude_m: Option<f64>,
     /// Speed over ground, m/s, when the receiver reports it.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub speed_mps: Option<f64>,
     /// Degrees clockwise from true north.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub bearing_deg: Option<f64>,
     /// "gps", "network", "fused", …
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub provider: Option<String>,
     /// Android reported a mock location: kept, but flagged.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub mock: bool,
     /// `Platform::monotonic_ms` when the fix was taken (Android `elapsedRealtimeNanos`): with
     /// provider `gps`, the fix's time then anchors trusted time on GNSS. Not stored.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default, skip_serializing)]
     pub monotonic_ms: Option<u64>,
 }

@@ -9,7 +9,7 @@ use crate::wire_enum::wire_enum;
 
 wire_enum! {
     /// Why the vehicle went out.
-    #[derive(uniffi::Enum)]
+    #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
     pub enum Purpose {
         /// 巡查: a patrol, the window open wherever the vehicle stops.
         Patrol = "patrol",
@@ -22,7 +22,8 @@ wire_enum! {
 }
 
 /// Files a track is written as (both WGS-84, as their standards require).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum TrackFormat {
     /// GPX 1.1.
     Gpx,
@@ -43,47 +44,50 @@ impl TrackFormat {
 }
 
 /// The datum a map draws in: Chinese map SDKs (Amap, Tencent) draw GCJ-02.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum MapDatum {
     Wgs84,
     Gcj02,
 }
 
 /// What the crew enters when the vehicle leaves.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct NewTrip {
     /// The vehicle's registration or fleet number.
     pub vehicle: String,
     /// The crew's names (officers, kept in the clear like every actor).
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub crew: Vec<String>,
     /// Staff on board (人次 counts them); at least the named crew. Defaults to the named crew.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub crew_count: Option<u32>,
     pub purpose: Purpose,
     /// The case a dispatch goes to (id or number); required for a dispatch.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub case_id: Option<String>,
     /// The odometer when leaving, km.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub odometer_km: Option<f64>,
     /// A photo of the odometer (an evidence reference).
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub odometer_photo: Option<String>,
     /// When it started (ms, UTC), for a trip entered afterwards (a GPX import); now if not
     /// given.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "ffi", uniffi(default))]
     #[serde(default)]
     pub started_at_ms: Option<i64>,
 }
 
 /// A trip as the device holds it, with its measured track.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Trip {
     pub id: String,
     pub vehicle: String,

@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 use crate::trips::filter::{DropReason, Filter, FilterConfig, Verdict};
 use crate::trips::geodesy::metres;
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct TrackConfig {
     pub filter: FilterConfig,
     /// `stop.radius_m`: default 200 m.
@@ -35,7 +36,8 @@ impl Default for TrackConfig {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Stop {
     pub start_ms: i64,
     pub end_ms: i64,
@@ -44,7 +46,8 @@ pub struct Stop {
     pub longitude: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Gap {
     pub from_ms: i64,
     pub to_ms: i64,
@@ -52,13 +55,15 @@ pub struct Gap {
     pub bridged_m: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct DropCount {
     pub reason: DropReason,
     pub count: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct TrackReport {
     pub fixes_total: u64,
     pub fixes_kept: u64,
