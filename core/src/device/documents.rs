@@ -1,7 +1,6 @@
 //! The on-site documents on a device: mediations and records, their acts, their renderings,
 //! and the month's money recovered.
 
-use crate::cases;
 use crate::documents::model::{
     CopyFor, DocumentText, MoneyRecovered, NewMediation, NewRecord, OnSiteDocument, RenderFormat,
 };
@@ -58,7 +57,7 @@ impl Device {
 
     /// A case's documents, oldest first.
     pub fn case_documents(&self, case: &str) -> Result<Vec<OnSiteDocument>> {
-        let case_id = cases::id_of(&self.store.conn, case)?;
+        let case_id = crate::cases::id_of(&self.store.conn, case)?;
         projection::of_case(&self.store.conn, &case_id.to_string())?
             .into_iter()
             .map(|s| Ok(view::read(&self.store.conn, s)?.doc))
@@ -91,7 +90,7 @@ impl Device {
     /// Issues the case's notice of `kind` (不予受理告知书, 终止调解告知书): its words made now and
     /// frozen in a signed event. An end notice stops the end-notice clock.
     pub fn issue_notice(&mut self, case: &str, kind: NoticeKind) -> Result<CaseNotice> {
-        let case_id = cases::id_of(&self.store.conn, case)?;
+        let case_id = crate::cases::id_of(&self.store.conn, case)?;
         self.write(|w| notice::issue(w, case_id, kind))?;
         Ok(notice::read(&self.store.conn, &case_id.to_string(), kind)?.notice)
     }
