@@ -1,7 +1,9 @@
 //! Sync with the centre: protocol v1 (shared with the server), the device's engine (`engine`:
 //! enrolment and the sync run, with `control`: its progress and cancellation) over its client
 //! and transport, what a device sends (its outbox), and the checks the server makes of what it
-//! receives — the same code on both sides, so they agree by construction.
+//! receives — the same code on both sides, so they agree by construction. The centre's copy of
+//! a device's store (`replica`) is the server's alone: compiled with the `replica` feature,
+//! never into the phones' library.
 
 pub mod blobs;
 pub mod client;
@@ -12,6 +14,7 @@ pub mod handover;
 /// The protocol lives below the capabilities that apply the centre's events; its old path stays
 /// for the server and the CLI.
 pub use crate::protocol;
+#[cfg(feature = "replica")]
 pub mod replica;
 pub mod state;
 pub mod transport;
