@@ -8,10 +8,9 @@
 //! confirmed it whole, so the next sync resends what was not proven and the centre, idempotent
 //! by (device, seq, hash) and by blob hash, keeps each once.
 
-use std::future::Future;
 use std::sync::Arc;
 
-use tokio::sync::watch;
+use crate::sync::control::{Cancel, Phase, Stop, Tally};
 
 use super::CoreError;
 
@@ -76,7 +75,7 @@ pub trait SyncListener: Send + Sync {
 #[derive(Debug)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Object))]
 pub struct SyncHandle {
-    cancelled: watch::Sender<bool>,
+    cancel: Cancel,
 }
 
 #[cfg_attr(feature = "ffi", uniffi::export)]
@@ -84,45 +83,58 @@ impl SyncHandle {
     #[uniffi::constructor]
     pub fn new() -> Arc<SyncHandle> {
         Arc::new(SyncHandle {
-            cancelled: watch::Sender::new(false),
+            cancel: Cancel::default(),
         })
     }
 
     /// Stops the sync at its next await with `CoreError::Cancelled`. Nothing the centre has
     /// not proven receiving is marked sent; the next sync resumes.
     pub fn cancel(&self) {
-        self.cancelled.send_replace(true);
+        self.cancel.cancel();
     }
 
     pub fn is_cancelled(&self) -> bool {
-        *self.cancelled.borrow()
+        self.cancel.is_cancelled()
     }
 }
 
 impl SyncHandle {
-    /// Completes once `cancel` has been called (at once if it was already).
-    async fn cancelled(&self) {
-        let mut seen = self.cancelled.subscribe();
-        // The sender lives in `self`, which outlives this wait: `wait_for` cannot fail.
-        let _ = seen.wait_for(|cancelled| *cancelled).await;
+    /// What the sync engine heeds.
+    pub(crate) fn token(&self) -> &Cancel {
+        &self.cancel
     }
+}
 
-    /// Runs `step` unless the handle is cancelled first: then `step` is dropped where it
-    /// stands and the answer is `Cancelled`. Checked before `step` is polled, so a handle
-    /// cancelled between two awaits stops the next one.
-    pub(crate) async fn run<T>(
-        handle: Option<&SyncHandle>,
-        step: impl Future<Output = Result<T, CoreError>>,
-    ) -> Result<T, CoreError> {
-        match handle {
-            None => step.await,
-            Some(handle) => {
-                tokio::select! {
-                    biased;
-                    () = handle.cancelled() => Err(CoreError::Cancelled),
-                    done = step => done,
-                }
-            }
+impl From<Phase> for SyncPhase {
+    fn from(phase: Phase) -> Self {
+        match phase {
+            Phase::Pushing => SyncPhase::Pushing,
+            Phase::UploadingBlobs => SyncPhase::UploadingBlobs,
+            Phase::Pulling => SyncPhase::Pulling,
+            Phase::Done => SyncPhase::Done,
+        }
+    }
+}
+
+impl SyncProgress {
+    pub(crate) fn of(phase: Phase, t: &Tally) -> SyncProgress {
+        SyncProgress {
+            phase: phase.into(),
+            events_pushed: t.events_pushed,
+            events_to_push: t.events_to_push,
+            blobs_sent: t.blobs_sent,
+            blobs_to_send: t.blobs_to_send,
+            bytes_sent: t.bytes_sent,
+            server_events_applied: t.server_events_applied,
+        }
+    }
+}
+
+impl From<Stop> for CoreError {
+    fn from(stop: Stop) -> Self {
+        match stop {
+            Stop::Cancelled => CoreError::Cancelled,
+            Stop::Failed(e) => e.into(),
         }
     }
 }
@@ -133,31 +145,5 @@ pub(crate) fn report(listener: Option<&Arc<dyn SyncListener>>, progress: SyncPro
         && let Err(e) = listener.progress(progress)
     {
         tracing::warn!(error = %e, "sync: the app's progress listener failed");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn a_cancelled_handle_stops_a_step_that_would_never_finish() {
-        let handle = SyncHandle::new();
-        assert!(!handle.is_cancelled());
-        // Not cancelled: the step's own answer.
-        let done = SyncHandle::run(Some(&handle), async { Ok::<_, CoreError>(7) }).await;
-        assert_eq!(done.unwrap(), 7);
-        let waiting = {
-            let handle = handle.clone();
-            tokio::spawn(async move {
-                SyncHandle::run(Some(&handle), std::future::pending::<Result<(), _>>()).await
-            })
-        };
-        handle.cancel();
-        assert!(matches!(waiting.await.unwrap(), Err(CoreError::Cancelled)));
-        // Cancelled stays cancelled: even a step that is ready is not run.
-        let again = SyncHandle::run(Some(&handle), async { Ok::<_, CoreError>(7) }).await;
-        assert!(matches!(again, Err(CoreError::Cancelled)));
-        assert!(handle.is_cancelled());
     }
 }

@@ -1,42 +1,27 @@
 //! The device's side of a sync exchange, done under the store's lock between network calls:
-//! what to send, what the centre's answers prove, and where sync stands.
+//! what to send, what the centre's answers prove, and where sync stands. The sync engine
+//! (`sync::engine`) reaches it as `Local`.
 
-use crate::signing::VerifyingKey;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use uuid::Uuid;
 
 use crate::centre::ServerEventApplied;
 use crate::error::{Error, Result};
 use crate::events::Digest;
 use crate::events::log::row_at;
+use crate::platform::Platform;
 use crate::protocol::{EnrolRequest, Enrolled, PushReceipt, ServerEvent, WireEvent, WireVaultRow};
+use crate::signing::VerifyingKey;
+use crate::sync::engine::Local;
+pub use crate::sync::engine::Session;
 use crate::sync::{decisions, state, wire};
+use crate::time::TrustedTime;
 
 use super::Device;
 
-/// What a sync run needs to talk to the centre.
-pub struct Session {
-    pub server: String,
-    pub centre_ca: Option<Vec<u8>>,
-    pub token: String,
-    pub acked_seq: u64,
-    pub pull_cursor: u64,
-    pub centre_key: VerifyingKey,
-}
-
 impl Device {
-    pub fn monotonic_ms(&self) -> u64 {
-        self.platform.monotonic_ms()
-    }
-
-    pub fn enrolment_request(&self, code: &str, app_version: &str) -> EnrolRequest {
-        EnrolRequest {
-            code: code.trim().to_string(),
-            device_id: self.identity.device_id,
-            public_key: hex::encode(self.public_key()),
-            device_prefix: self.identity.prefix.clone(),
-            app_version: app_version.to_string(),
-        }
-    }
-
     /// Keeps an enrolment: the centre's key pinned, the token wrapped by the keystore. Sync
     /// starts from the first event with this centre.
     pub fn save_enrolment(
@@ -69,26 +54,6 @@ impl Device {
             pull_cursor: 0,
         };
         state::enrol(&self.store.conn, &enrolment, self.now_ms()?)
-    }
-
-    pub fn sync_session(&self) -> Result<Session> {
-        let e = state::read(&self.store.conn)?.ok_or(Error::NotEnrolled)?;
-        let token = self
-            .platform
-            .unwrap_secret(e.wrapped_token)
-            .map_err(|err| Error::Platform(err.to_string()))?;
-        Ok(Session {
-            server: e.server,
-            centre_ca: e.centre_ca,
-            token: String::from_utf8(token)
-                .map_err(|_| Error::Platform("the unwrapped token is not text".into()))?,
-            acked_seq: e.acked_seq,
-            pull_cursor: e.pull_cursor,
-            centre_key: VerifyingKey::from_bytes(&e.centre_key).map_err(|_| Error::Corrupt {
-                seq: 0,
-                reason: "the pinned centre key is not a key".into(),
-            })?,
-        })
     }
 
     pub fn outbox(&self, after: u64, limit: usize) -> Result<(Vec<WireEvent>, Vec<WireVaultRow>)> {
@@ -199,10 +164,84 @@ impl Device {
 }
 
 impl Device {
-    /// Blobs the centre has not confirmed whose files this device holds. One it does not
-    /// hold — of a case handed over from another device, the centre has it from there — has
-    /// nothing to send here (a file lost is the evidence verifier's to report).
-    pub fn unsent_blobs(&self) -> Result<Vec<(Digest, std::path::PathBuf)>> {
+    pub fn blob_confirmed(&self, sha256: &Digest) -> Result<()> {
+        crate::sync::blobs::mark_sent(&self.store.conn, sha256, self.now_ms()?)
+    }
+}
+
+/// The device as the sync engine reaches it, always under the lock, off the async workers.
+impl Local for Device {
+    fn device_id(&self) -> Uuid {
+        self.identity.device_id
+    }
+
+    fn head_seq(&self) -> u64 {
+        self.head.seq
+    }
+
+    fn platform(&self) -> Arc<dyn Platform> {
+        self.platform.clone()
+    }
+
+    fn enrolment_request(&self, code: &str, app_version: &str) -> EnrolRequest {
+        EnrolRequest {
+            code: code.trim().to_string(),
+            device_id: self.identity.device_id,
+            public_key: hex::encode(self.public_key()),
+            device_prefix: self.identity.prefix.clone(),
+            app_version: app_version.to_string(),
+        }
+    }
+
+    fn save_enrolment(
+        &mut self,
+        server: &str,
+        centre_ca: Option<Vec<u8>>,
+        enrolled: &Enrolled,
+    ) -> Result<()> {
+        Device::save_enrolment(self, server, centre_ca, enrolled)
+    }
+
+    fn session(&self) -> Result<Session> {
+        let e = state::read(&self.store.conn)?.ok_or(Error::NotEnrolled)?;
+        let token = self
+            .platform
+            .unwrap_secret(e.wrapped_token)
+            .map_err(|err| Error::Platform(err.to_string()))?;
+        Ok(Session {
+            server: e.server,
+            centre_ca: e.centre_ca,
+            token: String::from_utf8(token)
+                .map_err(|_| Error::Platform("the unwrapped token is not text".into()))?,
+            acked_seq: e.acked_seq,
+            pull_cursor: e.pull_cursor,
+            centre_key: VerifyingKey::from_bytes(&e.centre_key).map_err(|_| Error::Corrupt {
+                seq: 0,
+                reason: "the pinned centre key is not a key".into(),
+            })?,
+        })
+    }
+
+    fn outbox(&self, after: u64, limit: usize) -> Result<(Vec<WireEvent>, Vec<WireVaultRow>)> {
+        Device::outbox(self, after, limit)
+    }
+
+    fn accept_receipt(&mut self, receipt: &PushReceipt) -> Result<()> {
+        Device::accept_receipt(self, receipt)
+    }
+
+    fn record_server_time(&mut self, sent_ms: u64, received_ms: u64, server_ms: i64) -> Result<()> {
+        Device::record_server_time(self, sent_ms, received_ms, server_ms).map(drop)
+    }
+
+    fn trusted_time(&self) -> Result<TrustedTime> {
+        Device::trusted_time(self)
+    }
+
+    /// One it does not hold — of a case handed over from another device, the centre has it
+    /// from there — has nothing to send here (a file lost is the evidence verifier's to
+    /// report).
+    fn unsent_blobs(&self) -> Result<Vec<(Digest, PathBuf)>> {
         let blobs = self.blobs();
         Ok(crate::sync::blobs::unsent(&self.store.conn)?
             .into_iter()
@@ -211,22 +250,24 @@ impl Device {
             .collect())
     }
 
-    /// Blobs this device's records name that it lacks and may fetch from the centre.
-    pub fn wanted_blobs(&self) -> Result<Vec<Digest>> {
+    fn blob_confirmed(&self, sha256: &Digest) -> Result<()> {
+        Device::blob_confirmed(self, sha256)
+    }
+
+    fn apply_server_events(&mut self, key: &VerifyingKey, events: &[ServerEvent]) -> Result<u64> {
+        Device::apply_server_events(self, key, events)
+    }
+
+    fn wanted_blobs(&self) -> Result<Vec<Digest>> {
         crate::sync::blobs::wanted(&self.store.conn, &self.blobs())
     }
 
-    /// Keeps a blob fetched from the centre, if its bytes are the ones its name says.
-    pub fn keep_fetched_blob(&self, sha256: &Digest, bytes: &[u8]) -> Result<()> {
+    fn keep_fetched_blob(&self, sha256: &Digest, bytes: &[u8]) -> Result<()> {
         if Digest::of(&[bytes]) != *sha256 {
             return Err(Error::Sync(crate::sync::client::SyncError::NotDelivered(
                 format!("blob {sha256} from the centre does not hash to its name"),
             )));
         }
         self.blobs().put_bytes(bytes).map(drop)
-    }
-
-    pub fn blob_confirmed(&self, sha256: &Digest) -> Result<()> {
-        crate::sync::blobs::mark_sent(&self.store.conn, sha256, self.now_ms()?)
     }
 }
