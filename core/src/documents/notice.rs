@@ -147,10 +147,8 @@ pub fn read(conn: &Connection, case: &str, kind: NoticeKind) -> Result<ReadNotic
         what: "notice",
         id: format!("{} {kind}", case.number),
     })?;
-    let issued: NoticeIssued = serde_json::from_str(&body).map_err(|e| Error::Corrupt {
-        seq: 0,
-        reason: format!("notice of case {}: {e}", case.id),
-    })?;
+    let issued: NoticeIssued = serde_json::from_str(&body)
+        .map_err(|e| Error::damaged("notices", format!("notice of case {}: {e}", case.id)))?;
     let frozen = Frozen {
         rule_set: issued.rule_set,
         agency: issued.agency,

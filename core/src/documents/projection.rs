@@ -68,10 +68,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<State> {
 }
 
 fn parse(json: &str) -> Result<State> {
-    serde_json::from_str(json).map_err(|e| Error::Corrupt {
-        seq: 0,
-        reason: format!("document state: {e}"),
-    })
+    serde_json::from_str(json).map_err(|e| Error::damaged("documents", e.to_string()))
 }
 
 fn states(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Vec<State>> {
