@@ -91,6 +91,7 @@ fn kind_and_code(e: &CoreError) -> (&'static str, u8) {
         CoreError::StoreTooNew { .. } => ("store_too_new", 1),
         CoreError::CorruptLog { .. } => ("corrupt_log", 3),
         CoreError::DamagedProjection { .. } => ("damaged_projection", 3),
+        CoreError::DamagedRecord { .. } => ("damaged_record", 3),
         CoreError::CaseHandedOver { .. } => ("case_handed_over", 1),
         CoreError::NoCalendarData { .. } => ("no_calendar_data", 1),
         CoreError::FileUnavailable { .. } => ("file_unavailable", 1),

@@ -22,6 +22,11 @@ pub enum Error {
     #[error("projection {table} damaged: {reason}")]
     DamagedProjection { table: &'static str, reason: String },
 
+    /// A row this device keeps outside the log and its projections (`what`: its identity, its
+    /// sync state, a personal-data row) cannot be read: no rebuild makes it again.
+    #[error("{what} damaged: {reason}")]
+    DamagedRecord { what: &'static str, reason: String },
+
     /// The centre gave the case to another device: it takes no more work here.
     #[error("the centre assigned this case to device {owner}: it is theirs now")]
     CaseHandedOver { owner: String },
@@ -88,6 +93,14 @@ impl Error {
     pub fn damaged(table: &'static str, reason: impl Into<String>) -> Self {
         Error::DamagedProjection {
             table,
+            reason: reason.into(),
+        }
+    }
+
+    /// A row of `what`, kept outside the log and its projections, this code cannot read.
+    pub fn damaged_record(what: &'static str, reason: impl Into<String>) -> Self {
+        Error::DamagedRecord {
+            what,
             reason: reason.into(),
         }
     }

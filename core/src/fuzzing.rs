@@ -328,18 +328,18 @@ fn signed_by_centre(mut event: ServerEvent) -> ServerEvent {
 /// version (`Body::decode`), as the verifier, a replay and the centre read them. What decodes
 /// must encode canonically to bytes that decode to the same envelope.
 pub fn event(data: &[u8]) -> Result<Body> {
-    let corrupt = |reason: String| Error::Corrupt { seq: 0, reason };
-    let envelope = events::decode(data).map_err(corrupt)?;
+    let not_an_event = |reason: String| Error::invalid("event", reason);
+    let envelope = events::decode(data).map_err(not_an_event)?;
     let body = Body::decode(
         &envelope.event_type,
         envelope.body_version,
         envelope.body.clone(),
     )
-    .map_err(corrupt)?;
+    .map_err(not_an_event)?;
     let _ = (body.case_id(), body.personal_data());
     let value = serde_json::to_value(&envelope).map_err(|e| Error::Encoding(e.to_string()))?;
     if let Ok(bytes) = canonical::encode(&value) {
-        let again = events::decode(&bytes).map_err(corrupt)?;
+        let again = events::decode(&bytes).map_err(not_an_event)?;
         assert_eq!(again, envelope, "the canonical form does not read back");
     }
     Ok(body)

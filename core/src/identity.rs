@@ -70,9 +70,8 @@ impl Identity {
         let Some((id, prefix, public_key, wrapped)) = row else {
             return Ok(None);
         };
-        let device_id = Uuid::parse_str(&id).map_err(|e| Error::Corrupt {
-            seq: 0,
-            reason: format!("device id {id:?}: {e}"),
+        let device_id = Uuid::parse_str(&id).map_err(|e| {
+            Error::damaged_record("device identity", format!("device id {id:?}: {e}"))
         })?;
         let secret: [u8; 32] = unwrap(platform, wrapped, "device key")?
             .try_into()

@@ -83,13 +83,13 @@ pub fn value(conn: &Connection, id: i64) -> Result<Option<String>> {
 }
 
 pub(crate) fn does_not_open(id: i64) -> Error {
-    Error::Corrupt {
-        seq: 0,
-        reason: format!(
+    Error::damaged_record(
+        "vault",
+        format!(
             "personal-data row {id} does not open under this device's key: altered, or the \
              keystore gave another key"
         ),
-    }
+    )
 }
 
 /// What the vault holds for a reference.

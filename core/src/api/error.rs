@@ -51,6 +51,12 @@ pub enum CoreError {
     #[error("projection {table} damaged: {reason}")]
     DamagedProjection { table: String, reason: String },
 
+    /// A record this device keeps beside its log (`what`: "device identity", "sync state",
+    /// "vault" — the sealed personal data) cannot be read; the log is not at fault, and no
+    /// rebuild makes the record again. Report it with the log.
+    #[error("{what} damaged: {reason}")]
+    DamagedRecord { what: String, reason: String },
+
     /// The centre gave the case to device `owner`: this device takes no more work on it (its
     /// personal data can still be purged).
     #[error("the centre assigned this case to device {owner}: it is theirs now")]
@@ -130,6 +136,10 @@ impl From<Error> for CoreError {
             Error::Corrupt { seq, reason } => CoreError::CorruptLog { seq, reason },
             Error::DamagedProjection { table, reason } => CoreError::DamagedProjection {
                 table: table.to_string(),
+                reason,
+            },
+            Error::DamagedRecord { what, reason } => CoreError::DamagedRecord {
+                what: what.to_string(),
                 reason,
             },
             Error::CaseHandedOver { owner } => CoreError::CaseHandedOver { owner },

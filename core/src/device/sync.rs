@@ -8,7 +8,7 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 use crate::centre::ServerEventApplied;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SyncError};
 use crate::events::Digest;
 use crate::events::log::row_at;
 use crate::platform::Platform;
@@ -31,13 +31,12 @@ impl Device {
         enrolled: &Enrolled,
     ) -> Result<()> {
         if enrolled.device_id != self.identity.device_id {
-            return Err(Error::SyncConflict {
-                seq: 0,
-                reason: format!(
-                    "the centre enrolled device {}, not this one",
-                    enrolled.device_id
-                ),
-            });
+            // The answer proves nothing for this device: it stays not enrolled.
+            return Err(SyncError::NotDelivered(format!(
+                "the centre enrolled device {}, not this one",
+                enrolled.device_id
+            ))
+            .into());
         }
         let centre_key = parse_key(&enrolled.centre_key)?;
         let wrapped_token = self
@@ -64,10 +63,12 @@ impl Device {
     /// device holds at the acknowledged seq; then keeps the acknowledgement.
     pub fn accept_receipt(&mut self, receipt: &PushReceipt) -> Result<()> {
         if receipt.device_id != self.identity.device_id {
-            return Err(Error::SyncConflict {
-                seq: 0,
-                reason: format!("the receipt is for device {}", receipt.device_id),
-            });
+            // Not proof that this device's events arrived: they stay to be pushed.
+            return Err(SyncError::NotDelivered(format!(
+                "the receipt is for device {}",
+                receipt.device_id
+            ))
+            .into());
         }
         if let Some(&seq) = receipt.forks.first() {
             return Err(Error::SyncConflict {
@@ -215,9 +216,8 @@ impl Local for Device {
                 .map_err(|_| Error::Platform("the unwrapped token is not text".into()))?,
             acked_seq: e.acked_seq,
             pull_cursor: e.pull_cursor,
-            centre_key: VerifyingKey::from_bytes(&e.centre_key).map_err(|_| Error::Corrupt {
-                seq: 0,
-                reason: "the pinned centre key is not a key".into(),
+            centre_key: VerifyingKey::from_bytes(&e.centre_key).map_err(|_| {
+                Error::damaged_record("sync state", "the pinned centre key is not a key")
             })?,
         })
     }

@@ -24,7 +24,7 @@ use crate::events::verify::check_signed;
 use crate::events::{Digest, Entry, decode};
 use crate::journal::{self, Body};
 use crate::protocol::{Attachment, Handover, HolderLog, WireEvent, WireVaultRow};
-use crate::sync::wire::{Checked, vault_row_matches, with_vault_rows};
+use crate::sync::wire::{Checked, Stored, vault_row_matches, with_vault_rows};
 use crate::vault::Sealed;
 
 /// Whether an event of a holder's log goes with the case to its next owner: the case's own
@@ -62,7 +62,12 @@ pub fn holder_part(
             .filter(|body| goes_with_case(body, case_id));
         if let Some(body) = body.filter(|_| !held_back.contains(&seq)) {
             purged.extend(body.released_rows());
-            part.push((canonical, r.get(2)?, r.get(3)?));
+            part.push(Stored {
+                seq,
+                canonical,
+                hash: r.get(2)?,
+                signature: r.get(3)?,
+            });
         }
     }
     let (events, mut vault) = with_vault_rows(conn, part)?;

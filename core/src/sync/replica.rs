@@ -99,12 +99,12 @@ impl Replica {
         let mut stmt = self
             .store
             .conn
-            .prepare("SELECT canonical FROM events ORDER BY seq DESC LIMIT 1000")?;
+            .prepare("SELECT seq, canonical FROM events ORDER BY seq DESC LIMIT 1000")?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            let canonical: Vec<u8> = row.get(0)?;
-            let envelope =
-                decode(&canonical).map_err(|reason| Error::Corrupt { seq: 0, reason })?;
+            let seq = row.get::<_, i64>(0)? as u64;
+            let canonical: Vec<u8> = row.get(1)?;
+            let envelope = decode(&canonical).map_err(|reason| Error::Corrupt { seq, reason })?;
             if let Some(position) = envelope.position {
                 return Ok(Some((position, envelope.time.trusted_ms)));
             }
@@ -254,10 +254,8 @@ impl Replica {
             )
             .optional()?;
         json.map(|j| {
-            serde_json::from_str(&j).map_err(|e| Error::Corrupt {
-                seq: 0,
-                reason: format!("a stored verdict: {e}"),
-            })
+            serde_json::from_str(&j)
+                .map_err(|e| Error::damaged("evidence_verdicts", format!("{evidence_id}: {e}")))
         })
         .transpose()
     }

@@ -41,10 +41,7 @@ pub fn read(conn: &Connection) -> Result<Option<Enrolment>> {
     let Some((server, centre_ca, wrapped_token, key, acked, hash, cursor)) = row else {
         return Ok(None);
     };
-    let corrupt = |what: &str| Error::Corrupt {
-        seq: 0,
-        reason: format!("sync state: {what}"),
-    };
+    let corrupt = |what: &str| Error::damaged_record("sync state", what.to_string());
     Ok(Some(Enrolment {
         server,
         centre_ca,

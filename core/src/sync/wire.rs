@@ -21,31 +21,44 @@ pub fn outbox(
     limit: usize,
 ) -> Result<(Vec<WireEvent>, Vec<WireVaultRow>)> {
     let mut stmt = conn.prepare_cached(
-        "SELECT canonical, hash, signature FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        "SELECT seq, canonical, hash, signature FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
     )?;
     let rows = stmt
         .query_map([after.min(i64::MAX as u64) as i64, limit as i64], |r| {
-            Ok((
-                r.get::<_, Vec<u8>>(0)?,
-                r.get::<_, Vec<u8>>(1)?,
-                r.get::<_, Vec<u8>>(2)?,
-            ))
+            Ok(Stored {
+                seq: r.get::<_, i64>(0)? as u64,
+                canonical: r.get(1)?,
+                hash: r.get(2)?,
+                signature: r.get(3)?,
+            })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     with_vault_rows(conn, rows)
 }
 
-/// Stored events (canonical, hash, signature) as they travel, with each vault row they refer
-/// to once (rows purged since are simply absent).
+/// An event as its row holds it.
+pub(crate) struct Stored {
+    pub seq: u64,
+    pub canonical: Vec<u8>,
+    pub hash: Vec<u8>,
+    pub signature: Vec<u8>,
+}
+
+/// Stored events as they travel, with each vault row they refer to once (rows purged since
+/// are simply absent).
 pub(crate) fn with_vault_rows(
     conn: &Connection,
-    rows: Vec<(Vec<u8>, Vec<u8>, Vec<u8>)>,
+    rows: Vec<Stored>,
 ) -> Result<(Vec<WireEvent>, Vec<WireVaultRow>)> {
     let mut events = Vec::with_capacity(rows.len());
     let mut vault_rows: Vec<WireVaultRow> = Vec::new();
-    for (canonical, hash, signature) in rows {
-        let event = to_wire(canonical, &hash, &signature)?;
-        for sealed in references(&event)? {
+    for row in rows {
+        let corrupt = |reason: String| Error::Corrupt {
+            seq: row.seq,
+            reason,
+        };
+        let event = to_wire(row.canonical, &row.hash, &row.signature).map_err(corrupt)?;
+        for sealed in references(&event).map_err(corrupt)? {
             if vault_rows.iter().any(|r| r.id == sealed.id) {
                 continue;
             }
@@ -58,30 +71,24 @@ pub(crate) fn with_vault_rows(
     Ok((events, vault_rows))
 }
 
-fn to_wire(canonical: Vec<u8>, hash: &[u8], signature: &[u8]) -> Result<WireEvent> {
-    let corrupt = |reason: &str| Error::Corrupt {
-        seq: 0,
-        reason: reason.to_string(),
-    };
+/// A stored event as it travels, or why its row cannot be one.
+fn to_wire(
+    canonical: Vec<u8>,
+    hash: &[u8],
+    signature: &[u8],
+) -> std::result::Result<WireEvent, String> {
     Ok(WireEvent {
         canonical: String::from_utf8(canonical)
-            .map_err(|_| corrupt("canonical bytes are not UTF-8"))?,
-        hash: Digest::from_slice(hash).ok_or_else(|| corrupt("stored hash is not 32 bytes"))?,
+            .map_err(|_| "canonical bytes are not UTF-8".to_string())?,
+        hash: Digest::from_slice(hash).ok_or("stored hash is not 32 bytes")?,
         signature: hex::encode(signature),
     })
 }
 
-/// The vault references of an event's body.
-pub fn references(event: &WireEvent) -> Result<Vec<Sealed>> {
-    let envelope =
-        decode(event.canonical.as_bytes()).map_err(|e| Error::Corrupt { seq: 0, reason: e })?;
-    let body =
-        Body::decode(&envelope.event_type, envelope.body_version, envelope.body).map_err(|e| {
-            Error::Corrupt {
-                seq: envelope.seq,
-                reason: e,
-            }
-        })?;
+/// The vault references of a stored event's body, or why it cannot be read.
+fn references(event: &WireEvent) -> std::result::Result<Vec<Sealed>, String> {
+    let envelope = decode(event.canonical.as_bytes())?;
+    let body = Body::decode(&envelope.event_type, envelope.body_version, envelope.body)?;
     Ok(body.personal_data())
 }
 
@@ -106,10 +113,7 @@ fn vault_row(conn: &Connection, id: i64) -> Result<Option<WireVaultRow>> {
             case_id: case_id
                 .map(|c| Uuid::parse_str(&c))
                 .transpose()
-                .map_err(|e| Error::Corrupt {
-                    seq: 0,
-                    reason: format!("vault case id: {e}"),
-                })?,
+                .map_err(|e| Error::damaged_record("vault", format!("row {id}: case id: {e}")))?,
             field,
             salt: hex::encode(salt),
             value: value.ok_or_else(|| crate::vault::does_not_open(id))?,

@@ -167,6 +167,29 @@ fn a_changed_vault_value_is_caught_at_the_event_that_sealed_it() {
     assert!(reason.contains("altered"), "{reason}");
 }
 
+/// Reading a case whose sealed name no longer opens names the vault: the log still verifies
+/// up to that event, and a rebuild of the projections would not bring the value back.
+#[test]
+fn a_vault_value_that_does_not_open_is_a_damaged_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut device = device_in(dir.path());
+    let case = device.open_case(&complaint(0)).unwrap();
+    let changed = device
+        .connection()
+        .execute(
+            "UPDATE vault SET value = zeroblob(length(value)) WHERE open_value(value, salt) = '王芳0'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    match device.case(&case.number) {
+        Err(Error::DamagedRecord { what: "vault", reason }) => {
+            assert!(reason.contains("does not open"), "{reason}")
+        }
+        other => panic!("expected the vault named as damaged, got {other:?}"),
+    }
+}
+
 #[test]
 fn a_deleted_event_is_caught_as_a_gap() {
     let dir = tempfile::tempdir().unwrap();
