@@ -16,8 +16,7 @@ impl Device {
         let id = trip_id(trip)?;
         let monotonic_ms = self.platform.monotonic_ms();
         self.write(|w| {
-            let vehicle = crate::trips::projection::get(w.conn(), id)?.vehicle;
-            crate::trips::record(w, id, fixes)?;
+            let vehicle = crate::trips::record(w, id, fixes)?;
             crate::dispatch::detect_arrival(w, &vehicle, fixes)?;
             let gnss = crate::trips::gnss_anchor(fixes);
             if let Some(anchor) = time::better_anchor(w.conn(), gnss, monotonic_ms)? {

@@ -94,8 +94,9 @@ pub fn start(w: &mut Writer, new: &NewTrip) -> Result<Uuid> {
 
 /// Records a batch of fixes (up to `limits::FIXES_PER_CALL`) on an open trip, as events of at
 /// most `limits::FIXES_PER_EVENT` fixes, in one transaction. Bad fixes are stored too: the
-/// filters drop them when the track is measured, and count them by reason.
-pub fn record(w: &mut Writer, trip_id: Uuid, fixes: &[Fix]) -> Result<()> {
+/// filters drop them when the track is measured, and count them by reason. Answers the trip's
+/// vehicle, which the caller looks for arrivals of.
+pub fn record(w: &mut Writer, trip_id: Uuid, fixes: &[Fix]) -> Result<String> {
     if fixes.len() > limits::FIXES_PER_CALL {
         return Err(Error::invalid(
             "fixes",
@@ -106,14 +107,14 @@ pub fn record(w: &mut Writer, trip_id: Uuid, fixes: &[Fix]) -> Result<()> {
             ),
         ));
     }
-    require_open(w.conn(), trip_id)?;
+    let open = require_open(w.conn(), trip_id)?;
     for batch in fixes.chunks(limits::FIXES_PER_EVENT) {
         w.append(FixesRecorded {
             trip_id,
             fixes: batch.iter().map(StoredFix::from).collect(),
         })?;
     }
-    Ok(())
+    Ok(open.vehicle)
 }
 
 /// Ends an open trip with the odometer reading, if taken; `ended_at_ms` for a trip entered
@@ -124,7 +125,7 @@ pub fn end(
     odometer_km: Option<f64>,
     ended_at_ms: Option<i64>,
 ) -> Result<()> {
-    let start = require_open(w.conn(), trip_id)?;
+    let start = require_open(w.conn(), trip_id)?.start_odometer_m;
     let end = odometer_km
         .map(|km| odometer_m("odometer_km", km))
         .transpose()?;
@@ -216,18 +217,29 @@ pub fn route(fixes: Vec<Fix>, now_ms: i64, datum: MapDatum) -> Vec<GeoPosition> 
 }
 
 /// The trip's start odometer reading, if the trip exists and is open; an error otherwise.
-fn require_open(conn: &Connection, trip_id: Uuid) -> Result<Option<i64>> {
-    let row: Option<(Option<i64>, Option<i64>)> = conn
-        .prepare_cached("SELECT ended_at_ms, start_odometer_m FROM trips WHERE id = ?1")?
-        .query_row([trip_id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+/// What a step on an open trip needs of it.
+struct OpenTrip {
+    vehicle: String,
+    start_odometer_m: Option<i64>,
+}
+
+fn require_open(conn: &Connection, trip_id: Uuid) -> Result<OpenTrip> {
+    let row: Option<(Option<i64>, String, Option<i64>)> = conn
+        .prepare_cached("SELECT ended_at_ms, vehicle, start_odometer_m FROM trips WHERE id = ?1")?
+        .query_row([trip_id.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .optional()?;
     match row {
         None => Err(Error::NotFound {
             what: "trip",
             id: trip_id.to_string(),
         }),
-        Some((Some(_), _)) => Err(Error::invalid("trip_id", "the trip has ended")),
-        Some((None, start)) => Ok(start),
+        Some((Some(_), _, _)) => Err(Error::invalid("trip_id", "the trip has ended")),
+        Some((None, vehicle, start_odometer_m)) => Ok(OpenTrip {
+            vehicle,
+            start_odometer_m,
+        }),
     }
 }
 

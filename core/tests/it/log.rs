@@ -183,7 +183,10 @@ fn a_vault_value_that_does_not_open_is_a_damaged_record() {
         .unwrap();
     assert_eq!(changed, 1);
     match device.case(&case.number) {
-        Err(Error::DamagedRecord { what: "vault", reason }) => {
+        Err(Error::DamagedRecord {
+            what: "vault",
+            reason,
+        }) => {
             assert!(reason.contains("does not open"), "{reason}")
         }
         other => panic!("expected the vault named as damaged, got {other:?}"),
