@@ -22,6 +22,7 @@ pub struct OfficerSignedIn {
 }
 
 impl EventBody for OfficerSignedIn {
+    const TOPICS: &'static [crate::events::Topic] = &[crate::events::Topic::Shift];
     const TYPE: &'static str = "OfficerSignedIn";
     /// 2: the role. Version 1 (no body) signed in an officer.
     const VERSION: u32 = 2;
@@ -45,6 +46,7 @@ impl EventBody for OfficerSignedIn {
 pub struct OfficerSignedOut {}
 
 impl EventBody for OfficerSignedOut {
+    const TOPICS: &'static [crate::events::Topic] = &[crate::events::Topic::Shift];
     const TYPE: &'static str = "OfficerSignedOut";
     const VERSION: u32 = 1;
 

@@ -4,6 +4,7 @@
 //! Storage calls are synchronous; the app calls them off its main thread.
 
 mod cases;
+mod changes;
 mod clocks;
 mod dispatch;
 mod documents;
@@ -15,6 +16,7 @@ mod sync;
 mod sync_control;
 mod trips;
 
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -33,6 +35,7 @@ pub use crate::documents::DocumentAct;
 pub use crate::documents::model::*;
 pub use crate::documents::notice::{CaseNotice, NoticeKind};
 pub use crate::documents::signature::StrokePoint;
+pub use crate::events::Topic;
 pub use crate::evidence::derive::Derived;
 pub use crate::evidence::media::MediaType;
 pub use crate::evidence::metadata::{ExifStatus, ExifSummary};
@@ -52,11 +55,12 @@ pub use crate::trips::track::{DropCount, Gap, Stop};
 pub use crate::trips::{
     DropReason, Fix, MapDatum, NewTrip, Purpose, TrackFormat, TrackReport, Trip,
 };
+pub use changes::{ChangeListener, ChangeSet, ListenerError};
 pub use error::CoreError;
 pub use records::{ChainReport, CountedDate};
 pub use reference::{CodeKind, CodeVerdict, check_code};
 pub use sync::{MeasuredSync, SyncReport};
-pub use sync_control::{SyncHandle, SyncListener, SyncListenerError, SyncPhase, SyncProgress};
+pub use sync_control::{SyncHandle, SyncListener, SyncPhase, SyncProgress};
 pub use trips::{from_gcj02, to_gcj02};
 
 use crate::device::Device;
@@ -68,6 +72,7 @@ pub type ApiResult<T> = Result<T, CoreError>;
 #[cfg_attr(feature = "ffi", derive(uniffi::Object))]
 pub struct FieldCore {
     device: Mutex<Device>,
+    listener: Mutex<Option<Arc<dyn ChangeListener>>>,
 }
 
 #[cfg_attr(feature = "ffi", uniffi::export)]
@@ -78,7 +83,13 @@ impl FieldCore {
         let device = Device::open(Path::new(&dir), platform)?;
         Ok(Arc::new(FieldCore {
             device: Mutex::new(device),
+            listener: Mutex::new(None),
         }))
+    }
+
+    /// Sets (or, with `None`, removes) the listener told what each transaction changed.
+    pub fn set_change_listener(&self, listener: Option<Arc<dyn ChangeListener>>) {
+        *lock(&self.listener) = listener;
     }
 
     pub fn device_id(&self) -> String {
@@ -152,11 +163,57 @@ impl FieldCore {
 }
 
 impl FieldCore {
-    /// A panic while the lock was held cannot leave the store half-written (the transaction
-    /// rolls back, the head advances only after commit), so a poisoned lock is still usable.
-    fn device(&self) -> MutexGuard<'_, Device> {
-        self.device
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// The device, locked; what committed meanwhile is told to the listener once unlocked.
+    fn device(&self) -> DeviceGuard<'_> {
+        DeviceGuard {
+            device: Some(lock(&self.device)),
+            listener: &self.listener,
+        }
+    }
+}
+
+/// A panic while a lock was held cannot leave the store half-written (the transaction rolls
+/// back, the head advances only after commit), so a poisoned lock is still usable.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The locked device. Dropped, it unlocks first and then tells the listener what changed: the
+/// listener may call the core again at once.
+pub(crate) struct DeviceGuard<'a> {
+    device: Option<MutexGuard<'a, Device>>,
+    listener: &'a Mutex<Option<Arc<dyn ChangeListener>>>,
+}
+
+impl Deref for DeviceGuard<'_> {
+    type Target = Device;
+    fn deref(&self) -> &Device {
+        self.device.as_ref().expect("held until dropped")
+    }
+}
+
+impl DerefMut for DeviceGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Device {
+        self.device.as_mut().expect("held until dropped")
+    }
+}
+
+impl Drop for DeviceGuard<'_> {
+    fn drop(&mut self) {
+        let Some(mut device) = self.device.take() else {
+            return;
+        };
+        let changes = device.take_changes();
+        drop(device);
+        // Unwinding from a panic, nothing more is called out: the facade reports the panic.
+        if changes.is_empty() || std::thread::panicking() {
+            return;
+        }
+        let listener = lock(self.listener).clone();
+        if let Some(Err(e)) = listener.map(|l| l.changed(changes.into())) {
+            tracing::warn!(error = %e, "the app's change listener failed");
+        }
     }
 }

@@ -2,7 +2,8 @@
 //! allows. Async (the app awaits them off its main thread). The work is the sync engine's
 //! (`sync::engine`); here are the calls, records and errors the apps see.
 
-use std::sync::{Arc, MutexGuard};
+use std::ops::DerefMut;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::device::Device;
@@ -115,7 +116,7 @@ impl FieldCore {
 impl Locked for FieldCore {
     type Device = Device;
 
-    fn lock(&self) -> MutexGuard<'_, Device> {
+    fn lock(&self) -> impl DerefMut<Target = Device> + '_ {
         self.device()
     }
 }

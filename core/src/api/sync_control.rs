@@ -13,6 +13,7 @@ use std::sync::Arc;
 use crate::sync::control::{Cancel, Phase, Stop, Tally};
 
 use super::CoreError;
+use super::changes::ListenerError;
 
 /// Where a sync stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,28 +47,11 @@ pub struct SyncProgress {
     pub server_events_applied: u64,
 }
 
-/// A failure inside the app's listener. The sync goes on: progress is for the UI, and a
-/// broken progress bar must not stop delivery.
-#[derive(Debug, thiserror::Error)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Error))]
-pub enum SyncListenerError {
-    // Not `message`: in Kotlin that would clash with `Throwable.message`.
-    #[error("{reason}")]
-    Failed { reason: String },
-}
-
-#[cfg(feature = "ffi")]
-impl From<uniffi::UnexpectedUniFFICallbackError> for SyncListenerError {
-    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
-        SyncListenerError::Failed { reason: e.reason }
-    }
-}
-
 /// The app's progress listener (a foreign trait). An exception thrown by the app's
-/// implementation arrives as `SyncListenerError` and is logged; it never fails the sync.
+/// implementation arrives as `ListenerError` and is logged; it never fails the sync.
 #[cfg_attr(feature = "ffi", uniffi::export(foreign))]
 pub trait SyncListener: Send + Sync {
-    fn progress(&self, progress: SyncProgress) -> Result<(), SyncListenerError>;
+    fn progress(&self, progress: SyncProgress) -> Result<(), ListenerError>;
 }
 
 /// Cancels a running sync: pass it to `FieldCore::sync`, call `cancel()` from any thread. Once

@@ -188,6 +188,10 @@ pub struct CalendarYearLoaded {
 }
 
 impl EventBody for CalendarYearLoaded {
+    const TOPICS: &'static [crate::events::Topic] = &[
+        crate::events::Topic::Reference,
+        crate::events::Topic::Clocks,
+    ];
     const TYPE: &'static str = "CalendarYearLoaded";
     const VERSION: u32 = 1;
 

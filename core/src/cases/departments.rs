@@ -131,6 +131,7 @@ pub struct DepartmentsLoaded {
 }
 
 impl EventBody for DepartmentsLoaded {
+    const TOPICS: &'static [crate::events::Topic] = &[crate::events::Topic::Reference];
     const TYPE: &'static str = "DepartmentsLoaded";
     const VERSION: u32 = 1;
 

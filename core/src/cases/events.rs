@@ -161,6 +161,8 @@ impl CaseOpened {
 }
 
 impl EventBody for CaseOpened {
+    const TOPICS: &'static [crate::events::Topic] =
+        &[crate::events::Topic::Cases, crate::events::Topic::Clocks];
     const TYPE: &'static str = "CaseOpened";
     const VERSION: u32 = 3;
 
@@ -254,6 +256,8 @@ pub struct CaseStepTaken {
 }
 
 impl EventBody for CaseStepTaken {
+    const TOPICS: &'static [crate::events::Topic] =
+        &[crate::events::Topic::Cases, crate::events::Topic::Clocks];
     const TYPE: &'static str = "CaseStepTaken";
     const VERSION: u32 = 1;
 
@@ -280,6 +284,7 @@ pub struct PersonalDataPurged {
 }
 
 impl EventBody for PersonalDataPurged {
+    const TOPICS: &'static [crate::events::Topic] = &[crate::events::Topic::Cases];
     const TYPE: &'static str = "PersonalDataPurged";
     const VERSION: u32 = 1;
 

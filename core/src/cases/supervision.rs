@@ -29,6 +29,8 @@ pub struct SupervisionReceived {
 }
 
 impl EventBody for SupervisionReceived {
+    const TOPICS: &'static [crate::events::Topic] =
+        &[crate::events::Topic::Cases, crate::events::Topic::Clocks];
     const TYPE: &'static str = "SupervisionReceived";
     const VERSION: u32 = 1;
 

@@ -72,6 +72,12 @@ impl ServerEventApplied {
 }
 
 impl EventBody for ServerEventApplied {
+    const TOPICS: &'static [crate::events::Topic] = &[
+        crate::events::Topic::Cases,
+        crate::events::Topic::Clocks,
+        crate::events::Topic::Dispatches,
+        crate::events::Topic::Reference,
+    ];
     const TYPE: &'static str = "ServerEventApplied";
     const VERSION: u32 = 1;
 

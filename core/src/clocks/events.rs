@@ -70,6 +70,7 @@ pub const STARTED_BY_HAND: [ClockKind; 4] = [
 macro_rules! clock_body {
     ($name:ident, $mark:literal) => {
         impl EventBody for $name {
+            const TOPICS: &'static [crate::events::Topic] = &[crate::events::Topic::Clocks];
             const TYPE: &'static str = stringify!($name);
             const VERSION: u32 = 1;
 

@@ -27,6 +27,7 @@ pub struct ExtensionRequested {
 }
 
 impl EventBody for ExtensionRequested {
+    const TOPICS: &'static [crate::events::Topic] = &[crate::events::Topic::Clocks];
     const TYPE: &'static str = "ExtensionRequested";
     const VERSION: u32 = 1;
 

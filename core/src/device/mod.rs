@@ -33,11 +33,11 @@ use crate::clocks::{Clock, ClockKind};
 use crate::dispatch::areas::UrbanAreasLoaded;
 use crate::dispatch::{Dispatch, DispatchStep, NewDispatch};
 use crate::error::{Error, Result};
-use crate::events::Digest;
 use crate::events::EventTime;
 use crate::events::decode;
 use crate::events::log::{Head, Writer, row_at};
 use crate::events::verify::{self, ChainReport};
+use crate::events::{Changes, Digest, Topic};
 use crate::evidence::blobs::Blobs;
 use crate::evidence::events::DeviceFixBody;
 use crate::evidence::media::MediaLimits;
@@ -66,6 +66,8 @@ pub struct Device {
     /// The time of the newest event: a wall clock moving against the monotonic clock since is
     /// a jump.
     last_time: Option<EventTime>,
+    /// What committed transactions changed since the app was last told (`take_changes`).
+    changes: Changes,
 }
 
 impl Device {
@@ -105,6 +107,7 @@ impl Device {
             officer,
             platform,
             last_time,
+            changes: Changes::default(),
         })
     }
 
@@ -128,6 +131,16 @@ impl Device {
         self.officer.as_ref()
     }
 
+    /// What committed since the last call, for the app's change listener; empties it.
+    pub fn take_changes(&mut self) -> Changes {
+        std::mem::take(&mut self.changes)
+    }
+
+    /// Notes a change no event records (sync's bookkeeping, a rebuild).
+    fn changed(&mut self, topics: &[Topic]) {
+        self.changes.add(topics, None);
+    }
+
     /// Appends the events `f` makes in one transaction, in the name of the signed-in officer.
     /// They share one timestamp: they record one act.
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer) -> Result<T>) -> Result<T> {
@@ -147,7 +160,7 @@ impl Device {
             .last_time
             .and_then(|last| time::jump(&last, time.wall_ms, time.monotonic_ms));
         let (identity, head) = (&self.identity, self.head);
-        let (value, head) = self.store.write(|tx| {
+        let (value, head, changes) = self.store.write(|tx| {
             let mut writer = Writer::new(tx, identity, journal::RULES, head, actor, time);
             if let Some(jumped) = jumped {
                 tracing::warn!(
@@ -158,9 +171,10 @@ impl Device {
                 writer.append(jumped)?;
             }
             let value = f(&mut writer)?;
-            Ok((value, writer.head))
+            Ok((value, writer.head, writer.changes))
         })?;
         self.head = head;
+        self.changes.merge(changes);
         self.last_time = Some(time);
         Ok(value)
     }
@@ -212,6 +226,7 @@ impl Device {
     pub fn rebuild_projections(&mut self) -> Result<u64> {
         let replayed = replay(&mut self.store, &self.identity)?;
         self.officer = shift::current(&self.store.conn)?;
+        self.changes.merge(Changes::everything());
         Ok(replayed)
     }
 

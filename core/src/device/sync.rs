@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 use crate::centre::ServerEventApplied;
 use crate::error::{Error, Result, SyncError};
-use crate::events::Digest;
 use crate::events::log::row_at;
+use crate::events::{Digest, Topic};
 use crate::platform::Platform;
 use crate::protocol::{EnrolRequest, Enrolled, PushReceipt, ServerEvent, WireEvent, WireVaultRow};
 use crate::signing::VerifyingKey;
@@ -52,7 +52,9 @@ impl Device {
             acked_hash: None,
             pull_cursor: 0,
         };
-        state::enrol(&self.store.conn, &enrolment, self.now_ms()?)
+        state::enrol(&self.store.conn, &enrolment, self.now_ms()?)?;
+        self.changed(&[Topic::Sync]);
+        Ok(())
     }
 
     pub fn outbox(&self, after: u64, limit: usize) -> Result<(Vec<WireEvent>, Vec<WireVaultRow>)> {
@@ -93,7 +95,9 @@ impl Device {
             receipt.acked_seq,
             receipt.acked_hash,
             self.now_ms()?,
-        )
+        )?;
+        self.changed(&[Topic::Sync]);
+        Ok(())
     }
 }
 
@@ -165,8 +169,10 @@ impl Device {
 }
 
 impl Device {
-    pub fn blob_confirmed(&self, sha256: &Digest) -> Result<()> {
-        crate::sync::blobs::mark_sent(&self.store.conn, sha256, self.now_ms()?)
+    pub fn blob_confirmed(&mut self, sha256: &Digest) -> Result<()> {
+        crate::sync::blobs::mark_sent(&self.store.conn, sha256, self.now_ms()?)?;
+        self.changed(&[Topic::Sync]);
+        Ok(())
     }
 }
 
@@ -250,7 +256,7 @@ impl Local for Device {
             .collect())
     }
 
-    fn blob_confirmed(&self, sha256: &Digest) -> Result<()> {
+    fn blob_confirmed(&mut self, sha256: &Digest) -> Result<()> {
         Device::blob_confirmed(self, sha256)
     }
 

@@ -151,6 +151,7 @@ pub struct UrbanAreasLoaded {
 }
 
 impl EventBody for UrbanAreasLoaded {
+    const TOPICS: &'static [crate::events::Topic] = &[crate::events::Topic::Reference];
     const TYPE: &'static str = "UrbanAreasLoaded";
     const VERSION: u32 = 1;
 

@@ -90,6 +90,10 @@ pub struct Dispatched {
 }
 
 impl EventBody for Dispatched {
+    const TOPICS: &'static [crate::events::Topic] = &[
+        crate::events::Topic::Dispatches,
+        crate::events::Topic::Cases,
+    ];
     const TYPE: &'static str = "Dispatched";
     const VERSION: u32 = 1;
 
@@ -123,6 +127,7 @@ pub struct ProvingFix {
 }
 
 impl EventBody for DispatchAdvanced {
+    const TOPICS: &'static [crate::events::Topic] = &[crate::events::Topic::Dispatches];
     const TYPE: &'static str = "DispatchAdvanced";
     const VERSION: u32 = 1;
 

@@ -202,6 +202,7 @@ pub enum Act {
 }
 
 impl EventBody for DocumentOpened {
+    const TOPICS: &'static [crate::events::Topic] = &[crate::events::Topic::Documents];
     const TYPE: &'static str = "DocumentOpened";
     const VERSION: u32 = 1;
 
@@ -225,6 +226,7 @@ impl EventBody for DocumentOpened {
 }
 
 impl EventBody for DocumentActed {
+    const TOPICS: &'static [crate::events::Topic] = &[crate::events::Topic::Documents];
     const TYPE: &'static str = "DocumentActed";
     const VERSION: u32 = 1;
 

@@ -54,6 +54,10 @@ pub struct NoticeIssued {
 }
 
 impl EventBody for NoticeIssued {
+    const TOPICS: &'static [crate::events::Topic] = &[
+        crate::events::Topic::Documents,
+        crate::events::Topic::Clocks,
+    ];
     const TYPE: &'static str = "NoticeIssued";
     const VERSION: u32 = 1;
 

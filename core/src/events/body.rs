@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::error::Result;
 use crate::events::Envelope;
+use crate::events::changes::Topic;
 use crate::vault::Sealed;
 
 /// Reads the body of a stored event of any type, or says why this code cannot. The journal's
@@ -31,6 +32,8 @@ pub trait EventBody: Serialize + DeserializeOwned {
     const TYPE: &'static str;
     /// The version written now. Bump it, keep the old shape, and upcast in `upcast`.
     const VERSION: u32;
+    /// What the event changes, for the app's screens (`events::changes`).
+    const TOPICS: &'static [Topic];
 
     /// Writes the body's effect into its capability's projections, in the append's transaction
     /// (and again, identically, when the log is replayed).
@@ -86,6 +89,7 @@ pub trait Entry {
     fn case_id(&self) -> Option<Uuid>;
     fn personal_data(&self) -> Vec<Sealed>;
     fn released_rows(&self) -> Vec<i64>;
+    fn topics(&self) -> &'static [Topic];
     fn to_value(&self) -> std::result::Result<Value, String>;
     fn project(&self, at: &Projection) -> Result<()>;
 }
@@ -109,6 +113,10 @@ impl<B: EventBody> Entry for B {
 
     fn released_rows(&self) -> Vec<i64> {
         EventBody::released_rows(self)
+    }
+
+    fn topics(&self) -> &'static [Topic] {
+        B::TOPICS
     }
 
     fn to_value(&self) -> std::result::Result<Value, String> {

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::EventTime;
 use crate::error::{Error, Result};
 use crate::events::body::{Entry, Projection, ReadStored};
-use crate::events::{Digest, ENVELOPE_FORMAT, Envelope, SealedEvent};
+use crate::events::{Changes, Digest, ENVELOPE_FORMAT, Envelope, SealedEvent};
 use crate::identity::{BlindKey, Identity};
 use crate::officer::Officer;
 use crate::position::GeoPoint;
@@ -69,6 +69,8 @@ pub struct Writer<'a> {
     pub actor: Officer,
     pub time: EventTime,
     pub position: Option<GeoPoint>,
+    /// What the events appended so far change, told to the app once the transaction commits.
+    pub changes: Changes,
 }
 
 impl<'a> Writer<'a> {
@@ -88,6 +90,7 @@ impl<'a> Writer<'a> {
             actor,
             time,
             position: None,
+            changes: Changes::default(),
         }
     }
 
@@ -155,6 +158,7 @@ impl<'a> Writer<'a> {
             seq: sealed.envelope.seq,
             hash: sealed.hash,
         };
+        self.changes.add(body.topics(), body.case_id());
         Ok(sealed.envelope)
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod body;
 pub mod canonical;
+pub mod changes;
 pub mod log;
 pub mod received;
 pub mod time;
@@ -19,6 +20,7 @@ use crate::position::GeoPoint;
 
 pub use crate::digest::Digest;
 pub use body::{Entry, EventBody, Projection, ReadStored};
+pub use changes::{Changes, Topic};
 pub use time::{EventTime, TimeSource};
 
 /// The tables this module writes (`journal::PROJECTIONS` gathers the projections).

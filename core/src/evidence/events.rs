@@ -45,6 +45,7 @@ pub struct EvidenceCaptured {
 }
 
 impl EventBody for EvidenceCaptured {
+    const TOPICS: &'static [crate::events::Topic] = &[crate::events::Topic::Evidence];
     const TYPE: &'static str = "EvidenceCaptured";
     /// v2 added `rendition`, `content`, `no_display_copy` and the EXIF status `partial`; a v1
     /// body reads as a v2 body without them.

@@ -50,6 +50,7 @@ pub struct EvidenceOriginalPruned {
 }
 
 impl EventBody for EvidenceOriginalPruned {
+    const TOPICS: &'static [crate::events::Topic] = &[crate::events::Topic::Evidence];
     const TYPE: &'static str = "EvidenceOriginalPruned";
     const VERSION: u32 = 1;
 

@@ -65,6 +65,10 @@ macro_rules! bodies {
                 match self { $(Body::$name(b) => EventBody::released_rows(b)),+ }
             }
 
+            fn topics(&self) -> &'static [crate::events::Topic] {
+                match self { $(Body::$name(_) => $name::TOPICS),+ }
+            }
+
             fn to_value(&self) -> Result<Value, String> {
                 match self { $(Body::$name(b) => serde_json::to_value(b)),+ }
                     .map_err(|e| e.to_string())

@@ -21,8 +21,9 @@
 
 use std::any::Any;
 use std::future::Future;
+use std::ops::DerefMut;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, MutexGuard};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use uuid::Uuid;
@@ -67,7 +68,7 @@ pub trait Local: Send + 'static {
     fn trusted_time(&self) -> Result<TrustedTime>;
     /// Blobs the records name, held here, that the centre has not confirmed whole.
     fn unsent_blobs(&self) -> Result<Vec<(Digest, PathBuf)>>;
-    fn blob_confirmed(&self, sha256: &Digest) -> Result<()>;
+    fn blob_confirmed(&mut self, sha256: &Digest) -> Result<()>;
     /// Checks and applies the centre's events in order, each with the pull cursor moved past
     /// it in its transaction; those at or below the cursor are skipped. How many were applied.
     fn apply_server_events(&mut self, key: &VerifyingKey, events: &[ServerEvent]) -> Result<u64>;
@@ -80,7 +81,7 @@ pub trait Local: Send + 'static {
 /// Where the engine finds the device: behind the lock the app's other calls take too.
 pub trait Locked: Send + Sync + 'static {
     type Device: Local;
-    fn lock(&self) -> MutexGuard<'_, Self::Device>;
+    fn lock(&self) -> impl DerefMut<Target = Self::Device> + '_;
 }
 
 /// What a sync run needs to talk to the centre.

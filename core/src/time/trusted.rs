@@ -151,6 +151,7 @@ pub struct TimeAnchored {
 }
 
 impl EventBody for TimeAnchored {
+    const TOPICS: &'static [crate::events::Topic] = &[crate::events::Topic::Time];
     const TYPE: &'static str = "TimeAnchored";
     const VERSION: u32 = 1;
 
@@ -172,6 +173,7 @@ pub struct WallClockJumped {
 }
 
 impl EventBody for WallClockJumped {
+    const TOPICS: &'static [crate::events::Topic] = &[crate::events::Topic::Time];
     const TYPE: &'static str = "WallClockJumped";
     const VERSION: u32 = 1;
 

@@ -29,6 +29,7 @@ pub struct TripStarted {
 }
 
 impl EventBody for TripStarted {
+    const TOPICS: &'static [crate::events::Topic] = &[crate::events::Topic::Trips];
     const TYPE: &'static str = "TripStarted";
     const VERSION: u32 = 1;
 
@@ -45,6 +46,7 @@ pub struct FixesRecorded {
 }
 
 impl EventBody for FixesRecorded {
+    const TOPICS: &'static [crate::events::Topic] = &[crate::events::Topic::Trips];
     const TYPE: &'static str = "FixesRecorded";
     const VERSION: u32 = 1;
 
@@ -65,6 +67,7 @@ pub struct TripEnded {
 }
 
 impl EventBody for TripEnded {
+    const TOPICS: &'static [crate::events::Topic] = &[crate::events::Topic::Trips];
     const TYPE: &'static str = "TripEnded";
     const VERSION: u32 = 1;
 

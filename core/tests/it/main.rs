@@ -9,6 +9,7 @@ mod at_rest;
 mod calendar;
 mod calendar_year_end;
 mod cases;
+mod changes;
 mod clocks;
 mod dispatch;
 mod evidence;

@@ -43,7 +43,7 @@ fn photo(device: &mut Device, dir: &Path, case: &str, n: u32) -> Evidence {
 }
 
 /// The centre confirmed every blob of `evidence` whole.
-fn confirm(device: &Device, evidence: &Evidence) {
+fn confirm(device: &mut Device, evidence: &Evidence) {
     let copies = [&evidence.display, &evidence.thumbnail];
     let names = copies.iter().flat_map(|c| c.as_ref().map(|d| &d.sha256));
     for sha in names.chain([&evidence.sha256]) {
@@ -83,7 +83,7 @@ fn an_interrupted_prune_is_finished_on_the_next_open() {
     let (dir, store, platform, mut device) = bench();
     let case = device.open_case(&complaint(1)).unwrap().number;
     let evidence = photo(&mut device, dir.path(), &case, 0);
-    confirm(&device, &evidence);
+    confirm(&mut device, &evidence);
     decline(&mut device, &case);
     pass_retention(&platform);
 
@@ -123,7 +123,7 @@ fn an_altered_or_missing_original_is_never_pruned_and_stays_reported() {
     let altered = photo(&mut device, dir.path(), &case, 1);
     let missing = photo(&mut device, dir.path(), &case, 2);
     for e in [&altered, &missing] {
-        confirm(&device, e);
+        confirm(&mut device, e);
     }
     decline(&mut device, &case);
     pass_retention(&platform);
@@ -154,7 +154,7 @@ fn an_original_shared_with_an_open_case_is_kept_until_both_may_go() {
     let a = photo(&mut device, dir.path(), &first, 3);
     let b = photo(&mut device, dir.path(), &second, 3);
     assert_eq!(a.sha256, b.sha256, "the same photo in two cases");
-    confirm(&device, &a);
+    confirm(&mut device, &a);
     decline(&mut device, &first);
     pass_retention(&platform);
     assert_eq!(device.prune_originals().unwrap().pruned, Vec::new());

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use redshield_core::api::{
-    CoreError, EvidenceKind, FieldCore, SyncHandle, SyncListener, SyncListenerError, SyncPhase,
+    CoreError, EvidenceKind, FieldCore, ListenerError, SyncHandle, SyncListener, SyncPhase,
     SyncProgress,
 };
 use redshield_testkit::centre::Centre;
@@ -141,7 +141,7 @@ async fn relay(device: TcpStream, upstream: SocketAddr, chosen: Chosen) {
 struct Heard(Mutex<Vec<SyncProgress>>);
 
 impl SyncListener for Heard {
-    fn progress(&self, progress: SyncProgress) -> Result<(), SyncListenerError> {
+    fn progress(&self, progress: SyncProgress) -> Result<(), ListenerError> {
         self.0.lock().unwrap().push(progress);
         Ok(())
     }
@@ -320,7 +320,7 @@ async fn cancelled_after_the_centre_took_a_blob_whole_it_is_not_sent_again() {
     // The listener cancels when it hears the upload start (the app's "stop" button).
     struct CancelOnUpload(Arc<SyncHandle>, Heard);
     impl SyncListener for CancelOnUpload {
-        fn progress(&self, progress: SyncProgress) -> Result<(), SyncListenerError> {
+        fn progress(&self, progress: SyncProgress) -> Result<(), ListenerError> {
             self.1.progress(progress.clone())?;
             if progress.phase == SyncPhase::UploadingBlobs {
                 self.0.cancel();
