@@ -1,7 +1,7 @@
 //! Redshield's core: the field logic shared by the Android and iOS apps, the CLI and the server.
 //!
-//! Plain-Rust modules do the work (`device` ties them together); `api` is the thin UniFFI
-//! facade the phones see.
+//! Plain-Rust modules do the work (`device` ties them together); `screens` decides what the
+//! apps' screens show; `api` is the thin UniFFI facade the phones see.
 
 #![forbid(unsafe_code)]
 
@@ -37,6 +37,7 @@ pub mod position;
 pub mod protocol;
 pub mod roster;
 pub mod rulebook;
+pub mod screens;
 pub mod shift;
 pub mod signing;
 pub mod statistics;

@@ -12,6 +12,7 @@ mod error;
 mod evidence;
 mod records;
 mod reference;
+mod screens;
 mod sync;
 mod sync_control;
 mod trips;
@@ -48,6 +49,10 @@ pub use crate::officer::{Officer, Role};
 pub use crate::parameters::Parameters;
 pub use crate::position::GeoPosition;
 pub use crate::roster::RosterEntry;
+pub use crate::screens::{
+    ClockLine, DispatchAction, DispatchCard, RunningTrip, StateCount, SyncLine, TodayScreen,
+    Urgency,
+};
 pub use crate::statistics::clock_report::{ClockReport, OnScene, OnTime};
 pub use crate::statistics::mileage::{Mileage, MonthlyMileage};
 pub use crate::time::{TimeSource, TrustedTime};

@@ -94,6 +94,29 @@ pub fn step_taken(conn: &Connection, event: &Envelope, body: &CaseStepTaken) -> 
 }
 
 /// The case's kind and state as projected, if it exists.
+/// How many cases stand in each state, the states no case stands in left out.
+pub fn count_by_state(conn: &Connection) -> Result<Vec<(CaseState, u32)>> {
+    let mut stmt = conn.prepare_cached("SELECT state, COUNT(*) FROM cases GROUP BY state")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?;
+    let mut counts = Vec::new();
+    for row in rows {
+        let (state, n) = row?;
+        let state = CaseState::parse(&state)
+            .ok_or_else(|| Error::damaged("cases", format!("state {state:?}")))?;
+        counts.push((state, n));
+    }
+    counts.sort_by_key(|(state, _)| CaseState::ALL.iter().position(|s| s == state));
+    Ok(counts)
+}
+
+/// The number of a case, by its id.
+pub fn number_of(conn: &Connection, case_id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT number FROM cases WHERE id = ?1")?
+        .query_row([case_id], |r| r.get(0))
+        .optional()?)
+}
+
 pub fn kind_and_state(conn: &Connection, case_id: &str) -> Result<Option<(CaseKind, CaseState)>> {
     let row: Option<(String, String)> = conn
         .prepare_cached("SELECT kind, state FROM cases WHERE id = ?1")?

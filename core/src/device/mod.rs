@@ -231,7 +231,7 @@ impl Device {
     }
 
     /// Trusted time now, ms.
-    fn now_ms(&self) -> Result<i64> {
+    pub(crate) fn now_ms(&self) -> Result<i64> {
         Ok(self.now()?.trusted_ms)
     }
 

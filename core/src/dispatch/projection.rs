@@ -97,6 +97,14 @@ pub fn open_of_vehicle(conn: &Connection, vehicle: &str, now_ms: i64) -> Result<
     query(conn, &sql, vehicle, now_ms)
 }
 
+/// Every dispatch not cleared yet, oldest first: what the crews still answer for.
+pub fn open(conn: &Connection, now_ms: i64) -> Result<Vec<Dispatch>> {
+    let sql = format!("SELECT {COLUMNS} WHERE cleared_at_ms IS NULL ORDER BY dispatched_at_ms");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([], |r| read(r, now_ms))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
 /// Dispatches made between two instants (ms), for the month's figures.
 pub fn made_between(conn: &Connection, from: i64, to: i64, now_ms: i64) -> Result<Vec<Dispatch>> {
     let sql = format!("SELECT {COLUMNS} WHERE dispatched_at_ms >= ?1 AND dispatched_at_ms < ?2");

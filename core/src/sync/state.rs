@@ -55,6 +55,31 @@ pub fn read(conn: &Connection) -> Result<Option<Enrolment>> {
     }))
 }
 
+/// Where sync with the centre stands, as the screens show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standing {
+    pub server: String,
+    pub enrolled_at_ms: i64,
+    /// When the centre last acknowledged this device's events.
+    pub last_sync_ms: Option<i64>,
+    pub acked_seq: u64,
+}
+
+/// `None`: not enrolled.
+pub fn standing(conn: &Connection) -> Result<Option<Standing>> {
+    Ok(conn
+        .prepare_cached("SELECT server, enrolled_at_ms, last_sync_ms, acked_seq FROM sync_state")?
+        .query_row([], |r| {
+            Ok(Standing {
+                server: r.get(0)?,
+                enrolled_at_ms: r.get(1)?,
+                last_sync_ms: r.get(2)?,
+                acked_seq: r.get::<_, i64>(3)? as u64,
+            })
+        })
+        .optional()?)
+}
+
 /// Records a (new) enrolment: sync starts again from nothing with this centre.
 pub fn enrol(conn: &Connection, e: &Enrolment, at_ms: i64) -> Result<()> {
     conn.execute(

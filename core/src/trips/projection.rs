@@ -123,6 +123,18 @@ pub fn open_trip_of(conn: &Connection, vehicle: &str) -> Result<Option<String>> 
         .optional()?)
 }
 
+/// The trip under way on this device, if any (the newest, should there be two).
+pub fn running(conn: &Connection) -> Result<Option<Uuid>> {
+    let id: Option<String> = conn
+        .prepare_cached(
+            "SELECT id FROM trips WHERE ended_at_ms IS NULL ORDER BY started_at_ms DESC LIMIT 1",
+        )?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    id.map(|id| Uuid::parse_str(&id).map_err(|e| Error::damaged("trips", format!("id {id}: {e}"))))
+        .transpose()
+}
+
 /// A trip's fixes in the order recorded.
 pub fn fixes_of(conn: &Connection, trip_id: &str) -> Result<Vec<Fix>> {
     let mut stmt =

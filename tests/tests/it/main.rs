@@ -7,6 +7,7 @@ mod decisions;
 mod faults;
 mod handover;
 mod numbering;
+mod screens;
 mod security;
 mod statistics;
 mod storage_care;

@@ -1,0 +1,11 @@
+//! Screen models: what each screen of the officers' app shows and allows, decided here once
+//! for Android and iOS, which only draw them and send the officer's acts back through the
+//! facade. The wording is Chinese, every time is Beijing time whatever the phone's zone, and
+//! urgency is decided here, never by a colour rule in an app.
+
+pub mod deadlines;
+pub mod today;
+pub mod words;
+
+pub use deadlines::{ClockLine, DispatchAction, DispatchCard, Urgency};
+pub use today::{RunningTrip, StateCount, SyncLine, TodayScreen};

@@ -1,0 +1,274 @@
+//! Today's screen model over a real store, its clocks set by hand: deadlines worded and
+//! ranked, a dispatch counting down, the trip under way, where sync stands.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use chrono::NaiveDate;
+use redshield_core::api::{
+    CaseState, ClockKind, DispatchStep, FieldCore, Fix, NewDispatch, NewTrip, Purpose, Step,
+    Urgency,
+};
+use redshield_core::time::beijing_day_start_ms;
+use redshield_testkit::{TestPlatform, complaint, device_on};
+
+const MINUTE: i64 = 60_000;
+const HOUR: i64 = 60 * MINUTE;
+
+/// A phone whose clocks the test moves.
+struct Phone {
+    core: Arc<FieldCore>,
+    now: Arc<AtomicI64>,
+    _dir: tempfile::TempDir,
+}
+
+impl Phone {
+    /// Signed in on Tuesday 2026-12-08 at 09:05, Beijing time.
+    fn new() -> Phone {
+        let start = at(2026, 12, 8, 9 * HOUR + 5 * MINUTE);
+        let now = Arc::new(AtomicI64::new(start));
+        let platform = TestPlatform::builder()
+            .set_by_hand(now.clone(), start - HOUR)
+            .build();
+        let dir = tempfile::tempdir().unwrap();
+        let core = device_on(dir.path(), "李明", platform);
+        Phone {
+            core,
+            now,
+            _dir: dir,
+        }
+    }
+
+    fn set(&self, ms: i64) {
+        self.now.store(ms, Ordering::SeqCst);
+    }
+
+    fn pass(&self, ms: i64) {
+        self.now.fetch_add(ms, Ordering::SeqCst);
+    }
+}
+
+/// `ms` into a Beijing day.
+fn at(y: i32, m: u32, d: u32, ms: i64) -> i64 {
+    beijing_day_start_ms(NaiveDate::from_ymd_opt(y, m, d).unwrap()).unwrap() + ms
+}
+
+fn day_of(date: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap()
+}
+
+#[test]
+fn a_new_store_shows_an_empty_day() {
+    let phone = Phone::new();
+    let today = phone.core.today_screen().unwrap();
+    assert_eq!(today.date, "12月8日 周二");
+    assert_eq!(today.officer.as_deref(), Some("李明"));
+    assert!(today.dispatches.is_empty() && today.clocks.is_empty());
+    assert!(today.open_cases.is_empty() && today.trip.is_none());
+    assert!(!today.sync.enrolled);
+    assert_eq!(today.sync.last, "未注册到中心");
+}
+
+#[test]
+fn clocks_come_due_are_worded_and_the_most_urgent_lead() {
+    let phone = Phone::new();
+    let first = phone.core.open_case(complaint(1)).unwrap();
+    phone.pass(HOUR);
+    let second = phone.core.open_case(complaint(2)).unwrap();
+    let accept_clock = |id: &str| {
+        phone
+            .core
+            .case_clocks(id.into())
+            .unwrap()
+            .into_iter()
+            .find(|c| c.kind == ClockKind::Accept)
+            .expect("a complaint's accept clock runs")
+    };
+    let due = day_of(&accept_clock(&first.id).due_date);
+    assert!(
+        phone.core.today_screen().unwrap().clocks.is_empty(),
+        "due in a week and more: not on Today yet"
+    );
+
+    // The day before it is due: one working day left.
+    let eve = due.pred_opt().unwrap();
+    phone.set(beijing_day_start_ms(eve).unwrap() + 10 * HOUR);
+    let lines = phone.core.today_screen().unwrap().clocks;
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[0].status, "剩余 1 个工作日");
+    assert_eq!(lines[0].urgency, Urgency::Soon);
+    assert_eq!(lines[0].due, "明日", "{lines:?}");
+    assert_eq!(
+        lines[0].case_number, first.number,
+        "the first received is due first"
+    );
+
+    // Its day: due today; the next morning: breached, and ahead of the one still due.
+    phone.set(beijing_day_start_ms(due).unwrap() + 10 * HOUR);
+    assert_eq!(
+        phone.core.today_screen().unwrap().clocks[0].status,
+        "今日到期"
+    );
+    phone
+        .core
+        .take_step(second.id.clone(), Step::Accept, None, None)
+        .unwrap();
+    phone.set(beijing_day_start_ms(due.succ_opt().unwrap()).unwrap() + 30 * MINUTE);
+    let lines = phone.core.today_screen().unwrap().clocks;
+    let breached = &lines[0];
+    assert_eq!(breached.case_number, first.number);
+    assert_eq!(breached.urgency, Urgency::Breached);
+    assert_eq!(breached.status, "已超时 30 分钟");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.case_number != second.number || l.kind != ClockKind::Accept)
+    );
+}
+
+#[test]
+fn a_dispatch_counts_down_to_its_target_and_offers_the_next_step() {
+    let phone = Phone::new();
+    let case = phone.core.open_case(complaint(1)).unwrap();
+    let dispatched = phone
+        .core
+        .dispatch(NewDispatch {
+            case_id: case.number.clone(),
+            vehicle: "湘A·12315".into(),
+            site: None,
+            site_text: Some("五一广场东侧".into()),
+        })
+        .unwrap();
+    let card = || phone.core.today_screen().unwrap().dispatches.remove(0);
+
+    let fresh = card();
+    assert_eq!(fresh.case_number, case.number);
+    assert_eq!(fresh.place, "五一广场东侧");
+    assert_eq!(fresh.target, "区域未定（按城区） · 30 分钟内到场");
+    assert_eq!(
+        (fresh.stage.as_str(), fresh.countdown.as_str()),
+        ("待确认", "剩余 30 分钟")
+    );
+    assert_eq!(fresh.urgency, Urgency::Soon);
+    let next = fresh.next.expect("it can be acknowledged");
+    assert_eq!(
+        (next.step, next.label.as_str()),
+        (DispatchStep::Acknowledged, "确认接单")
+    );
+
+    phone
+        .core
+        .advance_dispatch(dispatched.id.clone(), DispatchStep::Acknowledged)
+        .unwrap();
+    phone.pass(21 * MINUTE);
+    let close = card();
+    assert_eq!(
+        (close.stage.as_str(), close.countdown.as_str()),
+        ("已确认", "剩余 9 分钟")
+    );
+    assert_eq!(close.urgency, Urgency::Due);
+    assert_eq!(close.next.unwrap().label, "出发");
+
+    phone.pass(12 * MINUTE);
+    let late = card();
+    assert_eq!(
+        (late.countdown.as_str(), late.urgency),
+        ("已超时 3 分钟", Urgency::Breached)
+    );
+
+    phone
+        .core
+        .advance_dispatch(dispatched.id.clone(), DispatchStep::OnScene)
+        .unwrap();
+    let arrived = card();
+    assert_eq!(arrived.stage, "已到场");
+    assert_eq!(arrived.countdown, "09:38 到场，用时 33 分钟");
+    assert_eq!(
+        arrived.urgency,
+        Urgency::Breached,
+        "late is late, once there too"
+    );
+    phone
+        .core
+        .advance_dispatch(dispatched.id, DispatchStep::Cleared)
+        .unwrap();
+    assert!(phone.core.today_screen().unwrap().dispatches.is_empty());
+}
+
+#[test]
+fn open_cases_by_state_and_the_trip_under_way() {
+    let phone = Phone::new();
+    for n in 0..3 {
+        phone.core.open_case(complaint(n)).unwrap();
+    }
+    let accepted = phone.core.open_case(complaint(9)).unwrap();
+    phone
+        .core
+        .take_step(accepted.id, Step::Accept, None, None)
+        .unwrap();
+    let counts: Vec<(CaseState, String, u32)> = phone
+        .core
+        .today_screen()
+        .unwrap()
+        .open_cases
+        .into_iter()
+        .map(|c| (c.state, c.label, c.count))
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            (CaseState::Received, "已登记".to_string(), 3),
+            (CaseState::Accepted, "已受理".to_string(), 1)
+        ]
+    );
+
+    let trip = phone
+        .core
+        .start_trip(NewTrip {
+            vehicle: "湘A·12315".into(),
+            crew: vec!["李明".into()],
+            crew_count: None,
+            purpose: Purpose::Patrol,
+            case_id: None,
+            odometer_km: None,
+            odometer_photo: None,
+            started_at_ms: None,
+        })
+        .unwrap();
+    let start = phone.now.load(Ordering::SeqCst);
+    // North along a meridian, 0.001° (111 m) every 10 s, for 100 fixes: 11 km.
+    let fixes: Vec<Fix> = (0..100)
+        .map(|i| {
+            let mut fix = Fix::at(
+                28.0 + 0.001 * f64::from(i),
+                113.0,
+                start + 10_000 * i64::from(i),
+            );
+            fix.accuracy_m = Some(5.0);
+            fix.provider = Some("gps".into());
+            fix
+        })
+        .collect();
+    phone.pass(65 * MINUTE);
+    phone.core.record_fixes(trip.id.clone(), fixes).unwrap();
+    let running = phone
+        .core
+        .today_screen()
+        .unwrap()
+        .trip
+        .expect("a trip runs");
+    assert_eq!(running.trip_id, trip.id);
+    assert_eq!(running.distance, "11.0 公里");
+    assert_eq!(running.duration, "1 小时 5 分钟");
+    assert_eq!(running.started, "09:05 出发");
+    // Not enrolled, every event waits: the sign-in, four cases, the acceptance, the trip's
+    // start and its fixes.
+    let sync = phone.core.today_screen().unwrap().sync;
+    assert_eq!(
+        (sync.events_waiting, sync.waiting.as_str()),
+        (8, "注册后才能同步")
+    );
+
+    phone.core.end_trip(trip.id, None).unwrap();
+    assert!(phone.core.today_screen().unwrap().trip.is_none());
+}

@@ -1,0 +1,74 @@
+//! The screens against a real centre: Today's sync line as sync goes, and a dispatch the
+//! centre sends appearing on Today with the change signal that tells the app to look.
+
+use std::sync::{Arc, Mutex};
+
+use redshield_core::api::{ChangeListener, ChangeSet, ListenerError, Topic, Urgency};
+use redshield_server::decisions::DispatchOrder;
+use redshield_testkit::centre::{Centre, device_uuid, enrol};
+use redshield_testkit::postgres::Backend;
+use redshield_testkit::{complaint, complaint_from, device};
+
+#[derive(Default)]
+struct Told(Mutex<Vec<ChangeSet>>);
+
+impl ChangeListener for Told {
+    fn changed(&self, changes: ChangeSet) -> Result<(), ListenerError> {
+        self.0.lock().unwrap().push(changes);
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn todays_sync_line_follows_sync_and_a_dispatch_from_the_centre_appears() {
+    let centre = Centre::on(Backend::Sqlite).await;
+    let dir = tempfile::tempdir().unwrap();
+    let phone = device(dir.path(), "李明");
+    enrol(&centre, &phone).await;
+
+    let before = phone.today_screen().unwrap().sync;
+    assert!(before.enrolled);
+    assert_eq!(before.last, "尚未同步");
+    phone.open_case(complaint(1)).unwrap();
+    let waiting = phone.today_screen().unwrap().sync;
+    // The sign-in, trusted time anchored on the centre's at enrolment, the case.
+    assert_eq!(waiting.waiting, "待上传 3 条记录");
+    assert_eq!(waiting.urgency, Urgency::Soon);
+
+    phone.clone().sync(None, None).await.unwrap();
+    let synced = phone.today_screen().unwrap().sync;
+    assert!(synced.last.starts_with("上次同步 今日 "), "{}", synced.last);
+    assert_eq!(
+        (synced.waiting.as_str(), synced.urgency),
+        ("已全部上传", Urgency::Calm)
+    );
+
+    let told = Arc::new(Told::default());
+    phone.set_change_listener(Some(told.clone()));
+    centre
+        .running()
+        .dispatch(DispatchOrder {
+            device: device_uuid(&phone),
+            vehicle: "湘A·12315".into(),
+            case_id: None,
+            case: Some(complaint_from("王芳")),
+            site: None,
+            site_text: Some("芙蓉区五一大道 1 号".into()),
+        })
+        .await
+        .unwrap();
+    phone.clone().sync(None, None).await.unwrap();
+
+    let topics: Vec<Topic> = told
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c.topics.clone())
+        .collect();
+    assert!(topics.contains(&Topic::Dispatches), "{topics:?}");
+    let today = phone.today_screen().unwrap();
+    assert_eq!(today.dispatches.len(), 1);
+    assert_eq!(today.dispatches[0].place, "芙蓉区五一大道 1 号");
+    assert_eq!(today.dispatches[0].stage, "待确认");
+}
