@@ -1,6 +1,7 @@
 //! The screen models (`screens`): each screen's content, read in one call.
 
-use crate::screens::{self, TodayScreen};
+use crate::cases::CaseQuery;
+use crate::screens::{self, CaseListScreen, TodayScreen};
 
 use super::{ApiResult, FieldCore};
 
@@ -9,5 +10,11 @@ impl FieldCore {
     /// Today (今日): open dispatches, clocks due or breached, open cases, the trip, sync.
     pub fn today_screen(&self) -> ApiResult<TodayScreen> {
         Ok(screens::today::today(&self.device())?)
+    }
+
+    /// The case list: one page of `query` (words, a phone number, kind, state, cursor), with
+    /// its filters; a phone number that is not one is the screen's `problem`, not an error.
+    pub fn case_list_screen(&self, query: CaseQuery) -> ApiResult<CaseListScreen> {
+        Ok(screens::case_list::case_list(&self.device(), &query)?)
     }
 }

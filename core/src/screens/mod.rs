@@ -3,9 +3,11 @@
 //! facade. The wording is Chinese, every time is Beijing time whatever the phone's zone, and
 //! urgency is decided here, never by a colour rule in an app.
 
+pub mod case_list;
 pub mod deadlines;
 pub mod today;
 pub mod words;
 
+pub use case_list::{CaseListScreen, CaseRow, Choice};
 pub use deadlines::{ClockLine, DispatchAction, DispatchCard, Urgency};
 pub use today::{RunningTrip, StateCount, SyncLine, TodayScreen};

@@ -29,6 +29,7 @@ mod repeated_reports;
 mod replica;
 mod reporter_protection;
 mod rule_sets;
+mod screen_cases;
 mod screen_today;
 mod search;
 mod statistics;
