@@ -50,8 +50,8 @@ pub use crate::parameters::Parameters;
 pub use crate::position::GeoPosition;
 pub use crate::roster::RosterEntry;
 pub use crate::screens::{
-    CaseListScreen, CaseRow, Choice, ClockLine, DispatchAction, DispatchCard, RunningTrip,
-    StateCount, SyncLine, TodayScreen, Urgency,
+    CaseListScreen, CaseRow, Choice, ClockLine, DispatchAction, DispatchCard, DispatchScreen,
+    RunningTrip, StateCount, SyncLine, TimelineStep, TodayScreen, Urgency,
 };
 pub use crate::statistics::clock_report::{ClockReport, OnScene, OnTime};
 pub use crate::statistics::mileage::{Mileage, MonthlyMileage};

@@ -1,7 +1,7 @@
 //! The screen models (`screens`): each screen's content, read in one call.
 
 use crate::cases::CaseQuery;
-use crate::screens::{self, CaseListScreen, TodayScreen};
+use crate::screens::{self, CaseListScreen, DispatchScreen, TodayScreen};
 
 use super::{ApiResult, FieldCore};
 
@@ -10,6 +10,14 @@ impl FieldCore {
     /// Today (今日): open dispatches, clocks due or breached, open cases, the trip, sync.
     pub fn today_screen(&self) -> ApiResult<TodayScreen> {
         Ok(screens::today::today(&self.device())?)
+    }
+
+    /// One dispatch: its case, the site for the map apps (GCJ-02), its steps, what is next.
+    pub fn dispatch_screen(&self, dispatch_id: String) -> ApiResult<DispatchScreen> {
+        Ok(screens::dispatch::dispatch_screen(
+            &self.device(),
+            &dispatch_id,
+        )?)
     }
 
     /// The case list: one page of `query` (words, a phone number, kind, state, cursor), with

@@ -40,7 +40,7 @@ pub struct CaseRow {
     pub number: String,
     /// "投诉 · 已受理".
     pub kind_and_state: String,
-    /// Who and against whom: "王芳 — 步步高超市", "匿名 — …", "— " parts left out when unknown.
+    /// Who and against whom: "王芳 — 长沙市某某超市" (`words::parties`).
     pub title: String,
     /// The goods or service, when given.
     pub subject: Option<String>,
@@ -99,15 +99,7 @@ fn choices<T: Copy + PartialEq>(
 }
 
 fn row(c: &CaseSummary, now: i64) -> CaseRow {
-    let who = match (c.kind, &c.complainant_name) {
-        (_, Some(name)) => name.clone(),
-        (CaseKind::Report, None) => "匿名".into(),
-        (_, None) => "（已清除）".into(),
-    };
-    let title = match &c.respondent_name {
-        Some(business) => format!("{who} — {business}"),
-        None => who,
-    };
+    let title = words::parties(c.complainant_name.as_deref(), c.respondent_name.as_deref());
     CaseRow {
         case_id: c.id.clone(),
         number: c.number.clone(),

@@ -86,6 +86,16 @@ pub fn money(fen: i64) -> String {
     format!("{sign}¥{}.{:02}", fen / 100, fen % 100)
 }
 
+/// Who brought a case and against whom: "王芳 — 长沙市某某超市"; "匿名" for a case that names
+/// nobody (an anonymous report or consultation, or one whose personal data was purged).
+pub fn parties(complainant: Option<&str>, respondent: Option<&str>) -> String {
+    let who = complainant.unwrap_or("匿名");
+    match respondent {
+        Some(business) => format!("{who} — {business}"),
+        None => who.to_string(),
+    }
+}
+
 /// 咨询, 投诉, 举报.
 pub fn case_kind(kind: CaseKind) -> &'static str {
     match kind {

@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use chrono::NaiveDate;
 use redshield_core::api::{
-    CaseState, ClockKind, DispatchStep, FieldCore, Fix, NewDispatch, NewTrip, Purpose, Step,
-    Urgency,
+    CaseState, ClockKind, DispatchStep, FieldCore, Fix, GeoPosition, NewDispatch, NewTrip, Purpose,
+    Step, Urgency, to_gcj02,
 };
 use redshield_core::time::beijing_day_start_ms;
 use redshield_testkit::{TestPlatform, complaint, device_on};
@@ -271,4 +271,71 @@ fn open_cases_by_state_and_the_trip_under_way() {
 
     phone.core.end_trip(trip.id, None).unwrap();
     assert!(phone.core.today_screen().unwrap().trip.is_none());
+}
+
+#[test]
+fn a_dispatch_screen_gives_the_site_for_the_map_apps_and_how_arrival_was_known() {
+    let phone = Phone::new();
+    let case = phone.core.open_case(complaint(1)).unwrap();
+    let (lat, lon) = (28.196, 112.977);
+    let site = GeoPosition {
+        latitude: lat,
+        longitude: lon,
+        accuracy_m: None,
+    };
+    let dispatched = phone
+        .core
+        .dispatch(NewDispatch {
+            case_id: case.id.clone(),
+            vehicle: "湘A·12315".into(),
+            site: Some(site),
+            site_text: None,
+        })
+        .unwrap();
+    let screen = phone.core.dispatch_screen(dispatched.id.clone()).unwrap();
+    assert_eq!(screen.case_title, "王芳1 — 长沙市某某超市");
+    assert_eq!(screen.case_kind_and_state, "投诉 · 已登记");
+    assert_eq!(screen.site_gcj02, Some(to_gcj02(site)));
+    assert_ne!(screen.site_gcj02, Some(site), "the map apps draw GCJ-02");
+    let labels: Vec<(&str, Option<&str>)> = screen
+        .steps
+        .iter()
+        .map(|s| (s.label.as_str(), s.at.as_deref()))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            ("派单", Some("09:05")),
+            ("确认接单", None),
+            ("出发", None),
+            ("已到场", None),
+            ("处置完毕", None)
+        ]
+    );
+    assert_eq!(screen.arrival, None);
+
+    // The crew drives there: a fix 55 m from the site, 8 m accurate, proves the arrival.
+    let trip = phone
+        .core
+        .start_trip(NewTrip {
+            vehicle: "湘A·12315".into(),
+            crew: vec!["李明".into()],
+            crew_count: None,
+            purpose: Purpose::Dispatch,
+            case_id: Some(case.id),
+            odometer_km: None,
+            odometer_photo: None,
+            started_at_ms: None,
+        })
+        .unwrap();
+    phone.pass(14 * MINUTE);
+    let mut fix = Fix::at(lat + 0.0005, lon, phone.now.load(Ordering::SeqCst));
+    fix.accuracy_m = Some(8.0);
+    phone.core.record_fixes(trip.id, vec![fix]).unwrap();
+    let arrived = phone.core.dispatch_screen(dispatched.id).unwrap();
+    assert_eq!(arrived.arrival.as_deref(), Some("由行程定位自动确认"));
+    assert_eq!(arrived.steps[3].at.as_deref(), Some("09:19"));
+    assert_eq!(arrived.card.countdown, "09:19 到场，用时 14 分钟");
+    assert_eq!(arrived.card.urgency, Urgency::Calm);
+    assert_eq!(arrived.card.next.unwrap().label, "处置完毕");
 }
