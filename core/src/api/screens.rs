@@ -1,7 +1,7 @@
 //! The screen models (`screens`): each screen's content, read in one call.
 
 use crate::cases::CaseQuery;
-use crate::screens::{self, CaseListScreen, DispatchScreen, TodayScreen};
+use crate::screens::{self, CaseListScreen, DispatchScreen, TodayScreen, TripScreen};
 
 use super::{ApiResult, FieldCore};
 
@@ -10,6 +10,11 @@ impl FieldCore {
     /// Today (今日): open dispatches, clocks due or breached, open cases, the trip, sync.
     pub fn today_screen(&self) -> ApiResult<TodayScreen> {
         Ok(screens::today::today(&self.device())?)
+    }
+
+    /// The trip under way with its live figures, or what starting one offers; the month's km.
+    pub fn trip_screen(&self) -> ApiResult<TripScreen> {
+        Ok(screens::trip::trip_screen(&self.device())?)
     }
 
     /// One dispatch: its case, the site for the map apps (GCJ-02), its steps, what is next.

@@ -6,6 +6,7 @@ use chrono::{DateTime, Datelike, NaiveDate};
 use crate::cases::{CaseKind, CaseState};
 use crate::dispatch::{AreaType, DispatchStep};
 use crate::time::BEIJING;
+use crate::trips::Purpose;
 
 const MINUTE_MS: i64 = 60_000;
 const HOUR_MS: i64 = 60 * MINUTE_MS;
@@ -93,6 +94,16 @@ pub fn parties(complainant: Option<&str>, respondent: Option<&str>) -> String {
     match respondent {
         Some(business) => format!("{who} — {business}"),
         None => who.to_string(),
+    }
+}
+
+/// Why a vehicle went out: 巡查, 处置派单, 走访服务站, 其他.
+pub fn trip_purpose(purpose: Purpose) -> &'static str {
+    match purpose {
+        Purpose::Patrol => "巡查",
+        Purpose::Dispatch => "处置派单",
+        Purpose::StationVisit => "走访服务站",
+        Purpose::Other => "其他",
     }
 }
 

@@ -135,6 +135,15 @@ pub fn running(conn: &Connection) -> Result<Option<Uuid>> {
         .transpose()
 }
 
+/// The vehicles of this device's trips, the most recently driven first, up to `limit`.
+pub fn recent_vehicles(conn: &Connection, limit: u32) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT vehicle FROM trips GROUP BY vehicle ORDER BY MAX(started_at_ms) DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
+}
+
 /// A trip's fixes in the order recorded.
 pub fn fixes_of(conn: &Connection, trip_id: &str) -> Result<Vec<Fix>> {
     let mut stmt =

@@ -1,5 +1,6 @@
-//! Today's screen model over a real store, its clocks set by hand: deadlines worded and
-//! ranked, a dispatch counting down, the trip under way, where sync stands.
+//! The field screens' models over a real store, its clocks set by hand: Today's deadlines
+//! worded and ranked, a dispatch counting down and its own screen, the trip under way and the
+//! month's mileage.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -338,4 +339,88 @@ fn a_dispatch_screen_gives_the_site_for_the_map_apps_and_how_arrival_was_known()
     assert_eq!(arrived.card.countdown, "09:19 到场，用时 14 分钟");
     assert_eq!(arrived.card.urgency, Urgency::Calm);
     assert_eq!(arrived.card.next.unwrap().label, "处置完毕");
+}
+
+#[test]
+fn the_trip_screen_offers_a_start_shows_the_trip_live_and_sums_the_month() {
+    let phone = Phone::new();
+    let idle = phone.core.trip_screen().unwrap();
+    assert!(idle.running.is_none());
+    let purposes: Vec<(&str, bool)> = idle
+        .purposes
+        .iter()
+        .map(|c| (c.label.as_str(), c.selected))
+        .collect();
+    assert_eq!(
+        purposes,
+        [
+            ("巡查", true),
+            ("处置派单", false),
+            ("走访服务站", false),
+            ("其他", false)
+        ]
+    );
+    assert!(idle.vehicles.is_empty());
+    assert_eq!(idle.crew, ["李明"]);
+    assert_eq!(idle.month.month, "2026年12月");
+    assert_eq!(idle.month.total, "出车 0 次 · 0 米");
+
+    let trip = phone
+        .core
+        .start_trip(NewTrip {
+            vehicle: "湘A·12315".into(),
+            crew: vec!["李明".into(), "张伟".into()],
+            crew_count: None,
+            purpose: Purpose::Patrol,
+            case_id: None,
+            odometer_km: Some(12_345.6),
+            odometer_photo: None,
+            started_at_ms: None,
+        })
+        .unwrap();
+    let start = phone.now.load(Ordering::SeqCst);
+    let fixes: Vec<Fix> = (0..100)
+        .map(|i| {
+            let mut fix = Fix::at(
+                28.0 + 0.001 * f64::from(i),
+                113.0,
+                start + 10_000 * i64::from(i),
+            );
+            fix.accuracy_m = Some(5.0);
+            fix
+        })
+        .collect();
+    phone.pass(20 * MINUTE);
+    phone.core.record_fixes(trip.id.clone(), fixes).unwrap();
+    let live = phone
+        .core
+        .trip_screen()
+        .unwrap()
+        .running
+        .expect("under way");
+    assert_eq!(live.crew, "李明、张伟");
+    assert_eq!(live.purpose, "巡查");
+    assert_eq!(live.distance, "11.0 公里");
+    assert_eq!(live.duration, "20 分钟");
+    assert_eq!(live.fixes, "定位 100 个，有效 100 个");
+    assert!(
+        live.movement.starts_with("行驶 16 分钟"),
+        "{}",
+        live.movement
+    );
+    assert_eq!(live.gaps, None);
+    assert_eq!(
+        live.odometer_start.as_deref(),
+        Some("出发里程 12345.6 公里")
+    );
+
+    phone.core.end_trip(trip.id, Some(12_357.0)).unwrap();
+    let after = phone.core.trip_screen().unwrap();
+    assert!(after.running.is_none());
+    assert_eq!(after.vehicles, ["湘A·12315"]);
+    assert_eq!(
+        after.month.total, "出车 1 次 · 11.4 公里",
+        "the odometer's difference"
+    );
+    assert_eq!(after.month.vehicles[0].label, "湘A·12315");
 }
