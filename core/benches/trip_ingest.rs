@@ -9,7 +9,7 @@
 //! `<extensions>`: 200 000 deep, as `<extensions>` (5.0 MB) and as `<a>` (1.4 MB), which took
 //! over a minute before the depth bound (the XML parser costs n² in the nesting depth) and are
 //! now refused at level 65; 25 000 deep, to show the growth before; and a 16 MiB file of
-//! drive.gpx's points, the largest imported, which the depth pass reads a second time.
+//! drive.gpx's points, the largest imported.
 //! Run: `cargo bench -p redshield-core --bench trip_ingest` (`-- read_gpx` for those alone)
 
 use std::time::Duration;
