@@ -17,8 +17,8 @@ pub struct ChangeSet {
 impl From<Changes> for ChangeSet {
     fn from(c: Changes) -> ChangeSet {
         ChangeSet {
-            topics: c.topics.into_iter().collect(),
-            case_ids: c.cases.iter().map(|id| id.to_string()).collect(),
+            topics: c.topics(),
+            case_ids: c.cases().iter().map(|id| id.to_string()).collect(),
         }
     }
 }

@@ -208,18 +208,26 @@ impl DerefMut for DeviceGuard<'_> {
 
 impl Drop for DeviceGuard<'_> {
     fn drop(&mut self) {
-        let Some(mut device) = self.device.take() else {
-            return;
-        };
-        let changes = device.take_changes();
-        drop(device);
-        // Unwinding from a panic, nothing more is called out: the facade reports the panic.
-        if changes.is_empty() || std::thread::panicking() {
-            return;
+        if let Some(device) = self.device.take() {
+            unlock_and_tell(device, self.listener);
         }
-        let listener = lock(self.listener).clone();
-        if let Some(Err(e)) = listener.map(|l| l.changed(changes.into())) {
-            tracing::warn!(error = %e, "the app's change listener failed");
-        }
+    }
+}
+
+/// Out of line: every exported method drops a guard, and the library's size has a budget.
+#[inline(never)]
+fn unlock_and_tell(
+    mut device: MutexGuard<'_, Device>,
+    listener: &Mutex<Option<Arc<dyn ChangeListener>>>,
+) {
+    let changes = device.take_changes();
+    drop(device);
+    // Unwinding from a panic, nothing more is called out: the facade reports the panic.
+    if changes.is_empty() || std::thread::panicking() {
+        return;
+    }
+    let listener = lock(listener).clone();
+    if let Some(Err(e)) = listener.map(|l| l.changed(changes.into())) {
+        tracing::warn!(error = %e, "the app's change listener failed");
     }
 }

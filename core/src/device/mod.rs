@@ -52,7 +52,7 @@ use crate::shift::{self, OfficerSignedIn, OfficerSignedOut};
 use crate::statistics::clock_report::ClockReport;
 use crate::statistics::mileage::MonthlyMileage;
 use crate::store::{Store, schema};
-use crate::time::{self, TimeAnchored, TrustedTime};
+use crate::time::{self, TimeAnchored, TrustedTime, WallClockJumped};
 use crate::trips::{Fix, MapDatum, NewTrip, TrackFormat, TrackReport, Trip, formats};
 use crate::vault;
 use crate::{blob_names, files, journal, logging};
@@ -162,21 +162,21 @@ impl Device {
         let (identity, head) = (&self.identity, self.head);
         let (value, head, changes) = self.store.write(|tx| {
             let mut writer = Writer::new(tx, identity, journal::RULES, head, actor, time);
-            if let Some(jumped) = jumped {
-                tracing::warn!(
-                    by_ms = jumped.by_ms,
-                    reboot = jumped.monotonic_reset,
-                    "wall clock jumped"
-                );
-                writer.append(jumped)?;
-            }
+            record_jump(&mut writer, jumped)?;
             let value = f(&mut writer)?;
             Ok((value, writer.head, writer.changes))
         })?;
+        self.committed(head, changes, time);
+        Ok(value)
+    }
+
+    /// After a commit. Out of line, as `record_jump`: `write_as` is made anew for every
+    /// closure it is given, and the library's size has a budget.
+    #[inline(never)]
+    fn committed(&mut self, head: Head, changes: Changes, time: EventTime) {
         self.head = head;
         self.changes.merge(changes);
         self.last_time = Some(time);
-        Ok(value)
     }
 
     /// Signs `officer` in as an officer; whoever was signed in is signed out first.
@@ -271,6 +271,20 @@ impl Device {
     pub fn connection(&self) -> &rusqlite::Connection {
         &self.store.conn
     }
+}
+
+/// Records a jump of the wall clock first in the transaction, if there was one.
+#[inline(never)]
+fn record_jump(writer: &mut Writer, jumped: Option<WallClockJumped>) -> Result<()> {
+    if let Some(jumped) = jumped {
+        tracing::warn!(
+            by_ms = jumped.by_ms,
+            reboot = jumped.monotonic_reset,
+            "wall clock jumped"
+        );
+        writer.append(jumped)?;
+    }
+    Ok(())
 }
 
 /// Replays the log into the projections and recomputes the blind index, in one transaction.
