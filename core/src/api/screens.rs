@@ -1,7 +1,9 @@
 //! The screen models (`screens`): each screen's content, read in one call.
 
 use crate::cases::CaseQuery;
-use crate::screens::{self, CaseListScreen, DispatchScreen, TodayScreen, TripScreen};
+use crate::screens::{
+    self, CaseListScreen, DispatchScreen, SettingsScreen, TodayScreen, TripScreen,
+};
 
 use super::{ApiResult, FieldCore};
 
@@ -15,6 +17,12 @@ impl FieldCore {
     /// The trip under way with its live figures, or what starting one offers; the month's km.
     pub fn trip_screen(&self) -> ApiResult<TripScreen> {
         Ok(screens::trip::trip_screen(&self.device())?)
+    }
+
+    /// Sync and settings: this device, the officer, the centre and sync, the reference data
+    /// held (and what is missing), the space taken.
+    pub fn settings_screen(&self) -> ApiResult<SettingsScreen> {
+        Ok(screens::settings::settings_screen(&self.device())?)
     }
 
     /// One dispatch: its case, the site for the map apps (GCJ-02), its steps, what is next.

@@ -209,6 +209,16 @@ impl Device {
         Ok(())
     }
 
+    /// Bytes on disk: the database with its write-ahead log, and the blobs (photos, copies,
+    /// recordings, signatures).
+    pub fn storage(&self) -> Result<(u64, u64)> {
+        let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
+        let db = &self.store.path;
+        let wal = db.with_file_name(format!("{}-wal", crate::store::FILE_NAME));
+        let blobs = self.blobs().entries()?.iter().map(|e| e.bytes).sum();
+        Ok((size(db) + size(&wal), blobs))
+    }
+
     fn blobs(&self) -> Blobs {
         Blobs::in_store(self.store.path.parent().unwrap_or(Path::new(".")))
     }

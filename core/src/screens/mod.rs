@@ -6,6 +6,7 @@
 pub mod case_list;
 pub mod deadlines;
 pub mod dispatch;
+pub mod settings;
 pub mod today;
 pub mod trip;
 pub mod words;
@@ -13,5 +14,6 @@ pub mod words;
 pub use case_list::{CaseListScreen, CaseRow, Choice};
 pub use deadlines::{ClockLine, DispatchAction, DispatchCard, Urgency};
 pub use dispatch::{DispatchScreen, TimelineStep};
+pub use settings::{SettingsScreen, StatusLine};
 pub use today::{RunningTrip, StateCount, SyncLine, TodayScreen};
 pub use trip::{MileageLine, MonthFigures, TripLive, TripScreen};

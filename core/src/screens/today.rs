@@ -138,7 +138,8 @@ fn running_trip(device: &Device, now: i64) -> Result<Option<RunningTrip>> {
     }))
 }
 
-fn sync_line(device: &Device, now: i64) -> Result<SyncLine> {
+/// Where sync stands, as Today and the settings show it.
+pub(crate) fn sync_line(device: &Device, now: i64) -> Result<SyncLine> {
     let Some(standing) = state::standing(device.connection())? else {
         return Ok(SyncLine {
             enrolled: false,

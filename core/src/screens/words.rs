@@ -27,7 +27,7 @@ pub fn day(date: NaiveDate, today: NaiveDate) -> String {
         _ if date.year() == today.year() => {
             format!("{}月{}日 {}", date.month(), date.day(), weekday(date))
         }
-        _ => format!("{}年{}月{}日", date.year(), date.month(), date.day()),
+        _ => full_date(date),
     }
 }
 
@@ -41,6 +41,11 @@ pub fn day_and_time(ms: i64, now_ms: i64) -> String {
         ),
         _ => String::new(),
     }
+}
+
+/// "2026年12月8日".
+pub fn full_date(date: NaiveDate) -> String {
+    format!("{}年{}月{}日", date.year(), date.month(), date.day())
 }
 
 /// "周一" … "周日".

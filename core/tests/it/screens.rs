@@ -424,3 +424,44 @@ fn the_trip_screen_offers_a_start_shows_the_trip_live_and_sums_the_month() {
     );
     assert_eq!(after.month.vehicles[0].label, "湘A·12315");
 }
+
+#[test]
+fn settings_say_what_reference_data_is_missing() {
+    let phone = Phone::new();
+    let screen = phone.core.settings_screen().unwrap();
+    assert!(
+        screen.device.starts_with(&phone.core.device_prefix()),
+        "{}",
+        screen.device
+    );
+    let me = phone.core.current_officer().unwrap();
+    assert_eq!(
+        screen.officer,
+        Some(format!("李明 · 执法证号 {} · 执法人员", me.enforcement_id))
+    );
+    assert_eq!((screen.centre, screen.enrolled), (None, None));
+    assert!(!screen.sync.enrolled);
+
+    let line = |label: &str| {
+        screen
+            .reference
+            .iter()
+            .find(|l| l.label == label)
+            .unwrap_or_else(|| panic!("no {label}: {:?}", screen.reference))
+            .clone()
+    };
+    // December: next year's holidays are due; the line says whether they are here.
+    let calendar = line("节假日数据");
+    match phone.core.is_working_day("2027-07-01".into()) {
+        Ok(_) => assert_eq!(calendar.urgency, Urgency::Calm, "{calendar:?}"),
+        Err(_) => {
+            assert_eq!(calendar.urgency, Urgency::Soon, "{calendar:?}");
+            assert!(calendar.value.ends_with("缺少 2027 年安排"), "{calendar:?}");
+        }
+    }
+    assert_eq!(line("城区范围").urgency, Urgency::Soon);
+    assert_eq!(line("执法人员名册").value, "尚未收到：任何执法人员均可登录");
+    assert_eq!(line("到场时限").value, "城区 30 分钟 · 偏远地区 60 分钟");
+    assert_eq!(screen.storage[0].label, "案件数据库");
+    assert_ne!(screen.storage[0].value, "0.0 MB");
+}
