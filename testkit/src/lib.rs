@@ -1,5 +1,5 @@
 //! What the tests share, in one place: a test `Platform` (keystore, clocks, log: the app's
-//! part, not ours), the cases and trips they open, stores opened and read back, test media
+//! part, not ours), a change listener that keeps what it is told, the cases and trips they open, stores opened and read back, test media
 //! (`images`, `field_files`), GPX files (`gpx`); with the feature `centre`, a real central
 //! service (`centre`) over either ledger (`postgres`, `on_both_backends!`), a fault proxy in
 //! front of it (`proxy`) and phones that work and sync through them (`field`).
@@ -8,6 +8,7 @@
 
 #![forbid(unsafe_code)]
 
+mod changes;
 mod evidence;
 pub mod field_files;
 mod fixtures;
@@ -25,6 +26,7 @@ pub mod postgres;
 #[cfg(feature = "centre")]
 pub mod proxy;
 
+pub use changes::Told;
 pub use evidence::{add_evidence, blob_names, new_evidence, photo, recording};
 pub use fixtures::{complaint, complaint_from, matter, officer, patrol_of, person, shop};
 pub use platform::{Builder, TestPlatform};

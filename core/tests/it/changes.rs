@@ -4,30 +4,13 @@
 use std::sync::{Arc, Mutex, Weak};
 
 use redshield_core::api::{ChangeListener, ChangeSet, FieldCore, ListenerError, Topic};
-use redshield_testkit::{complaint, device};
-
-/// Keeps every change set it is told.
-#[derive(Default)]
-struct Told(Mutex<Vec<ChangeSet>>);
-
-impl ChangeListener for Told {
-    fn changed(&self, changes: ChangeSet) -> Result<(), ListenerError> {
-        self.0.lock().unwrap().push(changes);
-        Ok(())
-    }
-}
-
-impl Told {
-    fn take(&self) -> Vec<ChangeSet> {
-        std::mem::take(&mut self.0.lock().unwrap())
-    }
-}
+use redshield_testkit::{Told, complaint, device};
 
 #[test]
 fn each_commit_names_its_topics_and_cases() {
     let dir = tempfile::tempdir().unwrap();
     let core = device(dir.path(), "李明");
-    let told = Arc::new(Told::default());
+    let told = Told::new();
     core.set_change_listener(Some(told.clone()));
 
     let case = core.open_case(complaint(1)).unwrap();
@@ -65,7 +48,7 @@ fn each_commit_names_its_topics_and_cases() {
 fn a_rebuild_changes_everything() {
     let dir = tempfile::tempdir().unwrap();
     let core = device(dir.path(), "李明");
-    let told = Arc::new(Told::default());
+    let told = Told::new();
     core.set_change_listener(Some(told.clone()));
     core.rebuild_projections().unwrap();
     assert_eq!(told.take()[0].topics, Topic::ALL);

@@ -11,7 +11,7 @@ use redshield_core::api::{
     Step, Urgency, to_gcj02,
 };
 use redshield_core::time::beijing_day_start_ms;
-use redshield_testkit::{TestPlatform, complaint, device_on};
+use redshield_testkit::{TestPlatform, complaint, device_on, patrol_of};
 
 const MINUTE: i64 = 60_000;
 const HOUR: i64 = 60 * MINUTE;
@@ -52,6 +52,22 @@ impl Phone {
 /// `ms` into a Beijing day.
 fn at(y: i32, m: u32, d: u32, ms: i64) -> i64 {
     beijing_day_start_ms(NaiveDate::from_ymd_opt(y, m, d).unwrap()).unwrap() + ms
+}
+
+/// North along a meridian from `start_ms`, 0.001° (111 m) every 10 s, 5 m accurate, for 100
+/// fixes: 11 km in 16.5 minutes.
+fn northward(start_ms: i64) -> Vec<Fix> {
+    (0..100)
+        .map(|i| {
+            let mut fix = Fix::at(
+                28.0 + 0.001 * f64::from(i),
+                113.0,
+                start_ms + 10_000 * i64::from(i),
+            );
+            fix.accuracy_m = Some(5.0);
+            fix
+        })
+        .collect()
 }
 
 fn day_of(date: &str) -> NaiveDate {
@@ -223,33 +239,8 @@ fn open_cases_by_state_and_the_trip_under_way() {
         ]
     );
 
-    let trip = phone
-        .core
-        .start_trip(NewTrip {
-            vehicle: "湘A·12315".into(),
-            crew: vec!["李明".into()],
-            crew_count: None,
-            purpose: Purpose::Patrol,
-            case_id: None,
-            odometer_km: None,
-            odometer_photo: None,
-            started_at_ms: None,
-        })
-        .unwrap();
-    let start = phone.now.load(Ordering::SeqCst);
-    // North along a meridian, 0.001° (111 m) every 10 s, for 100 fixes: 11 km.
-    let fixes: Vec<Fix> = (0..100)
-        .map(|i| {
-            let mut fix = Fix::at(
-                28.0 + 0.001 * f64::from(i),
-                113.0,
-                start + 10_000 * i64::from(i),
-            );
-            fix.accuracy_m = Some(5.0);
-            fix.provider = Some("gps".into());
-            fix
-        })
-        .collect();
+    let trip = phone.core.start_trip(patrol_of("湘A·12315")).unwrap();
+    let fixes = northward(phone.now.load(Ordering::SeqCst));
     phone.pass(65 * MINUTE);
     phone.core.record_fixes(trip.id.clone(), fixes).unwrap();
     let running = phone
@@ -378,18 +369,7 @@ fn the_trip_screen_offers_a_start_shows_the_trip_live_and_sums_the_month() {
             started_at_ms: None,
         })
         .unwrap();
-    let start = phone.now.load(Ordering::SeqCst);
-    let fixes: Vec<Fix> = (0..100)
-        .map(|i| {
-            let mut fix = Fix::at(
-                28.0 + 0.001 * f64::from(i),
-                113.0,
-                start + 10_000 * i64::from(i),
-            );
-            fix.accuracy_m = Some(5.0);
-            fix
-        })
-        .collect();
+    let fixes = northward(phone.now.load(Ordering::SeqCst));
     phone.pass(20 * MINUTE);
     phone.core.record_fixes(trip.id.clone(), fixes).unwrap();
     let live = phone

@@ -1,23 +1,11 @@
 //! The screens against a real centre: Today's sync line as sync goes, and a dispatch the
 //! centre sends appearing on Today with the change signal that tells the app to look.
 
-use std::sync::{Arc, Mutex};
-
-use redshield_core::api::{ChangeListener, ChangeSet, ListenerError, Topic, Urgency};
+use redshield_core::api::{Topic, Urgency};
 use redshield_server::decisions::DispatchOrder;
 use redshield_testkit::centre::{Centre, device_uuid, enrol};
 use redshield_testkit::postgres::Backend;
-use redshield_testkit::{complaint, complaint_from, device};
-
-#[derive(Default)]
-struct Told(Mutex<Vec<ChangeSet>>);
-
-impl ChangeListener for Told {
-    fn changed(&self, changes: ChangeSet) -> Result<(), ListenerError> {
-        self.0.lock().unwrap().push(changes);
-        Ok(())
-    }
-}
+use redshield_testkit::{Told, complaint, complaint_from, device};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn todays_sync_line_follows_sync_and_a_dispatch_from_the_centre_appears() {
@@ -43,7 +31,7 @@ async fn todays_sync_line_follows_sync_and_a_dispatch_from_the_centre_appears() 
         ("已全部上传", Urgency::Calm)
     );
 
-    let told = Arc::new(Told::default());
+    let told = Told::new();
     phone.set_change_listener(Some(told.clone()));
     centre
         .running()
@@ -59,13 +47,7 @@ async fn todays_sync_line_follows_sync_and_a_dispatch_from_the_centre_appears() 
         .unwrap();
     phone.clone().sync(None, None).await.unwrap();
 
-    let topics: Vec<Topic> = told
-        .0
-        .lock()
-        .unwrap()
-        .iter()
-        .flat_map(|c| c.topics.clone())
-        .collect();
+    let topics = told.topics();
     assert!(topics.contains(&Topic::Dispatches), "{topics:?}");
     let today = phone.today_screen().unwrap();
     assert_eq!(today.dispatches.len(), 1);
