@@ -7,9 +7,15 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// Input the officer or the app gave is not acceptable. `field` names it as the API does.
+    /// Input the officer or the app gave is not acceptable. `field` names it as the API does;
+    /// `reason` says why for the CLI and the logs; `zh`, where the check words it, says it to
+    /// the officer under the field on screen (the screen models show it).
     #[error("{field}: {reason}")]
-    Invalid { field: String, reason: String },
+    Invalid {
+        field: String,
+        reason: String,
+        zh: Option<String>,
+    },
 
     #[error("no {what} with id {id}")]
     NotFound { what: &'static str, id: String },
@@ -109,6 +115,20 @@ impl Error {
         Error::Invalid {
             field: field.into(),
             reason: reason.into(),
+            zh: None,
+        }
+    }
+
+    /// As `invalid`, with the reason as the officer reads it on screen.
+    pub fn invalid_zh(
+        field: impl Into<String>,
+        reason: impl Into<String>,
+        zh: impl Into<String>,
+    ) -> Self {
+        Error::Invalid {
+            field: field.into(),
+            reason: reason.into(),
+            zh: Some(zh.into()),
         }
     }
 

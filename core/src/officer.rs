@@ -29,11 +29,12 @@ impl Officer {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-');
         if !valid {
-            return Err(Error::invalid(
+            return Err(Error::invalid_zh(
                 "officer_id",
                 format!(
                     "an enforcement ID number is 4 to {ENFORCEMENT_ID_MAX} letters, digits or dashes"
                 ),
+                format!("执法证号为 4 至 {ENFORCEMENT_ID_MAX} 位字母、数字或短横线"),
             ));
         }
         Ok(Officer {

@@ -110,7 +110,7 @@ pub enum CoreError {
 impl From<Error> for CoreError {
     fn from(e: Error) -> Self {
         match e {
-            Error::Invalid { field, reason } => CoreError::InvalidInput { field, reason },
+            Error::Invalid { field, reason, .. } => CoreError::InvalidInput { field, reason },
             Error::NotFound { what, id } => CoreError::NotFound {
                 what: what.to_string(),
                 id,

@@ -63,6 +63,8 @@ pub struct CodeVerdict {
     pub normalized: Option<String>,
     /// What is wrong, when invalid: "check character should be 7, not 8".
     pub error: Option<String>,
+    /// The same, as the officer reads it under the field: "校验位应为 7，不是 8：请核对号码".
+    pub error_zh: Option<String>,
 }
 
 /// Checks a credit code, resident ID or phone number the way intake does.
@@ -80,16 +82,19 @@ pub fn check_code(kind: CodeKind, value: String) -> CodeVerdict {
             valid: true,
             normalized: Some(normalized),
             error: None,
+            error_zh: None,
         },
-        Err(crate::Error::Invalid { reason, .. }) => CodeVerdict {
+        Err(crate::Error::Invalid { reason, zh, .. }) => CodeVerdict {
             valid: false,
             normalized: None,
             error: Some(reason),
+            error_zh: zh,
         },
         Err(other) => CodeVerdict {
             valid: false,
             normalized: None,
             error: Some(other.to_string()),
+            error_zh: None,
         },
     }
 }

@@ -602,7 +602,7 @@ mod tests {
     /// The reason of an `Invalid` error on `gpx`.
     fn gpx_reason(result: Result<Vec<Vec<Fix>>>) -> String {
         match result {
-            Err(Error::Invalid { field, reason }) if field == "gpx" => reason,
+            Err(Error::Invalid { field, reason, .. }) if field == "gpx" => reason,
             other => panic!("expected an Invalid error on gpx, got {other:?}"),
         }
     }
@@ -1101,7 +1101,7 @@ mod tests {
     #[test]
     fn write_checks_positions_and_times() {
         let invalid = |fix: Fix| match write_gpx("x", &[Fix::at(1.0, 1.0, 0), fix], Vec::new()) {
-            Err(Error::Invalid { field, reason }) => {
+            Err(Error::Invalid { field, reason, .. }) => {
                 assert_eq!(field, "fixes");
                 assert!(reason.starts_with("fix 2: "), "{reason}");
             }

@@ -26,20 +26,22 @@ pub fn multi_line(field: &str, value: &str, max: usize) -> Result<String> {
 fn text(field: &str, value: &str, max: usize, lines: bool) -> Result<String> {
     let value = value.trim();
     if value.is_empty() {
-        return Err(Error::invalid(field, "must not be empty"));
+        return Err(Error::invalid_zh(field, "must not be empty", "必填"));
     }
     let chars = value.chars().count();
     if chars > max {
-        return Err(Error::invalid(
+        return Err(Error::invalid_zh(
             field,
             format!("is {chars} characters long; at most {max} are allowed"),
+            format!("最多 {max} 个字，已输入 {chars} 个"),
         ));
     }
     let allowed = |c: char| !c.is_control() || (lines && matches!(c, '\n' | '\r' | '\t'));
     if let Some(c) = value.chars().find(|&c| !allowed(c)) {
-        return Err(Error::invalid(
+        return Err(Error::invalid_zh(
             field,
             format!("contains the control character U+{:04X}", u32::from(c)),
+            "含有不可见的控制字符，请删去后重填",
         ));
     }
     Ok(value.to_string())
@@ -49,8 +51,13 @@ fn text(field: &str, value: &str, max: usize, lines: bool) -> Result<String> {
 /// its caller's rule (`past_day` for the days a case names). Stored dates are read back with
 /// this, so a bound added later never makes an old record unreadable.
 pub fn date(field: &str, value: &str) -> Result<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::invalid(field, format!("{value:?} is not a date (YYYY-MM-DD)")))
+    chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| {
+        Error::invalid_zh(
+            field,
+            format!("{value:?} is not a date (YYYY-MM-DD)"),
+            "日期应写作 年-月-日，如 2026-12-08",
+        )
+    })
 }
 
 /// The earliest day a case may name: nobody alive was born, and nothing bought in a complaint
@@ -62,9 +69,10 @@ pub const EARLIEST_DAY: (i32, u32, u32) = (1900, 1, 1);
 pub fn not_before_earliest(field: &str, day: chrono::NaiveDate) -> Result<chrono::NaiveDate> {
     let (y, m, d) = EARLIEST_DAY;
     match chrono::NaiveDate::from_ymd_opt(y, m, d) {
-        Some(earliest) if day < earliest => Err(Error::invalid(
+        Some(earliest) if day < earliest => Err(Error::invalid_zh(
             field,
             format!("{day} is before {earliest}: check the year"),
+            format!("{day} 早于 {y} 年，请检查年份"),
         )),
         _ => Ok(day),
     }
@@ -75,7 +83,11 @@ pub fn not_before_earliest(field: &str, day: chrono::NaiveDate) -> Result<chrono
 pub fn past_day(field: &str, value: &str, today: chrono::NaiveDate) -> Result<chrono::NaiveDate> {
     let day = not_before_earliest(field, date(field, value)?)?;
     if day > today {
-        return Err(Error::invalid(field, format!("{day} is in the future")));
+        return Err(Error::invalid_zh(
+            field,
+            format!("{day} is in the future"),
+            format!("{day} 还没到，不能晚于今天"),
+        ));
     }
     Ok(day)
 }
@@ -138,6 +150,49 @@ mod tests {
         assert!(multi_line("facts", "第一行\n第二行", 100).is_ok());
         assert!(reason(one_line("name", "张\n三", 100)).contains("U+000A"));
         assert!(reason(multi_line("facts", "a\0b", 100)).contains("U+0000"));
+    }
+
+    /// What the officer reads under a field: Chinese, for every refusal a field's check makes.
+    #[test]
+    fn every_refusal_of_a_typed_value_is_worded_in_chinese() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 8).unwrap();
+        let refusals = [
+            one_line("name", " ", 10),
+            one_line("name", "张三丰", 2),
+            one_line("name", "张\u{7}三", 10),
+            past_day("day", "2026-13-01", today).map(|d| d.to_string()),
+            past_day("day", "1026-01-01", today).map(|d| d.to_string()),
+            past_day("day", "2026-12-09", today).map(|d| d.to_string()),
+            mobile_phone("phone", "1380731223"),
+            mobile_phone("phone", "12345678901"),
+            mobile_phone("phone", "1380731223x"),
+            phone("phone", "84561234"),
+            phone("phone", "0731-0456123"),
+            phone("phone", "0731-845612"),
+            phone("phone", "0001-84561234"),
+            phone("phone", "13807312234转8"),
+            phone("phone", "+0123456789"),
+            phone("phone", "+123"),
+            resident_id("id", "110105491231002", today),
+            resident_id("id", "11010519491231002", today),
+            resident_id("id", "1101051949123100A2", today),
+            resident_id("id", "990105194912310021", today),
+            resident_id("id", "110105194913310021", today),
+            resident_id("id", "110105194912310022", today),
+            uscc("code", "91350100M000100Y4"),
+            uscc("code", "91350100M000100YI3"),
+            uscc("code", "9135A100M000100Y43"),
+            uscc("code", "91350100M000100Y44"),
+        ];
+        for (i, refusal) in refusals.into_iter().enumerate() {
+            match refusal {
+                Err(Error::Invalid { zh: Some(zh), .. }) => assert!(
+                    zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                    "{i}: {zh}"
+                ),
+                other => panic!("{i}: expected a refusal worded in Chinese, got {other:?}"),
+            }
+        }
     }
 
     #[test]

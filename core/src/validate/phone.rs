@@ -47,22 +47,25 @@ fn national(compact: &str) -> Option<&str> {
 
 fn mobile_digits(field: &str, digits: &str) -> Result<String> {
     if let Some(bad) = digits.chars().find(|c| !c.is_ascii_digit()) {
-        return Err(Error::invalid(
+        return Err(Error::invalid_zh(
             field,
             format!("{bad:?} is not a digit; a mobile number is 11 digits"),
+            format!("“{bad}”不是数字；手机号码为 11 位数字"),
         ));
     }
     let bytes = digits.as_bytes();
     if bytes.len() != 11 {
-        return Err(Error::invalid(
+        return Err(Error::invalid_zh(
             field,
             format!("has {} digits; a mobile number has 11", bytes.len()),
+            format!("手机号码应为 11 位数字，现有 {} 位", bytes.len()),
         ));
     }
     if bytes[0] != b'1' || !(b'3'..=b'9').contains(&bytes[1]) {
-        return Err(Error::invalid(
+        return Err(Error::invalid_zh(
             field,
             "a mainland mobile number starts with 13 to 19",
+            "手机号码应以 13 至 19 开头",
         ));
     }
     Ok(digits.to_string())
@@ -79,14 +82,19 @@ fn mainland(
     extension: Option<String>,
 ) -> Result<String> {
     if let Some(bad) = digits.chars().find(|c| !c.is_ascii_digit()) {
-        return Err(Error::invalid(
+        return Err(Error::invalid_zh(
             field,
             format!("{bad:?} is not a digit of a phone number"),
+            format!("“{bad}”不是电话号码中的数字"),
         ));
     }
     if digits.starts_with('1') {
         if extension.is_some() {
-            return Err(Error::invalid(field, "a mobile number has no extension"));
+            return Err(Error::invalid_zh(
+                field,
+                "a mobile number has no extension",
+                "手机号码没有分机号",
+            ));
         }
         return mobile_digits(field, digits);
     }
@@ -95,9 +103,10 @@ fn mainland(
     } else if country_code && !digits.is_empty() {
         format!("0{digits}")
     } else {
-        return Err(Error::invalid(
+        return Err(Error::invalid_zh(
             field,
             "a landline needs its area code, e.g. 0731-84561234; a mobile has 11 digits from 13 to 19",
+            "固定电话要带区号，如 0731-84561234；手机号码为 13 至 19 开头的 11 位数字",
         ));
     };
     landline(field, &with_zero, typed, extension)
@@ -112,9 +121,10 @@ fn landline(field: &str, digits: &str, typed: &str, extension: Option<String>) -
         4
     };
     if digits.len() < area_len || digits.as_bytes().get(1) == Some(&b'0') {
-        return Err(Error::invalid(
+        return Err(Error::invalid_zh(
             field,
             "is not a mainland area code (010, 02x, or 0 and three digits such as 0731)",
+            "区号不对：应为 010、02x，或 0 加三位数字（如 0731）",
         ));
     }
     let (area, rest) = digits.split_at(area_len);
@@ -126,31 +136,40 @@ fn landline(field: &str, digits: &str, typed: &str, extension: Option<String>) -
             let ext: String = last_group.chars().filter(char::is_ascii_digit).collect();
             let local_len = rest.len().saturating_sub(ext.len());
             if ext.is_empty() || !typed.contains('-') || !(7..=8).contains(&local_len) {
-                return Err(Error::invalid(
+                return Err(Error::invalid_zh(
                     field,
                     format!(
                         "has {n} digits after the area code {area}; a local number has 7 or 8 (write an extension after a dash or 转)"
+                    ),
+                    format!(
+                        "区号 {area} 后有 {n} 位；电话号码为 7 或 8 位（分机号写在短横线或“转”之后）"
                     ),
                 ));
             }
             (&rest[..local_len], Some(ext))
         }
         n => {
-            return Err(Error::invalid(
+            return Err(Error::invalid_zh(
                 field,
                 format!("has {n} digits after the area code {area}; a local number has 7 or 8"),
+                format!("区号 {area} 后有 {n} 位；电话号码应为 7 或 8 位"),
             ));
         }
     };
     if local.starts_with('0') || local.starts_with('1') {
-        return Err(Error::invalid(
+        return Err(Error::invalid_zh(
             field,
             format!("the local number {local} cannot start with 0 or 1"),
+            format!("电话号码 {local} 不能以 0 或 1 开头"),
         ));
     }
     let extension = match (trailing, extension) {
         (Some(_), Some(_)) => {
-            return Err(Error::invalid(field, "gives two extensions"));
+            return Err(Error::invalid_zh(
+                field,
+                "gives two extensions",
+                "写了两个分机号",
+            ));
         }
         (a, b) => a.or(b),
     };
@@ -163,22 +182,28 @@ fn landline(field: &str, digits: &str, typed: &str, extension: Option<String>) -
 /// A number abroad: the country code and number, 7 to 15 digits in all (E.164).
 fn abroad(field: &str, digits: &str, extension: Option<String>) -> Result<String> {
     if let Some(bad) = digits.chars().find(|c| !c.is_ascii_digit()) {
-        return Err(Error::invalid(
+        return Err(Error::invalid_zh(
             field,
             format!("{bad:?} is not a digit of a phone number"),
+            format!("“{bad}”不是电话号码中的数字"),
         ));
     }
     if digits.starts_with('0') {
-        return Err(Error::invalid(
+        return Err(Error::invalid_zh(
             field,
             "a country code does not start with 0",
+            "国家代码不以 0 开头",
         ));
     }
     if !(7..=15).contains(&digits.len()) {
-        return Err(Error::invalid(
+        return Err(Error::invalid_zh(
             field,
             format!(
                 "has {} digits; a number abroad has 7 to 15 with its country code",
+                digits.len()
+            ),
+            format!(
+                "境外号码连国家代码应为 7 至 15 位，现有 {} 位",
                 digits.len()
             ),
         ));

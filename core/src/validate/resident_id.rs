@@ -21,17 +21,19 @@ const PROVINCES: &[u32] = &[
 /// birth date.
 pub fn resident_id(field: &str, value: &str, today: NaiveDate) -> Result<String> {
     let id = compact_code(value).to_ascii_uppercase();
-    let invalid = |reason: String| Error::invalid(field, reason);
+    let invalid = |(reason, zh): (String, String)| Error::invalid_zh(field, reason, zh);
     let len = id.chars().count();
     if len == 15 && id.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(invalid(
+        return Err(invalid((
             "is a 15-digit first-generation number, withdrawn in 2013; ask for the 18-digit one"
                 .into(),
-        ));
+            "这是已于 2013 年停用的 15 位一代身份证号，请改用 18 位号码".into(),
+        )));
     }
     if len != LEN {
-        return Err(invalid(format!(
-            "has {len} characters; an ID number has {LEN}"
+        return Err(invalid((
+            format!("has {len} characters; an ID number has {LEN}"),
+            format!("身份证号码应为 {LEN} 位，现有 {len} 位"),
         )));
     }
     if let Some((i, c)) = id
@@ -40,41 +42,54 @@ pub fn resident_id(field: &str, value: &str, today: NaiveDate) -> Result<String>
         .enumerate()
         .find(|(_, c)| !c.is_ascii_digit())
     {
-        return Err(invalid(format!(
-            "character {} ({c:?}) should be a digit",
-            i + 1
+        return Err(invalid((
+            format!("character {} ({c:?}) should be a digit", i + 1),
+            format!("第 {} 位“{c}”应为数字", i + 1),
         )));
     }
-    let province: u32 = id[..2]
-        .parse()
-        .map_err(|_| invalid("is not an ID number".into()))?;
+    let not_an_id = || invalid(("is not an ID number".into(), "不是身份证号码".into()));
+    let province: u32 = id[..2].parse().map_err(|_| not_an_id())?;
     if !PROVINCES.contains(&province) {
-        return Err(invalid(format!(
-            "area code {}: {province:02} is not a province code",
-            &id[..6]
+        return Err(invalid((
+            format!(
+                "area code {}: {province:02} is not a province code",
+                &id[..6]
+            ),
+            format!("前两位 {province:02} 不是省级行政区代码"),
         )));
     }
     check_birth_date(&id[6..14], today).map_err(invalid)?;
-    let expected = resident_id_check_char(&id[..LEN - 1])
-        .ok_or_else(|| invalid("is not an ID number".into()))?;
+    let expected = resident_id_check_char(&id[..LEN - 1]).ok_or_else(not_an_id)?;
     let given = id.chars().last().unwrap_or(' ');
     if given != expected {
-        return Err(invalid(format!(
-            "check character should be {expected}, not {given}"
+        return Err(invalid((
+            format!("check character should be {expected}, not {given}"),
+            format!("校验位应为 {expected}，不是 {given}：请核对号码"),
         )));
     }
     Ok(id)
 }
 
-fn check_birth_date(digits: &str, today: NaiveDate) -> std::result::Result<(), String> {
-    let date = NaiveDate::parse_from_str(digits, "%Y%m%d")
-        .map_err(|_| format!("birth date {digits} is not a real date"))?;
+/// The birth date's refusal, in English and in Chinese.
+fn check_birth_date(digits: &str, today: NaiveDate) -> std::result::Result<(), (String, String)> {
+    let date = NaiveDate::parse_from_str(digits, "%Y%m%d").map_err(|_| {
+        (
+            format!("birth date {digits} is not a real date"),
+            format!("出生日期 {digits} 不是有效日期"),
+        )
+    })?;
     let (y, m, d) = super::EARLIEST_DAY;
     if NaiveDate::from_ymd_opt(y, m, d).is_some_and(|earliest| date < earliest) {
-        return Err(format!("birth date {digits} is before {y}"));
+        return Err((
+            format!("birth date {digits} is before {y}"),
+            format!("出生日期 {digits} 早于 {y} 年"),
+        ));
     }
     if date > today {
-        return Err(format!("birth date {digits} is in the future"));
+        return Err((
+            format!("birth date {digits} is in the future"),
+            format!("出生日期 {digits} 晚于今天"),
+        ));
     }
     Ok(())
 }

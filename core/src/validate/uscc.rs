@@ -13,43 +13,53 @@ const LEN: usize = 18;
 /// A credit code, normalised to upper-case ASCII without spaces.
 pub fn uscc(field: &str, value: &str) -> Result<String> {
     let code = compact_code(value).to_ascii_uppercase();
-    let invalid = |reason: String| Error::invalid(field, reason);
+    let invalid = |reason: String, zh: String| Error::invalid_zh(field, reason, zh);
     let chars: Vec<char> = code.chars().collect();
     if chars.len() != LEN {
-        return Err(invalid(format!(
-            "has {} characters; a credit code has {LEN}",
-            chars.len()
-        )));
+        return Err(invalid(
+            format!("has {} characters; a credit code has {LEN}", chars.len()),
+            format!("统一社会信用代码应为 {LEN} 位，现有 {} 位", chars.len()),
+        ));
     }
     if let Some((i, c)) = chars
         .iter()
         .enumerate()
         .find(|(_, c)| !CHARSET.contains(**c))
     {
-        let why = if matches!(c, 'I' | 'O' | 'S' | 'V' | 'Z') {
-            "is never used in a credit code (I, O, S, V, Z are left out)"
+        let (why, zh) = if matches!(c, 'I' | 'O' | 'S' | 'V' | 'Z') {
+            (
+                "is never used in a credit code (I, O, S, V, Z are left out)",
+                "不会出现在信用代码中（不用 I、O、S、V、Z）",
+            )
         } else {
-            "is not allowed in a credit code"
+            ("is not allowed in a credit code", "不能出现在信用代码中")
         };
-        return Err(invalid(format!("character {} ({c:?}) {why}", i + 1)));
+        return Err(invalid(
+            format!("character {} ({c:?}) {why}", i + 1),
+            format!("第 {} 位“{c}”{zh}", i + 1),
+        ));
     }
     if let Some((i, c)) = chars[2..8]
         .iter()
         .enumerate()
         .find(|(_, c)| !c.is_ascii_digit())
     {
-        return Err(invalid(format!(
-            "character {} ({c:?}) is in the region code, which is six digits",
-            i + 3
-        )));
+        return Err(invalid(
+            format!(
+                "character {} ({c:?}) is in the region code, which is six digits",
+                i + 3
+            ),
+            format!("第 {} 位“{c}”属于行政区划码，应为数字", i + 3),
+        ));
     }
-    let expected =
-        uscc_check_char(&code[..LEN - 1]).ok_or_else(|| invalid("is not a credit code".into()))?;
+    let expected = uscc_check_char(&code[..LEN - 1])
+        .ok_or_else(|| invalid("is not a credit code".into(), "不是统一社会信用代码".into()))?;
     let given = chars[LEN - 1];
     if given != expected {
-        return Err(invalid(format!(
-            "check character should be {expected}, not {given}"
-        )));
+        return Err(invalid(
+            format!("check character should be {expected}, not {given}"),
+            format!("校验位应为 {expected}，不是 {given}：请核对代码"),
+        ));
     }
     Ok(code)
 }

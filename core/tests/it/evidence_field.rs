@@ -312,7 +312,7 @@ fn a_heic_without_a_rendition_is_kept_and_a_rendition_fits_only_a_heic() {
         new.rendition = Some(b.file(rendition, its_bytes).to_string_lossy().into_owned());
         let e = b.device.add_evidence(&new).unwrap_err();
         assert!(
-            matches!(&e, Error::Invalid { field, reason } if field == "rendition" && reason.contains(says)),
+            matches!(&e, Error::Invalid { field, reason, .. } if field == "rendition" && reason.contains(says)),
             "{name}: {e}"
         );
     }

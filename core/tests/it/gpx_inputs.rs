@@ -27,7 +27,7 @@ fn import(device: &mut Device, dir: &Path, name: &str, xml: &str) -> redshield_c
 
 fn gpx_reason(result: redshield_core::Result<Trip>) -> String {
     match result {
-        Err(Error::Invalid { field, reason }) if field == "gpx" => reason,
+        Err(Error::Invalid { field, reason, .. }) if field == "gpx" => reason,
         other => panic!("expected an Invalid error on gpx, got {other:?}"),
     }
 }
@@ -153,7 +153,7 @@ fn a_file_with_no_time_after_the_gps_epoch_is_refused() {
     ]
     .concat();
     match import(&mut device, dir.path(), "1970.gpx", &gpx::file(&points)) {
-        Err(Error::Invalid { field, reason }) => {
+        Err(Error::Invalid { field, reason, .. }) => {
             assert_eq!(field, "fixes");
             assert!(reason.starts_with("no point has a time"), "{reason}");
             assert!(reason.contains("1980-01-06"), "{reason}");

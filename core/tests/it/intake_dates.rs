@@ -10,7 +10,7 @@ use redshield_testkit::{TestPlatform, complaint, device_in};
 /// The field and reason of an invalid-input refusal.
 fn refusal<T: std::fmt::Debug>(result: Result<T, Error>) -> (String, String) {
     match result {
-        Err(Error::Invalid { field, reason }) => (field, reason),
+        Err(Error::Invalid { field, reason, .. }) => (field, reason),
         other => panic!("expected invalid input, got {other:?}"),
     }
 }

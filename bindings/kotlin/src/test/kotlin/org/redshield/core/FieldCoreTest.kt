@@ -246,6 +246,8 @@ class FieldCoreTest {
         val bad = checkCode(CodeKind.RESIDENT_ID, "110105194912310021")
         assertFalse(bad.valid)
         assertEquals("check character should be X, not 1", bad.error)
+        // What the officer reads under the field.
+        assertEquals("校验位应为 X，不是 1：请核对号码", bad.errorZh)
         assertEquals("13807312233", checkCode(CodeKind.MOBILE_PHONE, "+86 １３８ 0731 2233").normalized)
         // Art. 10: 电话号码 — a landline with its area code is a phone number, not a mobile.
         assertEquals("0731-84561234", checkCode(CodeKind.PHONE, "0731 8456 1234").normalized)
