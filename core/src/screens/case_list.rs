@@ -52,7 +52,7 @@ pub fn case_list(device: &Device, query: &CaseQuery) -> Result<CaseListScreen> {
     let now = device.now_ms()?;
     let (page, problem) = match device.cases(query) {
         Ok(page) => (page, None),
-        Err(Error::Invalid { reason, .. }) => (Default::default(), Some(reason)),
+        Err(Error::Invalid { reason, zh, .. }) => (Default::default(), Some(zh.unwrap_or(reason))),
         Err(e) => return Err(e),
     };
     let filtered = query.kind.is_some()

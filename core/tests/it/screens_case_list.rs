@@ -71,9 +71,10 @@ fn rows_filters_search_and_pages() {
         })
         .unwrap();
     assert!(by_phone.rows.is_empty());
-    assert!(
-        by_phone.problem.is_some(),
-        "a phone that is not one is said so"
+    assert_eq!(
+        by_phone.problem.as_deref(),
+        Some("手机号码应为 11 位数字，现有 5 位"),
+        "a phone that is not one is said so, in the officer's words"
     );
     assert_eq!(by_phone.empty, "没有符合条件的案件");
 
