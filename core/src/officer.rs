@@ -22,26 +22,35 @@ pub const ENFORCEMENT_ID_MAX: usize = 32;
 
 impl Officer {
     pub fn new(name: &str, enforcement_id: &str) -> Result<Officer> {
-        let name = validate::one_line("officer_name", name, NAME_MAX)?;
-        let enforcement_id = enforcement_id.trim();
-        let valid = (4..=ENFORCEMENT_ID_MAX).contains(&enforcement_id.len())
-            && enforcement_id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
-        if !valid {
-            return Err(Error::invalid_zh(
-                "officer_id",
-                format!(
-                    "an enforcement ID number is 4 to {ENFORCEMENT_ID_MAX} letters, digits or dashes"
-                ),
-                format!("执法证号为 4 至 {ENFORCEMENT_ID_MAX} 位字母、数字或短横线"),
-            ));
-        }
         Ok(Officer {
-            name,
-            enforcement_id: enforcement_id.to_ascii_uppercase(),
+            name: check_name(name)?,
+            enforcement_id: check_enforcement_id(enforcement_id)?,
         })
     }
+}
+
+/// An officer's name, trimmed.
+pub fn check_name(name: &str) -> Result<String> {
+    validate::one_line("officer_name", name, NAME_MAX)
+}
+
+/// An enforcement ID number, trimmed and upper-cased.
+pub fn check_enforcement_id(enforcement_id: &str) -> Result<String> {
+    let enforcement_id = enforcement_id.trim();
+    let valid = (4..=ENFORCEMENT_ID_MAX).contains(&enforcement_id.len())
+        && enforcement_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if !valid {
+        return Err(Error::invalid_zh(
+            "officer_id",
+            format!(
+                "an enforcement ID number is 4 to {ENFORCEMENT_ID_MAX} letters, digits or dashes"
+            ),
+            format!("执法证号为 4 至 {ENFORCEMENT_ID_MAX} 位字母、数字或短横线"),
+        ));
+    }
+    Ok(enforcement_id.to_ascii_uppercase())
 }
 
 crate::wire_enum::wire_enum! {

@@ -91,27 +91,33 @@ pub fn admits(conn: &Connection, officer: &Officer, role: Role) -> Result<()> {
         .iter()
         .find(|e| e.enforcement_id == officer.enforcement_id)
         .ok_or_else(|| {
-            Error::invalid(
+            Error::invalid_zh(
                 "officer_id",
                 format!(
                     "{} is not on the centre's officer roster",
                     officer.enforcement_id
                 ),
+                format!("{} 不在中心下发的执法人员名册中", officer.enforcement_id),
             )
         })?;
     if entry.name != officer.name {
-        return Err(Error::invalid(
+        return Err(Error::invalid_zh(
             "officer_name",
             format!(
                 "the centre's roster gives {} under {}",
                 entry.name, entry.enforcement_id
             ),
+            format!(
+                "名册中执法证号 {} 的姓名是 {}",
+                entry.enforcement_id, entry.name
+            ),
         ));
     }
     if role == Role::Supervisor && !entry.supervisor {
-        return Err(Error::invalid(
+        return Err(Error::invalid_zh(
             "role",
             format!("{} is not a supervisor on the centre's roster", entry.name),
+            format!("名册中 {} 不是审批人员", entry.name),
         ));
     }
     Ok(())

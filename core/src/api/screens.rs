@@ -2,13 +2,23 @@
 
 use crate::cases::CaseQuery;
 use crate::screens::{
-    self, CaseListScreen, DispatchScreen, SettingsScreen, TodayScreen, TripScreen,
+    self, CaseListScreen, DispatchScreen, SettingsScreen, SignInScreen, TodayScreen, TripScreen,
 };
 
 use super::{ApiResult, FieldCore};
 
 #[cfg_attr(feature = "ffi", uniffi::export)]
 impl FieldCore {
+    /// Signing in, for the values typed so far (empty at first): the roster to pick from, each
+    /// field checked as typed, whether the roster admits the officer (and as a supervisor).
+    pub fn sign_in_screen(&self, name: String, enforcement_id: String) -> ApiResult<SignInScreen> {
+        Ok(screens::sign_in::sign_in_screen(
+            &self.device(),
+            &name,
+            &enforcement_id,
+        )?)
+    }
+
     /// Today (今日): open dispatches, clocks due or breached, open cases, the trip, sync.
     pub fn today_screen(&self) -> ApiResult<TodayScreen> {
         Ok(screens::today::today(&self.device())?)

@@ -6,7 +6,9 @@
 pub mod case_list;
 pub mod deadlines;
 pub mod dispatch;
+pub mod form;
 pub mod settings;
+pub mod sign_in;
 pub mod today;
 pub mod trip;
 pub mod words;
@@ -14,6 +16,8 @@ pub mod words;
 pub use case_list::{CaseListScreen, CaseRow, Choice};
 pub use deadlines::{ClockLine, DispatchAction, DispatchCard, Urgency};
 pub use dispatch::{DispatchScreen, TimelineStep};
+pub use form::FormField;
 pub use settings::{SettingsScreen, StatusLine};
+pub use sign_in::{RosterChoice, SignInScreen};
 pub use today::{RunningTrip, StateCount, SyncLine, TodayScreen};
 pub use trip::{MileageLine, MonthFigures, TripLive, TripScreen};

@@ -445,3 +445,44 @@ fn settings_say_what_reference_data_is_missing() {
     assert_eq!(screen.storage[0].label, "案件数据库");
     assert_ne!(screen.storage[0].value, "0.0 MB");
 }
+
+#[test]
+fn sign_in_checks_each_field_as_typed_and_takes_any_officer_before_a_roster() {
+    let phone = Phone::new();
+    let blank = phone
+        .core
+        .sign_in_screen(String::new(), String::new())
+        .unwrap();
+    assert!(blank.signed_in.as_deref().unwrap().starts_with("李明 · "));
+    assert!(blank.roster.is_empty());
+    assert_eq!(
+        blank.roster_note,
+        "尚未收到中心的执法人员名册：填写姓名与执法证号即可签到"
+    );
+    assert_eq!(
+        (blank.name.error.clone(), blank.enforcement_id.error.clone()),
+        (None, None)
+    );
+    assert!(!blank.can_sign_in, "nothing typed yet");
+
+    let typing = phone
+        .core
+        .sign_in_screen("张伟".into(), "HN1".into())
+        .unwrap();
+    assert_eq!(typing.name.error, None);
+    assert_eq!(
+        typing.enforcement_id.error.as_deref(),
+        Some("执法证号为 4 至 32 位字母、数字或短横线")
+    );
+    assert!(!typing.can_sign_in);
+
+    let ready = phone
+        .core
+        .sign_in_screen("张伟".into(), "hn-12315-0007".into())
+        .unwrap();
+    assert!(
+        ready.can_sign_in && ready.may_supervise,
+        "no roster: anyone well-formed"
+    );
+    assert_eq!(ready.problem, None);
+}

@@ -1,7 +1,8 @@
-//! The screens against a real centre: Today's sync line as sync goes, and a dispatch the
-//! centre sends appearing on Today with the change signal that tells the app to look.
+//! The screens against a real centre: Today's sync line as sync goes, a dispatch the centre
+//! sends appearing on Today with the change signal that tells the app to look, and sign-in
+//! under the roster the centre publishes.
 
-use redshield_core::api::{Topic, Urgency};
+use redshield_core::api::{RosterEntry, Topic, Urgency};
 use redshield_server::decisions::DispatchOrder;
 use redshield_testkit::centre::{Centre, device_uuid, enrol};
 use redshield_testkit::postgres::Backend;
@@ -53,4 +54,58 @@ async fn todays_sync_line_follows_sync_and_a_dispatch_from_the_centre_appears() 
     assert_eq!(today.dispatches.len(), 1);
     assert_eq!(today.dispatches[0].place, "芙蓉区五一大道 1 号");
     assert_eq!(today.dispatches[0].stage, "待确认");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_offers_the_centres_roster_and_says_who_it_refuses() {
+    let centre = Centre::on(Backend::Sqlite).await;
+    let dir = tempfile::tempdir().unwrap();
+    let phone = device(dir.path(), "李明");
+    enrol(&centre, &phone).await;
+    let entry = |name: &str, id: &str, supervisor| RosterEntry {
+        name: name.into(),
+        enforcement_id: id.into(),
+        supervisor,
+    };
+    centre
+        .running()
+        .publish_roster(vec![
+            entry("李明", "HN-12315-0042", false),
+            entry("周敏", "HN-12315-0007", true),
+        ])
+        .await
+        .unwrap();
+    phone.clone().sync(None, None).await.unwrap();
+
+    let screen = phone.sign_in_screen(String::new(), String::new()).unwrap();
+    assert_eq!(screen.roster_note, "名册由中心下发，共 2 人");
+    let labels: Vec<&str> = screen.roster.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        ["周敏 · HN-12315-0007 · 审批人员", "李明 · HN-12315-0042"]
+    );
+
+    let stranger = phone
+        .sign_in_screen("王五".into(), "HN-12315-9999".into())
+        .unwrap();
+    assert!(!stranger.can_sign_in);
+    assert_eq!(
+        stranger.problem.as_deref(),
+        Some("HN-12315-9999 不在中心下发的执法人员名册中")
+    );
+    let misnamed = phone
+        .sign_in_screen("李敏".into(), "HN-12315-0042".into())
+        .unwrap();
+    assert_eq!(
+        misnamed.problem.as_deref(),
+        Some("名册中执法证号 HN-12315-0042 的姓名是 李明")
+    );
+    let officer = phone
+        .sign_in_screen("李明".into(), "hn-12315-0042".into())
+        .unwrap();
+    assert!(officer.can_sign_in && !officer.may_supervise);
+    let supervisor = phone
+        .sign_in_screen("周敏".into(), "HN-12315-0007".into())
+        .unwrap();
+    assert!(supervisor.can_sign_in && supervisor.may_supervise);
 }
