@@ -641,3 +641,44 @@ fn art_16_4_time_barred_agrees_with_the_limitation_clock() {
         );
     }
 }
+
+/// The intake form shows every problem at once, each under its field in the officer's words;
+/// opening refuses with the first of them, as it always did.
+#[test]
+fn every_problem_of_an_intake_is_found_at_once_in_field_order() {
+    let mut new = complaint(1);
+    new.complainants[0].phone = "1380731223".into();
+    new.complainants[0].address = None;
+    new.respondent.as_mut().unwrap().credit_code = Some("91350100M000100Y44".into());
+    new.matter.facts = "  ".into();
+    new.matter.demands.clear();
+    let now = chrono::Utc::now().timestamp_millis();
+    let found: Vec<(String, Option<String>)> = redshield_core::cases::intake::problems(&new, now)
+        .unwrap()
+        .into_iter()
+        .map(|e| match e {
+            Error::Invalid { field, zh, .. } => (field, zh),
+            other => panic!("not an input problem: {other:?}"),
+        })
+        .collect();
+    let expect = |field: &str, zh: &str| (field.to_string(), Some(zh.to_string()));
+    assert_eq!(
+        found,
+        [
+            expect(
+                "complainants[0].phone",
+                "手机号码应为 11 位数字，现有 10 位"
+            ),
+            expect("complainants[0].address", "必填"),
+            expect("respondent.credit_code", "校验位应为 3，不是 4：请核对代码"),
+            expect("matter.demands", "必填"),
+            expect("matter.facts", "必填"),
+        ]
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut device = device_in(dir.path());
+    match device.open_case(&new) {
+        Err(Error::Invalid { field, .. }) => assert_eq!(field, "complainants[0].phone"),
+        other => panic!("expected the first problem, got {other:?}"),
+    }
+}
