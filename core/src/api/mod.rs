@@ -51,8 +51,9 @@ pub use crate::position::GeoPosition;
 pub use crate::roster::RosterEntry;
 pub use crate::screens::{
     CaseListScreen, CaseRow, Choice, ClockLine, DispatchAction, DispatchCard, DispatchScreen,
-    FormField, MileageLine, MonthFigures, RosterChoice, RunningTrip, SettingsScreen, SignInScreen,
-    StateCount, StatusLine, SyncLine, TimelineStep, TodayScreen, TripLive, TripScreen, Urgency,
+    FormField, FormSection, IntakeForm, MileageLine, MonthFigures, PlaceHint, RosterChoice,
+    RunningTrip, SettingsScreen, SignInScreen, StateCount, StatusLine, SyncLine, TimelineStep,
+    TodayScreen, TripLive, TripScreen, Urgency,
 };
 pub use crate::statistics::clock_report::{ClockReport, OnScene, OnTime};
 pub use crate::statistics::mileage::{Mileage, MonthlyMileage};

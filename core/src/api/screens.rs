@@ -1,8 +1,9 @@
 //! The screen models (`screens`): each screen's content, read in one call.
 
-use crate::cases::CaseQuery;
+use crate::cases::{CaseQuery, NewCase};
 use crate::screens::{
-    self, CaseListScreen, DispatchScreen, SettingsScreen, SignInScreen, TodayScreen, TripScreen,
+    self, CaseListScreen, DispatchScreen, IntakeForm, SettingsScreen, SignInScreen, TodayScreen,
+    TripScreen,
 };
 
 use super::{ApiResult, FieldCore};
@@ -17,6 +18,13 @@ impl FieldCore {
             &name,
             &enforcement_id,
         )?)
+    }
+
+    /// The intake form (登记) for `draft`, the case as typed so far: its sections and fields,
+    /// each problem under its field in Chinese (the checks `open_case` makes), the demands
+    /// and proofs to choose, the place from the vehicle's latest fix, whether it can be sent.
+    pub fn intake_form(&self, draft: NewCase) -> ApiResult<IntakeForm> {
+        Ok(screens::intake::intake_form(&self.device(), &draft)?)
     }
 
     /// Today (今日): open dispatches, clocks due or breached, open cases, the trip, sync.

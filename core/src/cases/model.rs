@@ -282,7 +282,7 @@ pub struct ProofOfPurchase {
 }
 
 /// The business complained about or reported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Business {
     pub name: String,

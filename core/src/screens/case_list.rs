@@ -5,6 +5,7 @@ use crate::cases::{CaseKind, CaseQuery, CaseState, CaseSummary};
 use crate::device::Device;
 use crate::error::{Error, Result};
 
+use super::form::{Choice, options};
 use super::words;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -22,15 +23,6 @@ pub struct CaseListScreen {
     pub problem: Option<String>,
     /// What to say when there are no rows: none yet, or none that match.
     pub empty: String,
-}
-
-/// One option of a filter: the wire name the query takes (empty: no filter), its label.
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -87,15 +79,9 @@ fn choices<T: Copy + PartialEq>(
         label: "全部".into(),
         selected: chosen.is_none(),
     };
-    let each = all.iter().map(|&item| {
-        let (value, label) = named(item);
-        Choice {
-            value: value.into(),
-            label: label.into(),
-            selected: chosen == Some(item),
-        }
-    });
-    std::iter::once(any).chain(each).collect()
+    std::iter::once(any)
+        .chain(options(all, chosen.as_slice(), named))
+        .collect()
 }
 
 fn row(c: &CaseSummary, now: i64) -> CaseRow {

@@ -6,6 +6,8 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct FormField {
+    /// The field as the API names it (`complainants[0].phone`): where the app writes the value.
+    pub key: String,
     pub label: String,
     pub value: String,
     pub required: bool,
@@ -18,6 +20,7 @@ pub struct FormField {
 impl FormField {
     /// A field checked by `check`, which is the rule the core applies when the form is sent.
     pub fn checked<T>(
+        key: &str,
         label: &str,
         value: &str,
         hint: Option<&str>,
@@ -32,6 +35,7 @@ impl FormField {
             }
         };
         let field = FormField {
+            key: key.into(),
             label: label.into(),
             value: value.into(),
             required: true,
@@ -40,6 +44,35 @@ impl FormField {
         };
         Ok((field, ok))
     }
+}
+
+/// One option of a choice (a filter, a kind, a demand): the wire name the call takes (empty:
+/// no filter), its label, whether it is chosen.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// Every item of `all` as an option, those in `chosen` selected; `named` gives an item's wire
+/// name and label.
+pub fn options<T: Copy + PartialEq>(
+    all: &[T],
+    chosen: &[T],
+    named: impl Fn(T) -> (&'static str, &'static str),
+) -> Vec<Choice> {
+    all.iter()
+        .map(|&item| {
+            let (value, label) = named(item);
+            Choice {
+                value: value.into(),
+                label: label.into(),
+                selected: chosen.contains(&item),
+            }
+        })
+        .collect()
 }
 
 /// A refusal as the officer reads it; an error that is not about the input goes on up.

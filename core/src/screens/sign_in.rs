@@ -39,8 +39,9 @@ pub struct RosterChoice {
 /// The screen for the values typed so far (empty strings at first).
 pub fn sign_in_screen(device: &Device, name: &str, enforcement_id: &str) -> Result<SignInScreen> {
     let roster = roster::list(device.connection())?;
-    let (name_field, name) = FormField::checked("姓名", name, None, check_name)?;
+    let (name_field, name) = FormField::checked("name", "姓名", name, None, check_name)?;
     let (id_field, id) = FormField::checked(
+        "enforcement_id",
         "执法证号",
         enforcement_id,
         Some("如 HN-12315-0042"),

@@ -8,7 +8,7 @@ use crate::time::beijing_date;
 use crate::trips::projection as trips;
 use crate::trips::{Purpose, Trip};
 
-use super::case_list::Choice;
+use super::form::{Choice, options};
 use super::words;
 
 /// How many recent vehicles the start form suggests.
@@ -81,14 +81,9 @@ pub fn trip_screen(device: &Device) -> Result<TripScreen> {
     };
     Ok(TripScreen {
         running,
-        purposes: Purpose::ALL
-            .iter()
-            .map(|&p| Choice {
-                value: p.as_str().into(),
-                label: words::trip_purpose(p).into(),
-                selected: p == Purpose::Patrol,
-            })
-            .collect(),
+        purposes: options(Purpose::ALL, &[Purpose::Patrol], |p| {
+            (p.as_str(), words::trip_purpose(p))
+        }),
         vehicles: trips::recent_vehicles(conn, RECENT_VEHICLES)?,
         crew: device
             .officer()

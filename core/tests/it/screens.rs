@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use chrono::NaiveDate;
 use redshield_core::api::{
-    CaseState, ClockKind, DispatchStep, FieldCore, Fix, GeoPosition, NewDispatch, NewTrip, Purpose,
-    Step, Urgency, to_gcj02,
+    CaseState, ClockKind, DispatchStep, FieldCore, Fix, FormField, GeoPosition, NewCase,
+    NewDispatch, NewMatter, NewTrip, Person, Purpose, Step, Urgency, to_gcj02,
 };
 use redshield_core::time::beijing_day_start_ms;
 use redshield_testkit::{TestPlatform, complaint, device_on, patrol_of};
@@ -485,4 +485,103 @@ fn sign_in_checks_each_field_as_typed_and_takes_any_officer_before_a_roster() {
         "no roster: anyone well-formed"
     );
     assert_eq!(ready.problem, None);
+}
+
+/// A complaint as the form starts it: one complainant, nothing typed.
+fn blank_complaint() -> NewCase {
+    let mut new = complaint(1);
+    new.complainants = vec![Person {
+        name: String::new(),
+        phone: String::new(),
+        address: None,
+        id_document: None,
+        agent: None,
+    }];
+    new.respondent = None;
+    new.matter = NewMatter {
+        facts: String::new(),
+        demands: Vec::new(),
+        demands_text: None,
+        goods: None,
+        amount_paid_fen: None,
+        quantity: None,
+        ..new.matter
+    };
+    new
+}
+
+#[test]
+fn the_intake_form_asks_for_what_is_missing_and_checks_what_is_typed() {
+    let phone = Phone::new();
+    let blank = phone.core.intake_form(blank_complaint()).unwrap();
+    assert_eq!(blank.title, "登记投诉");
+    let titles: Vec<&str> = blank.sections.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles, ["投诉人", "被投诉（举报）经营者", "事由"]);
+    let errors: Vec<&FormField> = blank
+        .sections
+        .iter()
+        .flat_map(|s| &s.fields)
+        .filter(|f| f.error.is_some())
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "nothing typed, nothing scolded: {errors:?}"
+    );
+    assert_eq!(
+        blank.missing.as_deref(),
+        Some("还需填写：姓名、联系电话、住址、经营者名称、经营地址、事实与理由")
+    );
+    assert_eq!(blank.problems, ["诉求：必填"]);
+    assert!(!blank.can_submit);
+    assert_eq!(blank.place, None, "no trip, no fix");
+
+    let mut typing = blank_complaint();
+    typing.complainants[0].phone = "1380731223".into();
+    let form = phone.core.intake_form(typing).unwrap();
+    let phone_field = form.sections[0]
+        .fields
+        .iter()
+        .find(|f| f.key == "complainants[0].phone")
+        .unwrap();
+    assert_eq!(
+        phone_field.error.as_deref(),
+        Some("手机号码应为 11 位数字，现有 10 位")
+    );
+
+    let whole = phone.core.intake_form(complaint(1)).unwrap();
+    assert!(whole.can_submit, "{:?} {:?}", whole.missing, whole.problems);
+    let demands: Vec<&str> = whole
+        .demands
+        .iter()
+        .filter(|c| c.selected)
+        .map(|c| c.label.as_str())
+        .collect();
+    assert_eq!(demands, ["退款", "赔偿"]);
+    let amount = whole.sections[2]
+        .fields
+        .iter()
+        .find(|f| f.key == "matter.amount_paid_fen")
+        .unwrap();
+    assert_eq!(amount.value, "59.80");
+    assert_eq!(
+        whole.channels.iter().find(|c| c.selected).unwrap().label,
+        "流动维权车现场"
+    );
+}
+
+#[test]
+fn the_intake_form_offers_the_vehicles_latest_position() {
+    let phone = Phone::new();
+    let trip = phone.core.start_trip(patrol_of("湘A·12315")).unwrap();
+    let fixes = northward(phone.now.load(Ordering::SeqCst));
+    phone.pass(20 * MINUTE);
+    phone.core.record_fixes(trip.id, fixes).unwrap();
+    let place = phone
+        .core
+        .intake_form(blank_complaint())
+        .unwrap()
+        .place
+        .expect("the vehicle's last fix");
+    assert!((place.position.latitude - 28.099).abs() < 1e-9);
+    assert_eq!(place.label, "车辆位置（今日 09:21，精度 5 米）");
 }
