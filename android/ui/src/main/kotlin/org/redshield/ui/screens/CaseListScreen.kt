@@ -1,10 +1,11 @@
 package org.redshield.ui.screens
 
 import androidx.compose.foundation.clickable
+import androidx.compose.foundation.lazy.LazyRow
+import androidx.compose.foundation.lazy.items
+import androidx.compose.foundation.lazy.rememberLazyListState
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
-import androidx.compose.foundation.layout.ExperimentalLayoutApi
-import androidx.compose.foundation.layout.FlowRow
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.heightIn
@@ -42,7 +43,6 @@ import org.redshield.core.CaseListScreen as CaseListModel
  * them, the rows of the page and 更多 while there are more. A phone number that is not one is
  * the model's `problem`, said under the phone field.
  */
-@OptIn(ExperimentalLayoutApi::class)
 @Composable
 fun CaseListScreen(
     model: CaseListModel,
@@ -72,10 +72,10 @@ fun CaseListScreen(
             keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.Phone),
         )
         Filters("类别", model.kinds) { choice ->
-            onQuery(query.copy(kind = if (choice.selected) null else enumOf<CaseKind>(choice.value), after = null))
+            onQuery(query.copy(kind = chosen<CaseKind>(choice), after = null))
         }
         Filters("状态", model.states) { choice ->
-            onQuery(query.copy(state = if (choice.selected) null else enumOf<CaseState>(choice.value), after = null))
+            onQuery(query.copy(state = chosen<CaseState>(choice), after = null))
         }
         SectionHeader("结果", trailing = if (model.rows.isEmpty()) null else "${model.rows.size} 件")
         if (model.rows.isEmpty()) EmptyState(model.empty, "换个词，或清除筛选条件再找。".takeIf { filtered(query) } ?: "登记的案件会按受理时间列在这里。")
@@ -88,16 +88,25 @@ fun CaseListScreen(
 
 private fun filtered(q: CaseQuery) = q.kind != null || q.state != null || !q.text.isNullOrBlank() || !q.phone.isNullOrBlank()
 
+/** The filter a chip sets: none for 全部 (an empty value) and for the chip already chosen. */
+private inline fun <reified E : Enum<E>> chosen(choice: Choice): E? =
+    if (choice.value.isEmpty() || choice.selected) null else enumOf<E>(choice.value)
+
 /** The core's enum named by a choice's wire value ("in_mediation" → IN_MEDIATION). */
 inline fun <reified E : Enum<E>> enumOf(value: String): E = enumValues<E>().first { it.name.equals(value, ignoreCase = true) }
 
-@OptIn(ExperimentalLayoutApi::class)
+/**
+ * One filter: its title, then its chips in one line that scrolls sideways (fifteen states
+ * would otherwise push the rows off the screen), opened where the chosen chip is seen.
+ */
 @Composable
 private fun Filters(title: String, choices: List<Choice>, onChoose: (Choice) -> Unit) {
-    Column(verticalArrangement = Arrangement.spacedBy(2.dp)) {
+    val chosen = choices.indexOfFirst { it.selected }.coerceAtLeast(0)
+    val scroll = rememberLazyListState(initialFirstVisibleItemIndex = (chosen - 1).coerceAtLeast(0))
+    Column {
         Text(title, style = MaterialTheme.typography.labelLarge, color = MaterialTheme.colorScheme.onSurfaceVariant)
-        FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-            for (choice in choices) {
+        LazyRow(Modifier.fillMaxWidth(), state = scroll, horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+            items(choices, key = { it.value }) { choice ->
                 FilterChip(selected = choice.selected, onClick = { onChoose(choice) }, label = { Text(choice.label) })
             }
         }

@@ -40,7 +40,7 @@ fun DispatchScreen(
     busy: Boolean = false,
 ) {
     ScreenPage(modifier) {
-        ScreenTitle("派单", model.card.caseNumber)
+        ScreenTitle("派单")
         DispatchCardView(model.card, onStep = { onStep(model.card) }, busy = busy)
         val site = model.siteGcj02
         if (site != null && navigate != null) {

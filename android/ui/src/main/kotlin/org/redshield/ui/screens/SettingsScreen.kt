@@ -30,7 +30,7 @@ fun SettingsScreen(model: SettingsModel, modifier: Modifier = Modifier) {
         KeyValueRow("签到人员", model.officer ?: "未签到")
 
         SectionHeader("中心")
-        KeyValueRow("中心地址", model.centre ?: "未注册")
+        model.centre?.let { KeyValueRow("中心地址", it) }
         model.enrolled?.let { KeyValueRow("注册", it) }
         SyncLineView(model.sync)
 

@@ -23,7 +23,6 @@ import org.redshield.core.RunningTrip
 import org.redshield.core.StateCount
 import org.redshield.core.SyncLine
 import org.redshield.ui.ActionButton
-import org.redshield.ui.EmptyState
 import org.redshield.ui.SectionHeader
 import org.redshield.ui.UrgencyChip
 import org.redshield.core.TodayScreen as TodayModel
@@ -59,9 +58,7 @@ fun TodayScreen(
         for (clock in model.clocks) ClockRow(clock) { onOpenCase(clock.caseId) }
 
         SectionHeader("在办案件", trailing = count(model.openCases.sumOf { it.count.toInt() }))
-        if (model.openCases.isEmpty()) {
-            EmptyState("暂无在办案件", "受理的投诉、举报和咨询会按状态列在这里。")
-        }
+        if (model.openCases.isEmpty()) QuietLine("暂无在办案件")
         for (line in model.openCases) StateRow(line) { onOpenCases(line.state) }
 
         model.trip?.let { trip ->
