@@ -75,7 +75,7 @@ fun CaseListRoute(state: CaseListState, onOpen: (String) -> Unit = {}) = HeldScr
 }
 
 @Composable
-fun DispatchRoute(state: DispatchState, navigate: ((GeoPosition) -> Unit)? = null, onOpenCase: (String) -> Unit = {}) =
+fun DispatchRoute(state: DispatchState, navigate: ((GeoPosition) -> Unit)? = null, onOpenCase: ((String) -> Unit)? = null) =
     HeldScreen(state) { model, busy -> DispatchScreen(model, state::step, navigate = navigate, onOpenCase = onOpenCase, busy = busy) }
 
 @Composable

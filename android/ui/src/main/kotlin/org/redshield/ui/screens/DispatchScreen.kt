@@ -36,7 +36,7 @@ fun DispatchScreen(
     onStep: (DispatchCard) -> Unit,
     modifier: Modifier = Modifier,
     navigate: ((GeoPosition) -> Unit)? = null,
-    onOpenCase: (caseId: String) -> Unit = {},
+    onOpenCase: ((caseId: String) -> Unit)? = null,
     busy: Boolean = false,
 ) {
     ScreenPage(modifier) {
@@ -51,7 +51,9 @@ fun DispatchScreen(
         KeyValueRow("案件编号", model.card.caseNumber)
         KeyValueRow("类别状态", model.caseKindAndState)
         KeyValueRow("当事人", model.caseTitle)
-        ActionButton("查看案件", { onOpenCase(model.card.caseId) }, kind = ActionKind.SECONDARY, fullWidth = true)
+        if (onOpenCase != null) {
+            ActionButton("查看案件", { onOpenCase(model.card.caseId) }, kind = ActionKind.SECONDARY, fullWidth = true)
+        }
 
         SectionHeader("进度")
         for (step in model.steps) StepRow(step)

@@ -3,6 +3,8 @@ package org.redshield.ui.screens
 import androidx.compose.foundation.clickable
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.ExperimentalLayoutApi
+import androidx.compose.foundation.layout.FlowRow
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.heightIn
@@ -92,14 +94,26 @@ fun DispatchCardView(card: DispatchCard, onStep: () -> Unit, modifier: Modifier 
 }
 
 /** A running clock: which case, which limit, where it stands (coloured), the day it falls due. */
+@OptIn(ExperimentalLayoutApi::class)
 @Composable
 private fun ClockRow(clock: ClockLine, onOpen: () -> Unit) {
     Column(
         Modifier.fillMaxWidth().heightIn(min = TouchTarget).clickable(role = Role.Button, onClick = onOpen).padding(vertical = 6.dp),
         verticalArrangement = Arrangement.spacedBy(4.dp),
     ) {
-        Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-            Text(clock.name, Modifier.weight(1f), style = MaterialTheme.typography.bodyLarge, fontWeight = FontWeight.Medium)
+        // The name and the status side by side when both fit, else the status under the name:
+        // at a large font a long status ("已超时 13 小时 10 分钟") would squeeze the name.
+        FlowRow(
+            Modifier.fillMaxWidth(),
+            horizontalArrangement = Arrangement.SpaceBetween,
+            verticalArrangement = Arrangement.spacedBy(4.dp),
+        ) {
+            Text(
+                clock.name,
+                Modifier.align(Alignment.CenterVertically).padding(end = 8.dp),
+                style = MaterialTheme.typography.bodyLarge,
+                fontWeight = FontWeight.Medium,
+            )
             UrgencyChip(clock.status, clock.urgency)
         }
         Text(

@@ -30,8 +30,10 @@ object Demo {
         goods: String = "酸奶",
         facts: String = "购买的酸奶已过保质期",
         kind: CaseKind = CaseKind.COMPLAINT,
+        daysAgo: Int = 0,
     ) = NewCase(
         kind = kind,
+        receivedAtMs = if (daysAgo == 0) null else System.currentTimeMillis() - daysAgo * 86_400_000L,
         complainants = listOf(Person(name = name, phone = "+86 138-0731-2233", address = "长沙市天心区书院路 9 号")),
         respondent = Business(name = shop, address = "芙蓉区五一大道 1 号"),
         matter = NewMatter(

@@ -54,6 +54,9 @@ class ScreenSnapshotsTest {
         Demo.signedIn(dir.resolve("store")).use { core ->
             val (first, second, _) = Demo.cases(core)
             core.takeStep(first.id, Step.Accept, null, null)
+            // Received days ago: their clocks to decide on acceptance are near their end, or past it.
+            core.openCase(Demo.complaint("陈静", shop = "某某眼镜店", goods = "近视眼镜", facts = "镜片度数与验光单不符", daysAgo = 8))
+            core.openCase(Demo.complaint("赵磊", shop = "某某教育培训中心", goods = "课程", facts = "退课不退费", daysAgo = 12))
             core.drive(40, end = true)
 
             snapshot("screen-trip-start") { TripScreen(core.tripScreen(), {}, {}) }.assertDrawn("trip start")
@@ -64,6 +67,8 @@ class ScreenSnapshotsTest {
             core.drive(25, purpose = Purpose.DISPATCH, caseId = second.id, end = false)
 
             snapshot("screen-today") { TodayScreen(core.todayScreen(), {}, {}) }.assertDrawn("today")
+            // The clocks at the top, as on a day without dispatches: their rows at large text.
+            snapshot("screen-today-clocks") { TodayScreen(core.todayScreen().copy(dispatches = emptyList()), {}, {}) }.assertDrawn("today, clocks")
             snapshot("screen-cases") { CaseListScreen(core.caseListScreen(CaseQuery()), {}, {}) }.assertDrawn("cases")
             snapshot("screen-cases-filtered") {
                 CaseListScreen(core.caseListScreen(CaseQuery(state = CaseState.MEDIATING)), {}, {}, query = CaseQuery(state = CaseState.MEDIATING))
