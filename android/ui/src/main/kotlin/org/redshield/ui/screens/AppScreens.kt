@@ -45,7 +45,8 @@ class AppScreens(
 
     override fun close() {
         listOf(today, cases, trip, settings).forEach { it.close() }
-        core.setChangeListener(null)
+        // The store may already be closed with the window: then there is no listener to remove.
+        runCatching { core.setChangeListener(null) }
     }
 }
 

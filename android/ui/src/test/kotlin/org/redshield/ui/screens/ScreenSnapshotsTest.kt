@@ -1,6 +1,12 @@
 package org.redshield.ui.screens
 
 import java.awt.image.BufferedImage
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.cancel
+import kotlinx.coroutines.flow.first
+import kotlinx.coroutines.runBlocking
 import java.nio.file.Path
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.io.TempDir
@@ -76,6 +82,17 @@ class ScreenSnapshotsTest {
             snapshot("screen-dispatch") { DispatchScreen(core.dispatchScreen(late.id), {}, navigate = {}) }.assertDrawn("dispatch")
             snapshot("screen-trip") { TripScreen(core.tripScreen(), {}, {}) }.assertDrawn("trip")
             snapshot("screen-settings") { SettingsScreen(core.settingsScreen()) }.assertDrawn("settings")
+
+            // The whole app, its bottom bar under Today, drawn from the holders once they have read.
+            val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
+            try {
+                AppScreens(core, scope).use { screens ->
+                    runBlocking { screens.today.state.first { it is ScreenState.Shown } }
+                    snapshot("screen-app") { OfficerApp(screens) }.assertDrawn("app")
+                }
+            } finally {
+                scope.cancel()
+            }
         }
     }
 
