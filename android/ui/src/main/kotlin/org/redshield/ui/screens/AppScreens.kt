@@ -63,7 +63,7 @@ enum class Tab(val label: String) {
 fun TodayRoute(
     state: TodayState,
     onOpenDispatch: (String) -> Unit = {},
-    onOpenCase: (String) -> Unit = {},
+    onOpenCase: ((String) -> Unit)? = null,
     onOpenCases: (org.redshield.core.CaseState) -> Unit = {},
     onOpenTrip: () -> Unit = {},
 ) = HeldScreen(state) { model, busy ->
@@ -71,7 +71,7 @@ fun TodayRoute(
 }
 
 @Composable
-fun CaseListRoute(state: CaseListState, onOpen: (String) -> Unit = {}) = HeldScreen(state) { model, busy ->
+fun CaseListRoute(state: CaseListState, onOpen: ((String) -> Unit)? = null) = HeldScreen(state) { model, busy ->
     CaseListScreen(model, state::query, onOpen, query = state.query, onMore = state::more, busy = busy)
 }
 

@@ -47,7 +47,7 @@ import org.redshield.core.CaseListScreen as CaseListModel
 fun CaseListScreen(
     model: CaseListModel,
     onQuery: (CaseQuery) -> Unit,
-    onOpen: (caseId: String) -> Unit,
+    onOpen: ((caseId: String) -> Unit)?,
     modifier: Modifier = Modifier,
     query: CaseQuery = CaseQuery(),
     onMore: (after: String) -> Unit = { onQuery(query.copy(after = it)) },
@@ -79,7 +79,7 @@ fun CaseListScreen(
         }
         SectionHeader("结果", trailing = if (model.rows.isEmpty()) null else "${model.rows.size} 件")
         if (model.rows.isEmpty()) EmptyState(model.empty, "换个词，或清除筛选条件再找。".takeIf { filtered(query) } ?: "登记的案件会按受理时间列在这里。")
-        for (row in model.rows) CaseRowView(row) { onOpen(row.caseId) }
+        for (row in model.rows) CaseRowView(row, onOpen?.let { open -> { open(row.caseId) } })
         model.next?.let { next ->
             ActionButton("更多", { onMore(next) }, kind = ActionKind.SECONDARY, fullWidth = true, busy = busy)
         }
@@ -113,11 +113,17 @@ private fun Filters(title: String, choices: List<Choice>, onChoose: (Choice) -> 
     }
 }
 
-/** A case as a row: number and received time, kind and state, who against whom, the goods. */
+/**
+ * A case as a row: number and received time, kind and state, who against whom, the goods.
+ * Pressable when there is a case screen to open ([onOpen]).
+ */
 @Composable
-private fun CaseRowView(row: CaseRow, onOpen: () -> Unit) {
+private fun CaseRowView(row: CaseRow, onOpen: (() -> Unit)?) {
     Column(
-        Modifier.fillMaxWidth().heightIn(min = TouchTarget).clickable(role = Role.Button, onClick = onOpen).padding(vertical = 8.dp),
+        Modifier.fillMaxWidth()
+            .heightIn(min = TouchTarget)
+            .then(if (onOpen != null) Modifier.clickable(role = Role.Button, onClick = onOpen) else Modifier)
+            .padding(vertical = 8.dp),
         verticalArrangement = Arrangement.spacedBy(2.dp),
     ) {
         Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(8.dp)) {

@@ -38,7 +38,7 @@ import org.redshield.core.TodayScreen as TodayModel
 fun TodayScreen(
     model: TodayModel,
     onDispatchStep: (DispatchCard) -> Unit,
-    onOpenCase: (caseId: String) -> Unit,
+    onOpenCase: ((caseId: String) -> Unit)?,
     modifier: Modifier = Modifier,
     onOpenDispatch: (dispatchId: String) -> Unit = {},
     onOpenCases: (CaseState) -> Unit = {},
@@ -57,7 +57,7 @@ fun TodayScreen(
 
         SectionHeader("期限", trailing = count(model.clocks.size))
         if (model.clocks.isEmpty()) QuietLine("三日内没有到期的期限")
-        for (clock in model.clocks) ClockRow(clock) { onOpenCase(clock.caseId) }
+        for (clock in model.clocks) ClockRow(clock, onOpenCase?.let { open -> { open(clock.caseId) } })
 
         SectionHeader("在办案件", trailing = count(model.openCases.sumOf { it.count.toInt() }))
         if (model.openCases.isEmpty()) QuietLine("暂无在办案件")
@@ -93,12 +93,18 @@ fun DispatchCardView(card: DispatchCard, onStep: () -> Unit, modifier: Modifier 
     }
 }
 
-/** A running clock: which case, which limit, where it stands (coloured), the day it falls due. */
+/**
+ * A running clock: which case, which limit, where it stands (coloured), the day it falls due.
+ * Pressable when there is a case screen to open ([onOpen]).
+ */
 @OptIn(ExperimentalLayoutApi::class)
 @Composable
-private fun ClockRow(clock: ClockLine, onOpen: () -> Unit) {
+private fun ClockRow(clock: ClockLine, onOpen: (() -> Unit)?) {
     Column(
-        Modifier.fillMaxWidth().heightIn(min = TouchTarget).clickable(role = Role.Button, onClick = onOpen).padding(vertical = 6.dp),
+        Modifier.fillMaxWidth()
+            .heightIn(min = TouchTarget)
+            .then(if (onOpen != null) Modifier.clickable(role = Role.Button, onClick = onOpen) else Modifier)
+            .padding(vertical = 6.dp),
         verticalArrangement = Arrangement.spacedBy(4.dp),
     ) {
         // The name and the status side by side when both fit, else the status under the name:

@@ -118,12 +118,19 @@ class ScreensTest {
     }
 
     @Test
-    fun `the trip screen starts a trip from its form and shows it under way`() = withScreens { _, screens ->
+    fun `the trip screen starts a trip from its form and shows it under way, and says what the core refused`() = withScreens { _, screens ->
         runComposeUiTest {
             show { TripRoute(screens.trip) }
             waitForText("开始出车")
             onNodeWithContentDescription("车牌号（必填）").performTextInput(Demo.VEHICLE)
-            onNodeWithText("巡查").assertExists()
+            // A trip to a dispatch needs its case: the core refuses, and the screen says so.
+            onNodeWithText("处置派单").performScrollTo().performClick()
+            onNodeWithText("开始出车").performScrollTo().performClick()
+            waitForText("输入有误，请检查后重试")
+            onNodeWithText("知道了").performClick()
+            waitUntil(timeoutMillis = 30_000) { !hasShown("输入有误，请检查后重试") }
+
+            onNodeWithText("巡查").performScrollTo().performClick()
             onNodeWithText("开始出车").performScrollTo().performClick()
             waitForText("行程中")
             onNodeWithText("${Demo.VEHICLE} · 巡查").assertExists()
