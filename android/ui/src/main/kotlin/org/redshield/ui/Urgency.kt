@@ -2,24 +2,13 @@ package org.redshield.ui
 
 import androidx.compose.runtime.Immutable
 import androidx.compose.ui.graphics.Color
+import org.redshield.core.Urgency
 
-/**
- * How pressing a statutory deadline is, in the order an officer must act on it. The core's
- * clock states map onto this in one function, when the screens read them.
+/*
+ * How pressing a deadline is comes from the core: its `Urgency` (Calm, Soon, Due, Breached) is
+ * decided there once for Android and iOS, on every screen model that has a deadline. This file
+ * only gives each urgency its look, in one function, [UrgencyColors.get].
  */
-enum class UrgencyLevel {
-    /** Time enough: nothing to do yet. */
-    CALM,
-
-    /** Due within days: plan for it. */
-    SOON,
-
-    /** Due today: act before the day ends. */
-    DUE,
-
-    /** The time limit has passed: the case is late and must be seen at once. */
-    BREACHED,
-}
 
 /**
  * The colours of one urgency. [border] marks the levels that must catch the eye beyond their
@@ -46,11 +35,15 @@ data class UrgencyColors(
     val due: UrgencyStyle,
     val breached: UrgencyStyle,
 ) {
-    operator fun get(level: UrgencyLevel): UrgencyStyle = when (level) {
-        UrgencyLevel.CALM -> calm
-        UrgencyLevel.SOON -> soon
-        UrgencyLevel.DUE -> due
-        UrgencyLevel.BREACHED -> breached
+    /**
+     * The one place the core's urgency becomes a look: calm (time enough), soon (plan for it),
+     * due (act today), breached (the time limit has passed).
+     */
+    operator fun get(urgency: Urgency): UrgencyStyle = when (urgency) {
+        Urgency.CALM -> calm
+        Urgency.SOON -> soon
+        Urgency.DUE -> due
+        Urgency.BREACHED -> breached
     }
 }
 

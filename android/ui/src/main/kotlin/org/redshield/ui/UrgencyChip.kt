@@ -18,6 +18,7 @@ import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.text.font.FontWeight
 import androidx.compose.ui.unit.dp
+import org.redshield.core.Urgency
 
 /**
  * A deadline's state in a few words ("今日到期", "已超期 2 天"), coloured by its [urgency] so a
@@ -26,7 +27,7 @@ import androidx.compose.ui.unit.dp
  * Long text wraps rather than being cut.
  */
 @Composable
-fun UrgencyChip(text: String, urgency: UrgencyLevel, modifier: Modifier = Modifier) {
+fun UrgencyChip(text: String, urgency: Urgency, modifier: Modifier = Modifier) {
     val style = RedshieldTheme.urgency[urgency]
     Surface(
         modifier = modifier,

@@ -13,6 +13,7 @@ import androidx.compose.ui.unit.dp
 import java.awt.image.BufferedImage
 import org.junit.jupiter.api.Test
 import org.redshield.core.CoreException
+import org.redshield.core.Urgency
 
 /**
  * Every component, rendered through [snapshot] into target/screens (light, dark, large text)
@@ -35,13 +36,13 @@ class GalleryTest {
         snapshot("gallery-chips") {
             Page {
                 SectionHeader("期限", trailing = "4 项")
-                UrgencyChip("还有 12 个工作日", UrgencyLevel.CALM)
-                UrgencyChip("3 天后到期", UrgencyLevel.SOON)
-                UrgencyChip("今日到期", UrgencyLevel.DUE)
-                UrgencyChip("已超期 2 天", UrgencyLevel.BREACHED)
+                UrgencyChip("还有 12 个工作日", Urgency.CALM)
+                UrgencyChip("3 天后到期", Urgency.SOON)
+                UrgencyChip("今日到期", Urgency.DUE)
+                UrgencyChip("已超期 2 天", Urgency.BREACHED)
                 Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                    UrgencyChip("受理：今日到期", UrgencyLevel.DUE)
-                    UrgencyChip("调解：已超期", UrgencyLevel.BREACHED)
+                    UrgencyChip("受理：今日到期", Urgency.DUE)
+                    UrgencyChip("调解：已超期", Urgency.BREACHED)
                 }
                 SectionHeader("案件")
                 KeyValueRow("案件编号", "7KQ2-20260212-003")

@@ -57,7 +57,7 @@ fun main(args: Array<String>) {
         ) {
             RedshieldTheme(dark = options.dark ?: isSystemInDarkTheme(), fontFamily = fonts) {
                 Surface(Modifier.fillMaxSize(), color = MaterialTheme.colorScheme.background) {
-                    StartScreen(session)
+                    DesktopApp(session)
                 }
             }
         }

@@ -54,7 +54,9 @@ fun openStore(dir: Path): FieldCore = FieldCore.open(dir.toString(), DesktopPlat
 class StoreSession(val dir: Path, private val opener: (Path) -> FieldCore = ::openStore) : AutoCloseable {
     var state: StoreState by mutableStateOf(StoreState.Opening)
         private set
-    private var core: FieldCore? = null
+    /** The opened store, once [open] has succeeded; closed with the session. */
+    var core: FieldCore? = null
+        private set
 
     /** Opens the store, once: a screen shown again finds it open. */
     suspend fun open() {

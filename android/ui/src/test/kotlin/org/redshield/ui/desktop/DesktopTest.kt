@@ -112,6 +112,25 @@ class DesktopTest {
     }
 
     @Test
+    fun `once an officer is signed in, the window shows the app and its bottom bar`() {
+        openStore(store).use { it.signIn("李明", "HN-12315-0042") }
+        StoreSession(store).use { session ->
+            runComposeUiTest {
+                setContent { RedshieldTheme(dark = false) { DesktopApp(session) } }
+                waitUntil(timeoutMillis = 30_000) { onAllText("暂无派单") }
+                onNodeWithText("设置").performClick()
+                waitUntil(timeoutMillis = 30_000) { onAllText("未注册到中心") }
+            }
+        }
+    }
+
+    @Test
+    fun `导航 on the desktop opens Amap on the site as given`() {
+        val uri = amapUri(org.redshield.core.GeoPosition(latitude = 28.191, longitude = 112.987))
+        assertEquals("https://uri.amap.com/marker?position=112.987000,28.191000&name=%E7%8E%B0%E5%9C%BA", uri.toString())
+    }
+
+    @Test
     fun `the start screen, rendered`() {
         StoreSession(store).use { session ->
             runBlocking { session.open() }
