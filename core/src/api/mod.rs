@@ -50,10 +50,11 @@ pub use crate::parameters::Parameters;
 pub use crate::position::GeoPosition;
 pub use crate::roster::RosterEntry;
 pub use crate::screens::{
-    CaseListScreen, CaseRow, Choice, ClockLine, DispatchAction, DispatchCard, DispatchScreen,
-    FormField, FormSection, IntakeForm, MileageLine, MonthFigures, PlaceHint, RosterChoice,
-    RunningTrip, SettingsScreen, SignInScreen, StateCount, StatusLine, SyncLine, TimelineStep,
-    TodayScreen, TripLive, TripScreen, Urgency,
+    CaseAction, CaseDetail, CaseListScreen, CaseRow, Choice, ClockLine, DispatchAction,
+    DispatchCard, DispatchScreen, EvidenceThumb, FormField, FormSection, HistoryLine, IntakeForm,
+    KeyValue, MileageLine, MonthFigures, PlaceHint, RosterChoice, RunningTrip, SettingsScreen,
+    SignInScreen, StateCount, StatusLine, SyncLine, TimelineStep, TodayScreen, TripLive,
+    TripScreen, Urgency,
 };
 pub use crate::statistics::clock_report::{ClockReport, OnScene, OnTime};
 pub use crate::statistics::mileage::{Mileage, MonthlyMileage};

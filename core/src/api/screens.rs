@@ -2,8 +2,8 @@
 
 use crate::cases::{CaseQuery, NewCase};
 use crate::screens::{
-    self, CaseListScreen, DispatchScreen, IntakeForm, SettingsScreen, SignInScreen, TodayScreen,
-    TripScreen,
+    self, CaseDetail, CaseListScreen, DispatchScreen, IntakeForm, SettingsScreen, SignInScreen,
+    TodayScreen, TripScreen,
 };
 
 use super::{ApiResult, FieldCore};
@@ -49,6 +49,12 @@ impl FieldCore {
             &self.device(),
             &dispatch_id,
         )?)
+    }
+
+    /// One case (id or number): parties, the matter, clocks, history, evidence, documents, and
+    /// the steps it can take now with what each asks for.
+    pub fn case_detail(&self, case_id: String) -> ApiResult<CaseDetail> {
+        Ok(screens::case_detail::case_detail(&self.device(), &case_id)?)
     }
 
     /// The case list: one page of `query` (words, a phone number, kind, state, cursor), with

@@ -90,11 +90,11 @@ pub fn intake_form(device: &Device, draft: &NewCase) -> Result<IntakeForm> {
         channels: options(
             Channel::ALL,
             &[draft.channel.unwrap_or(Channel::VehicleWalkIn)],
-            |c| (c.as_str(), channel(c)),
+            |c| (c.as_str(), words::channel(c)),
         ),
         demands: if draft.kind == CaseKind::Complaint {
             options(DemandKind::ALL, &draft.matter.demands, |d| {
-                (d.as_str(), demand(d))
+                (d.as_str(), words::demand(d))
             })
         } else {
             Vec::new()
@@ -102,7 +102,7 @@ pub fn intake_form(device: &Device, draft: &NewCase) -> Result<IntakeForm> {
         proofs: options(
             ProofKind::ALL,
             draft.matter.proof.as_ref().map(|p| p.kind).as_slice(),
-            |p| (p.as_str(), proof(p)),
+            |p| (p.as_str(), words::proof(p)),
         ),
         place: place(device, now)?,
         can_submit: missing.is_empty() && general.is_empty() && !field_problems,
@@ -327,36 +327,4 @@ fn place(device: &Device, now: i64) -> Result<Option<PlaceHint>> {
             words::day_and_time(fix.time_ms, now)
         ),
     }))
-}
-
-fn channel(c: Channel) -> &'static str {
-    match c {
-        Channel::VehicleWalkIn => "流动维权车现场",
-        Channel::Hotline => "12315 热线",
-        Channel::NationalPlatform => "全国 12315 平台",
-        Channel::ServiceStation => "维权服务站",
-        Channel::Letter => "来信",
-    }
-}
-
-fn demand(d: DemandKind) -> &'static str {
-    match d {
-        DemandKind::Repair => "修理",
-        DemandKind::Redo => "重作",
-        DemandKind::Replace => "更换",
-        DemandKind::Return => "退货",
-        DemandKind::MakeUpQuantity => "补足数量",
-        DemandKind::Refund => "退款",
-        DemandKind::Compensation => "赔偿",
-        DemandKind::Other => "其他",
-    }
-}
-
-fn proof(p: ProofKind) -> &'static str {
-    match p {
-        ProofKind::Receipt => "购物凭证或发票",
-        ProofKind::OrderNumber => "订单号",
-        ProofKind::PaymentRecord => "支付记录",
-        ProofKind::NoProof => "无凭证",
-    }
 }

@@ -3,6 +3,7 @@
 //! facade. The wording is Chinese, every time is Beijing time whatever the phone's zone, and
 //! urgency is decided here, never by a colour rule in an app.
 
+pub mod case_detail;
 pub mod case_list;
 pub mod deadlines;
 pub mod dispatch;
@@ -14,6 +15,7 @@ pub mod today;
 pub mod trip;
 pub mod words;
 
+pub use case_detail::{CaseAction, CaseDetail, EvidenceThumb, HistoryLine, KeyValue};
 pub use case_list::{CaseListScreen, CaseRow};
 pub use deadlines::{ClockLine, DispatchAction, DispatchCard, Urgency};
 pub use dispatch::{DispatchScreen, TimelineStep};

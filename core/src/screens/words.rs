@@ -3,8 +3,10 @@
 
 use chrono::{DateTime, Datelike, NaiveDate};
 
-use crate::cases::{CaseKind, CaseState};
+use crate::cases::{CaseKind, CaseState, Channel, DemandKind, ProofKind};
 use crate::dispatch::{AreaType, DispatchStep};
+use crate::documents::model::DocumentStatus;
+use crate::evidence::EvidenceKind;
 use crate::time::BEIJING;
 use crate::trips::Purpose;
 
@@ -139,6 +141,86 @@ pub fn case_state(state: CaseState) -> &'static str {
         CaseState::FollowedUp => "已回访",
         CaseState::NotHandledAgain => "不再另行处理",
         CaseState::Merged => "合并处理",
+    }
+}
+
+/// How the matter reached the centre.
+pub fn channel(c: Channel) -> &'static str {
+    match c {
+        Channel::VehicleWalkIn => "流动维权车现场",
+        Channel::Hotline => "12315 热线",
+        Channel::NationalPlatform => "全国 12315 平台",
+        Channel::ServiceStation => "维权服务站",
+        Channel::Letter => "来信",
+    }
+}
+
+/// What a complainant asks for.
+pub fn demand(d: DemandKind) -> &'static str {
+    match d {
+        DemandKind::Repair => "修理",
+        DemandKind::Redo => "重作",
+        DemandKind::Replace => "更换",
+        DemandKind::Return => "退货",
+        DemandKind::MakeUpQuantity => "补足数量",
+        DemandKind::Refund => "退款",
+        DemandKind::Compensation => "赔偿",
+        DemandKind::Other => "其他",
+    }
+}
+
+/// What proves a purchase.
+pub fn proof(p: ProofKind) -> &'static str {
+    match p {
+        ProofKind::Receipt => "购物凭证或发票",
+        ProofKind::OrderNumber => "订单号",
+        ProofKind::PaymentRecord => "支付记录",
+        ProofKind::NoProof => "无凭证",
+    }
+}
+
+/// A workflow step, by the name `Step` spells it, as the forms call it.
+pub fn step(name: &str) -> &'static str {
+    match name {
+        "accept" => "受理",
+        "decline" => "不予受理",
+        "forward" => "告知向有管辖权的部门投诉",
+        "refer" => "移送其他部门",
+        "start_mediation" => "开始调解",
+        "end_mediation" => "结束调解",
+        "start_verification" => "开始核查",
+        "decide_report" => "立案决定",
+        "close" => "办结",
+        "follow_up" => "回访",
+        "mark_repeated" => "不再另行处理",
+        "merge_into" => "合并处理",
+        "report_merged" => "合并了后来的举报",
+        _ => "其他",
+    }
+}
+
+/// 现场, 商品, 票据, …
+pub fn evidence_kind(kind: EvidenceKind) -> &'static str {
+    match kind {
+        EvidenceKind::Scene => "现场",
+        EvidenceKind::Goods => "商品",
+        EvidenceKind::Receipt => "票据",
+        EvidenceKind::Screenshot => "截图",
+        EvidenceKind::Odometer => "里程表",
+        EvidenceKind::Document => "文书",
+        EvidenceKind::Recording => "录音录像",
+        EvidenceKind::Other => "其他",
+    }
+}
+
+/// Where an on-site document stands.
+pub fn document_status(status: DocumentStatus) -> &'static str {
+    match status {
+        DocumentStatus::Open => "进行中",
+        DocumentStatus::Suspended => "回避申请待决定",
+        DocumentStatus::Paused => "中止（检测鉴定）",
+        DocumentStatus::Concluded => "已签署完成",
+        DocumentStatus::Ended => "调解终止",
     }
 }
 

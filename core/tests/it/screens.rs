@@ -585,3 +585,56 @@ fn the_intake_form_offers_the_vehicles_latest_position() {
     assert!((place.position.latitude - 28.099).abs() < 1e-9);
     assert_eq!(place.label, "车辆位置（今日 09:21，精度 5 米）");
 }
+
+#[test]
+fn a_case_shows_its_parties_clocks_history_and_the_steps_it_can_take() {
+    let phone = Phone::new();
+    let case = phone.core.open_case(complaint(1)).unwrap();
+    let fresh = phone.core.case_detail(case.number.clone()).unwrap();
+    assert_eq!(fresh.kind_and_state, "投诉 · 已登记");
+    assert_eq!(fresh.received, "今日 09:05 收到 · 流动维权车现场");
+    assert_eq!(fresh.rules, "依照《投诉举报处理办法》");
+    let party = |key: &str| {
+        fresh
+            .parties
+            .iter()
+            .find(|p| p.key == key)
+            .map(|p| p.value.clone())
+    };
+    assert!(party("投诉人").unwrap().starts_with("王芳1 · "));
+    assert_eq!(
+        party("被投诉（举报）经营者").as_deref(),
+        Some("长沙市某某超市 · 长沙市芙蓉区五一大道 1 号")
+    );
+    let matter: Vec<(&str, &str)> = fresh
+        .matter
+        .iter()
+        .map(|m| (m.key.as_str(), m.value.as_str()))
+        .collect();
+    assert!(matter.contains(&("金额", "¥59.80")), "{matter:?}");
+    assert!(matter.contains(&("诉求", "退款、赔偿")), "{matter:?}");
+    assert_eq!(fresh.clocks[0].name, "受理期限");
+    let actions: Vec<&str> = fresh.actions.iter().map(|a| a.label.as_str()).collect();
+    assert!(
+        actions.contains(&"受理") && actions.contains(&"不予受理"),
+        "{actions:?}"
+    );
+    let decline = fresh.actions.iter().find(|a| a.step == "decline").unwrap();
+    assert_eq!(
+        decline.asks.as_deref(),
+        Some("选择不予受理的理由（附条款），必要时说明")
+    );
+
+    phone.pass(25 * MINUTE);
+    phone
+        .core
+        .take_step(case.id.clone(), Step::Accept, Some("材料齐全".into()), None)
+        .unwrap();
+    let accepted = phone.core.case_detail(case.id).unwrap();
+    assert_eq!(accepted.kind_and_state, "投诉 · 已受理");
+    let last = accepted.history.last().unwrap();
+    assert_eq!(last.label, "受理");
+    assert_eq!(last.when_and_who, "今日 09:30 · 李明");
+    assert_eq!(last.note.as_deref(), Some("材料齐全"));
+    assert!(accepted.actions.iter().all(|a| a.step != "accept"));
+}
